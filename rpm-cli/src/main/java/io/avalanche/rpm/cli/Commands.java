@@ -1,0 +1,13 @@
+package io.avalanche.rpm.cli;
+
+import java.util.List;
+
+/** The list of subcommands; each is a picocli @Command class implementing Callable<Integer>. */
+final class Commands {
+    private Commands() {
+    }
+
+    static List<Object> all() {
+        return List.of();
+    }
+}
