@@ -49,4 +49,27 @@ public final class TestPackages {
         Path bin = content(dir.resolve("src"), "avalanchego", size, 42);
         return RpmWriter.write(spec(bin, c).build(), dir, "avalanchego-v1.14.1-x86_64.rpm");
     }
+
+    /** A noarch package that provides "glibc = VERSION", standing in for the target's glibc. */
+    public static Path glibcProvider(Path dir, String version) throws IOException {
+        Path f = content(dir.resolve("glibc-src-" + version), "README", 64, 7);
+        PackageSpec spec = PackageSpec.builder().name("glibc-provider").version(version).arch(Arch.NOARCH)
+                .summary("Test stand-in for glibc " + version).buildTime(BUILD_TIME)
+                .compression(Compression.parse("gzip"))
+                .provide(new io.avalanche.rpm.build.Dependency("glibc", io.avalanche.rpm.build.Dependency.EQUAL,
+                        version))
+                .file(new FileEntry(f, "/usr/share/glibc-provider-" + version + "/README", 0644)).build();
+        return RpmWriter.write(spec, dir, "glibc-provider-" + version + ".noarch.rpm");
+    }
+
+    /** Compiles a tiny C program printing avalanchego's version line into dir (gcc from the machine). */
+    public static Path compileVersionBinary(Path dir, String name, String commit) throws IOException {
+        Files.createDirectories(dir);
+        Path c = dir.resolve(name + ".c");
+        Files.writeString(c, "#include <stdio.h>\nint main(void){puts(\"avalanchego/1.14.1 [database=v1.4.5, "
+                + "rpcchainvm=44, commit=" + commit + ", go=1.23.4]\");return 0;}\n");
+        Path out = dir.resolve(name);
+        Cmd.run("gcc", "-O2", "-o", out.toString(), c.toString()).ok();
+        return out;
+    }
 }
