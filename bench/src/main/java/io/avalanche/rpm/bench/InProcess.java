@@ -21,16 +21,18 @@ final class InProcess {
     private InProcess() {
     }
 
-    /** Runs both {@code runs} times, interleaved, after one warm-up each; prints two result lines. */
-    static void run(Path input, int level, int workers, int runs, Path work) throws IOException {
+    /** Runs both {@code runs} times, interleaved, after {@code warmups} warm-up runs each; prints two result lines. */
+    static void run(Path input, int level, int workers, int runs, int warmups, Path work) throws IOException {
         Compression c = new Compression(Compression.Algorithm.ZSTD, level, workers);
         PackageSpec spec = PackageSpec.builder().name("benchpkg").version("1.0").arch(Arch.X86_64).buildTime(1700000000L)
                 .compression(c).file(new FileEntry(input, "/opt/bench/payload.bin", 0644)).build();
         Files.createDirectories(work);
         long[] ours = new long[runs];
         long[] raw = new long[runs];
-        writePackage(spec, work);
-        rawZstd(input, work.resolve("raw.zst"), c);
+        for (int i = 0; i < warmups; i++) {
+            writePackage(spec, work);
+            rawZstd(input, work.resolve("raw.zst"), c);
+        }
         for (int i = 0; i < runs; i++) {
             ours[i] = writePackage(spec, work);
             raw[i] = rawZstd(input, work.resolve("raw.zst"), c);
