@@ -17,8 +17,9 @@ mkdir -p "$fast/lib"
 cp "$lib"/*.jar "$fast/lib/"
 if command -v zip >/dev/null && command -v unzip >/dev/null; then
   for j in "$fast"/lib/*.jar; do
-    if unzip -Z1 "$j" 2>/dev/null | grep -qE '^META-INF/[^/]+\.(SF|RSA|DSA|EC)$'; then
-      zip -q -d "$j" 'META-INF/*.SF' 'META-INF/*.RSA' 'META-INF/*.DSA' 'META-INF/*.EC' >/dev/null
+    # no grep -q: under pipefail an early exit would fail the pipeline with SIGPIPE
+    if unzip -Z1 "$j" 2>/dev/null | grep -E '^META-INF/[^/]+\.(SF|RSA|DSA|EC)$' >/dev/null; then
+      zip -q -d "$j" 'META-INF/*.SF' 'META-INF/*.RSA' 'META-INF/*.DSA' 'META-INF/*.EC' >/dev/null 2>&1 || true
     fi
   done
 fi

@@ -29,19 +29,33 @@ final class InProcess {
         Files.createDirectories(work);
         long[] ours = new long[runs];
         long[] raw = new long[runs];
+        long[] oursCpu = new long[runs];
+        long[] rawCpu = new long[runs];
         for (int i = 0; i < warmups; i++) {
             writePackage(spec, work);
             rawZstd(input, work.resolve("raw.zst"), c);
         }
         for (int i = 0; i < runs; i++) {
+            long cpu = cpuNanos();
             ours[i] = writePackage(spec, work);
+            oursCpu[i] = cpuNanos() - cpu;
+            cpu = cpuNanos();
             raw[i] = rawZstd(input, work.resolve("raw.zst"), c);
+            rawCpu[i] = cpuNanos() - cpu;
         }
         String what = "zstd-" + level + " workers " + workers;
         Results.line("inprocess.package", what, Stats.median(ours));
         Results.line("inprocess.rawzstd", what, Stats.median(raw));
+        Results.line("inprocess.package.cpu", what, Stats.median(oursCpu));
+        Results.line("inprocess.rawzstd.cpu", what, Stats.median(rawCpu));
         Files.deleteIfExists(work.resolve("raw.zst"));
         Files.deleteIfExists(work.resolve("benchpkg-1.0-1.x86_64.rpm"));
+    }
+
+    /** CPU time of the whole process (all threads, including zstd's native workers). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long writePackage(PackageSpec spec, Path work) {
