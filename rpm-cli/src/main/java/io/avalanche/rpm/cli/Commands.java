@@ -13,6 +13,7 @@ final class Commands {
                 new InspectCommand(),
                 new BuildCommand(),
                 new SignCommand(),
-                new VerifyCommand());
+                new VerifyCommand(),
+                new ReleaseCommand());
     }
 }
