@@ -278,7 +278,8 @@ public final class S3Store implements ObjectStore {
             abort(key, uploadId);
             Throwable c = e.getCause();
             if (c instanceof PublishException pe) {
-                throw pe;
+                throw new PublishException(pe.getMessage() + "; the multipart upload was aborted, nothing was "
+                        + "stored under " + describe(key), pe);
             }
             throw new PublishException("multipart upload of " + file + " to " + describe(key) + " failed and was "
                     + "aborted: " + c.getMessage(), c);
