@@ -8,6 +8,13 @@ final class Commands {
     }
 
     static List<Object> all() {
-        return List.of(new PublishCommand());
+        return List.of(
+                new PackageCommand(),
+                new InspectCommand(),
+                new BuildCommand(),
+                new SignCommand(),
+                new VerifyCommand(),
+                new PublishCommand(),
+                new ReleaseCommand());
     }
 }
