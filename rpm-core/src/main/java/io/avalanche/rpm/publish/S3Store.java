@@ -350,6 +350,19 @@ public final class S3Store implements ObjectStore {
     }
 
     @Override
+    public String download(String key, Path target) {
+        StoredObject o = head(key).orElseThrow(() -> new PublishException(describe(key)
+                + " not found: publish the release first or fix the bucket/prefix"));
+        return ObjectDownload.toFile(describe(key), target, o.sha256Hex(), () -> {
+            try {
+                return s3.getObject(b -> b.bucket(bucket).key(fullKey(key)).checksumMode(ChecksumMode.ENABLED));
+            } catch (SdkException e) {
+                throw translate("download", key, e);
+            }
+        });
+    }
+
+    @Override
     public byte[] getRange(String key, long start, long endInclusive) {
         try {
             return s3.getObjectAsBytes(b -> b.bucket(bucket).key(fullKey(key))

@@ -59,6 +59,12 @@ final class CountingStore implements ObjectStore {
     }
 
     @Override
+    public String download(String key, Path target) {
+        requests.incrementAndGet();
+        return delegate.download(key, target);
+    }
+
+    @Override
     public byte[] getRange(String key, long start, long endInclusive) {
         requests.incrementAndGet();
         rangeRequests.incrementAndGet();

@@ -114,6 +114,29 @@ class S3PublishTest {
     }
 
     @Test
+    void downloadIsStreamedAndVerified() throws Exception {
+        Path file = tmp.resolve("obj.bin");
+        Files.write(file, new byte[300_000]);
+        byte[] sha = Digests.sha256(file);
+        try (S3Store store = S3Store.open("s3://releases/dl", s3.settings())) {
+            store.put("a/obj.bin", file, sha);
+            Path target = tmp.resolve("out/obj.bin");
+            assertThat(store.download("a/obj.bin", target)).isEqualTo(Digests.hex(sha));
+            assertThat(target).hasSameBinaryContentAs(file);
+
+            store.client().putObject(b -> b.bucket("releases").key("dl/a/obj.bin")
+                    .metadata(Map.of(S3Store.SHA256_METADATA, Digests.hex(sha))), RequestBody.fromString("evil"));
+            Path bad = tmp.resolve("out/bad.bin");
+            assertThatThrownBy(() -> store.download("a/obj.bin", bad)).isInstanceOf(PublishException.class)
+                    .hasMessageContaining("s3://releases/dl/a/obj.bin").hasMessageContaining("corrupt");
+            assertThat(bad).doesNotExist();
+            assertThat(tmp.resolve("out")).isDirectoryNotContaining("glob:**.part");
+            assertThatThrownBy(() -> store.download("a/missing.bin", bad)).isInstanceOf(PublishException.class)
+                    .hasMessageContaining("not found");
+        }
+    }
+
+    @Test
     void republishingIsImmutable() throws Exception {
         Path rel = release("2.0.0", "c");
         try (S3Store store = S3Store.open("s3://releases", s3.settings())) {
