@@ -59,6 +59,10 @@ final class PublishCommand implements Callable<Integer> {
             description = "gpg key (in GNUPGHOME) that signs repodata/repomd.xml; without it the metadata is unsigned")
     String signWith;
 
+    @Option(names = "--base-url", paramLabel = "URL",
+            description = "URL customers use for the destination root in avalanchego.repo (default: the bucket URL)")
+    String baseUrl;
+
     @Parameters(index = "0", paramLabel = "RELEASE_DIR", description = "Directory with the release files.")
     Path releaseDir;
 
@@ -80,7 +84,7 @@ final class PublishCommand implements Callable<Integer> {
         if (signer == null) {
             err.println("warning: no --sign-with key: repodata/repomd.xml is not signed (repo_gpgcheck=0)");
         }
-        Publisher.Options options = Publisher.Options.defaults(signer).withForce(force);
+        Publisher.Options options = Publisher.Options.defaults(signer).withForce(force).withBaseUrl(baseUrl);
         String epoch = environment.get("SOURCE_DATE_EPOCH");
         if (epoch != null && epoch.matches("\\d+")) {
             options = options.withTimestamp(Long.parseLong(epoch));

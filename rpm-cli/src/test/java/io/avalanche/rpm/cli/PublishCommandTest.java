@@ -94,7 +94,7 @@ class PublishCommandTest {
         try (S3ProxyFixture s3 = S3ProxyFixture.start("cli")) {
             Map<String, String> env = new HashMap<>(s3.env("http://127.0.0.1:1"));
             Out r = withEnv(env, "publish", "--to", "s3://cli/pre", "--endpoint", s3.endpoint(), "--json",
-                    rel.toString());
+                    "--base-url", "https://downloads.example.invalid/pre", rel.toString());
             assertThat(r.rc()).as(r.err()).isZero();
             JsonNode json = new ObjectMapper().readTree(r.out());
             assertThat(json.get("objects")).hasSize(2);
@@ -102,6 +102,12 @@ class PublishCommandTest {
                     .isEqualTo("s3://cli/pre/linux/rpms/x86_64/avalanchego-v1.14.1-x86_64.rpm");
             assertThat(json.get("objects").get(0).get("status").asText()).isEqualTo("uploaded");
             assertThat(json.get("repositories").get(0).get("packages").asInt()).isEqualTo(1);
+            assertThat(json.get("repoFile").asText()).isEqualTo(s3.endpoint() + "/cli/pre/linux/rpms/avalanchego.repo");
+            try (var store = io.avalanche.rpm.publish.S3Store.open("s3://cli/pre", s3.settings())) {
+                assertThat(new String(store.get("linux/rpms/avalanchego.repo").orElseThrow(), StandardCharsets.UTF_8))
+                        .contains("baseurl=https://downloads.example.invalid/pre/linux/rpms/$basearch/",
+                                "gpgkey=https://downloads.example.invalid/pre/linux/rpms/RPM-GPG-KEY-avalanchego");
+            }
             assertThat(r.err()).contains("uploaded  s3://cli/pre/linux/rpms/RPM-GPG-KEY-avalanchego");
 
             env.put("AWS_SECRET_ACCESS_KEY", "wrong");
