@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.avalanche.rpm.publish.DetachedSigner;
 import io.avalanche.rpm.publish.Destinations;
 import io.avalanche.rpm.publish.GpgDetachedSigner;
+import io.avalanche.rpm.release.KeySource;
+import io.avalanche.rpm.release.RepoSigner;
+import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.publish.ObjectStore;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.publish.S3Settings;
@@ -30,7 +33,7 @@ import java.util.concurrent.Callable;
             "AWS settings come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,",
             "AWS_DEFAULT_REGION, AWS_ENDPOINT_URL and AWS_PROFILE; --endpoint and --region override them."},
         footer = {"", "Examples:",
-            "  rpm-release publish --to s3://avalanchego-releases --sign-with ABCD1234 out/release",
+            "  rpm-release publish --to s3://avalanchego-releases --key release.asc --passphrase-env RPM_KEY_PASS out/release",
             "  rpm-release publish --to s3://releases --endpoint http://127.0.0.1:9000 --json out/release",
             "  rpm-release publish --to file:/tmp/bucket out/release"})
 final class PublishCommand implements Callable<Integer> {
@@ -55,8 +58,15 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON on stdout (progress goes to stderr).")
     boolean json;
 
+    @Option(names = "--key", paramLabel = "FILE",
+            description = "Armored secret release key that signs repodata/repomd.xml (repomd.xml.asc).")
+    Path key;
+
+    @Option(names = "--passphrase-env", paramLabel = "VAR", description = "Environment variable holding the key's passphrase.")
+    String passphraseEnv;
+
     @Option(names = "--sign-with", paramLabel = "KEY_ID",
-            description = "gpg key (in GNUPGHOME) that signs repodata/repomd.xml; without it the metadata is unsigned")
+            description = "Alternatively, a gpg key (in GNUPGHOME) that signs repodata/repomd.xml.")
     String signWith;
 
     @Option(names = "--base-url", paramLabel = "URL",
@@ -80,9 +90,18 @@ final class PublishCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter progress = json ? err : out;
         S3Settings s3 = S3Settings.fromEnvironment(environment).withEndpoint(endpoint).withRegion(region);
-        DetachedSigner signer = signWith == null ? null : new GpgDetachedSigner(signWith, environment);
+        if (key != null && signWith != null) {
+            throw new SpecException("give either --key FILE or --sign-with KEY_ID, not both");
+        }
+        if (passphraseEnv != null && key == null) {
+            throw new SpecException("--passphrase-env applies only to --key");
+        }
+        DetachedSigner signer = key != null
+                ? RepoSigner.of(new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get))
+                        .open().headerSigner())
+                : signWith != null ? new GpgDetachedSigner(signWith, environment) : null;
         if (signer == null) {
-            err.println("warning: no --sign-with key: repodata/repomd.xml is not signed (repo_gpgcheck=0)");
+            err.println("warning: no --key: repodata/repomd.xml is not signed (repo_gpgcheck=0)");
         }
         Publisher.Options options = Publisher.Options.defaults(signer).withForce(force).withBaseUrl(baseUrl);
         String epoch = environment.get("SOURCE_DATE_EPOCH");
