@@ -8,6 +8,6 @@ final class Commands {
     }
 
     static List<Object> all() {
-        return List.of(new PackageCommand(), new InspectCommand(), new BuildCommand());
+        return List.of(new PackageCommand(), new InspectCommand(), new BuildCommand(), new ValidateCommand());
     }
 }

@@ -42,7 +42,7 @@ public final class ContainerEnv {
         return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 
-    static Path repoRoot() {
+    public static Path repoRoot() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.isRegularFile(p.resolve("scripts/podman-env.sh"))) {
             p = p.getParent();
