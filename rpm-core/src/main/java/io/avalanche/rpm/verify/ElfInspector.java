@@ -96,6 +96,11 @@ public final class ElfInspector {
         }
     }
 
+    /** Inspects the channel's content from offset 0. */
+    public static Optional<ElfInfo> inspect(SeekableByteChannel ch) throws IOException {
+        return inspect(ch, "ELF file");
+    }
+
     /** Inspects the channel's content from offset 0; {@code name} is used in messages. */
     public static Optional<ElfInfo> inspect(SeekableByteChannel ch, String name) throws IOException {
         return new ElfInspector(ch, name).run();
