@@ -94,6 +94,22 @@ class LocalValidatorTest {
     }
 
     @Test
+    void signatureByAnotherKeyThanThePublishedOneFails() throws Exception {
+        Path dir = releases.releaseDir(Variant.GOOD, "otherkey");
+        Path foreign = new TestReleases(tmp.resolve("other-signer")).releaseDir(Variant.UNSIGNED, "x");
+        Files.copy(foreign.resolve("RPM-GPG-KEY-avalanchego"), dir.resolve("RPM-GPG-KEY-avalanchego"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ValidationOptions o = ValidationOptions.of(new ReleaseRef(TestReleases.TAG, "x86_64"), TestReleases.COMMIT)
+                .withInstall(new ValidationOptions.Local());
+        ValidationReport r = new Validator(o).validate(LocalSources.releaseDirectory(dir));
+        for (String p : List.of("avalanchego", "subnet-evm")) {
+            assertThat(result(r, p, Validator.SIGNATURE).status()).isEqualTo(CheckResult.Status.FAILED);
+            assertThat(result(r, p, Validator.SIGNATURE).message()).contains("NOKEY");
+            assertThat(result(r, p, Validator.INSTALL).status()).isEqualTo(CheckResult.Status.SKIPPED);
+        }
+    }
+
+    @Test
     void unsignedPackageFails() {
         ValidationReport r = validate(Variant.UNSIGNED, "unsigned");
         assertThat(result(r, "avalanchego", Validator.SIGNATURE).status()).isEqualTo(CheckResult.Status.FAILED);
