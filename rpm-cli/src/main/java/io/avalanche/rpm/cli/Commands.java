@@ -8,6 +8,13 @@ final class Commands {
     }
 
     static List<Object> all() {
-        return List.of(new PackageCommand(), new InspectCommand(), new BuildCommand(), new ValidateCommand());
+        return List.of(
+                new PackageCommand(),
+                new InspectCommand(),
+                new BuildCommand(),
+                new SignCommand(),
+                new VerifyCommand(),
+                new ReleaseCommand(),
+                new ValidateCommand());
     }
 }

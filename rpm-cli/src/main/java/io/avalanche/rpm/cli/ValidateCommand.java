@@ -1,6 +1,15 @@
 package io.avalanche.rpm.cli;
 
+import io.avalanche.rpm.SpecException;
+import io.avalanche.rpm.publish.Destinations;
+import io.avalanche.rpm.publish.ObjectStore;
+import io.avalanche.rpm.publish.S3Settings;
+import io.avalanche.rpm.release.JavaSignatureCheck;
+import io.avalanche.rpm.release.StoreReleaseSource;
 import io.avalanche.rpm.validate.ContainerTarget;
+import io.avalanche.rpm.validate.ReleaseSource;
+import io.avalanche.rpm.validate.RpmkeysSignatureCheck;
+import io.avalanche.rpm.validate.SignatureCheck;
 import io.avalanche.rpm.validate.ReleaseRef;
 import io.avalanche.rpm.validate.ReleaseSources;
 import io.avalanche.rpm.validate.ValidationOptions;
@@ -71,6 +80,17 @@ final class ValidateCommand implements Callable<Integer> {
             description = "DOCKER_HOST for the container CLI, e.g. unix:///run/podman/podman.sock.")
     String dockerHost;
 
+    @Option(names = "--endpoint", description = "S3 endpoint URL (overrides AWS_ENDPOINT_URL).")
+    String endpoint;
+
+    @Option(names = "--region", description = "S3 region (overrides AWS_REGION).")
+    String region;
+
+    @Option(names = "--check-signatures-with", paramLabel = "java|rpmkeys", defaultValue = "java",
+            description = "Verify digests and signatures with our Java verifier or with rpmkeys "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String signatureTool;
+
     @Option(names = "--junit", paramLabel = "FILE", description = "Write a JUnit XML report here.")
     Path junit;
 
@@ -84,8 +104,18 @@ final class ValidateCommand implements Callable<Integer> {
                 : new ValidationOptions.Container(target.image,
                 new ContainerTarget.Engine(List.of(docker),
                         dockerHost == null ? Map.of() : Map.of("DOCKER_HOST", dockerHost), Duration.ofMinutes(10)));
-        ValidationOptions options = ValidationOptions.of(ref, commit).withTargetGlibc(glibc).withInstall(install);
-        ValidationReport report = new Validator(options).validate(ReleaseSources.parse(from));
+        SignatureCheck check = switch (signatureTool) {
+            case "java" -> new JavaSignatureCheck();
+            case "rpmkeys" -> new RpmkeysSignatureCheck();
+            default -> throw new SpecException("--check-signatures-with " + signatureTool + ": use java or rpmkeys");
+        };
+        ValidationOptions options = ValidationOptions.of(ref, commit).withTargetGlibc(glibc).withInstall(install)
+                .withSignatureCheck(check);
+        ValidationReport report;
+        try (ObjectStore store = from.startsWith("s3://") ? Destinations.open(from, s3Settings()) : null) {
+            ReleaseSource source = store != null ? new StoreReleaseSource(store, from) : ReleaseSources.parse(from);
+            report = new Validator(options).validate(source);
+        }
         if (junit != null) {
             report.writeJUnit(junit);
         }
@@ -97,5 +127,16 @@ final class ValidateCommand implements Callable<Integer> {
         }
         out.flush();
         return report.passed() ? Main.OK : Main.CHECK_FAILED;
+    }
+
+    private S3Settings s3Settings() {
+        S3Settings s = S3Settings.fromEnvironment(System.getenv());
+        if (endpoint != null) {
+            s = s.withEndpoint(endpoint);
+        }
+        if (region != null) {
+            s = s.withRegion(region);
+        }
+        return s;
     }
 }
