@@ -51,7 +51,7 @@ mirror() {
 
 WORK=$(mktemp -d "${RPM_RELEASE_PODMAN_DIR:-/var/tmp/rpm-release-podman}/image.XXXXXX")
 cleanup() {
-    findmnt -rn -o TARGET | grep -F "$WORK/" | sort -r | while read -r m; do umount -l "$m" || true; done
+    { findmnt -rn -o TARGET | grep -F "$WORK/" || true; } | sort -r | while read -r m; do umount -l "$m" || true; done
     rm -rf --one-file-system "$WORK"
 }
 trap cleanup EXIT

@@ -15,6 +15,7 @@ final class Commands {
                 new SignCommand(),
                 new VerifyCommand(),
                 new PublishCommand(),
+                new ValidateCommand(),
                 new ReleaseCommand());
     }
 }
