@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 
 /** `rpm-release release`: build → sign → publish → validate in one run. */
 @Command(name = "release", mixinStandardHelpOptions = true,
@@ -34,8 +33,7 @@ import java.util.function.Function;
             "  rpm-release release --tag v1.14.1 --source ./src --ephemeral --to file:/tmp/bucket --local",
             "  rpm-release release --pr 4f2a9c1 --source ./src --local"})
 final class ReleaseCommand implements Callable<Integer> {
-    /** Environment lookup (tests replace it). */
-    static Function<String, String> environment = System::getenv;
+    private final Map<String, String> environment;
 
     @Spec
     CommandSpec spec;
@@ -104,6 +102,15 @@ final class ReleaseCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    ReleaseCommand() {
+        this(System.getenv());
+    }
+
+    /** With an explicit environment (AWS settings, passphrase variables) instead of the process's. */
+    ReleaseCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
     @Override
     public Integer call() {
         boolean pr = mode.pr != null;
@@ -114,7 +121,7 @@ final class ReleaseCommand implements Callable<Integer> {
         if (passphraseEnv != null && key == null) {
             throw new SpecException("--passphrase-env applies only to --key");
         }
-        KeySource ks = key != null ? new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment))
+        KeySource ks = key != null ? new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get))
                 : ephemeral || pr ? new KeySource.Ephemeral() : null;
         Arch a = arch == null ? Arch.host() : Arch.parse(arch);
         ValidationOptions.Install install = local ? new ValidationOptions.Local()
@@ -165,7 +172,7 @@ final class ReleaseCommand implements Callable<Integer> {
     }
 
     private S3Settings s3Settings() {
-        S3Settings s = S3Settings.fromEnvironment(System.getenv());
+        S3Settings s = S3Settings.fromEnvironment(environment);
         if (endpoint != null) {
             s = s.withEndpoint(endpoint);
         }
