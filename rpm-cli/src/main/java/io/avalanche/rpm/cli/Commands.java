@@ -8,6 +8,12 @@ final class Commands {
     }
 
     static List<Object> all() {
-        return List.of(new SignCommand(), new VerifyCommand());
+        return List.of(
+                new PackageCommand(),
+                new InspectCommand(),
+                new BuildCommand(),
+                new SignCommand(),
+                new VerifyCommand(),
+                new ReleaseCommand());
     }
 }
