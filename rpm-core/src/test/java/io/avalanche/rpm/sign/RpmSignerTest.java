@@ -121,6 +121,45 @@ class RpmSignerTest {
     }
 
     @Test
+    void splitSigningAsAgentAndController(@TempDir Path dir) throws IOException {
+        Path rpm = RpmFixtures.build(dir, "split", 5000);
+        HeaderToSign h = RpmSigner.headerToSign(rpm);              // agent side
+        byte[] packet = key.headerSigner().sign(h.headerBytes());   // controller side: only the header travels
+        SignResult r = RpmSigner.applySignature(rpm, packet, h.sha256());   // agent side again
+        assertThat(r.inPlace()).isTrue();
+        Path db = RpmFixtures.dbWithKey(dir, key.exportPublicKey(dir.resolve("K")));
+        assertThat(RpmFixtures.enforce(db, rpm).exit()).isZero();
+
+        Path other = RpmFixtures.build(dir, "split2", 5000);
+        byte[] before = Files.readAllBytes(other);
+        SigningException e = catchThrowableOfType(SigningException.class,
+                () -> RpmSigner.applySignature(other, packet, h.sha256()));
+        assertThat(e).hasMessageContaining("changed since it was read");
+        assertThat(Files.readAllBytes(other)).isEqualTo(before);
+    }
+
+    @Test
+    void validLegacyHeaderPlusPayloadSignatureVerifies(@TempDir Path dir) throws IOException {
+        Path rpm = RpmFixtures.build(dir, "legacy", 5000);
+        new RpmSigner(key.headerSigner()).sign(rpm);
+        RpmPackage p = RpmReader.read(rpm);
+        byte[] all = Files.readAllBytes(rpm);
+        byte[] legacy = key.headerSigner().sign(Arrays.copyOfRange(all, (int) p.mainHeaderOffset(), all.length));
+        Header h = p.signature().toBuilder().remove(SigTag.RESERVEDSPACE.id()).bin(SigTag.PGP.id(), legacy).build();
+        byte[] enc = SignatureHeaders.fit(h, p.signatureLength()).orElseThrow();
+        System.arraycopy(enc, 0, all, 96, enc.length);
+        Files.write(rpm, all);
+        Path pub = key.exportPublicKey(dir.resolve("K"));
+        var report = new PackageVerifier(TrustedKeys.load(pub)).verify(rpm);
+        assertThat(report.ok()).as(report.toString()).isTrue();
+        assertThat(report.checks()).anyMatch(c -> c.check().equals("legacy-signature-1002") && c.ok());
+        Path db = RpmFixtures.dbWithKey(dir, pub);
+        Proc.Result vk = RpmFixtures.verbose(db, rpm);
+        assertThat(vk.exit()).as(vk.all()).isZero();
+        assertThat(vk.out()).containsPattern("(?m)^\\s*V4 RSA/SHA256 Signature.*: OK");
+    }
+
+    @Test
     void keyPolicyRefusesV6Keys() throws Exception {
         RSAKeyPairGenerator g = new RSAKeyPairGenerator();
         g.init(new RSAKeyGenerationParameters(BigInteger.valueOf(0x10001), new SecureRandom(), 2048, 80));
