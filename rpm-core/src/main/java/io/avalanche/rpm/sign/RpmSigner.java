@@ -69,8 +69,9 @@ public final class RpmSigner {
                         + " (SHA-256 " + sha + ", signed " + expectedHeaderSha256 + "); sign it again");
             }
             check(pkg, sha);
-            if (signaturePacket == null || signaturePacket.length < 4 || (signaturePacket[0] & 0x80) == 0) {
-                throw new SigningException(file + ": the header signer returned no OpenPGP signature packet");
+            String bad = SignaturePacket.problem(signaturePacket);
+            if (bad != null) {
+                throw new SigningException(file + ": the header signer returned an unusable signature: " + bad);
             }
             Header base = SignatureHeaders.withSignature(pkg.signature(), sha, signaturePacket);
             Optional<byte[]> fitted = SignatureHeaders.fit(base, pkg.signatureLength());

@@ -1,6 +1,7 @@
 package io.avalanche.rpm.verify;
 
 import io.avalanche.rpm.sign.KeyPolicy;
+import io.avalanche.rpm.sign.SignaturePacket;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPSignature;
@@ -36,8 +37,8 @@ final class SignatureCheck {
                 return bad(name, "not exactly one OpenPGP signature packet");
             }
             s = list.get(0);
-            byte[] body = body(packet);
-            if (body == null || !java.util.Arrays.equals(body, body(s.getEncoded()))) {
+            byte[] body = SignaturePacket.body(packet);
+            if (body == null || !java.util.Arrays.equals(body, SignaturePacket.body(s.getEncoded()))) {
                 return bad(name, "OpenPGP signature packet has trailing or missing bytes");
             }
         } catch (IOException | RuntimeException e) {
@@ -80,56 +81,6 @@ final class SignatureCheck {
             return fail(name, CheckStatus.BAD, "cannot use key " + keyId + " (" + e.getMessage() + ")", s);
         }
         return new SignatureCheck(name, s, null);
-    }
-
-    /** The body of a single signature packet (tag 2) whose header states exactly its length, else null. */
-    static byte[] body(byte[] p) {
-        if (p.length < 2 || (p[0] & 0x80) == 0) {
-            return null;
-        }
-        int tag;
-        int hdr;
-        long len;
-        if ((p[0] & 0x40) == 0) {
-            tag = (p[0] >> 2) & 0x0f;
-            int lt = p[0] & 3;
-            if (lt == 3) {
-                return null;
-            }
-            hdr = 1 + (1 << lt);
-            if (p.length < hdr) {
-                return null;
-            }
-            len = 0;
-            for (int i = 1; i < hdr; i++) {
-                len = (len << 8) | (p[i] & 0xff);
-            }
-        } else {
-            tag = p[0] & 0x3f;
-            int b1 = p[1] & 0xff;
-            if (b1 < 192) {
-                hdr = 2;
-                len = b1;
-            } else if (b1 < 224) {
-                if (p.length < 3) {
-                    return null;
-                }
-                hdr = 3;
-                len = ((b1 - 192L) << 8) + (p[2] & 0xff) + 192;
-            } else if (b1 == 255) {
-                if (p.length < 6) {
-                    return null;
-                }
-                hdr = 6;
-                len = ((p[2] & 0xffL) << 24) | ((p[3] & 0xff) << 16) | ((p[4] & 0xff) << 8) | (p[5] & 0xff);
-            } else {
-                return null;
-            }
-        }
-        if (tag != 2 || hdr + len != p.length) {
-            return null;
-        }
-        return java.util.Arrays.copyOfRange(p, hdr, p.length);
     }
 
     private static SignatureCheck bad(String name, String detail) {

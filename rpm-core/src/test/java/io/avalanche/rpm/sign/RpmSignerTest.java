@@ -139,6 +139,26 @@ class RpmSignerTest {
     }
 
     @Test
+    void refusesUnusableSignaturePackets(@TempDir Path dir) throws IOException {
+        Path rpm = RpmFixtures.build(dir, "badpacket", 100);
+        HeaderToSign h = RpmSigner.headerToSign(rpm);
+        byte[] good = key.headerSigner().sign(h.headerBytes());
+        byte[] before = Files.readAllBytes(rpm);
+        byte[] sha1 = good.clone();
+        sha1[good.length - SignaturePacket.body(good).length + 3] = 2;   // body[3] is the hash algorithm
+        byte[] armored = ("-----BEGIN PGP SIGNATURE-----\n\n" + java.util.Base64.getEncoder().encodeToString(good)
+                + "\n-----END PGP SIGNATURE-----\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] trailing = Arrays.copyOf(good, good.length + 1);
+        assertThat(catchThrowableOfType(SigningException.class, () -> RpmSigner.applySignature(rpm, sha1, h.sha256())))
+                .hasMessageContaining("SHA-1");
+        assertThat(catchThrowableOfType(SigningException.class, () -> RpmSigner.applySignature(rpm, armored, h.sha256())))
+                .hasMessageContaining("not exactly one binary OpenPGP signature packet");
+        assertThat(catchThrowableOfType(SigningException.class, () -> RpmSigner.applySignature(rpm, trailing, h.sha256())))
+                .hasMessageContaining("trailing");
+        assertThat(Files.readAllBytes(rpm)).isEqualTo(before);
+    }
+
+    @Test
     void validLegacyHeaderPlusPayloadSignatureVerifies(@TempDir Path dir) throws IOException {
         Path rpm = RpmFixtures.build(dir, "legacy", 5000);
         new RpmSigner(key.headerSigner()).sign(rpm);
