@@ -41,8 +41,10 @@ class TamperCorpusTest {
     /** The only variants Debian's rpm 4.18 accepts; RHEL 9 and/or our verifier refuse them, for the reason given. */
     static final Map<String, String> RHEL9_STRICTER = Map.of(
             "gpg-rpmsign-sha1", "SHA-1 signature: RHEL 9's crypto policy rejects it, Debian rpm 4.18 accepts it",
-            "expired-key", "signed after the key expired: rpm 4.18's internal OpenPGP parser ignores key expiry,"
-                    + " RHEL 9 (rpm-sequoia) rejects it",
+            "expired-key", "signed after the key expired: rpm 4.18's internal OpenPGP parser ignores key expiry;"
+                    + " rpm with rpm-sequoia (RHEL 9.3+) and our verifier reject it",
+            "gpg-rpmsign-sha1-self-signed-key", "SHA-256 signature by a key whose self-signatures use SHA-1: RHEL 9"
+                    + " refuses such keys, Debian rpm 4.18 imports and accepts them",
             "rsaheader-tag-to-dsa", "a valid RSA header signature stored under tag 267 (DSAHEADER): rpm 4.18 verifies"
                     + " it by content; our policy accepts header signatures only as RSA in tag 268, as we write them");
 
@@ -85,6 +87,15 @@ class TamperCorpusTest {
         assertThat(new PackageVerifier(TrustedKeys.load(keyFile)).verify(base).ok()).isTrue();
         assertThat(RpmFixtures.enforce(db, base).exit()).isZero();
         assertThat(Proc.run(List.of("rpm", "--dbpath", db.toString(), "-K", base.toString())).exit()).isZero();
+    }
+
+    @Test
+    void rpmsignSha256IsGoodForBoth() throws IOException {
+        String fpr = gpg.generate(GpgHome.rsa(2048, "sign,cert", null, "rpmsign sha256"));
+        Variant v = rpmsign("gpg-rpmsign-sha256", fpr, "sha256");
+        VerifyReport ours = new PackageVerifier(TrustedKeys.load(v.publicKey())).verify(v.file());
+        assertThat(ours.ok()).as(ours.toString()).isTrue();
+        assertThat(RpmFixtures.enforce(v.db(), v.file()).exit()).isZero();
     }
 
     @Test
@@ -174,6 +185,7 @@ class TamperCorpusTest {
         c.add(legacy("legacy-1002-header-only-sig", bytes(SigTag.RSAHEADER.id())));
         c.add(legacy("legacy-1002-garbage", new byte[] {(byte) 0x89, 0, 3, 1, 2, 3}));
         c.add(gpgSha1());
+        c.add(gpgSha1SelfSignedKey());
         return c;
     }
 
@@ -236,15 +248,29 @@ class TamperCorpusTest {
     /** Signed by real gpg through rpmsign with a SHA-1 digest; the gpg key itself is imported. */
     private Variant gpgSha1() throws IOException {
         String fpr = gpg.generate(GpgHome.rsa(2048, "sign,cert", null, "rpmsign sha1"));
-        Path pub = gpg.exportPublic(fpr, dir.resolve("GPG-KEY"));
-        Path gdb = RpmFixtures.dbWithKey(dir, pub);
-        Path p = dir.resolve("gpg-rpmsign-sha1.rpm");
-        Files.copy(RpmFixtures.build(dir, "sha1pkg", 5000), p);
-        Proc.run(List.of("rpmsign", "--addsign", "--define", "_gpg_name " + fpr, "--define", "_gpg_path " + gpg.dir(),
-                "--define", "__gpg /usr/bin/gpg", "--define", "_gpg_digest_algo sha1", p.toString())).ok();
-        String packets = Proc.run(List.of("rpm", "-qp", "--qf", "%{RSAHEADER:pgpsig}", p.toString())).out();
+        Variant v = rpmsign("gpg-rpmsign-sha1", fpr, "sha1");
+        String packets = Proc.run(List.of("rpm", "-qp", "--qf", "%{RSAHEADER:pgpsig}", v.file().toString())).out();
         assertThat(packets).as("rpmsign made a SHA-1 signature").contains("SHA1");
-        return new Variant("gpg-rpmsign-sha1", p, pub, gdb);
+        return v;
+    }
+
+    /** Signed by rpmsign with SHA-256, but by a key gpg self-signed with SHA-1. */
+    private Variant gpgSha1SelfSignedKey() throws IOException {
+        String fpr = gpg.generateWith(List.of("--cert-digest-algo", "SHA1"),
+                GpgHome.rsa(2048, "sign,cert", null, "sha1 self-signed"));
+        Variant v = rpmsign("gpg-rpmsign-sha1-self-signed-key", fpr, "sha256");
+        assertThat(gpg.gpg("--list-packets", v.publicKey().toString()).out()).contains("digest algo 2,");
+        return v;
+    }
+
+    private Variant rpmsign(String name, String fpr, String digest) throws IOException {
+        Path pub = gpg.exportPublic(fpr, dir.resolve(name + ".KEY"));
+        Path gdb = RpmFixtures.dbWithKey(dir, pub);
+        Path p = dir.resolve(name + ".rpm");
+        Files.copy(RpmFixtures.build(dir, name.replace("-", ""), 5000), p);
+        Proc.run(List.of("rpmsign", "--addsign", "--define", "_gpg_name " + fpr, "--define", "_gpg_path " + gpg.dir(),
+                "--define", "__gpg /usr/bin/gpg", "--define", "_gpg_digest_algo " + digest, p.toString())).ok();
+        return new Variant(name, p, pub, gdb);
     }
 
     private static int indexOffset(int tag) {
