@@ -14,6 +14,7 @@ final class Commands {
                 new BuildCommand(),
                 new SignCommand(),
                 new VerifyCommand(),
+                new PublishCommand(),
                 new ReleaseCommand());
     }
 }

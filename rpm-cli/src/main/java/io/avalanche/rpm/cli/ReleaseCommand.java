@@ -114,7 +114,7 @@ final class ReleaseCommand implements Callable<Integer> {
         if (passphraseEnv != null && key == null) {
             throw new SpecException("--passphrase-env applies only to --key");
         }
-        KeySource ks = key != null ? new KeySource.KeyFile(key, passphrase())
+        KeySource ks = key != null ? new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment))
                 : ephemeral || pr ? new KeySource.Ephemeral() : null;
         Arch a = arch == null ? Arch.host() : Arch.parse(arch);
         ValidationOptions.Install install = local ? new ValidationOptions.Local()
@@ -162,17 +162,6 @@ final class ReleaseCommand implements Callable<Integer> {
         }
         o.flush();
         return r.passed() ? Main.OK : Main.CHECK_FAILED;
-    }
-
-    private char[] passphrase() {
-        if (passphraseEnv == null) {
-            return null;
-        }
-        String v = environment.apply(passphraseEnv);
-        if (v == null) {
-            throw new SpecException("--passphrase-env " + passphraseEnv + ": the environment variable is not set");
-        }
-        return v.toCharArray();
     }
 
     private S3Settings s3Settings() {

@@ -9,11 +9,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** Signs repodata/repomd.xml with the release key: the header signer's binary-document packet, armored. */
-final class RepoSigner {
+public final class RepoSigner {
     private RepoSigner() {
     }
 
-    static DetachedSigner of(HeaderSigner signer) {
+    /** A detached signer over the given header signer (same key, same hash). */
+    public static DetachedSigner of(HeaderSigner signer) {
         return data -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (ArmoredOutputStream armor = ArmoredOutputStream.builder().clearHeaders().build(out)) {

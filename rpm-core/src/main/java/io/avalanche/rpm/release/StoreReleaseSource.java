@@ -40,10 +40,13 @@ public final class StoreReleaseSource implements ReleaseSource {
         }
     }
 
-    private Path download(String key, Path target) throws IOException {
-        byte[] data = store.get(key).orElseThrow(() -> new ValidationException(store.describe(key)
-                + " not found: publish the release first or fix --from/--tag/--arch"));
-        return Files.write(target, data);
+    private Path download(String key, Path target) {
+        if (store.head(key).isEmpty()) {
+            throw new ValidationException(store.describe(key)
+                    + " not found: publish the release first or fix --from/--tag/--arch");
+        }
+        store.download(key, target);
+        return target;
     }
 
     @Override
