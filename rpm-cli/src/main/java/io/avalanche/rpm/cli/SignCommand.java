@@ -120,11 +120,7 @@ final class SignCommand implements Callable<Integer> {
 
     private char[] passphrase() {
         if (passphraseEnv != null) {
-            String v = environment.apply(passphraseEnv);
-            if (v == null) {
-                throw new SpecException("--passphrase-env " + passphraseEnv + ": the environment variable is not set");
-            }
-            return v.toCharArray();
+            return Passphrases.fromEnv(passphraseEnv, environment);
         }
         if (passphraseStdin) {
             try {
