@@ -7,15 +7,12 @@ import io.avalanche.rpm.build.PackageSpec;
 import io.avalanche.rpm.build.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
+import io.avalanche.rpm.publish.Digests;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -110,7 +107,7 @@ public final class ReleaseBuilder {
                 String name = r.tag().fileName(s.name(), r.arch());
                 log.accept("packaging " + name + " (" + r.compression() + ")");
                 Path rpm = RpmWriter.write(s, r.out(), name);
-                files.add(new ReleaseManifest.Artifact(name, s.name(), Files.size(rpm), sha256(rpm)));
+                files.add(new ReleaseManifest.Artifact(name, s.name(), Files.size(rpm), Digests.hex(Digests.sha256(rpm))));
             }
         } catch (IOException e) {
             throw new RpmException(r.out() + ": " + e.getMessage(), e);
@@ -157,19 +154,6 @@ public final class ReleaseBuilder {
             return Files.getAttribute(source, "unix:uid") + ":" + Files.getAttribute(source, "unix:gid");
         } catch (IOException | UnsupportedOperationException e) {
             throw new BuildException("cannot read the owner of " + source + ": " + e.getMessage());
-        }
-    }
-
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

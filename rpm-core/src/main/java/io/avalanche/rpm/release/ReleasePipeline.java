@@ -128,32 +128,14 @@ public final class ReleasePipeline {
     /** Signs every RPM of a release directory in place, exports the public key, refreshes release.json. */
     public static ReleaseManifest sign(Path dir, ReleaseManifest m, SigningKey key, Consumer<String> log) {
         RpmSigner signer = new RpmSigner(key.headerSigner());
-        List<ReleaseManifest.Artifact> files = new ArrayList<>();
-        try {
-            for (ReleaseManifest.Artifact a : m.files()) {
-                if (a.packageName() == null) {
-                    continue;
-                }
-                Path rpm = dir.resolve(a.name());
-                signer.sign(rpm);
+        for (ReleaseManifest.Artifact a : m.files()) {
+            if (a.packageName() != null) {
+                signer.sign(dir.resolve(a.name()));
                 log.accept("  signed " + a.name() + " with key " + key.keyId());
-                files.add(new ReleaseManifest.Artifact(a.name(), a.packageName(), Files.size(rpm),
-                        ReleaseBuilder.sha256(rpm)));
             }
-            Path pub = dir.resolve(ReleaseRef.KEY_FILE);
-            Path tmp = Files.createTempFile(dir, ".key.", ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                key.exportPublicKey(out);
-            }
-            Files.move(tmp, pub, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            files.add(new ReleaseManifest.Artifact(ReleaseRef.KEY_FILE, null, Files.size(pub),
-                    ReleaseBuilder.sha256(pub)));
-        } catch (IOException e) {
-            throw new RpmException(dir + ": signing failed: " + e.getMessage(), e);
         }
-        ReleaseManifest signed = m.withFiles(files);
-        signed.write(dir);
-        return signed;
+        key.exportPublicKey(dir.resolve(ReleaseRef.KEY_FILE));
+        return m.refresh(dir, ReleaseRef.KEY_FILE);
     }
 
     private static void prepareOut(Path out) {
