@@ -8,6 +8,7 @@ import io.avalanche.rpm.build.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.publish.Digests;
+import io.avalanche.rpm.validate.ContainerTarget;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,11 +28,20 @@ public final class ReleaseBuilder {
     private ReleaseBuilder() {
     }
 
-    /** What to build: source tree, tag, arch, optional container image, output directory, compression. */
-    public record Request(Path source, ReleaseTag tag, Arch arch, String image, Path out, Compression compression) {
+    /**
+     * What to build: source tree, tag, arch, optional container image (run through {@code engine}, the docker
+     * CLI by default), output directory, compression.
+     */
+    public record Request(Path source, ReleaseTag tag, Arch arch, String image, Path out, Compression compression,
+                          ContainerTarget.Engine engine) {
         public Request {
             source = source.toAbsolutePath().normalize();
             out = out.toAbsolutePath().normalize();
+            engine = engine == null ? ContainerTarget.Engine.dockerCli() : engine;
+        }
+
+        public Request(Path source, ReleaseTag tag, Arch arch, String image, Path out, Compression compression) {
+            this(source, tag, arch, image, out, compression, null);
         }
     }
 
@@ -80,7 +90,7 @@ public final class ReleaseBuilder {
             if (r.image() == null) {
                 ProcessRunner.check(cmd, r.source(), env, log);
             } else {
-                runInContainer(r.image(), r.source(), cmd, env, log);
+                runInContainer(r.engine(), r.image(), r.source(), cmd, env, log);
             }
         }
         return packageRelease(r, info, log);
@@ -118,21 +128,25 @@ public final class ReleaseBuilder {
         return m;
     }
 
-    private static void runInContainer(String image, Path source, List<String> cmd, Map<String, String> env,
-                                       Consumer<String> log) {
+    private static void runInContainer(ContainerTarget.Engine engine, String image, Path source, List<String> cmd,
+                                       Map<String, String> env, Consumer<String> log) {
         String name = "rpm-release-build-" + UUID.randomUUID().toString().substring(0, 12);
-        List<String> args = new ArrayList<>(List.of("docker", "run", "--name", name, "--user", owner(source),
-                "-v", source + ":" + source, "-w", source.toString(), "-e", "HOME=/tmp"));
+        List<String> args = new ArrayList<>(engine.docker());
+        args.addAll(List.of("run", "--name", name, "--user", owner(source), "-v", source + ":" + source, "-w",
+                source.toString(), "-e", "HOME=/tmp"));
         env.forEach((k, v) -> args.addAll(List.of("-e", k + "=" + v)));
         args.add(image);
         args.addAll(cmd);
-        Thread cleanup = new Thread(() -> ProcessRunner.run(List.of("docker", "rm", "-f", name), null, Map.of(), l -> { }));
+        List<String> remove = new ArrayList<>(engine.docker());
+        remove.addAll(List.of("rm", "-f", name));
+        Thread cleanup = new Thread(() -> ProcessRunner.run(remove, null, engine.env(), l -> { }));
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            ProcessRunner.Result run = ProcessRunner.run(args, null, Map.of(), log);
+            ProcessRunner.Result run = ProcessRunner.run(args, null, engine.env(), log);
             // `docker run` exit codes are unreliable against some engines: read the container's own status
-            ProcessRunner.Result st = ProcessRunner.run(List.of("docker", "inspect", "--format",
-                    "{{.State.ExitCode}}", name), null, Map.of(), l -> { });
+            List<String> inspect = new ArrayList<>(engine.docker());
+            inspect.addAll(List.of("inspect", "--format", "{{.State.ExitCode}}", name));
+            ProcessRunner.Result st = ProcessRunner.run(inspect, null, engine.env(), l -> { });
             String code = st.output().trim();
             if (st.exitCode() != 0 || !code.equals("0")) {
                 throw new BuildException(String.join(" ", cmd) + " failed in container " + image + " (exit "
@@ -140,7 +154,7 @@ public final class ReleaseBuilder {
                         + (run.tail().isEmpty() ? "" : ":\n  " + String.join("\n  ", run.tail())));
             }
         } finally {
-            ProcessRunner.run(List.of("docker", "rm", "-f", name), null, Map.of(), l -> { });
+            ProcessRunner.run(remove, null, engine.env(), l -> { });
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException ignored) {
