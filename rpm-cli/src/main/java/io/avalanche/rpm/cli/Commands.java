@@ -8,6 +8,11 @@ final class Commands {
     }
 
     static List<Object> all() {
-        return List.of();
+        return List.of(
+                new PackageCommand(),
+                new InspectCommand(),
+                new BuildCommand(),
+                new SignCommand(),
+                new VerifyCommand());
     }
 }

@@ -188,6 +188,7 @@ public final class RpmWriter {
                 throw new SpecException("package " + spec.name() + ": source " + src + " for " + f.path()
                         + " is not a regular file");
             }
+            ElfArchCheck.require(src, spec.arch());
             if (all.containsKey(f.path())) {
                 throw new SpecException("package " + spec.name() + ": " + f.path() + " is also a directory of the package");
             }

@@ -1,0 +1,141 @@
+package io.avalanche.rpm.cli;
+
+import io.avalanche.rpm.SpecException;
+import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.build.Dependency;
+import io.avalanche.rpm.build.FileEntry;
+import io.avalanche.rpm.build.PackageSpec;
+import io.avalanche.rpm.build.RpmWriter;
+import io.avalanche.rpm.build.SourceDate;
+import io.avalanche.rpm.format.Arch;
+import io.avalanche.rpm.format.ReleaseTag;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** `rpm-release package`: one RPM from files on disk. */
+@Command(name = "package",
+        description = {"Write one RPM from files on disk (no rpmbuild needed).", "",
+            "Example:",
+            "  rpm-release package --name avalanchego --tag v1.14.1 --arch x86_64 \\",
+            "    --file build/avalanchego:/var/opt/avalanchego/bin/avalanchego:0755 \\",
+            "    --requires 'glibc >= 2.34' --out dist/"})
+final class PackageCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = "--name", required = true, description = "Package name.")
+    String name;
+
+    @Option(names = "--version", description = "RPM Version (or use --tag).")
+    String version;
+
+    @Option(names = "--release", description = "RPM Release (default 1).")
+    String release;
+
+    @Option(names = "--tag", description = "Git tag vX.Y.Z[-pre]: sets Version/Release and the file name.")
+    String tag;
+
+    @Option(names = "--arch", required = true, description = "x86_64|amd64|aarch64|arm64|noarch.")
+    String arch;
+
+    @Option(names = "--file", required = true, paramLabel = "SRC:DEST[:MODE]",
+            description = "A file to package (repeatable); MODE in octal.")
+    List<String> files = new ArrayList<>();
+
+    @Option(names = "--requires", paramLabel = "EXPR", description = "A requirement such as 'glibc >= 2.34' (repeatable).")
+    List<String> requires = new ArrayList<>();
+
+    @Option(names = "--compression", defaultValue = "zstd:19",
+            description = "zstd[:1-19], xz[:0-9], gzip[:1-9] or none (default ${DEFAULT-VALUE}).")
+    String compression;
+
+    @Option(names = "--workers", description = "zstd worker threads (default: cores, at most 4).")
+    Integer workers;
+
+    @Option(names = "--summary", description = "One-line summary.")
+    String summary;
+
+    @Option(names = "--description", description = "Longer description.")
+    String description;
+
+    @Option(names = "--license", defaultValue = "BSD-3-Clause", description = "License (default ${DEFAULT-VALUE}).")
+    String license;
+
+    @Option(names = "--url", defaultValue = "", description = "Project URL.")
+    String url;
+
+    @Option(names = "--vendor", defaultValue = "", description = "Vendor.")
+    String vendor;
+
+    @Option(names = "--packager", defaultValue = "", description = "Packager.")
+    String packager;
+
+    @Option(names = "--out", required = true, description = "Output directory.")
+    Path out;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((tag == null) == (version == null)) {
+            throw new SpecException("give exactly one of --tag vX.Y.Z or --version V");
+        }
+        Arch a = Arch.parse(arch);
+        String ver = version;
+        String rel = release == null ? "1" : release;
+        String fileName;
+        if (tag != null) {
+            ReleaseTag t = ReleaseTag.parse(tag);
+            ver = t.version();
+            rel = release == null ? t.release() : release;
+            fileName = t.fileName(name, a);
+        } else {
+            fileName = name + "-" + ver + "-" + rel + "." + a.rpm() + ".rpm";
+        }
+        Compression c = Compression.parse(compression);
+        if (workers != null) {
+            c = c.withWorkers(workers);
+        }
+        PackageSpec.Builder b = PackageSpec.builder().name(name).version(ver).release(rel).arch(a).compression(c)
+                .license(license).url(url).vendor(vendor).packager(packager).summary(summary)
+                .description(description).buildTime(SourceDate.epochSeconds(System.getenv()));
+        long total = 0;
+        for (String f : files) {
+            FileEntry e = FileEntry.parse(f);
+            if (!Files.isRegularFile(e.source())) {
+                throw new SpecException("--file " + f + ": " + e.source() + " is not a readable regular file");
+            }
+            total += Files.size(e.source());
+            b.file(e);
+        }
+        for (String r : requires) {
+            b.require(Dependency.parse(r));
+        }
+        PackageSpec ps = b.build();
+        Path written;
+        try (Progress p = Progress.open(spec.commandLine().getErr(), "compress " + fileName, total)) {
+            written = RpmWriter.write(ps, out, fileName, p::advance);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("file", written.toString());
+        result.put("size", Files.size(written));
+        result.put("sha256", Hashes.sha256(written));
+        Output.print(spec.commandLine().getOut(), json, result,
+                "wrote " + written + " (" + Files.size(written) + " bytes)");
+        return Main.OK;
+    }
+}

@@ -1,0 +1,52 @@
+package io.avalanche.rpm.cli;
+
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+
+/** A progress bar on a terminal; a start and an end line otherwise. */
+final class Progress implements AutoCloseable {
+    private final ProgressBar bar;
+    private final PrintWriter plain;
+    private final String task;
+    private long done;
+
+    private Progress(ProgressBar bar, PrintWriter plain, String task) {
+        this.bar = bar;
+        this.plain = plain;
+        this.task = task;
+    }
+
+    static Progress open(PrintWriter err, String task, long total) {
+        if (System.console() != null && System.getenv("CI") == null && System.getenv("TERM") != null) {
+            ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(Math.max(total, 1))
+                    .setStyle(ProgressBarStyle.ASCII).setUnit(" MiB", 1 << 20).showSpeed()
+                    .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true))).build();
+            return new Progress(bar, null, task);
+        }
+        err.println(task + " ...");
+        err.flush();
+        return new Progress(null, err, task);
+    }
+
+    void advance(long n) {
+        done += n;
+        if (bar != null) {
+            bar.stepBy(n);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+        } else {
+            plain.println(task + ": done (" + done + " bytes)");
+            plain.flush();
+        }
+    }
+}

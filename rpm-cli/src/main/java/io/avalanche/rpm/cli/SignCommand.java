@@ -1,0 +1,139 @@
+package io.avalanche.rpm.cli;
+
+import io.avalanche.rpm.SpecException;
+import io.avalanche.rpm.sign.RpmSigner;
+import io.avalanche.rpm.sign.SignResult;
+import io.avalanche.rpm.sign.SigningKey;
+import io.avalanche.rpm.sign.SigningKeys;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/** rpm-release sign: adds a header-only RSA/SHA-256 signature to RPMs in place and exports the public key. */
+@Command(name = "sign", mixinStandardHelpOptions = true,
+        description = {"Sign RPM packages with a header-only OpenPGP signature (RSA, SHA-256), in place.",
+                "The passphrase is read from an environment variable or standard input, never from the command line."},
+        footer = {"", "Examples:",
+                "  rpm-release sign --key release.asc --passphrase-env RPM_KEY_PASS --release out/*.rpm",
+                "  rpm-release sign --ephemeral --export-key out/RPM-GPG-KEY-avalanchego out/*.rpm"})
+final class SignCommand implements Callable<Integer> {
+    /** Environment lookup; tests replace it. */
+    static Function<String, String> environment = System::getenv;
+    /** Standard input for --passphrase-stdin; tests replace it. */
+    static InputStream stdin = System.in;
+
+    @Spec
+    CommandSpec spec;
+
+    static final class KeySource {
+        @Option(names = "--key", paramLabel = "FILE", description = "ASCII-armored secret key file.")
+        Path key;
+
+        @Option(names = "--ephemeral", description = "Generate a throw-away RSA-4096 key that expires in 1 day.")
+        boolean ephemeral;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    KeySource source;
+
+    @Option(names = "--passphrase-env", paramLabel = "VAR", description = "Environment variable holding the passphrase.")
+    String passphraseEnv;
+
+    @Option(names = "--passphrase-stdin", description = "Read the passphrase from the first line of standard input.")
+    boolean passphraseStdin;
+
+    @Option(names = "--export-key", paramLabel = "FILE",
+            description = "Where to write the armored public key (default: RPM-GPG-KEY-avalanchego beside the first RPM).")
+    Path exportKey;
+
+    @Option(names = "--release", description = "Release build: refuse an ephemeral key.")
+    boolean release;
+
+    @Parameters(arity = "1..*", paramLabel = "RPM", description = "Packages to sign.")
+    List<Path> rpms;
+
+    @Override
+    public Integer call() {
+        if (source.ephemeral && release) {
+            throw new SpecException("--release refuses --ephemeral: a release must be signed with the release key"
+                    + " (--key FILE)");
+        }
+        if (source.ephemeral && (passphraseEnv != null || passphraseStdin)) {
+            throw new SpecException("--passphrase-env / --passphrase-stdin apply only to --key");
+        }
+        if (passphraseEnv != null && passphraseStdin) {
+            throw new SpecException("give either --passphrase-env or --passphrase-stdin, not both");
+        }
+        for (Path p : rpms) {
+            if (!Files.isRegularFile(p)) {
+                throw new SpecException(p + ": no such package file");
+            }
+        }
+        SigningKey key = source.ephemeral ? SigningKeys.ephemeral() : loadKey();
+        PrintWriter out = spec.commandLine().getOut();
+        RpmSigner signer = new RpmSigner(key.headerSigner());
+        for (Path p : rpms) {
+            SignResult r = signer.sign(p);
+            out.println("signed " + p + " (" + (r.inPlace() ? "in place" : "rewritten") + ") with key " + key.keyId());
+        }
+        Path pub = exportKey != null ? exportKey
+                : rpms.get(0).toAbsolutePath().getParent().resolve(SigningKey.DEFAULT_PUBLIC_KEY_FILE);
+        key.exportPublicKey(pub);
+        out.println("public key " + key.primaryFingerprint() + (key.ephemeral() ? " (ephemeral, expires "
+                + key.expiresAt().map(Object::toString).orElse("never") + ")" : "") + " written to " + pub);
+        out.flush();
+        return Main.OK;
+    }
+
+    private SigningKey loadKey() {
+        char[] pass = passphrase();
+        try (InputStream in = Files.newInputStream(source.key)) {
+            return SigningKeys.load(in, pass, source.key.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(source.key + ": cannot read the key: " + e.getMessage(), e);
+        } finally {
+            if (pass != null) {
+                Arrays.fill(pass, '\0');
+            }
+        }
+    }
+
+    private char[] passphrase() {
+        if (passphraseEnv != null) {
+            String v = environment.apply(passphraseEnv);
+            if (v == null) {
+                throw new SpecException("--passphrase-env " + passphraseEnv + ": the environment variable is not set");
+            }
+            return v.toCharArray();
+        }
+        if (passphraseStdin) {
+            try {
+                String line = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)).readLine();
+                if (line == null) {
+                    throw new SpecException("--passphrase-stdin: standard input is empty");
+                }
+                return line.toCharArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the passphrase from standard input", e);
+            }
+        }
+        return null;
+    }
+}

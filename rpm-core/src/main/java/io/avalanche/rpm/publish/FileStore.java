@@ -1,0 +1,206 @@
+package io.avalanche.rpm.publish;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** A local directory laid out like the bucket; every write is a temp file plus an atomic rename. */
+public final class FileStore implements ObjectStore {
+    private static final String TEMP_PREFIX = ".tmp-";
+    private final Path root;
+
+    public FileStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    private Path path(String key) {
+        Path p = root.resolve(key).normalize();
+        if (!p.startsWith(root) || key.isEmpty()) {
+            throw new PublishException("object key '" + key + "' escapes the destination " + root);
+        }
+        return p;
+    }
+
+    @Override
+    public String describe(String key) {
+        return path(key).toString();
+    }
+
+    @Override
+    public String publicUrl(String key) {
+        return path(key).toUri().toString();
+    }
+
+    @Override
+    public Optional<StoredObject> head(String key) {
+        Path p = path(key);
+        if (!Files.isRegularFile(p)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new StoredObject(key, Files.size(p), Digests.hex(Digests.sha256(p)),
+                    Files.getLastModifiedTime(p).toInstant()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(p + ": cannot stat: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String put(String key, Path file, byte[] sha256) {
+        Path target = path(key);
+        Path tmp = null;
+        try {
+            Files.createDirectories(target.getParent());
+            tmp = Files.createTempFile(target.getParent(), TEMP_PREFIX, ".part");
+            MessageDigest md = Digests.sha256();
+            try (InputStream in = Files.newInputStream(file);
+                 OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.TRUNCATE_EXISTING)) {
+                byte[] buf = new byte[1 << 16];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    md.update(buf, 0, n);
+                    out.write(buf, 0, n);
+                }
+            }
+            if (!Arrays.equals(md.digest(), sha256)) {
+                throw new PublishException(file + ": changed while copying to " + target
+                        + " (SHA-256 differs from the one computed before); re-run publish");
+            }
+            moveIntoPlace(tmp, target);
+            tmp = null;
+            return verify(key, sha256, Files.size(target));
+        } catch (IOException e) {
+            throw new PublishException("cannot write " + target + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    @Override
+    public String put(String key, byte[] data, String contentType) {
+        Path target = path(key);
+        Path tmp = null;
+        try {
+            Files.createDirectories(target.getParent());
+            tmp = Files.createTempFile(target.getParent(), TEMP_PREFIX, ".part");
+            Files.write(tmp, data);
+            moveIntoPlace(tmp, target);
+            tmp = null;
+            return verify(key, Digests.sha256(data), data.length);
+        } catch (IOException e) {
+            throw new PublishException("cannot write " + target + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    private static void moveIntoPlace(Path tmp, Path target) throws IOException {
+        try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new PublishException("cannot rename " + tmp + " to " + target
+                    + " atomically: the destination must be one file system", e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // best effort: a leftover temp file is hidden (dot-name) and never listed
+            }
+        }
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        Path p = path(key);
+        try {
+            return Optional.of(Files.readAllBytes(p));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(p + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public byte[] getRange(String key, long start, long endInclusive) {
+        Path p = path(key);
+        try (SeekableByteChannel ch = Files.newByteChannel(p, StandardOpenOption.READ)) {
+            long end = Math.min(endInclusive, ch.size() - 1);
+            ByteBuffer b = ByteBuffer.allocate((int) Math.max(0, end - start + 1));
+            ch.position(start);
+            while (b.hasRemaining() && ch.read(b) > 0) {
+                // keep reading
+            }
+            return Arrays.copyOf(b.array(), b.position());
+        } catch (IOException e) {
+            throw new UncheckedIOException(p + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) {
+        Path dir = prefix.isEmpty() ? root : path(prefix);
+        List<StoredObject> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile).sorted()::iterator) {
+                if (p.getFileName().toString().startsWith(TEMP_PREFIX)) {
+                    continue;
+                }
+                String key = root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+                out.add(new StoredObject(key, Files.size(p), null, Files.getLastModifiedTime(p).toInstant()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot list: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
+    public void delete(String key) {
+        try {
+            Files.deleteIfExists(path(key));
+        } catch (IOException e) {
+            throw new UncheckedIOException(path(key) + ": cannot delete: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String verify(String key, byte[] sha256, long size) {
+        Path p = path(key);
+        byte[] actual = Digests.sha256(p);
+        if (!Arrays.equals(actual, sha256)) {
+            throw new PublishException(p + ": SHA-256 mismatch after writing (expected " + Digests.hex(sha256)
+                    + ", found " + Digests.hex(actual) + "); the file was removed? re-run publish");
+        }
+        return "sha256 re-read";
+    }
+}

@@ -1,0 +1,237 @@
+package io.avalanche.rpm.publish;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.avalanche.rpm.verify.RpmPackage;
+import io.avalanche.rpm.verify.RpmReader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Publishes a release directory (RPMs, RPM-GPG-KEY-avalanchego, release.json) to an {@link ObjectStore}:
+ * {@code linux/rpms/<arch>/<file>.rpm}, {@code linux/rpms/RPM-GPG-KEY-avalanchego}, a signed yum
+ * repository per arch directory and {@code linux/rpms/avalanchego.repo}. Published objects are
+ * immutable: identical bytes are a no-op, different bytes are refused unless forced.
+ */
+public final class Publisher {
+    public static final String ROOT = "linux/rpms/";
+    public static final String KEY_FILE = "RPM-GPG-KEY-avalanchego";
+    public static final String MANIFEST = "release.json";
+
+    private final ObjectStore store;
+    private final Consumer<Outcome> progress;
+    private final Consumer<String> log;
+
+    /** Per-object result. */
+    public enum Status { UPLOADED, UNCHANGED, REPLACED, REFUSED }
+
+    /**
+     * Publish options. {@code signer} signs each repomd.xml (null: unsigned repository, repo_gpgcheck=0);
+     * {@code timestamp} (epoch seconds) stamps the metadata; {@code repoName} names the .repo file section.
+     */
+    public record Options(boolean force, DetachedSigner signer, long timestamp, String repoName) {
+        public static Options defaults(DetachedSigner signer) {
+            return new Options(false, signer, System.currentTimeMillis() / 1000, "avalanchego");
+        }
+
+        public Options withForce(boolean f) {
+            return new Options(f, signer, timestamp, repoName);
+        }
+
+        public Options withTimestamp(long t) {
+            return new Options(force, signer, t, repoName);
+        }
+    }
+
+    /** What happened to one object; {@code detail} says how it was verified or why it was refused. */
+    public record Outcome(String key, String location, Status status, long size, String sha256, String detail) {
+    }
+
+    /** Everything a publish did. */
+    public record Result(List<Outcome> objects, List<YumRepository.Result> repositories, String repoFileUrl) {
+    }
+
+    public Publisher(ObjectStore store, Consumer<Outcome> progress, Consumer<String> log) {
+        this.store = store;
+        this.progress = progress;
+        this.log = log;
+    }
+
+    private record Item(Path file, String key, String sha256, long size, RpmPackage rpm) {
+    }
+
+    /** Publishes the release directory; throws {@link PublishException} (naming objects) on refusal or failure. */
+    public Result publish(Path releaseDir, Options options) {
+        List<Item> items = scan(releaseDir);
+        List<Outcome> outcomes = new ArrayList<>();
+        List<Item> toUpload = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (Item it : items) {
+            Optional<String> existing = existingSha(it.key);
+            if (existing.isEmpty()) {
+                toUpload.add(it);
+            } else if (existing.get().equals(it.sha256)) {
+                emit(outcomes, new Outcome(it.key, store.describe(it.key), Status.UNCHANGED, it.size, it.sha256,
+                        "identical bytes already published"));
+            } else if (options.force()) {
+                toUpload.add(it);
+            } else {
+                refused.add(store.describe(it.key));
+                emit(outcomes, new Outcome(it.key, store.describe(it.key), Status.REFUSED, it.size, it.sha256,
+                        "already published with SHA-256 " + existing.get() + "; this file has " + it.sha256));
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new PublishException("refusing to overwrite published object(s) with different bytes: "
+                    + String.join(", ", refused) + ". A published release is immutable: publish under a new tag, "
+                    + "or pass --force (force=true) to replace them. Nothing was uploaded.");
+        }
+        for (Item it : toUpload) {
+            boolean replacing = options.force() && store.head(it.key).isPresent();
+            String how = store.put(it.key, it.file, Digests.fromHex(it.sha256));
+            emit(outcomes, new Outcome(it.key, store.describe(it.key), replacing ? Status.REPLACED : Status.UPLOADED,
+                    it.size, it.sha256, how));
+        }
+        Map<String, Map<String, PackageMetadata>> byArch = new TreeMap<>();
+        for (Item it : items) {
+            if (it.rpm != null) {
+                String arch = it.rpm.arch();
+                long mtime = mtime(it.file);
+                byArch.computeIfAbsent(arch, a -> new TreeMap<>()).put(it.file.getFileName().toString(),
+                        PackageMetadata.from(it.rpm, it.sha256, mtime, it.file.getFileName().toString()));
+            }
+        }
+        List<YumRepository.Result> repos = new ArrayList<>();
+        for (Map.Entry<String, Map<String, PackageMetadata>> e : byArch.entrySet()) {
+            repos.add(new YumRepository(store, ROOT + e.getKey() + "/", options.signer(), options.timestamp(), log)
+                    .update(e.getValue()));
+        }
+        String repoUrl = writeRepoFile(options);
+        return new Result(List.copyOf(outcomes), List.copyOf(repos), repoUrl);
+    }
+
+    private void emit(List<Outcome> outcomes, Outcome o) {
+        outcomes.add(o);
+        progress.accept(o);
+    }
+
+    /** The SHA-256 of what is stored under a key, hashing a download only for foreign objects. */
+    private Optional<String> existingSha(String key) {
+        return store.head(key).map(o -> o.sha256Hex() != null ? o.sha256Hex()
+                : Digests.sha256Hex(store.get(key).orElseThrow()));
+    }
+
+    /** The .repo file customers drop into /etc/yum.repos.d; rewritten only when its text changes. */
+    private String writeRepoFile(Options options) {
+        String key = ROOT + options.repoName() + ".repo";
+        String text = "[" + options.repoName() + "]\n"
+                + "name=AvalancheGo $basearch\n"
+                + "baseurl=" + store.publicUrl(ROOT) + "$basearch/\n"
+                + "enabled=1\n"
+                + "gpgcheck=1\n"
+                + "repo_gpgcheck=" + (options.signer() == null ? 0 : 1) + "\n"
+                + "gpgkey=" + store.publicUrl(ROOT + KEY_FILE) + "\n";
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        String sha = Digests.sha256Hex(bytes);
+        if (!existingSha(key).map(sha::equals).orElse(false)) {
+            store.put(key, bytes, "text/plain");
+        }
+        return store.publicUrl(key);
+    }
+
+    private List<Item> scan(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new PublishException(dir + ": not a release directory (expected RPMs, " + KEY_FILE + ", "
+                    + MANIFEST + ")");
+        }
+        List<Path> rpms;
+        try (Stream<Path> s = Files.list(dir)) {
+            rpms = s.filter(p -> p.getFileName().toString().endsWith(".rpm") && Files.isRegularFile(p)).sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot list: " + e.getMessage(), e);
+        }
+        if (rpms.isEmpty()) {
+            throw new PublishException(dir + ": no .rpm files to publish");
+        }
+        Map<String, String> manifest = manifestDigests(dir.resolve(MANIFEST));
+        List<Item> items = new ArrayList<>();
+        for (Path p : rpms) {
+            RpmPackage rpm = RpmReader.read(p);
+            String arch = rpm.arch();
+            if (arch == null || arch.isBlank() || arch.contains("/")) {
+                throw new PublishException(p + ": header has no usable ARCH; rebuild the package");
+            }
+            String sha = Digests.hex(Digests.sha256(p));
+            String declared = manifest.get(p.getFileName().toString());
+            if (declared != null && !declared.equalsIgnoreCase(sha)) {
+                throw new PublishException(p + ": SHA-256 " + sha + " differs from " + declared + " in "
+                        + dir.resolve(MANIFEST) + "; the file changed after the build, rebuild the release");
+            }
+            items.add(new Item(p, ROOT + arch + "/" + p.getFileName(), sha, size(p), rpm));
+        }
+        Path key = dir.resolve(KEY_FILE);
+        if (Files.isRegularFile(key)) {
+            items.add(new Item(key, ROOT + KEY_FILE, Digests.hex(Digests.sha256(key)), size(key), null));
+        } else {
+            log.accept("warning: " + key + " is missing; the repository's gpgkey URL will not resolve");
+        }
+        return items;
+    }
+
+    /** File name to SHA-256 from release.json when it has entries with a file/name and sha256; else empty. */
+    private static Map<String, String> manifestDigests(Path manifest) {
+        Map<String, String> out = new TreeMap<>();
+        if (!Files.isRegularFile(manifest)) {
+            return out;
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(manifest.toFile());
+        } catch (IOException e) {
+            throw new PublishException(manifest + ": not valid JSON (" + e.getMessage() + "); rebuild the release", e);
+        }
+        collect(root, out);
+        return out;
+    }
+
+    private static void collect(JsonNode n, Map<String, String> out) {
+        if (n.isObject()) {
+            JsonNode sha = n.get("sha256");
+            for (String f : List.of("file", "fileName", "filename", "name", "path")) {
+                JsonNode v = n.get(f);
+                if (sha != null && sha.isTextual() && v != null && v.isTextual() && v.asText().endsWith(".rpm")) {
+                    out.put(Path.of(v.asText()).getFileName().toString(), sha.asText());
+                }
+            }
+        }
+        n.forEach(c -> collect(c, out));
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(p + ": cannot stat: " + e.getMessage(), e);
+        }
+    }
+
+    private static long mtime(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis() / 1000;
+        } catch (IOException e) {
+            throw new UncheckedIOException(p + ": cannot stat: " + e.getMessage(), e);
+        }
+    }
+}

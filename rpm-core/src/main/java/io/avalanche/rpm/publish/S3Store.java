@@ -1,0 +1,453 @@
+package io.avalanche.rpm.publish;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.InstanceProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * An S3 bucket (+ key prefix) through AWS SDK v2: SHA-256 flexible checksums on every upload, parallel
+ * multipart uploads above a threshold (aborted on failure), retries with backoff on 5xx, throttling and
+ * connection resets.
+ */
+public final class S3Store implements ObjectStore {
+    /** User metadata key holding the full-object SHA-256 (hex); S3 returns it as x-amz-meta-sha256. */
+    public static final String SHA256_METADATA = "sha256";
+    private static final long DOWNLOAD_VERIFY_LIMIT = 32L << 20;
+
+    private final String bucket;
+    private final String prefix;
+    private final S3Settings settings;
+    private final S3Client s3;
+
+    public S3Store(String bucket, String prefix, S3Settings settings) {
+        this.bucket = bucket;
+        this.prefix = prefix == null ? "" : stripSlashes(prefix);
+        this.settings = settings;
+        var builder = S3Client.builder()
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .maxConnections(settings.parallelism() + 4)
+                        .connectionTimeout(Duration.ofSeconds(10))
+                        .socketTimeout(Duration.ofSeconds(60)))
+                .region(Region.of(settings.effectiveRegion()))
+                .credentialsProvider(credentials(settings))
+                .forcePathStyle(settings.pathStyle())
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(settings.maxAttempts()).build()));
+        if (settings.endpoint() != null) {
+            builder.endpointOverride(settings.endpoint());
+        }
+        this.s3 = builder.build();
+    }
+
+    /** Parses {@code s3://BUCKET[/prefix]}. */
+    public static S3Store open(String url, S3Settings settings) {
+        if (!url.startsWith("s3://") || url.length() == 5) {
+            throw new PublishException("destination '" + url + "' is not s3://BUCKET[/prefix]");
+        }
+        String rest = url.substring(5);
+        int slash = rest.indexOf('/');
+        String bucket = slash < 0 ? rest : rest.substring(0, slash);
+        String prefix = slash < 0 ? "" : rest.substring(slash + 1);
+        if (bucket.isEmpty()) {
+            throw new PublishException("destination '" + url + "' names no bucket: give s3://BUCKET[/prefix]");
+        }
+        return new S3Store(bucket, prefix, settings);
+    }
+
+    private static String stripSlashes(String p) {
+        String r = p;
+        while (r.startsWith("/")) {
+            r = r.substring(1);
+        }
+        while (r.endsWith("/")) {
+            r = r.substring(0, r.length() - 1);
+        }
+        return r;
+    }
+
+    private static AwsCredentialsProvider credentials(S3Settings s) {
+        if (s.accessKeyId() != null && s.secretAccessKey() != null) {
+            return StaticCredentialsProvider.create(s.sessionToken() == null
+                    ? AwsBasicCredentials.create(s.accessKeyId(), s.secretAccessKey())
+                    : AwsSessionCredentials.create(s.accessKeyId(), s.secretAccessKey(), s.sessionToken()));
+        }
+        if (s.profile() != null) {
+            return ProfileCredentialsProvider.create(s.profile());
+        }
+        return AwsCredentialsProviderChain.of(ProfileCredentialsProvider.create(),
+                ContainerCredentialsProvider.create(), InstanceProfileCredentialsProvider.create());
+    }
+
+    public S3Client client() {
+        return s3;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    private String fullKey(String key) {
+        return prefix.isEmpty() ? key : prefix + "/" + key;
+    }
+
+    private String relativeKey(String full) {
+        return prefix.isEmpty() ? full : full.substring(prefix.length() + 1);
+    }
+
+    @Override
+    public String describe(String key) {
+        return "s3://" + bucket + "/" + fullKey(key);
+    }
+
+    @Override
+    public String publicUrl(String key) {
+        if (settings.endpoint() != null) {
+            String e = settings.endpoint().toString();
+            return (e.endsWith("/") ? e : e + "/") + bucket + "/" + fullKey(key);
+        }
+        return "https://" + bucket + ".s3." + settings.effectiveRegion() + ".amazonaws.com/" + fullKey(key);
+    }
+
+    @Override
+    public Optional<StoredObject> head(String key) {
+        return headResponse(key).map(h -> new StoredObject(key, h.contentLength(), fullSha256Hex(h),
+                h.lastModified()));
+    }
+
+    private Optional<HeadObjectResponse> headResponse(String key) {
+        try {
+            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(fullKey(key))
+                    .checksumMode(ChecksumMode.ENABLED)));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw translate("read", key, e);
+        } catch (SdkException e) {
+            throw translate("read", key, e);
+        }
+    }
+
+    /** Our metadata sha256, else a non-composite server SHA-256 checksum, else null. */
+    private static String fullSha256Hex(HeadObjectResponse h) {
+        String meta = h.metadata().get(SHA256_METADATA);
+        if (meta != null && meta.matches("[0-9a-f]{64}")) {
+            return meta;
+        }
+        String c = h.checksumSHA256();
+        if (c != null && !c.contains("-")) {
+            return Digests.hex(Digests.fromBase64(c));
+        }
+        return null;
+    }
+
+    @Override
+    public String put(String key, Path file, byte[] sha256) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new PublishException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        if (size >= settings.multipartThreshold()) {
+            return putMultipart(key, file, size, sha256);
+        }
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(fullKey(key)).contentLength(size)
+                    .contentType(contentType(key))
+                    .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(Digests.base64(sha256))
+                    .metadata(Map.of(SHA256_METADATA, Digests.hex(sha256))), RequestBody.fromFile(file));
+        } catch (SdkException e) {
+            throw translate("upload " + file + " to", key, e);
+        }
+        return verify(key, sha256, size);
+    }
+
+    @Override
+    public String put(String key, byte[] data, String contentType) {
+        byte[] sha = Digests.sha256(data);
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(fullKey(key)).contentLength((long) data.length)
+                    .contentType(contentType)
+                    .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(Digests.base64(sha))
+                    .metadata(Map.of(SHA256_METADATA, Digests.hex(sha))), RequestBody.fromBytes(data));
+        } catch (SdkException e) {
+            throw translate("upload", key, e);
+        }
+        return verify(key, sha, data.length);
+    }
+
+    private static String contentType(String key) {
+        if (key.endsWith(".rpm")) {
+            return "application/x-rpm";
+        }
+        return key.endsWith(".xml") ? "application/xml" : "application/octet-stream";
+    }
+
+    private String putMultipart(String key, Path file, long size, byte[] sha256) {
+        abortStaleUploads(key);
+        String uploadId;
+        try {
+            uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(fullKey(key)).contentType(contentType(key))
+                    .checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                    .metadata(Map.of(SHA256_METADATA, Digests.hex(sha256)))).uploadId();
+        } catch (SdkException e) {
+            throw translate("start a multipart upload of " + file + " to", key, e);
+        }
+        long partSize = settings.partSize();
+        int parts = (int) ((size + partSize - 1) / partSize);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.parallelism(), parts), r -> {
+            Thread t = new Thread(r, "s3-part");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<CompletedPart>> futures = new ArrayList<>();
+            for (int i = 0; i < parts; i++) {
+                int number = i + 1;
+                long offset = i * partSize;
+                int length = (int) Math.min(partSize, size - offset);
+                futures.add(pool.submit(() -> uploadPart(key, uploadId, file, number, offset, length)));
+            }
+            List<CompletedPart> done = new ArrayList<>();
+            MessageDigest composite = Digests.sha256();
+            for (Future<CompletedPart> f : futures) {
+                CompletedPart p = f.get();
+                done.add(p);
+                composite.update(Digests.fromBase64(p.checksumSHA256()));
+            }
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(fullKey(key)).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(done)));
+            String expected = Digests.base64(composite.digest()) + "-" + parts;
+            HeadObjectResponse h = headResponse(key).orElseThrow(() -> new PublishException(
+                    describe(key) + ": missing right after its multipart upload completed"));
+            String got = h.checksumSHA256();
+            if (got != null && !got.equals(expected)) {
+                s3.deleteObject(b -> b.bucket(bucket).key(fullKey(key)));
+                throw new PublishException(describe(key) + ": composite SHA-256 " + got + " differs from the "
+                        + expected + " of the parts sent; the object was deleted, re-run publish");
+            }
+            String how = verify(key, sha256, size);
+            return (got == null ? "" : "S3 composite checksum of " + parts + " parts matches; ") + how;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abort(key, uploadId);
+            throw new PublishException("interrupted while uploading " + file + " to " + describe(key), e);
+        } catch (ExecutionException e) {
+            abort(key, uploadId);
+            Throwable c = e.getCause();
+            if (c instanceof PublishException pe) {
+                throw pe;
+            }
+            throw new PublishException("multipart upload of " + file + " to " + describe(key) + " failed and was "
+                    + "aborted: " + c.getMessage(), c);
+        } catch (RuntimeException e) {
+            abort(key, uploadId);
+            throw e instanceof PublishException ? e : translate("complete the multipart upload of " + file + " to",
+                    key, e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private CompletedPart uploadPart(String key, String uploadId, Path file, int number, long offset, int length)
+            throws IOException {
+        byte[] data = new byte[length];
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.wrap(data);
+            while (b.hasRemaining()) {
+                if (ch.read(b, offset + b.position()) < 0) {
+                    throw new PublishException(file + ": shrank while uploading");
+                }
+            }
+        }
+        String sha = Digests.base64(Digests.sha256(data));
+        try {
+            UploadPartResponse r = s3.uploadPart(b -> b.bucket(bucket).key(fullKey(key)).uploadId(uploadId)
+                    .partNumber(number).contentLength((long) length)
+                    .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(sha), RequestBody.fromBytes(data));
+            return CompletedPart.builder().partNumber(number).eTag(r.eTag()).checksumSHA256(sha).build();
+        } catch (SdkException e) {
+            throw translate("upload part " + number + " of " + file + " to", key, e);
+        }
+    }
+
+    private void abort(String key, String uploadId) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(fullKey(key)).uploadId(uploadId));
+        } catch (SdkException ignored) {
+            // a failed abort leaves an incomplete upload that is not an object; the next run aborts it
+        }
+    }
+
+    /** Aborts incomplete multipart uploads of this key left by an earlier, killed run. */
+    private void abortStaleUploads(String key) {
+        try {
+            for (MultipartUpload u : s3.listMultipartUploads(b -> b.bucket(bucket).prefix(fullKey(key))).uploads()) {
+                if (u.key().equals(fullKey(key))) {
+                    abort(key, u.uploadId());
+                }
+            }
+        } catch (SdkException ignored) {
+            // listing uploads is an optimisation; stores without it still work
+        }
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        try {
+            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(fullKey(key))).asByteArray());
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw translate("download", key, e);
+        } catch (SdkException e) {
+            throw translate("download", key, e);
+        }
+    }
+
+    @Override
+    public byte[] getRange(String key, long start, long endInclusive) {
+        try {
+            return s3.getObjectAsBytes(b -> b.bucket(bucket).key(fullKey(key))
+                    .range("bytes=" + start + "-" + endInclusive)).asByteArray();
+        } catch (SdkException e) {
+            throw translate("download a range of", key, e);
+        }
+    }
+
+    @Override
+    public List<StoredObject> list(String dirPrefix) {
+        List<StoredObject> out = new ArrayList<>();
+        try {
+            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(fullKey(dirPrefix))).contents()) {
+                out.add(new StoredObject(relativeKey(o.key()), o.size(), null, o.lastModified()));
+            }
+        } catch (SdkException e) {
+            throw translate("list", dirPrefix, e);
+        }
+        return out;
+    }
+
+    @Override
+    public void delete(String key) {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(fullKey(key)));
+        } catch (SdkException e) {
+            throw translate("delete", key, e);
+        }
+    }
+
+    @Override
+    public String verify(String key, byte[] sha256, long size) {
+        HeadObjectResponse h = headResponse(key).orElseThrow(() -> new PublishException(
+                describe(key) + ": missing right after upload; re-run publish"));
+        if (h.contentLength() != size) {
+            throw mismatch(key, "size " + h.contentLength() + " instead of " + size);
+        }
+        String server = h.checksumSHA256();
+        if (server != null && !server.contains("-")) {
+            if (!Arrays.equals(Digests.fromBase64(server), sha256)) {
+                throw mismatch(key, "S3 reports SHA-256 " + Digests.hex(Digests.fromBase64(server)) + ", expected "
+                        + Digests.hex(sha256));
+            }
+            return "S3 SHA-256 checksum matches";
+        }
+        if (size <= DOWNLOAD_VERIFY_LIMIT) {
+            byte[] body = get(key).orElseThrow(() -> mismatch(key, "vanished while verifying"));
+            byte[] actual = Digests.sha256(body);
+            if (!Arrays.equals(actual, sha256)) {
+                throw mismatch(key, "downloaded bytes hash to " + Digests.hex(actual) + ", expected "
+                        + Digests.hex(sha256));
+            }
+            return "server returned no full-object SHA-256; verified by downloading";
+        }
+        String meta = h.metadata().get(SHA256_METADATA);
+        if (meta == null || !meta.equals(Digests.hex(sha256))) {
+            throw mismatch(key, "stored sha256 metadata is " + meta + ", expected " + Digests.hex(sha256));
+        }
+        return "server returned no full-object SHA-256; compared the stored sha256 metadata and size";
+    }
+
+    private PublishException mismatch(String key, String what) {
+        return new PublishException(describe(key) + ": checksum mismatch after upload: " + what
+                + "; the object is not trustworthy, re-run publish with --force to replace it");
+    }
+
+    private PublishException translate(String op, String key, Exception e) {
+        String target = describe(key);
+        if (e instanceof S3Exception s) {
+            String code = s.awsErrorDetails() == null ? "" : s.awsErrorDetails().errorCode();
+            if (s.statusCode() == 403 && ("SignatureDoesNotMatch".equals(code) || "InvalidAccessKeyId".equals(code)
+                    || "InvalidToken".equals(code) || "ExpiredToken".equals(code))) {
+                return new PublishException("S3 authentication failed (" + code + ") while trying to " + op + " "
+                        + target + ": check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN (or "
+                        + "withAWS credentials) and the region " + settings.effectiveRegion(), e);
+            }
+            if (s.statusCode() == 403) {
+                return new PublishException("S3 denied access (" + code + ") while trying to " + op + " " + target
+                        + ": the credentials lack permission on bucket " + bucket, e);
+            }
+            if ("NoSuchBucket".equals(code)) {
+                return new PublishException("S3 bucket '" + bucket + "' does not exist (while trying to " + op + " "
+                        + target + ")", e);
+            }
+            if ("BadDigest".equals(code) || "InvalidDigest".equals(code) || code.startsWith("XAmzContent")) {
+                return new PublishException("checksum mismatch: S3 rejected the bytes sent for " + target
+                        + " (" + code + "): they changed in transit; re-run publish", e);
+            }
+            return new PublishException("S3 error " + s.statusCode() + " " + code + " while trying to " + op + " "
+                    + target + ": " + s.getMessage(), e);
+        }
+        return new PublishException("cannot " + op + " " + target + " after " + settings.maxAttempts()
+                + " attempts: " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+
+}

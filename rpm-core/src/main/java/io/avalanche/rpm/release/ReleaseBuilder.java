@@ -1,0 +1,175 @@
+package io.avalanche.rpm.release;
+
+import io.avalanche.rpm.RpmException;
+import io.avalanche.rpm.SpecException;
+import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.build.PackageSpec;
+import io.avalanche.rpm.build.RpmWriter;
+import io.avalanche.rpm.format.Arch;
+import io.avalanche.rpm.format.ReleaseTag;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/** The `build` stage: runs the preset's build scripts (host or container), then packages both RPMs. */
+public final class ReleaseBuilder {
+    /** Where the subnet-evm plugin binary is built, relative to the source tree. */
+    public static final String PLUGIN_OUTPUT = "build/subnet-evm";
+    public static final String AVALANCHEGO_OUTPUT = "build/avalanchego";
+
+    private ReleaseBuilder() {
+    }
+
+    /** What to build: source tree, tag, arch, optional container image, output directory, compression. */
+    public record Request(Path source, ReleaseTag tag, Arch arch, String image, Path out, Compression compression) {
+        public Request {
+            source = source.toAbsolutePath().normalize();
+            out = out.toAbsolutePath().normalize();
+        }
+    }
+
+    /** The commit and its time, from git in the source tree. */
+    public record SourceInfo(String commit, long commitTime) {
+    }
+
+    /** Build commands of the avalanchego preset, as argument lists relative to the source tree. */
+    public static List<List<String>> buildCommands(Path source) {
+        return List.of(List.of("scripts/build.sh"),
+                List.of("graft/subnet-evm/scripts/build.sh", source.resolve(PLUGIN_OUTPUT).toString()));
+    }
+
+    /** Checks the source tree has the preset's interfaces; returns its VM ID. */
+    public static String checkSource(Path source) {
+        if (!Files.isDirectory(source)) {
+            throw new SpecException("source tree " + source + " does not exist");
+        }
+        for (List<String> c : buildCommands(source)) {
+            if (!Files.isRegularFile(source.resolve(c.get(0)))) {
+                throw new SpecException(source + " is not an avalanchego source tree: " + c.get(0) + " is missing");
+            }
+        }
+        return AvalanchegoPreset.vmId(source);
+    }
+
+    /** Reads HEAD's commit hash and commit time with git. */
+    public static SourceInfo sourceInfo(Path source) {
+        String commit = ProcessRunner.check(List.of("git", "-C", source.toString(), "rev-parse", "HEAD"), null,
+                Map.of(), l -> { }).trim();
+        String time = ProcessRunner.check(List.of("git", "-C", source.toString(), "log", "-1", "--format=%ct",
+                "HEAD"), null, Map.of(), l -> { }).trim();
+        if (!commit.matches("[0-9a-f]{40}")) {
+            throw new BuildException(source + ": git rev-parse HEAD gave '" + commit + "'");
+        }
+        return new SourceInfo(commit, Long.parseLong(time));
+    }
+
+    /** Runs the build scripts, then packages; returns the manifest written to out/release.json. */
+    public static ReleaseManifest build(Request r, Consumer<String> log) {
+        checkSource(r.source());
+        SourceInfo info = sourceInfo(r.source());
+        Map<String, String> env = Map.of("SOURCE_DATE_EPOCH", Long.toString(info.commitTime()));
+        for (List<String> cmd : buildCommands(r.source())) {
+            log.accept("+ " + String.join(" ", cmd) + (r.image() == null ? "" : "   (in " + r.image() + ")"));
+            if (r.image() == null) {
+                ProcessRunner.check(cmd, r.source(), env, log);
+            } else {
+                runInContainer(r.image(), r.source(), cmd, env, log);
+            }
+        }
+        return packageRelease(r, info, log);
+    }
+
+    /** Packages already-built binaries of a source tree into out/ and writes release.json. */
+    public static ReleaseManifest packageRelease(Request r, SourceInfo info, Consumer<String> log) {
+        String vmId = checkSource(r.source());
+        Path avalanchego = r.source().resolve(AVALANCHEGO_OUTPUT);
+        Path plugin = r.source().resolve(PLUGIN_OUTPUT);
+        for (Path p : List.of(avalanchego, plugin)) {
+            if (!Files.isRegularFile(p)) {
+                throw new BuildException("the build did not produce " + p);
+            }
+            io.avalanche.rpm.build.ElfArchCheck.require(p, r.arch());
+        }
+        List<PackageSpec> specs = List.of(
+                AvalanchegoPreset.avalanchego(r.tag(), r.arch(), avalanchego, info.commitTime(), r.compression()),
+                AvalanchegoPreset.subnetEvm(r.tag(), r.arch(), plugin, vmId, info.commitTime(), r.compression()));
+        List<ReleaseManifest.Artifact> files = new ArrayList<>();
+        try {
+            Files.createDirectories(r.out());
+            for (PackageSpec s : specs) {
+                String name = r.tag().fileName(s.name(), r.arch());
+                log.accept("packaging " + name + " (" + r.compression() + ")");
+                Path rpm = RpmWriter.write(s, r.out(), name);
+                files.add(new ReleaseManifest.Artifact(name, s.name(), Files.size(rpm), sha256(rpm)));
+            }
+        } catch (IOException e) {
+            throw new RpmException(r.out() + ": " + e.getMessage(), e);
+        }
+        ReleaseManifest m = new ReleaseManifest(r.tag().tag(), r.tag().version(), r.tag().release(), info.commit(),
+                info.commitTime(), r.arch().rpm(), vmId, files);
+        m.write(r.out());
+        return m;
+    }
+
+    private static void runInContainer(String image, Path source, List<String> cmd, Map<String, String> env,
+                                       Consumer<String> log) {
+        String name = "rpm-release-build-" + UUID.randomUUID().toString().substring(0, 12);
+        List<String> args = new ArrayList<>(List.of("docker", "run", "--name", name, "--user", owner(source),
+                "-v", source + ":" + source, "-w", source.toString(), "-e", "HOME=/tmp"));
+        env.forEach((k, v) -> args.addAll(List.of("-e", k + "=" + v)));
+        args.add(image);
+        args.addAll(cmd);
+        Thread cleanup = new Thread(() -> ProcessRunner.run(List.of("docker", "rm", "-f", name), null, Map.of(), l -> { }));
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            ProcessRunner.Result run = ProcessRunner.run(args, null, Map.of(), log);
+            // `docker run` exit codes are unreliable against some engines: read the container's own status
+            ProcessRunner.Result st = ProcessRunner.run(List.of("docker", "inspect", "--format",
+                    "{{.State.ExitCode}}", name), null, Map.of(), l -> { });
+            String code = st.output().trim();
+            if (st.exitCode() != 0 || !code.equals("0")) {
+                throw new BuildException(String.join(" ", cmd) + " failed in container " + image + " (exit "
+                        + (st.exitCode() == 0 ? code : "unknown: " + st.output().trim()) + ")"
+                        + (run.tail().isEmpty() ? "" : ":\n  " + String.join("\n  ", run.tail())));
+            }
+        } finally {
+            ProcessRunner.run(List.of("docker", "rm", "-f", name), null, Map.of(), l -> { });
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException ignored) {
+                // already shutting down: the hook removes the container
+            }
+        }
+    }
+
+    private static String owner(Path source) {
+        try {
+            return Files.getAttribute(source, "unix:uid") + ":" + Files.getAttribute(source, "unix:gid");
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new BuildException("cannot read the owner of " + source + ": " + e.getMessage());
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.avalanche.rpm.release;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.avalanche.rpm.RpmException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/** release.json: what a release directory holds (tag, commit, arch, files with sizes and SHA-256). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ReleaseManifest(String tag, String version, String release, String commit, long sourceDateEpoch,
+                              String arch, String vmId, List<Artifact> files) {
+    public static final String FILE_NAME = "release.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** One file of the release: file name, package name (null for non-packages), size and SHA-256. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Artifact(String name, String packageName, long size, String sha256) {
+    }
+
+    public ReleaseManifest {
+        files = List.copyOf(files);
+    }
+
+    public ReleaseManifest withFiles(List<Artifact> newFiles) {
+        return new ReleaseManifest(tag, version, release, commit, sourceDateEpoch, arch, vmId, newFiles);
+    }
+
+    /** Writes release.json atomically into dir. */
+    public void write(Path dir) {
+        Path target = dir.resolve(FILE_NAME);
+        try {
+            Path tmp = Files.createTempFile(dir, ".release.json.", ".tmp");
+            JSON.writeValue(tmp.toFile(), this);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new RpmException(target + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads release.json from a release directory. */
+    public static ReleaseManifest read(Path dir) {
+        Path f = dir.resolve(FILE_NAME);
+        if (!Files.isRegularFile(f)) {
+            throw new RpmException(dir + " is not a release directory: " + FILE_NAME + " is missing (run build first)");
+        }
+        try {
+            return JSON.readValue(f.toFile(), ReleaseManifest.class);
+        } catch (IOException e) {
+            throw new RpmException(f + ": invalid release manifest: " + e.getMessage(), e);
+        }
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.avalanche.rpm.sign;
+
+import io.avalanche.rpm.format.Header;
+import io.avalanche.rpm.format.HeaderCodec;
+import io.avalanche.rpm.format.Lead;
+import io.avalanche.rpm.format.SigTag;
+import io.avalanche.rpm.format.Tag;
+import io.avalanche.rpm.verify.RpmPackage;
+import io.avalanche.rpm.verify.RpmReader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Adds a header-only signature (tag 268) to an RPM file. Rewrites only the signature header, in place,
+ * when its reserved space (tag 1008) can absorb the change; otherwise streams the file through a
+ * temporary file in the same directory and moves it into place atomically.
+ */
+public final class RpmSigner {
+    private final HeaderSigner signer;
+
+    public RpmSigner(HeaderSigner signer) {
+        this.signer = signer;
+    }
+
+    /** Signs (or re-signs) the package at this path; the main header and payload are never changed. */
+    public SignResult sign(Path file) {
+        byte[] newSig;
+        RpmPackage pkg;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            pkg = RpmReader.read(ch, file.toString());
+            Header base = signedHeader(pkg);
+            Optional<byte[]> fitted = SignatureHeaders.fit(base, pkg.signatureLength());
+            if (fitted.isPresent()) {
+                writeFully(ch, ByteBuffer.wrap(fitted.get()), Lead.SIZE);
+                ch.force(false);
+                return new SignResult(file, true, sha256Of(base), pkg.fileSize());
+            }
+            newSig = SignatureHeaders.withDefaultReserve(base);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot sign: " + e.getMessage(), e);
+        }
+        long size = rewrite(file, pkg, newSig);
+        return new SignResult(file, false, sha256Hex(pkg.headerBytes()), size);
+    }
+
+    private Header signedHeader(RpmPackage pkg) {
+        byte[] hb = pkg.headerBytes();
+        String sha = sha256Hex(hb);
+        String name = pkg.name();
+        pkg.signature().get(SigTag.SHA256HEADER).ifPresent(e -> {
+            if (!e.strings()[0].equalsIgnoreCase(sha)) {
+                throw new SigningException(name + ": SHA256HEADER (tag 273) does not match the main header;"
+                        + " the package is corrupt: rebuild it before signing");
+            }
+        });
+        if (!pkg.header().has(Tag.PAYLOADDIGEST.id())) {
+            throw new SigningException(name + ": the main header has no PAYLOADDIGEST (tag 5092), so a header-only"
+                    + " signature would not cover the payload (dnf reports it as not signed); rebuild the package"
+                    + " with rpm >= 4.14 or rpm-release");
+        }
+        byte[] signature = signer.sign(hb);
+        if (signature == null || signature.length < 4 || (signature[0] & 0x80) == 0) {
+            throw new SigningException(name + ": the header signer returned no OpenPGP signature packet");
+        }
+        return SignatureHeaders.withSignature(pkg.signature(), sha, signature);
+    }
+
+    private static String sha256Of(Header h) {
+        return h.get(SigTag.SHA256HEADER).map(e -> e.strings()[0]).orElse("");
+    }
+
+    private static long rewrite(Path file, RpmPackage pkg, byte[] newSig) {
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".signing");
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+                 FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ByteBuffer head = ByteBuffer.allocate(Lead.SIZE + newSig.length + HeaderCodec.padding8(newSig.length));
+                head.put(pkg.lead()).put(newSig);
+                head.position(head.capacity()).flip();
+                writeFully(out, head, 0);
+                long pos = pkg.mainHeaderOffset();
+                long dst = head.capacity();
+                long end = in.size();
+                while (pos < end) {
+                    long n = in.transferTo(pos, end - pos, out.position(dst));
+                    if (n <= 0) {
+                        throw new IOException("short copy at offset " + pos);
+                    }
+                    pos += n;
+                    dst += n;
+                }
+                out.force(true);
+            }
+            copyPermissions(file, tmp);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            tmp = null;
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot rewrite the package to add its signature: "
+                    + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the original file is untouched
+                }
+            }
+        }
+    }
+
+    private static void copyPermissions(Path from, Path to) {
+        try {
+            Set<PosixFilePermission> p = Files.getPosixFilePermissions(from);
+            Files.setPosixFilePermissions(to, p);
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // non-POSIX file system: keep the temp file's defaults
+        }
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
+        long p = position;
+        while (b.hasRemaining()) {
+            p += ch.write(b, p);
+        }
+    }
+
+    static String sha256Hex(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+}

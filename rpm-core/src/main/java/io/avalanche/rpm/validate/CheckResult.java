@@ -1,0 +1,31 @@
+package io.avalanche.rpm.validate;
+
+import java.time.Duration;
+
+/** Outcome of one check on one package; {@code output} holds tool output for the report (may be empty). */
+public record CheckResult(String packageName, String check, Status status, String message, String output,
+                          Duration time) {
+    /** Passed, failed, or not run because an earlier check failed. */
+    public enum Status { PASSED, FAILED, SKIPPED }
+
+    public CheckResult {
+        output = output == null ? "" : output;
+        time = time == null ? Duration.ZERO : time;
+    }
+
+    public static CheckResult passed(String pkg, String check, String message, String output, Duration t) {
+        return new CheckResult(pkg, check, Status.PASSED, message, output, t);
+    }
+
+    public static CheckResult failed(String pkg, String check, String message, String output, Duration t) {
+        return new CheckResult(pkg, check, Status.FAILED, message, output, t);
+    }
+
+    public static CheckResult skipped(String pkg, String check, String message) {
+        return new CheckResult(pkg, check, Status.SKIPPED, message, "", Duration.ZERO);
+    }
+
+    public boolean failed() {
+        return status == Status.FAILED;
+    }
+}

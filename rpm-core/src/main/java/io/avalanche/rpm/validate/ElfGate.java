@@ -1,0 +1,89 @@
+package io.avalanche.rpm.validate;
+
+import io.avalanche.rpm.RpmException;
+import io.avalanche.rpm.verify.ElfInfo;
+import io.avalanche.rpm.verify.ElfInspector;
+import io.avalanche.rpm.verify.RpmPackage;
+import io.avalanche.rpm.verify.RpmReader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * ELF gate: every executable file of a package must be built for the package's arch and need no
+ * {@code GLIBC_x.y} newer than the target's glibc.
+ */
+public final class ElfGate {
+    private final String targetGlibc;
+
+    public ElfGate(String targetGlibc) {
+        this.targetGlibc = targetGlibc;
+    }
+
+    /** What the gate found in one package: problems (empty when it passes) and the ELF files seen. */
+    public record Report(List<String> problems, List<String> inspected) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    /** Inspects every file with an exec bit; spools each to {@code scratch} so it can be read at random. */
+    public Report check(Path rpm, Path scratch) {
+        String label = rpm.getFileName().toString();
+        List<String> problems = new ArrayList<>();
+        List<String> inspected = new ArrayList<>();
+        try (SeekableByteChannel ch = Files.newByteChannel(rpm, StandardOpenOption.READ)) {
+            RpmPackage pkg = RpmReader.read(ch, label);
+            String arch = pkg.arch();
+            Optional<Integer> machine = ElfInfo.machineForRpmArch(arch);
+            Files.createDirectories(scratch);
+            Path tmp = Files.createTempFile(scratch, "elf", ".bin");
+            try {
+                PayloadFiles.forEach(pkg, ch, (path, mode, size, content) -> {
+                    if ((mode & 0111) == 0) {
+                        return;
+                    }
+                    Files.copy(content, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    Optional<ElfInfo> info;
+                    try {
+                        info = ElfInspector.inspect(tmp);
+                    } catch (RpmException e) {
+                        problems.add(label + ": " + path + ": " + e.getMessage().replace(tmp.toString(), path));
+                        return;
+                    }
+                    if (info.isEmpty()) {
+                        return;
+                    }
+                    ElfInfo elf = info.get();
+                    inspected.add(path + " (" + elf.machineName() + elf.maxGlibc().map(v -> ", GLIBC_" + v).orElse("")
+                            + ")");
+                    if (machine.isPresent() && elf.machine() != machine.get()) {
+                        problems.add(label + ": " + path + " is an ELF for " + elf.machineName() + " (e_machine "
+                                + elf.machine() + ") but the package arch is " + arch
+                                + "; rebuild the binary for " + arch);
+                    }
+                    List<String> newer = elf.glibcNewerThan(targetGlibc);
+                    if (!newer.isEmpty()) {
+                        problems.add(label + ": " + path + " needs GLIBC_" + newer.get(newer.size() - 1)
+                                + " but the target has glibc " + targetGlibc + " (needs " + newer.stream()
+                                .map(v -> "GLIBC_" + v).toList() + "); build against glibc " + targetGlibc
+                                + " or older");
+                    }
+                });
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(label + ": cannot read the payload: " + e.getMessage(), e);
+        }
+        return new Report(problems, inspected);
+    }
+}

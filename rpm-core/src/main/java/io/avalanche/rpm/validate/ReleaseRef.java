@@ -1,0 +1,40 @@
+package io.avalanche.rpm.validate;
+
+import io.avalanche.rpm.SpecException;
+
+import java.util.List;
+
+/** Which release to validate: tag, RPM arch and package names; knows the published file names. */
+public record ReleaseRef(String tag, String rpmArch, List<String> names) {
+    public static final List<String> DEFAULT_NAMES = List.of("avalanchego", "subnet-evm");
+    public static final String KEY_FILE = "RPM-GPG-KEY-avalanchego";
+
+    public ReleaseRef {
+        if (tag == null || !tag.matches("[A-Za-z0-9][A-Za-z0-9._+~-]*")) {
+            throw new SpecException("--tag '" + tag + "' is not a release tag; use e.g. v1.14.1");
+        }
+        rpmArch = rpmArch(rpmArch);
+        names = List.copyOf(names);
+    }
+
+    public ReleaseRef(String tag, String arch) {
+        this(tag, arch, DEFAULT_NAMES);
+    }
+
+    /** Maps Go/Debian arch names to RPM arch names (amd64 → x86_64, arm64 → aarch64). */
+    public static String rpmArch(String arch) {
+        if (arch == null) {
+            throw new SpecException("--arch is required (x86_64 or aarch64)");
+        }
+        return switch (arch) {
+            case "x86_64", "amd64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> throw new SpecException("--arch '" + arch + "' is not supported; use x86_64 or aarch64");
+        };
+    }
+
+    /** {@code <name>-<tag>-<rpm-arch>.rpm}, as published. */
+    public String fileName(String name) {
+        return name + "-" + tag + "-" + rpmArch + ".rpm";
+    }
+}

@@ -1,0 +1,154 @@
+package io.avalanche.rpm.validate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** All check results of one validation run: pass/fail, summary lines, JUnit XML and JSON. */
+public record ValidationReport(String release, String target, List<CheckResult> results) {
+    public ValidationReport {
+        results = List.copyOf(results);
+    }
+
+    /** True when no check failed (skipped checks do not fail a run by themselves). */
+    public boolean passed() {
+        return results.stream().noneMatch(CheckResult::failed);
+    }
+
+    public List<CheckResult> failures() {
+        return results.stream().filter(CheckResult::failed).toList();
+    }
+
+    /** One readable line per check, then a verdict line. */
+    public List<String> summaryLines() {
+        List<String> lines = new ArrayList<>();
+        for (CheckResult r : results) {
+            String tag = switch (r.status()) {
+                case PASSED -> "PASS";
+                case FAILED -> "FAIL";
+                case SKIPPED -> "SKIP";
+            };
+            lines.add(String.format(Locale.ROOT, "%s  %-12s %-10s %s", tag, r.packageName(), r.check(), r.message()));
+        }
+        long failed = failures().size();
+        lines.add((failed == 0 ? "PASSED" : "FAILED") + ": " + release + " on " + target + ", " + results.size()
+                + " checks, " + failed + " failed");
+        return lines;
+    }
+
+    /** JUnit XML (one testcase per check per package, classname = package) for Jenkins' junit step. */
+    public void writeJUnit(OutputStream out) {
+        try {
+            XMLStreamWriter w = XMLOutputFactory.newInstance().createXMLStreamWriter(out, "UTF-8");
+            w.writeStartDocument("UTF-8", "1.0");
+            w.writeCharacters("\n");
+            w.writeStartElement("testsuites");
+            w.writeStartElement("testsuite");
+            w.writeAttribute("name", "rpm-release validate " + release);
+            w.writeAttribute("tests", Integer.toString(results.size()));
+            w.writeAttribute("failures", Long.toString(failures().size()));
+            w.writeAttribute("errors", "0");
+            w.writeAttribute("skipped", Long.toString(
+                    results.stream().filter(r -> r.status() == CheckResult.Status.SKIPPED).count()));
+            w.writeAttribute("time", seconds(results.stream().mapToLong(r -> r.time().toMillis()).sum()));
+            w.writeCharacters("\n");
+            for (CheckResult r : results) {
+                w.writeCharacters("  ");
+                w.writeStartElement("testcase");
+                w.writeAttribute("classname", r.packageName());
+                w.writeAttribute("name", r.check());
+                w.writeAttribute("time", seconds(r.time().toMillis()));
+                if (r.status() == CheckResult.Status.FAILED) {
+                    w.writeStartElement("failure");
+                    w.writeAttribute("message", xmlSafe(r.message()));
+                    w.writeAttribute("type", r.check());
+                    w.writeCharacters(xmlSafe(r.message() + (r.output().isEmpty() ? "" : "\n\n" + r.output())));
+                    w.writeEndElement();
+                } else if (r.status() == CheckResult.Status.SKIPPED) {
+                    w.writeStartElement("skipped");
+                    w.writeAttribute("message", xmlSafe(r.message()));
+                    w.writeEndElement();
+                } else if (!r.output().isEmpty()) {
+                    w.writeStartElement("system-out");
+                    w.writeCharacters(xmlSafe(r.output()));
+                    w.writeEndElement();
+                }
+                w.writeEndElement();
+                w.writeCharacters("\n");
+            }
+            w.writeEndElement();
+            w.writeEndElement();
+            w.writeCharacters("\n");
+            w.writeEndDocument();
+            w.flush();
+        } catch (XMLStreamException e) {
+            throw new UncheckedIOException(new IOException("cannot write JUnit XML: " + e.getMessage(), e));
+        }
+    }
+
+    /** Writes the JUnit XML to a file (parent directories are created). */
+    public void writeJUnit(Path file) {
+        try {
+            if (file.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+            }
+            try (OutputStream o = Files.newOutputStream(file)) {
+                writeJUnit(o);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot write the JUnit report: " + e.getMessage(), e);
+        }
+    }
+
+    /** {"release", "target", "passed", "checks": [{package, check, status, message, seconds}]}. */
+    public String toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("release", release);
+        m.put("target", target);
+        m.put("passed", passed());
+        List<Map<String, Object>> checks = new ArrayList<>();
+        for (CheckResult r : results) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("package", r.packageName());
+            c.put("check", r.check());
+            c.put("status", r.status().name().toLowerCase(Locale.ROOT));
+            c.put("message", r.message());
+            c.put("seconds", r.time().toMillis() / 1000.0);
+            checks.add(c);
+        }
+        m.put("checks", checks);
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String seconds(long millis) {
+        return String.format(Locale.ROOT, "%.3f", millis / 1000.0);
+    }
+
+    /** Drops characters XML 1.0 cannot carry (binary output from a broken program). */
+    static String xmlSafe(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> {
+            boolean ok = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF)
+                    || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+            b.appendCodePoint(ok ? c : '?');
+        });
+        return b.toString();
+    }
+}

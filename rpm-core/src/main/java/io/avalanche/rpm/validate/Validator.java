@@ -1,0 +1,226 @@
+package io.avalanche.rpm.validate;
+
+import io.avalanche.rpm.RpmException;
+import io.avalanche.rpm.format.Tag;
+import io.avalanche.rpm.verify.RpmPackage;
+import io.avalanche.rpm.verify.RpmReader;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Validates a published release: per package, (1) digests and signature against the published key,
+ * (2) the ELF gate, (3) install into a fresh target with rpm --import / rpm -K / rpm -ivh, (4) smoke test.
+ * Install and smoke run only when every signature check passed.
+ */
+public final class Validator {
+    public static final String SIGNATURE = "signature";
+    public static final String ELF = "elf";
+    public static final String INSTALL = "install";
+    public static final String SMOKE = "smoke";
+
+    private final ValidationOptions options;
+
+    public Validator(ValidationOptions options) {
+        this.options = options;
+    }
+
+    /** Fetches the release from {@code source} into workDir (caller owns and deletes it) and runs every check. */
+    public ValidationReport validate(ReleaseSource source, Path workDir) {
+        ReleaseRef ref = options.ref();
+        FetchedRelease rel = source.fetch(ref, workDir);
+        List<CheckResult> results = new ArrayList<>();
+        List<CheckResult> signatures = new ArrayList<>();
+        for (var e : rel.rpms().entrySet()) {
+            CheckResult r = timed(e.getKey(), SIGNATURE, () -> {
+                SignatureCheck.Outcome o = options.signatureCheck().check(e.getValue(), rel.publicKey());
+                return new Partial(o.ok(), o.message(), o.detail());
+            });
+            signatures.add(r);
+            results.add(r);
+        }
+        ElfGate gate = new ElfGate(options.targetGlibc());
+        for (var e : rel.rpms().entrySet()) {
+            results.add(timed(e.getKey(), ELF, () -> {
+                ElfGate.Report g = gate.check(e.getValue(), workDir.resolve("elf"));
+                if (g.ok()) {
+                    return new Partial(true, g.inspected().isEmpty() ? "no ELF executables"
+                            : g.inspected().size() + " ELF executable(s) match " + ref.rpmArch() + " and glibc <= "
+                            + options.targetGlibc(), String.join("\n", g.inspected()));
+                }
+                return new Partial(false, String.join("; ", g.problems()), String.join("\n", g.inspected()));
+            }));
+        }
+        List<String> badSig = signatures.stream().filter(CheckResult::failed).map(CheckResult::packageName).toList();
+        if (!badSig.isEmpty()) {
+            for (String name : rel.rpms().keySet()) {
+                results.add(CheckResult.skipped(name, INSTALL, "not installed: signature check failed for " + badSig));
+                results.add(CheckResult.skipped(name, SMOKE, "not run: nothing was installed"));
+            }
+        } else {
+            results.addAll(installAndSmoke(rel, workDir));
+        }
+        return new ValidationReport(ref.tag() + " " + ref.rpmArch(), targetName(), order(results, rel));
+    }
+
+    private String targetName() {
+        return options.install() instanceof ValidationOptions.Container c ? "image " + c.image()
+                : "local rpm root (glibc " + options.targetGlibc() + ")";
+    }
+
+    private List<CheckResult> installAndSmoke(FetchedRelease rel, Path workDir) {
+        List<CheckResult> out = new ArrayList<>();
+        long t0 = System.nanoTime();
+        InstallTarget target;
+        try {
+            target = open(rel, workDir);
+        } catch (RpmException e) {
+            for (String name : rel.rpms().keySet()) {
+                out.add(CheckResult.failed(name, INSTALL, e.getMessage(), "", since(t0)));
+                out.add(CheckResult.skipped(name, SMOKE, "not run: no install target"));
+            }
+            return out;
+        }
+        try (target) {
+            Exec.Result imp = target.importKey(rel.publicKey());
+            Map<String, Exec.Result> checks = new LinkedHashMap<>();
+            for (var e : rel.rpms().entrySet()) {
+                checks.put(e.getKey(), imp.ok() ? target.checkSignature(e.getValue()) : null);
+            }
+            boolean allK = imp.ok() && checks.values().stream().allMatch(Exec.Result::ok);
+            Exec.Result inst = allK ? target.install(List.copyOf(rel.rpms().values())) : null;
+            Duration installTime = since(t0);
+            for (var e : rel.rpms().entrySet()) {
+                String name = e.getKey();
+                String file = e.getValue().getFileName().toString();
+                Exec.Result k = checks.get(name);
+                if (!imp.ok()) {
+                    out.add(CheckResult.failed(name, INSTALL, "rpm --import of the published key failed in "
+                            + target.describe(), imp.output(), installTime));
+                } else if (!k.ok()) {
+                    out.add(CheckResult.failed(name, INSTALL, "rpm -K " + file + " failed in " + target.describe(),
+                            k.output(), installTime));
+                } else if (inst == null) {
+                    out.add(CheckResult.skipped(name, INSTALL, "not installed: rpm -K failed for another package"));
+                } else if (!inst.ok()) {
+                    out.add(CheckResult.failed(name, INSTALL, "rpm -ivh failed (exit " + inst.exitCode() + ") in "
+                            + target.describe() + ": " + lastLine(inst.output()), k.output() + inst.output(),
+                            installTime));
+                } else {
+                    out.add(CheckResult.passed(name, INSTALL, "rpm -K and rpm -ivh OK in " + target.describe(),
+                            k.output() + inst.output(), installTime));
+                }
+            }
+            boolean installed = inst != null && inst.ok();
+            for (var e : rel.rpms().entrySet()) {
+                if (!installed) {
+                    out.add(CheckResult.skipped(e.getKey(), SMOKE, "not run: the packages were not installed"));
+                } else {
+                    out.add(timed(e.getKey(), SMOKE, () -> smoke(target, e.getKey(), e.getValue())));
+                }
+            }
+        }
+        return out;
+    }
+
+    private InstallTarget open(FetchedRelease rel, Path workDir) {
+        if (options.install() instanceof ValidationOptions.Container c) {
+            return ContainerTarget.start(c.engine(), c.image(), rel.publicKey().getParent());
+        }
+        return LocalTarget.start(workDir.resolve("root"), options.targetGlibc());
+    }
+
+    private Partial smoke(InstallTarget target, String name, Path rpm) {
+        String want = "commit=" + options.commit();
+        if (name.equals("avalanchego")) {
+            Exec.Result r = target.run(ValidationOptions.BINARY, "--version");
+            String line = r.output().strip();
+            boolean ok = r.ok() && line.startsWith("avalanchego/") && line.contains(want);
+            return new Partial(ok, ValidationOptions.BINARY + " --version " + (ok ? "reports " + want
+                    : "printed '" + firstLine(line) + "' (exit " + r.exitCode() + "); expected 'avalanchego/...' with "
+                    + want), r.output());
+        }
+        if (name.equals("subnet-evm")) {
+            List<String> plugins = pluginFiles(rpm);
+            if (plugins.isEmpty()) {
+                return new Partial(false, rpm.getFileName() + " installs no plugin under " + ValidationOptions.PLUGIN_DIR
+                        + "/ (expected " + ValidationOptions.PLUGIN_DIR + "/<VM_ID>)", "");
+            }
+            StringBuilder detail = new StringBuilder();
+            for (String p : plugins) {
+                Exec.Result x = target.isExecutable(p);
+                if (!x.ok()) {
+                    return new Partial(false, "plugin " + p + " is missing or not executable in " + target.describe(),
+                            x.output());
+                }
+                Exec.Result v = target.run(p, "--version");
+                detail.append(v.output());
+                if (!v.ok() || !v.output().contains(want)) {
+                    return new Partial(false, "plugin " + p + " --version printed '" + firstLine(v.output().strip())
+                            + "' (exit " + v.exitCode() + "); expected " + want, v.output());
+                }
+            }
+            return new Partial(true, "plugin " + String.join(", ", plugins) + " is executable and reports " + want,
+                    detail.toString());
+        }
+        return new Partial(true, "no smoke test defined for package " + name, "");
+    }
+
+    /** Files the package installs directly under the plugin directory; their names are the VM IDs. */
+    static List<String> pluginFiles(Path rpm) {
+        RpmPackage pkg = RpmReader.read(rpm);
+        String[] dirs = pkg.header().strings(Tag.DIRNAMES);
+        String[] bases = pkg.header().strings(Tag.BASENAMES);
+        long[] idx = pkg.header().numbers(Tag.DIRINDEXES);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < bases.length && i < idx.length; i++) {
+            if (idx[i] >= 0 && idx[i] < dirs.length && dirs[(int) idx[i]].equals(ValidationOptions.PLUGIN_DIR + "/")) {
+                out.add(ValidationOptions.PLUGIN_DIR + "/" + bases[i]);
+            }
+        }
+        return out;
+    }
+
+    private record Partial(boolean ok, String message, String output) {
+    }
+
+    private static CheckResult timed(String pkg, String check, Supplier<Partial> body) {
+        long t0 = System.nanoTime();
+        try {
+            Partial p = body.get();
+            return p.ok() ? CheckResult.passed(pkg, check, p.message(), p.output(), since(t0))
+                    : CheckResult.failed(pkg, check, p.message(), p.output(), since(t0));
+        } catch (RpmException | UncheckedIOException e) {
+            return CheckResult.failed(pkg, check, e.getMessage(), "", since(t0));
+        }
+    }
+
+    private static List<CheckResult> order(List<CheckResult> results, FetchedRelease rel) {
+        List<CheckResult> out = new ArrayList<>();
+        for (String name : rel.rpms().keySet()) {
+            results.stream().filter(r -> r.packageName().equals(name)).forEach(out::add);
+        }
+        return out;
+    }
+
+    private static Duration since(long t0) {
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        String l = nl < 0 ? s : s.substring(0, nl);
+        return l.length() > 200 ? l.substring(0, 200) + "..." : l;
+    }
+
+    private static String lastLine(String s) {
+        List<String> lines = s.strip().lines().toList();
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+}

@@ -1,0 +1,232 @@
+package io.avalanche.rpm.verify;
+
+import io.avalanche.rpm.RpmException;
+import io.avalanche.rpm.format.Header;
+import io.avalanche.rpm.format.HeaderCodec;
+import io.avalanche.rpm.format.HeaderEntry;
+import io.avalanche.rpm.format.Lead;
+import io.avalanche.rpm.format.RpmType;
+import io.avalanche.rpm.format.SigTag;
+import io.avalanche.rpm.format.Tag;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Verifies one RPM in Java as RHEL 9 would: header digests, payload digest (streamed), the header
+ * signature (268) and any legacy header+payload signature (1002/1005) against trusted keys.
+ */
+public final class PackageVerifier {
+    private static final Map<Integer, RpmType> SIG_TYPES = Map.of(
+            SigTag.DSAHEADER.id(), RpmType.BIN, SigTag.RSAHEADER.id(), RpmType.BIN,
+            SigTag.SHA1HEADER.id(), RpmType.STRING, SigTag.SHA256HEADER.id(), RpmType.STRING,
+            SigTag.PGP.id(), RpmType.BIN, SigTag.GPG.id(), RpmType.BIN, SigTag.MD5.id(), RpmType.BIN,
+            SigTag.SIZE.id(), RpmType.INT32, SigTag.LONGSIZE.id(), RpmType.INT64,
+            SigTag.PAYLOADSIZE.id(), RpmType.INT32);
+    private static final int CHUNK = 1 << 16;
+
+    private final TrustedKeys keys;
+    private final Clock clock;
+
+    public PackageVerifier(TrustedKeys keys) {
+        this(keys, Clock.systemUTC());
+    }
+
+    public PackageVerifier(TrustedKeys keys, Clock clock) {
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /** Checks one package file; never throws for a damaged package (that is a BAD check). */
+    public VerifyReport verify(Path file) {
+        String name = file.toString();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            RpmPackage pkg;
+            byte[] sigBlob;
+            try {
+                pkg = RpmReader.read(ch, name);
+                sigBlob = readAt(ch, Lead.SIZE, pkg.signatureLength());
+            } catch (RpmException e) {
+                return new VerifyReport(name, List.of(CheckResult.of("format", CheckStatus.BAD, e.getMessage())));
+            }
+            return new VerifyReport(name, checks(ch, pkg, sigBlob));
+        } catch (IOException e) {
+            throw new RpmException(name + ": cannot read the package: " + e.getMessage(), e);
+        }
+    }
+
+    private List<CheckResult> checks(FileChannel ch, RpmPackage pkg, byte[] sigBlob) throws IOException {
+        List<CheckResult> out = new ArrayList<>();
+        Header sig = pkg.signature();
+        byte[] hb = pkg.headerBytes();
+        String structure = HeaderStructure.problem(sigBlob, HeaderCodec.REGION_TAG_SIGNATURES)
+                .or(() -> HeaderStructure.problem(hb, HeaderCodec.REGION_TAG_IMMUTABLE))
+                .or(() -> typeProblem(sig)).orElse(null);
+        out.add(structure == null ? CheckResult.of("structure", CheckStatus.OK, "")
+                : CheckResult.of("structure", CheckStatus.BAD, structure));
+
+        out.add(digest("header-sha256", sig.get(SigTag.SHA256HEADER).map(e -> e.strings()[0]).orElse(null),
+                hex("SHA-256", hb), true));
+        sig.get(SigTag.SHA1HEADER).ifPresent(e -> out.add(digest("header-sha1", e.strings()[0], hex("SHA-1", hb), true)));
+        if (sig.has(SigTag.SIZE.id()) || sig.has(SigTag.LONGSIZE.id())) {
+            long stated = sig.has(SigTag.LONGSIZE.id()) ? sig.numbers(SigTag.LONGSIZE.id())[0]
+                    : sig.numbers(SigTag.SIZE.id())[0];
+            long actual = pkg.fileSize() - pkg.mainHeaderOffset();
+            out.add(stated == actual ? CheckResult.of("size", CheckStatus.OK, "")
+                    : CheckResult.of("size", CheckStatus.BAD, "header+payload is " + actual + " bytes, signature header says " + stated));
+        }
+
+        java.time.Instant now = clock.instant();
+        int headerSigTag = sig.has(SigTag.RSAHEADER.id()) ? SigTag.RSAHEADER.id()
+                : sig.has(SigTag.DSAHEADER.id()) ? SigTag.DSAHEADER.id() : -1;
+        if (headerSigTag < 0) {
+            out.add(CheckResult.of("header-signature", CheckStatus.MISSING, "no RSA header signature (tag 268)"));
+        } else {
+            SignatureCheck hs = SignatureCheck.start("header-signature", bytes(sig, headerSigTag), keys, now);
+            hs.update(hb, 0, hb.length);
+            out.add(hs.finish());
+        }
+
+        List<SignatureCheck> legacy = new ArrayList<>();
+        for (SigTag t : List.of(SigTag.PGP, SigTag.GPG)) {
+            if (sig.has(t.id())) {
+                SignatureCheck c = SignatureCheck.start("legacy-signature-" + t.id(), bytes(sig, t.id()), keys, now);
+                c.update(hb, 0, hb.length);
+                legacy.add(c);
+            }
+        }
+        MessageDigest md5 = sig.has(SigTag.MD5.id()) ? md("MD5") : null;
+        if (md5 != null) {
+            md5.update(hb);
+        }
+        PayloadDigest pd = PayloadDigest.of(pkg.header());
+        streamPayload(ch, pkg.payloadOffset(), pd.digest(), md5, legacy);
+
+        out.add(pd.result());
+        if (md5 != null) {
+            out.add(digest("md5", HexFormat.of().formatHex(bytes(sig, SigTag.MD5.id())),
+                    HexFormat.of().formatHex(md5.digest()), false));
+        }
+        for (SignatureCheck c : legacy) {
+            out.add(c.finish());
+        }
+        return out;
+    }
+
+    private static Optional<String> typeProblem(Header sig) {
+        for (HeaderEntry e : sig.entries()) {
+            RpmType want = SIG_TYPES.get(e.tag());
+            if (want != null && (e.type() != want || e.count() < 1
+                    || (want.code() >= RpmType.INT32.code() && want.code() <= RpmType.INT64.code() && e.count() != 1))) {
+                return Optional.of("signature tag " + e.tag() + " has type " + e.type() + " count " + e.count());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void streamPayload(FileChannel ch, long from, MessageDigest payload, MessageDigest md5,
+                                      List<SignatureCheck> legacy) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+        long pos = from;
+        while (true) {
+            buf.clear();
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                break;
+            }
+            pos += n;
+            byte[] a = buf.array();
+            if (payload != null) {
+                payload.update(a, 0, n);
+            }
+            if (md5 != null) {
+                md5.update(a, 0, n);
+            }
+            for (SignatureCheck c : legacy) {
+                c.update(a, 0, n);
+            }
+        }
+    }
+
+    private static CheckResult digest(String check, String stated, String actual, boolean required) {
+        if (stated == null) {
+            return CheckResult.of(check, required ? CheckStatus.MISSING : CheckStatus.OK, "absent");
+        }
+        return stated.equalsIgnoreCase(actual) ? CheckResult.of(check, CheckStatus.OK, actual)
+                : CheckResult.of(check, CheckStatus.BAD, "stated " + stated + ", actual " + actual);
+    }
+
+    private static byte[] bytes(Header h, int tag) {
+        return h.get(tag).map(e -> e.type() == RpmType.BIN ? e.bytes() : new byte[0]).orElse(new byte[0]);
+    }
+
+    private static byte[] readAt(FileChannel ch, long pos, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        long p = pos;
+        while (b.hasRemaining()) {
+            int r = ch.read(b, p);
+            if (r < 0) {
+                throw new io.avalanche.rpm.format.RpmFormatException("truncated signature header");
+            }
+            p += r;
+        }
+        return b.array();
+    }
+
+    static MessageDigest md(String alg) {
+        try {
+            return MessageDigest.getInstance(alg);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(alg + " missing from the JDK", e);
+        }
+    }
+
+    static String hex(String alg, byte[] data) {
+        return HexFormat.of().formatHex(md(alg).digest(data));
+    }
+
+    /** The payload digest the main header states (5092 with algorithm 5093) and its running computation. */
+    private record PayloadDigest(String stated, String algorithm, MessageDigest digest, String problem) {
+        static PayloadDigest of(Header h) {
+            String[] v = h.strings(Tag.PAYLOADDIGEST);
+            if (v.length == 0) {
+                return new PayloadDigest(null, null, null, "no PAYLOADDIGEST (tag 5092) in the main header");
+            }
+            long[] algo = h.numbers(Tag.PAYLOADDIGESTALGO);
+            int a = algo.length == 0 ? 8 : (int) algo[0];
+            String jdk = switch (a) {
+                case 8 -> "SHA-256";
+                case 9 -> "SHA-384";
+                case 10 -> "SHA-512";
+                default -> null;
+            };
+            if (jdk == null) {
+                return new PayloadDigest(v[0], null, null, "unsupported payload digest algorithm " + a);
+            }
+            return new PayloadDigest(v[0], jdk, md(jdk), null);
+        }
+
+        CheckResult result() {
+            if (stated == null) {
+                return CheckResult.of("payload-digest", CheckStatus.MISSING, problem);
+            }
+            if (digest == null) {
+                return CheckResult.of("payload-digest", CheckStatus.BAD, problem);
+            }
+            String actual = HexFormat.of().formatHex(digest.digest());
+            return stated.equalsIgnoreCase(actual) ? CheckResult.of("payload-digest", CheckStatus.OK, algorithm + " " + actual)
+                    : CheckResult.of("payload-digest", CheckStatus.BAD, algorithm + " stated " + stated + ", actual " + actual);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.avalanche.rpm.publish;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Our primary/filelists/other agree with createrepo_c's for the same RPMs, field by field. */
+class RepoMetadataCreaterepoTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void metadataMatchesCreaterepoC() throws Exception {
+        Path release = Files.createDirectories(tmp.resolve("release"));
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Path a = TestRpms.build(work, "alpha", "1.2.3", "x86_64", List.of(
+                "Requires: glibc >= 2.34", "Requires(pre): /bin/sh", "Requires: /usr/bin/alpha",
+                "Requires: libfoo.so.1()(64bit)", "Provides: alpha-api = 2:4.5-6", "Provides: alpha-cli",
+                "Conflicts: beta < 1.0", "Obsoletes: alpha-old <= 0.9", "Recommends: gamma", "Suggests: delta > 1"));
+        Path b = TestRpms.build(work, "beta", "2.0", "x86_64", List.of("Requires: alpha = 1.2.3-1", "Epoch: 3"));
+        for (Path p : List.of(a, b)) {
+            Files.copy(p, release.resolve(p.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        Path dest = tmp.resolve("dest");
+        new Publisher(new FileStore(dest), o -> { }, s -> { })
+                .publish(release, Publisher.Options.defaults(null).withTimestamp(1_700_000_000L));
+
+        Path ref = Files.createDirectories(tmp.resolve("ref"));
+        for (Path p : List.of(a, b)) {
+            Files.copy(p, ref.resolve(p.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        Tools.run(List.of("createrepo_c", "--no-database", ref.toString()), Map.of(), null);
+
+        List<PackageMetadata> ours = read(dest.resolve("linux/rpms/x86_64"));
+        List<PackageMetadata> theirs = read(ref);
+        assertThat(ours).hasSize(2);
+        assertThat(theirs).hasSize(2);
+        Map<String, PackageMetadata> byName = theirs.stream()
+                .collect(Collectors.toMap(PackageMetadata::name, Function.identity()));
+        for (PackageMetadata o : ours) {
+            PackageMetadata t = byName.get(o.name());
+            assertThat(t).as("createrepo_c has %s", o.name()).isNotNull();
+            assertThat(o).usingRecursiveComparison().ignoringFields("deps", "files", "changelogs").isEqualTo(t);
+            for (String kind : PackageMetadata.DEP_KINDS) {
+                assertThat(new HashSet<>(o.deps(kind))).as("%s of %s", kind, o.name())
+                        .isEqualTo(new HashSet<>(t.deps(kind)));
+            }
+            assertThat(sorted(o.files())).as("files of %s", o.name()).isEqualTo(sorted(t.files()));
+            assertThat(o.changelogs()).as("changelogs of %s", o.name()).isEqualTo(t.changelogs());
+        }
+        PackageMetadata alpha = ours.stream().filter(m -> m.name().equals("alpha")).findFirst().orElseThrow();
+        assertThat(alpha.deps("requires")).contains(new Dependency("glibc", "GE", "0", "2.34", null, false),
+                new Dependency("/bin/sh", null, null, null, null, true));
+        assertThat(alpha.files()).contains(new PackageFile("/etc/alpha", "dir"),
+                new PackageFile("/var/lib/alpha/state", "ghost"));
+        assertThat(alpha.changelogs()).hasSize(2);
+    }
+
+    private static List<PackageFile> sorted(List<PackageFile> f) {
+        return f.stream().sorted(Comparator.comparing(PackageFile::path)).toList();
+    }
+
+    /** Parses a repository directory's metadata through its repomd.xml (checking the checksums). */
+    static List<PackageMetadata> read(Path repo) throws Exception {
+        Repomd r = Repomd.parse(Files.readAllBytes(repo.resolve("repodata/repomd.xml")), repo.toString());
+        byte[][] docs = new byte[3][];
+        String[] types = {"primary", "filelists", "other"};
+        for (int i = 0; i < 3; i++) {
+            Repomd.Entry e = r.entry(types[i]).orElseThrow();
+            byte[] gz = Files.readAllBytes(repo.resolve(e.href()));
+            assertThat(Digests.sha256Hex(gz)).as("checksum of %s", e.href()).isEqualTo(e.checksum());
+            assertThat(e.href()).isEqualTo("repodata/" + e.checksum() + "-" + types[i] + ".xml.gz");
+            docs[i] = YumRepository.gunzip(gz);
+            assertThat(Digests.sha256Hex(docs[i])).isEqualTo(e.openChecksum());
+        }
+        return RepoXml.read(docs[0], docs[1], docs[2]);
+    }
+}

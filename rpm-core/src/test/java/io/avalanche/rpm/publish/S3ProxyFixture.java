@@ -1,0 +1,64 @@
+package io.avalanche.rpm.publish;
+
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+
+import java.net.URI;
+import java.util.Map;
+
+/** S3Proxy 4.1.0 in-process on 127.0.0.1 with SigV4 auth and an in-memory blob store. */
+final class S3ProxyFixture implements AutoCloseable {
+    static final String ID = "AKIAPUBLISHTEST";
+    static final String SECRET = "publish-test-secret-0123456789";
+    final S3Proxy proxy;
+    final BlobStore blobs;
+
+    private S3ProxyFixture(S3Proxy proxy, BlobStore blobs) {
+        this.proxy = proxy;
+        this.blobs = blobs;
+    }
+
+    static S3ProxyFixture start(String... buckets) throws Exception {
+        BlobStore blobs = new TransientNio2BlobStore();
+        for (String b : buckets) {
+            blobs.createContainer(b);
+        }
+        S3Proxy proxy = S3Proxy.builder().blobStore(blobs).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V4, ID, SECRET).ignoreUnknownHeaders(true)
+                .v4MaxNonChunkedRequestSize(256L << 20).build();
+        proxy.start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!"STARTED".equals(proxy.getState())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("S3Proxy did not start: " + proxy.getState());
+            }
+            Thread.sleep(10);
+        }
+        return new S3ProxyFixture(proxy, blobs);
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + proxy.getPort();
+    }
+
+    /** The variables withAWS would set, pointing at this server. */
+    Map<String, String> env() {
+        return env(endpoint());
+    }
+
+    Map<String, String> env(String endpoint) {
+        return Map.of("AWS_ACCESS_KEY_ID", ID, "AWS_SECRET_ACCESS_KEY", SECRET, "AWS_REGION", "us-east-1",
+                "AWS_ENDPOINT_URL", endpoint);
+    }
+
+    S3Settings settings() {
+        return S3Settings.fromEnvironment(env());
+    }
+
+    @Override
+    public void close() throws Exception {
+        proxy.stop();
+    }
+}

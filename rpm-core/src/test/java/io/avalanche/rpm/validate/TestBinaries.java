@@ -1,0 +1,60 @@
+package io.avalanche.rpm.validate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Compiles tiny C programs that answer --version like avalanchego does. */
+public final class TestBinaries {
+    /** Which compiler and which glibc features the program uses. */
+    public enum Kind {
+        /** Native x86_64, needs at most GLIBC_2.34. */
+        X86_64,
+        /** Native, calls arc4random (GLIBC_2.36). */
+        NEW_GLIBC,
+        /** Cross-compiled for aarch64. */
+        AARCH64
+    }
+
+    private static final String SOURCE = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            int main(int argc, char **argv) {
+            #ifdef NEW_GLIBC
+                if (arc4random() == 42u) { puts("lucky"); }
+            #endif
+                if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+                    printf("avalanchego/1.14.1 [database=v1.4.5, rpcchainvm=44, commit=%s, go=1.23.4]\\n", COMMIT);
+                    return 0;
+                }
+                puts("usage: --version");
+                return 1;
+            }
+            """;
+
+    private TestBinaries() {
+    }
+
+    /** Compiles a program printing this commit into dir/name. */
+    public static Path compile(Path dir, String name, String commit, Kind kind) {
+        try {
+            Files.createDirectories(dir);
+            Path src = dir.resolve(name + ".c");
+            Files.writeString(src, SOURCE);
+            Path out = dir.resolve(name);
+            String cc = kind == Kind.AARCH64 ? "aarch64-linux-gnu-gcc" : "gcc";
+            if (kind == Kind.NEW_GLIBC) {
+                Tools.ok(dir, cc, "-O1", "-DNEW_GLIBC", "-DCOMMIT=\"" + commit + "\"", "-o", out.toString(),
+                        src.toString());
+            } else {
+                Tools.ok(dir, cc, "-O1", "-DCOMMIT=\"" + commit + "\"", "-o", out.toString(), src.toString());
+            }
+            Files.delete(src);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
