@@ -31,10 +31,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,6 +183,37 @@ final class RpmCore {
         m.put("headerSha256", r.headerSha256());
         m.put("size", r.fileSize());
         return m;
+    }
+
+    /**
+     * After signing: re-reads the size and SHA-256 of every file release.json lists, so publish's digest check holds
+     * (no-op without release.json).
+     */
+    static void refreshManifest(Path dir) throws IOException {
+        if (!Files.isRegularFile(dir.resolve(ReleaseManifest.FILE_NAME))) {
+            return;
+        }
+        ReleaseManifest m = ReleaseManifest.read(dir);
+        List<ReleaseManifest.Artifact> files = new ArrayList<>();
+        for (ReleaseManifest.Artifact a : m.files()) {
+            Path f = dir.resolve(a.name());
+            files.add(Files.isRegularFile(f)
+                    ? new ReleaseManifest.Artifact(a.name(), a.packageName(), Files.size(f), sha256(f)) : a);
+        }
+        m.withFiles(files).write(dir);
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
     }
 
     /** Publishes a release directory to s3://BUCKET[/prefix] (or file:DIR) with the AWS settings withAWS set. */

@@ -269,6 +269,11 @@ public final class RpmSignStep extends Step {
                 throw new AbortException("rpmSign: " + e.getMessage());
             }
             Files.write(dir.toPath().resolve(publicKeyFile), publicKey);
+            try {
+                RpmCore.refreshManifest(dir.toPath());
+            } catch (RpmException e) {
+                throw new AbortException("rpmSign: " + e.getMessage());
+            }
             return r;
         }
     }
