@@ -85,22 +85,25 @@ final class Fixtures {
     }
 
     /**
-     * A minimal avalanchego-shaped source tree in ws, committed with git: scripts/build.sh and
-     * graft/subnet-evm/scripts/build.sh copy binaries compiled by gcc (printing the version line with
-     * {@code commit}) into build/, and record SOURCE_DATE_EPOCH; {@code exitCode} lets the first script fail.
+     * A minimal avalanchego-shaped source tree in the agent workspace, committed with git: scripts/build.sh compiles
+     * (gcc) a binary printing avalanchego's version line with the HEAD commit into build/avalanchego and records
+     * SOURCE_DATE_EPOCH; graft/subnet-evm/scripts/build.sh copies it to the plugin path it is given. The first script
+     * exits with {@code exitCode}. Returns the commit.
      */
     static String sourceTree(FilePath ws, Path scratch, int exitCode) throws Exception {
-        Path bin = TestPackages.compileVersionBinary(scratch.resolve("bin"), "avalanchego", "0".repeat(40));
         // the test agent runs on this machine: its workspace is a local directory
         Path src = Files.createDirectories(Path.of(ws.getRemote()));
         write(src.resolve("go.mod"), "module github.com/ava-labs/avalanchego\n\ngo 1.23\n\ntoolchain go1.23.4\n");
-        Files.createDirectories(src.resolve("prebuilt"));
-        Files.copy(bin, src.resolve("prebuilt/avalanchego"));
         write(src.resolve("scripts/build.sh"), "#!/bin/sh\nset -eu\nmkdir -p build\n"
                 + "printf '%s' \"$SOURCE_DATE_EPOCH\" > build/source-date-epoch\n"
-                + "cp prebuilt/avalanchego build/avalanchego\nexit " + exitCode + "\n");
-        write(src.resolve("graft/subnet-evm/scripts/build.sh"), "#!/bin/sh\nset -eu\ncp prebuilt/avalanchego \"$1\"\n");
+                + "commit=$(git rev-parse HEAD)\n"
+                + "printf '#include <stdio.h>\\nint main(void){puts(\"avalanchego/1.14.1 [database=v1.4.5, rpcchainvm=44, "
+                + "commit=%s, go=1.23.4]\");return 0;}\\n' \"$commit\" > build/version.c\n"
+                + "gcc -O2 -o build/avalanchego build/version.c\n"
+                + "exit " + exitCode + "\n");
+        write(src.resolve("graft/subnet-evm/scripts/build.sh"), "#!/bin/sh\nset -eu\ncp build/avalanchego \"$1\"\n");
         write(src.resolve("graft/subnet-evm/scripts/constants.sh"), "DEFAULT_VM_ID=\"" + VM_ID + "\"\n");
+        write(src.resolve(".gitignore"), "build/\nrpm-release-out/\n");
         for (String s : List.of("scripts/build.sh", "graft/subnet-evm/scripts/build.sh")) {
             src.resolve(s).toFile().setExecutable(true);
         }
@@ -109,9 +112,7 @@ final class Fixtures {
         Cmd.run(List.of("git", "-C", src.toString(), "add", "-A"), null, env).ok();
         Cmd.run(List.of("git", "-C", src.toString(), "-c", "user.name=Test", "-c", "user.email=test@example.invalid",
                 "commit", "-q", "-m", "fixture"), null, env).ok();
-        String commit = Cmd.run(List.of("git", "-C", src.toString(), "rev-parse", "HEAD"), null, Map.of()).ok()
-                .output().trim();
-        return commit;
+        return Cmd.run(List.of("git", "-C", src.toString(), "rev-parse", "HEAD"), null, Map.of()).ok().output().trim();
     }
 
     private static void write(Path file, String text) throws IOException {
