@@ -111,7 +111,7 @@ abstract class PipelineFixture extends BasePipelineTest {
     }
 
     /** The library's own methods; every other recorded call is a Jenkins step or the docker global. */
-    static final List<String> LIBRARY_METHODS = ['call', 'settings', 'releaseArch', 'builderImage', 'awsSettings',
+    static final List<String> LIBRARY_METHODS = ['rpmRelease', 'call', 'settings', 'releaseArch', 'builderImage', 'awsSettings',
                                                  's3Destination']
 
     /** Every argument of every step call (not the library's own methods), flattened to text. */
