@@ -91,8 +91,11 @@ class RpmPublishStepTest {
             assertThat(store.get(KEY).orElseThrow()).isEqualTo(Files.readAllBytes(local));
         }
 
-        WorkflowRun again = j.assertBuildStatusSuccess(p.scheduleBuild2(0));
-        j.assertLogContains("first=", again);
+        // the same signed bytes again: a no-op
+        WorkflowJob republish = Fixtures.job(j, "republish", script("bucket: 'rpms'"));
+        ws.child("rpm-release-out").copyRecursiveTo(Fixtures.workspace(agent, republish).child("rpm-release-out"));
+        WorkflowRun again = j.assertBuildStatusSuccess(republish.scheduleBuild2(0));
+        j.assertLogContains("objects=2 first=UNCHANGED", again);
     }
 
     @Test
