@@ -27,10 +27,12 @@ def call(Map args) {
 
 /** Merges defaults with the caller's map and refuses bad input before any node is allocated. */
 private Map settings(Map args) {
+    // index loops over lists: CPS-safe whatever a later edit puts inside them
+    List keys = new ArrayList(args.keySet())
     List<String> unknown = []
-    for (def key in args.keySet()) {
-        if (!KNOWN_KEYS.contains(key as String)) {
-            unknown.add(key as String)
+    for (int i = 0; i < keys.size(); i++) {
+        if (!KNOWN_KEYS.contains(keys[i] as String)) {
+            unknown.add(keys[i] as String)
         }
     }
     if (unknown) {
@@ -57,9 +59,9 @@ private Map settings(Map args) {
     if (!(cfg.archs instanceof List) || cfg.archs.isEmpty()) {
         error('rpmRelease: archs must be a non-empty list of ' + KNOWN_ARCHS.join(', '))
     }
-    for (def a in cfg.archs) {
-        if (!KNOWN_ARCHS.contains(a as String)) {
-            error("rpmRelease: unknown arch '" + a + "': use " + KNOWN_ARCHS.join(' or '))
+    for (int i = 0; i < cfg.archs.size(); i++) {
+        if (!KNOWN_ARCHS.contains(cfg.archs[i] as String)) {
+            error("rpmRelease: unknown arch '" + cfg.archs[i] + "': use " + KNOWN_ARCHS.join(' or '))
         }
     }
     if (!(cfg.out ==~ /[A-Za-z0-9._-]+/)) {
