@@ -64,7 +64,7 @@ private Map settings(Map args) {
             error("rpmRelease: unknown arch '" + cfg.archs[i] + "': use " + KNOWN_ARCHS.join(' or '))
         }
     }
-    if (!(cfg.out ==~ /[A-Za-z0-9._-]+/)) {
+    if (!(cfg.out ==~ /[A-Za-z0-9_-][A-Za-z0-9._-]*/)) {
         error("rpmRelease: out must be a plain directory name inside the workspace, not '" + cfg.out + "'")
     }
     return cfg

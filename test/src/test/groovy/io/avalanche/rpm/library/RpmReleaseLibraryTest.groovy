@@ -181,8 +181,10 @@ class RpmReleaseLibraryTest extends PipelineFixture {
                 .isInstanceOf(PipelineError).hasMessageContaining('archs must be a non-empty list')
         assertThatThrownBy { library().call(tag: 'v1.14.1', bucket: 'b', arch: 'x86_64') }
                 .isInstanceOf(PipelineError).hasMessageContaining('unknown option(s) arch')
-        assertThatThrownBy { library().call(tag: 'v1.14.1', bucket: 'b', out: '../etc') }
-                .isInstanceOf(PipelineError).hasMessageContaining('out must be a plain directory name')
+        for (String out : ['../etc', '..', '.', 'a/b', '']) {
+            assertThatThrownBy { library().call(tag: 'v1.14.1', bucket: 'b', out: out) }
+                    .isInstanceOf(PipelineError).hasMessageContaining('out must be a plain directory name')
+        }
         assertThatThrownBy { library().call(tag: 'v1.14.1', bucket: 'b', gpgCredentialsId: '') }
                 .isInstanceOf(PipelineError).hasMessageContaining('gpgCredentialsId is required')
         assertNoAgentWasTouched()
