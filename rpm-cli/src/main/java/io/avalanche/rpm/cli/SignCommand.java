@@ -81,6 +81,9 @@ final class SignCommand implements Callable<Integer> {
         if (passphraseEnv != null && passphraseStdin) {
             throw new SpecException("give either --passphrase-env or --passphrase-stdin, not both");
         }
+        if (source.key != null && !Files.isRegularFile(source.key)) {
+            throw new SpecException("--key " + source.key + ": no such file");
+        }
         for (Path p : rpms) {
             if (!Files.isRegularFile(p)) {
                 throw new SpecException(p + ": no such package file");
@@ -117,11 +120,7 @@ final class SignCommand implements Callable<Integer> {
 
     private char[] passphrase() {
         if (passphraseEnv != null) {
-            String v = environment.apply(passphraseEnv);
-            if (v == null) {
-                throw new SpecException("--passphrase-env " + passphraseEnv + ": the environment variable is not set");
-            }
-            return v.toCharArray();
+            return Passphrases.fromEnv(passphraseEnv, environment);
         }
         if (passphraseStdin) {
             try {
