@@ -10,6 +10,7 @@ import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.publish.S3Settings;
 import io.avalanche.rpm.release.ReleaseBuilder;
 import io.avalanche.rpm.release.ReleaseManifest;
+import io.avalanche.rpm.release.StoreReleaseSource;
 import io.avalanche.rpm.release.builder.BuilderImage;
 import io.avalanche.rpm.sign.RpmSigner;
 import io.avalanche.rpm.sign.SignResult;
@@ -21,7 +22,6 @@ import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.ReleaseRef;
 import io.avalanche.rpm.validate.ReleaseSource;
 import io.avalanche.rpm.validate.ReleaseSources;
-import io.avalanche.rpm.validate.S3ReleaseSources;
 import io.avalanche.rpm.validate.ValidationOptions;
 import io.avalanche.rpm.validate.ValidationReport;
 import io.avalanche.rpm.validate.Validator;
@@ -186,7 +186,8 @@ final class RpmCore {
     }
 
     /**
-     * After signing: re-reads the size and SHA-256 of every file release.json lists, so publish's digest check holds
+     * After signing, as ReleasePipeline.sign does (which needs the key where the files are): re-reads the size and
+     * SHA-256 of every file release.json lists and adds the public key file, so publish's digest check holds
      * (no-op without release.json).
      */
     static void refreshManifest(Path dir) throws IOException {
@@ -199,6 +200,10 @@ final class RpmCore {
             Path f = dir.resolve(a.name());
             files.add(Files.isRegularFile(f)
                     ? new ReleaseManifest.Artifact(a.name(), a.packageName(), Files.size(f), sha256(f)) : a);
+        }
+        Path key = dir.resolve(ReleaseRef.KEY_FILE);
+        if (Files.isRegularFile(key) && files.stream().noneMatch(a -> a.name().equals(ReleaseRef.KEY_FILE))) {
+            files.add(new ReleaseManifest.Artifact(ReleaseRef.KEY_FILE, null, Files.size(key), sha256(key)));
         }
         m.withFiles(files).write(dir);
     }
@@ -251,14 +256,24 @@ final class RpmCore {
      * with the docker CLI of the machine this runs on; writes JUnit XML when {@code junit} is not null.
      */
     static Map<String, Object> validate(String from, Path workDir, String image, String commit, String tag, String arch,
-                                        Map<String, String> awsEnv, Map<String, String> dockerEnv, Path junit) {
+                                        Map<String, String> awsEnv, Map<String, String> dockerEnv, Path junit)
+            throws IOException {
         ReleaseRef ref = new ReleaseRef(tag, arch);
         ContainerTarget.Engine d = ContainerTarget.Engine.dockerCli();
         ValidationOptions options = ValidationOptions.of(ref, commit).withInstall(
                 new ValidationOptions.Container(image, new ContainerTarget.Engine(d.docker(), dockerEnv, d.stepTimeout())));
-        ReleaseSource source = ReleaseSources.parse(from,
-                uri -> S3ReleaseSources.open(uri, S3Settings.fromEnvironment(awsEnv)));
-        ValidationReport report = new Validator(options).validate(source, workDir);
+        ValidationReport report;
+        if (from.startsWith("s3://")) {
+            ObjectStore store = Destinations.open(from, S3Settings.fromEnvironment(awsEnv));
+            try {
+                report = new Validator(options).validate(new StoreReleaseSource(store, from), workDir);
+            } finally {
+                close(store);
+            }
+        } else {
+            ReleaseSource source = ReleaseSources.parse(from);
+            report = new Validator(options).validate(source, workDir);
+        }
         if (junit != null) {
             report.writeJUnit(junit);
         }
