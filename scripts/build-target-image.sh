@@ -2,7 +2,8 @@
 # Builds the local stand-in for the target image (Debian bookworm + rpm, behaving like Rocky for
 # rpm installs) into the private podman storage of podman-env.sh. Skips when the image exists.
 #
-# Usage: scripts/build-target-image.sh [--rebuild] [--also-tag NAME] [IMAGE]
+# Usage: scripts/build-target-image.sh [--rebuild] [--also-tag NAME] [--include PKG,...] [IMAGE]
+#   --include extra Debian packages (e.g. gcc,libc6-dev,git for a builder image)
 #   IMAGE     default localhost/rpm-release-target:latest
 #   MIRROR    env: Debian mirror URL (default: the first Debian URI in /etc/apt/sources.list*)
 # Needs root, mmdebstrap, rpm, rpmbuild; the only network it uses is the apt mirror.
@@ -12,10 +13,12 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 IMAGE=localhost/rpm-release-target:latest
 REBUILD=0
 ALSO=()
+INCLUDE=rpm
 while [ $# -gt 0 ]; do
     case "$1" in
         --rebuild) REBUILD=1 ;;
         --also-tag) ALSO+=("$2"); shift ;;
+        --include) INCLUDE="$INCLUDE,$2"; shift ;;
         -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
         *) IMAGE=$1 ;;
     esac
@@ -51,14 +54,14 @@ mirror() {
 
 WORK=$(mktemp -d "${RPM_RELEASE_PODMAN_DIR:-/var/tmp/rpm-release-podman}/image.XXXXXX")
 cleanup() {
-    findmnt -rn -o TARGET | grep -F "$WORK/" | sort -r | while read -r m; do umount -l "$m" || true; done
+    { findmnt -rn -o TARGET | grep -F "$WORK/" || true; } | sort -r | while read -r m; do umount -l "$m" || true; done
     rm -rf --one-file-system "$WORK"
 }
 trap cleanup EXIT
 ROOT="$WORK/root"
 MIRROR_URL=$(mirror)
 echo "build-target-image.sh: bootstrapping bookworm from $MIRROR_URL" >&2
-mmdebstrap --mode=root --variant=essential --include=rpm \
+mmdebstrap --mode=root --variant=essential --include="$INCLUDE" \
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*' \
     bookworm "$ROOT" "deb $MIRROR_URL bookworm main" >&2

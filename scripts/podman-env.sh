@@ -98,7 +98,7 @@ start() {
 unmount_leftovers() {
     [ -d "$DIR" ] || return 0
     # Deepest mount points first.
-    findmnt -rn -o TARGET | grep -F "$DIR/" | sort -r | while read -r m; do
+    { findmnt -rn -o TARGET | grep -F "$DIR/" || true; } | sort -r | while read -r m; do
         umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
     done
 }

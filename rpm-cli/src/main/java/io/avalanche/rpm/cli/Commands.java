@@ -13,6 +13,9 @@ final class Commands {
                 new InspectCommand(),
                 new BuildCommand(),
                 new SignCommand(),
-                new VerifyCommand());
+                new VerifyCommand(),
+                new PublishCommand(),
+                new ValidateCommand(),
+                new ReleaseCommand());
     }
 }

@@ -9,6 +9,7 @@ import io.avalanche.rpm.build.RpmWriter;
 import io.avalanche.rpm.build.SourceDate;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
+import io.avalanche.rpm.publish.Digests;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -133,7 +134,7 @@ final class PackageCommand implements Callable<Integer> {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("file", written.toString());
         result.put("size", Files.size(written));
-        result.put("sha256", Hashes.sha256(written));
+        result.put("sha256", Digests.hex(Digests.sha256(written)));
         Output.print(spec.commandLine().getOut(), json, result,
                 "wrote " + written + " (" + Files.size(written) + " bytes)");
         return Main.OK;

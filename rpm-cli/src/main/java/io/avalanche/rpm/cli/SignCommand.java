@@ -1,6 +1,7 @@
 package io.avalanche.rpm.cli;
 
 import io.avalanche.rpm.SpecException;
+import io.avalanche.rpm.release.ReleaseManifest;
 import io.avalanche.rpm.sign.RpmSigner;
 import io.avalanche.rpm.sign.SignResult;
 import io.avalanche.rpm.sign.SigningKey;
@@ -81,6 +82,9 @@ final class SignCommand implements Callable<Integer> {
         if (passphraseEnv != null && passphraseStdin) {
             throw new SpecException("give either --passphrase-env or --passphrase-stdin, not both");
         }
+        if (source.key != null && !Files.isRegularFile(source.key)) {
+            throw new SpecException("--key " + source.key + ": no such file");
+        }
         for (Path p : rpms) {
             if (!Files.isRegularFile(p)) {
                 throw new SpecException(p + ": no such package file");
@@ -96,6 +100,12 @@ final class SignCommand implements Callable<Integer> {
         Path pub = exportKey != null ? exportKey
                 : rpms.get(0).toAbsolutePath().getParent().resolve(SigningKey.DEFAULT_PUBLIC_KEY_FILE);
         key.exportPublicKey(pub);
+        for (Path dir : rpms.stream().map(p -> p.toAbsolutePath().getParent()).distinct().toList()) {
+            if (Files.isRegularFile(dir.resolve(ReleaseManifest.FILE_NAME))) {
+                ReleaseManifest.read(dir).refresh(dir, pub.getFileName().toString());
+                out.println("updated " + dir.resolve(ReleaseManifest.FILE_NAME));
+            }
+        }
         out.println("public key " + key.primaryFingerprint() + (key.ephemeral() ? " (ephemeral, expires "
                 + key.expiresAt().map(Object::toString).orElse("never") + ")" : "") + " written to " + pub);
         out.flush();
@@ -117,11 +127,7 @@ final class SignCommand implements Callable<Integer> {
 
     private char[] passphrase() {
         if (passphraseEnv != null) {
-            String v = environment.apply(passphraseEnv);
-            if (v == null) {
-                throw new SpecException("--passphrase-env " + passphraseEnv + ": the environment variable is not set");
-            }
-            return v.toCharArray();
+            return Passphrases.fromEnv(passphraseEnv, environment);
         }
         if (passphraseStdin) {
             try {

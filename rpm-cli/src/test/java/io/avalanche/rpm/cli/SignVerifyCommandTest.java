@@ -151,6 +151,8 @@ class SignVerifyCommandTest {
         assertThat(unset.exit()).isEqualTo(Main.USAGE);
         Run asValue = run("sign", "--key", secretFile.toString(), "--passphrase", PASS, a.toString());
         assertThat(asValue.exit()).isEqualTo(Main.USAGE);
+        assertThat(run("sign", "--key", dir.resolve("missing.asc").toString(), a.toString()).exit()).isEqualTo(Main.USAGE);
+        assertThat(run("sign", "--key", secretFile.toString(), "--ephemeral", a.toString()).exit()).isEqualTo(Main.USAGE);
         assertThat(Files.readAllBytes(a)).isEqualTo(before);
         scan.assertTreeClean(dir);
     }

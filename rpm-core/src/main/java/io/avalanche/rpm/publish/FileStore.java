@@ -148,6 +148,15 @@ public final class FileStore implements ObjectStore {
     }
 
     @Override
+    public String download(String key, Path target) {
+        Path source = path(key);
+        if (!Files.isRegularFile(source)) {
+            throw new PublishException(source + " not found: publish the release first");
+        }
+        return ObjectDownload.toFile(source.toString(), target, null, () -> Files.newInputStream(source));
+    }
+
+    @Override
     public byte[] getRange(String key, long start, long endInclusive) {
         Path p = path(key);
         try (SeekableByteChannel ch = Files.newByteChannel(p, StandardOpenOption.READ)) {

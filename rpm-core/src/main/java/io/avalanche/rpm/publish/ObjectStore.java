@@ -32,6 +32,13 @@ public interface ObjectStore extends AutoCloseable {
     /** The whole object; empty when absent. */
     Optional<byte[]> get(String key);
 
+    /**
+     * Streams an object into a file (temp file + atomic move), checking it against the SHA-256 the store
+     * holds for it; returns that SHA-256 (hex). Throws {@link PublishException} naming the object when it is
+     * absent or its bytes do not match.
+     */
+    String download(String key, Path target);
+
     /** Bytes [start, endInclusive] of an object. */
     byte[] getRange(String key, long start, long endInclusive);
 

@@ -38,19 +38,24 @@ public final class Publisher {
 
     /**
      * Publish options. {@code signer} signs each repomd.xml (null: unsigned repository, repo_gpgcheck=0);
-     * {@code timestamp} (epoch seconds) stamps the metadata; {@code repoName} names the .repo file section.
+     * {@code timestamp} (epoch seconds) stamps the metadata; {@code repoName} names the .repo file section;
+     * {@code baseUrl} (null: the store's own URL) is where customers reach the destination root, e.g. a CDN.
      */
-    public record Options(boolean force, DetachedSigner signer, long timestamp, String repoName) {
+    public record Options(boolean force, DetachedSigner signer, long timestamp, String repoName, String baseUrl) {
         public static Options defaults(DetachedSigner signer) {
-            return new Options(false, signer, System.currentTimeMillis() / 1000, "avalanchego");
+            return new Options(false, signer, System.currentTimeMillis() / 1000, "avalanchego", null);
         }
 
         public Options withForce(boolean f) {
-            return new Options(f, signer, timestamp, repoName);
+            return new Options(f, signer, timestamp, repoName, baseUrl);
         }
 
         public Options withTimestamp(long t) {
-            return new Options(force, signer, t, repoName);
+            return new Options(force, signer, t, repoName, baseUrl);
+        }
+
+        public Options withBaseUrl(String url) {
+            return new Options(force, signer, timestamp, repoName, url);
         }
     }
 
@@ -135,13 +140,15 @@ public final class Publisher {
     /** The .repo file customers drop into /etc/yum.repos.d; rewritten only when its text changes. */
     private String writeRepoFile(Options options) {
         String key = ROOT + options.repoName() + ".repo";
+        String root = options.baseUrl() == null ? store.publicUrl(ROOT)
+                : (options.baseUrl().endsWith("/") ? options.baseUrl() : options.baseUrl() + "/") + ROOT;
         String text = "[" + options.repoName() + "]\n"
                 + "name=AvalancheGo $basearch\n"
-                + "baseurl=" + store.publicUrl(ROOT) + "$basearch/\n"
+                + "baseurl=" + root + "$basearch/\n"
                 + "enabled=1\n"
                 + "gpgcheck=1\n"
                 + "repo_gpgcheck=" + (options.signer() == null ? 0 : 1) + "\n"
-                + "gpgkey=" + store.publicUrl(ROOT + KEY_FILE) + "\n";
+                + "gpgkey=" + root + KEY_FILE + "\n";
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         String sha = Digests.sha256Hex(bytes);
         if (!existingSha(key).map(sha::equals).orElse(false)) {
@@ -151,6 +158,7 @@ public final class Publisher {
     }
 
     private List<Item> scan(Path dir) {
+        // release.json digests are advisory (sign may rewrite RPMs); our own SHA-256 is what is checked
         if (!Files.isDirectory(dir)) {
             throw new PublishException(dir + ": not a release directory (expected RPMs, " + KEY_FILE + ", "
                     + MANIFEST + ")");
@@ -176,8 +184,8 @@ public final class Publisher {
             String sha = Digests.hex(Digests.sha256(p));
             String declared = manifest.get(p.getFileName().toString());
             if (declared != null && !declared.equalsIgnoreCase(sha)) {
-                throw new PublishException(p + ": SHA-256 " + sha + " differs from " + declared + " in "
-                        + dir.resolve(MANIFEST) + "; the file changed after the build, rebuild the release");
+                log.accept("warning: " + p + " has SHA-256 " + sha + " but " + dir.resolve(MANIFEST) + " lists "
+                        + declared + " (signed after the manifest was written?); publishing the file as it is now");
             }
             items.add(new Item(p, ROOT + arch + "/" + p.getFileName(), sha, size(p), rpm));
         }

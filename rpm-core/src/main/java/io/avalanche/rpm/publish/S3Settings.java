@@ -52,7 +52,12 @@ public record S3Settings(String accessKeyId, String secretAccessKey, String sess
     }
 
     private static URI endpoint(String url) {
-        URI u = URI.create(url);
+        URI u;
+        try {
+            u = new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            u = URI.create("invalid:x");
+        }
         if (u.getScheme() == null || u.getHost() == null) {
             throw new PublishException("endpoint '" + url + "' is not a URL: give e.g. http://127.0.0.1:9000");
         }

@@ -278,7 +278,8 @@ public final class S3Store implements ObjectStore {
             abort(key, uploadId);
             Throwable c = e.getCause();
             if (c instanceof PublishException pe) {
-                throw pe;
+                throw new PublishException(pe.getMessage() + "; the multipart upload was aborted, nothing was "
+                        + "stored under " + describe(key), pe);
             }
             throw new PublishException("multipart upload of " + file + " to " + describe(key) + " failed and was "
                     + "aborted: " + c.getMessage(), c);
@@ -346,6 +347,19 @@ public final class S3Store implements ObjectStore {
         } catch (SdkException e) {
             throw translate("download", key, e);
         }
+    }
+
+    @Override
+    public String download(String key, Path target) {
+        StoredObject o = head(key).orElseThrow(() -> new PublishException(describe(key)
+                + " not found: publish the release first or fix the bucket/prefix"));
+        return ObjectDownload.toFile(describe(key), target, o.sha256Hex(), () -> {
+            try {
+                return s3.getObject(b -> b.bucket(bucket).key(fullKey(key)).checksumMode(ChecksumMode.ENABLED));
+            } catch (SdkException e) {
+                throw translate("download", key, e);
+            }
+        });
     }
 
     @Override
@@ -419,7 +433,11 @@ public final class S3Store implements ObjectStore {
     private PublishException translate(String op, String key, Exception e) {
         String target = describe(key);
         if (e instanceof S3Exception s) {
-            String code = s.awsErrorDetails() == null ? "" : s.awsErrorDetails().errorCode();
+            String code = s.awsErrorDetails() == null ? null : s.awsErrorDetails().errorCode();
+            if (code == null && s.statusCode() == 403) {
+                code = probeErrorCode();
+            }
+            code = code == null ? "" : code;
             if (s.statusCode() == 403 && ("SignatureDoesNotMatch".equals(code) || "InvalidAccessKeyId".equals(code)
                     || "InvalidToken".equals(code) || "ExpiredToken".equals(code))) {
                 return new PublishException("S3 authentication failed (" + code + ") while trying to " + op + " "
@@ -443,6 +461,18 @@ public final class S3Store implements ObjectStore {
         }
         return new PublishException("cannot " + op + " " + target + " after " + settings.maxAttempts()
                 + " attempts: " + e.getMessage(), e);
+    }
+
+    /** HEAD errors carry no body: ask a request that has one (GET bucket listing) for the real error code. */
+    private String probeErrorCode() {
+        try {
+            s3.listObjectsV2(b -> b.bucket(bucket).maxKeys(1));
+            return null;
+        } catch (S3Exception e) {
+            return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        } catch (SdkException e) {
+            return null;
+        }
     }
 
     @Override

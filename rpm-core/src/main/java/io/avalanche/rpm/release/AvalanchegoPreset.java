@@ -68,8 +68,8 @@ public final class AvalanchegoPreset {
                                           Compression compression) {
         return common(AVALANCHEGO, tag, arch, buildTime, compression)
                 .summary("Avalanche node implementation (AvalancheGo)")
-                .description("AvalancheGo, the Go implementation of an Avalanche network node, installed in "
-                        + "/var/opt/avalanchego/bin.")
+                .description("AvalancheGo, the Go implementation of an Avalanche network node.\n"
+                        + "Installs the node binary as " + BIN_PATH + ".")
                 .file(new FileEntry(binary, BIN_PATH, 0755))
                 .build();
     }
@@ -79,7 +79,8 @@ public final class AvalanchegoPreset {
                                         Compression compression) {
         return common(SUBNET_EVM, tag, arch, buildTime, compression)
                 .summary("Subnet-EVM virtual machine plugin for AvalancheGo")
-                .description("The Subnet-EVM plugin for AvalancheGo, installed as " + PLUGIN_DIR + "/<VM ID>.")
+                .description("The Subnet-EVM virtual machine plugin for AvalancheGo.\n"
+                        + "Installs the plugin as " + PLUGIN_DIR + "/<VM ID>.")
                 .file(new FileEntry(binary, pluginPath(vmId), 0755))
                 .build();
     }

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.ProgressReporter;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.build.Compression;
@@ -7,15 +8,13 @@ import io.avalanche.rpm.build.PackageSpec;
 import io.avalanche.rpm.build.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
+import io.avalanche.rpm.publish.Digests;
+import io.avalanche.rpm.validate.ContainerTarget;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,11 +29,20 @@ public final class ReleaseBuilder {
     private ReleaseBuilder() {
     }
 
-    /** What to build: source tree, tag, arch, optional container image, output directory, compression. */
-    public record Request(Path source, ReleaseTag tag, Arch arch, String image, Path out, Compression compression) {
+    /**
+     * What to build: source tree, tag, arch, optional container image (run through {@code engine}, the docker
+     * CLI by default), output directory, compression.
+     */
+    public record Request(Path source, ReleaseTag tag, Arch arch, String image, Path out, Compression compression,
+                          ContainerTarget.Engine engine) {
         public Request {
             source = source.toAbsolutePath().normalize();
             out = out.toAbsolutePath().normalize();
+            engine = engine == null ? ContainerTarget.Engine.dockerCli() : engine;
+        }
+
+        public Request(Path source, ReleaseTag tag, Arch arch, String image, Path out, Compression compression) {
+            this(source, tag, arch, image, out, compression, null);
         }
     }
 
@@ -75,6 +83,11 @@ public final class ReleaseBuilder {
 
     /** Runs the build scripts, then packages; returns the manifest written to out/release.json. */
     public static ReleaseManifest build(Request r, Consumer<String> log) {
+        return build(r, log, ProgressReporter.NONE);
+    }
+
+    /** As {@link #build(Request, Consumer)}, reporting compression progress per package. */
+    public static ReleaseManifest build(Request r, Consumer<String> log, ProgressReporter progress) {
         checkSource(r.source());
         SourceInfo info = sourceInfo(r.source());
         Map<String, String> env = Map.of("SOURCE_DATE_EPOCH", Long.toString(info.commitTime()));
@@ -83,14 +96,20 @@ public final class ReleaseBuilder {
             if (r.image() == null) {
                 ProcessRunner.check(cmd, r.source(), env, log);
             } else {
-                runInContainer(r.image(), r.source(), cmd, env, log);
+                runInContainer(r.engine(), r.image(), r.source(), cmd, env, log);
             }
         }
-        return packageRelease(r, info, log);
+        return packageRelease(r, info, log, progress);
     }
 
     /** Packages already-built binaries of a source tree into out/ and writes release.json. */
     public static ReleaseManifest packageRelease(Request r, SourceInfo info, Consumer<String> log) {
+        return packageRelease(r, info, log, ProgressReporter.NONE);
+    }
+
+    /** As {@link #packageRelease(Request, SourceInfo, Consumer)}, reporting compression progress. */
+    public static ReleaseManifest packageRelease(Request r, SourceInfo info, Consumer<String> log,
+                                                 ProgressReporter progress) {
         String vmId = checkSource(r.source());
         Path avalanchego = r.source().resolve(AVALANCHEGO_OUTPUT);
         Path plugin = r.source().resolve(PLUGIN_OUTPUT);
@@ -109,8 +128,12 @@ public final class ReleaseBuilder {
             for (PackageSpec s : specs) {
                 String name = r.tag().fileName(s.name(), r.arch());
                 log.accept("packaging " + name + " (" + r.compression() + ")");
-                Path rpm = RpmWriter.write(s, r.out(), name);
-                files.add(new ReleaseManifest.Artifact(name, s.name(), Files.size(rpm), sha256(rpm)));
+                long total = Files.size(s.files().get(0).source());
+                Path rpm;
+                try (ProgressReporter.Task task = progress.start("compress " + name, total)) {
+                    rpm = RpmWriter.write(s, r.out(), name, task::advance);
+                }
+                files.add(new ReleaseManifest.Artifact(name, s.name(), Files.size(rpm), Digests.hex(Digests.sha256(rpm))));
             }
         } catch (IOException e) {
             throw new RpmException(r.out() + ": " + e.getMessage(), e);
@@ -121,21 +144,25 @@ public final class ReleaseBuilder {
         return m;
     }
 
-    private static void runInContainer(String image, Path source, List<String> cmd, Map<String, String> env,
-                                       Consumer<String> log) {
+    private static void runInContainer(ContainerTarget.Engine engine, String image, Path source, List<String> cmd,
+                                       Map<String, String> env, Consumer<String> log) {
         String name = "rpm-release-build-" + UUID.randomUUID().toString().substring(0, 12);
-        List<String> args = new ArrayList<>(List.of("docker", "run", "--name", name, "--user", owner(source),
-                "-v", source + ":" + source, "-w", source.toString(), "-e", "HOME=/tmp"));
+        List<String> args = new ArrayList<>(engine.docker());
+        args.addAll(List.of("run", "--name", name, "--user", owner(source), "-v", source + ":" + source, "-w",
+                source.toString(), "-e", "HOME=/tmp"));
         env.forEach((k, v) -> args.addAll(List.of("-e", k + "=" + v)));
         args.add(image);
         args.addAll(cmd);
-        Thread cleanup = new Thread(() -> ProcessRunner.run(List.of("docker", "rm", "-f", name), null, Map.of(), l -> { }));
+        List<String> remove = new ArrayList<>(engine.docker());
+        remove.addAll(List.of("rm", "-f", name));
+        Thread cleanup = new Thread(() -> ProcessRunner.run(remove, null, engine.env(), l -> { }));
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            ProcessRunner.Result run = ProcessRunner.run(args, null, Map.of(), log);
+            ProcessRunner.Result run = ProcessRunner.run(args, null, engine.env(), log);
             // `docker run` exit codes are unreliable against some engines: read the container's own status
-            ProcessRunner.Result st = ProcessRunner.run(List.of("docker", "inspect", "--format",
-                    "{{.State.ExitCode}}", name), null, Map.of(), l -> { });
+            List<String> inspect = new ArrayList<>(engine.docker());
+            inspect.addAll(List.of("inspect", "--format", "{{.State.ExitCode}}", name));
+            ProcessRunner.Result st = ProcessRunner.run(inspect, null, engine.env(), l -> { });
             String code = st.output().trim();
             if (st.exitCode() != 0 || !code.equals("0")) {
                 throw new BuildException(String.join(" ", cmd) + " failed in container " + image + " (exit "
@@ -143,7 +170,7 @@ public final class ReleaseBuilder {
                         + (run.tail().isEmpty() ? "" : ":\n  " + String.join("\n  ", run.tail())));
             }
         } finally {
-            ProcessRunner.run(List.of("docker", "rm", "-f", name), null, Map.of(), l -> { });
+            ProcessRunner.run(remove, null, engine.env(), l -> { });
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException ignored) {
@@ -157,19 +184,6 @@ public final class ReleaseBuilder {
             return Files.getAttribute(source, "unix:uid") + ":" + Files.getAttribute(source, "unix:gid");
         } catch (IOException | UnsupportedOperationException e) {
             throw new BuildException("cannot read the owner of " + source + ": " + e.getMessage());
-        }
-    }
-
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.avalanche.rpm.RpmException;
+import io.avalanche.rpm.publish.Digests;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +30,34 @@ public record ReleaseManifest(String tag, String version, String release, String
 
     public ReleaseManifest withFiles(List<Artifact> newFiles) {
         return new ReleaseManifest(tag, version, release, commit, sourceDateEpoch, arch, vmId, newFiles);
+    }
+
+    /**
+     * Re-reads sizes and SHA-256 of every listed file in dir (after signing changed them) and lists
+     * {@code extra} files present there (such as the exported public key); writes release.json; returns it.
+     */
+    public ReleaseManifest refresh(Path dir, String... extra) {
+        java.util.LinkedHashMap<String, Artifact> byName = new java.util.LinkedHashMap<>();
+        try {
+            for (Artifact a : files) {
+                Path f = dir.resolve(a.name());
+                byName.put(a.name(), Files.isRegularFile(f)
+                        ? new Artifact(a.name(), a.packageName(), Files.size(f), Digests.hex(Digests.sha256(f))) : a);
+            }
+            for (String name : extra) {
+                Path f = dir.resolve(name);
+                if (Files.isRegularFile(f)) {
+                    Artifact old = byName.get(name);
+                    byName.put(name, new Artifact(name, old == null ? null : old.packageName(), Files.size(f),
+                            Digests.hex(Digests.sha256(f))));
+                }
+            }
+        } catch (IOException e) {
+            throw new RpmException(dir + ": cannot refresh " + FILE_NAME + ": " + e.getMessage(), e);
+        }
+        ReleaseManifest m = withFiles(List.copyOf(byName.values()));
+        m.write(dir);
+        return m;
     }
 
     /** Writes release.json atomically into dir. */

@@ -37,16 +37,48 @@ public final class RpmSigner {
 
     /** Signs (or re-signs) the package at this path; the main header and payload are never changed. */
     public SignResult sign(Path file) {
+        HeaderToSign h = headerToSign(file);
+        return applySignature(file, signer.sign(h.headerBytes()), h.sha256());
+    }
+
+    /**
+     * Phase 1 of a split signing (e.g. agent reads, controller signs): the main header bytes to sign and
+     * their SHA-256. Refuses packages whose stated header digest is wrong or that lack a payload digest.
+     */
+    public static HeaderToSign headerToSign(Path file) {
+        RpmPackage pkg = RpmReader.read(file);
+        byte[] hb = pkg.headerBytes();
+        String sha = sha256Hex(hb);
+        check(pkg, sha);
+        return new HeaderToSign(file.toString(), hb, sha);
+    }
+
+    /**
+     * Phase 2 of a split signing: stores this OpenPGP signature packet as tag 268 in the signature header
+     * (in place when the reserved space allows, otherwise by a streamed rewrite), after checking that the
+     * main header still has the SHA-256 {@code expectedHeaderSha256} that was signed.
+     */
+    public static SignResult applySignature(Path file, byte[] signaturePacket, String expectedHeaderSha256) {
         byte[] newSig;
         RpmPackage pkg;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             pkg = RpmReader.read(ch, file.toString());
-            Header base = signedHeader(pkg);
+            String sha = sha256Hex(pkg.headerBytes());
+            if (!sha.equalsIgnoreCase(expectedHeaderSha256)) {
+                throw new SigningException(file + ": the main header changed since it was read for signing"
+                        + " (SHA-256 " + sha + ", signed " + expectedHeaderSha256 + "); sign it again");
+            }
+            check(pkg, sha);
+            String bad = SignaturePacket.problem(signaturePacket);
+            if (bad != null) {
+                throw new SigningException(file + ": the header signer returned an unusable signature: " + bad);
+            }
+            Header base = SignatureHeaders.withSignature(pkg.signature(), sha, signaturePacket);
             Optional<byte[]> fitted = SignatureHeaders.fit(base, pkg.signatureLength());
             if (fitted.isPresent()) {
                 writeFully(ch, ByteBuffer.wrap(fitted.get()), Lead.SIZE);
                 ch.force(false);
-                return new SignResult(file, true, sha256Of(base), pkg.fileSize());
+                return new SignResult(file, true, sha, pkg.fileSize());
             }
             newSig = SignatureHeaders.withDefaultReserve(base);
         } catch (IOException e) {
@@ -56,9 +88,7 @@ public final class RpmSigner {
         return new SignResult(file, false, sha256Hex(pkg.headerBytes()), size);
     }
 
-    private Header signedHeader(RpmPackage pkg) {
-        byte[] hb = pkg.headerBytes();
-        String sha = sha256Hex(hb);
+    private static void check(RpmPackage pkg, String sha) {
         String name = pkg.name();
         pkg.signature().get(SigTag.SHA256HEADER).ifPresent(e -> {
             if (!e.strings()[0].equalsIgnoreCase(sha)) {
@@ -71,15 +101,6 @@ public final class RpmSigner {
                     + " signature would not cover the payload (dnf reports it as not signed); rebuild the package"
                     + " with rpm >= 4.14 or rpm-release");
         }
-        byte[] signature = signer.sign(hb);
-        if (signature == null || signature.length < 4 || (signature[0] & 0x80) == 0) {
-            throw new SigningException(name + ": the header signer returned no OpenPGP signature packet");
-        }
-        return SignatureHeaders.withSignature(pkg.signature(), sha, signature);
-    }
-
-    private static String sha256Of(Header h) {
-        return h.get(SigTag.SHA256HEADER).map(e -> e.strings()[0]).orElse("");
     }
 
     private static long rewrite(Path file, RpmPackage pkg, byte[] newSig) {

@@ -82,6 +82,16 @@ public final class SigningKey {
         return new OpenPgpHeaderSigner(signingKey, privateKey, hashAlgorithm);
     }
 
+    /** The unlocked private key, for this package's tests only (they prove it is never written anywhere). */
+    PGPPrivateKey privateKeyForTests() {
+        return privateKey;
+    }
+
+    /** A header signer whose signatures carry this clock's time (tests: signatures made in the past). */
+    HeaderSigner headerSigner(int hashAlgorithm, java.time.Clock clock) {
+        return new OpenPgpHeaderSigner(signingKey, privateKey, hashAlgorithm, clock);
+    }
+
     /** Writes the public key ring, ASCII-armored, to the stream (the stream stays open). */
     public void exportPublicKey(OutputStream out) throws IOException {
         ArmoredOutputStream armor = ArmoredOutputStream.builder().clearHeaders().build(new NonClosing(out));

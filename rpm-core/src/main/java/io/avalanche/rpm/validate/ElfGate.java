@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,42 +44,36 @@ public final class ElfGate {
             String arch = pkg.arch();
             Optional<Integer> machine = ElfInfo.machineForRpmArch(arch);
             Files.createDirectories(scratch);
-            Path tmp = Files.createTempFile(scratch, "elf", ".bin");
-            try {
-                PayloadFiles.forEach(pkg, ch, (path, mode, size, content) -> {
-                    if ((mode & 0111) == 0) {
-                        return;
-                    }
-                    Files.copy(content, tmp, StandardCopyOption.REPLACE_EXISTING);
-                    Optional<ElfInfo> info;
-                    try {
-                        info = ElfInspector.inspect(tmp);
-                    } catch (RpmException e) {
-                        problems.add(label + ": " + path + ": " + e.getMessage().replace(tmp.toString(), path));
-                        return;
-                    }
-                    if (info.isEmpty()) {
-                        return;
-                    }
-                    ElfInfo elf = info.get();
-                    inspected.add(path + " (" + elf.machineName() + elf.maxGlibc().map(v -> ", GLIBC_" + v).orElse("")
-                            + ")");
-                    if (machine.isPresent() && elf.machine() != machine.get()) {
-                        problems.add(label + ": " + path + " is an ELF for " + elf.machineName() + " (e_machine "
-                                + elf.machine() + ") but the package arch is " + arch
-                                + "; rebuild the binary for " + arch);
-                    }
-                    List<String> newer = elf.glibcNewerThan(targetGlibc);
-                    if (!newer.isEmpty()) {
-                        problems.add(label + ": " + path + " needs GLIBC_" + newer.get(newer.size() - 1)
-                                + " but the target has glibc " + targetGlibc + " (needs " + newer.stream()
-                                .map(v -> "GLIBC_" + v).toList() + "); build against glibc " + targetGlibc
-                                + " or older");
-                    }
-                });
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            PayloadFiles.forEach(pkg, ch, (path, mode, size, content) -> {
+                if ((mode & 0111) == 0) {
+                    return;
+                }
+                Optional<ElfInfo> info;
+                try {
+                    info = ElfInspector.inspect(content, label + ":" + path, scratch);
+                } catch (RpmException e) {
+                    problems.add(e.getMessage());
+                    return;
+                }
+                if (info.isEmpty()) {
+                    return;
+                }
+                ElfInfo elf = info.get();
+                inspected.add(path + " (" + elf.machineName() + elf.maxGlibc().map(v -> ", GLIBC_" + v).orElse("")
+                        + ")");
+                if (machine.isPresent() && elf.machine() != machine.get()) {
+                    problems.add(label + ": " + path + " is an ELF for " + elf.machineName() + " (e_machine "
+                            + elf.machine() + ") but the package arch is " + arch
+                            + "; rebuild the binary for " + arch);
+                }
+                List<String> newer = elf.glibcNewerThan(targetGlibc);
+                if (!newer.isEmpty()) {
+                    problems.add(label + ": " + path + " needs GLIBC_" + newer.get(newer.size() - 1)
+                            + " but the target has glibc " + targetGlibc + " (needs " + newer.stream()
+                            .map(v -> "GLIBC_" + v).toList() + "); build against glibc " + targetGlibc
+                            + " or older");
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(label + ": cannot read the payload: " + e.getMessage(), e);
         }

@@ -1,56 +1,47 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.SpecException;
+import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.build.Dependency;
+import io.avalanche.rpm.build.FileEntry;
+import io.avalanche.rpm.build.PackageSpec;
+import io.avalanche.rpm.build.RpmWriter;
+import io.avalanche.rpm.format.Arch;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 
 /**
- * Builds the noarch package that stands in for the target's glibc in a scratch rpm root
- * ({@code Provides: glibc = VERSION}), with rpmbuild in a temporary _topdir.
+ * The noarch package that stands in for the target's glibc in a scratch rpm root
+ * ({@code Provides: glibc = VERSION}), written with our RpmWriter.
  */
 public final class GlibcFixture {
+    public static final String NAME = "rpm-release-glibc-provides";
+
     private GlibcFixture() {
     }
 
-    /** Writes rpm-release-glibc-provides-VERSION-1.noarch.rpm into outDir and returns it. */
+    /** Writes rpm-release-glibc-provides-VERSION.noarch.rpm into outDir and returns it. */
     public static Path build(String glibcVersion, Path outDir) {
-        if (!glibcVersion.matches("\\d+(\\.\\d+)+")) {
-            throw new io.avalanche.rpm.SpecException("--glibc '" + glibcVersion + "' is not a version like 2.34");
+        if (glibcVersion == null || !glibcVersion.matches("\\d+(\\.\\d+)+")) {
+            throw new SpecException("--glibc '" + glibcVersion + "' is not a version like 2.34");
         }
         try {
-            Path top = Files.createDirectories(outDir.resolve("glibc-fixture"));
-            Path spec = top.resolve("glibc-provides.spec");
-            Files.writeString(spec, String.join("\n",
-                    "Name: rpm-release-glibc-provides",
-                    "Version: " + glibcVersion,
-                    "Release: 1",
-                    "Summary: Stands in for glibc " + glibcVersion + " of the target system",
-                    "License: MIT",
-                    "BuildArch: noarch",
-                    "AutoReqProv: no",
-                    "Provides: glibc = " + glibcVersion,
-                    "Provides: rtld(GNU_HASH)",
-                    "%description",
-                    "Registers glibc " + glibcVersion + " in a scratch rpm database.",
-                    "%files",
-                    ""));
-            Exec.Result r = Exec.run(List.of("rpmbuild", "--define", "_topdir " + top.toAbsolutePath(),
-                    "--define", "_build_id_links none", "-bb", spec.toString()), Map.of(), Duration.ofMinutes(5));
-            if (!r.ok()) {
-                throw new ValidationException("cannot build the glibc fixture package (" + r.describe() + "): "
-                        + r.output().strip());
-            }
-            try (Stream<Path> s = Files.walk(top.resolve("RPMS"))) {
-                return s.filter(p -> p.toString().endsWith(".rpm")).findFirst().orElseThrow(
-                        () -> new ValidationException("rpmbuild wrote no glibc fixture package under " + top));
-            }
+            Path dir = Files.createDirectories(outDir);
+            Path readme = Files.writeString(dir.resolve("README"),
+                    "Stands in for glibc " + glibcVersion + " of the target system.\n");
+            PackageSpec spec = PackageSpec.builder().name(NAME).version(glibcVersion).release("1")
+                    .arch(Arch.NOARCH).summary("Stand-in for glibc " + glibcVersion)
+                    .description("Registers glibc " + glibcVersion + " in a scratch rpm database.")
+                    .license("MIT").buildTime(0).compression(Compression.parse("gzip"))
+                    .provide(new Dependency("glibc", Dependency.EQUAL, glibcVersion))
+                    .provide(Dependency.parse("rtld(GNU_HASH)"))
+                    .file(new FileEntry(readme, "/usr/share/" + NAME + "/README", 0644)).build();
+            return RpmWriter.write(spec, dir, NAME + "-" + glibcVersion + ".noarch.rpm");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot build the glibc fixture in " + outDir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the glibc fixture in " + outDir + ": " + e.getMessage(), e);
         }
     }
 }

@@ -26,11 +26,11 @@ public record ReleaseRef(String tag, String rpmArch, List<String> names) {
         if (arch == null) {
             throw new SpecException("--arch is required (x86_64 or aarch64)");
         }
-        return switch (arch) {
-            case "x86_64", "amd64" -> "x86_64";
-            case "aarch64", "arm64" -> "aarch64";
-            default -> throw new SpecException("--arch '" + arch + "' is not supported; use x86_64 or aarch64");
-        };
+        io.avalanche.rpm.format.Arch a = io.avalanche.rpm.format.Arch.parse(arch);
+        if (a == io.avalanche.rpm.format.Arch.NOARCH) {
+            throw new SpecException("--arch noarch is not a release arch; use x86_64 or aarch64");
+        }
+        return a.rpm();
     }
 
     /** {@code <name>-<tag>-<rpm-arch>.rpm}, as published. */

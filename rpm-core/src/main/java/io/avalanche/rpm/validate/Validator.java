@@ -31,6 +31,21 @@ public final class Validator {
         this.options = options;
     }
 
+    /** Like {@link #validate(ReleaseSource, Path)} in a temporary work directory that is deleted afterwards. */
+    public ValidationReport validate(ReleaseSource source) {
+        Path work;
+        try {
+            work = java.nio.file.Files.createTempDirectory("rpm-release-validate");
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException("cannot create a temporary work directory: " + e.getMessage(), e);
+        }
+        try {
+            return validate(source, work);
+        } finally {
+            Cleanup.deleteTree(work);
+        }
+    }
+
     /** Fetches the release from {@code source} into workDir (caller owns and deletes it) and runs every check. */
     public ValidationReport validate(ReleaseSource source, Path workDir) {
         ReleaseRef ref = options.ref();

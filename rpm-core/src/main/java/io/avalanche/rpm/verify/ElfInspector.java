@@ -3,6 +3,8 @@ package io.avalanche.rpm.verify;
 import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -67,6 +70,35 @@ public final class ElfInspector {
         } catch (IOException e) {
             throw new UncheckedIOException(name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Inspects a stream (e.g. a file streamed out of an RPM payload): non-ELF content is recognised from
+     * its first bytes and not buffered; ELF content is spooled to a temporary file in {@code scratchDir}
+     * (deleted before returning) so that its tables can be read at random. The stream is not closed.
+     */
+    public static Optional<ElfInfo> inspect(InputStream in, String name, Path scratchDir) throws IOException {
+        byte[] head = in.readNBytes(MAGIC.length);
+        if (!Arrays.equals(head, MAGIC)) {
+            return Optional.empty();
+        }
+        Path tmp = Files.createTempFile(scratchDir, "elf", ".bin");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                out.write(head);
+                in.transferTo(out);
+            }
+            try (SeekableByteChannel ch = Files.newByteChannel(tmp)) {
+                return inspect(ch, name);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Inspects the channel's content from offset 0. */
+    public static Optional<ElfInfo> inspect(SeekableByteChannel ch) throws IOException {
+        return inspect(ch, "ELF file");
     }
 
     /** Inspects the channel's content from offset 0; {@code name} is used in messages. */

@@ -92,6 +92,9 @@ public final class PackageVerifier {
                 : sig.has(SigTag.DSAHEADER.id()) ? SigTag.DSAHEADER.id() : -1;
         if (headerSigTag < 0) {
             out.add(CheckResult.of("header-signature", CheckStatus.MISSING, "no RSA header signature (tag 268)"));
+        } else if (headerSigTag == SigTag.DSAHEADER.id()) {
+            out.add(CheckResult.of("header-signature", CheckStatus.BAD,
+                    "DSA header signature (tag 267) is not accepted; sign with an RSA key (tag 268)"));
         } else {
             SignatureCheck hs = SignatureCheck.start("header-signature", bytes(sig, headerSigTag), keys, now);
             hs.update(hb, 0, hb.length);
@@ -99,7 +102,11 @@ public final class PackageVerifier {
         }
 
         List<SignatureCheck> legacy = new ArrayList<>();
-        for (SigTag t : List.of(SigTag.PGP, SigTag.GPG)) {
+        if (sig.has(SigTag.GPG.id())) {
+            out.add(CheckResult.of("legacy-signature-1005", CheckStatus.BAD,
+                    "legacy DSA signature (tag 1005) is not accepted; re-sign the package"));
+        }
+        for (SigTag t : List.of(SigTag.PGP)) {
             if (sig.has(t.id())) {
                 SignatureCheck c = SignatureCheck.start("legacy-signature-" + t.id(), bytes(sig, t.id()), keys, now);
                 c.update(hb, 0, hb.length);

@@ -1,6 +1,7 @@
 package io.avalanche.rpm.verify;
 
 import io.avalanche.rpm.sign.KeyPolicy;
+import io.avalanche.rpm.sign.SignaturePacket;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPSignature;
@@ -36,6 +37,10 @@ final class SignatureCheck {
                 return bad(name, "not exactly one OpenPGP signature packet");
             }
             s = list.get(0);
+            byte[] body = SignaturePacket.body(packet);
+            if (body == null || !java.util.Arrays.equals(body, SignaturePacket.body(s.getEncoded()))) {
+                return bad(name, "OpenPGP signature packet has trailing or missing bytes");
+            }
         } catch (IOException | RuntimeException e) {
             return bad(name, "malformed OpenPGP signature packet (" + e.getClass().getSimpleName() + ")");
         }

@@ -1,5 +1,10 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.build.ChangelogEntry;
+import io.avalanche.rpm.build.FileEntry;
+import io.avalanche.rpm.build.PackageSpec;
+import io.avalanche.rpm.build.RpmWriter;
+import io.avalanche.rpm.format.Arch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,20 +37,49 @@ class RepoMetadataCreaterepoTest {
         for (Path p : List.of(a, b)) {
             Files.copy(p, release.resolve(p.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
         }
-        Path dest = tmp.resolve("dest");
+        List<PackageMetadata> ours = compareWithCreaterepo(release, List.of(a, b), "x86_64");
+        PackageMetadata alpha = ours.stream().filter(m -> m.name().equals("alpha")).findFirst().orElseThrow();
+        assertThat(alpha.deps("requires")).contains(new Dependency("glibc", "GE", "0", "2.34", null, false),
+                new Dependency("/bin/sh", null, null, null, null, true));
+        assertThat(alpha.files()).contains(new PackageFile("/etc/alpha", "dir"),
+                new PackageFile("/var/lib/alpha/state", "ghost"));
+        assertThat(alpha.changelogs()).hasSize(2);
+    }
+
+    @Test
+    void rpmWriterPackagesMatchCreaterepoC() throws Exception {
+        Path release = Files.createDirectories(tmp.resolve("release"));
+        Path bin = Files.writeString(tmp.resolve("avalanchego"), "#!/bin/sh\necho avalanchego/1.14.1\n");
+        Path made = RpmWriter.write(PackageSpec.builder().name("avalanchego").version("1.14.1").release("1")
+                .arch(Arch.AARCH64).summary("AvalancheGo node").description("The AvalancheGo node.")
+                .license("BSD-3-Clause").url("https://github.com/ava-labs/avalanchego").vendor("Ava Labs")
+                .packager("Ava Labs <security@avalabs.org>").group("Applications/System").buildHost("builder")
+                .buildTime(1_700_000_000L).require("glibc >= 2.34").require("bash")
+                .provide(io.avalanche.rpm.build.Dependency.parse("avalanche-node = 1.14.1"))
+                .file(new FileEntry(bin, "/usr/local/bin/avalanchego", 0755))
+                .directory("/var/opt/avalanchego/plugins")
+                .changelog(new ChangelogEntry(1_700_000_000L, "Release Bot <bot@example.invalid>", "- v1.14.1"))
+                .build(), release, "avalanchego-v1.14.1-aarch64.rpm");
+        List<PackageMetadata> ours = compareWithCreaterepo(release, List.of(made), "aarch64");
+        assertThat(ours.get(0).deps("requires")).contains(new Dependency("glibc", "GE", "0", "2.34", null, false));
+        assertThat(ours.get(0).files()).contains(new PackageFile("/usr/local/bin/avalanchego", null));
+    }
+
+    /** Publishes the release dir, runs createrepo_c over the same RPMs, compares every package field. */
+    private List<PackageMetadata> compareWithCreaterepo(Path release, List<Path> rpms, String arch) throws Exception {
+        Path dest = tmp.resolve("dest-" + arch);
         new Publisher(new FileStore(dest), o -> { }, s -> { })
                 .publish(release, Publisher.Options.defaults(null).withTimestamp(1_700_000_000L));
-
-        Path ref = Files.createDirectories(tmp.resolve("ref"));
-        for (Path p : List.of(a, b)) {
-            Files.copy(p, ref.resolve(p.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+        Path ref = Files.createDirectories(tmp.resolve("ref-" + arch));
+        for (Path p : rpms) {
+            Files.copy(release.resolve(p.getFileName()), ref.resolve(p.getFileName()),
+                    StandardCopyOption.COPY_ATTRIBUTES);
         }
         Tools.run(List.of("createrepo_c", "--no-database", ref.toString()), Map.of(), null);
-
-        List<PackageMetadata> ours = read(dest.resolve("linux/rpms/x86_64"));
+        List<PackageMetadata> ours = read(dest.resolve("linux/rpms/" + arch));
         List<PackageMetadata> theirs = read(ref);
-        assertThat(ours).hasSize(2);
-        assertThat(theirs).hasSize(2);
+        assertThat(ours).hasSize(rpms.size());
+        assertThat(theirs).hasSize(rpms.size());
         Map<String, PackageMetadata> byName = theirs.stream()
                 .collect(Collectors.toMap(PackageMetadata::name, Function.identity()));
         for (PackageMetadata o : ours) {
@@ -59,12 +93,7 @@ class RepoMetadataCreaterepoTest {
             assertThat(sorted(o.files())).as("files of %s", o.name()).isEqualTo(sorted(t.files()));
             assertThat(o.changelogs()).as("changelogs of %s", o.name()).isEqualTo(t.changelogs());
         }
-        PackageMetadata alpha = ours.stream().filter(m -> m.name().equals("alpha")).findFirst().orElseThrow();
-        assertThat(alpha.deps("requires")).contains(new Dependency("glibc", "GE", "0", "2.34", null, false),
-                new Dependency("/bin/sh", null, null, null, null, true));
-        assertThat(alpha.files()).contains(new PackageFile("/etc/alpha", "dir"),
-                new PackageFile("/var/lib/alpha/state", "ghost"));
-        assertThat(alpha.changelogs()).hasSize(2);
+        return ours;
     }
 
     private static List<PackageFile> sorted(List<PackageFile> f) {

@@ -9,9 +9,9 @@ import java.net.URI;
 import java.util.Map;
 
 /** S3Proxy 4.1.0 in-process on 127.0.0.1 with SigV4 auth and an in-memory blob store. */
-final class S3ProxyFixture implements AutoCloseable {
-    static final String ID = "AKIAPUBLISHTEST";
-    static final String SECRET = "publish-test-secret-0123456789";
+public final class S3ProxyFixture implements AutoCloseable {
+    public static final String ID = "AKIAPUBLISHTEST";
+    public static final String SECRET = "publish-test-secret-0123456789";
     final S3Proxy proxy;
     final BlobStore blobs;
 
@@ -20,7 +20,7 @@ final class S3ProxyFixture implements AutoCloseable {
         this.blobs = blobs;
     }
 
-    static S3ProxyFixture start(String... buckets) throws Exception {
+    public static S3ProxyFixture start(String... buckets) throws Exception {
         BlobStore blobs = new TransientNio2BlobStore();
         for (String b : buckets) {
             blobs.createContainer(b);
@@ -39,21 +39,21 @@ final class S3ProxyFixture implements AutoCloseable {
         return new S3ProxyFixture(proxy, blobs);
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + proxy.getPort();
     }
 
     /** The variables withAWS would set, pointing at this server. */
-    Map<String, String> env() {
+    public Map<String, String> env() {
         return env(endpoint());
     }
 
-    Map<String, String> env(String endpoint) {
+    public Map<String, String> env(String endpoint) {
         return Map.of("AWS_ACCESS_KEY_ID", ID, "AWS_SECRET_ACCESS_KEY", SECRET, "AWS_REGION", "us-east-1",
                 "AWS_ENDPOINT_URL", endpoint);
     }
 
-    S3Settings settings() {
+    public S3Settings settings() {
         return S3Settings.fromEnvironment(env());
     }
 

@@ -8,16 +8,16 @@ import java.util.List;
 import java.util.Map;
 
 /** A throw-away gpg key in a private 0700 GNUPGHOME: signs RPMs (rpmsign) and repomd.xml (detached). */
-final class TestGpg implements AutoCloseable {
+public final class TestGpg implements AutoCloseable {
     static final String UID = "Publish Test <publish-test@example.invalid>";
-    static final String EMAIL = "publish-test@example.invalid";
+    public static final String EMAIL = "publish-test@example.invalid";
     private final Path home;
 
     private TestGpg(Path home) {
         this.home = home;
     }
 
-    static TestGpg generate(Path parent) throws Exception {
+    public static TestGpg generate(Path parent) throws Exception {
         Path home = Files.createTempDirectory(parent, "gpg",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         TestGpg g = new TestGpg(home);
@@ -26,12 +26,12 @@ final class TestGpg implements AutoCloseable {
         return g;
     }
 
-    byte[] publicKey() {
+    public byte[] publicKey() {
         return Tools.run(List.of("gpg", "--batch", "--homedir", home.toString(), "--armor", "--export", EMAIL),
                 Map.of(), null).getBytes(StandardCharsets.UTF_8);
     }
 
-    DetachedSigner signer() {
+    public DetachedSigner signer() {
         return data -> {
             Tools.Run r = Tools.exec(List.of("gpg", "--batch", "--homedir", home.toString(), "--armor",
                     "--detach-sign", "--local-user", EMAIL, "--output", "-"), Map.of(), null, data);
@@ -43,7 +43,7 @@ final class TestGpg implements AutoCloseable {
         };
     }
 
-    void rpmsign(Path rpm) {
+    public void rpmsign(Path rpm) {
         Tools.run(List.of("rpmsign", "--addsign", "--define", "_gpg_name " + EMAIL, "--define", "__gpg /usr/bin/gpg",
                 "--define", "_gpg_path " + home, rpm.toString()), Map.of("GNUPGHOME", home.toString()), null);
     }

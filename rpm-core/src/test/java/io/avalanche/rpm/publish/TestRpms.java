@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /** Builds small test RPMs with Debian's rpmbuild from a generated spec in a private _topdir. */
-final class TestRpms {
+public final class TestRpms {
     private TestRpms() {
     }
 
     /** A package with a binary, a config file, a directory, a ghost, deps and two changelog entries. */
-    static Path build(Path work, String name, String version, String arch, List<String> extraTags) throws IOException {
+    public static Path build(Path work, String name, String version, String arch, List<String> extraTags) throws IOException {
         Path top = Files.createTempDirectory(work, "top");
         for (String d : List.of("SPECS", "SOURCES", "BUILD", "RPMS", "SRPMS", "BUILDROOT")) {
             Files.createDirectories(top.resolve(d));

@@ -8,14 +8,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs real tools for tests; a missing tool or a non-zero exit fails loudly with the output. */
-final class Tools {
+public final class Tools {
     private Tools() {
     }
 
-    record Run(int exit, String out) {
+    public record Run(int exit, String out) {
     }
 
-    static String run(List<String> cmd, Map<String, String> env, Path dir) {
+    public static String run(List<String> cmd, Map<String, String> env, Path dir) {
         Run r = exec(cmd, env, dir, null);
         if (r.exit != 0) {
             throw new AssertionError("command failed (" + r.exit + "): " + String.join(" ", cmd) + "\n" + r.out);
@@ -23,7 +23,7 @@ final class Tools {
         return r.out;
     }
 
-    static Run exec(List<String> cmd, Map<String, String> env, Path dir, byte[] stdin) {
+    public static Run exec(List<String> cmd, Map<String, String> env, Path dir, byte[] stdin) {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         if (dir != null) {
             pb.directory(dir.toFile());

@@ -56,6 +56,25 @@ class EphemeralSigningTest {
         assertThat(again.inPlace()).isTrue();
         assertThat(Files.size(rpm)).isEqualTo(originalBytes.length);
         assertThat(RpmFixtures.enforce(db, rpm).exit()).isZero();
+        assertNoPrivateKeyMaterial(dir);
+    }
+
+    /** Neither the private exponent nor the primes appear, in binary or hex, in any file the test produced. */
+    static void assertNoPrivateKeyMaterial(Path dir) throws java.io.IOException {
+        var k = (org.bouncycastle.bcpg.RSASecretBCPGKey) key.privateKeyForTests().getPrivateKeyDataPacket();
+        List<byte[]> secrets = List.of(k.getPrivateExponent().toByteArray(), k.getPrimeP().toByteArray(),
+                k.getPrimeQ().toByteArray());
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String content = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+                for (byte[] sec : secrets) {
+                    byte[] window = Arrays.copyOfRange(sec, sec.length / 2, sec.length / 2 + 32);
+                    assertThat(content).as(f + " holds private key bytes")
+                            .doesNotContain(new String(window, java.nio.charset.StandardCharsets.ISO_8859_1))
+                            .doesNotContainIgnoringCase(java.util.HexFormat.of().formatHex(window));
+                }
+            }
+        }
     }
 
     @Test
@@ -75,5 +94,6 @@ class EphemeralSigningTest {
                 .doesNotContain("PRIVATE");
         Matcher m = Pattern.compile("created (\\d+)").matcher(p.out());
         assertThat(m.find()).isTrue();
+        assertNoPrivateKeyMaterial(dir);
     }
 }

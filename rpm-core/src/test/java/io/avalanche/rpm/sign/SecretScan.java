@@ -17,12 +17,12 @@ public final class SecretScan {
         this(passphrase, armoredSecretKey, "");
     }
 
-    /** Lines also found in {@code armoredPublicKey} (public material shared by both blocks) are not secret. */
+    /**
+     * Base64 lines of the secret block whose decoded bytes also occur in {@code armoredPublicKey} (the
+     * public material both blocks share: modulus, user ID, self-signatures) are not secret and not searched.
+     */
     public SecretScan(String passphrase, String armoredSecretKey, String armoredPublicKey) {
-        java.util.Set<String> pub = new java.util.HashSet<>();
-        for (String line : armoredPublicKey.split("\r?\n")) {
-            pub.add(line.trim());
-        }
+        String pub = new String(dearmor(armoredPublicKey), java.nio.charset.StandardCharsets.ISO_8859_1);
         if (passphrase != null) {
             needles.add(passphrase);
         }
@@ -30,12 +30,51 @@ public final class SecretScan {
         if (armoredSecretKey != null) {
             for (String line : armoredSecretKey.split("\r?\n")) {
                 String l = line.trim();
-                if (l.length() >= 16 && !l.startsWith("-----") && !l.contains(":") && !pub.contains(l)) {
+                if (l.length() < 16 || l.startsWith("-----") || l.contains(":") || l.startsWith("=")) {
+                    continue;
+                }
+                byte[] decoded;
+                try {
+                    decoded = java.util.Base64.getDecoder().decode(l);
+                } catch (IllegalArgumentException e) {
+                    continue;
+                }
+                if (!pub.contains(new String(decoded, java.nio.charset.StandardCharsets.ISO_8859_1))) {
                     needles.add(l);
                 }
             }
             assertThat(needles.size()).as("secret key lines to scan for").isGreaterThan(5);
         }
+    }
+
+    /** The binary packets of an armored block (empty for empty input). */
+    static byte[] dearmor(String armored) {
+        StringBuilder b64 = new StringBuilder();
+        boolean body = false;
+        for (String line : armored.split("\r?\n")) {
+            String l = line.trim();
+            if (l.startsWith("-----BEGIN")) {
+                body = false;
+                continue;
+            }
+            if (l.startsWith("-----END")) {
+                break;
+            }
+            if (!body) {
+                body = l.isEmpty();
+                continue;
+            }
+            if (l.startsWith("=")) {
+                continue;
+            }
+            b64.append(l);
+        }
+        return java.util.Base64.getDecoder().decode(b64.toString());
+    }
+
+    /** The base64 lines of the secret block that hold secret material (what a leak would show). */
+    List<String> keyLines() {
+        return needles.stream().filter(n -> n.length() >= 16 && n.matches("[A-Za-z0-9+/=]+")).toList();
     }
 
     /** Number of distinct secret strings searched for (a scan with none would prove nothing). */

@@ -101,6 +101,20 @@ class ElfInspectorTest {
     }
 
     @Test
+    void streamInputSpoolsOnlyElf() throws IOException {
+        Path scratch = Files.createDirectories(dir.resolve("scratch"));
+        try (var in = Files.newInputStream(arm)) {
+            assertThat(ElfInspector.inspect(in, "arm-stream", scratch)).isEqualTo(ElfInspector.inspect(arm));
+        }
+        try (var in = new java.io.ByteArrayInputStream("#!/bin/sh\n".getBytes())) {
+            assertThat(ElfInspector.inspect(in, "script", scratch)).isEmpty();
+        }
+        try (var s = Files.list(scratch)) {
+            assertThat(s).isEmpty();
+        }
+    }
+
+    @Test
     void nonElfIsEmpty() {
         assertThat(ElfInspector.inspect("#!/bin/sh\necho hi\n".getBytes(), "script")).isEmpty();
         assertThat(ElfInspector.inspect(new byte[0], "empty")).isEmpty();

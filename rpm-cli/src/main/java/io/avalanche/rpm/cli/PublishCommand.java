@@ -1,0 +1,152 @@
+package io.avalanche.rpm.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.avalanche.rpm.publish.DetachedSigner;
+import io.avalanche.rpm.publish.Destinations;
+import io.avalanche.rpm.publish.GpgDetachedSigner;
+import io.avalanche.rpm.release.KeySource;
+import io.avalanche.rpm.release.RepoSigner;
+import io.avalanche.rpm.SpecException;
+import io.avalanche.rpm.publish.ObjectStore;
+import io.avalanche.rpm.publish.Publisher;
+import io.avalanche.rpm.publish.S3Settings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code rpm-release publish}: uploads a release directory to S3 or a local directory and updates the yum repos. */
+@Command(name = "publish", mixinStandardHelpOptions = true,
+        description = {"Publish a release directory (RPMs, RPM-GPG-KEY-avalanchego, release.json) to",
+            "s3://BUCKET[/prefix]/linux/rpms/<arch>/ or a local directory, with signed yum metadata per arch.",
+            "Published objects are immutable: identical bytes are skipped, different bytes refused unless --force.",
+            "AWS settings come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,",
+            "AWS_DEFAULT_REGION, AWS_ENDPOINT_URL and AWS_PROFILE; --endpoint and --region override them."},
+        footer = {"", "Examples:",
+            "  rpm-release publish --to s3://avalanchego-releases --key release.asc --passphrase-env RPM_KEY_PASS out/release",
+            "  rpm-release publish --to s3://releases --endpoint http://127.0.0.1:9000 --json out/release",
+            "  rpm-release publish --to file:/tmp/bucket out/release"})
+final class PublishCommand implements Callable<Integer> {
+    private final Map<String, String> environment;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--to", required = true, paramLabel = "DEST",
+            description = "s3://BUCKET[/prefix] or file:DIR")
+    String to;
+
+    @Option(names = "--endpoint", paramLabel = "URL", description = "S3 endpoint (path-style access), e.g. MinIO")
+    String endpoint;
+
+    @Option(names = "--region", paramLabel = "R", description = "AWS region (default: AWS_REGION or us-east-1)")
+    String region;
+
+    @Option(names = "--force", description = "Replace published objects whose bytes differ.")
+    boolean force;
+
+    @Option(names = "--json", description = "Print the result as JSON on stdout (progress goes to stderr).")
+    boolean json;
+
+    @Option(names = "--key", paramLabel = "FILE",
+            description = "Armored secret release key that signs repodata/repomd.xml (repomd.xml.asc).")
+    Path key;
+
+    @Option(names = "--passphrase-env", paramLabel = "VAR", description = "Environment variable holding the key's passphrase.")
+    String passphraseEnv;
+
+    @Option(names = "--sign-with", paramLabel = "KEY_ID",
+            description = "Alternatively, a gpg key (in GNUPGHOME) that signs repodata/repomd.xml.")
+    String signWith;
+
+    @Option(names = "--base-url", paramLabel = "URL",
+            description = "URL customers use for the destination root in avalanchego.repo (default: the bucket URL)")
+    String baseUrl;
+
+    @Parameters(index = "0", paramLabel = "RELEASE_DIR", description = "Directory with the release files.")
+    Path releaseDir;
+
+    PublishCommand() {
+        this(System.getenv());
+    }
+
+    PublishCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter progress = json ? err : out;
+        S3Settings s3 = S3Settings.fromEnvironment(environment).withEndpoint(endpoint).withRegion(region);
+        if (key != null && signWith != null) {
+            throw new SpecException("give either --key FILE or --sign-with KEY_ID, not both");
+        }
+        if (passphraseEnv != null && key == null) {
+            throw new SpecException("--passphrase-env applies only to --key");
+        }
+        DetachedSigner signer = key != null
+                ? RepoSigner.of(new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get))
+                        .open().headerSigner())
+                : signWith != null ? new GpgDetachedSigner(signWith, environment) : null;
+        if (signer == null) {
+            err.println("warning: no --key: repodata/repomd.xml is not signed (repo_gpgcheck=0)");
+        }
+        Publisher.Options options = Publisher.Options.defaults(signer).withForce(force).withBaseUrl(baseUrl);
+        String epoch = environment.get("SOURCE_DATE_EPOCH");
+        if (epoch != null && epoch.matches("\\d+")) {
+            options = options.withTimestamp(Long.parseLong(epoch));
+        }
+        long total = 0;
+        try (var files = java.nio.file.Files.list(releaseDir)) {
+            total = files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            total = 0;
+        }
+        try (ObjectStore store = Destinations.open(to, s3);
+             Progress bar = Progress.open(err, "publish to " + to, total)) {
+            Publisher.Result r = new Publisher(store, o -> {
+                bar.advance(o.size());
+                progress.printf("%-9s %s (%d bytes, sha256 %s)%s%n", o.status().name().toLowerCase(Locale.ROOT),
+                        o.location(), o.size(), o.sha256(), o.detail().isEmpty() ? "" : ": " + o.detail());
+                progress.flush();
+            }, line -> {
+                progress.println(line);
+                progress.flush();
+            }).publish(releaseDir, options);
+            progress.println("repo file: " + r.repoFileUrl());
+            if (json) {
+                out.println(toJson(r));
+            }
+            return Main.OK;
+        }
+    }
+
+    private static String toJson(Publisher.Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("objects", r.objects().stream().map(o -> Map.of("key", o.key(), "location", o.location(),
+                "status", o.status().name().toLowerCase(Locale.ROOT), "size", o.size(), "sha256", o.sha256(),
+                "detail", o.detail())).toList());
+        m.put("repositories", r.repositories().stream().map(y -> Map.of("dir", y.dir(), "packages", y.packages(),
+                "reused", y.reused(), "readRemotely", y.readRemotely())).toList());
+        m.put("repoFile", r.repoFileUrl());
+        try {
+            return new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                    .writerWithDefaultPrettyPrinter().writeValueAsString(m);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

@@ -1,0 +1,184 @@
+package io.avalanche.rpm.cli;
+
+import io.avalanche.rpm.SpecException;
+import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.format.Arch;
+import io.avalanche.rpm.format.ReleaseTag;
+import io.avalanche.rpm.publish.S3Settings;
+import io.avalanche.rpm.release.KeySource;
+import io.avalanche.rpm.release.ReleasePipeline;
+import io.avalanche.rpm.validate.ContainerTarget;
+import io.avalanche.rpm.validate.ValidationOptions;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** `rpm-release release`: build → sign → publish → validate in one run. */
+@Command(name = "release", mixinStandardHelpOptions = true,
+        description = {"Build both RPMs from source, sign them, publish them (with a signed yum repository)",
+            "and validate them from where they were published.",
+            "Release mode (--tag) needs --key, or --ephemeral explicitly (refused for s3:// destinations).",
+            "PR mode (--pr SHA): tag v0.0.0-pr.<sha>, ephemeral key, nothing published.", "",
+            "Examples:",
+            "  rpm-release release --tag v1.14.1 --source ~/avalanchego --key release.asc \\",
+            "    --passphrase-env RPM_KEY_PASS --to s3://my-bucket",
+            "  rpm-release release --tag v1.14.1 --source ./src --ephemeral --to file:/tmp/bucket --local",
+            "  rpm-release release --pr 4f2a9c1 --source ./src --local"})
+final class ReleaseCommand implements Callable<Integer> {
+    private final Map<String, String> environment;
+
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Mode mode;
+
+    static final class Mode {
+        @Option(names = "--tag", description = "Release tag vX.Y.Z[-pre].")
+        String tag;
+
+        @Option(names = "--pr", paramLabel = "SHA", description = "Pull-request smoke build of this commit.")
+        String pr;
+    }
+
+    @Option(names = "--source", required = true, description = "The source tree (a git checkout).")
+    Path source;
+
+    @Option(names = "--arch", description = "Target arch (default: this machine's).")
+    String arch;
+
+    @Option(names = "--to", description = "s3://BUCKET[/prefix] or file:DIR (default: publish nothing).")
+    String to;
+
+    @Option(names = "--key", description = "ASCII-armored secret signing key.")
+    Path key;
+
+    @Option(names = "--passphrase-env", paramLabel = "VAR", description = "Environment variable holding the key's passphrase.")
+    String passphraseEnv;
+
+    @Option(names = "--ephemeral", description = "Sign with a fresh one-day key (local trials; never s3://).")
+    boolean ephemeral;
+
+    @Option(names = "--image", description = "Validate in a container of this image (default ${DEFAULT-VALUE}).",
+            defaultValue = ValidationOptions.DEFAULT_IMAGE)
+    String image;
+
+    @Option(names = "--local", description = "Validate in a scratch rpm --root on this machine instead of a container.")
+    boolean local;
+
+    @Option(names = "--build-image", description = "Run the build scripts in a container of this image.")
+    String buildImage;
+
+    @Option(names = "--glibc", defaultValue = ValidationOptions.DEFAULT_GLIBC,
+            description = "Target glibc for the ELF gate (default ${DEFAULT-VALUE}).")
+    String glibc;
+
+    @Option(names = "--compression", defaultValue = "zstd:19", description = "Payload compression (default ${DEFAULT-VALUE}).")
+    String compression;
+
+    @Option(names = "--out", defaultValue = "rpm-release-out", description = "Release directory (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--junit", description = "JUnit XML report (default: OUT/validation-junit.xml).")
+    Path junit;
+
+    @Option(names = "--endpoint", description = "S3 endpoint URL (overrides AWS_ENDPOINT_URL).")
+    String endpoint;
+
+    @Option(names = "--region", description = "S3 region (overrides AWS_REGION).")
+    String region;
+
+    @Option(names = "--force", description = "Replace published objects whose bytes differ.")
+    boolean force;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    ReleaseCommand() {
+        this(System.getenv());
+    }
+
+    /** With an explicit environment (AWS settings, passphrase variables) instead of the process's. */
+    ReleaseCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    @Override
+    public Integer call() {
+        boolean pr = mode.pr != null;
+        ReleaseTag t = pr ? ReleaseTag.forPullRequest(mode.pr) : ReleaseTag.parse(mode.tag);
+        if (key != null && ephemeral) {
+            throw new SpecException("give either --key FILE or --ephemeral, not both");
+        }
+        if (passphraseEnv != null && key == null) {
+            throw new SpecException("--passphrase-env applies only to --key");
+        }
+        KeySource ks = key != null ? new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get))
+                : ephemeral || pr ? new KeySource.Ephemeral() : null;
+        Arch a = arch == null ? Arch.host() : Arch.parse(arch);
+        ValidationOptions.Install install = local ? new ValidationOptions.Local()
+                : new ValidationOptions.Container(image, ContainerTarget.Engine.dockerCli());
+        Path outDir = out.toAbsolutePath();
+        Path junitFile = junit != null ? junit.toAbsolutePath() : outDir.resolve("validation-junit.xml");
+        ReleasePipeline.Request req = new ReleasePipeline.Request(t, pr, source.toAbsolutePath(), a, buildImage,
+                outDir, to, ks, s3Settings(), install, glibc, junitFile, Compression.parse(compression), force);
+        PrintWriter err = spec.commandLine().getErr();
+        ReleasePipeline.Result r = ReleasePipeline.run(req, line -> {
+            err.println(line);
+            err.flush();
+        }, Progress.reporter(err));
+        PrintWriter o = spec.commandLine().getOut();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("tag", r.manifest().tag());
+        result.put("commit", r.manifest().commit());
+        result.put("arch", r.manifest().arch());
+        result.put("releaseDir", r.releaseDir().toString());
+        result.put("files", r.manifest().files());
+        result.put("publicKey", r.publicKey().toString());
+        result.put("publishedTo", to);
+        if (r.published() != null) {
+            result.put("repoFile", r.published().repoFileUrl());
+        }
+        result.put("validatedFrom", r.validatedFrom());
+        result.put("junit", junitFile.toString());
+        result.put("passed", r.passed());
+        if (json) {
+            o.println(Output.toJson(result));
+        } else {
+            o.println((r.passed() ? "RELEASE OK: " : "RELEASE FAILED VALIDATION: ") + t.tag() + " (" + a.rpm()
+                    + ", commit " + r.manifest().commit() + ")");
+            o.println("  RPMs:        " + r.releaseDir());
+            r.manifest().files().forEach(f -> o.println("               " + f.name() + "  sha256 " + f.sha256()));
+            o.println("  public key:  " + r.publicKey());
+            if (r.published() != null) {
+                o.println("  published:   " + to + "  (yum repo metadata: linux/rpms/" + a.rpm() + "/repodata/)");
+                o.println("  repo file:   " + r.published().repoFileUrl());
+            } else {
+                o.println("  published:   nothing (" + (pr ? "pull-request build" : "no --to given") + ")");
+            }
+            o.println("  validated:   from " + r.validatedFrom() + (local ? " (local rpm --root)" : " (container " + image + ")"));
+            o.println("  JUnit:       " + junitFile);
+        }
+        o.flush();
+        return r.passed() ? Main.OK : Main.CHECK_FAILED;
+    }
+
+    private S3Settings s3Settings() {
+        S3Settings s = S3Settings.fromEnvironment(environment);
+        if (endpoint != null) {
+            s = s.withEndpoint(endpoint);
+        }
+        if (region != null) {
+            s = s.withRegion(region);
+        }
+        return s;
+    }
+}

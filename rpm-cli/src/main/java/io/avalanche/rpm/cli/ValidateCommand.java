@@ -1,0 +1,142 @@
+package io.avalanche.rpm.cli;
+
+import io.avalanche.rpm.SpecException;
+import io.avalanche.rpm.publish.Destinations;
+import io.avalanche.rpm.publish.ObjectStore;
+import io.avalanche.rpm.publish.S3Settings;
+import io.avalanche.rpm.release.JavaSignatureCheck;
+import io.avalanche.rpm.release.StoreReleaseSource;
+import io.avalanche.rpm.validate.ContainerTarget;
+import io.avalanche.rpm.validate.ReleaseSource;
+import io.avalanche.rpm.validate.RpmkeysSignatureCheck;
+import io.avalanche.rpm.validate.SignatureCheck;
+import io.avalanche.rpm.validate.ReleaseRef;
+import io.avalanche.rpm.validate.ReleaseSources;
+import io.avalanche.rpm.validate.ValidationOptions;
+import io.avalanche.rpm.validate.ValidationReport;
+import io.avalanche.rpm.validate.Validator;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** `rpm-release validate`: signature, ELF gate, install and smoke test of a published release. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Validate a published release: digests and signature against the published key, ELF",
+            "machine and GLIBC versions, install into a fresh container (or a scratch rpm root with --local)",
+            "and smoke-test avalanchego and the subnet-evm plugin.",
+            "", "Example:",
+            "  rpm-release validate --from file:/srv/bucket --tag v1.14.1 --arch x86_64 \\",
+            "      --commit 5a2f1c9 --image rockylinux:9 --junit build/validate.xml"},
+        footer = {"", "Exit codes: 0 all checks passed, 1 could not run, 2 usage, 3 a check failed."})
+final class ValidateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--from", required = true, paramLabel = "DIR|file:DIR|s3://BUCKET[/prefix]",
+            description = "Release directory, published bucket directory, or S3 bucket.")
+    String from;
+
+    @Option(names = "--tag", required = true, description = "Release tag, e.g. v1.14.1.")
+    String tag;
+
+    @Option(names = "--arch", required = true, description = "x86_64 or aarch64 (amd64/arm64 accepted).")
+    String arch;
+
+    @Option(names = "--commit", required = true, paramLabel = "SHA",
+            description = "The built commit that avalanchego --version must report.")
+    String commit;
+
+    @ArgGroup(exclusive = true)
+    Target target = new Target();
+
+    static final class Target {
+        @Option(names = "--image", paramLabel = "IMAGE",
+                description = "Target image for the install test (default: ${DEFAULT-VALUE}).",
+                defaultValue = ValidationOptions.DEFAULT_IMAGE)
+        String image = ValidationOptions.DEFAULT_IMAGE;
+
+        @Option(names = "--local", description = "Install into a scratch rpm root on this machine instead.")
+        boolean local;
+    }
+
+    @Option(names = "--glibc", paramLabel = "VERSION", defaultValue = ValidationOptions.DEFAULT_GLIBC,
+            description = "Newest GLIBC symbol version the target provides (default: ${DEFAULT-VALUE}).")
+    String glibc;
+
+    @Option(names = "--docker", paramLabel = "CMD", defaultValue = "docker",
+            description = "Container CLI to use (default: ${DEFAULT-VALUE}; honours DOCKER_HOST).")
+    String docker;
+
+    @Option(names = "--docker-host", paramLabel = "URL",
+            description = "DOCKER_HOST for the container CLI, e.g. unix:///run/podman/podman.sock.")
+    String dockerHost;
+
+    @Option(names = "--endpoint", description = "S3 endpoint URL (overrides AWS_ENDPOINT_URL).")
+    String endpoint;
+
+    @Option(names = "--region", description = "S3 region (overrides AWS_REGION).")
+    String region;
+
+    @Option(names = "--check-signatures-with", paramLabel = "java|rpmkeys", defaultValue = "java",
+            description = "Verify digests and signatures with our Java verifier or with rpmkeys "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String signatureTool;
+
+    @Option(names = "--junit", paramLabel = "FILE", description = "Write a JUnit XML report here.")
+    Path junit;
+
+    @Option(names = "--json", description = "Print the results as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        ReleaseRef ref = new ReleaseRef(tag, arch);
+        ValidationOptions.Install install = target.local ? new ValidationOptions.Local()
+                : new ValidationOptions.Container(target.image,
+                new ContainerTarget.Engine(List.of(docker),
+                        dockerHost == null ? Map.of() : Map.of("DOCKER_HOST", dockerHost), Duration.ofMinutes(10)));
+        SignatureCheck check = switch (signatureTool) {
+            case "java" -> new JavaSignatureCheck();
+            case "rpmkeys" -> new RpmkeysSignatureCheck();
+            default -> throw new SpecException("--check-signatures-with " + signatureTool + ": use java or rpmkeys");
+        };
+        ValidationOptions options = ValidationOptions.of(ref, commit).withTargetGlibc(glibc).withInstall(install)
+                .withSignatureCheck(check);
+        ValidationReport report;
+        try (ObjectStore store = from.startsWith("s3://") ? Destinations.open(from, s3Settings()) : null) {
+            ReleaseSource source = store != null ? new StoreReleaseSource(store, from) : ReleaseSources.parse(from);
+            report = new Validator(options).validate(source);
+        }
+        if (junit != null) {
+            report.writeJUnit(junit);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(report.toJson());
+        } else {
+            report.summaryLines().forEach(out::println);
+        }
+        out.flush();
+        return report.passed() ? Main.OK : Main.CHECK_FAILED;
+    }
+
+    private S3Settings s3Settings() {
+        S3Settings s = S3Settings.fromEnvironment(System.getenv());
+        if (endpoint != null) {
+            s = s.withEndpoint(endpoint);
+        }
+        if (region != null) {
+            s = s.withRegion(region);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,126 @@
+package io.avalanche.rpm.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.avalanche.rpm.publish.S3ProxyFixture;
+import io.avalanche.rpm.publish.TestRpms;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** rpm-release publish: file and S3 destinations, progress lines, immutability exit codes, JSON output. */
+class PublishCommandTest {
+    @TempDir
+    Path tmp;
+
+    private Path release(String marker) throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work-" + marker));
+        Path rel = Files.createDirectories(tmp.resolve("release-" + marker));
+        Path p = TestRpms.build(work, "avalanchego", "1.14.1", "x86_64", List.of("Provides: marker-" + marker));
+        Files.move(p, rel.resolve("avalanchego-v1.14.1-x86_64.rpm"));
+        Files.writeString(rel.resolve("RPM-GPG-KEY-avalanchego"), "key\n");
+        return rel;
+    }
+
+    private record Out(int rc, String out, String err) {
+    }
+
+    private static Out main(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int rc = Main.run(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true,
+                StandardCharsets.UTF_8), args);
+        return new Out(rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Like Main.run, with the environment handed to the command instead of System.getenv(). */
+    private static Out withEnv(Map<String, String> env, String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        CommandLine cl = new CommandLine(new Main()).addSubcommand(new PublishCommand(env));
+        cl.setOut(new PrintWriter(o, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(e, true, StandardCharsets.UTF_8));
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            line.getErr().println("error: " + ex.getMessage());
+            return Main.exitCodeOf(ex);
+        });
+        int rc = cl.execute(args);
+        return new Out(rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void publishesToAFileDestinationAndEnforcesImmutability() throws Exception {
+        Path rel = release("a");
+        Path dest = tmp.resolve("bucket");
+        Out first = main("publish", "--to", "file:" + dest, rel.toString());
+        assertThat(first.rc()).as(first.err()).isZero();
+        assertThat(first.out().lines().filter(l -> l.startsWith("uploaded "))).hasSize(2);
+        assertThat(first.out()).contains("uploaded  " + dest.resolve("linux/rpms/x86_64/avalanchego-v1.14.1-x86_64.rpm"));
+        assertThat(dest.resolve("linux/rpms/x86_64/repodata/repomd.xml")).exists();
+        assertThat(first.err()).contains("repomd.xml is not signed");
+
+        Out again = main("publish", "--to", "file:" + dest, rel.toString());
+        assertThat(again.rc()).isZero();
+        assertThat(again.out().lines().filter(l -> l.startsWith("unchanged "))).hasSize(2);
+
+        Path other = release("b");
+        Out refused = main("publish", "--to", "file:" + dest, other.toString());
+        assertThat(refused.rc()).isEqualTo(Main.FAILURE);
+        assertThat(refused.out()).contains("refused   " + dest.resolve("linux/rpms/x86_64/avalanchego-v1.14.1-x86_64.rpm"));
+        assertThat(refused.err()).contains("error: refusing to overwrite", "--force");
+
+        Out forced = main("publish", "--to", "file:" + dest, "--force", other.toString());
+        assertThat(forced.rc()).as(forced.err()).isZero();
+        assertThat(forced.out()).contains("replaced  ");
+        assertThat(Files.readAllBytes(dest.resolve("linux/rpms/x86_64/avalanchego-v1.14.1-x86_64.rpm")))
+                .isEqualTo(Files.readAllBytes(other.resolve("avalanchego-v1.14.1-x86_64.rpm")));
+    }
+
+    @Test
+    void publishesToS3WithCredentialsFromTheEnvironmentAndPrintsJson() throws Exception {
+        Path rel = release("c");
+        try (S3ProxyFixture s3 = S3ProxyFixture.start("cli")) {
+            Map<String, String> env = new HashMap<>(s3.env("http://127.0.0.1:1"));
+            Out r = withEnv(env, "publish", "--to", "s3://cli/pre", "--endpoint", s3.endpoint(), "--json",
+                    "--base-url", "https://downloads.example.invalid/pre", rel.toString());
+            assertThat(r.rc()).as(r.err()).isZero();
+            JsonNode json = new ObjectMapper().readTree(r.out());
+            assertThat(json.get("objects")).hasSize(2);
+            assertThat(json.get("objects").get(0).get("location").asText())
+                    .isEqualTo("s3://cli/pre/linux/rpms/x86_64/avalanchego-v1.14.1-x86_64.rpm");
+            assertThat(json.get("objects").get(0).get("status").asText()).isEqualTo("uploaded");
+            assertThat(json.get("repositories").get(0).get("packages").asInt()).isEqualTo(1);
+            assertThat(json.get("repoFile").asText()).isEqualTo(s3.endpoint() + "/cli/pre/linux/rpms/avalanchego.repo");
+            try (var store = io.avalanche.rpm.publish.S3Store.open("s3://cli/pre", s3.settings())) {
+                assertThat(new String(store.get("linux/rpms/avalanchego.repo").orElseThrow(), StandardCharsets.UTF_8))
+                        .contains("baseurl=https://downloads.example.invalid/pre/linux/rpms/$basearch/",
+                                "gpgkey=https://downloads.example.invalid/pre/linux/rpms/RPM-GPG-KEY-avalanchego");
+            }
+            assertThat(r.err()).contains("uploaded  s3://cli/pre/linux/rpms/RPM-GPG-KEY-avalanchego");
+
+            env.put("AWS_SECRET_ACCESS_KEY", "wrong");
+            Out bad = withEnv(env, "publish", "--to", "s3://cli/pre", "--endpoint", s3.endpoint(), rel.toString());
+            assertThat(bad.rc()).isEqualTo(Main.FAILURE);
+            assertThat(bad.err()).contains("S3 authentication failed").doesNotContain("wrong");
+        }
+    }
+
+    @Test
+    void missingDestinationIsAUsageError() {
+        Out r = main("publish", "somewhere");
+        assertThat(r.rc()).isEqualTo(Main.USAGE);
+        assertThat(r.err()).contains("--to");
+    }
+}

@@ -1,0 +1,70 @@
+package io.avalanche.rpm.cli;
+
+import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.testing.Cmd;
+import io.avalanche.rpm.testing.TestPackages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** `publish --key FILE --passphrase-env VAR` signs repomd.xml in Java; gpg verifies the signature. */
+class PublishWithKeyTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void repomdIsSignedWithTheReleaseKey() throws Exception {
+        String pass = "correct horse battery staple 7";
+        Path gnupg = Files.createDirectory(tmp.resolve("gnupg"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Cmd.run("gpg", "--batch", "--homedir", gnupg.toString(), "--pinentry-mode", "loopback", "--passphrase", pass,
+                "--quick-gen-key", "Release <release@example.invalid>", "rsa2048", "sign", "1d").ok();
+        Path secret = tmp.resolve("release.asc");
+        Cmd.run(List.of("sh", "-c", "gpg --batch --homedir \"$1\" --pinentry-mode loopback --passphrase \"$2\" "
+                + "--armor --export-secret-keys > \"$3\"", "sh", gnupg.toString(), pass, secret.toString())).ok();
+        Path pub = tmp.resolve("pub.asc");
+        Cmd.run(List.of("sh", "-c", "gpg --batch --homedir \"$1\" --armor --export > \"$2\"", "sh", gnupg.toString(),
+                pub.toString())).ok();
+
+        Path release = Files.createDirectories(tmp.resolve("release"));
+        TestPackages.avalanchego(release, Compression.parse("gzip"), 1000);
+        Files.copy(pub, release.resolve("RPM-GPG-KEY-avalanchego"));
+        Path bucket = tmp.resolve("bucket");
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cl = new CommandLine(new Main()).addSubcommand(new PublishCommand(Map.of("RPM_KEY_PASS", pass)));
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        int rc = cl.execute("publish", "--to", "file:" + bucket, "--key", secret.toString(), "--passphrase-env",
+                "RPM_KEY_PASS", release.toString());
+        String all = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        assertThat(rc).as(all).isZero();
+        assertThat(all).doesNotContain(pass).doesNotContain("PRIVATE KEY");
+
+        Path repodata = bucket.resolve("linux/rpms/x86_64/repodata");
+        Path verifyHome = Files.createDirectory(tmp.resolve("verify"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Cmd.run("gpg", "--batch", "--homedir", verifyHome.toString(), "--import", pub.toString()).ok();
+        String v = Cmd.run("gpg", "--batch", "--homedir", verifyHome.toString(), "--verify",
+                repodata.resolve("repomd.xml.asc").toString(), repodata.resolve("repomd.xml").toString()).ok().output();
+        assertThat(v).contains("Good signature");
+        assertThat(Files.readString(bucket.resolve("linux/rpms/avalanchego.repo"))).contains("repo_gpgcheck=1");
+
+        Files.writeString(repodata.resolve("repomd.xml"), Files.readString(repodata.resolve("repomd.xml")) + " ");
+        assertThat(Cmd.run("gpg", "--batch", "--homedir", verifyHome.toString(), "--verify",
+                repodata.resolve("repomd.xml.asc").toString(), repodata.resolve("repomd.xml").toString()).exitCode())
+                .isNotZero();
+    }
+}

@@ -1,0 +1,142 @@
+package io.avalanche.rpm.cli;
+
+import io.avalanche.rpm.testing.Cmd;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** `release` and `build` through Main.run: refusals happen before any build work; failures are clear. */
+class ReleaseCommandTest {
+    @TempDir
+    Path tmp;
+    Path source;
+    Path marker;
+
+    /** A copy of the sample tree in a git repository whose build script leaves a marker when it runs. */
+    @BeforeEach
+    void sample() throws IOException {
+        source = tmp.resolve("src");
+        copy(Path.of("..", "examples", "avalanchego-sample"), source);
+        marker = tmp.resolve("build-ran");
+        Path build = source.resolve("scripts/build.sh");
+        Files.writeString(build, Files.readString(build).replace("set -euo pipefail",
+                "set -euo pipefail\ntouch '" + marker + "'"));
+        git("init", "-q");
+        git("add", "-A");
+        git("-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-q", "-m", "sample");
+    }
+
+    private void git(String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("git", "-C", source.toString()));
+        cmd.addAll(List.of(args));
+        Cmd.run(cmd, null, Map.of()).ok();
+    }
+
+    static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private CliRunner.Run release(String... extra) {
+        List<String> a = new java.util.ArrayList<>(List.of("release", "--source", source.toString(), "--out",
+                tmp.resolve("out").toString(), "--local"));
+        a.addAll(List.of(extra));
+        return CliRunner.run(a.toArray(new String[0]));
+    }
+
+    @Test
+    void releaseWithoutKeyIsRefusedBeforeAnyBuildWork() {
+        CliRunner.Run r = release("--tag", "v1.14.1", "--to", "file:" + tmp.resolve("bucket"));
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--key FILE", "--ephemeral");
+        assertThat(marker).doesNotExist();
+        assertThat(tmp.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void ephemeralReleaseToS3IsRefusedBeforeAnyBuildWork() {
+        CliRunner.Run r = release("--tag", "v1.14.1", "--ephemeral", "--to", "s3://bucket/prefix");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("ephemeral", "s3://bucket/prefix");
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void pullRequestBuildsPublishNothingAndTakeNoKey() {
+        assertThat(release("--pr", "0123456789abcdef", "--to", "file:" + tmp.resolve("b")).err())
+                .contains("publish nothing");
+        assertThat(release("--pr", "0123456789abcdef", "--key", tmp.resolve("k.asc").toString()).err())
+                .contains("ephemeral");
+        assertThat(release("--pr", "nothex").exitCode()).isEqualTo(2);
+        assertThat(marker).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"v1.2.3;rm -rf /", "latest", ""})
+    void badTagsAreRefusedBeforeAnyBuildWork(String tag) {
+        CliRunner.Run r = release("--tag", tag, "--ephemeral");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("tag");
+        assertThat(marker).doesNotExist();
+        CliRunner.Run b = CliRunner.run("build", "--source", source.toString(), "--tag", tag, "--out",
+                tmp.resolve("o").toString());
+        assertThat(b.exitCode()).isEqualTo(2);
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void missingSourceTreeIsAUsageError() {
+        CliRunner.Run r = CliRunner.run("release", "--tag", "v1.14.1", "--ephemeral", "--local", "--source",
+                tmp.resolve("nope").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("nope", "does not exist");
+        CliRunner.Run b = CliRunner.run("build", "--source", tmp.toString(), "--tag", "v1.14.1", "--out",
+                tmp.resolve("o").toString());
+        assertThat(b.exitCode()).isEqualTo(2);
+        assertThat(b.err()).contains("scripts/build.sh is missing");
+    }
+
+    @Test
+    void failingBuildScriptShowsItsOutputAndExitsOne() throws IOException {
+        Files.writeString(source.resolve("main/avalanchego.c"), "this is not C\n");
+        CliRunner.Run r = CliRunner.run("build", "--source", source.toString(), "--tag", "v1.14.1", "--out",
+                tmp.resolve("o").toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("scripts/build.sh failed with exit code").contains("avalanchego.c")
+                .doesNotContain("\tat ");
+        assertThat(tmp.resolve("o").resolve("release.json")).doesNotExist();
+    }
+
+    @Test
+    void pullRequestSmokeBuildValidatesFromTheReleaseDirectory() throws IOException {
+        String sha = Cmd.run("git", "-C", source.toString(), "rev-parse", "HEAD").ok().output().trim();
+        CliRunner.Run r = release("--pr", sha, "--json", "--compression", "zstd:3");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains("\"tag\" : \"v0.0.0-pr." + sha.substring(0, 12) + "\"", "\"passed\" : true",
+                "\"publishedTo\" : null");
+        Path out = tmp.resolve("out");
+        assertThat(out.resolve("avalanchego-v0.0.0-pr." + sha.substring(0, 12) + "-" + io.avalanche.rpm.format.Arch.host().rpm() + ".rpm")).isRegularFile();
+        assertThat(Files.readString(out.resolve("validation-junit.xml"))).contains("<testsuite").contains("smoke")
+                .doesNotContain("<failure");
+        assertThat(r.err()).contains("smoke", "commit=" + sha);
+    }
+}

@@ -1,0 +1,96 @@
+package io.avalanche.rpm.cli;
+
+import io.avalanche.rpm.publish.Destinations;
+import io.avalanche.rpm.publish.ObjectStore;
+import io.avalanche.rpm.publish.S3ProxyFixture;
+import io.avalanche.rpm.testing.Cmd;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A real release (gpg-made key with passphrase) to S3Proxy, validated from S3, then re-run idempotently. */
+class ReleaseToS3Test {
+    static final String ARCH = io.avalanche.rpm.format.Arch.host().rpm();
+
+    @TempDir
+    Path tmp;
+
+    private record Out(int rc, String out, String err) {
+    }
+
+    private static Out release(Map<String, String> env, String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        CommandLine cl = new CommandLine(new Main()).addSubcommand(new ReleaseCommand(env));
+        cl.setOut(new PrintWriter(o, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(e, true, StandardCharsets.UTF_8));
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            line.getErr().println("error: " + ex.getMessage());
+            return Main.exitCodeOf(ex);
+        });
+        int rc = cl.execute(args);
+        return new Out(rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void releasesToS3AndValidatesFromThere() throws Exception {
+        String pass = "s3 release passphrase 42";
+        Path gnupg = Files.createDirectory(tmp.resolve("gnupg"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Cmd.run("gpg", "--batch", "--homedir", gnupg.toString(), "--pinentry-mode", "loopback", "--passphrase", pass,
+                "--quick-gen-key", "Release <release@example.invalid>", "rsa3072", "sign", "1y").ok();
+        Path secret = tmp.resolve("release.asc");
+        Cmd.run(List.of("sh", "-c", "gpg --batch --homedir \"$1\" --pinentry-mode loopback --passphrase \"$2\" "
+                + "--armor --export-secret-keys > \"$3\"", "sh", gnupg.toString(), pass, secret.toString())).ok();
+
+        Path source = tmp.resolve("src");
+        ReleaseCommandTest.copy(Path.of("..", "examples", "avalanchego-sample"), source);
+        Cmd.run(List.of("git", "-C", source.toString(), "init", "-q"), null, Map.of()).ok();
+        Cmd.run(List.of("git", "-C", source.toString(), "add", "-A"), null, Map.of()).ok();
+        Cmd.run(List.of("git", "-C", source.toString(), "-c", "user.name=t", "-c", "user.email=t@localhost",
+                "commit", "-q", "-m", "sample"), null, Map.of()).ok();
+
+        try (S3ProxyFixture s3 = S3ProxyFixture.start("releases")) {
+            Map<String, String> env = new HashMap<>(s3.env());
+            env.put("RPM_KEY_PASS", pass);
+            String[] args = {"release", "--tag", "v1.14.1-rc.2", "--source", source.toString(), "--key",
+                secret.toString(), "--passphrase-env", "RPM_KEY_PASS", "--to", "s3://releases/prod", "--local",
+                "--out", tmp.resolve("out").toString(), "--compression", "zstd:3"};
+            Out first = release(env, args);
+            assertThat(first.rc()).as(first.out() + first.err()).isZero();
+            assertThat(first.err()).contains("uploaded s3://releases/prod/linux/rpms/" + ARCH + "/avalanchego-v1.14.1-rc.2-" + ARCH + ".rpm",
+                    "== validate from s3://releases/prod", "PASSED");
+            assertThat(first.out() + first.err()).doesNotContain(pass).doesNotContain("PRIVATE KEY");
+            try (ObjectStore store = Destinations.open("s3://releases/prod", s3.settings())) {
+                assertThat(store.head("linux/rpms/" + ARCH + "/repodata/repomd.xml.asc")).isPresent();
+                assertThat(store.head("linux/rpms/RPM-GPG-KEY-avalanchego")).isPresent();
+                assertThat(store.head("linux/rpms/" + ARCH + "/subnet-evm-v1.14.1-rc.2-" + ARCH + ".rpm")).isPresent();
+            }
+
+            // released again later: the new signature's creation time makes new bytes, which are refused
+            String before;
+            try (ObjectStore store = Destinations.open("s3://releases/prod", s3.settings())) {
+                before = store.head("linux/rpms/" + ARCH + "/avalanchego-v1.14.1-rc.2-" + ARCH + ".rpm").orElseThrow().sha256Hex();
+            }
+            Out second = release(env, args);
+            assertThat(second.rc()).as(second.err()).isEqualTo(1);
+            assertThat(second.err()).contains("refusing to overwrite", "immutable", "Nothing was uploaded");
+            try (ObjectStore store = Destinations.open("s3://releases/prod", s3.settings())) {
+                assertThat(store.head("linux/rpms/" + ARCH + "/avalanchego-v1.14.1-rc.2-" + ARCH + ".rpm").orElseThrow()
+                        .sha256Hex()).isEqualTo(before);
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.avalanche.rpm.cli;
+
+import io.avalanche.rpm.validate.ContainerEnv;
+import io.avalanche.rpm.validate.ContainerTarget;
+import io.avalanche.rpm.validate.TestReleases;
+import io.avalanche.rpm.validate.TestReleases.Variant;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ValidateCommandTest {
+    @TempDir
+    static Path tmp;
+    static TestReleases releases;
+
+    @BeforeAll
+    static void key() {
+        releases = new TestReleases(tmp.resolve("fixtures"));
+    }
+
+    @Test
+    void goodReleaseLocalExitsZeroAndWritesJUnit() throws Exception {
+        Path bucket = releases.bucketDir(Variant.GOOD, "good");
+        Path xml = tmp.resolve("reports/validate.xml");
+        CliRunner.Run r = CliRunner.run("validate", "--from", "file:" + bucket, "--tag", TestReleases.TAG,
+                "--arch", "x86_64", "--commit", TestReleases.COMMIT, "--local", "--junit", xml.toString());
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains("PASS  avalanchego  smoke").contains("PASSED: v1.14.1 x86_64");
+        String junit = Files.readString(xml);
+        assertThat(junit).contains("<testcase classname=\"subnet-evm\" name=\"smoke\"").doesNotContain("<failure");
+    }
+
+    @Test
+    void newerGlibcExitsThreeNamingFileAndVersion() {
+        Path dir = releases.releaseDir(Variant.NEW_GLIBC, "glibc");
+        CliRunner.Run r = CliRunner.run("validate", "--from", dir.toString(), "--tag", TestReleases.TAG,
+                "--arch", "amd64", "--commit", TestReleases.COMMIT, "--local", "--json",
+                "--check-signatures-with", "rpmkeys");
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(Main.CHECK_FAILED);
+        assertThat(r.out()).contains("\"passed\" : false").contains("/var/opt/avalanchego/bin/avalanchego needs GLIBC_2.36");
+    }
+
+    @Test
+    void containerModeThroughTheDockerCli() {
+        ContainerTarget.Engine engine = ContainerEnv.engine();
+        Path bucket = releases.bucketDir(Variant.WRONG_COMMIT, "commit");
+        CliRunner.Run r = CliRunner.run("validate", "--from", "file:" + bucket, "--tag", TestReleases.TAG,
+                "--arch", "x86_64", "--commit", TestReleases.COMMIT, "--image", ContainerEnv.IMAGE,
+                "--docker-host", engine.env().get("DOCKER_HOST"));
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(Main.CHECK_FAILED);
+        assertThat(r.out()).contains("FAIL  avalanchego  smoke").contains("PASS  subnet-evm   smoke")
+                .contains("container rpm-release-validate-");
+        assertThat(ContainerEnv.containers()).noneMatch(n -> n.startsWith("rpm-release-validate-"));
+    }
+
+    @Test
+    void usageErrors() {
+        CliRunner.Run both = CliRunner.run("validate", "--from", "x", "--tag", "v1", "--arch", "x86_64",
+                "--commit", "abcdef1", "--local", "--image", "rockylinux:9");
+        assertThat(both.exitCode()).isEqualTo(Main.USAGE);
+        CliRunner.Run tool = CliRunner.run("validate", "--from", "x", "--tag", "v1.14.1", "--arch", "x86_64",
+                "--commit", "abcdef1", "--local", "--check-signatures-with", "md5");
+        assertThat(tool.exitCode()).as(tool.all()).isEqualTo(Main.USAGE);
+        CliRunner.Run arch = CliRunner.run("validate", "--from", "x", "--tag", "v1.14.1", "--arch", "sparc",
+                "--commit", "abcdef1", "--local");
+        assertThat(arch.exitCode()).isEqualTo(Main.USAGE);
+        CliRunner.Run missing = CliRunner.run("validate", "--from", tmp.resolve("nothing").toString(), "--tag",
+                "v1.14.1", "--arch", "x86_64", "--commit", "abcdef1", "--local");
+        assertThat(missing.exitCode()).isEqualTo(Main.FAILURE);
+        assertThat(missing.err()).contains("avalanchego-v1.14.1-x86_64.rpm").contains("not found");
+    }
+}

@@ -1,0 +1,93 @@
+package io.avalanche.rpm.publish;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Delegates to a store and counts requests and downloaded bytes, to measure what a publish costs. */
+final class CountingStore implements ObjectStore {
+    final ObjectStore delegate;
+    final AtomicLong requests = new AtomicLong();
+    final AtomicLong rangeRequests = new AtomicLong();
+    final AtomicLong bytesDownloaded = new AtomicLong();
+
+    CountingStore(ObjectStore delegate) {
+        this.delegate = delegate;
+    }
+
+    void reset() {
+        requests.set(0);
+        rangeRequests.set(0);
+        bytesDownloaded.set(0);
+    }
+
+    @Override
+    public String describe(String key) {
+        return delegate.describe(key);
+    }
+
+    @Override
+    public String publicUrl(String key) {
+        return delegate.publicUrl(key);
+    }
+
+    @Override
+    public Optional<StoredObject> head(String key) {
+        requests.incrementAndGet();
+        return delegate.head(key);
+    }
+
+    @Override
+    public String put(String key, Path file, byte[] sha256) {
+        requests.incrementAndGet();
+        return delegate.put(key, file, sha256);
+    }
+
+    @Override
+    public String put(String key, byte[] data, String contentType) {
+        requests.incrementAndGet();
+        return delegate.put(key, data, contentType);
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        requests.incrementAndGet();
+        Optional<byte[]> r = delegate.get(key);
+        r.ifPresent(b -> bytesDownloaded.addAndGet(b.length));
+        return r;
+    }
+
+    @Override
+    public String download(String key, Path target) {
+        requests.incrementAndGet();
+        return delegate.download(key, target);
+    }
+
+    @Override
+    public byte[] getRange(String key, long start, long endInclusive) {
+        requests.incrementAndGet();
+        rangeRequests.incrementAndGet();
+        byte[] b = delegate.getRange(key, start, endInclusive);
+        bytesDownloaded.addAndGet(b.length);
+        return b;
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) {
+        requests.incrementAndGet();
+        return delegate.list(prefix);
+    }
+
+    @Override
+    public void delete(String key) {
+        requests.incrementAndGet();
+        delegate.delete(key);
+    }
+
+    @Override
+    public String verify(String key, byte[] sha256, long size) {
+        requests.incrementAndGet();
+        return delegate.verify(key, sha256, size);
+    }
+}

@@ -1,0 +1,95 @@
+package io.avalanche.rpm.release;
+
+import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.format.Arch;
+import io.avalanche.rpm.format.ReleaseTag;
+import io.avalanche.rpm.testing.Cmd;
+import io.avalanche.rpm.validate.ContainerEnv;
+import io.avalanche.rpm.validate.ContainerTarget;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** `build --image`: the build scripts run in a container (podman behind the docker CLI), never on the host. */
+class ContainerBuildTest {
+    static final String BUILDER = "localhost/rpm-release-builder:latest";
+    static ContainerTarget.Engine engine;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void builderImage() {
+        engine = ContainerEnv.engine();
+        Path scripts = ContainerEnv.repoRoot().resolve("scripts");
+        Cmd.run(List.of(scripts.resolve("build-target-image.sh").toString(), "--include", "gcc,libc6-dev,git",
+                BUILDER), null, Map.of()).ok();
+    }
+
+    private Path sample() throws Exception {
+        Path src = tmp.resolve("src");
+        Path from = ContainerEnv.repoRoot().resolve("examples/avalanchego-sample");
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path t = src.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        Path build = src.resolve("scripts/build.sh");
+        Files.writeString(build, Files.readString(build) + "cat /proc/sys/kernel/hostname > \"$root/build/where\"\n");
+        git(src, "init", "-q");
+        git(src, "add", "-A");
+        git(src, "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-q", "-m", "sample");
+        return src;
+    }
+
+    private static void git(Path dir, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("git", "-C", dir.toString()));
+        cmd.addAll(List.of(args));
+        Cmd.run(cmd, null, Map.of()).ok();
+    }
+
+    @Test
+    void buildsInsideTheContainerAndPackages() throws Exception {
+        Path src = sample();
+        List<String> lines = new ArrayList<>();
+        ReleaseManifest m = ReleaseBuilder.build(new ReleaseBuilder.Request(src, ReleaseTag.parse("v1.14.1"),
+                Arch.host(), BUILDER, tmp.resolve("out"), Compression.parse("zstd:3"), engine), lines::add);
+        String hostName = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+        assertThat(Files.readString(src.resolve("build/where")).trim()).as("ran in a container")
+                .isNotEqualTo(hostName).isNotEmpty();
+        assertThat(lines).anyMatch(l -> l.contains("(in " + BUILDER + ")"));
+        assertThat(m.files()).hasSize(2);
+        String out = Cmd.run(src.resolve("build/avalanchego").toString(), "--version").ok().output();
+        assertThat(out).contains("commit=" + m.commit());
+        assertThat(Files.getAttribute(src.resolve("build/avalanchego"), "unix:uid"))
+                .as("uid of the source tree preserved").isEqualTo(Files.getAttribute(src, "unix:uid"));
+        assertThat(ContainerEnv.containers()).noneMatch(n -> n.startsWith("rpm-release-build-"));
+    }
+
+    @Test
+    void aFailingBuildInTheContainerFailsWithItsOutput() throws Exception {
+        Path src = sample();
+        Files.writeString(src.resolve("main/avalanchego.c"), "not C at all\n");
+        assertThatThrownBy(() -> ReleaseBuilder.build(new ReleaseBuilder.Request(src, ReleaseTag.parse("v1.14.1"),
+                Arch.host(), BUILDER, tmp.resolve("out"), Compression.parse("zstd:3"), engine), l -> { }))
+                .isInstanceOf(BuildException.class).hasMessageContaining("failed in container")
+                .hasMessageContaining("avalanchego.c");
+        assertThat(ContainerEnv.containers()).noneMatch(n -> n.startsWith("rpm-release-build-"));
+        assertThat(tmp.resolve("out/release.json")).doesNotExist();
+    }
+}

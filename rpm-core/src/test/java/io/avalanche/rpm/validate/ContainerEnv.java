@@ -1,0 +1,55 @@
+package io.avalanche.rpm.validate;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Starts the podman service and builds the target image through the repository's scripts. */
+public final class ContainerEnv {
+    public static final String IMAGE = "localhost/rpm-release-target:latest";
+    private static ContainerTarget.Engine engine;
+
+    private ContainerEnv() {
+    }
+
+    /** Idempotent: scripts/podman-env.sh start + scripts/build-target-image.sh; the docker CLI engine to use. */
+    public static synchronized ContainerTarget.Engine engine() {
+        if (engine == null) {
+            Path scripts = repoRoot().resolve("scripts");
+            String out = Tools.ok(scripts, Map.of(), List.of(scripts.resolve("podman-env.sh").toString(), "start"));
+            Map<String, String> env = new HashMap<>();
+            Matcher m = Pattern.compile("(?m)^export (\\w+)='([^']*)'$").matcher(out);
+            while (m.find()) {
+                env.put(m.group(1), m.group(2));
+            }
+            if (!env.containsKey("DOCKER_HOST")) {
+                throw new AssertionError("podman-env.sh printed no DOCKER_HOST: " + out);
+            }
+            Tools.ok(scripts, Map.of(), List.of(scripts.resolve("build-target-image.sh").toString(), IMAGE));
+            engine = new ContainerTarget.Engine(List.of("docker"), env, Duration.ofMinutes(5));
+        }
+        return engine;
+    }
+
+    /** Names of all containers (running or not) the engine knows. */
+    public static List<String> containers() {
+        String out = Tools.ok(null, engine().env(), List.of("docker", "ps", "-a", "--format", "{{.Names}}"));
+        return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
+    public static Path repoRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isRegularFile(p.resolve("scripts/podman-env.sh"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new AssertionError("cannot find scripts/podman-env.sh above " + Path.of("").toAbsolutePath());
+        }
+        return p;
+    }
+}

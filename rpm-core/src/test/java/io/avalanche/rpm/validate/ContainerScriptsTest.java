@@ -1,0 +1,40 @@
+package io.avalanche.rpm.validate;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** scripts/podman-env.sh in a private state directory: idempotent start, docker CLI works, clean stop/purge. */
+class ContainerScriptsTest {
+    @Test
+    void startIsIdempotentAndStopLeavesNoMounts() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "podman-env-test");
+        Path script = ContainerEnv.repoRoot().resolve("scripts/podman-env.sh");
+        Map<String, String> env = Map.of("RPM_RELEASE_PODMAN_DIR", dir.toString());
+        try {
+            String first = Tools.ok(dir, env, List.of(script.toString(), "start"));
+            assertThat(first).contains("export DOCKER_HOST='unix://" + dir + "/podman.sock'")
+                    .contains("export CONTAINERS_CONF='" + dir + "/containers.conf'");
+            String pid = Files.readString(dir.resolve("service.pid")).strip();
+            assertThat(Tools.ok(dir, env, List.of(script.toString(), "start"))).isEqualTo(first);
+            assertThat(Files.readString(dir.resolve("service.pid")).strip()).isEqualTo(pid);
+            assertThat(Files.readString(dir.resolve("containers.conf")))
+                    .contains("netns = \"none\"").contains("runtime = \"runc\"").contains("nofile=20000:20000");
+            Tools.ok(dir, Map.of("DOCKER_HOST", "unix://" + dir + "/podman.sock"), List.of("docker", "ps", "-a"));
+
+            Tools.ok(dir, env, List.of(script.toString(), "stop"));
+            assertThat(dir.resolve("podman.sock")).doesNotExist();
+            assertThat(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive)).isNotEqualTo(
+                    java.util.Optional.of(true));
+            assertThat(Tools.ok(dir, "findmnt", "-rn", "-o", "TARGET")).doesNotContain(dir.toString());
+        } finally {
+            Tools.ok(dir, env, List.of(script.toString(), "purge"));
+        }
+        assertThat(dir).doesNotExist();
+    }
+}

@@ -1,0 +1,81 @@
+package io.avalanche.rpm.validate;
+
+import io.avalanche.rpm.validate.TestReleases.Variant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.avalanche.rpm.validate.LocalValidatorTest.result;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Validation in a fresh container of the target image (podman behind the docker CLI), one per case. */
+class ContainerValidatorTest {
+    @TempDir
+    static Path tmp;
+    static TestReleases releases;
+    static ContainerTarget.Engine engine;
+
+    @BeforeAll
+    static void setUp() {
+        engine = ContainerEnv.engine();
+        releases = new TestReleases(tmp.resolve("fixtures"));
+    }
+
+    @AfterEach
+    void noContainerLeftBehind() {
+        assertThat(ContainerEnv.containers()).noneMatch(n -> n.startsWith(ContainerTarget.NAME_PREFIX));
+    }
+
+    static ValidationReport validate(Variant v, String name, String image) {
+        ReleaseSource src = ReleaseSources.parse("file:" + releases.bucketDir(v, name));
+        ValidationOptions o = ValidationOptions.of(new ReleaseRef(TestReleases.TAG, "x86_64"), TestReleases.COMMIT)
+                .withInstall(new ValidationOptions.Container(image, engine));
+        ValidationReport r = new Validator(o).validate(src, tmp.resolve("work-" + name));
+        r.summaryLines().forEach(System.out::println);
+        return r;
+    }
+
+    @Test
+    void goodReleasePassesInContainer() {
+        ValidationReport r = validate(Variant.GOOD, "good", ContainerEnv.IMAGE);
+        assertThat(r.failures()).isEmpty();
+        assertThat(r.results()).hasSize(8).allMatch(c -> c.status() == CheckResult.Status.PASSED);
+        assertThat(result(r, "avalanchego", Validator.INSTALL).message()).contains("container");
+        assertThat(result(r, "avalanchego", Validator.INSTALL).output()).containsIgnoringCase("ok");
+    }
+
+    @Test
+    void wrongCommitFailsSmokeInContainer() {
+        ValidationReport r = validate(Variant.WRONG_COMMIT, "commit", ContainerEnv.IMAGE);
+        assertThat(r.failures()).extracting(c -> c.packageName() + "/" + c.check())
+                .containsExactly("avalanchego/smoke");
+    }
+
+    @Test
+    void missingPluginFailsInContainer() {
+        ValidationReport r = validate(Variant.MISSING_PLUGIN, "noplugin", ContainerEnv.IMAGE);
+        assertThat(r.failures()).extracting(c -> c.packageName() + "/" + c.check())
+                .containsExactly("subnet-evm/smoke");
+    }
+
+    @Test
+    void tamperedReleaseStartsNoContainer() {
+        ValidationReport r = validate(Variant.TAMPERED, "tampered", ContainerEnv.IMAGE);
+        assertThat(result(r, "avalanchego", Validator.SIGNATURE).failed()).isTrue();
+        for (String p : List.of("avalanchego", "subnet-evm")) {
+            assertThat(result(r, p, Validator.INSTALL).status()).isEqualTo(CheckResult.Status.SKIPPED);
+        }
+    }
+
+    @Test
+    void missingImageFailsInstallAndLeavesNothing() {
+        ValidationReport r = validate(Variant.GOOD, "noimage", "localhost/rpm-release-no-such-image:1");
+        assertThat(result(r, "avalanchego", Validator.INSTALL).failed()).isTrue();
+        assertThat(result(r, "avalanchego", Validator.INSTALL).message()).contains("cannot start a container");
+        assertThat(result(r, "avalanchego", Validator.SMOKE).status()).isEqualTo(CheckResult.Status.SKIPPED);
+    }
+}

@@ -1,0 +1,152 @@
+package io.avalanche.rpm.validate;
+
+import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.build.FileEntry;
+import io.avalanche.rpm.build.PackageSpec;
+import io.avalanche.rpm.build.RpmWriter;
+import io.avalanche.rpm.format.Arch;
+import io.avalanche.rpm.format.ReleaseTag;
+import io.avalanche.rpm.release.AvalanchegoPreset;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds signed test releases (avalanchego + subnet-evm) with our writer and the avalanchego preset,
+ * signed by rpmsign with a throw-away gpg key; variants break one thing each.
+ */
+public final class TestReleases {
+    public static final String TAG = "v1.14.1";
+    public static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
+    public static final String VM_ID = "srEXiWaHuhNyGwPUi444Tu47ZEDwxTWrbQiuD7FmgSAQ6X7Dy";
+    static final long BUILD_TIME = 1_700_000_000L;
+
+    /** What to break in the release. */
+    public enum Variant { GOOD, WRONG_COMMIT, MISSING_PLUGIN, TAMPERED, UNSIGNED, NEW_GLIBC, WRONG_ARCH }
+
+    private final Path work;
+    private final Path gnupg;
+
+    /** Creates a gpg home (0700) under work and a signing key in it. */
+    public TestReleases(Path work) {
+        this.work = work;
+        try {
+            gnupg = Files.createDirectories(work.resolve("gnupg"));
+            Files.setPosixFilePermissions(gnupg, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Tools.ok(work, env(), List.of("gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", "",
+                "--quick-gen-key", "Validate Test <validate@example.invalid>", "rsa2048", "sign", "1d"));
+    }
+
+    private Map<String, String> env() {
+        return Map.of("GNUPGHOME", gnupg.toString());
+    }
+
+    /** Writes a release directory (RPMs + RPM-GPG-KEY-avalanchego) for the variant. */
+    public Path releaseDir(Variant v, String name) {
+        try {
+            Path dir = Files.createDirectories(work.resolve(name));
+            Path bins = work.resolve(name + "-bin");
+            TestBinaries.Kind kind = switch (v) {
+                case NEW_GLIBC -> TestBinaries.Kind.NEW_GLIBC;
+                case WRONG_ARCH -> TestBinaries.Kind.AARCH64;
+                default -> TestBinaries.Kind.X86_64;
+            };
+            String commit = v == Variant.WRONG_COMMIT ? "fedcba9876543210fedcba9876543210fedcba98" : COMMIT;
+            Path node = TestBinaries.compile(bins, "avalanchego", commit, kind);
+            Path plugin = TestBinaries.compile(bins, "subnet-evm", COMMIT, TestBinaries.Kind.X86_64);
+            ReleaseTag tag = ReleaseTag.parse(TAG);
+            Compression zstd = Compression.parse("zstd");
+            Path a = v == Variant.WRONG_ARCH ? rpmbuildForeign(node, dir, bins)
+                    : RpmWriter.write(AvalanchegoPreset.avalanchego(tag, Arch.X86_64, node, BUILD_TIME, zstd), dir,
+                    "avalanchego-" + TAG + "-x86_64.rpm");
+            PackageSpec evm = v == Variant.MISSING_PLUGIN
+                    ? PackageSpec.builder().name("subnet-evm").version(tag.version()).release(tag.release())
+                    .arch(Arch.X86_64).summary("Subnet-EVM without its plugin").buildTime(BUILD_TIME)
+                    .compression(zstd).require("glibc >= 2.34")
+                    .file(new FileEntry(Files.writeString(bins.resolve("README"), "no plugin\n"),
+                            "/var/opt/avalanchego/subnet-evm.README", 0644)).build()
+                    : AvalanchegoPreset.subnetEvm(tag, Arch.X86_64, plugin, VM_ID, BUILD_TIME, zstd);
+            Path s = RpmWriter.write(evm, dir, "subnet-evm-" + TAG + "-x86_64.rpm");
+            if (v != Variant.UNSIGNED) {
+                sign(a);
+                sign(s);
+            }
+            if (v == Variant.TAMPERED) {
+                flipLastByte(a);
+            }
+            Tools.ok(work, env(), List.of("gpg", "--batch", "--armor", "--output",
+                    dir.resolve("RPM-GPG-KEY-avalanchego").toString(), "--export", "validate@example.invalid"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The same release laid out as a published bucket: DIR/linux/rpms/x86_64/*.rpm and the key. */
+    public Path bucketDir(Variant v, String name) {
+        try {
+            Path rel = releaseDir(v, name + "-rel");
+            Path bucket = work.resolve(name);
+            Path arch = Files.createDirectories(bucket.resolve("linux/rpms/x86_64"));
+            for (String n : List.of("avalanchego", "subnet-evm")) {
+                String f = n + "-" + TAG + "-x86_64.rpm";
+                Files.copy(rel.resolve(f), arch.resolve(f));
+            }
+            Files.copy(rel.resolve("RPM-GPG-KEY-avalanchego"), bucket.resolve("linux/rpms/RPM-GPG-KEY-avalanchego"));
+            return bucket;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void sign(Path rpm) {
+        Tools.ok(work, env(), List.of("rpmsign", "--addsign", "--define", "__gpg /usr/bin/gpg",
+                "--define", "_gpg_path " + gnupg, "--define", "_gpg_name validate@example.invalid", rpm.toString()));
+    }
+
+    private static void flipLastByte(Path f) throws IOException {
+        try (RandomAccessFile r = new RandomAccessFile(f.toFile(), "rw")) {
+            r.seek(r.length() - 1);
+            int b = r.read();
+            r.seek(r.length() - 1);
+            r.write(b ^ 0xff);
+        }
+    }
+
+    /** Our writer refuses a foreign ELF, so the wrong-arch package comes from rpmbuild. */
+    private Path rpmbuildForeign(Path binary, Path outDir, Path scratch) throws IOException {
+        Path top = Files.createDirectories(scratch.resolve("rpmbuild"));
+        Path spec = top.resolve("avalanchego.spec");
+        Files.writeString(spec, String.join("\n",
+                "%global __os_install_post %{nil}",
+                "%global debug_package %{nil}",
+                "%global _build_id_links none",
+                "Name: avalanchego",
+                "Version: 1.14.1",
+                "Release: 1",
+                "Summary: avalanchego with a binary for the wrong machine",
+                "License: BSD-3-Clause",
+                "AutoReqProv: no",
+                "Requires: glibc >= 2.34",
+                "%description",
+                "Test package.",
+                "%install",
+                "install -D -m 0755 " + binary + " %{buildroot}/var/opt/avalanchego/bin/avalanchego",
+                "%files",
+                "/var/opt/avalanchego/bin/avalanchego",
+                ""));
+        Tools.ok(work, Map.of(), List.of("rpmbuild", "--define", "_topdir " + top, "--target", "x86_64",
+                "-bb", spec.toString()));
+        Path built = top.resolve("RPMS/x86_64/avalanchego-1.14.1-1.x86_64.rpm");
+        return Files.copy(built, outDir.resolve("avalanchego-" + TAG + "-x86_64.rpm"));
+    }
+}

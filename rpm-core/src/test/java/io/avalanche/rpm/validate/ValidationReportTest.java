@@ -1,0 +1,77 @@
+package io.avalanche.rpm.validate;
+
+import io.avalanche.rpm.SpecException;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ValidationReportTest {
+    static final ValidationReport REPORT = new ValidationReport("v1.14.1 x86_64", "image rockylinux:9", List.of(
+            CheckResult.passed("avalanchego", "signature", "ok", "Header V4 RSA/SHA256 Signature: OK",
+                    Duration.ofMillis(120)),
+            CheckResult.failed("avalanchego", "elf", "needs GLIBC_2.36 <&> \"x\"", "bin\u0001ary\u0000",
+                    Duration.ofMillis(5)),
+            CheckResult.skipped("subnet-evm", "install", "not installed")));
+
+    @Test
+    void junitXmlIsWellFormedWithFailuresAndSkips() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        REPORT.writeJUnit(out);
+        Document d = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(out.toByteArray()));
+        Element suite = (Element) d.getElementsByTagName("testsuite").item(0);
+        assertThat(suite.getAttribute("tests")).isEqualTo("3");
+        assertThat(suite.getAttribute("failures")).isEqualTo("1");
+        assertThat(suite.getAttribute("skipped")).isEqualTo("1");
+        Element failure = (Element) d.getElementsByTagName("failure").item(0);
+        assertThat(failure.getAttribute("message")).isEqualTo("needs GLIBC_2.36 <&> \"x\"");
+        assertThat(failure.getTextContent()).contains("bin?ary?");
+        Element tc = (Element) failure.getParentNode();
+        assertThat(tc.getAttribute("classname")).isEqualTo("avalanchego");
+        assertThat(tc.getAttribute("name")).isEqualTo("elf");
+        assertThat(tc.getAttribute("time")).isEqualTo("0.005");
+    }
+
+    @Test
+    void verdictAndSummary() {
+        assertThat(REPORT.passed()).isFalse();
+        assertThat(REPORT.summaryLines()).hasSize(4).last().asString().startsWith("FAILED");
+        assertThat(REPORT.summaryLines().get(1)).startsWith("FAIL  avalanchego  elf");
+        assertThat(new ValidationReport("r", "t", List.of(REPORT.results().get(0), REPORT.results().get(2)))
+                .passed()).isTrue();
+    }
+
+    @Test
+    void sourcesAndRefs() {
+        assertThat(ReleaseSources.parse("file:/srv/b").describe()).isEqualTo("file:/srv/b");
+        assertThat(ReleaseSources.parse("file:///srv/b").describe()).isEqualTo("file:/srv/b");
+        assertThat(ReleaseSources.parse("/srv/rel").describe()).isEqualTo("release directory /srv/rel");
+        assertThatThrownBy(() -> ReleaseSources.parse("s3://b/p")).isInstanceOf(SpecException.class);
+        assertThatThrownBy(() -> ReleaseSources.parse("http://x/y")).isInstanceOf(SpecException.class);
+        ReleaseSource fake = new ReleaseSource() {
+            @Override
+            public FetchedRelease fetch(ReleaseRef ref, java.nio.file.Path workDir) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public String describe() {
+                return "s3 fake";
+            }
+        };
+        assertThat(ReleaseSources.parse("s3://b/p", uri -> fake).describe()).isEqualTo("s3 fake");
+        assertThat(new ReleaseRef("v1.14.1", "arm64").fileName("subnet-evm"))
+                .isEqualTo("subnet-evm-v1.14.1-aarch64.rpm");
+        assertThatThrownBy(() -> new ReleaseRef("v1.14.1", "ppc")).isInstanceOf(SpecException.class);
+        assertThatThrownBy(() -> new ReleaseRef("../x", "x86_64")).isInstanceOf(SpecException.class);
+    }
+}

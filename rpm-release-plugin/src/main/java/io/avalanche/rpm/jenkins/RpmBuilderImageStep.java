@@ -1,0 +1,114 @@
+package io.avalanche.rpm.jenkins;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Util;
+import hudson.model.TaskListener;
+import hudson.util.ListBoxModel;
+import io.avalanche.rpm.RpmException;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code rpmBuilderImage(arch: 'x86_64')}: reads the workspace's go.mod and returns the builder image to use for
+ * it: {@code [tag: 'rpm-release-builder:go1.23.4-amd64', goVersion: '1.23.4', targetArch: 'amd64', buildArgs: [...]]}
+ * (the shared library then runs {@code docker.build(tag, buildArgs + context)}).
+ */
+public final class RpmBuilderImageStep extends Step {
+    private String arch;
+    private String goMod = "go.mod";
+
+    @DataBoundConstructor
+    public RpmBuilderImageStep() {
+    }
+
+    public String getArch() {
+        return arch;
+    }
+
+    /** x86_64 or aarch64; empty means the agent's own architecture. */
+    @DataBoundSetter
+    public void setArch(String arch) {
+        this.arch = Util.fixEmptyAndTrim(arch);
+    }
+
+    public String getGoMod() {
+        return goMod;
+    }
+
+    /** Workspace-relative path of go.mod. */
+    @DataBoundSetter
+    public void setGoMod(String goMod) {
+        this.goMod = Util.fixEmptyAndTrim(goMod) == null ? "go.mod" : goMod.trim();
+    }
+
+    @Override
+    public StepExecution start(StepContext context) throws Exception {
+        return new Execution(this, context);
+    }
+
+    /** Describes {@code rpmBuilderImage} to Pipeline and to the snippet generator. */
+    @Extension
+    @Symbol("rpmBuilderImage")
+    public static final class DescriptorImpl extends StepDescriptor {
+        @Override
+        public String getFunctionName() {
+            return "rpmBuilderImage";
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return Messages.RpmBuilderImageStep_DisplayName();
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(FilePath.class, TaskListener.class);
+        }
+
+        public ListBoxModel doFillArchItems() {
+            return Forms.archItems();
+        }
+    }
+
+    /** Reads go.mod from the agent and asks rpm-core for the image. */
+    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+        private static final long serialVersionUID = 1L;
+        private final transient RpmBuilderImageStep step;
+
+        Execution(RpmBuilderImageStep step, StepContext context) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected Map<String, Object> run() throws Exception {
+            FilePath workspace = getContext().get(FilePath.class);
+            TaskListener listener = getContext().get(TaskListener.class);
+            FilePath goMod = workspace.child(step.goMod);
+            if (!goMod.exists()) {
+                throw new AbortException(Messages.RpmBuilderImageStep_NoGoMod(goMod.getRemote()));
+            }
+            String arch = step.arch != null ? step.arch : workspace.act(new RpmBuildStep.HostArch());
+            try {
+                Map<String, Object> image = RpmCore.builderImage(goMod.readToString(), arch);
+                listener.getLogger().println(Messages.RpmBuilderImageStep_Image(image.get("tag"), goMod.getRemote()));
+                return image;
+            } catch (RpmException e) {
+                throw new AbortException("rpmBuilderImage: " + goMod.getRemote() + ": " + e.getMessage());
+            }
+        }
+    }
+}

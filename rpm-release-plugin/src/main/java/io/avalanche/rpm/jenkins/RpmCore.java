@@ -1,0 +1,311 @@
+package io.avalanche.rpm.jenkins;
+
+import io.avalanche.rpm.RpmException;
+import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.format.Arch;
+import io.avalanche.rpm.format.ReleaseTag;
+import io.avalanche.rpm.publish.Destinations;
+import io.avalanche.rpm.publish.ObjectStore;
+import io.avalanche.rpm.publish.Publisher;
+import io.avalanche.rpm.publish.S3Settings;
+import io.avalanche.rpm.release.ReleaseBuilder;
+import io.avalanche.rpm.release.ReleaseManifest;
+import io.avalanche.rpm.release.StoreReleaseSource;
+import io.avalanche.rpm.release.builder.BuilderImage;
+import io.avalanche.rpm.sign.RpmSigner;
+import io.avalanche.rpm.sign.SignResult;
+import io.avalanche.rpm.sign.SigningException;
+import io.avalanche.rpm.sign.SigningKey;
+import io.avalanche.rpm.sign.SigningKeys;
+import io.avalanche.rpm.validate.CheckResult;
+import io.avalanche.rpm.validate.ContainerTarget;
+import io.avalanche.rpm.validate.ReleaseRef;
+import io.avalanche.rpm.validate.ReleaseSource;
+import io.avalanche.rpm.validate.ReleaseSources;
+import io.avalanche.rpm.validate.ValidationOptions;
+import io.avalanche.rpm.validate.ValidationReport;
+import io.avalanche.rpm.validate.Validator;
+import io.avalanche.rpm.verify.RpmReader;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The plugin's only door into rpm-core: plain Java values in and out (maps, lists, strings, byte arrays), so the
+ * steps only translate Jenkins input and output, and an rpm-core rename is an edit here and nowhere else.
+ * Every method but {@link Key} may run on an agent inside a callable; every rpm-core failure is an
+ * {@link RpmException} whose message names the file, the field and the fix.
+ */
+final class RpmCore {
+    private RpmCore() {
+    }
+
+    /** The tag as given when it is a release tag (vMAJOR.MINOR.PATCH[-PRERELEASE]); else SpecException. */
+    static String checkTag(String tag) {
+        return ReleaseTag.parse(tag).tag();
+    }
+
+    /** RPM arch name (x86_64, aarch64) for x86_64/amd64/aarch64/arm64; else SpecException. */
+    static String rpmArch(String arch) {
+        return Arch.parse(arch).rpm();
+    }
+
+    /** RPM arch of the machine this runs on (call it on the agent). */
+    static String hostArch() {
+        return Arch.host().rpm();
+    }
+
+    /** What rpmBuild runs through the Launcher, read from the source tree on the agent. */
+    record BuildPlan(List<List<String>> commands, Map<String, String> environment, String commit, long commitTime)
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** Checks the source tree and reads its commit; the commands are relative to the source tree. */
+    static BuildPlan planBuild(Path source) {
+        ReleaseBuilder.checkSource(source);
+        ReleaseBuilder.SourceInfo info = ReleaseBuilder.sourceInfo(source);
+        List<List<String>> commands = new ArrayList<>();
+        for (List<String> c : ReleaseBuilder.buildCommands(source)) {
+            commands.add(new ArrayList<>(c));
+        }
+        Map<String, String> env = new HashMap<>();
+        // as ReleaseBuilder.build does: reproducible binaries and packages stamped with the commit time
+        env.put("SOURCE_DATE_EPOCH", Long.toString(info.commitTime()));
+        return new BuildPlan(commands, env, info.commit(), info.commitTime());
+    }
+
+    /** Packages the built binaries into {@code out} (RPMs + release.json); returns the manifest as a map. */
+    static Map<String, Object> packageRelease(Path source, String tag, String arch, Path out, String compression,
+                                              BuildPlan plan, Consumer<String> log) {
+        ReleaseBuilder.Request request = new ReleaseBuilder.Request(source, ReleaseTag.parse(tag), Arch.parse(arch),
+                null, out, compression == null || compression.isBlank() ? Compression.defaults()
+                : Compression.parse(compression));
+        ReleaseManifest m = ReleaseBuilder.packageRelease(request,
+                new ReleaseBuilder.SourceInfo(plan.commit(), plan.commitTime()), log);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("tag", m.tag());
+        r.put("version", m.version());
+        r.put("release", m.release());
+        r.put("commit", m.commit());
+        r.put("arch", m.arch());
+        r.put("vmId", m.vmId());
+        r.put("dir", out.toString());
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (ReleaseManifest.Artifact a : m.files()) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("name", a.name());
+            f.put("package", a.packageName());
+            f.put("size", a.size());
+            f.put("sha256", a.sha256());
+            files.add(f);
+        }
+        r.put("files", files);
+        return r;
+    }
+
+    /** An unlocked signing key. It lives on the controller only: not Serializable, so it cannot reach an agent. */
+    static final class Key {
+        private final SigningKey key;
+
+        private Key(SigningKey key) {
+            this.key = key;
+        }
+
+        /** One OpenPGP v4 signature packet over exactly these main header bytes. */
+        byte[] sign(byte[] mainHeaderBytes) {
+            return key.headerSigner().sign(mainHeaderBytes);
+        }
+
+        String keyId() {
+            return key.keyId();
+        }
+
+        String fingerprint() {
+            return key.fingerprint();
+        }
+
+        boolean ephemeral() {
+            return key.ephemeral();
+        }
+
+        /** The ASCII-armored public key (published as RPM-GPG-KEY-avalanchego). */
+        byte[] publicKey() throws IOException {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            key.exportPublicKey(out);
+            return out.toByteArray();
+        }
+    }
+
+    /** Loads an armored secret key; {@code source} names it in messages (never the key or the passphrase). */
+    static Key loadKey(InputStream armored, char[] passphrase, String source) {
+        return new Key(SigningKeys.load(armored, passphrase, source));
+    }
+
+    /** A fresh in-memory RSA-4096 key that expires after one day. */
+    static Key ephemeralKey() {
+        return new Key(SigningKeys.ephemeral());
+    }
+
+    /** The main header of a package exactly as stored: what its signature covers. */
+    static byte[] headerBytes(Path rpm) {
+        return RpmReader.read(rpm).headerBytes();
+    }
+
+    /**
+     * Writes a signature made elsewhere into the package, in place; refuses when the package's main header is no
+     * longer {@code signedHeader} (the bytes the controller signed).
+     */
+    static Map<String, Object> applySignature(Path rpm, byte[] signedHeader, byte[] signaturePacket) {
+        SignResult r = new RpmSigner(header -> {
+            if (!Arrays.equals(header, signedHeader)) {
+                throw new SigningException(rpm + ": the main header changed after it was read for signing; sign again");
+            }
+            return signaturePacket;
+        }).sign(rpm);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", rpm.getFileName().toString());
+        m.put("inPlace", r.inPlace());
+        m.put("headerSha256", r.headerSha256());
+        m.put("size", r.fileSize());
+        return m;
+    }
+
+    /**
+     * After signing, as ReleasePipeline.sign does (which needs the key where the files are): re-reads the size and
+     * SHA-256 of every file release.json lists and adds the public key file, so publish's digest check holds
+     * (no-op without release.json).
+     */
+    static void refreshManifest(Path dir) throws IOException {
+        if (!Files.isRegularFile(dir.resolve(ReleaseManifest.FILE_NAME))) {
+            return;
+        }
+        ReleaseManifest m = ReleaseManifest.read(dir);
+        List<ReleaseManifest.Artifact> files = new ArrayList<>();
+        for (ReleaseManifest.Artifact a : m.files()) {
+            Path f = dir.resolve(a.name());
+            files.add(Files.isRegularFile(f)
+                    ? new ReleaseManifest.Artifact(a.name(), a.packageName(), Files.size(f), sha256(f)) : a);
+        }
+        Path key = dir.resolve(ReleaseRef.KEY_FILE);
+        if (Files.isRegularFile(key) && files.stream().noneMatch(a -> a.name().equals(ReleaseRef.KEY_FILE))) {
+            files.add(new ReleaseManifest.Artifact(ReleaseRef.KEY_FILE, null, Files.size(key), sha256(key)));
+        }
+        m.withFiles(files).write(dir);
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+    }
+
+    /** Publishes a release directory to s3://BUCKET[/prefix] (or file:DIR) with the AWS settings withAWS set. */
+    static Map<String, Object> publish(Path releaseDir, String destination, Map<String, String> awsEnv, boolean force,
+                                       Consumer<String> log) throws IOException {
+        S3Settings s3 = S3Settings.fromEnvironment(awsEnv);
+        Publisher.Result result;
+        ObjectStore store = Destinations.open(destination, s3);
+        try {
+            // repository metadata stays unsigned here: its signer would need the key on the agent (see DESIGN "Signing")
+            result = new Publisher(store, o -> log.accept(o.status() + " " + o.location() + ": " + o.detail()), log)
+                    .publish(releaseDir, Publisher.Options.defaults(null).withForce(force));
+        } finally {
+            close(store);
+        }
+        List<Map<String, Object>> objects = new ArrayList<>();
+        for (Publisher.Outcome o : result.objects()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("key", o.key());
+            m.put("location", o.location());
+            m.put("status", o.status().name());
+            m.put("size", o.size());
+            m.put("sha256", o.sha256());
+            objects.add(m);
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("destination", destination);
+        r.put("objects", objects);
+        r.put("repoFileUrl", result.repoFileUrl());
+        return r;
+    }
+
+    /**
+     * Validates a release (a directory, file:DIR or s3://BUCKET[/prefix]) in a fresh container of {@code image}
+     * with the docker CLI of the machine this runs on; writes JUnit XML when {@code junit} is not null.
+     */
+    static Map<String, Object> validate(String from, Path workDir, String image, String commit, String tag, String arch,
+                                        Map<String, String> awsEnv, Map<String, String> dockerEnv, Path junit)
+            throws IOException {
+        ReleaseRef ref = new ReleaseRef(tag, arch);
+        ContainerTarget.Engine d = ContainerTarget.Engine.dockerCli();
+        ValidationOptions options = ValidationOptions.of(ref, commit).withInstall(
+                new ValidationOptions.Container(image, new ContainerTarget.Engine(d.docker(), dockerEnv, d.stepTimeout())));
+        ValidationReport report;
+        if (from.startsWith("s3://")) {
+            ObjectStore store = Destinations.open(from, S3Settings.fromEnvironment(awsEnv));
+            try {
+                report = new Validator(options).validate(new StoreReleaseSource(store, from), workDir);
+            } finally {
+                close(store);
+            }
+        } else {
+            ReleaseSource source = ReleaseSources.parse(from);
+            report = new Validator(options).validate(source, workDir);
+        }
+        if (junit != null) {
+            report.writeJUnit(junit);
+        }
+        List<String> failures = new ArrayList<>();
+        for (CheckResult c : report.failures()) {
+            failures.add(c.packageName() + " " + c.check() + ": " + c.message());
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("passed", report.passed());
+        r.put("failures", failures);
+        r.put("summary", new ArrayList<>(report.summaryLines()));
+        return r;
+    }
+
+    /** The builder image for a go.mod on an arch: tag, Go version, TARGETARCH and docker build arguments. */
+    static Map<String, Object> builderImage(String goMod, String arch) {
+        BuilderImage b = BuilderImage.forGoMod(goMod, arch);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("tag", b.tag());
+        r.put("goVersion", b.goVersion().toString());
+        r.put("targetArch", b.targetArch());
+        r.put("buildArgs", new ArrayList<>(b.buildArgs()));
+        return r;
+    }
+
+    private static void close(AutoCloseable c) throws IOException {
+        try {
+            c.close();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("closing the object store: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package io.avalanche.rpm.jenkins;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Util;
+import hudson.model.TaskListener;
+import hudson.remoting.VirtualChannel;
+import hudson.slaves.WorkspaceList;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.avalanche.rpm.RpmException;
+import jenkins.MasterToSlaveFileCallable;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * {@code rpmValidate(from: 's3://bucket' | 'rpm-release-out/x86_64', image: 'rockylinux:9', commit: sha, tag:, arch:,
+ * junit: 'validate.xml')}: verifies digests, signatures and ELF binaries, installs the packages in a fresh container
+ * of {@code image} with the agent's docker CLI, smoke-tests them, writes JUnit XML and fails listing failed checks.
+ */
+public final class RpmValidateStep extends Step {
+    static final String DEFAULT_IMAGE = "rockylinux:9";
+
+    private final String from;
+    private String image = DEFAULT_IMAGE;
+    private String commit;
+    private String tag;
+    private String arch;
+    private String junit;
+
+    @DataBoundConstructor
+    public RpmValidateStep(String from) {
+        this.from = Util.fixEmptyAndTrim(from);
+    }
+
+    public String getFrom() {
+        return from;
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    @DataBoundSetter
+    public void setImage(String image) {
+        this.image = Util.fixEmptyAndTrim(image) == null ? DEFAULT_IMAGE : image.trim();
+    }
+
+    public String getCommit() {
+        return commit;
+    }
+
+    /** The git commit the binaries were built from; avalanchego --version must report it. */
+    @DataBoundSetter
+    public void setCommit(String commit) {
+        this.commit = Util.fixEmptyAndTrim(commit);
+    }
+
+    public String getTag() {
+        return tag;
+    }
+
+    @DataBoundSetter
+    public void setTag(String tag) {
+        this.tag = Util.fixEmptyAndTrim(tag);
+    }
+
+    public String getArch() {
+        return arch;
+    }
+
+    @DataBoundSetter
+    public void setArch(String arch) {
+        this.arch = Util.fixEmptyAndTrim(arch);
+    }
+
+    public String getJunit() {
+        return junit;
+    }
+
+    /** Workspace-relative path of the JUnit XML report; empty writes none. */
+    @DataBoundSetter
+    public void setJunit(String junit) {
+        this.junit = Util.fixEmptyAndTrim(junit);
+    }
+
+    @Override
+    public StepExecution start(StepContext context) throws Exception {
+        return new Execution(this, context);
+    }
+
+    /** Describes {@code rpmValidate} to Pipeline and to the snippet generator. */
+    @Extension
+    @Symbol("rpmValidate")
+    public static final class DescriptorImpl extends StepDescriptor {
+        @Override
+        public String getFunctionName() {
+            return "rpmValidate";
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return Messages.RpmValidateStep_DisplayName();
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(FilePath.class, TaskListener.class, EnvVars.class);
+        }
+
+        public FormValidation doCheckFrom(@QueryParameter String value) {
+            return Util.fixEmptyAndTrim(value) == null ? FormValidation.error(Messages.RpmValidateStep_FromRequired())
+                    : FormValidation.ok();
+        }
+
+        public FormValidation doCheckTag(@QueryParameter String value) {
+            return Forms.checkTag(value);
+        }
+
+        public ListBoxModel doFillArchItems() {
+            return Forms.archItems();
+        }
+    }
+
+    /** Runs the validation on the agent (where docker and the release are) and reports on the controller. */
+    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+        private static final long serialVersionUID = 1L;
+        private final transient RpmValidateStep step;
+
+        Execution(RpmValidateStep step, StepContext context) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected Map<String, Object> run() throws Exception {
+            StepContext c = getContext();
+            FilePath workspace = c.get(FilePath.class);
+            TaskListener listener = c.get(TaskListener.class);
+            EnvVars env = c.get(EnvVars.class);
+            if (step.from == null) {
+                throw new AbortException(Messages.RpmValidateStep_FromRequired());
+            }
+            if (step.commit == null || step.tag == null) {
+                throw new AbortException(Messages.RpmValidateStep_CommitAndTagRequired());
+            }
+            boolean remote = step.from.startsWith("s3://");
+            String from = remote || step.from.startsWith("file:") ? step.from : workspace.child(step.from).getRemote();
+            FilePath tmp = WorkspaceList.tempDir(workspace);
+            if (tmp == null) {
+                throw new AbortException(Messages.RpmValidateStep_NoTempDir(workspace.getRemote()));
+            }
+            String junit = step.junit == null ? null : workspace.child(step.junit).getRemote();
+            String arch = step.arch != null ? step.arch : workspace.act(new RpmBuildStep.HostArch());
+            Map<String, Object> report = tmp.act(new Validate(from, step.image, step.commit, step.tag, arch,
+                    new TreeMap<>(StepEnvironment.aws(env)), new TreeMap<>(StepEnvironment.docker(env)), junit, listener));
+            @SuppressWarnings("unchecked")
+            List<String> failures = (List<String>) report.get("failures");
+            if (!failures.isEmpty()) {
+                throw new AbortException(Messages.RpmValidateStep_Failed(failures.size(), String.join("\n  ", failures)));
+            }
+            return report;
+        }
+    }
+
+    /** Agent side: fetches, checks, installs and smoke-tests in a scratch directory it deletes afterwards. */
+    static final class Validate extends MasterToSlaveFileCallable<Map<String, Object>> {
+        private static final long serialVersionUID = 1L;
+        private final String from;
+        private final String image;
+        private final String commit;
+        private final String tag;
+        private final String arch;
+        private final TreeMap<String, String> aws;
+        private final TreeMap<String, String> docker;
+        private final String junit;
+        private final TaskListener listener;
+
+        Validate(String from, String image, String commit, String tag, String arch, TreeMap<String, String> aws,
+                 TreeMap<String, String> docker, String junit, TaskListener listener) {
+            this.from = from;
+            this.image = image;
+            this.commit = commit;
+            this.tag = tag;
+            this.arch = arch;
+            this.aws = aws;
+            this.docker = docker;
+            this.junit = junit;
+            this.listener = listener;
+        }
+
+        @Override
+        public Map<String, Object> invoke(File tmp, VirtualChannel channel) throws IOException, InterruptedException {
+            Path work = tmp.toPath().resolve("rpm-validate-" + UUID.randomUUID());
+            Files.createDirectories(work);
+            try {
+                Map<String, Object> report = RpmCore.validate(from, work, image, commit, tag, arch, aws, docker,
+                        junit == null ? null : new File(junit).toPath());
+                @SuppressWarnings("unchecked")
+                List<String> summary = (List<String>) report.get("summary");
+                summary.forEach(listener.getLogger()::println);
+                return report;
+            } catch (RpmException e) {
+                throw new AbortException("rpmValidate: " + e.getMessage());
+            } finally {
+                new FilePath(work.toFile()).deleteRecursive();
+            }
+        }
+    }
+}

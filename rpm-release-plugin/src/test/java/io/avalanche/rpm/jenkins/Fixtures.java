@@ -1,0 +1,122 @@
+package io.avalanche.rpm.jenkins;
+
+import com.cloudbees.plugins.credentials.Credentials;
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.CredentialsStore;
+import com.cloudbees.plugins.credentials.SecretBytes;
+import com.cloudbees.plugins.credentials.domains.Domain;
+import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
+import hudson.FilePath;
+import hudson.model.Label;
+import hudson.slaves.DumbSlave;
+import hudson.util.Secret;
+import io.avalanche.rpm.testing.Cmd;
+import io.avalanche.rpm.testing.TestPackages;
+import org.jenkinsci.plugins.plaincredentials.impl.FileCredentialsImpl;
+import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jvnet.hudson.test.JenkinsRule;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** Shared set-up for the step tests: labelled agents, credentials in the store, fake source trees, RPMs. */
+final class Fixtures {
+    static final String LABEL = "linux-x86_64";
+    static final String VM_ID = "srEXiWaHuhNyGwPUi444Tu47ZEDwxTWrbQiuD7FmgSAQ6X7Dy";
+
+    private Fixtures() {
+    }
+
+    /** An online agent with the label the shared library uses for x86_64. */
+    static DumbSlave agent(JenkinsRule j) throws Exception {
+        return j.createOnlineSlave(Label.get(LABEL));
+    }
+
+    /** A pipeline job with a sandboxed script. */
+    static WorkflowJob job(JenkinsRule j, String name, String script) throws Exception {
+        WorkflowJob p = j.createProject(WorkflowJob.class, name);
+        p.setDefinition(new CpsFlowDefinition(script, true));
+        return p;
+    }
+
+    /** Adds credentials through the first store of Jenkins (the system store), as a user would. */
+    static void addCredentials(JenkinsRule j, Credentials... credentials) throws IOException {
+        CredentialsStore store = CredentialsProvider.lookupStores(j.jenkins).iterator().next();
+        for (Credentials c : credentials) {
+            store.addCredentials(Domain.global(), c);
+        }
+    }
+
+    static FileCredentialsImpl keyFile(String id, String armored) {
+        return new FileCredentialsImpl(CredentialsScope.GLOBAL, id, "rpm signing key", "rpm-signing-key.asc",
+                SecretBytes.fromBytes(armored.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    static StringCredentialsImpl secretText(String id, String text) {
+        return new StringCredentialsImpl(CredentialsScope.GLOBAL, id, "rpm signing key passphrase",
+                Secret.fromString(text));
+    }
+
+    static UsernamePasswordCredentialsImpl awsKeys(String id, String accessKeyId, String secret) throws Exception {
+        return new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, id, "S3 publisher", accessKeyId, secret);
+    }
+
+    /** The workspace the job gets on the agent, created. */
+    static FilePath workspace(DumbSlave agent, WorkflowJob p) throws Exception {
+        FilePath ws = agent.getWorkspaceFor(p);
+        ws.mkdirs();
+        return ws;
+    }
+
+    /** Copies RPMs made by rpm-core's writer into ws/dir (unsigned, with reserved signature space). */
+    static void unsignedRelease(FilePath ws, String dir, Path scratch) throws Exception {
+        Path rpm = TestPackages.avalanchego(Files.createDirectories(scratch.resolve("rpms")),
+                io.avalanche.rpm.build.Compression.parse("gzip"), 20_000);
+        FilePath target = ws.child(dir);
+        target.mkdirs();
+        target.child(rpm.getFileName().toString()).copyFrom(new FilePath(rpm.toFile()));
+    }
+
+    /**
+     * A minimal avalanchego-shaped source tree in the agent workspace, committed with git: scripts/build.sh compiles
+     * (gcc) a binary printing avalanchego's version line with the HEAD commit into build/avalanchego and records
+     * SOURCE_DATE_EPOCH; graft/subnet-evm/scripts/build.sh copies it to the plugin path it is given. The first script
+     * exits with {@code exitCode}. Returns the commit.
+     */
+    static String sourceTree(FilePath ws, Path scratch, int exitCode) throws Exception {
+        // the test agent runs on this machine: its workspace is a local directory
+        Path src = Files.createDirectories(Path.of(ws.getRemote()));
+        write(src.resolve("go.mod"), "module github.com/ava-labs/avalanchego\n\ngo 1.23\n\ntoolchain go1.23.4\n");
+        write(src.resolve("scripts/build.sh"), "#!/bin/sh\nset -eu\nmkdir -p build\n"
+                + "printf '%s' \"$SOURCE_DATE_EPOCH\" > build/source-date-epoch\n"
+                + "commit=$(git rev-parse HEAD)\n"
+                + "printf '#include <stdio.h>\\nint main(void){puts(\"avalanchego/1.14.1 [database=v1.4.5, rpcchainvm=44, "
+                + "commit=%s, go=1.23.4]\");return 0;}\\n' \"$commit\" > build/version.c\n"
+                + "gcc -O2 -o build/avalanchego build/version.c\n"
+                + "exit " + exitCode + "\n");
+        write(src.resolve("graft/subnet-evm/scripts/build.sh"), "#!/bin/sh\nset -eu\ncp build/avalanchego \"$1\"\n");
+        write(src.resolve("graft/subnet-evm/scripts/constants.sh"), "DEFAULT_VM_ID=\"" + VM_ID + "\"\n");
+        write(src.resolve(".gitignore"), "build/\nrpm-release-out/\n");
+        for (String s : List.of("scripts/build.sh", "graft/subnet-evm/scripts/build.sh")) {
+            src.resolve(s).toFile().setExecutable(true);
+        }
+        Map<String, String> env = Map.of("GIT_AUTHOR_DATE", "@1700000000 +0000", "GIT_COMMITTER_DATE", "@1700000000 +0000");
+        Cmd.run(List.of("git", "init", "-q", src.toString()), null, env).ok();
+        Cmd.run(List.of("git", "-C", src.toString(), "add", "-A"), null, env).ok();
+        Cmd.run(List.of("git", "-C", src.toString(), "-c", "user.name=Test", "-c", "user.email=test@example.invalid",
+                "commit", "-q", "-m", "fixture"), null, env).ok();
+        return Cmd.run(List.of("git", "-C", src.toString(), "rev-parse", "HEAD"), null, Map.of()).ok().output().trim();
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+}

@@ -1,0 +1,74 @@
+package io.avalanche.rpm.jenkins;
+
+import hudson.FilePath;
+import hudson.model.Result;
+import hudson.slaves.DumbSlave;
+import io.avalanche.rpm.testing.Cmd;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * rpmValidate on a labelled agent: build, sign (ephemeral), then install and smoke-test in a fresh container of the
+ * target image with the agent's docker CLI. Needs docker (or podman's docker-compatible service via DOCKER_HOST)
+ * and the image ({@code -DrpmRelease.validateImage}, default rockylinux:9); fails loudly without them.
+ */
+@WithJenkins
+class RpmValidateStepTest {
+    static final String IMAGE = System.getProperty("rpmRelease.validateImage", "rockylinux:9");
+
+    private static String pipeline(String commitExpression) {
+        return "node('" + Fixtures.LABEL + "') {\n"
+                + "  def r = rpmBuild(tag: 'v1.14.1', compression: 'gzip')\n"
+                + "  rpmSign(ephemeral: true)\n"
+                + "  def v = rpmValidate(from: 'rpm-release-out', image: '" + IMAGE + "', commit: " + commitExpression
+                + ", tag: 'v1.14.1', arch: r.arch, junit: 'validate.xml')\n"
+                + "  echo \"passed=${v.passed}\"\n"
+                + "}\n";
+    }
+
+    @Test
+    void aGoodReleaseInstallsAndRunsInTheTargetImage(JenkinsRule j, @TempDir Path tmp) throws Exception {
+        Cmd.requireTool("docker");
+        DumbSlave agent = Fixtures.agent(j);
+        WorkflowJob p = Fixtures.job(j, "validate", pipeline("r.commit"));
+        FilePath ws = Fixtures.workspace(agent, p);
+        Fixtures.sourceTree(ws, tmp, 0);
+        WorkflowRun b = j.assertBuildStatusSuccess(p.scheduleBuild2(0));
+        j.assertLogContains("passed=true", b);
+        String xml = Files.readString(Path.of(ws.child("validate.xml").getRemote()));
+        assertThat(xml).contains("<testsuite").contains("<testcase").doesNotContain("<failure");
+    }
+
+    @Test
+    void aWrongCommitFailsListingTheFailedChecksAndStillWritesJUnit(JenkinsRule j, @TempDir Path tmp) throws Exception {
+        Cmd.requireTool("docker");
+        DumbSlave agent = Fixtures.agent(j);
+        WorkflowJob p = Fixtures.job(j, "validate-wrong-commit", pipeline("'1111111111111111111111111111111111111111'"));
+        FilePath ws = Fixtures.workspace(agent, p);
+        Fixtures.sourceTree(ws, tmp, 0);
+        WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+        j.assertLogContains("check(s) failed", b);
+        j.assertLogNotContains("passed=true", b);
+        assertThat(Files.readString(Path.of(ws.child("validate.xml").getRemote()))).contains("<failure");
+    }
+
+    @Test
+    void missingReleaseIsAUserError(JenkinsRule j) throws Exception {
+        DumbSlave agent = Fixtures.agent(j);
+        WorkflowJob p = Fixtures.job(j, "validate-nothing", "node('" + Fixtures.LABEL + "') {\n"
+                + "  rpmValidate(from: 'nothing-here', commit: '0123456789abcdef0123456789abcdef01234567', tag: 'v1.14.1', "
+                + "arch: 'x86_64')\n}\n");
+        Fixtures.workspace(agent, p);
+        WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+        j.assertLogContains("rpmValidate:", b);
+    }
+}

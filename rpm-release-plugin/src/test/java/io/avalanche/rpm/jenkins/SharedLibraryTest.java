@@ -1,0 +1,73 @@
+package io.avalanche.rpm.jenkins;
+
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.model.Result;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.jenkinsci.plugins.workflow.libs.GlobalLibraries;
+import org.jenkinsci.plugins.workflow.libs.LibraryConfiguration;
+import org.jenkinsci.plugins.workflow.libs.LibraryRetriever;
+import org.jenkinsci.plugins.workflow.libs.LibraryRetrieverDescriptor;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+import org.kohsuke.stapler.DataBoundConstructor;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The repository's shared library (vars/, resources/) in a real Jenkins: bad input stops before any node. */
+@WithJenkins
+class SharedLibraryTest {
+
+    /** Serves this repository's vars/ and resources/ as a library (stands in for the Git retriever). */
+    public static final class RepositoryRetriever extends LibraryRetriever {
+        @DataBoundConstructor
+        public RepositoryRetriever() {
+        }
+
+        @Override
+        public void retrieve(String name, String version, boolean changelog, FilePath target, Run<?, ?> run,
+                             TaskListener listener) throws Exception {
+            retrieve(name, version, target, run, listener);
+        }
+
+        @Override
+        public void retrieve(String name, String version, FilePath target, Run<?, ?> run, TaskListener listener)
+                throws Exception {
+            FilePath root = new FilePath(Path.of(System.getProperty("basedir", ".")).resolve("..").normalize().toFile());
+            for (String dir : List.of("vars", "resources")) {
+                root.child(dir).copyRecursiveTo(target.child(dir));
+            }
+        }
+
+        /** Registers the retriever. */
+        @Extension
+        public static final class DescriptorImpl extends LibraryRetrieverDescriptor {
+        }
+    }
+
+    @BeforeEach
+    void library(JenkinsRule j) throws Exception {
+        LibraryConfiguration c = new LibraryConfiguration("rpm-release", new RepositoryRetriever());
+        c.setDefaultVersion("main");
+        GlobalLibraries.get().setLibraries(List.of(c));
+        Fixtures.agent(j);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"latest", "v1.2.3;rm -rf /", "", "v1.2"})
+    void invalidTagsStopBeforeAnyNode(String tag, JenkinsRule j) throws Exception {
+        WorkflowJob p = Fixtures.job(j, "release", "@Library('rpm-release') _\n"
+                + "withEnv(['RPM_RELEASE_BUCKET=rpms']) { rpmRelease('" + tag.replace("'", "\\'") + "') }\n");
+        WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+        j.assertLogContains("rpmRelease: invalid tag", b);
+        j.assertLogNotContains("Running on", b);
+        j.assertLogNotContains("[Pipeline] node", b);
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The main job: a full local release of the sample program — build, sign (ephemeral key), publish to a
+# local file: bucket with a signed yum repository, validate (container when podman is usable, --local otherwise).
+# Usage: scripts/main-job.sh [WORK_DIR]   (default: ./out/main-job; wiped and recreated)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="$(mkdir -p "${1:-$here/out/main-job}" && cd "${1:-$here/out/main-job}" && pwd)"
+tag=v1.14.1
+
+if [ "$(id -u)" = 0 ]; then bash "$here/scripts/install-deps.sh"; fi
+
+rm -rf "$work/source" "$work/bucket" "$work/release"
+cp -r "$here/examples/avalanchego-sample" "$work/source"
+git -C "$work/source" init -q
+git -C "$work/source" add -A
+GIT_AUTHOR_DATE="2024-06-01T12:00:00Z" GIT_COMMITTER_DATE="2024-06-01T12:00:00Z" \
+  git -C "$work/source" -c user.name="rpm-release main job" -c user.email="main-job@localhost" \
+  commit -q -m "avalanchego sample $tag"
+
+validate=(--local)
+if [ "$(id -u)" = 0 ] && [ "${RPM_RELEASE_LOCAL:-}" != 1 ] && command -v podman >/dev/null && command -v docker >/dev/null; then
+  if eval "$("$here/scripts/podman-env.sh" start)" && "$here/scripts/build-target-image.sh" >&2; then
+    validate=(--image localhost/rpm-release-target:latest)
+  else
+    echo "main-job: container runtime not usable; validating with --local" >&2
+  fi
+fi
+
+"$here/rpm-release" release --tag "$tag" --source "$work/source" --ephemeral \
+  --to "file:$work/bucket" --out "$work/release" --junit "$work/validation-junit.xml" "${validate[@]}"
+echo "repository metadata: $work/bucket/linux/rpms/$(uname -m | sed 's/arm64/aarch64/')/repodata/"

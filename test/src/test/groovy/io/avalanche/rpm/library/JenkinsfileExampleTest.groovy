@@ -1,0 +1,93 @@
+package io.avalanche.rpm.library
+
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+
+import java.nio.file.Files
+import java.nio.file.Path
+import java.nio.file.Paths
+
+import static com.lesfurets.jenkins.unit.global.lib.LibraryConfiguration.library
+import static com.lesfurets.jenkins.unit.global.lib.LocalSource.localSource
+import static org.assertj.core.api.Assertions.assertThat
+import static org.assertj.core.api.Assertions.assertThatThrownBy
+
+/** Jenkinsfile.example with the library loaded through @Library: tag, manual, pull-request and idle runs. */
+class JenkinsfileExampleTest extends PipelineFixture {
+    Path libraries
+
+    @BeforeEach
+    void init() {
+        setUpPipeline()
+        Path root = Paths.get(System.getProperty('rpmRelease.repoRoot')).toRealPath()
+        libraries = Files.createTempDirectory('libraries')
+        Files.createSymbolicLink(libraries.resolve('rpm-release@main'), root)
+        helper.registerSharedLibrary(library().name('rpm-release').defaultVersion('main').allowOverride(false)
+                .implicit(false).targetPath(libraries.toString()).retriever(localSource(libraries.toString())).build())
+        binding.setVariable('_', null)
+    }
+
+    @AfterEach
+    void cleanup() {
+        Files.deleteIfExists(libraries.resolve('rpm-release@main'))
+        Files.deleteIfExists(libraries)
+    }
+
+    private void runExample() {
+        runScript('Jenkinsfile.example')
+        printCallStack()
+    }
+
+    @Test
+    void pushedTagReleasesBothArchs() {
+        envVars.TAG_NAME = 'v1.14.1'
+        runExample()
+        assertThat(calls('node').collect { it.args[0] }).containsExactly('linux-x86_64', 'linux-aarch64')
+        assertThat(calls('rpmBuild').collect { (it.args[0] as Map).tag }).containsOnly('v1.14.1')
+        assertThat(calls('rpmSign').collect { it.args[0] }).containsOnly(
+                [credentialsId: 'rpm-gpg-key', release: true, dir: 'rpm-release-out/x86_64',
+                 passphraseCredentialsId: 'rpm-gpg-passphrase'],
+                [credentialsId: 'rpm-gpg-key', release: true, dir: 'rpm-release-out/aarch64',
+                 passphraseCredentialsId: 'rpm-gpg-passphrase'])
+        assertThat(calls('withAWS').collect { it.args[0] })
+                .containsOnly([region: 'us-east-1', credentials: 'aws-rpm-publisher'])
+        assertThat(calls('rpmPublish').collect { (it.args[0] as Map).bucket }).containsOnly('avalanchego-rpms')
+        assertThat(calls('properties')).hasSize(1)
+    }
+
+    @Test
+    void manualRunTakesTheTagParameter() {
+        binding.setVariable('params', [TAG: 'v1.14.2-rc.1'])
+        runExample()
+        assertThat(calls('rpmBuild').collect { (it.args[0] as Map).tag }).containsOnly('v1.14.2-rc.1')
+        assertThat(calls('rpmPublish')).hasSize(2)
+    }
+
+    @Test
+    void manualRunWithABadTagStopsBeforeAnyNode() {
+        binding.setVariable('params', [TAG: 'v1.2.3;rm -rf /'])
+        assertThatThrownBy { runExample() }.isInstanceOf(PipelineError).hasMessageContaining('invalid tag')
+        assertThat(names()).doesNotContain('node', 'parallel', 'withAWS', 'rpmSign')
+    }
+
+    @Test
+    void pullRequestIsASmokeBuild() {
+        envVars.CHANGE_ID = '321'
+        envVars.TAG_NAME = null
+        runExample()
+        assertThat(calls('rpmBuild').collect { (it.args[0] as Map).tag }).containsOnly('v0.0.0-pr.0123456789ab')
+        assertThat(calls('rpmSign').collect { it.args[0] }).containsExactly(
+                [ephemeral: true, dir: 'rpm-release-out/x86_64'], [ephemeral: true, dir: 'rpm-release-out/aarch64'])
+        assertThat(names()).doesNotContain('withAWS', 'rpmPublish', 'archiveArtifacts')
+        assertThat(stepArguments()).doesNotContain('rpm-gpg-key', 'rpm-gpg-passphrase', 'aws-rpm-publisher')
+    }
+
+    @Test
+    void branchBuildWithoutTagDoesNothing() {
+        runExample()
+        assertThat(calls('echo').collect { it.args[0] }).containsExactly(
+                'rpm-release: nothing to do; push a v* tag or run with the TAG parameter')
+        assertThat(names()).doesNotContain('node', 'parallel')
+    }
+}

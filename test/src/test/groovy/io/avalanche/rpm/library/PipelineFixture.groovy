@@ -1,0 +1,122 @@
+package io.avalanche.rpm.library
+
+import com.lesfurets.jenkins.unit.BasePipelineTest
+import com.lesfurets.jenkins.unit.MethodCall
+import io.avalanche.rpm.release.builder.BuilderImage
+
+/** JenkinsPipelineUnit set-up shared by the library tests: mocked plugin steps, docker global, recorded calls. */
+abstract class PipelineFixture extends BasePipelineTest {
+    static final String COMMIT = '0123456789abcdef0123456789abcdef01234567'
+    static final String GO_MOD = 'module github.com/ava-labs/avalanchego\n\ngo 1.23\n\ntoolchain go1.23.4\n'
+
+    /** The pipeline's `error` step: it aborts the build in Jenkins, so it throws here too. */
+    static class PipelineError extends RuntimeException {
+        PipelineError(String message) { super(message) }
+    }
+
+    /** Stand-in for docker-workflow's `docker` global: records calls and which image a body runs inside. */
+    class DockerMock {
+        String insideImage
+
+        def image(String id) {
+            record('docker.image', id)
+            return new ImageMock(id)
+        }
+
+        def build(String tag, String args) {
+            record('docker.build', tag, args)
+            return new ImageMock(tag)
+        }
+
+        class ImageMock {
+            final String id
+
+            ImageMock(String id) { this.id = id }
+
+            def inside(String args, Closure body) {
+                record('image.inside', id, args)
+                insideImage = id
+                try {
+                    return body.call()
+                } finally {
+                    insideImage = null
+                }
+            }
+        }
+    }
+
+    Map<String, Object> envVars = [:]
+    DockerMock docker
+    /** Which container (or null) each mocked plugin step ran in, and whether it ran under withAWS. */
+    List<Map> stepContexts = []
+    int awsDepth = 0
+
+    void setUpPipeline() {
+        String root = System.getProperty('rpmRelease.repoRoot')
+        assert root != null: 'surefire must set rpmRelease.repoRoot'
+        scriptRoots = [new File(root).canonicalPath] as String[]
+        scriptExtension = 'groovy'
+        super.setUp()
+        docker = new DockerMock()
+        binding.setVariable('env', envVars)
+        binding.setVariable('scm', [$class: 'GitSCM', userRemoteConfigs: [[url: 'https://github.com/ava-labs/avalanchego']]])
+        binding.setVariable('docker', docker)
+        binding.setVariable('params', [:])
+
+        helper.registerAllowedMethod('error', [String], { String m -> throw new PipelineError(m) })
+        helper.registerAllowedMethod('checkout', [Map], { Map scm -> [GIT_COMMIT: COMMIT, GIT_BRANCH: 'main'] })
+        helper.registerAllowedMethod('writeFile', [Map], null)
+        helper.registerAllowedMethod('withAWS', [Map, Closure], { Map m, Closure body ->
+            awsDepth++
+            try {
+                return body.call()
+            } finally {
+                awsDepth--
+            }
+        })
+        helper.registerAllowedMethod('rpmBuilderImage', [Map], { Map m ->
+            BuilderImage b = BuilderImage.forGoMod(GO_MOD, m.arch as String)
+            return [tag: b.tag(), goVersion: b.goVersion().toString(), targetArch: b.targetArch(), buildArgs: b.buildArgs()]
+        })
+        helper.registerAllowedMethod('rpmBuild', [Map], { Map m ->
+            context('rpmBuild', m)
+            return [tag: m.tag, arch: m.arch, commit: COMMIT, files: []]
+        })
+        helper.registerAllowedMethod('rpmSign', [Map], { Map m -> context('rpmSign', m); [keyId: 'ABCDEF0123456789'] })
+        helper.registerAllowedMethod('rpmPublish', [Map], { Map m -> context('rpmPublish', m); [] })
+        helper.registerAllowedMethod('rpmValidate', [Map], { Map m -> context('rpmValidate', m); [failures: []] })
+        helper.registerAllowedMethod('buildingTag', [], { envVars.TAG_NAME != null })
+        helper.registerAllowedMethod('string', [Map], { Map m -> [string: m] })
+        helper.registerAllowedMethod('parameters', [List], { List l -> [parameters: l] })
+    }
+
+    void context(String step, Map args) {
+        stepContexts << [step: step, image: docker.insideImage, aws: awsDepth > 0, args: args]
+    }
+
+    void record(String name, Object... args) {
+        helper.callStack.add(new MethodCall(target: docker, methodName: name, args: args, stackDepth: 0))
+    }
+
+    Script library() {
+        return loadScript('vars/rpmRelease.groovy')
+    }
+
+    List<MethodCall> calls(String name) {
+        return helper.callStack.findAll { it.methodName == name }
+    }
+
+    List<String> names() {
+        return helper.callStack.collect { it.methodName }
+    }
+
+    /** The library's own methods; every other recorded call is a Jenkins step or the docker global. */
+    static final List<String> LIBRARY_METHODS = ['rpmRelease', 'call', 'settings', 'releaseArch', 'builderImage', 'awsSettings',
+                                                 's3Destination']
+
+    /** Every argument of every step call (not the library's own methods), flattened to text. */
+    String stepArguments() {
+        return helper.callStack.findAll { !LIBRARY_METHODS.contains(it.methodName) }
+                .collect { it.methodName + '(' + it.argsToString() + ')' }.join('\n')
+    }
+}
