@@ -8,6 +8,7 @@ import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -42,6 +43,9 @@ final class Publish {
             long size = Files.size(rpm);
             long[] ours = new long[runs];
             long[] raw = new long[runs];
+            long[] rawSha = new long[runs];
+            byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(rpm));
+            String sha64 = java.util.Base64.getEncoder().encodeToString(sha);
             for (int i = -1; i < runs; i++) {
                 String prefix = "run" + (i + 1);
                 long t;
@@ -54,9 +58,15 @@ final class Publish {
                     store.client().putObject(b -> b.bucket("bench").key("raw/" + prefix + "/" + rpm.getFileName())
                             .contentLength(size), RequestBody.fromFile(rpm));
                     long r = System.nanoTime() - t;
+                    t = System.nanoTime();
+                    store.client().putObject(b -> b.bucket("bench").key("rawsha/" + prefix + "/" + rpm.getFileName())
+                            .contentLength(size).checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(sha64),
+                            RequestBody.fromFile(rpm));
+                    long rs = System.nanoTime() - t;
                     if (i >= 0) {
                         ours[i] = d;
                         raw[i] = r;
+                        rawSha[i] = rs;
                     }
                 }
                 blobs.deleteContainer("bench");
@@ -64,6 +74,7 @@ final class Publish {
             }
             Results.line("inprocess.publish", size + " bytes", Stats.median(ours));
             Results.line("inprocess.rawput", size + " bytes", Stats.median(raw));
+            Results.line("inprocess.rawput.sha256", size + " bytes", Stats.median(rawSha));
         } finally {
             proxy.stop();
         }
