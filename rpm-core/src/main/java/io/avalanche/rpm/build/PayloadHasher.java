@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Computes the per-file SHA-256 digests and the SHA-256 of the whole uncompressed cpio archive on a
@@ -45,7 +46,13 @@ final class PayloadHasher implements AutoCloseable {
     /** A buffer to read file data into; give it back with {@link #fileData} (blocks while all are in use). */
     byte[] buffer() throws InterruptedIOException {
         try {
-            return free.take();
+            byte[] b;
+            while ((b = free.poll(100, TimeUnit.MILLISECONDS)) == null) {
+                if (!thread.isAlive()) {
+                    throw new IllegalStateException("the payload hashing thread stopped", failure);
+                }
+            }
+            return b;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while packaging");
