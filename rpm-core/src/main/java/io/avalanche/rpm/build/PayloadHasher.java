@@ -11,8 +11,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Computes the per-file SHA-256 digests and the SHA-256 of the whole uncompressed cpio archive on a
- * second thread while the caller compresses. File data travels in pooled buffers handed over by
+ * Computes the per-file SHA-256 digests, the SHA-256 of the whole uncompressed cpio archive and that of the
+ * compressed payload on a second thread while the caller compresses. File data travels in pooled buffers handed over by
  * reference (no copy); the pool bounds memory and makes the caller wait if hashing falls behind.
  */
 final class PayloadHasher implements AutoCloseable {
@@ -24,11 +24,15 @@ final class PayloadHasher implements AutoCloseable {
     private final String[] fileDigests;
     private final MessageDigest archive = sha256();
     private final MessageDigest file = sha256();
+    private final MessageDigest compressed = sha256();
     private final Thread thread;
     private volatile Throwable failure;
     private boolean ended;
 
-    /** A slice of archive bytes; {@code fileIndex} >= 0 marks file data, -1 archive-only bytes, -3 end of file. */
+    /**
+     * A slice of bytes; {@code fileIndex} >= 0 marks file data, -1 archive-only bytes, -3 the end of file
+     * {@code length}, -4 compressed payload bytes.
+     */
     private record Chunk(byte[] data, int length, int fileIndex) {
     }
 
@@ -70,6 +74,11 @@ final class PayloadHasher implements AutoCloseable {
         work.add(new Chunk(buffer, len, index));
     }
 
+    /** A copy of compressed payload bytes, hashed for PAYLOADDIGEST (the caller may reuse its array). */
+    void compressedBytes(byte[] b, int off, int len) {
+        work.add(new Chunk(Arrays.copyOfRange(b, off, off + len), len, -4));
+    }
+
     /** Marks the end of file {@code index}'s data. */
     void endFile(int index) {
         work.add(new Chunk(null, index, -3));
@@ -85,6 +94,12 @@ final class PayloadHasher implements AutoCloseable {
     String archiveDigest() {
         finish();
         return HexFormat.of().formatHex(archive.digest());
+    }
+
+    /** Waits for the hashing to finish; returns the compressed payload SHA-256 in hex. */
+    String compressedDigest() {
+        finish();
+        return HexFormat.of().formatHex(compressed.digest());
     }
 
     private void finish() {
@@ -132,6 +147,8 @@ final class PayloadHasher implements AutoCloseable {
             try {
                 if (c.fileIndex == -3) {
                     fileDigests[c.length] = hex.formatHex(file.digest());
+                } else if (c.fileIndex == -4) {
+                    compressed.update(c.data, 0, c.length);
                 } else {
                     archive.update(c.data, 0, c.length);
                     if (c.fileIndex >= 0) {

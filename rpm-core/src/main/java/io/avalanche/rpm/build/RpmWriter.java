@@ -100,35 +100,38 @@ public final class RpmWriter {
         long headerArea = Lead.SIZE + sigTemplate.length + HeaderCodec.padding8(sigTemplate.length)
                 + mainTemplate.length;
 
-        MessageDigest compressedDigest = sha256();
         ch.position(headerArea);
-        HashingStream compressedOut = new HashingStream(
-                new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16), compressedDigest);
         long cpioSize;
+        long payloadSize;
         String[] fileDigests;
         String cpioDigest;
-        try (PayloadHasher hasher = new PayloadHasher(nodes.size(), BUFFER);
-             OutputStream comp = PayloadCompressor.open(spec.compression(), compressedOut, payloadEstimate(nodes))) {
-            CpioWriter cpio = new CpioWriter(comp, hasher::archiveBytes);
-            for (int i = 0; i < nodes.size(); i++) {
-                Node n = nodes.get(i);
-                cpio.header("." + n.path, n.mode(), i + 1, n.dir ? 2 : 1, spec.buildTime(), n.dir ? 0 : n.size);
-                if (!n.dir) {
-                    copyFile(n, i, cpio, hasher, progress);
-                    cpio.endData();
+        String compressedDigest;
+        try (PayloadHasher hasher = new PayloadHasher(nodes.size(), BUFFER)) {
+            CountingStream compressedOut = new CountingStream(Channels.newOutputStream(ch), hasher);
+            try (OutputStream comp = PayloadCompressor.open(spec.compression(),
+                    new BufferedOutputStream(compressedOut, 1 << 16), payloadEstimate(nodes))) {
+                CpioWriter cpio = new CpioWriter(comp, hasher::archiveBytes);
+                for (int i = 0; i < nodes.size(); i++) {
+                    Node n = nodes.get(i);
+                    cpio.header("." + n.path, n.mode(), i + 1, n.dir ? 2 : 1, spec.buildTime(), n.dir ? 0 : n.size);
+                    if (!n.dir) {
+                        copyFile(n, i, cpio, hasher, progress);
+                        cpio.endData();
+                    }
                 }
+                cpio.finish();
+                cpioSize = cpio.written();
             }
-            cpio.finish();
-            cpioSize = cpio.written();
+            payloadSize = compressedOut.count;
             fileDigests = hasher.fileDigests();
             cpioDigest = hasher.archiveDigest();
+            compressedDigest = hasher.compressedDigest();
         }
         for (int i = 0; i < nodes.size(); i++) {
             if (nodes.get(i).dir) {
                 fileDigests[i] = "";
             }
         }
-        long payloadSize = compressedOut.count;
         long end = headerArea + payloadSize;
         if (cpioSize > 0xffffffffL || end > 0xffffffffL) {
             throw new SpecException(spec.name() + ": package over 4 GiB is not supported (payload " + cpioSize
@@ -136,7 +139,7 @@ public final class RpmWriter {
         }
         HexFormat hex = HexFormat.of();
         byte[] main = HeaderCodec.encode(mainHeader(spec, nodes, fileDigests,
-                hex.formatHex(compressedDigest.digest()), cpioDigest),
+                compressedDigest, cpioDigest),
                 HeaderCodec.REGION_TAG_IMMUTABLE);
         byte[] sig = HeaderCodec.encode(signatureHeader(main.length + payloadSize, cpioSize,
                 hex.formatHex(sha256().digest(main))), HeaderCodec.REGION_TAG_SIGNATURES);
@@ -393,27 +396,25 @@ public final class RpmWriter {
         }
     }
 
-    /** Counts and hashes what passes through. */
-    private static final class HashingStream extends FilterOutputStream {
-        private final MessageDigest md;
+    /** Counts what passes through and hands a copy to the hasher (PAYLOADDIGEST). */
+    private static final class CountingStream extends FilterOutputStream {
+        private final PayloadHasher hasher;
         private long count;
 
-        HashingStream(OutputStream out, MessageDigest md) {
+        CountingStream(OutputStream out, PayloadHasher hasher) {
             super(out);
-            this.md = md;
+            this.hasher = hasher;
         }
 
         @Override
         public void write(int b) throws IOException {
-            out.write(b);
-            md.update((byte) b);
-            count++;
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
-            md.update(b, off, len);
+            hasher.compressedBytes(b, off, len);
             count += len;
         }
 
