@@ -96,6 +96,7 @@ class TwoPhasePublishTest {
                 back = (PendingPublish) in.readObject();
             }
             assertThat(back.toSign()).containsOnlyKeys(ARM, X86);
+            back.toSign().forEach((dir, xml) -> assertThat(Repomd.parseCanonical(xml, dir).entries()).hasSize(3));
             assertThat(back.toSign().get(X86)).isEqualTo(pending.toSign().get(X86));
             Publisher.Result b = publisher(twice).complete(back, Map.of());
 
@@ -235,6 +236,20 @@ class TwoPhasePublishTest {
         assertThat(fs.head(X86 + YumRepository.REPOMD)).isEmpty();
         assertThat(fs.head(ARM + YumRepository.REPOMD)).isEmpty();
         assertThat(fs.head(Publisher.ROOT + "avalanchego.repo")).isEmpty();
+    }
+
+    @Test
+    void onlyIndexBytesAsPublisherWritesThemPassTheSignersCheck() throws Exception {
+        FileStore fs = new FileStore(tmp.resolve("canonical"));
+        PendingPublish pending = publisher(fs).prepare(release("6.0.0", "x86_64"), options());
+        byte[] xml = pending.toSign().get(X86);
+        assertThat(Repomd.parseCanonical(xml, "x").revision()).isEqualTo(TS);
+        String text = new String(xml, StandardCharsets.UTF_8);
+        for (String other : List.of(text.replace("</repomd>", "<!-- more --></repomd>"), text + " ",
+                "-----BEGIN PGP SIGNED MESSAGE-----\n" + text, "<repomd/>", "anything")) {
+            assertThatThrownBy(() -> Repomd.parseCanonical(other.getBytes(StandardCharsets.UTF_8), "x.xml"))
+                    .isInstanceOf(PublishException.class).hasMessageContaining("x.xml");
+        }
     }
 
     /** repomd.xml names metadata files that exist with the checksums it states. */

@@ -8,6 +8,7 @@ import io.avalanche.rpm.publish.Destinations;
 import io.avalanche.rpm.publish.Digests;
 import io.avalanche.rpm.publish.ObjectStore;
 import io.avalanche.rpm.publish.PendingPublish;
+import io.avalanche.rpm.publish.Repomd;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.publish.S3Settings;
 import io.avalanche.rpm.publish.YumRepository;
@@ -129,8 +130,12 @@ final class RpmCore {
             return key.headerSigner().sign(mainHeaderBytes);
         }
 
-        /** The ASCII-armored detached signature over exactly these repomd.xml bytes (repomd.xml.asc). */
-        byte[] signRepository(byte[] repomd) {
+        /**
+         * The ASCII-armored detached signature over exactly these repomd.xml bytes (repomd.xml.asc); refuses bytes
+         * that are not a repository index as rpm-core writes it (the key signs indexes, not whatever an agent sends).
+         */
+        byte[] signRepository(String dir, byte[] repomd) {
+            Repomd.parseCanonical(repomd, dir + YumRepository.REPOMD);
             return RepoSigner.of(key.headerSigner()).signDetached(repomd);
         }
 

@@ -205,7 +205,7 @@ public final class RpmPublishStep extends Step {
             if (key != null) {
                 try {
                     for (Map.Entry<String, byte[]> e : prepared.toSign().entrySet()) {
-                        signatures.put(e.getKey(), key.signRepository(e.getValue()));
+                        signatures.put(e.getKey(), key.signRepository(e.getKey(), e.getValue()));
                     }
                 } catch (RpmException e) {
                     throw new AbortException("rpmPublish: " + e.getMessage());
