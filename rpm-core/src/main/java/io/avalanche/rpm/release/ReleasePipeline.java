@@ -19,12 +19,9 @@ import io.avalanche.rpm.validate.ValidationReport;
 import io.avalanche.rpm.validate.Validator;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
