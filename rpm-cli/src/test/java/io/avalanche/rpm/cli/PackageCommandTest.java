@@ -74,6 +74,25 @@ class PackageCommandTest {
     }
 
     @Test
+    void refusesAnElfBinaryOfAnotherArchitectureNamingBoth() throws Exception {
+        Path c = tmp.resolve("hello.c");
+        Files.writeString(c, "int main(void){return 0;}\n");
+        Path arm = tmp.resolve("hello-arm");
+        Cmd.run("aarch64-linux-gnu-gcc", "-o", arm.toString(), c.toString()).ok();
+        CliRunner.Run r = CliRunner.run("package", "--name", "avalanchego", "--tag", "v1.14.1", "--arch", "x86_64",
+                "--file", arm + ":/var/opt/avalanchego/bin/avalanchego:0755", "--out", tmp.resolve("o").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("hello-arm", "aarch64", "x86_64");
+        assertThat(tmp.resolve("o").resolve("avalanchego-v1.14.1-x86_64.rpm")).doesNotExist();
+        assertThat(CliRunner.run("package", "--name", "avalanchego", "--tag", "v1.14.1", "--arch", "arm64",
+                "--file", arm + ":/var/opt/avalanchego/bin/avalanchego:0755", "--out", tmp.resolve("o").toString())
+                .exitCode()).isZero();
+        assertThat(CliRunner.run("package", "--name", "x", "--version", "1", "--arch", "noarch",
+                "--file", arm + ":/opt/x/bin:0755", "--out", tmp.resolve("o").toString()).err())
+                .contains("noarch");
+    }
+
+    @Test
     void corruptPackageIsAFailureWithoutStackTrace() throws Exception {
         Path bad = tmp.resolve("bad.rpm");
         Files.write(bad, new byte[] {1, 2, 3});
