@@ -47,6 +47,23 @@ class PackageCommandTest {
                 "/var/opt/avalanchego/bin/avalanchego");
     }
 
+    @Test
+    void packagesAndSignsInOneRun() throws Exception {
+        Path bin = TestPackages.compileVersionBinary(tmp.resolve("b"), "avalanchego", "cafe");
+        CliRunner.Run r = CliRunner.run("package", "--name", "avalanchego", "--tag", "v1.14.1", "--arch", "x86_64",
+                "--file", bin + ":/var/opt/avalanchego/bin/avalanchego:0755", "--compression", "zstd:3", "--out",
+                tmp.resolve("out").toString(), "--ephemeral", "--json");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        Path db = tmp.resolve("db");
+        Cmd.run("rpmkeys", "--dbpath", db.toString(), "--import", j.get("publicKey").asText()).ok();
+        assertThat(Cmd.run("rpm", "--dbpath", db.toString(), "-vK", j.get("file").asText()).ok().output())
+                .containsPattern("RSA/SHA256 [Ss]ignature.*: OK").doesNotContain("BAD");
+        assertThat(Cmd.run("sha256sum", j.get("file").asText()).ok().output()).startsWith(j.get("sha256").asText());
+        assertThat(CliRunner.run("package", "--name", "x", "--version", "1", "--arch", "noarch", "--file",
+                bin + ":/opt/x", "--out", tmp.toString(), "--passphrase-env", "X").exitCode()).isEqualTo(2);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"latest", "v1.2.3;rm -rf /", ""})
     void badTagsAreUsageErrors(String tag) throws Exception {
