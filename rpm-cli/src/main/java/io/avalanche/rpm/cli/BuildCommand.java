@@ -58,7 +58,7 @@ final class BuildCommand implements Callable<Integer> {
                 Compression.parse(compression)), line -> {
                     err.println(line);
                     err.flush();
-                });
+                }, Progress.reporter(err));
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
             o.println(m.toJson());

@@ -5,11 +5,13 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
+import io.avalanche.rpm.ProgressReporter;
+
 import java.io.PrintStream;
 import java.io.PrintWriter;
 
 /** A progress bar on a terminal; a start and an end line otherwise. */
-final class Progress implements AutoCloseable {
+final class Progress implements ProgressReporter.Task {
     private final ProgressBar bar;
     private final PrintWriter plain;
     private final String task;
@@ -19,6 +21,11 @@ final class Progress implements AutoCloseable {
         this.bar = bar;
         this.plain = plain;
         this.task = task;
+    }
+
+    /** A reporter drawing bars on a terminal and plain lines on {@code err} otherwise. */
+    static ProgressReporter reporter(PrintWriter err) {
+        return (task, total) -> open(err, task, total);
     }
 
     static Progress open(PrintWriter err, String task, long total) {
@@ -33,7 +40,8 @@ final class Progress implements AutoCloseable {
         return new Progress(null, err, task);
     }
 
-    void advance(long n) {
+    @Override
+    public void advance(long n) {
         done += n;
         if (bar != null) {
             bar.stepBy(n);

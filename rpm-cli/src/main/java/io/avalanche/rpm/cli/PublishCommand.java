@@ -108,8 +108,16 @@ final class PublishCommand implements Callable<Integer> {
         if (epoch != null && epoch.matches("\\d+")) {
             options = options.withTimestamp(Long.parseLong(epoch));
         }
-        try (ObjectStore store = Destinations.open(to, s3)) {
+        long total = 0;
+        try (var files = java.nio.file.Files.list(releaseDir)) {
+            total = files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            total = 0;
+        }
+        try (ObjectStore store = Destinations.open(to, s3);
+             Progress bar = Progress.open(err, "publish to " + to, total)) {
             Publisher.Result r = new Publisher(store, o -> {
+                bar.advance(o.size());
                 progress.printf("%-9s %s (%d bytes, sha256 %s)%s%n", o.status().name().toLowerCase(Locale.ROOT),
                         o.location(), o.size(), o.sha256(), o.detail().isEmpty() ? "" : ": " + o.detail());
                 progress.flush();

@@ -134,7 +134,7 @@ final class ReleaseCommand implements Callable<Integer> {
         ReleasePipeline.Result r = ReleasePipeline.run(req, line -> {
             err.println(line);
             err.flush();
-        });
+        }, Progress.reporter(err));
         PrintWriter o = spec.commandLine().getOut();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("tag", r.manifest().tag());

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.ProgressReporter;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.build.Compression;
@@ -82,6 +83,11 @@ public final class ReleaseBuilder {
 
     /** Runs the build scripts, then packages; returns the manifest written to out/release.json. */
     public static ReleaseManifest build(Request r, Consumer<String> log) {
+        return build(r, log, ProgressReporter.NONE);
+    }
+
+    /** As {@link #build(Request, Consumer)}, reporting compression progress per package. */
+    public static ReleaseManifest build(Request r, Consumer<String> log, ProgressReporter progress) {
         checkSource(r.source());
         SourceInfo info = sourceInfo(r.source());
         Map<String, String> env = Map.of("SOURCE_DATE_EPOCH", Long.toString(info.commitTime()));
@@ -93,11 +99,17 @@ public final class ReleaseBuilder {
                 runInContainer(r.engine(), r.image(), r.source(), cmd, env, log);
             }
         }
-        return packageRelease(r, info, log);
+        return packageRelease(r, info, log, progress);
     }
 
     /** Packages already-built binaries of a source tree into out/ and writes release.json. */
     public static ReleaseManifest packageRelease(Request r, SourceInfo info, Consumer<String> log) {
+        return packageRelease(r, info, log, ProgressReporter.NONE);
+    }
+
+    /** As {@link #packageRelease(Request, SourceInfo, Consumer)}, reporting compression progress. */
+    public static ReleaseManifest packageRelease(Request r, SourceInfo info, Consumer<String> log,
+                                                 ProgressReporter progress) {
         String vmId = checkSource(r.source());
         Path avalanchego = r.source().resolve(AVALANCHEGO_OUTPUT);
         Path plugin = r.source().resolve(PLUGIN_OUTPUT);
@@ -116,7 +128,11 @@ public final class ReleaseBuilder {
             for (PackageSpec s : specs) {
                 String name = r.tag().fileName(s.name(), r.arch());
                 log.accept("packaging " + name + " (" + r.compression() + ")");
-                Path rpm = RpmWriter.write(s, r.out(), name);
+                long total = Files.size(s.files().get(0).source());
+                Path rpm;
+                try (ProgressReporter.Task task = progress.start("compress " + name, total)) {
+                    rpm = RpmWriter.write(s, r.out(), name, task::advance);
+                }
                 files.add(new ReleaseManifest.Artifact(name, s.name(), Files.size(rpm), Digests.hex(Digests.sha256(rpm))));
             }
         } catch (IOException e) {

@@ -1,6 +1,6 @@
 package io.avalanche.rpm.release;
 
-import io.avalanche.rpm.RpmException;
+import io.avalanche.rpm.ProgressReporter;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.build.Compression;
 import io.avalanche.rpm.format.Arch;
@@ -19,12 +19,9 @@ import io.avalanche.rpm.validate.ValidationReport;
 import io.avalanche.rpm.validate.Validator;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -74,6 +71,11 @@ public final class ReleasePipeline {
 
     /** Runs every stage; validation failures are in the result (passed() false), other failures throw. */
     public static Result run(Request r, Consumer<String> log) {
+        return run(r, log, ProgressReporter.NONE);
+    }
+
+    /** As {@link #run(Request, Consumer)}, reporting compression and upload progress. */
+    public static Result run(Request r, Consumer<String> log, ProgressReporter progress) {
         preflight(r);
         SigningKey key = r.key().open();
         log.accept("signing key " + key.keyId() + (key.ephemeral() ? " (ephemeral, expires in 1 day)" : ""));
@@ -81,7 +83,7 @@ public final class ReleasePipeline {
 
         log.accept("== build " + r.tag().tag() + " for " + r.arch().rpm());
         ReleaseManifest built = ReleaseBuilder.build(new ReleaseBuilder.Request(r.source(), r.tag(), r.arch(),
-                r.buildImage(), r.out(), r.compression()), log);
+                r.buildImage(), r.out(), r.compression()), log, progress);
 
         log.accept("== sign");
         ReleaseManifest manifest = sign(r.out(), built, key, log);
@@ -94,10 +96,14 @@ public final class ReleasePipeline {
             ReleaseSource source = LocalSources.releaseDirectory(r.out());
             if (store != null) {
                 log.accept("== publish to " + r.to());
-                Publisher p = new Publisher(store, o -> log.accept("  " + o.status().name().toLowerCase(Locale.ROOT)
-                        + " " + o.location()), log);
+                ProgressReporter.Task upload = progress.start("publish to " + r.to(), totalBytes(r.out()));
+                Publisher p = new Publisher(store, o -> {
+                    upload.advance(o.size());
+                    log.accept("  " + o.status().name().toLowerCase(Locale.ROOT) + " " + o.location());
+                }, log);
                 published = p.publish(r.out(), Publisher.Options.defaults(RepoSigner.of(key.headerSigner()))
                         .withForce(r.force()).withTimestamp(manifest.sourceDateEpoch()));
+                upload.close();
                 source = new StoreReleaseSource(store, r.to());
             }
             log.accept("== validate from " + from);
@@ -136,6 +142,14 @@ public final class ReleasePipeline {
         }
         key.exportPublicKey(dir.resolve(ReleaseRef.KEY_FILE));
         return m.refresh(dir, ReleaseRef.KEY_FILE);
+    }
+
+    private static long totalBytes(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private static void prepareOut(Path out) {

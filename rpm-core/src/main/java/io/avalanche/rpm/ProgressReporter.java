@@ -1,0 +1,27 @@
+package io.avalanche.rpm;
+
+/** Where long-running stages (compression, upload) report bytes done; front-ends draw bars or lines. */
+@FunctionalInterface
+public interface ProgressReporter {
+    /** Reports nothing. */
+    ProgressReporter NONE = (name, total) -> new Task() {
+        @Override
+        public void advance(long bytes) {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    /** Starts a task of {@code totalBytes}; close it when done. */
+    Task start(String name, long totalBytes);
+
+    /** One running task. */
+    interface Task extends AutoCloseable {
+        void advance(long bytes);
+
+        @Override
+        void close();
+    }
+}
