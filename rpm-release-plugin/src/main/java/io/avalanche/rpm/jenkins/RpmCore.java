@@ -17,6 +17,7 @@ import io.avalanche.rpm.release.ReleaseManifest;
 import io.avalanche.rpm.release.RepoSigner;
 import io.avalanche.rpm.release.StoreReleaseSource;
 import io.avalanche.rpm.release.builder.BuilderImage;
+import io.avalanche.rpm.sign.MainHeaders;
 import io.avalanche.rpm.sign.RpmSigner;
 import io.avalanche.rpm.sign.SignResult;
 import io.avalanche.rpm.sign.SigningKey;
@@ -127,6 +128,8 @@ final class RpmCore {
 
         /** One OpenPGP v4 signature packet over exactly these main header bytes. */
         byte[] sign(byte[] mainHeaderBytes) {
+            // the key signs RPM main headers only, never arbitrary bytes from an agent
+            MainHeaders.require(mainHeaderBytes, "main header from the agent");
             return key.headerSigner().sign(mainHeaderBytes);
         }
 
