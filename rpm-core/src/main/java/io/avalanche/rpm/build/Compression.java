@@ -67,6 +67,26 @@ public record Compression(Algorithm algorithm, int level, int workers) {
         return new Compression(a, level, a == Algorithm.ZSTD ? defaultWorkers() : 0);
     }
 
+    /**
+     * The zstd multi-threading job size for a payload of about {@code payloadBytes} (0: single-threaded).
+     * Fast levels use 2 MiB jobs: zstd's default (4 windows, 8 MiB at level 3) keeps ~60 MB of job buffers
+     * for two workers. Strong levels split the payload into about four jobs (4..32 MiB): zstd's default of
+     * 32 MiB leaves a second worker idle for payloads under 64 MiB. Depends on the payload size only, never
+     * on the worker count, so the output is the same on machines with any number of cores (2 or more workers).
+     */
+    public int zstdJobSize(long payloadBytes) {
+        if (algorithm != Algorithm.ZSTD || workers <= 1) {
+            return 0;
+        }
+        long mib = 1 << 20;
+        if (level < 10) {
+            return (int) (2 * mib);
+        }
+        long quarter = (payloadBytes + 3) / 4;
+        long rounded = (quarter + mib - 1) / mib * mib;
+        return (int) Math.max(4 * mib, Math.min(32 * mib, rounded));
+    }
+
     public Compression withWorkers(int n) {
         return new Compression(algorithm, level, n);
     }

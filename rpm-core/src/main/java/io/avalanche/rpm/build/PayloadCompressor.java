@@ -13,12 +13,14 @@ final class PayloadCompressor {
     private PayloadCompressor() {
     }
 
-    static OutputStream open(Compression c, OutputStream out) throws IOException {
+    /** Opens the compressor; {@code payloadBytes} (about the uncompressed size) sizes zstd's jobs. */
+    static OutputStream open(Compression c, OutputStream out, long payloadBytes) throws IOException {
         return switch (c.algorithm()) {
             case ZSTD -> {
                 ZstdOutputStream z = new ZstdOutputStream(out, c.level());
                 if (c.workers() > 1) {
                     z.setWorkers(c.workers());
+                    z.setJobSize(c.zstdJobSize(payloadBytes));
                 }
                 z.setChecksum(true);
                 yield z;

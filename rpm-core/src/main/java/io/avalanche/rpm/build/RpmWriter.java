@@ -101,29 +101,32 @@ public final class RpmWriter {
                 + mainTemplate.length;
 
         MessageDigest compressedDigest = sha256();
-        MessageDigest cpioDigest = sha256();
-        String[] fileDigests = new String[nodes.size()];
         ch.position(headerArea);
         HashingStream compressedOut = new HashingStream(
                 new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16), compressedDigest);
         long cpioSize;
-        try (OutputStream comp = PayloadCompressor.open(spec.compression(), compressedOut)) {
-            HashingStream cpioOut = new HashingStream(new BufferedOutputStream(comp, 1 << 16), cpioDigest);
-            CpioWriter cpio = new CpioWriter(cpioOut);
-            byte[] buf = new byte[BUFFER];
+        String[] fileDigests;
+        String cpioDigest;
+        try (PayloadHasher hasher = new PayloadHasher(nodes.size(), BUFFER);
+             OutputStream comp = PayloadCompressor.open(spec.compression(), compressedOut, payloadEstimate(nodes))) {
+            CpioWriter cpio = new CpioWriter(comp, hasher::archiveBytes);
             for (int i = 0; i < nodes.size(); i++) {
                 Node n = nodes.get(i);
                 cpio.header("." + n.path, n.mode(), i + 1, n.dir ? 2 : 1, spec.buildTime(), n.dir ? 0 : n.size);
                 if (!n.dir) {
-                    fileDigests[i] = copyFile(n, cpio, buf, progress);
+                    copyFile(n, i, cpio, hasher, progress);
                     cpio.endData();
-                } else {
-                    fileDigests[i] = "";
                 }
             }
             cpio.finish();
-            cpioOut.flush();
             cpioSize = cpio.written();
+            fileDigests = hasher.fileDigests();
+            cpioDigest = hasher.archiveDigest();
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i).dir) {
+                fileDigests[i] = "";
+            }
         }
         long payloadSize = compressedOut.count;
         long end = headerArea + payloadSize;
@@ -133,7 +136,7 @@ public final class RpmWriter {
         }
         HexFormat hex = HexFormat.of();
         byte[] main = HeaderCodec.encode(mainHeader(spec, nodes, fileDigests,
-                hex.formatHex(compressedDigest.digest()), hex.formatHex(cpioDigest.digest())),
+                hex.formatHex(compressedDigest.digest()), cpioDigest),
                 HeaderCodec.REGION_TAG_IMMUTABLE);
         byte[] sig = HeaderCodec.encode(signatureHeader(main.length + payloadSize, cpioSize,
                 hex.formatHex(sha256().digest(main))), HeaderCodec.REGION_TAG_SIGNATURES);
@@ -149,26 +152,37 @@ public final class RpmWriter {
         }
     }
 
-    private static String copyFile(Node n, CpioWriter cpio, byte[] buf, LongConsumer progress) throws IOException {
-        MessageDigest md = sha256();
+    /** The file bytes of the payload (the cpio size without headers); sizes compression jobs. */
+    private static long payloadEstimate(List<Node> nodes) {
+        long total = 0;
+        for (Node n : nodes) {
+            total += n.size;
+        }
+        return total;
+    }
+
+    /** Streams one file into the archive; its bytes are hashed on the hasher's thread. */
+    private static void copyFile(Node n, int index, CpioWriter cpio, PayloadHasher hasher, LongConsumer progress)
+            throws IOException {
         long left = n.size;
-        try (var in = Files.newInputStream(n.file.source())) {
+        try (FileChannel in = FileChannel.open(n.file.source(), StandardOpenOption.READ)) {
             while (left > 0) {
-                int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+                byte[] buf = hasher.buffer();
+                int r = in.read(ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, left)));
                 if (r < 0) {
                     throw new RpmException(n.file.source() + ": file shrank while packaging (expected " + n.size
                             + " bytes)");
                 }
-                md.update(buf, 0, r);
                 cpio.data(buf, 0, r);
+                hasher.fileData(buf, r, index);
                 left -= r;
                 progress.accept(r);
             }
-            if (in.read() >= 0) {
+            if (in.read(ByteBuffer.allocate(1)) > 0) {
                 throw new RpmException(n.file.source() + ": file grew while packaging (expected " + n.size + " bytes)");
             }
         }
-        return HexFormat.of().formatHex(md.digest());
+        hasher.endFile(index);
     }
 
     /** The sorted list of directories and files the package owns. */

@@ -1,0 +1,82 @@
+package io.avalanche.rpm.bench;
+
+import io.avalanche.rpm.publish.Publisher;
+import io.avalanche.rpm.publish.S3Settings;
+import io.avalanche.rpm.publish.S3Store;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Publisher.publish of a release directory (one RPM + key) to an in-process S3Proxy on 127.0.0.1, against a
+ * raw PutObject of the same RPM bytes with the same SDK client; each run uses a fresh prefix.
+ */
+final class Publish {
+    private static final String ID = "AKIABENCH";
+    private static final String SECRET = "bench-secret-0123456789";
+
+    private Publish() {
+    }
+
+    static void run(Path releaseDir, Path rpm, int runs) throws Exception {
+        BlobStore blobs = new TransientNio2BlobStore();
+        blobs.createContainer("bench");
+        S3Proxy proxy = S3Proxy.builder().blobStore(blobs).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V4, ID, SECRET).ignoreUnknownHeaders(true)
+                .v4MaxNonChunkedRequestSize(512L << 20).build();
+        proxy.start();
+        while (!"STARTED".equals(proxy.getState())) {
+            Thread.sleep(10);
+        }
+        try {
+            S3Settings settings = S3Settings.fromEnvironment(Map.of("AWS_ACCESS_KEY_ID", ID,
+                    "AWS_SECRET_ACCESS_KEY", SECRET, "AWS_REGION", "us-east-1",
+                    "AWS_ENDPOINT_URL", "http://127.0.0.1:" + proxy.getPort()));
+            long size = Files.size(rpm);
+            long[] ours = new long[runs];
+            long[] raw = new long[runs];
+            long[] rawSha = new long[runs];
+            byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(rpm));
+            String sha64 = java.util.Base64.getEncoder().encodeToString(sha);
+            for (int i = -1; i < runs; i++) {
+                String prefix = "run" + (i + 1);
+                long t;
+                try (S3Store store = new S3Store("bench", prefix, settings)) {
+                    t = System.nanoTime();
+                    new Publisher(store, o -> { }, m -> { }).publish(releaseDir,
+                            Publisher.Options.defaults(null).withTimestamp(1700000000L));
+                    long d = System.nanoTime() - t;
+                    t = System.nanoTime();
+                    store.client().putObject(b -> b.bucket("bench").key("raw/" + prefix + "/" + rpm.getFileName())
+                            .contentLength(size), RequestBody.fromFile(rpm));
+                    long r = System.nanoTime() - t;
+                    t = System.nanoTime();
+                    store.client().putObject(b -> b.bucket("bench").key("rawsha/" + prefix + "/" + rpm.getFileName())
+                            .contentLength(size).checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(sha64),
+                            RequestBody.fromFile(rpm));
+                    long rs = System.nanoTime() - t;
+                    if (i >= 0) {
+                        ours[i] = d;
+                        raw[i] = r;
+                        rawSha[i] = rs;
+                    }
+                }
+                blobs.deleteContainer("bench");
+                blobs.createContainer("bench");
+            }
+            Results.line("inprocess.publish", size + " bytes", Stats.median(ours));
+            Results.line("inprocess.rawput", size + " bytes", Stats.median(raw));
+            Results.line("inprocess.rawput.sha256", size + " bytes", Stats.median(rawSha));
+        } finally {
+            proxy.stop();
+        }
+    }
+}
