@@ -2,7 +2,7 @@
 # Installs the Debian tools the tests use as oracles and runtimes, when missing. Idempotent; needs root.
 set -euo pipefail
 pkgs=(rpm rpmlint rpm2cpio cpio gnupg createrepo-c dnf podman runc mmdebstrap gcc gcc-aarch64-linux-gnu
-      zstd openssl git binutils)
+      zstd openssl git binutils zip unzip)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -65,14 +65,26 @@ CONF
     mv "$DIR/storage.conf.new" "$DIR/storage.conf"
 }
 
+alive() {
+    [ -S "$SOCK" ] && [ -f "$DIR/service.pid" ] && kill -0 "$(cat "$DIR/service.pid")" 2>/dev/null
+}
+
 running() {
-    [ -S "$SOCK" ] && [ -f "$DIR/service.pid" ] && kill -0 "$(cat "$DIR/service.pid")" 2>/dev/null \
-        && DOCKER_HOST="unix://$SOCK" timeout 10 docker version >/dev/null 2>&1
+    alive && DOCKER_HOST="unix://$SOCK" timeout 10 docker version >/dev/null 2>&1
+}
+
+# A live service that is only slow (a loaded machine) is waited for, never restarted under other users' feet.
+running_patiently() {
+    for _ in 1 2 3 4 5 6; do
+        running && return 0
+        alive || return 1
+    done
+    return 1
 }
 
 start() {
     need_root
-    if running; then
+    if running_patiently; then
         exports
         return
     fi

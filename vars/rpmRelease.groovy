@@ -95,11 +95,7 @@ private void releaseArch(Map cfg, String arch) {
                 if (cfg.pr) {
                     rpmSign(ephemeral: true, dir: out)
                 } else {
-                    Map signArgs = [credentialsId: cfg.gpgCredentialsId, release: true, dir: out]
-                    if (cfg.passphraseCredentialsId) {
-                        signArgs.passphraseCredentialsId = cfg.passphraseCredentialsId
-                    }
-                    rpmSign(signArgs)
+                    rpmSign(signingKey(cfg) + [release: true, dir: out])
                 }
             }
         }
@@ -112,9 +108,10 @@ private void releaseArch(Map cfg, String arch) {
                 }
             } else {
                 withAWS(awsSettings(cfg)) {
-                    // Runs no code from the checkout: only the publish/validate steps of the plugin.
+                    // Runs no code from the checkout: only the publish/validate steps of the plugin. The same key
+                    // signs repodata/repomd.xml, on the controller (the agent sends the bytes, gets the signature).
                     stage('publish ' + arch) {
-                        rpmPublish(bucket: cfg.bucket, prefix: cfg.prefix, force: cfg.force, dir: out)
+                        rpmPublish([bucket: cfg.bucket, prefix: cfg.prefix, force: cfg.force, dir: out] + signingKey(cfg))
                     }
                     stage('validate ' + arch) {
                         rpmValidate(from: s3Destination(cfg), image: cfg.validateImage, commit: commit, tag: tag,
@@ -144,6 +141,15 @@ private def builderImage(Map cfg, String arch) {
         image = docker.build(b.tag.toString(), b.buildArgs.join(' ') + ' ' + dir)
     }
     return image
+}
+
+/** The release key's credential IDs, as rpmSign and rpmPublish take them (release builds only). */
+private Map signingKey(Map cfg) {
+    Map key = [credentialsId: cfg.gpgCredentialsId]
+    if (cfg.passphraseCredentialsId) {
+        key.passphraseCredentialsId = cfg.passphraseCredentialsId
+    }
+    return key
 }
 
 private Map awsSettings(Map cfg) {

@@ -65,6 +65,24 @@ class MainJobTest {
         assertThat(work.resolve("bucket/linux/rpms/" + arch + "/repodata/repomd.xml")).isRegularFile();
         assertThat(work.resolve("bucket/linux/rpms/" + arch + "/repodata/repomd.xml.asc")).isRegularFile();
         assertThat(work.resolve("bucket/linux/rpms/RPM-GPG-KEY-avalanchego")).hasSameBinaryContentAs(key);
+        // customers: dnf installs both packages from the published repository, checking the signed metadata
+        Path glibcRepo = tmp.resolve("glibc-repo");
+        io.avalanche.rpm.testing.TestPackages.glibcProvider(glibcRepo, "2.34");
+        Cmd.run("createrepo_c", "--quiet", glibcRepo.toString()).ok();
+        Path root = Files.createDirectories(tmp.resolve("installroot"));
+        Path bucketRepo = work.resolve("bucket/linux/rpms/" + arch);
+        Cmd.Result dnf = Cmd.run(List.of("dnf", "-y", "--installroot", root.toString(), "--releasever=9",
+                "--setopt=reposdir=/dev/null", "--setopt=cachedir=" + root.resolve("var/cache/dnf"),
+                "--repofrompath=avalanchego,file://" + bucketRepo, "--setopt=avalanchego.gpgcheck=1",
+                "--setopt=avalanchego.repo_gpgcheck=1",
+                "--setopt=avalanchego.gpgkey=file://" + work.resolve("bucket/linux/rpms/RPM-GPG-KEY-avalanchego"),
+                "--repofrompath=base,file://" + glibcRepo, "--setopt=base.gpgcheck=0", "--nodocs",
+                "--setopt=install_weak_deps=False", "install", "avalanchego", "subnet-evm"), null, Map.of());
+        assertThat(dnf.exitCode()).as(dnf.output()).isZero();
+        assertThat(dnf.output()).contains("Key imported successfully").doesNotContain("BAD");
+        assertThat(Cmd.run(root.resolve("var/opt/avalanchego/bin/avalanchego").toString(), "--version").ok()
+                .output()).contains("commit=" + commit);
+
         String junit = Files.readString(work.resolve("validation-junit.xml"));
         assertThat(junit).contains("smoke").doesNotContain("<failure");
         assertThat(Files.readString(release.resolve("release.json"))).contains(commit);

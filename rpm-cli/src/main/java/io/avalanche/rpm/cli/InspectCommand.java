@@ -1,7 +1,6 @@
 package io.avalanche.rpm.cli;
 
 import io.avalanche.rpm.verify.PackageDescription;
-import io.avalanche.rpm.verify.RpmReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,7 +28,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PackageDescription d = PackageDescription.of(RpmReader.read(rpm));
+        PackageDescription d = PackageDescription.read(rpm);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Output.toJson(d));
@@ -40,11 +39,19 @@ final class InspectCommand implements Callable<Integer> {
             out.printf("  payload:  %s %s, %d bytes compressed, %d bytes cpio, sha256 %s%n", d.payloadCompressor(),
                     d.payloadFlags() == null ? "" : "level " + d.payloadFlags(), d.payloadBytes(), d.archiveSize(),
                     d.payloadDigest());
-            out.printf("  signed:   %s%n", d.signed() ? "yes (header signature present; check it with verify)" : "no");
+            PackageDescription.SignatureInfo sig = d.signature();
+            out.printf("  signed:   %s%n", sig == null ? (d.signed() ? "legacy signature only" : "no")
+                    : sig.algorithm() + "/" + sig.hash() + ", key ID " + sig.keyId() + ", created " + sig.created()
+                    + " (check it with: rpm-release verify --key KEY)");
             out.println("  requires:");
             d.requires().forEach(r -> out.println("    " + r));
             out.println("  provides:");
             d.provides().forEach(r -> out.println("    " + r));
+            for (PackageDescription.ElfFact e : d.elf()) {
+                out.printf("  ELF:      %s: %s, interpreter %s, needs %s%n", e.path(), e.machine(),
+                        e.interpreter() == null ? "none (static)" : e.interpreter(),
+                        e.maxGlibc() == null ? "no versioned glibc symbols" : e.maxGlibc() + " at most");
+            }
             out.println("  files:");
             for (PackageDescription.FileInfo f : d.files()) {
                 out.printf("    %s %s:%s %10d %s %s%n", f.mode(), f.user(), f.group(), f.size(), f.path(),

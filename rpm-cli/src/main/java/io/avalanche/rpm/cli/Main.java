@@ -31,9 +31,14 @@ public final class Main {
 
     /** Runs one command line; output and errors go to the given streams; returns the exit code. */
     public static int run(PrintStream out, PrintStream err, String... args) {
+        return run(out, err, subcommandsFor(args), args);
+    }
+
+    /** As {@link #run(PrintStream, PrintStream, String...)} with the given subcommand objects (tests inject some). */
+    static int run(PrintStream out, PrintStream err, java.util.List<Object> commands, String... args) {
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
-        for (Object sub : subcommandsFor(args)) {
+        for (Object sub : commands) {
             cl.addSubcommand(sub);
         }
         cl.setOut(new PrintWriter(out, true));

@@ -9,6 +9,9 @@ import io.avalanche.rpm.build.RpmWriter;
 import io.avalanche.rpm.build.SourceDate;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
+import io.avalanche.rpm.release.KeySource;
+import io.avalanche.rpm.sign.RpmSigner;
+import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.publish.Digests;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,7 +32,7 @@ import java.util.concurrent.Callable;
             "Example:",
             "  rpm-release package --name avalanchego --tag v1.14.1 --arch x86_64 \\",
             "    --file build/avalanchego:/var/opt/avalanchego/bin/avalanchego:0755 \\",
-            "    --requires 'glibc >= 2.34' --out dist/"})
+            "    --requires 'glibc >= 2.34' --out dist/ [--key release.asc --passphrase-env RPM_KEY_PASS]"})
 final class PackageCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -90,8 +93,35 @@ final class PackageCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Option(names = "--key", paramLabel = "FILE",
+            description = "Sign the package in the same run with this armored secret key (header-only, in place).")
+    Path key;
+
+    @Option(names = "--passphrase-env", paramLabel = "VAR", description = "Environment variable holding the key's passphrase.")
+    String passphraseEnv;
+
+    @Option(names = "--ephemeral", description = "Sign with a fresh one-day key (exported next to the package).")
+    boolean ephemeral;
+
+    private final Map<String, String> environment;
+
+    PackageCommand() {
+        this(System.getenv());
+    }
+
+    /** With an explicit environment (SOURCE_DATE_EPOCH, passphrase variables) instead of the process's. */
+    PackageCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
     @Override
     public Integer call() throws Exception {
+        if (key != null && ephemeral) {
+            throw new SpecException("give either --key FILE or --ephemeral, not both");
+        }
+        if (passphraseEnv != null && key == null) {
+            throw new SpecException("--passphrase-env applies only to --key");
+        }
         if ((tag == null) == (version == null)) {
             throw new SpecException("give exactly one of --tag vX.Y.Z or --version V");
         }
@@ -113,7 +143,7 @@ final class PackageCommand implements Callable<Integer> {
         }
         PackageSpec.Builder b = PackageSpec.builder().name(name).version(ver).release(rel).arch(a).compression(c)
                 .license(license).url(url).vendor(vendor).packager(packager).summary(summary)
-                .description(description).buildTime(SourceDate.epochSeconds(System.getenv()));
+                .description(description).buildTime(SourceDate.epochSeconds(environment));
         long total = 0;
         for (String f : files) {
             FileEntry e = FileEntry.parse(f);
@@ -132,11 +162,22 @@ final class PackageCommand implements Callable<Integer> {
             written = RpmWriter.write(ps, out, fileName, p::advance);
         }
         Map<String, Object> result = new LinkedHashMap<>();
+        if (key != null || ephemeral) {
+            SigningKey k = key != null
+                    ? new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get)).open()
+                    : new KeySource.Ephemeral().open();
+            new RpmSigner(k.headerSigner()).sign(written);
+            result.put("keyId", k.keyId());
+            if (k.ephemeral()) {
+                Path pub = k.exportPublicKey(written.resolveSibling(SigningKey.DEFAULT_PUBLIC_KEY_FILE));
+                result.put("publicKey", pub.toString());
+            }
+        }
         result.put("file", written.toString());
         result.put("size", Files.size(written));
         result.put("sha256", Digests.hex(Digests.sha256(written)));
-        Output.print(spec.commandLine().getOut(), json, result,
-                "wrote " + written + " (" + Files.size(written) + " bytes)");
+        Output.print(spec.commandLine().getOut(), json, result, "wrote " + written + " (" + Files.size(written)
+                + " bytes" + (result.containsKey("keyId") ? ", signed with key " + result.get("keyId") : "") + ")");
         return Main.OK;
     }
 }

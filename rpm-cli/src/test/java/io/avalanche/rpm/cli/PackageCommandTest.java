@@ -47,6 +47,23 @@ class PackageCommandTest {
                 "/var/opt/avalanchego/bin/avalanchego");
     }
 
+    @Test
+    void packagesAndSignsInOneRun() throws Exception {
+        Path bin = TestPackages.compileVersionBinary(tmp.resolve("b"), "avalanchego", "cafe");
+        CliRunner.Run r = CliRunner.run("package", "--name", "avalanchego", "--tag", "v1.14.1", "--arch", "x86_64",
+                "--file", bin + ":/var/opt/avalanchego/bin/avalanchego:0755", "--compression", "zstd:3", "--out",
+                tmp.resolve("out").toString(), "--ephemeral", "--json");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        Path db = tmp.resolve("db");
+        Cmd.run("rpmkeys", "--dbpath", db.toString(), "--import", j.get("publicKey").asText()).ok();
+        assertThat(Cmd.run("rpm", "--dbpath", db.toString(), "-vK", j.get("file").asText()).ok().output())
+                .containsPattern("RSA/SHA256 [Ss]ignature.*: OK").doesNotContain("BAD");
+        assertThat(Cmd.run("sha256sum", j.get("file").asText()).ok().output()).startsWith(j.get("sha256").asText());
+        assertThat(CliRunner.run("package", "--name", "x", "--version", "1", "--arch", "noarch", "--file",
+                bin + ":/opt/x", "--out", tmp.toString(), "--passphrase-env", "X").exitCode()).isEqualTo(2);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"latest", "v1.2.3;rm -rf /", ""})
     void badTagsAreUsageErrors(String tag) throws Exception {
@@ -74,6 +91,25 @@ class PackageCommandTest {
     }
 
     @Test
+    void refusesAnElfBinaryOfAnotherArchitectureNamingBoth() throws Exception {
+        Path c = tmp.resolve("hello.c");
+        Files.writeString(c, "int main(void){return 0;}\n");
+        Path arm = tmp.resolve("hello-arm");
+        Cmd.run("aarch64-linux-gnu-gcc", "-o", arm.toString(), c.toString()).ok();
+        CliRunner.Run r = CliRunner.run("package", "--name", "avalanchego", "--tag", "v1.14.1", "--arch", "x86_64",
+                "--file", arm + ":/var/opt/avalanchego/bin/avalanchego:0755", "--out", tmp.resolve("o").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("hello-arm", "aarch64", "x86_64");
+        assertThat(tmp.resolve("o").resolve("avalanchego-v1.14.1-x86_64.rpm")).doesNotExist();
+        assertThat(CliRunner.run("package", "--name", "avalanchego", "--tag", "v1.14.1", "--arch", "arm64",
+                "--file", arm + ":/var/opt/avalanchego/bin/avalanchego:0755", "--out", tmp.resolve("o").toString())
+                .exitCode()).isZero();
+        assertThat(CliRunner.run("package", "--name", "x", "--version", "1", "--arch", "noarch",
+                "--file", arm + ":/opt/x/bin:0755", "--out", tmp.resolve("o").toString()).err())
+                .contains("noarch");
+    }
+
+    @Test
     void corruptPackageIsAFailureWithoutStackTrace() throws Exception {
         Path bad = tmp.resolve("bad.rpm");
         Files.write(bad, new byte[] {1, 2, 3});
@@ -85,10 +121,11 @@ class PackageCommandTest {
 
     @Test
     void everyCommandHasHelpWithAnExample() {
-        for (String c : new String[] {"package", "inspect"}) {
+        for (String c : new String[] {"package", "inspect", "build", "sign", "verify", "publish", "validate",
+            "release"}) {
             CliRunner.Run r = CliRunner.run(c, "--help");
-            assertThat(r.exitCode()).isZero();
-            assertThat(r.out()).contains("Example:", "rpm-release " + c);
+            assertThat(r.exitCode()).as(c).isZero();
+            assertThat(r.out()).as(c).containsIgnoringCase("example").contains("rpm-release " + c);
         }
     }
 }

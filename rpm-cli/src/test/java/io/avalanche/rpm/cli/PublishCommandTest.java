@@ -6,11 +6,7 @@ import io.avalanche.rpm.publish.S3ProxyFixture;
 import io.avalanche.rpm.publish.TestRpms;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,26 +34,14 @@ class PublishCommandTest {
     }
 
     private static Out main(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int rc = Main.run(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true,
-                StandardCharsets.UTF_8), args);
-        return new Out(rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        CliRunner.Run r = CliRunner.run(args);
+        return new Out(r.exitCode(), r.out(), r.err());
     }
 
     /** Like Main.run, with the environment handed to the command instead of System.getenv(). */
     private static Out withEnv(Map<String, String> env, String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        CommandLine cl = new CommandLine(new Main()).addSubcommand(new PublishCommand(env));
-        cl.setOut(new PrintWriter(o, true, StandardCharsets.UTF_8));
-        cl.setErr(new PrintWriter(e, true, StandardCharsets.UTF_8));
-        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            line.getErr().println("error: " + ex.getMessage());
-            return Main.exitCodeOf(ex);
-        });
-        int rc = cl.execute(args);
-        return new Out(rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        CliRunner.Run r = CliRunner.runWith(new PublishCommand(env), args);
+        return new Out(r.exitCode(), r.out(), r.err());
     }
 
     @Test

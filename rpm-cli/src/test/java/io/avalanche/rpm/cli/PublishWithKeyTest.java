@@ -5,11 +5,7 @@ import io.avalanche.rpm.testing.Cmd;
 import io.avalanche.rpm.testing.TestPackages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -42,14 +38,10 @@ class PublishWithKeyTest {
         Files.copy(pub, release.resolve("RPM-GPG-KEY-avalanchego"));
         Path bucket = tmp.resolve("bucket");
 
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CommandLine cl = new CommandLine(new Main()).addSubcommand(new PublishCommand(Map.of("RPM_KEY_PASS", pass)));
-        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
-        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        int rc = cl.execute("publish", "--to", "file:" + bucket, "--key", secret.toString(), "--passphrase-env",
-                "RPM_KEY_PASS", release.toString());
-        String all = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        CliRunner.Run run = CliRunner.runWith(new PublishCommand(Map.of("RPM_KEY_PASS", pass)), "publish", "--to",
+                "file:" + bucket, "--key", secret.toString(), "--passphrase-env", "RPM_KEY_PASS", release.toString());
+        int rc = run.exitCode();
+        String all = run.all();
         assertThat(rc).as(all).isZero();
         assertThat(all).doesNotContain(pass).doesNotContain("PRIVATE KEY");
 

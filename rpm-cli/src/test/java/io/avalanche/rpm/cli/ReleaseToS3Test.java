@@ -6,11 +6,7 @@ import io.avalanche.rpm.publish.S3ProxyFixture;
 import io.avalanche.rpm.testing.Cmd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -31,17 +27,8 @@ class ReleaseToS3Test {
     }
 
     private static Out release(Map<String, String> env, String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        CommandLine cl = new CommandLine(new Main()).addSubcommand(new ReleaseCommand(env));
-        cl.setOut(new PrintWriter(o, true, StandardCharsets.UTF_8));
-        cl.setErr(new PrintWriter(e, true, StandardCharsets.UTF_8));
-        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            line.getErr().println("error: " + ex.getMessage());
-            return Main.exitCodeOf(ex);
-        });
-        int rc = cl.execute(args);
-        return new Out(rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        CliRunner.Run r = CliRunner.runWith(new ReleaseCommand(env), args);
+        return new Out(r.exitCode(), r.out(), r.err());
     }
 
     @Test

@@ -50,6 +50,15 @@ class StagesTest {
         }
         assertThat(manifest.toString()).contains("RPM-GPG-KEY-avalanchego");
 
+        JsonNode inspect = new ObjectMapper().readTree(CliRunner.run("inspect", "--json", rpm.toString()).out());
+        String pgpsig = Cmd.run("rpm", "-qp", "--qf", "%{RSAHEADER:pgpsig}", rpm.toString()).ok().output();
+        assertThat(pgpsig).contains("\nRSA/SHA256, ").containsIgnoringCase(
+                "Key ID " + inspect.get("signature").get("keyId").asText());
+        assertThat(inspect.get("signature").get("hash").asText()).isEqualTo("SHA256");
+        assertThat(inspect.get("elf").get(0).get("path").asText()).isEqualTo("/var/opt/avalanchego/bin/avalanchego");
+        assertThat(inspect.get("elf").get(0).get("machine").asText()).isEqualTo(arch);
+        assertThat(inspect.get("elf").get(0).get("maxGlibc").asText()).startsWith("GLIBC_2.");
+
         Path key = out.resolve("RPM-GPG-KEY-avalanchego");
         assertThat(CliRunner.run("verify", "--key", key.toString(), rpm.toString(), plugin.toString()).exitCode())
                 .isZero();

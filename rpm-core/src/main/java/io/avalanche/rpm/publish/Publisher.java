@@ -6,6 +6,7 @@ import io.avalanche.rpm.verify.RpmPackage;
 import io.avalanche.rpm.verify.RpmReader;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,8 @@ import java.util.stream.Stream;
  * Publishes a release directory (RPMs, RPM-GPG-KEY-avalanchego, release.json) to an {@link ObjectStore}:
  * {@code linux/rpms/<arch>/<file>.rpm}, {@code linux/rpms/RPM-GPG-KEY-avalanchego}, a signed yum
  * repository per arch directory and {@code linux/rpms/avalanchego.repo}. Published objects are
- * immutable: identical bytes are a no-op, different bytes are refused unless forced.
+ * immutable: identical bytes are a no-op, different bytes are refused unless forced. Two phases
+ * ({@link #prepare}, {@link #complete}) let the repository signatures be made where the key is.
  */
 public final class Publisher {
     public static final String ROOT = "linux/rpms/";
@@ -54,17 +56,25 @@ public final class Publisher {
             return new Options(force, signer, t, repoName, baseUrl);
         }
 
+        public Options withSigner(DetachedSigner s) {
+            return new Options(force, s, timestamp, repoName, baseUrl);
+        }
+
         public Options withBaseUrl(String url) {
             return new Options(force, signer, timestamp, repoName, url);
         }
     }
 
     /** What happened to one object; {@code detail} says how it was verified or why it was refused. */
-    public record Outcome(String key, String location, Status status, long size, String sha256, String detail) {
+    public record Outcome(String key, String location, Status status, long size, String sha256, String detail)
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
     }
 
     /** Everything a publish did. */
-    public record Result(List<Outcome> objects, List<YumRepository.Result> repositories, String repoFileUrl) {
+    public record Result(List<Outcome> objects, List<YumRepository.Result> repositories, String repoFileUrl)
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
     }
 
     public Publisher(ObjectStore store, Consumer<Outcome> progress, Consumer<String> log) {
@@ -76,8 +86,23 @@ public final class Publisher {
     private record Item(Path file, String key, String sha256, long size, RpmPackage rpm) {
     }
 
-    /** Publishes the release directory; throws {@link PublishException} (naming objects) on refusal or failure. */
+    /**
+     * Publishes the release directory: {@link #prepare}, then each repomd.xml signed with {@code options.signer()}
+     * (none: unsigned), then {@link #complete}. Throws {@link PublishException} (naming objects) on refusal or
+     * failure.
+     */
     public Result publish(Path releaseDir, Options options) {
+        PendingPublish pending = prepare(releaseDir, options);
+        return complete(pending, options.signer() == null ? Map.of() : pending.sign(options.signer()));
+    }
+
+    /**
+     * Phase 1 of a publish whose repository signatures are made elsewhere (the key on another machine): checks
+     * immutability, uploads the packages and the key, stores the new metadata files of each repository, and stops
+     * before any repomd.xml(.asc) or the .repo file is written. Abandoning the result leaves every published index
+     * as it was, naming files that still exist. {@code options.signer()} is not used here.
+     */
+    public PendingPublish prepare(Path releaseDir, Options options) {
         List<Item> items = scan(releaseDir);
         List<Outcome> outcomes = new ArrayList<>();
         List<Item> toUpload = new ArrayList<>();
@@ -117,13 +142,59 @@ public final class Publisher {
                         PackageMetadata.from(it.rpm, it.sha256, mtime, it.file.getFileName().toString()));
             }
         }
-        List<YumRepository.Result> repos = new ArrayList<>();
+        List<YumRepository.Pending> repos = new ArrayList<>();
         for (Map.Entry<String, Map<String, PackageMetadata>> e : byArch.entrySet()) {
-            repos.add(new YumRepository(store, ROOT + e.getKey() + "/", options.signer(), options.timestamp(), log)
-                    .update(e.getValue()));
+            repos.add(repository(ROOT + e.getKey() + "/", options.timestamp()).prepare(e.getValue()));
         }
-        String repoUrl = writeRepoFile(options);
-        return new Result(List.copyOf(outcomes), List.copyOf(repos), repoUrl);
+        String root = options.baseUrl() == null ? store.publicUrl(ROOT)
+                : (options.baseUrl().endsWith("/") ? options.baseUrl() : options.baseUrl() + "/") + ROOT;
+        return new PendingPublish(store.describe(ROOT), outcomes, repos, options.repoName(), root,
+                options.timestamp());
+    }
+
+    /**
+     * Phase 2: writes each repository's repomd.xml.asc (the armored detached signature over
+     * {@link PendingPublish#toSign()}'s bytes for its directory) then repomd.xml, removes the old metadata files,
+     * then writes the .repo file (repo_gpgcheck=1 when signed). {@code signatures} maps every repository directory
+     * or none (empty: unsigned). Throws {@link PublishException} when a repomd.xml changed since {@link #prepare}
+     * read it (another publish ran in between: re-run publish); repositories completed before stay consistent.
+     */
+    public Result complete(PendingPublish pending, Map<String, byte[]> signatures) {
+        if (!pending.destination().equals(store.describe(ROOT))) {
+            throw new PublishException("this publish was prepared for " + pending.destination() + ", not "
+                    + store.describe(ROOT) + ": complete it with the same destination");
+        }
+        Map<String, byte[]> toSign = pending.toSign();
+        for (String dir : signatures.keySet()) {
+            if (!toSign.containsKey(dir)) {
+                throw new PublishException("a signature was given for " + store.describe(dir)
+                        + ", which this publish has no repository metadata for; sign exactly " + toSign.keySet());
+            }
+        }
+        boolean signed = !signatures.isEmpty();
+        if (signed && !signatures.keySet().containsAll(toSign.keySet())) {
+            List<String> missing = new ArrayList<>(toSign.keySet());
+            missing.removeAll(signatures.keySet());
+            throw new PublishException("no repomd.xml signature for " + missing.stream().map(store::describe).toList()
+                    + ": sign every repository of the publish or none. Nothing was written.");
+        }
+        for (Map.Entry<String, byte[]> e : signatures.entrySet()) {
+            if (e.getValue() == null || !new String(e.getValue(), StandardCharsets.US_ASCII)
+                    .contains("-----BEGIN PGP SIGNATURE-----")) {
+                throw new PublishException("the signature for " + store.describe(e.getKey() + YumRepository.REPOMD)
+                        + " is not an ASCII-armored OpenPGP signature. Nothing was written.");
+            }
+        }
+        List<YumRepository.Result> repos = new ArrayList<>();
+        for (YumRepository.Pending p : pending.repositories()) {
+            repos.add(repository(p.dir(), pending.timestamp()).complete(p, signatures.get(p.dir())));
+        }
+        String repoUrl = writeRepoFile(pending.repoName(), pending.repoRoot(), signed);
+        return new Result(List.copyOf(pending.objects()), List.copyOf(repos), repoUrl);
+    }
+
+    private YumRepository repository(String dir, long timestamp) {
+        return new YumRepository(store, dir, null, timestamp, log);
     }
 
     private void emit(List<Outcome> outcomes, Outcome o) {
@@ -138,16 +209,14 @@ public final class Publisher {
     }
 
     /** The .repo file customers drop into /etc/yum.repos.d; rewritten only when its text changes. */
-    private String writeRepoFile(Options options) {
-        String key = ROOT + options.repoName() + ".repo";
-        String root = options.baseUrl() == null ? store.publicUrl(ROOT)
-                : (options.baseUrl().endsWith("/") ? options.baseUrl() : options.baseUrl() + "/") + ROOT;
-        String text = "[" + options.repoName() + "]\n"
+    private String writeRepoFile(String repoName, String root, boolean signed) {
+        String key = ROOT + repoName + ".repo";
+        String text = "[" + repoName + "]\n"
                 + "name=AvalancheGo $basearch\n"
                 + "baseurl=" + root + "$basearch/\n"
                 + "enabled=1\n"
                 + "gpgcheck=1\n"
-                + "repo_gpgcheck=" + (options.signer() == null ? 0 : 1) + "\n"
+                + "repo_gpgcheck=" + (signed ? 1 : 0) + "\n"
                 + "gpgkey=" + root + KEY_FILE + "\n";
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         String sha = Digests.sha256Hex(bytes);

@@ -43,6 +43,18 @@ public record Repomd(long revision, List<Entry> entries) {
         return b.append("</repomd>\n").toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The index these bytes hold, only when they are exactly what {@link #toXml()} writes for it: lets a signer
+     * that receives repomd.xml bytes from elsewhere refuse to sign anything but a repository index.
+     */
+    public static Repomd parseCanonical(byte[] xml, String name) {
+        Repomd r = parse(xml, name);
+        if (r.entries().isEmpty() || !java.util.Arrays.equals(r.toXml(), xml)) {
+            throw new PublishException(name + ": not a repomd.xml as rpm-release writes it; refusing to sign it");
+        }
+        return r;
+    }
+
     public static Repomd parse(byte[] xml, String name) {
         try {
             XMLInputFactory f = XMLInputFactory.newFactory();

@@ -7,6 +7,7 @@ import io.avalanche.rpm.verify.RpmReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,7 +25,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Maintains the yum repository of one directory (e.g. {@code linux/rpms/x86_64/}) incrementally: existing
  * metadata + the packages just uploaded, reading only the headers (ranged GETs) of packages it does not
- * know. Writes the metadata files first, then repomd.xml.asc and repomd.xml, then removes the old files.
+ * know. Writes the metadata files first, then repomd.xml.asc and repomd.xml, then removes the old files; in two
+ * phases ({@link #prepare}, {@link #complete}) when the signature is made elsewhere.
  */
 public final class YumRepository {
     public static final String REPOMD = "repodata/repomd.xml";
@@ -38,7 +40,13 @@ public final class YumRepository {
 
     /** What an update did: package count, packages read remotely, entries reused, files written/removed. */
     public record Result(String dir, int packages, int reused, int readRemotely, List<String> written,
-                         List<String> removed) {
+                         List<String> removed) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        public Result {
+            written = List.copyOf(written);
+            removed = List.copyOf(removed);
+        }
     }
 
     /**
@@ -54,8 +62,37 @@ public final class YumRepository {
         this.log = log;
     }
 
+    /**
+     * A metadata update whose new metadata files are stored but whose index is not written yet: the exact new
+     * repomd.xml bytes (what a signer signs), the SHA-256 of the repomd.xml it was computed from (null: there was
+     * none), the old metadata keys to remove once the new index is in place, and the counts so far.
+     */
+    public record Pending(String dir, byte[] repomd, String baseSha256, List<String> stale, Result result)
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        public Pending {
+            repomd = repomd.clone();
+            stale = List.copyOf(stale);
+        }
+
+        @Override
+        public byte[] repomd() {
+            return repomd.clone();
+        }
+    }
+
     /** Rebuilds the metadata with {@code fresh} (href to metadata of packages just uploaded) taking precedence. */
     public Result update(Map<String, PackageMetadata> fresh) {
+        Pending p = prepare(fresh);
+        return complete(p, signer == null ? null : signer.signDetached(p.repomd()));
+    }
+
+    /**
+     * Phase 1 of {@link #update}: computes the new metadata and stores its (content-addressed, not yet referenced)
+     * files; the published index is untouched, so abandoning the result leaves the repository as it was.
+     */
+    public Pending prepare(Map<String, PackageMetadata> fresh) {
         Map<String, Long> listed = new LinkedHashMap<>();
         for (StoredObject o : store.list(dir)) {
             String rel = o.key().substring(dir.length());
@@ -63,7 +100,9 @@ public final class YumRepository {
                 listed.put(rel, o.size());
             }
         }
-        Optional<Repomd> old = readRepomd();
+        Optional<byte[]> oldBytes = store.get(dir + REPOMD);
+        String baseSha = oldBytes.map(Digests::sha256Hex).orElse(null);
+        Optional<Repomd> old = oldBytes.map(this::parseRepomd);
         Map<String, PackageMetadata> known = new HashMap<>();
         old.ifPresent(r -> {
             for (PackageMetadata m : readExisting(r)) {
@@ -105,38 +144,72 @@ public final class YumRepository {
                     open[i].length));
         }
         byte[] repomd = new Repomd(timestamp, entries).toXml();
-        if (signer != null) {
-            store.put(dir + REPOMD + ".asc", signer.signDetached(repomd), "text/plain");
-            written.add(dir + REPOMD + ".asc");
-        }
-        store.put(dir + REPOMD, repomd, "application/xml");
-        written.add(dir + REPOMD);
-        List<String> removed = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
         Set<String> keep = new HashSet<>(written);
         old.ifPresent(r -> {
             for (Repomd.Entry e : r.entries()) {
                 String key = dir + e.href();
-                if (!keep.contains(key)) {
-                    store.delete(key);
-                    removed.add(key);
+                if (!keep.contains(key) && !stale.contains(key)) {
+                    stale.add(key);
                 }
             }
         });
         log.accept("repository " + store.describe(dir) + ": " + all.size() + " packages (" + reused
                 + " from existing metadata, " + remote + " read by header ranges, "
                 + (all.size() - reused - remote) + " just uploaded)");
-        return new Result(dir, all.size(), reused, remote, written, removed);
+        return new Pending(dir, repomd, baseSha, stale,
+                new Result(dir, all.size(), reused, remote, written, List.of()));
     }
 
-    private Optional<Repomd> readRepomd() {
-        return store.get(dir + REPOMD).map(b -> {
-            try {
-                return Repomd.parse(b, store.describe(dir + REPOMD));
-            } catch (PublishException e) {
-                log.accept("warning: " + e.getMessage() + "; rebuilding the metadata from package headers");
-                return null;
-            }
-        });
+    /**
+     * Phase 2 of {@link #update}: after checking that repomd.xml is still the one {@code p} was computed from,
+     * writes repomd.xml.asc ({@code armoredSignature}; null: unsigned, a stale .asc is removed), then repomd.xml,
+     * then removes the old metadata files. Throws {@link PublishException} when another publish changed the index
+     * in between. The metadata files phase 1 stored stay (unreferenced, content-addressed: another publish in
+     * flight may name the same ones); re-run publish.
+     */
+    public Result complete(Pending p, byte[] armoredSignature) {
+        if (!p.dir().equals(dir)) {
+            throw new PublishException("pending metadata of " + store.describe(p.dir()) + " cannot complete "
+                    + store.describe(dir));
+        }
+        String key = dir + REPOMD;
+        Optional<byte[]> now = store.get(key);
+        String nowSha = now.map(Digests::sha256Hex).orElse(null);
+        if (!java.util.Objects.equals(nowSha, p.baseSha256())) {
+            throw new PublishException(store.describe(key) + " changed since this publish read it (another publish "
+                    + "of " + store.describe(dir) + " ran in between); this publish did not write its index: re-run "
+                    + "publish to include both");
+        }
+        List<String> written = new ArrayList<>(p.result().written());
+        if (armoredSignature != null) {
+            store.put(key + ".asc", armoredSignature, "text/plain");
+            written.add(key + ".asc");
+        }
+        store.put(key, p.repomd(), "application/xml");
+        written.add(key);
+        List<String> removed = new ArrayList<>();
+        if (armoredSignature == null && store.head(key + ".asc").isPresent()) {
+            store.delete(key + ".asc");
+            removed.add(key + ".asc");
+            log.accept("warning: " + store.describe(key) + " is now unsigned: removed the old repomd.xml.asc");
+        }
+        for (String s : p.stale()) {
+            store.delete(s);
+            removed.add(s);
+        }
+        Result r = p.result();
+        return new Result(dir, r.packages(), r.reused(), r.readRemotely(), List.copyOf(written), List.copyOf(removed));
+    }
+
+    /** The parsed index, or null (with a warning) when it is damaged. */
+    private Repomd parseRepomd(byte[] b) {
+        try {
+            return Repomd.parse(b, store.describe(dir + REPOMD));
+        } catch (PublishException e) {
+            log.accept("warning: " + e.getMessage() + "; rebuilding the metadata from package headers");
+            return null;
+        }
     }
 
     /** The packages the current metadata describes; empty (forcing a header re-read) if it is damaged. */

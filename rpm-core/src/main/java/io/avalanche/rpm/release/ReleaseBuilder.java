@@ -159,14 +159,14 @@ public final class ReleaseBuilder {
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             ProcessRunner.Result run = ProcessRunner.run(args, null, engine.env(), log);
-            // `docker run` exit codes are unreliable against some engines: read the container's own status
+            // `docker run` exit codes are unreliable against some engines: also read the container's own state
             List<String> inspect = new ArrayList<>(engine.docker());
-            inspect.addAll(List.of("inspect", "--format", "{{.State.ExitCode}}", name));
+            inspect.addAll(List.of("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name));
             ProcessRunner.Result st = ProcessRunner.run(inspect, null, engine.env(), l -> { });
-            String code = st.output().trim();
-            if (st.exitCode() != 0 || !code.equals("0")) {
-                throw new BuildException(String.join(" ", cmd) + " failed in container " + image + " (exit "
-                        + (st.exitCode() == 0 ? code : "unknown: " + st.output().trim()) + ")"
+            String state = st.output().trim();
+            if (run.exitCode() != 0 || st.exitCode() != 0 || !state.equals("exited 0")) {
+                throw new BuildException(String.join(" ", cmd) + " failed in container " + image + " (docker run exit "
+                        + run.exitCode() + ", container state: " + (st.exitCode() == 0 ? state : "unknown") + ")"
                         + (run.tail().isEmpty() ? "" : ":\n  " + String.join("\n  ", run.tail())));
             }
         } finally {

@@ -3,6 +3,7 @@ package io.avalanche.rpm.validate;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.verify.ElfInfo;
 import io.avalanche.rpm.verify.ElfInspector;
+import io.avalanche.rpm.verify.PayloadFiles;
 import io.avalanche.rpm.verify.RpmPackage;
 import io.avalanche.rpm.verify.RpmReader;
 

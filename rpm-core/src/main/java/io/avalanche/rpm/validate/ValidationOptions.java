@@ -33,14 +33,14 @@ public record ValidationOptions(ReleaseRef ref, String commit, String targetGlib
             throw new SpecException("--glibc '" + targetGlibc + "' is not a version like 2.34");
         }
         if (signatureCheck == null) {
-            signatureCheck = new RpmkeysSignatureCheck();
+            signatureCheck = new JavaSignatureCheck();
         }
     }
 
-    /** Container install in the default image with the docker CLI on PATH, glibc 2.34, rpmkeys signature check. */
+    /** Container install in the default image with the docker CLI on PATH, glibc 2.34, signatures checked in Java. */
     public static ValidationOptions of(ReleaseRef ref, String commit) {
         return new ValidationOptions(ref, commit, DEFAULT_GLIBC,
-                new Container(DEFAULT_IMAGE, ContainerTarget.Engine.dockerCli()), new RpmkeysSignatureCheck());
+                new Container(DEFAULT_IMAGE, ContainerTarget.Engine.dockerCli()), new JavaSignatureCheck());
     }
 
     public ValidationOptions withInstall(Install i) {

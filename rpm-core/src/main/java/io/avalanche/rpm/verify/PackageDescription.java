@@ -1,8 +1,19 @@
 package io.avalanche.rpm.verify;
 
 import io.avalanche.rpm.format.SigTag;
+import io.avalanche.rpm.sign.KeyPolicy;
+import org.bouncycastle.openpgp.PGPObjectFactory;
+import org.bouncycastle.openpgp.PGPSignature;
+import org.bouncycastle.openpgp.PGPSignatureList;
+import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
 import io.avalanche.rpm.format.Tag;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,10 +21,45 @@ import java.util.List;
 public record PackageDescription(String name, String evr, String arch, String summary, String license,
                                  long buildTime, List<FileInfo> files, List<String> requires, List<String> provides,
                                  String payloadCompressor, String payloadFlags, long payloadBytes,
-                                 long archiveSize, String payloadDigest, boolean signed, int reservedSpace) {
+                                 long archiveSize, String payloadDigest, boolean signed, int reservedSpace,
+                                 SignatureInfo signature, List<ElfFact> elf) {
+
+    /** The header signature's packet facts (not verified here: use PackageVerifier for that). */
+    public record SignatureInfo(String keyId, String algorithm, String hash, String created) {
+    }
+
+    /** ELF facts of one executable file of the payload. */
+    public record ElfFact(String path, String machine, String interpreter, String maxGlibc) {
+    }
 
     /** One file of the package as recorded in the header. */
     public record FileInfo(String path, String mode, long size, String user, String group, String sha256) {
+    }
+
+    /** Describes a package file: header data, signature packet facts and ELF facts of its executables. */
+    public static PackageDescription read(Path rpm) {
+        try (SeekableByteChannel ch = Files.newByteChannel(rpm, StandardOpenOption.READ)) {
+            RpmPackage p = RpmReader.read(ch, rpm.toString());
+            List<ElfFact> elf = new ArrayList<>();
+            Path scratch = Files.createTempDirectory("rpm-release-inspect-");
+            try {
+                PayloadFiles.forEach(p, ch, (path, mode, size, content) -> {
+                    if ((mode & 0111) != 0) {
+                        ElfInspector.inspect(content, rpm.getFileName() + ":" + path, scratch).ifPresent(e ->
+                                elf.add(new ElfFact(path, e.machineName(), e.interpreter().orElse(null),
+                                        e.maxGlibc().map(v -> "GLIBC_" + v).orElse(null))));
+                    }
+                });
+            } finally {
+                Files.deleteIfExists(scratch);
+            }
+            PackageDescription d = of(p);
+            return new PackageDescription(d.name, d.evr, d.arch, d.summary, d.license, d.buildTime, d.files,
+                    d.requires, d.provides, d.payloadCompressor, d.payloadFlags, d.payloadBytes, d.archiveSize,
+                    d.payloadDigest, d.signed, d.reservedSpace, d.signature, List.copyOf(elf));
+        } catch (IOException e) {
+            throw new UncheckedIOException(rpm + ": cannot read: " + e.getMessage(), e);
+        }
     }
 
     /** Describes a parsed package (header data only; no payload is read). */
@@ -50,7 +96,23 @@ public record PackageDescription(String name, String evr, String arch, String su
                 relations(h.strings(Tag.REQUIRENAME), h.numbers(Tag.REQUIREFLAGS), h.strings(Tag.REQUIREVERSION)),
                 relations(h.strings(Tag.PROVIDENAME), h.numbers(Tag.PROVIDEFLAGS), h.strings(Tag.PROVIDEVERSION)),
                 p.payloadCompressor(), h.string(Tag.PAYLOADFLAGS), p.payloadLength(),
-                archive.length > 0 ? archive[0] : -1, pd.length > 0 ? pd[0] : null, signed, reserved);
+                archive.length > 0 ? archive[0] : -1, pd.length > 0 ? pd[0] : null, signed, reserved,
+                p.signature().get(SigTag.RSAHEADER).map(e -> signatureInfo(e.bytes())).orElse(null), List.of());
+    }
+
+    private static SignatureInfo signatureInfo(byte[] packet) {
+        try {
+            Object o = new PGPObjectFactory(packet, new BcKeyFingerprintCalculator()).nextObject();
+            if (o instanceof PGPSignatureList list && !list.isEmpty()) {
+                PGPSignature sig = list.get(0);
+                return new SignatureInfo(KeyPolicy.keyIdHex(sig.getKeyID()), KeyPolicy.algorithmName(
+                        sig.getKeyAlgorithm()), KeyPolicy.hashName(sig.getHashAlgorithm()),
+                        sig.getCreationTime().toInstant().toString());
+            }
+        } catch (IOException | RuntimeException e) {
+            return new SignatureInfo(null, "unreadable signature packet", null, null);
+        }
+        return new SignatureInfo(null, "not an OpenPGP signature", null, null);
     }
 
     private static List<String> relations(String[] names, long[] flags, String[] versions) {

@@ -5,7 +5,9 @@ import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.sign.SigningKeys;
 import io.avalanche.rpm.testing.Cmd;
 import io.avalanche.rpm.testing.TestPackages;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.OutputStream;
@@ -18,15 +20,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A package from our writer, signed by our signer, is clean for rpmlint and dnf's signature policy. */
 class SignedPackageOracleTest {
+    static SigningKey key;
+
     @TempDir
     Path tmp;
 
-    @Test
-    void signedPackageHasNoRpmlintErrors() throws Exception {
+    @BeforeAll
+    static void key() {
+        key = SigningKeys.ephemeral();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"zstd:3", "zstd:19", "xz", "gzip", "none"})
+    void signedPackageHasNoRpmlintErrors(String compression) throws Exception {
         Path bin = TestPackages.compileVersionBinary(tmp.resolve("bin"), "avalanchego", "abc123");
-        Path rpm = RpmWriter.write(TestPackages.spec(bin, Compression.parse("zstd:19")).build(), tmp,
+        Path rpm = RpmWriter.write(TestPackages.spec(bin, Compression.parse(compression)).build(), tmp,
                 "avalanchego-v1.14.1-x86_64.rpm");
-        SigningKey key = SigningKeys.ephemeral();
         new RpmSigner(key.headerSigner()).sign(rpm);
         Path pub = tmp.resolve("RPM-GPG-KEY-avalanchego");
         try (OutputStream out = Files.newOutputStream(pub)) {

@@ -92,4 +92,15 @@ class ContainerBuildTest {
         assertThat(ContainerEnv.containers()).noneMatch(n -> n.startsWith("rpm-release-build-"));
         assertThat(tmp.resolve("out/release.json")).doesNotExist();
     }
+
+    @Test
+    void aContainerThatCannotStartFailsTheBuild() throws Exception {
+        Path src = sample();
+        assertThatThrownBy(() -> ReleaseBuilder.build(new ReleaseBuilder.Request(src, ReleaseTag.parse("v1.14.1"),
+                Arch.host(), "localhost/rpm-release-no-such-image:latest", tmp.resolve("out"),
+                Compression.parse("zstd:3"), engine), l -> { }))
+                .isInstanceOf(BuildException.class).hasMessageContaining("failed in container");
+        assertThat(src.resolve("build/avalanchego")).doesNotExist();
+        assertThat(ContainerEnv.containers()).noneMatch(n -> n.startsWith("rpm-release-build-"));
+    }
 }

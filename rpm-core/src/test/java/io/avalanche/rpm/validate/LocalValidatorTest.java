@@ -84,7 +84,7 @@ class LocalValidatorTest {
         ValidationReport r = validate(Variant.TAMPERED, "tampered");
         CheckResult sig = result(r, "avalanchego", Validator.SIGNATURE);
         assertThat(sig.status()).isEqualTo(CheckResult.Status.FAILED);
-        assertThat(sig.message()).contains("avalanchego-v1.14.1-x86_64.rpm").contains("NOT OK");
+        assertThat(sig.message()).contains("avalanchego-v1.14.1-x86_64.rpm").contains("payload-digest: BAD");
         assertThat(result(r, "subnet-evm", Validator.SIGNATURE).status()).isEqualTo(CheckResult.Status.PASSED);
         for (String p : List.of("avalanchego", "subnet-evm")) {
             assertThat(result(r, p, Validator.INSTALL).status()).isEqualTo(CheckResult.Status.SKIPPED);

@@ -5,16 +5,21 @@ import io.avalanche.rpm.build.Compression;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.publish.Destinations;
+import io.avalanche.rpm.publish.Digests;
 import io.avalanche.rpm.publish.ObjectStore;
+import io.avalanche.rpm.publish.PendingPublish;
+import io.avalanche.rpm.publish.Repomd;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.publish.S3Settings;
+import io.avalanche.rpm.publish.YumRepository;
 import io.avalanche.rpm.release.ReleaseBuilder;
 import io.avalanche.rpm.release.ReleaseManifest;
+import io.avalanche.rpm.release.RepoSigner;
 import io.avalanche.rpm.release.StoreReleaseSource;
 import io.avalanche.rpm.release.builder.BuilderImage;
+import io.avalanche.rpm.sign.MainHeaders;
 import io.avalanche.rpm.sign.RpmSigner;
 import io.avalanche.rpm.sign.SignResult;
-import io.avalanche.rpm.sign.SigningException;
 import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.sign.SigningKeys;
 import io.avalanche.rpm.validate.CheckResult;
@@ -25,7 +30,6 @@ import io.avalanche.rpm.validate.ReleaseSources;
 import io.avalanche.rpm.validate.ValidationOptions;
 import io.avalanche.rpm.validate.ValidationReport;
 import io.avalanche.rpm.validate.Validator;
-import io.avalanche.rpm.verify.RpmReader;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,12 +37,8 @@ import java.io.InputStream;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +128,18 @@ final class RpmCore {
 
         /** One OpenPGP v4 signature packet over exactly these main header bytes. */
         byte[] sign(byte[] mainHeaderBytes) {
+            // the key signs RPM main headers only, never arbitrary bytes from an agent
+            MainHeaders.require(mainHeaderBytes, "main header from the agent");
             return key.headerSigner().sign(mainHeaderBytes);
+        }
+
+        /**
+         * The ASCII-armored detached signature over exactly these repomd.xml bytes (repomd.xml.asc); refuses bytes
+         * that are not a repository index as rpm-core writes it (the key signs indexes, not whatever an agent sends).
+         */
+        byte[] signRepository(String dir, byte[] repomd) {
+            Repomd.parseCanonical(repomd, dir + YumRepository.REPOMD);
+            return RepoSigner.of(key.headerSigner()).signDetached(repomd);
         }
 
         String keyId() {
@@ -161,22 +172,25 @@ final class RpmCore {
         return new Key(SigningKeys.ephemeral());
     }
 
-    /** The main header of a package exactly as stored: what its signature covers. */
-    static byte[] headerBytes(Path rpm) {
-        return RpmReader.read(rpm).headerBytes();
+    /**
+     * The main header of a package exactly as stored (what its signature covers), after rpm-core's checks that a
+     * header-only signature of it is sound (stated header digest right, payload digest present).
+     */
+    static byte[] headerToSign(Path rpm) {
+        return RpmSigner.headerToSign(rpm).headerBytes();
+    }
+
+    /** SHA-256 (hex) of bytes, e.g. of the header the controller signed. */
+    static String sha256(byte[] data) {
+        return Digests.sha256Hex(data);
     }
 
     /**
-     * Writes a signature made elsewhere into the package, in place; refuses when the package's main header is no
-     * longer {@code signedHeader} (the bytes the controller signed).
+     * Writes a signature made elsewhere into the package, in place; refuses when the package's main header no
+     * longer has the SHA-256 {@code signedHeaderSha256} (of the bytes the controller signed).
      */
-    static Map<String, Object> applySignature(Path rpm, byte[] signedHeader, byte[] signaturePacket) {
-        SignResult r = new RpmSigner(header -> {
-            if (!Arrays.equals(header, signedHeader)) {
-                throw new SigningException(rpm + ": the main header changed after it was read for signing; sign again");
-            }
-            return signaturePacket;
-        }).sign(rpm);
+    static Map<String, Object> applySignature(Path rpm, byte[] signaturePacket, String signedHeaderSha256) {
+        SignResult r = RpmSigner.applySignature(rpm, signaturePacket, signedHeaderSha256);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", rpm.getFileName().toString());
         m.put("inPlace", r.inPlace());
@@ -186,51 +200,53 @@ final class RpmCore {
     }
 
     /**
-     * After signing, as ReleasePipeline.sign does (which needs the key where the files are): re-reads the size and
-     * SHA-256 of every file release.json lists and adds the public key file, so publish's digest check holds
-     * (no-op without release.json).
+     * After signing, as ReleasePipeline.sign does: re-hashes every file release.json lists and adds the public key
+     * file, so publish's digest check holds (no-op without release.json).
      */
-    static void refreshManifest(Path dir) throws IOException {
-        if (!Files.isRegularFile(dir.resolve(ReleaseManifest.FILE_NAME))) {
-            return;
-        }
-        ReleaseManifest m = ReleaseManifest.read(dir);
-        List<ReleaseManifest.Artifact> files = new ArrayList<>();
-        for (ReleaseManifest.Artifact a : m.files()) {
-            Path f = dir.resolve(a.name());
-            files.add(Files.isRegularFile(f)
-                    ? new ReleaseManifest.Artifact(a.name(), a.packageName(), Files.size(f), sha256(f)) : a);
-        }
-        Path key = dir.resolve(ReleaseRef.KEY_FILE);
-        if (Files.isRegularFile(key) && files.stream().noneMatch(a -> a.name().equals(ReleaseRef.KEY_FILE))) {
-            files.add(new ReleaseManifest.Artifact(ReleaseRef.KEY_FILE, null, Files.size(key), sha256(key)));
-        }
-        m.withFiles(files).write(dir);
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
+    static void refreshManifest(Path dir) {
+        if (Files.isRegularFile(dir.resolve(ReleaseManifest.FILE_NAME))) {
+            ReleaseManifest.read(dir).refresh(dir, ReleaseRef.KEY_FILE);
         }
     }
 
-    /** Publishes a release directory to s3://BUCKET[/prefix] (or file:DIR) with the AWS settings withAWS set. */
-    static Map<String, Object> publish(Path releaseDir, String destination, Map<String, String> awsEnv, boolean force,
-                                       Consumer<String> log) throws IOException {
-        S3Settings s3 = S3Settings.fromEnvironment(awsEnv);
-        Publisher.Result result;
-        ObjectStore store = Destinations.open(destination, s3);
+    /**
+     * A publish prepared on the agent: packages uploaded, metadata files stored, no index written. {@code pending}
+     * is rpm-core's PendingPublish as JSON (plain text crosses remoting; rpm-core classes would not pass the
+     * controller's class filter); {@code toSign} maps each repository directory to its new repomd.xml bytes.
+     */
+    record PreparedPublish(String pending, LinkedHashMap<String, byte[]> toSign) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * Phase 1 of rpmPublish (agent): everything up to, not including, writing repomd.xml.asc / repomd.xml, to
+     * s3://BUCKET[/prefix] (or file:DIR) with the AWS settings withAWS set.
+     */
+    static PreparedPublish preparePublish(Path releaseDir, String destination, Map<String, String> awsEnv,
+                                          boolean force, Consumer<String> log) throws IOException {
+        ObjectStore store = Destinations.open(destination, S3Settings.fromEnvironment(awsEnv));
         try {
-            // repository metadata stays unsigned here: its signer would need the key on the agent (see DESIGN "Signing")
-            result = new Publisher(store, o -> log.accept(o.status() + " " + o.location() + ": " + o.detail()), log)
-                    .publish(releaseDir, Publisher.Options.defaults(null).withForce(force));
+            PendingPublish p = publisher(store, log).prepare(releaseDir,
+                    Publisher.Options.defaults(null).withForce(force));
+            return new PreparedPublish(p.toJson(), new LinkedHashMap<>(p.toSign()));
+        } finally {
+            close(store);
+        }
+    }
+
+    /**
+     * Phase 2 of rpmPublish (agent): writes each repomd.xml.asc ({@code signatures}: repository directory to the
+     * armored signature over its {@link PreparedPublish#toSign()} bytes; empty: unsigned) and repomd.xml, removes
+     * the old metadata, writes the .repo file. Fails (re-run publish) when another publish changed an index since
+     * phase 1.
+     */
+    static Map<String, Object> completePublish(String pending, String destination, Map<String, String> awsEnv,
+                                               Map<String, byte[]> signatures, Consumer<String> log)
+            throws IOException {
+        Publisher.Result result;
+        ObjectStore store = Destinations.open(destination, S3Settings.fromEnvironment(awsEnv));
+        try {
+            result = publisher(store, log).complete(PendingPublish.fromJson(pending), signatures);
         } finally {
             close(store);
         }
@@ -244,11 +260,25 @@ final class RpmCore {
             m.put("sha256", o.sha256());
             objects.add(m);
         }
+        List<Map<String, Object>> repositories = new ArrayList<>();
+        for (YumRepository.Result y : result.repositories()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("dir", y.dir());
+            m.put("packages", y.packages());
+            m.put("signed", y.written().contains(y.dir() + YumRepository.REPOMD + ".asc"));
+            repositories.add(m);
+        }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("destination", destination);
         r.put("objects", objects);
+        r.put("repositories", repositories);
+        r.put("signed", !signatures.isEmpty());
         r.put("repoFileUrl", result.repoFileUrl());
         return r;
+    }
+
+    private static Publisher publisher(ObjectStore store, Consumer<String> log) {
+        return new Publisher(store, o -> log.accept(o.status() + " " + o.location() + ": " + o.detail()), log);
     }
 
     /**

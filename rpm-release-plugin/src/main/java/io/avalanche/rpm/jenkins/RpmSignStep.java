@@ -1,6 +1,5 @@
 package io.avalanche.rpm.jenkins;
 
-import com.cloudbees.plugins.credentials.CredentialsProvider;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
@@ -28,11 +27,10 @@ import org.kohsuke.stapler.QueryParameter;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,22 +158,19 @@ public final class RpmSignStep extends Step {
             if (step.ephemeral && step.release) {
                 throw new AbortException(Messages.RpmSignStep_ReleaseRefusesEphemeral());
             }
-            if (step.ephemeral && (step.credentialsId != null || step.passphraseCredentialsId != null)) {
-                throw new AbortException(Messages.RpmSignStep_EphemeralWithCredentials());
-            }
-            if (!step.ephemeral && step.credentialsId == null) {
-                throw new AbortException(Messages.RpmSignStep_NoKey());
-            }
+            SigningCredentials.check("rpmSign", step.credentialsId, step.passphraseCredentialsId, step.ephemeral);
             FilePath dir = workspace.child(step.dir);
             LinkedHashMap<String, byte[]> headers = dir.act(new ReadHeaders());
             if (headers.isEmpty()) {
                 throw new AbortException(Messages.RpmSignStep_NoPackages(dir.getRemote()));
             }
-            RpmCore.Key key = key(run);
-            LinkedHashMap<String, byte[][]> signatures = new LinkedHashMap<>();
+            RpmCore.Key key = SigningCredentials.load(run, "rpmSign", step.credentialsId, step.passphraseCredentialsId,
+                    step.ephemeral);
+            LinkedHashMap<String, HeaderSignature> signatures = new LinkedHashMap<>();
             try {
                 for (Map.Entry<String, byte[]> e : headers.entrySet()) {
-                    signatures.put(e.getKey(), new byte[][] {e.getValue(), key.sign(e.getValue())});
+                    // the digest of the bytes signed here, not one the agent reports
+                    signatures.put(e.getKey(), new HeaderSignature(key.sign(e.getValue()), RpmCore.sha256(e.getValue())));
                 }
             } catch (RpmException e) {
                 throw new AbortException("rpmSign: " + e.getMessage());
@@ -192,38 +187,11 @@ public final class RpmSignStep extends Step {
             result.put("files", new ArrayList<>(files));
             return result;
         }
+    }
 
-        /** The key from the credentials (tracked as used by this run), or a fresh ephemeral one. */
-        private RpmCore.Key key(Run<?, ?> run) throws IOException {
-            if (step.ephemeral) {
-                return RpmCore.ephemeralKey();
-            }
-            FileCredentials file = CredentialsProvider.findCredentialById(step.credentialsId, FileCredentials.class, run,
-                    List.of());
-            if (file == null) {
-                throw new AbortException(Messages.RpmSignStep_CredentialsNotFound(step.credentialsId));
-            }
-            CredentialsProvider.track(run, file);
-            char[] passphrase = null;
-            if (step.passphraseCredentialsId != null) {
-                StringCredentials secret = CredentialsProvider.findCredentialById(step.passphraseCredentialsId,
-                        StringCredentials.class, run, List.of());
-                if (secret == null) {
-                    throw new AbortException(Messages.RpmSignStep_PassphraseNotFound(step.passphraseCredentialsId));
-                }
-                CredentialsProvider.track(run, secret);
-                passphrase = secret.getSecret().getPlainText().toCharArray();
-            }
-            try (InputStream armored = file.getContent()) {
-                return RpmCore.loadKey(armored, passphrase, "credential '" + step.credentialsId + "'");
-            } catch (RpmException e) {
-                throw new AbortException("rpmSign: " + e.getMessage());
-            } finally {
-                if (passphrase != null) {
-                    Arrays.fill(passphrase, '\0');
-                }
-            }
-        }
+    /** A signature packet made on the controller and the SHA-256 of the main header it covers. */
+    record HeaderSignature(byte[] packet, String headerSha256) implements Serializable {
+        private static final long serialVersionUID = 1L;
     }
 
     /** Agent side: the main header bytes of every *.rpm in the directory, by file name, in name order. */
@@ -235,7 +203,7 @@ public final class RpmSignStep extends Step {
             LinkedHashMap<String, byte[]> r = new LinkedHashMap<>();
             for (Path rpm : packages(dir)) {
                 try {
-                    r.put(rpm.getFileName().toString(), RpmCore.headerBytes(rpm));
+                    r.put(rpm.getFileName().toString(), RpmCore.headerToSign(rpm));
                 } catch (RpmException e) {
                     throw new AbortException("rpmSign: " + e.getMessage());
                 }
@@ -244,14 +212,17 @@ public final class RpmSignStep extends Step {
         }
     }
 
-    /** Agent side: writes each signature into its package (header unchanged since read) and the public key file. */
+    /**
+     * Agent side: writes each signature into its package (refused when the header changed since it was read), the
+     * public key file, and refreshes release.json.
+     */
     static final class WriteSignatures extends MasterToSlaveFileCallable<List<Map<String, Object>>> {
         private static final long serialVersionUID = 1L;
-        private final LinkedHashMap<String, byte[][]> signatures;
+        private final LinkedHashMap<String, HeaderSignature> signatures;
         private final String publicKeyFile;
         private final byte[] publicKey;
 
-        WriteSignatures(LinkedHashMap<String, byte[][]> signatures, String publicKeyFile, byte[] publicKey) {
+        WriteSignatures(LinkedHashMap<String, HeaderSignature> signatures, String publicKeyFile, byte[] publicKey) {
             this.signatures = signatures;
             this.publicKeyFile = publicKeyFile;
             this.publicKey = publicKey.clone();
@@ -261,9 +232,9 @@ public final class RpmSignStep extends Step {
         public List<Map<String, Object>> invoke(File dir, VirtualChannel channel) throws IOException {
             List<Map<String, Object>> r = new ArrayList<>();
             try {
-                for (Map.Entry<String, byte[][]> e : signatures.entrySet()) {
+                for (Map.Entry<String, HeaderSignature> e : signatures.entrySet()) {
                     Path rpm = dir.toPath().resolve(e.getKey());
-                    r.add(RpmCore.applySignature(rpm, e.getValue()[0], e.getValue()[1]));
+                    r.add(RpmCore.applySignature(rpm, e.getValue().packet(), e.getValue().headerSha256()));
                 }
             } catch (RpmException e) {
                 throw new AbortException("rpmSign: " + e.getMessage());

@@ -5,32 +5,59 @@ import hudson.model.Result;
 import hudson.slaves.DumbSlave;
 import io.avalanche.rpm.publish.S3Settings;
 import io.avalanche.rpm.publish.S3Store;
+import io.avalanche.rpm.sign.GpgHome;
+import io.avalanche.rpm.sign.Proc;
+import io.avalanche.rpm.sign.SecretScan;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** rpmPublish inside pipeline-aws's withAWS, against S3Proxy on 127.0.0.1 with SigV4 authentication. */
+/**
+ * rpmPublish inside pipeline-aws's withAWS, against S3Proxy on 127.0.0.1 with SigV4 authentication; repository
+ * metadata signed on the controller and verified by gpg against the published key.
+ */
 @WithJenkins
 class RpmPublishStepTest {
     static final String ID = "AKIAJENKINSPUBLISH";
     static final String SECRET = "jenkins-publish-secret-0123456789";
     static final String KEY = "linux/rpms/x86_64/avalanchego-v1.14.1-x86_64.rpm";
+    static final String REPOMD = "linux/rpms/x86_64/repodata/repomd.xml";
+    static final String PASS = "c0rrect h0rse publish passphrase";
+    static GpgHome gpg;
+    static String armoredSecret;
+
+    @BeforeAll
+    static void key() throws IOException {
+        gpg = new GpgHome();
+        String fingerprint = gpg.generate(GpgHome.rsa(3072, "sign", PASS, "RPM Publish Test"));
+        armoredSecret = gpg.exportSecret(fingerprint, PASS);
+        assertThat(armoredSecret).contains("BEGIN PGP PRIVATE KEY BLOCK");
+    }
+
+    @AfterAll
+    static void cleanup() throws IOException {
+        gpg.close();
+    }
 
     S3Proxy proxy;
 
@@ -79,16 +106,20 @@ class RpmPublishStepTest {
 
         WorkflowRun b = j.assertBuildStatusSuccess(p.scheduleBuild2(0));
         j.assertLogContains("objects=2 first=UPLOADED", b);
+        j.assertLogContains("published UNSIGNED", b);
         j.assertLogContains("to s3://rpms (AWS settings from the environment: AWS_ACCESS_KEY_ID, AWS_DEFAULT_REGION, "
                 + "AWS_ENDPOINT_URL, AWS_REGION, AWS_SECRET_ACCESS_KEY)", b);
         j.assertLogNotContains(SECRET, b);
 
         Path local = Path.of(ws.child("rpm-release-out/avalanchego-v1.14.1-x86_64.rpm").getRemote());
-        try (S3Store store = S3Store.open("s3://rpms", S3Settings.fromEnvironment(Map.of("AWS_ACCESS_KEY_ID", ID,
-                "AWS_SECRET_ACCESS_KEY", SECRET, "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL", endpoint())))) {
+        try (S3Store store = store()) {
             assertThat(store.head(KEY)).isPresent();
             assertThat(store.head("linux/rpms/RPM-GPG-KEY-avalanchego")).isPresent();
             assertThat(store.get(KEY).orElseThrow()).isEqualTo(Files.readAllBytes(local));
+            assertThat(store.head(REPOMD)).isPresent();
+            assertThat(store.head(REPOMD + ".asc")).as("no key, no metadata signature").isEmpty();
+            assertThat(new String(store.get("linux/rpms/avalanchego.repo").orElseThrow(), StandardCharsets.UTF_8))
+                    .contains("repo_gpgcheck=0");
         }
 
         // the same signed bytes again: a no-op
@@ -96,6 +127,121 @@ class RpmPublishStepTest {
         ws.child("rpm-release-out").copyRecursiveTo(Fixtures.workspace(agent, republish).child("rpm-release-out"));
         WorkflowRun again = j.assertBuildStatusSuccess(republish.scheduleBuild2(0));
         j.assertLogContains("objects=2 first=UNCHANGED", again);
+    }
+
+    S3Store store() {
+        return S3Store.open("s3://rpms", S3Settings.fromEnvironment(Map.of("AWS_ACCESS_KEY_ID", ID,
+                "AWS_SECRET_ACCESS_KEY", SECRET, "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL", endpoint())));
+    }
+
+    @Test
+    void signsTheRepositoryMetadataOnTheControllerWithTheReleaseKey(JenkinsRule j, @TempDir Path tmp)
+            throws Exception {
+        DumbSlave agent = Fixtures.agent(j);
+        Fixtures.addCredentials(j, Fixtures.awsKeys("aws-publisher", ID, SECRET),
+                Fixtures.keyFile("rpm-gpg-key", armoredSecret), Fixtures.secretText("rpm-gpg-pass", PASS));
+        String keys = "credentialsId: 'rpm-gpg-key', passphraseCredentialsId: 'rpm-gpg-pass'";
+        WorkflowJob p = Fixtures.job(j, "signed-publish", "node('" + Fixtures.LABEL + "') {\n"
+                + "  rpmSign(" + keys + ", release: true)\n"
+                + "  withAWS(credentials: 'aws-publisher', region: 'us-east-1', endpointUrl: '" + endpoint() + "') {\n"
+                + "    def r = rpmPublish(bucket: 'rpms', " + keys + ")\n"
+                + "    echo \"signed=${r.signed} repos=${r.repositories.size()} repoSigned=${r.repositories[0].signed}\"\n"
+                + "  }\n"
+                + "}\n");
+        FilePath ws = Fixtures.workspace(agent, p);
+        Fixtures.unsignedRelease(ws, "rpm-release-out", tmp);
+
+        WorkflowRun b = j.assertBuildStatusSuccess(p.scheduleBuild2(0));
+        j.assertLogContains("signed=true repos=1 repoSigned=true", b);
+        j.assertLogContains("rpmPublish: signed repodata/repomd.xml of 1 repository(ies) with key", b);
+        j.assertLogNotContains("UNSIGNED", b);
+        j.assertLogNotContains(PASS, b);
+        j.assertLogNotContains("PRIVATE KEY", b);
+        j.assertLogNotContains(SECRET, b);
+        String publicKey = ws.child("rpm-release-out/RPM-GPG-KEY-avalanchego").readToString();
+        SecretScan scan = new SecretScan(PASS, armoredSecret, publicKey);
+        scan.assertClean("build log", JenkinsRule.getLog(b));
+        scan.assertTreeClean(Path.of(agent.getRemoteFS()));
+
+        // gpg, with only the key published next to the packages, verifies the published index
+        Path verify = Files.createDirectories(tmp.resolve("verify"));
+        try (S3Store store = store();
+             GpgHome customer = new GpgHome()) {
+            Files.write(verify.resolve("RPM-GPG-KEY-avalanchego"),
+                    store.get("linux/rpms/RPM-GPG-KEY-avalanchego").orElseThrow());
+            Files.write(verify.resolve("repomd.xml"), store.get(REPOMD).orElseThrow());
+            Files.write(verify.resolve("repomd.xml.asc"), store.get(REPOMD + ".asc").orElseThrow());
+            customer.gpg("--batch", "--import", verify.resolve("RPM-GPG-KEY-avalanchego").toString()).ok();
+            Proc.Result r = customer.gpg("--batch", "--verify", verify.resolve("repomd.xml.asc").toString(),
+                    verify.resolve("repomd.xml").toString());
+            assertThat(r.exit()).as(r.all()).isZero();
+            assertThat(r.all()).contains("Good signature");
+            // the oracle can fail: one changed byte of the index does not verify
+            Files.writeString(verify.resolve("repomd.xml"), Files.readString(verify.resolve("repomd.xml"))
+                    .replace("<revision>", "<revision>9"));
+            assertThat(customer.gpg("--batch", "--verify", verify.resolve("repomd.xml.asc").toString(),
+                    verify.resolve("repomd.xml").toString()).exit()).isNotZero();
+            assertThat(new String(store.get("linux/rpms/avalanchego.repo").orElseThrow(), StandardCharsets.UTF_8))
+                    .contains("repo_gpgcheck=1");
+        }
+    }
+
+    @Test
+    void anEphemeralKeySignsTheMetadataForTrials(JenkinsRule j, @TempDir Path tmp) throws Exception {
+        DumbSlave agent = Fixtures.agent(j);
+        Fixtures.addCredentials(j, Fixtures.awsKeys("aws-publisher", ID, SECRET));
+        WorkflowJob p = Fixtures.job(j, "trial", "node('" + Fixtures.LABEL + "') {\n"
+                + "  rpmSign(ephemeral: true)\n"
+                + "  withAWS(credentials: 'aws-publisher', region: 'us-east-1', endpointUrl: '" + endpoint() + "') {\n"
+                + "    def r = rpmPublish(bucket: 'rpms', ephemeral: true)\n"
+                + "    writeFile(file: 'metadata-key.asc', text: r.signingPublicKey)\n"
+                + "    echo \"signed=${r.signed}\"\n"
+                + "  }\n"
+                + "}\n");
+        FilePath ws = Fixtures.workspace(agent, p);
+        Fixtures.unsignedRelease(ws, "rpm-release-out", tmp);
+        WorkflowRun b = j.assertBuildStatusSuccess(p.scheduleBuild2(0));
+        j.assertLogContains("signed=true", b);
+        j.assertLogContains("with ephemeral key", b);
+        j.assertLogNotContains("PRIVATE KEY", b);
+        String metadataKey = ws.child("metadata-key.asc").readToString();
+        assertThat(metadataKey).contains("BEGIN PGP PUBLIC KEY BLOCK").doesNotContain("PRIVATE");
+        try (S3Store store = store();
+             GpgHome trial = new GpgHome()) {
+            Path dir = Files.createDirectories(tmp.resolve("trial"));
+            Files.writeString(dir.resolve("key.asc"), metadataKey);
+            Files.write(dir.resolve("repomd.xml"), store.get(REPOMD).orElseThrow());
+            Files.write(dir.resolve("repomd.xml.asc"), store.get(REPOMD + ".asc").orElseThrow());
+            trial.gpg("--batch", "--import", dir.resolve("key.asc").toString()).ok();
+            Proc.Result r = trial.gpg("--batch", "--verify", dir.resolve("repomd.xml.asc").toString(),
+                    dir.resolve("repomd.xml").toString());
+            assertThat(r.exit()).as(r.all()).isZero();
+        }
+    }
+
+    @Test
+    void aWrongPassphraseFailsBeforeAnythingIsUploaded(JenkinsRule j, @TempDir Path tmp) throws Exception {
+        DumbSlave agent = Fixtures.agent(j);
+        String wrong = "not-the-publish-passphrase-3";
+        Fixtures.addCredentials(j, Fixtures.awsKeys("aws-publisher", ID, SECRET),
+                Fixtures.keyFile("rpm-gpg-key", armoredSecret), Fixtures.secretText("bad-pass", wrong));
+        WorkflowJob p = Fixtures.job(j, "bad-pass", "node('" + Fixtures.LABEL + "') { rpmSign(ephemeral: true) }\n"
+                + script("bucket: 'rpms', credentialsId: 'rpm-gpg-key', passphraseCredentialsId: 'bad-pass'"));
+        Fixtures.unsignedRelease(Fixtures.workspace(agent, p), "rpm-release-out", tmp);
+        WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+        j.assertLogContains("rpmPublish: ", b);
+        j.assertLogContains("credential 'rpm-gpg-key'", b);
+        j.assertLogNotContains(wrong, b);
+        j.assertLogNotContains(PASS, b);
+        new SecretScan(PASS, armoredSecret).assertClean("build log", JenkinsRule.getLog(b));
+        try (S3Store store = store()) {
+            assertThat(store.head(KEY)).isEmpty();
+        }
+
+        WorkflowJob both = Fixtures.job(j, "both", "node('" + Fixtures.LABEL + "') {\n"
+                + "  rpmPublish(bucket: 'rpms', ephemeral: true, credentialsId: 'rpm-gpg-key')\n}\n");
+        j.assertLogContains("rpmPublish: ephemeral: true signs with a throw-away key",
+                j.assertBuildStatus(Result.FAILURE, both.scheduleBuild2(0)));
     }
 
     @Test

@@ -68,6 +68,15 @@ class StepConfigTest {
         roundTrip(j, s);
         assertThat(s.destination()).isEqualTo("s3://avalanchego-rpms/staging");
         assertThat(new RpmPublishStep("b").destination()).isEqualTo("s3://b");
+
+        Fixtures.addCredentials(j, Fixtures.keyFile("gpg-key", "not a key"), Fixtures.secretText("gpg-pass", "x"));
+        RpmPublishStep signed = new RpmPublishStep("avalanchego-rpms");
+        signed.setCredentialsId("gpg-key");
+        signed.setPassphraseCredentialsId("gpg-pass");
+        roundTrip(j, signed);
+        RpmPublishStep trial = new RpmPublishStep("avalanchego-rpms");
+        trial.setEphemeral(true);
+        roundTrip(j, trial);
     }
 
     @Test

@@ -53,6 +53,9 @@ class JenkinsfileExampleTest extends PipelineFixture {
         assertThat(calls('withAWS').collect { it.args[0] })
                 .containsOnly([region: 'us-east-1', credentials: 'aws-rpm-publisher'])
         assertThat(calls('rpmPublish').collect { (it.args[0] as Map).bucket }).containsOnly('avalanchego-rpms')
+        // the release key signs the repository metadata too (on the controller)
+        assertThat(calls('rpmPublish').collect { [(it.args[0] as Map).credentialsId, (it.args[0] as Map).passphraseCredentialsId] })
+                .containsExactly(['rpm-gpg-key', 'rpm-gpg-passphrase'], ['rpm-gpg-key', 'rpm-gpg-passphrase'])
         assertThat(calls('properties')).hasSize(1)
     }
 

@@ -40,8 +40,10 @@ class RpmReleaseLibraryTest extends PipelineFixture {
                 [credentialsId: 'rpm-gpg-key', release: true, dir: 'rpm-release-out/aarch64'])
         assertThat(calls('withAWS').collect { it.args[0] }).containsExactly([region: 'us-east-1'], [region: 'us-east-1'])
         assertThat(calls('rpmPublish').collect { it.args[0] }).containsExactly(
-                [bucket: 'avalanchego-rpms', prefix: '', force: false, dir: 'rpm-release-out/x86_64'],
-                [bucket: 'avalanchego-rpms', prefix: '', force: false, dir: 'rpm-release-out/aarch64'])
+                [bucket: 'avalanchego-rpms', prefix: '', force: false, dir: 'rpm-release-out/x86_64',
+                 credentialsId: 'rpm-gpg-key'],
+                [bucket: 'avalanchego-rpms', prefix: '', force: false, dir: 'rpm-release-out/aarch64',
+                 credentialsId: 'rpm-gpg-key'])
         assertThat(calls('rpmValidate').collect { it.args[0] }).containsExactly(
                 [from: 's3://avalanchego-rpms', image: 'rockylinux:9', commit: COMMIT, tag: 'v1.14.1', arch: 'x86_64',
                  junit: 'rpm-release-out/rpm-validate-x86_64.xml'],
@@ -117,7 +119,8 @@ class RpmReleaseLibraryTest extends PipelineFixture {
                 [region: 'eu-west-1', credentials: 'aws-release', role: 'arn:aws:iam::123456789012:role/rpm-publisher',
                  endpointUrl: 'https://s3.example'])
         assertThat(calls('rpmPublish').collect { it.args[0] }).containsExactly(
-                [bucket: 'rpms', prefix: 'staging', force: true, dir: 'rpm-release-out/aarch64'])
+                [bucket: 'rpms', prefix: 'staging', force: true, dir: 'rpm-release-out/aarch64',
+                 credentialsId: 'gpg-file', passphraseCredentialsId: 'gpg-pass'])
         assertThat(calls('rpmValidate').first().args[0] as Map)
                 .containsEntry('from', 's3://rpms/staging').containsEntry('image', 'rockylinux:9.4')
                 .containsEntry('tag', 'v1.14.1-rc.2')

@@ -1,8 +1,7 @@
-package io.avalanche.rpm.validate;
+package io.avalanche.rpm.verify;
 
 import com.github.luben.zstd.ZstdInputStream;
 import io.avalanche.rpm.format.RpmFormatException;
-import io.avalanche.rpm.verify.RpmPackage;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;

@@ -1,7 +1,6 @@
-package io.avalanche.rpm.release;
+package io.avalanche.rpm.validate;
 
 import io.avalanche.rpm.RpmException;
-import io.avalanche.rpm.validate.SignatureCheck;
 import io.avalanche.rpm.verify.CheckResult;
 import io.avalanche.rpm.verify.PackageVerifier;
 import io.avalanche.rpm.verify.TrustedKeys;

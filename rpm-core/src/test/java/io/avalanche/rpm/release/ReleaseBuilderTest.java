@@ -1,0 +1,62 @@
+package io.avalanche.rpm.release;
+
+import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.format.Arch;
+import io.avalanche.rpm.format.ReleaseTag;
+import io.avalanche.rpm.testing.Cmd;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The build stage on the host: commit, SOURCE_DATE_EPOCH from the commit time, release.json, reproducibility. */
+class ReleaseBuilderTest {
+    @TempDir
+    Path tmp;
+
+    static Path sampleRepo(Path dest) throws Exception {
+        Path from = Path.of("..", "examples", "avalanchego-sample");
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path t = dest.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        Map<String, String> date = Map.of("GIT_AUTHOR_DATE", "2024-03-01T10:00:00Z", "GIT_COMMITTER_DATE",
+                "2024-03-01T10:00:00Z");
+        Cmd.run(List.of("git", "-C", dest.toString(), "init", "-q"), null, date).ok();
+        Cmd.run(List.of("git", "-C", dest.toString(), "add", "-A"), null, date).ok();
+        Cmd.run(List.of("git", "-C", dest.toString(), "-c", "user.name=t", "-c", "user.email=t@localhost", "commit",
+                "-q", "-m", "sample"), null, date).ok();
+        return dest;
+    }
+
+    @Test
+    void buildsTwiceToIdenticalPackages() throws Exception {
+        Path src = sampleRepo(tmp.resolve("src"));
+        ReleaseTag tag = ReleaseTag.parse("v1.14.1");
+        ReleaseManifest a = ReleaseBuilder.build(new ReleaseBuilder.Request(src, tag, Arch.host(), null,
+                tmp.resolve("a"), Compression.parse("zstd:3")), l -> { });
+        ReleaseManifest b = ReleaseBuilder.build(new ReleaseBuilder.Request(src, tag, Arch.host(), null,
+                tmp.resolve("b"), Compression.parse("zstd:3")), l -> { });
+        assertThat(a.commit()).matches("[0-9a-f]{40}")
+                .isEqualTo(Cmd.run("git", "-C", src.toString(), "rev-parse", "HEAD").ok().output().trim());
+        assertThat(a.sourceDateEpoch()).isEqualTo(1709287200L);
+        assertThat(a.vmId()).isEqualTo("srEXiWaHuhNyGwPUi444Tu47ZEDwxTWrbQiuD7FmgSAQ6X7Dy");
+        assertThat(a.files()).extracting(ReleaseManifest.Artifact::sha256)
+                .containsExactlyElementsOf(b.files().stream().map(ReleaseManifest.Artifact::sha256).toList());
+        assertThat(ReleaseManifest.read(tmp.resolve("a"))).isEqualTo(a);
+        Path rpm = tmp.resolve("a").resolve(a.files().get(0).name());
+        assertThat(Cmd.run("rpm", "-qp", "--qf", "%{BUILDTIME}", rpm.toString()).ok().output()).isEqualTo("1709287200");
+    }
+}
