@@ -12,14 +12,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Computes the per-file SHA-256 digests, the SHA-256 of the whole uncompressed cpio archive and that of the
- * compressed payload on a second thread while the caller compresses. File data travels in pooled buffers handed over by
- * reference (no copy); the pool bounds memory and makes the caller wait if hashing falls behind.
+ * compressed payload on a second thread while the caller compresses. File data travels in pooled buffers
+ * handed over by reference (no copy), compressed bytes as copies in a second pool; the pools bound memory
+ * (6 MiB) and make the caller wait if hashing falls behind.
  */
 final class PayloadHasher implements AutoCloseable {
     private static final int BUFFERS = 4;
+    private static final int COPIES = 8;
+    private static final int COPY_SIZE = 256 << 10;
     private static final Chunk END = new Chunk(null, 0, -2);
 
     private final BlockingQueue<byte[]> free;
+    private final BlockingQueue<byte[]> freeCopies = new ArrayBlockingQueue<>(COPIES);
     private final BlockingQueue<Chunk> work = new LinkedBlockingQueue<>();
     private final String[] fileDigests;
     private final MessageDigest archive = sha256();
@@ -42,6 +46,9 @@ final class PayloadHasher implements AutoCloseable {
         for (int i = 0; i < BUFFERS; i++) {
             free.add(new byte[bufferSize]);
         }
+        for (int i = 0; i < COPIES; i++) {
+            freeCopies.add(new byte[COPY_SIZE]);
+        }
         thread = new Thread(this::loop, "rpm-payload-hasher");
         thread.setDaemon(true);
         thread.start();
@@ -49,9 +56,13 @@ final class PayloadHasher implements AutoCloseable {
 
     /** A buffer to read file data into; give it back with {@link #fileData} (blocks while all are in use). */
     byte[] buffer() throws InterruptedIOException {
+        return take(free);
+    }
+
+    private byte[] take(BlockingQueue<byte[]> pool) throws InterruptedIOException {
         try {
             byte[] b;
-            while ((b = free.poll(100, TimeUnit.MILLISECONDS)) == null) {
+            while ((b = pool.poll(100, TimeUnit.MILLISECONDS)) == null) {
                 if (!thread.isAlive()) {
                     throw new IllegalStateException("the payload hashing thread stopped", failure);
                 }
@@ -74,9 +85,16 @@ final class PayloadHasher implements AutoCloseable {
         work.add(new Chunk(buffer, len, index));
     }
 
-    /** A copy of compressed payload bytes, hashed for PAYLOADDIGEST (the caller may reuse its array). */
-    void compressedBytes(byte[] b, int off, int len) {
-        work.add(new Chunk(Arrays.copyOfRange(b, off, off + len), len, -4));
+    /** Compressed payload bytes, copied into pooled arrays (the caller may reuse its array), for PAYLOADDIGEST. */
+    void compressedBytes(byte[] b, int off, int len) throws InterruptedIOException {
+        while (len > 0) {
+            byte[] copy = take(freeCopies);
+            int n = Math.min(len, copy.length);
+            System.arraycopy(b, off, copy, 0, n);
+            work.add(new Chunk(copy, n, -4));
+            off += n;
+            len -= n;
+        }
     }
 
     /** Marks the end of file {@code index}'s data. */
@@ -160,6 +178,8 @@ final class PayloadHasher implements AutoCloseable {
             } finally {
                 if (c.fileIndex >= 0) {
                     free.add(c.data);
+                } else if (c.fileIndex == -4) {
+                    freeCopies.add(c.data);
                 }
             }
         }
