@@ -2,17 +2,21 @@
 # Prepares the CLI's fast start (called by ./rpm-release after a build): copies of the dependency jars with
 # their jar signatures removed (a signed jar is re-verified on every start and is excluded from class data
 # sharing) and an AppCDS archive of the classes package, sign, verify and inspect load.
+# OUT_DIR becomes a symlink to a fresh versioned directory, switched atomically, so launchers running meanwhile
+# keep a complete directory; the launcher resolves the link once.
 # Usage: fast-start.sh JAVA CLI_JAR LIB_DIR OUT_DIR
 set -euo pipefail
 java_bin="$1"; jar="$2"; lib="$3"; fast="$4"
 mkdir -p "$(dirname "$fast")"
 exec 9>"$fast.lock"
 flock 9
-if [ -f "$fast/app.jsa" ] && [ ! "$jar" -nt "$fast/app.jsa" ]; then
+if [ -f "$fast/app.jsa" ] && [ -z "$(find "$jar" "$lib" -newer "$fast/app.jsa" -print -quit)" ]; then
   exit 0   # another launcher made it meanwhile
 fi
 echo "rpm-release: preparing fast start (class data sharing archive) ..."
-rm -rf "$fast"
+link="$fast"
+old="$(readlink -f "$link" 2>/dev/null || true)"
+fast="$link.$(date +%s%N)"
 mkdir -p "$fast/lib"
 cp "$lib"/*.jar "$fast/lib/"
 if command -v zip >/dev/null && command -v unzip >/dev/null; then
@@ -42,3 +46,9 @@ cat "$work"/*.lst | sort -u > "$work/all.classlist"
 "$java_bin" -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile="$work/all.classlist" \
   -XX:SharedArchiveFile="$fast/app.jsa.tmp" -cp "$cp_" >"$work/dump.log" 2>&1
 mv "$fast/app.jsa.tmp" "$fast/app.jsa"
+[ -L "$link" ] || rm -rf "$link"   # a directory from an older launcher
+ln -sfn "$(basename "$fast")" "$link.new"
+mv -T "$link.new" "$link"
+for d in "$link".[0-9]*; do   # keep the new and the previous directory (a JVM may still be starting from it)
+  [ "$d" = "$fast" ] || [ "$d" = "$old" ] || rm -rf "$d"
+done
