@@ -172,13 +172,6 @@ final class ReleaseCommand implements Callable<Integer> {
     }
 
     private S3Settings s3Settings() {
-        S3Settings s = S3Settings.fromEnvironment(environment);
-        if (endpoint != null) {
-            s = s.withEndpoint(endpoint);
-        }
-        if (region != null) {
-            s = s.withRegion(region);
-        }
-        return s;
+        return S3Settings.fromEnvironment(environment).withEndpoint(endpoint).withRegion(region);
     }
 }

@@ -130,13 +130,6 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     private S3Settings s3Settings() {
-        S3Settings s = S3Settings.fromEnvironment(System.getenv());
-        if (endpoint != null) {
-            s = s.withEndpoint(endpoint);
-        }
-        if (region != null) {
-            s = s.withRegion(region);
-        }
-        return s;
+        return S3Settings.fromEnvironment(System.getenv()).withEndpoint(endpoint).withRegion(region);
     }
 }
