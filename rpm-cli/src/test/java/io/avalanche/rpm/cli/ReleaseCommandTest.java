@@ -1,6 +1,7 @@
 package io.avalanche.rpm.cli;
 
 import io.avalanche.rpm.testing.Cmd;
+import io.avalanche.rpm.testing.TestPackages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,8 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,34 +26,17 @@ class ReleaseCommandTest {
     @BeforeEach
     void sample() throws IOException {
         source = tmp.resolve("src");
-        copy(Path.of("..", "examples", "avalanchego-sample"), source);
+        TestPackages.copySample(source);
         marker = tmp.resolve("build-ran");
         Path build = source.resolve("scripts/build.sh");
         Files.writeString(build, Files.readString(build).replace("set -euo pipefail",
                 "set -euo pipefail\ntouch '" + marker + "'"));
-        git("init", "-q");
-        git("add", "-A");
-        git("-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-q", "-m", "sample");
+        TestPackages.commitAll(source);
     }
 
-    private void git(String... args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("git", "-C", source.toString()));
-        cmd.addAll(List.of(args));
-        Cmd.run(cmd, null, Map.of()).ok();
-    }
 
-    static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
+
+
 
     private CliRunner.Run release(String... extra) {
         List<String> a = new java.util.ArrayList<>(List.of("release", "--source", source.toString(), "--out",

@@ -4,6 +4,7 @@ import io.avalanche.rpm.publish.Destinations;
 import io.avalanche.rpm.publish.ObjectStore;
 import io.avalanche.rpm.publish.S3ProxyFixture;
 import io.avalanche.rpm.testing.Cmd;
+import io.avalanche.rpm.testing.TestPackages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,11 +44,7 @@ class ReleaseToS3Test {
                 + "--armor --export-secret-keys > \"$3\"", "sh", gnupg.toString(), pass, secret.toString())).ok();
 
         Path source = tmp.resolve("src");
-        ReleaseCommandTest.copy(Path.of("..", "examples", "avalanchego-sample"), source);
-        Cmd.run(List.of("git", "-C", source.toString(), "init", "-q"), null, Map.of()).ok();
-        Cmd.run(List.of("git", "-C", source.toString(), "add", "-A"), null, Map.of()).ok();
-        Cmd.run(List.of("git", "-C", source.toString(), "-c", "user.name=t", "-c", "user.email=t@localhost",
-                "commit", "-q", "-m", "sample"), null, Map.of()).ok();
+        TestPackages.sampleRepo(source);
 
         try (S3ProxyFixture s3 = S3ProxyFixture.start("releases")) {
             Map<String, String> env = new HashMap<>(s3.env());

@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.publish.Digests;
 import io.avalanche.rpm.testing.Cmd;
+import io.avalanche.rpm.testing.TestPackages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,11 +23,7 @@ class StagesTest {
     void buildSignVerifyPublishValidate() throws Exception {
         String arch = Arch.host().rpm();
         Path source = tmp.resolve("src");
-        ReleaseCommandTest.copy(Path.of("..", "examples", "avalanchego-sample"), source);
-        Cmd.run(List.of("git", "-C", source.toString(), "init", "-q"), null, Map.of()).ok();
-        Cmd.run(List.of("git", "-C", source.toString(), "add", "-A"), null, Map.of()).ok();
-        Cmd.run(List.of("git", "-C", source.toString(), "-c", "user.name=t", "-c", "user.email=t@localhost",
-                "commit", "-q", "-m", "sample"), null, Map.of()).ok();
+        TestPackages.sampleRepo(source);
         String commit = Cmd.run("git", "-C", source.toString(), "rev-parse", "HEAD").ok().output().trim();
         Path out = tmp.resolve("release");
 

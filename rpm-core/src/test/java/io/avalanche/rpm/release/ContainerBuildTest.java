@@ -4,6 +4,7 @@ import io.avalanche.rpm.build.Compression;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.testing.Cmd;
+import io.avalanche.rpm.testing.TestPackages;
 import io.avalanche.rpm.validate.ContainerEnv;
 import io.avalanche.rpm.validate.ContainerTarget;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,31 +37,14 @@ class ContainerBuildTest {
     }
 
     private Path sample() throws Exception {
-        Path src = tmp.resolve("src");
-        Path from = ContainerEnv.repoRoot().resolve("examples/avalanchego-sample");
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path t = src.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
+        Path src = TestPackages.copySample(tmp.resolve("src"));
         Path build = src.resolve("scripts/build.sh");
         Files.writeString(build, Files.readString(build) + "cat /proc/sys/kernel/hostname > \"$root/build/where\"\n");
-        git(src, "init", "-q");
-        git(src, "add", "-A");
-        git(src, "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-q", "-m", "sample");
+        TestPackages.commitAll(src);
         return src;
     }
 
-    private static void git(Path dir, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("git", "-C", dir.toString()));
-        cmd.addAll(List.of(args));
-        Cmd.run(cmd, null, Map.of()).ok();
-    }
+
 
     @Test
     void buildsInsideTheContainerAndPackages() throws Exception {

@@ -4,14 +4,11 @@ import io.avalanche.rpm.build.Compression;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.testing.Cmd;
+import io.avalanche.rpm.testing.TestPackages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,30 +17,9 @@ class ReleaseBuilderTest {
     @TempDir
     Path tmp;
 
-    static Path sampleRepo(Path dest) throws Exception {
-        Path from = Path.of("..", "examples", "avalanchego-sample");
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path t = dest.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-        Map<String, String> date = Map.of("GIT_AUTHOR_DATE", "2024-03-01T10:00:00Z", "GIT_COMMITTER_DATE",
-                "2024-03-01T10:00:00Z");
-        Cmd.run(List.of("git", "-C", dest.toString(), "init", "-q"), null, date).ok();
-        Cmd.run(List.of("git", "-C", dest.toString(), "add", "-A"), null, date).ok();
-        Cmd.run(List.of("git", "-C", dest.toString(), "-c", "user.name=t", "-c", "user.email=t@localhost", "commit",
-                "-q", "-m", "sample"), null, date).ok();
-        return dest;
-    }
-
     @Test
     void buildsTwiceToIdenticalPackages() throws Exception {
-        Path src = sampleRepo(tmp.resolve("src"));
+        Path src = TestPackages.sampleRepo(tmp.resolve("src"));
         ReleaseTag tag = ReleaseTag.parse("v1.14.1");
         ReleaseManifest a = ReleaseBuilder.build(new ReleaseBuilder.Request(src, tag, Arch.host(), null,
                 tmp.resolve("a"), Compression.parse("zstd:3")), l -> { });

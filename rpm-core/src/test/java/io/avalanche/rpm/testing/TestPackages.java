@@ -72,4 +72,44 @@ public final class TestPackages {
         Cmd.run("gcc", "-O2", "-o", out.toString(), c.toString()).ok();
         return out;
     }
+
+    /** Copies examples/avalanchego-sample (found above the working directory) into dest, keeping modes. */
+    public static Path copySample(Path dest) throws IOException {
+        Path root = Path.of("").toAbsolutePath();
+        while (root != null && !Files.isDirectory(root.resolve("examples/avalanchego-sample"))) {
+            root = root.getParent();
+        }
+        if (root == null) {
+            throw new AssertionError("examples/avalanchego-sample not found above " + Path.of("").toAbsolutePath());
+        }
+        Path from = root.resolve("examples/avalanchego-sample");
+        try (java.util.stream.Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path t = dest.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return dest;
+    }
+
+    /** git init, add and commit everything in dir, with a fixed author and date (2024-03-01T10:00:00Z). */
+    public static void commitAll(Path dir) {
+        java.util.Map<String, String> env = java.util.Map.of("GIT_AUTHOR_DATE", "2024-03-01T10:00:00Z",
+                "GIT_COMMITTER_DATE", "2024-03-01T10:00:00Z");
+        Cmd.run(java.util.List.of("git", "-C", dir.toString(), "init", "-q"), null, env).ok();
+        Cmd.run(java.util.List.of("git", "-C", dir.toString(), "add", "-A"), null, env).ok();
+        Cmd.run(java.util.List.of("git", "-C", dir.toString(), "-c", "user.name=t", "-c", "user.email=t@localhost",
+                "commit", "-q", "-m", "sample"), null, env).ok();
+    }
+
+    /** The sample source tree as a fresh git repository in dest. */
+    public static Path sampleRepo(Path dest) throws IOException {
+        copySample(dest);
+        commitAll(dest);
+        return dest;
+    }
 }
