@@ -128,14 +128,10 @@ final class PackageCommand implements Callable<Integer> {
         Arch a = Arch.parse(arch);
         String ver = version;
         String rel = release == null ? "1" : release;
-        String fileName;
-        if (tag != null) {
-            ReleaseTag t = ReleaseTag.parse(tag);
+        ReleaseTag t = tag == null ? null : ReleaseTag.parse(tag);
+        if (t != null) {
             ver = t.version();
             rel = release == null ? t.release() : release;
-            fileName = t.fileName(name, a);
-        } else {
-            fileName = name + "-" + ver + "-" + rel + "." + a.rpm() + ".rpm";
         }
         Compression c = Compression.parse(compression);
         if (workers != null) {
@@ -157,6 +153,7 @@ final class PackageCommand implements Callable<Integer> {
             b.require(Dependency.parse(r));
         }
         PackageSpec ps = b.build();
+        String fileName = t != null ? t.fileName(name, a) : ps.rpmFileName();
         Path written;
         try (Progress p = Progress.open(spec.commandLine().getErr(), "compress " + fileName, total)) {
             written = RpmWriter.write(ps, out, fileName, p::advance);

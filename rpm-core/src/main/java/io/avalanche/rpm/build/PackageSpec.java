@@ -49,6 +49,11 @@ public record PackageSpec(String name, String version, String release, Integer e
         }
     }
 
+    /** rpm's conventional file name: name-version-release.arch.rpm. */
+    public String rpmFileName() {
+        return name + "-" + version + "-" + release + "." + arch.rpm() + ".rpm";
+    }
+
     public static Builder builder() {
         return new Builder();
     }
