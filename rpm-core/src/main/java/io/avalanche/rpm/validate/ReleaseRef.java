@@ -1,5 +1,7 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.format.Arch;
+import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.SpecException;
 
 import java.util.List;
@@ -10,9 +12,7 @@ public record ReleaseRef(String tag, String rpmArch, List<String> names) {
     public static final String KEY_FILE = "RPM-GPG-KEY-avalanchego";
 
     public ReleaseRef {
-        if (tag == null || !tag.matches("[A-Za-z0-9][A-Za-z0-9._+~-]*")) {
-            throw new SpecException("--tag '" + tag + "' is not a release tag; use e.g. v1.14.1");
-        }
+        tag = ReleaseTag.parse(tag).tag();
         rpmArch = rpmArch(rpmArch);
         names = List.copyOf(names);
     }
@@ -26,8 +26,8 @@ public record ReleaseRef(String tag, String rpmArch, List<String> names) {
         if (arch == null) {
             throw new SpecException("--arch is required (x86_64 or aarch64)");
         }
-        io.avalanche.rpm.format.Arch a = io.avalanche.rpm.format.Arch.parse(arch);
-        if (a == io.avalanche.rpm.format.Arch.NOARCH) {
+        Arch a = Arch.parse(arch);
+        if (a == Arch.NOARCH) {
             throw new SpecException("--arch noarch is not a release arch; use x86_64 or aarch64");
         }
         return a.rpm();
@@ -35,6 +35,6 @@ public record ReleaseRef(String tag, String rpmArch, List<String> names) {
 
     /** {@code <name>-<tag>-<rpm-arch>.rpm}, as published. */
     public String fileName(String name) {
-        return name + "-" + tag + "-" + rpmArch + ".rpm";
+        return ReleaseTag.parse(tag).fileName(name, Arch.parse(rpmArch));
     }
 }
