@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.io.UncheckedIOException;
 
 /** Entry point of the rpm-release command line: parses arguments, maps errors to exit codes. */
@@ -41,8 +42,9 @@ public final class Main {
         for (Object sub : commands) {
             cl.addSubcommand(sub);
         }
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
+        // the platform charset, as PrintWriter(OutputStream) uses on Java 17, now stated
+        cl.setOut(new PrintWriter(out, true, Charset.defaultCharset()));
+        cl.setErr(new PrintWriter(err, true, Charset.defaultCharset()));
         cl.setExitCodeExceptionMapper(Main::exitCodeOf);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             PrintWriter e = line.getErr();

@@ -9,6 +9,7 @@ import io.avalanche.rpm.ProgressReporter;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 
 /** A progress bar on a terminal; a start and an end line otherwise. */
 final class Progress implements ProgressReporter.Task {
@@ -32,7 +33,7 @@ final class Progress implements ProgressReporter.Task {
         if (System.console() != null && System.getenv("CI") == null && System.getenv("TERM") != null) {
             ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(Math.max(total, 1))
                     .setStyle(ProgressBarStyle.ASCII).setUnit(" MiB", 1 << 20).showSpeed()
-                    .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true))).build();
+                    .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true, Charset.defaultCharset()))).build();
             return new Progress(bar, null, task);
         }
         err.println(task + " ...");

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.cli;
 
+import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.release.ReleaseManifest;
 import io.avalanche.rpm.sign.RpmSigner;
@@ -98,12 +99,12 @@ final class SignCommand implements Callable<Integer> {
             out.println("signed " + p + " (" + (r.inPlace() ? "in place" : "rewritten") + ") with key " + key.keyId());
         }
         Path pub = exportKey != null ? exportKey
-                : rpms.get(0).toAbsolutePath().getParent().resolve(SigningKey.DEFAULT_PUBLIC_KEY_FILE);
+                : PathNames.dir(rpms.get(0)).resolve(SigningKey.DEFAULT_PUBLIC_KEY_FILE);
         key.exportPublicKey(pub);
-        for (Path dir : rpms.stream().map(p -> p.toAbsolutePath().getParent()).distinct().toList()) {
+        for (Path dir : rpms.stream().map(PathNames::dir).distinct().toList()) {
             if (Files.isRegularFile(dir.resolve(ReleaseManifest.FILE_NAME))) {
-                ReleaseManifest.read(dir).refresh(dir, pub.getFileName().toString());
-                out.println("updated " + dir.resolve(ReleaseManifest.FILE_NAME));
+                ReleaseManifest m = ReleaseManifest.read(dir).refresh(dir, PathNames.name(pub));
+                out.println("updated " + dir.resolve(ReleaseManifest.FILE_NAME) + " (" + m.files().size() + " files)");
             }
         }
         out.println("public key " + key.primaryFingerprint() + (key.ephemeral() ? " (ephemeral, expires "

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Encodes and decodes RPM v4 header structures (magic, index, data store, region trailer). */
 public final class HeaderCodec {
-    public static final byte[] MAGIC = {(byte) 0x8e, (byte) 0xad, (byte) 0xe8, 0x01, 0, 0, 0, 0};
+    private static final byte[] MAGIC = {(byte) 0x8e, (byte) 0xad, (byte) 0xe8, 0x01, 0, 0, 0, 0};
     /** rpm's own limits (hdrchkTags / hdrchkData): more index entries or data is refused. */
     public static final int MAX_INDEX = 0xffff;
     public static final int MAX_DATA = 256 * 1024 * 1024;

@@ -1,5 +1,7 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.PathNames;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -69,8 +71,8 @@ public final class FileStore implements ObjectStore {
         Path target = path(key);
         Path tmp = null;
         try {
-            Files.createDirectories(target.getParent());
-            tmp = Files.createTempFile(target.getParent(), TEMP_PREFIX, ".part");
+            Files.createDirectories(PathNames.dir(target));
+            tmp = Files.createTempFile(PathNames.dir(target), TEMP_PREFIX, ".part");
             MessageDigest md = Digests.sha256();
             try (InputStream in = Files.newInputStream(file);
                  OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -100,8 +102,8 @@ public final class FileStore implements ObjectStore {
         Path target = path(key);
         Path tmp = null;
         try {
-            Files.createDirectories(target.getParent());
-            tmp = Files.createTempFile(target.getParent(), TEMP_PREFIX, ".part");
+            Files.createDirectories(PathNames.dir(target));
+            tmp = Files.createTempFile(PathNames.dir(target), TEMP_PREFIX, ".part");
             Files.write(tmp, data);
             moveIntoPlace(tmp, target);
             tmp = null;
@@ -181,7 +183,7 @@ public final class FileStore implements ObjectStore {
         }
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile).sorted()::iterator) {
-                if (p.getFileName().toString().startsWith(TEMP_PREFIX)) {
+                if (PathNames.name(p).startsWith(TEMP_PREFIX)) {
                     continue;
                 }
                 String key = root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");

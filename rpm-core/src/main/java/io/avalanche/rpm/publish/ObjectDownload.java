@@ -1,5 +1,7 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.PathNames;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,7 +22,7 @@ final class ObjectDownload {
 
     /** Returns the SHA-256 hex; {@code expectedHex} null means the store has none to compare with. */
     static String toFile(String name, Path target, String expectedHex, Opener opener) {
-        Path dir = target.toAbsolutePath().getParent();
+        Path dir = PathNames.dir(target);
         Path tmp = null;
         try {
             Files.createDirectories(dir);

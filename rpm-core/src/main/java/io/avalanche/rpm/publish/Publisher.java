@@ -2,6 +2,7 @@ package io.avalanche.rpm.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.verify.RpmPackage;
 import io.avalanche.rpm.verify.RpmReader;
 
@@ -138,8 +139,8 @@ public final class Publisher {
             if (it.rpm != null) {
                 String arch = it.rpm.arch();
                 long mtime = mtime(it.file);
-                byArch.computeIfAbsent(arch, a -> new TreeMap<>()).put(it.file.getFileName().toString(),
-                        PackageMetadata.from(it.rpm, it.sha256, mtime, it.file.getFileName().toString()));
+                byArch.computeIfAbsent(arch, a -> new TreeMap<>()).put(PathNames.name(it.file),
+                        PackageMetadata.from(it.rpm, it.sha256, mtime, PathNames.name(it.file)));
             }
         }
         List<YumRepository.Pending> repos = new ArrayList<>();
@@ -234,7 +235,7 @@ public final class Publisher {
         }
         List<Path> rpms;
         try (Stream<Path> s = Files.list(dir)) {
-            rpms = s.filter(p -> p.getFileName().toString().endsWith(".rpm") && Files.isRegularFile(p)).sorted()
+            rpms = s.filter(p -> PathNames.name(p).endsWith(".rpm") && Files.isRegularFile(p)).sorted()
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot list: " + e.getMessage(), e);
@@ -251,7 +252,7 @@ public final class Publisher {
                 throw new PublishException(p + ": header has no usable ARCH; rebuild the package");
             }
             String sha = Digests.hex(Digests.sha256(p));
-            String declared = manifest.get(p.getFileName().toString());
+            String declared = manifest.get(PathNames.name(p));
             if (declared != null && !declared.equalsIgnoreCase(sha)) {
                 log.accept("warning: " + p + " has SHA-256 " + sha + " but " + dir.resolve(MANIFEST) + " lists "
                         + declared + " (signed after the manifest was written?); publishing the file as it is now");
@@ -289,7 +290,7 @@ public final class Publisher {
             for (String f : List.of("file", "fileName", "filename", "name", "path")) {
                 JsonNode v = n.get(f);
                 if (sha != null && sha.isTextual() && v != null && v.isTextual() && v.asText().endsWith(".rpm")) {
-                    out.put(Path.of(v.asText()).getFileName().toString(), sha.asText());
+                    out.put(PathNames.name(Path.of(v.asText())), sha.asText());
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.ProgressReporter;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.build.Compression;
@@ -155,7 +156,7 @@ public final class ReleasePipeline {
         try {
             Files.createDirectories(out);
             try (Stream<Path> s = Files.list(out)) {
-                List<Path> old = s.filter(p -> p.getFileName().toString().endsWith(".rpm")).toList();
+                List<Path> old = s.filter(p -> PathNames.name(p).endsWith(".rpm")).toList();
                 for (Path p : old) {
                     Files.delete(p);
                 }
@@ -170,9 +171,17 @@ public final class ReleasePipeline {
             return;
         }
         try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            s.sorted(Comparator.reverseOrder()).forEach(ReleasePipeline::deleteQuietly);
         } catch (IOException ignored) {
             // a leftover temp directory is harmless
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a leftover temp file is harmless
         }
     }
 }

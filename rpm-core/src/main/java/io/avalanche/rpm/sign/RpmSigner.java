@@ -1,5 +1,6 @@
 package io.avalanche.rpm.sign;
 
+import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.format.Header;
 import io.avalanche.rpm.format.HeaderCodec;
 import io.avalanche.rpm.format.Lead;
@@ -104,7 +105,7 @@ public final class RpmSigner {
     }
 
     private static long rewrite(Path file, RpmPackage pkg, byte[] newSig) {
-        Path dir = file.toAbsolutePath().getParent();
+        Path dir = PathNames.dir(file);
         Path tmp = null;
         try {
             tmp = Files.createTempFile(dir, "." + file.getFileName(), ".signing");

@@ -28,6 +28,7 @@ public final class ContainerTarget implements InstallTarget {
     }
 
     static final String NAME_PREFIX = "rpm-release-validate-";
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String MOUNT = "/rpms";
 
     private final Engine runtime;
@@ -44,7 +45,7 @@ public final class ContainerTarget implements InstallTarget {
 
     /** Starts the container; on any failure it is removed again and ValidationException is thrown. */
     public static ContainerTarget start(Engine runtime, String image, Path releaseDir) {
-        String name = NAME_PREFIX + HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
+        String name = NAME_PREFIX + HexFormat.of().formatHex(RANDOM.generateSeed(6));
         Thread hook = new Thread(() -> remove(runtime, name), "rm-" + name);
         java.lang.Runtime.getRuntime().addShutdownHook(hook);
         ContainerTarget t = new ContainerTarget(runtime, image, name, hook);

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.verify.ElfInfo;
 import io.avalanche.rpm.verify.ElfInspector;
@@ -37,7 +38,7 @@ public final class ElfGate {
 
     /** Inspects every file with an exec bit; spools each to {@code scratch} so it can be read at random. */
     public Report check(Path rpm, Path scratch) {
-        String label = rpm.getFileName().toString();
+        String label = PathNames.name(rpm);
         List<String> problems = new ArrayList<>();
         List<String> inspected = new ArrayList<>();
         try (SeekableByteChannel ch = Files.newByteChannel(rpm, StandardOpenOption.READ)) {

@@ -3,6 +3,8 @@ package io.avalanche.rpm.validate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.avalanche.rpm.PathNames;
+
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
@@ -102,9 +104,7 @@ public record ValidationReport(String release, String target, List<CheckResult> 
     /** Writes the JUnit XML to a file (parent directories are created). */
     public void writeJUnit(Path file) {
         try {
-            if (file.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-            }
+            Files.createDirectories(PathNames.dir(file));
             try (OutputStream o = Files.newOutputStream(file)) {
                 writeJUnit(o);
             }

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.format.Tag;
 import io.avalanche.rpm.verify.RpmPackage;
@@ -113,7 +114,7 @@ public final class Validator {
             Duration installTime = since(t0);
             for (var e : rel.rpms().entrySet()) {
                 String name = e.getKey();
-                String file = e.getValue().getFileName().toString();
+                String file = PathNames.name(e.getValue());
                 Exec.Result k = checks.get(name);
                 if (!imp.ok()) {
                     out.add(CheckResult.failed(name, INSTALL, "rpm --import of the published key failed in "
