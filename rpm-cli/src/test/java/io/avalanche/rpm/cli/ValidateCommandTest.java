@@ -32,7 +32,8 @@ class ValidateCommandTest {
         assertThat(r.exitCode()).as(r.all()).isZero();
         assertThat(r.out()).contains("PASS  avalanchego  smoke").contains("PASSED: v1.14.1 x86_64");
         String junit = Files.readString(xml);
-        assertThat(junit).contains("<testcase classname=\"subnet-evm\" name=\"smoke\"").doesNotContain("<failure");
+        assertThat(junit).contains("<testcase classname=\"x86_64.subnet-evm\" name=\"smoke (x86_64, native)\"")
+                .doesNotContain("<failure");
     }
 
     @Test
