@@ -2,38 +2,75 @@
 # Builds the local stand-in for the target image (Debian bookworm + rpm, behaving like Rocky for
 # rpm installs) into the private podman storage of podman-env.sh. Skips when the image exists.
 #
-# Usage: scripts/build-target-image.sh [--rebuild] [--also-tag NAME] [--include PKG,...] [IMAGE]
+# Usage: scripts/build-target-image.sh [--rebuild] [--arch amd64|arm64] [--also-tag NAME] [--include PKG,...] [IMAGE]
+#   --arch    image architecture (default: the host's); a foreign one is bootstrapped under qemu-user
+#             (binfmt_misc, see scripts/install-deps.sh) and imported with that Architecture
 #   --include extra Debian packages (e.g. gcc,libc6-dev,git for a builder image)
-#   IMAGE     default localhost/rpm-release-target:latest
+#   IMAGE     default localhost/rpm-release-target:latest-ARCH, also tagged :latest for the host's arch
 #   MIRROR    env: Debian mirror URL (default: the first Debian URI in /etc/apt/sources.list*)
 # Needs root, mmdebstrap, rpm, rpmbuild; the only network it uses is the apt mirror.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-IMAGE=localhost/rpm-release-target:latest
+IMAGE=
+ARCH=$(dpkg --print-architecture)
+HOST_ARCH=$ARCH
 REBUILD=0
 ALSO=()
 INCLUDE=rpm
 while [ $# -gt 0 ]; do
     case "$1" in
         --rebuild) REBUILD=1 ;;
+        --arch)
+            case "$2" in
+                amd64|x86_64) ARCH=amd64 ;;
+                arm64|aarch64) ARCH=arm64 ;;
+                *) echo "build-target-image.sh: --arch $2: use amd64 (x86_64) or arm64 (aarch64)" >&2; exit 2 ;;
+            esac
+            shift ;;
         --also-tag) ALSO+=("$2"); shift ;;
         --include) INCLUDE="$INCLUDE,$2"; shift ;;
-        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) IMAGE=$1 ;;
     esac
     shift
 done
+if [ -z "$IMAGE" ]; then
+    IMAGE=localhost/rpm-release-target:latest-$ARCH
+    if [ "$ARCH" = "$HOST_ARCH" ]; then ALSO+=(localhost/rpm-release-target:latest); fi
+fi
 
 eval "$("$HERE/podman-env.sh" start)"
 
-if [ "$REBUILD" = 0 ] && podman image exists "$IMAGE"; then
-    for t in "${ALSO[@]}"; do podman tag "$IMAGE" "$t"; done
-    echo "build-target-image.sh: $IMAGE exists (use --rebuild to build it again)" >&2
-    exit 0
+image_arch() {
+    podman image inspect --format '{{.Architecture}}' "$1" 2>/dev/null
+}
+
+if [ "$REBUILD" = 0 ]; then
+    for have in "$IMAGE" "${ALSO[@]}"; do
+        podman image exists "$have" || continue
+        if [ "$(image_arch "$have")" != "$ARCH" ]; then
+            echo "build-target-image.sh: $have exists but is for $(image_arch "$have"), not $ARCH;" \
+                 "pass --rebuild or another IMAGE name" >&2
+            exit 1
+        fi
+        for t in "$IMAGE" "${ALSO[@]}"; do [ "$t" = "$have" ] || podman tag "$have" "$t"; done
+        echo "build-target-image.sh: $IMAGE ($ARCH) exists (use --rebuild to build it again)" >&2
+        exit 0
+    done
 fi
 
-for p in mmdebstrap rpm; do
+if [ "$ARCH" != "$HOST_ARCH" ]; then
+    # Foreign root file systems run their maintainer scripts (and later the container) under qemu-user.
+    qemu=$([ "$ARCH" = arm64 ] && echo aarch64 || echo x86_64)
+    if ! grep -qx enabled "/proc/sys/fs/binfmt_misc/qemu-$qemu" 2>/dev/null; then
+        echo "build-target-image.sh: --arch $ARCH needs the qemu-$qemu binfmt_misc handler, which is not" \
+             "enabled; run scripts/install-deps.sh as root (qemu-user-static, binfmt-support)" >&2
+        exit 1
+    fi
+fi
+
+for p in mmdebstrap rpm $([ "$ARCH" != "$HOST_ARCH" ] && echo arch-test); do
     dpkg -s "$p" >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=600 "$p" >&2
 done
 
@@ -60,8 +97,8 @@ cleanup() {
 trap cleanup EXIT
 ROOT="$WORK/root"
 MIRROR_URL=$(mirror)
-echo "build-target-image.sh: bootstrapping bookworm from $MIRROR_URL" >&2
-mmdebstrap --mode=root --variant=essential --include="$INCLUDE" \
+echo "build-target-image.sh: bootstrapping bookworm ($ARCH) from $MIRROR_URL" >&2
+mmdebstrap --mode=root --variant=essential --arch="$ARCH" --include="$INCLUDE" \
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*' \
     bookworm "$ROOT" "deb $MIRROR_URL bookworm main" >&2
@@ -109,6 +146,7 @@ rpm --root "$ROOT" --dbpath /var/lib/rpm -i --force-debian "$TOP"/RPMS/noarch/*.
 chroot "$ROOT" rpm -q --whatprovides glibc >&2
 
 if podman image exists "$IMAGE"; then podman rmi -f "$IMAGE" >/dev/null; fi
-tar -C "$ROOT" --numeric-owner -c . | podman import --change 'CMD ["/bin/bash"]' - "$IMAGE" >/dev/null
+tar -C "$ROOT" --numeric-owner -c . \
+    | podman import --os linux --arch "$ARCH" --change 'CMD ["/bin/bash"]' - "$IMAGE" >/dev/null
 for t in "${ALSO[@]}"; do podman tag "$IMAGE" "$t"; done
-echo "build-target-image.sh: built $IMAGE (glibc $GLIBC)" >&2
+echo "build-target-image.sh: built $IMAGE ($ARCH, glibc $GLIBC)" >&2

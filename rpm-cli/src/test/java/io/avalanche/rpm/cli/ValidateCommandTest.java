@@ -1,5 +1,6 @@
 package io.avalanche.rpm.cli;
 
+import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.validate.ContainerEnv;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.TestReleases;
@@ -32,7 +33,21 @@ class ValidateCommandTest {
         assertThat(r.exitCode()).as(r.all()).isZero();
         assertThat(r.out()).contains("PASS  avalanchego  smoke").contains("PASSED: v1.14.1 x86_64");
         String junit = Files.readString(xml);
-        assertThat(junit).contains("<testcase classname=\"subnet-evm\" name=\"smoke\"").doesNotContain("<failure");
+        assertThat(junit).contains("<testcase classname=\"x86_64.subnet-evm\" name=\"smoke (x86_64, native)\"")
+                .doesNotContain("<failure");
+    }
+
+    @Test
+    void foreignArchLocalRunsUnderEmulationAndSaysSo() throws Exception {
+        Arch foreign = Arch.host() == Arch.X86_64 ? Arch.AARCH64 : Arch.X86_64;
+        Path bucket = releases.bucketDir(Variant.GOOD, "foreign", foreign);
+        Path xml = tmp.resolve("reports/foreign.xml");
+        CliRunner.Run r = CliRunner.run("validate", "--from", "file:" + bucket, "--tag", TestReleases.TAG,
+                "--arch", foreign.docker(), "--commit", TestReleases.COMMIT, "--local", "--junit", xml.toString());
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains("PASS  avalanchego  smoke").contains(foreign.rpm() + ", emulated")
+                .contains("NOTE  " + foreign.rpm() + " programs ran under emulation");
+        assertThat(Files.readString(xml)).contains("name=\"smoke (" + foreign.rpm() + ", emulated)\"");
     }
 
     @Test

@@ -33,35 +33,61 @@ public final class ContainerTarget implements InstallTarget {
 
     private final Engine runtime;
     private final String image;
+    private final Platform platform;
     private final String name;
     private final Thread hook;
 
-    private ContainerTarget(Engine runtime, String image, String name, Thread hook) {
+    private ContainerTarget(Engine runtime, String image, Platform platform, String name, Thread hook) {
         this.runtime = runtime;
         this.image = image;
+        this.platform = platform;
         this.name = name;
         this.hook = hook;
     }
 
-    /** Starts the container; on any failure it is removed again and ValidationException is thrown. */
+    /** A container of the host's arch. */
     public static ContainerTarget start(Engine runtime, String image, Path releaseDir) {
+        return start(runtime, image, releaseDir, Platform.host());
+    }
+
+    /**
+     * Starts the container with {@code --platform linux/<arch>} (under emulation when the platform says so);
+     * refuses a local image of another arch and checks {@code uname -m} inside. On any failure the container
+     * is removed again and ValidationException is thrown.
+     */
+    public static ContainerTarget start(Engine runtime, String image, Path releaseDir, Platform platform) {
+        String dockerArch = platform.arch().docker();
+        Exec.Result have = docker(runtime, "image", "inspect", "-f", "{{.Architecture}}", image);
+        if (have.ok() && !have.output().strip().equals(dockerArch)) {
+            throw new ValidationException("image " + image + " is for " + have.output().strip() + ", but the release"
+                    + " is " + platform.arch().rpm() + " (" + dockerArch + "): pass --image with a " + dockerArch
+                    + " image (here: scripts/build-target-image.sh --arch " + dockerArch
+                    + " builds localhost/rpm-release-target:latest-" + dockerArch + ")");
+        }
         String name = NAME_PREFIX + HexFormat.of().formatHex(RANDOM.generateSeed(6));
         Thread hook = new Thread(() -> remove(runtime, name), "rm-" + name);
         java.lang.Runtime.getRuntime().addShutdownHook(hook);
-        ContainerTarget t = new ContainerTarget(runtime, image, name, hook);
+        ContainerTarget t = new ContainerTarget(runtime, image, platform, name, hook);
         try {
             List<String> cmd = new ArrayList<>(runtime.docker());
-            cmd.addAll(List.of("run", "-d", "--name", name, "--network=none",
+            cmd.addAll(List.of("run", "-d", "--name", name, "--network=none", "--platform", "linux/" + dockerArch,
                     "-v", releaseDir.toAbsolutePath() + ":" + MOUNT + ":ro", image, "sleep", "infinity"));
             Exec.Result r = Exec.run(cmd, runtime.env(), runtime.stepTimeout());
             if (!r.ok()) {
-                throw new ValidationException("cannot start a container of " + image + " (" + r.describe() + "): "
-                        + r.output().strip() + "; build or pull the image first (scripts/build-target-image.sh)");
+                throw new ValidationException("cannot start a container of " + image + " for linux/" + dockerArch
+                        + " (" + r.describe() + "): " + r.output().strip()
+                        + "; build or pull the image first (scripts/build-target-image.sh --arch " + dockerArch + ")");
             }
             Exec.Result state = docker(runtime, "inspect", "-f", "{{.State.Running}}", name);
             if (!state.ok() || !state.output().strip().equals("true")) {
                 throw new ValidationException("container " + name + " of " + image + " is not running: "
                         + state.output().strip());
+            }
+            Exec.Result machine = t.exec("uname", "-m");
+            if (!machine.ok() || !machine.output().strip().equals(platform.arch().rpm())) {
+                throw new ValidationException("container " + name + " of " + image + " runs '"
+                        + machine.output().strip() + "' programs, not " + platform.arch().rpm()
+                        + " (uname -m); use a " + dockerArch + " image");
             }
             return t;
         } catch (RuntimeException e) {
@@ -74,9 +100,13 @@ public final class ContainerTarget implements InstallTarget {
         return name;
     }
 
+    public Platform platform() {
+        return platform;
+    }
+
     @Override
     public String describe() {
-        return "container " + name + " (" + image + ")";
+        return "container " + name + " (" + image + ", " + platform.label() + ")";
     }
 
     @Override

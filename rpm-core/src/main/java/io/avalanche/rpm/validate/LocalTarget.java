@@ -12,24 +12,33 @@ import java.util.Map;
 
 /**
  * A scratch {@code rpm --root DIR --dbpath /var/lib/rpm} for machines without a container runtime:
- * a fixture package provides the target glibc, and installed programs run on the host from DIR.
+ * a fixture package provides the target glibc, and installed programs run on the host from DIR. A foreign
+ * arch installs with {@code --ignorearch} and runs under qemu-user (binfmt_misc) with the cross glibc
+ * ({@code QEMU_LD_PREFIX=/usr/<triplet>}).
  */
 public final class LocalTarget implements InstallTarget {
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
     private final Path root;
+    private final Platform platform;
 
-    private LocalTarget(Path root) {
+    private LocalTarget(Path root, Platform platform) {
         this.root = root;
+        this.platform = platform;
+    }
+
+    /** A scratch root for the host's arch. */
+    public static LocalTarget start(Path root, String glibcVersion) {
+        return start(root, glibcVersion, Platform.host());
     }
 
     /** Creates DIR (must not exist or be empty), initialises its database and installs the glibc fixture. */
-    public static LocalTarget start(Path root, String glibcVersion) {
+    public static LocalTarget start(Path root, String glibcVersion, Platform platform) {
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the scratch root " + root + ": " + e.getMessage(), e);
         }
-        LocalTarget t = new LocalTarget(root.toAbsolutePath());
+        LocalTarget t = new LocalTarget(root.toAbsolutePath(), platform);
         try {
             Exec.Result init = Exec.run(t.rpm("rpm", "--initdb"), Map.of(), TIMEOUT);
             if (!init.ok()) {
@@ -59,7 +68,7 @@ public final class LocalTarget implements InstallTarget {
 
     @Override
     public String describe() {
-        return "scratch rpm root " + root;
+        return "scratch rpm root " + root + " (" + platform.label() + ")";
     }
 
     @Override
@@ -75,6 +84,9 @@ public final class LocalTarget implements InstallTarget {
     @Override
     public Exec.Result install(List<Path> rpms) {
         List<String> cmd = rpm("rpm", "-ivh", "--define", "_pkgverify_level signature");
+        if (platform.emulated()) {
+            cmd.add("--ignorearch");
+        }
         rpms.forEach(p -> cmd.add(p.toAbsolutePath().toString()));
         return Exec.run(cmd, Map.of(), TIMEOUT);
     }
@@ -83,7 +95,9 @@ public final class LocalTarget implements InstallTarget {
     public Exec.Result run(String path, String... args) {
         List<String> cmd = new ArrayList<>(List.of(hostPath(path).toString()));
         cmd.addAll(List.of(args));
-        return Exec.run(cmd, Map.of(), TIMEOUT);
+        Map<String, String> env = platform.emulated() ? Map.of("QEMU_LD_PREFIX", "/usr/" + platform.triplet())
+                : Map.of();
+        return Exec.run(cmd, env, TIMEOUT);
     }
 
     @Override

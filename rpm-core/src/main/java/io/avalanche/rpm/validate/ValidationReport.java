@@ -19,10 +19,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** All check results of one validation run: pass/fail, summary lines, JUnit XML and JSON. */
-public record ValidationReport(String release, String target, List<CheckResult> results) {
+/**
+ * All check results of one validation run: pass/fail, summary lines, JUnit XML and JSON; {@code platform}
+ * (may be null) says which arch ran and whether under emulation, and names the JUnit test cases.
+ */
+public record ValidationReport(String release, String target, List<CheckResult> results, Platform platform) {
     public ValidationReport {
         results = List.copyOf(results);
+    }
+
+    public ValidationReport(String release, String target, List<CheckResult> results) {
+        this(release, target, results, null);
     }
 
     /** True when no check failed (skipped checks do not fail a run by themselves). */
@@ -46,12 +53,20 @@ public record ValidationReport(String release, String target, List<CheckResult> 
             lines.add(String.format(Locale.ROOT, "%s  %-12s %-10s %s", tag, r.packageName(), r.check(), r.message()));
         }
         long failed = failures().size();
+        if (platform != null && platform.emulated()) {
+            lines.add("NOTE  " + platform.arch().rpm() + " programs ran under emulation, " + platform.how()
+                    + ": this proves packaging, install and startup, not behaviour on real " + platform.arch().rpm()
+                    + " hardware");
+        }
         lines.add((failed == 0 ? "PASSED" : "FAILED") + ": " + release + " on " + target + ", " + results.size()
                 + " checks, " + failed + " failed");
         return lines;
     }
 
-    /** JUnit XML (one testcase per check per package, classname = package) for Jenkins' junit step. */
+    /**
+     * JUnit XML for Jenkins' junit step: one testcase per check per package, classname {@code <arch>.<package>},
+     * name {@code <check> (<arch>, native|emulated)}; without a platform, classname = package and name = check.
+     */
     public void writeJUnit(OutputStream out) {
         try {
             XMLStreamWriter w = XMLOutputFactory.newInstance().createXMLStreamWriter(out, "UTF-8");
@@ -59,7 +74,8 @@ public record ValidationReport(String release, String target, List<CheckResult> 
             w.writeCharacters("\n");
             w.writeStartElement("testsuites");
             w.writeStartElement("testsuite");
-            w.writeAttribute("name", "rpm-release validate " + release);
+            w.writeAttribute("name", "rpm-release validate " + release
+                    + (platform == null ? "" : " (" + platform.label() + ")"));
             w.writeAttribute("tests", Integer.toString(results.size()));
             w.writeAttribute("failures", Long.toString(failures().size()));
             w.writeAttribute("errors", "0");
@@ -70,8 +86,9 @@ public record ValidationReport(String release, String target, List<CheckResult> 
             for (CheckResult r : results) {
                 w.writeCharacters("  ");
                 w.writeStartElement("testcase");
-                w.writeAttribute("classname", r.packageName());
-                w.writeAttribute("name", r.check());
+                w.writeAttribute("classname", platform == null ? r.packageName()
+                        : platform.arch().rpm() + "." + r.packageName());
+                w.writeAttribute("name", platform == null ? r.check() : r.check() + " (" + platform.label() + ")");
                 w.writeAttribute("time", seconds(r.time().toMillis()));
                 if (r.status() == CheckResult.Status.FAILED) {
                     w.writeStartElement("failure");
@@ -118,6 +135,10 @@ public record ValidationReport(String release, String target, List<CheckResult> 
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("release", release);
         m.put("target", target);
+        if (platform != null) {
+            m.put("arch", platform.arch().rpm());
+            m.put("emulated", platform.emulated());
+        }
         m.put("passed", passed());
         List<Map<String, Object>> checks = new ArrayList<>();
         for (CheckResult r : results) {

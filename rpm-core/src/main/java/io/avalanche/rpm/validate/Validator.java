@@ -2,6 +2,7 @@ package io.avalanche.rpm.validate;
 
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.RpmException;
+import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.Tag;
 import io.avalanche.rpm.verify.RpmPackage;
 import io.avalanche.rpm.verify.RpmReader;
@@ -47,9 +48,14 @@ public final class Validator {
         }
     }
 
-    /** Fetches the release from {@code source} into workDir (caller owns and deletes it) and runs every check. */
+    /**
+     * Fetches the release from {@code source} into workDir (caller owns and deletes it) and runs every check.
+     * A foreign arch runs under qemu-user emulation; ValidationException when that is not set up.
+     */
     public ValidationReport validate(ReleaseSource source, Path workDir) {
         ReleaseRef ref = options.ref();
+        Platform platform = Platform.resolve(Arch.parse(ref.rpmArch()), options.install()
+                instanceof ValidationOptions.Container ? Platform.Runner.CONTAINER : Platform.Runner.LOCAL);
         FetchedRelease rel = source.fetch(ref, workDir);
         List<CheckResult> results = new ArrayList<>();
         List<CheckResult> signatures = new ArrayList<>();
@@ -80,22 +86,24 @@ public final class Validator {
                 results.add(CheckResult.skipped(name, SMOKE, "not run: nothing was installed"));
             }
         } else {
-            results.addAll(installAndSmoke(rel, workDir));
+            results.addAll(installAndSmoke(rel, workDir, platform));
         }
-        return new ValidationReport(ref.tag() + " " + ref.rpmArch(), targetName(), order(results, rel));
+        return new ValidationReport(ref.tag() + " " + ref.rpmArch(), targetName(platform), order(results, rel),
+                platform);
     }
 
-    private String targetName() {
-        return options.install() instanceof ValidationOptions.Container c ? "image " + c.image()
-                : "local rpm root (glibc " + options.targetGlibc() + ")";
+    private String targetName(Platform platform) {
+        return (options.install() instanceof ValidationOptions.Container c ? "image " + c.image()
+                : "local rpm root (glibc " + options.targetGlibc() + ")")
+                + (platform.emulated() ? " (" + platform.label() + ": " + platform.how() + ")" : "");
     }
 
-    private List<CheckResult> installAndSmoke(FetchedRelease rel, Path workDir) {
+    private List<CheckResult> installAndSmoke(FetchedRelease rel, Path workDir, Platform platform) {
         List<CheckResult> out = new ArrayList<>();
         long t0 = System.nanoTime();
         InstallTarget target;
         try {
-            target = open(rel, workDir);
+            target = open(rel, workDir, platform);
         } catch (RpmException e) {
             for (String name : rel.rpms().keySet()) {
                 out.add(CheckResult.failed(name, INSTALL, e.getMessage(), "", since(t0)));
@@ -145,11 +153,11 @@ public final class Validator {
         return out;
     }
 
-    private InstallTarget open(FetchedRelease rel, Path workDir) {
+    private InstallTarget open(FetchedRelease rel, Path workDir, Platform platform) {
         if (options.install() instanceof ValidationOptions.Container c) {
-            return ContainerTarget.start(c.engine(), c.image(), rel.publicKey().getParent());
+            return ContainerTarget.start(c.engine(), c.image(), rel.publicKey().getParent(), platform);
         }
-        return LocalTarget.start(workDir.resolve("root"), options.targetGlibc());
+        return LocalTarget.start(workDir.resolve("root"), options.targetGlibc(), platform);
     }
 
     private Partial smoke(InstallTarget target, String name, Path rpm) {

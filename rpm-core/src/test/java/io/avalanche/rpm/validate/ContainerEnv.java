@@ -1,8 +1,11 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.format.Arch;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +16,7 @@ import java.util.regex.Pattern;
 public final class ContainerEnv {
     public static final String IMAGE = "localhost/rpm-release-target:latest";
     private static ContainerTarget.Engine engine;
+    private static final Map<Arch, String> IMAGES = new EnumMap<>(Arch.class);
 
     private ContainerEnv() {
     }
@@ -34,6 +38,22 @@ public final class ContainerEnv {
             engine = new ContainerTarget.Engine(List.of("docker"), env, Duration.ofMinutes(5));
         }
         return engine;
+    }
+
+    /**
+     * The target image of an arch, built once by scripts/build-target-image.sh --arch (a foreign one under
+     * qemu-user): localhost/rpm-release-target:latest-amd64 or :latest-arm64.
+     */
+    public static synchronized String image(Arch arch) {
+        ContainerTarget.Engine e = engine();
+        String image = "localhost/rpm-release-target:latest-" + arch.docker();
+        if (!IMAGES.containsKey(arch)) {
+            Path scripts = repoRoot().resolve("scripts");
+            Tools.ok(scripts, e.env(), List.of(scripts.resolve("build-target-image.sh").toString(), "--arch",
+                    arch.docker(), image));
+            IMAGES.put(arch, image);
+        }
+        return image;
     }
 
     /** Names of all containers (running or not) the engine knows. */

@@ -55,7 +55,10 @@ class LocalValidatorTest {
         Document d = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile());
         NodeList cases = d.getElementsByTagName("testcase");
         assertThat(cases.getLength()).isEqualTo(8);
-        assertThat(((Element) cases.item(0)).getAttribute("classname")).isEqualTo("avalanchego");
+        assertThat(((Element) cases.item(0)).getAttribute("classname")).isEqualTo("x86_64.avalanchego");
+        assertThat(((Element) cases.item(0)).getAttribute("name")).isEqualTo("signature (x86_64, native)");
+        assertThat(r.platform().emulated()).isFalse();
+        assertThat(r.summaryLines()).noneMatch(l -> l.startsWith("NOTE"));
         assertThat(d.getElementsByTagName("failure").getLength()).isZero();
         assertThat(r.toJson()).contains("\"passed\" : true");
         assertThat(tmp.resolve("work-good/root")).doesNotExist();

@@ -14,7 +14,18 @@ public final class TestBinaries {
         /** Native, calls arc4random (GLIBC_2.36). */
         NEW_GLIBC,
         /** Cross-compiled for aarch64. */
-        AARCH64
+        AARCH64,
+        /** Cross-compiled for aarch64, calls arc4random (GLIBC_2.36). */
+        AARCH64_NEW_GLIBC;
+
+        /** The kind for an arch, with or without the GLIBC_2.36 call. */
+        public static Kind of(io.avalanche.rpm.format.Arch arch, boolean newGlibc) {
+            return switch (arch) {
+                case X86_64 -> newGlibc ? NEW_GLIBC : X86_64;
+                case AARCH64 -> newGlibc ? AARCH64_NEW_GLIBC : AARCH64;
+                case NOARCH -> throw new IllegalArgumentException("no binaries for noarch");
+            };
+        }
     }
 
     private static final String SOURCE = """
@@ -44,8 +55,8 @@ public final class TestBinaries {
             Path src = dir.resolve(name + ".c");
             Files.writeString(src, SOURCE);
             Path out = dir.resolve(name);
-            String cc = kind == Kind.AARCH64 ? "aarch64-linux-gnu-gcc" : "gcc";
-            if (kind == Kind.NEW_GLIBC) {
+            String cc = kind == Kind.AARCH64 || kind == Kind.AARCH64_NEW_GLIBC ? "aarch64-linux-gnu-gcc" : "gcc";
+            if (kind == Kind.NEW_GLIBC || kind == Kind.AARCH64_NEW_GLIBC) {
                 Tools.ok(dir, cc, "-O1", "-DNEW_GLIBC", "-DCOMMIT=\"" + commit + "\"", "-o", out.toString(),
                         src.toString());
             } else {

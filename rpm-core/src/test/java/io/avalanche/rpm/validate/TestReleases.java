@@ -50,32 +50,38 @@ public final class TestReleases {
         return Map.of("GNUPGHOME", gnupg.toString());
     }
 
-    /** Writes a release directory (RPMs + RPM-GPG-KEY-avalanchego) for the variant. */
+    /** Writes an x86_64 release directory (RPMs + RPM-GPG-KEY-avalanchego) for the variant. */
     public Path releaseDir(Variant v, String name) {
+        return releaseDir(v, name, Arch.X86_64);
+    }
+
+    /** Writes a release directory of the arch (binaries cross-compiled where foreign) for the variant. */
+    public Path releaseDir(Variant v, String name, Arch arch) {
         try {
             Path dir = Files.createDirectories(work.resolve(name));
             Path bins = work.resolve(name + "-bin");
+            Arch other = arch == Arch.X86_64 ? Arch.AARCH64 : Arch.X86_64;
             TestBinaries.Kind kind = switch (v) {
-                case NEW_GLIBC -> TestBinaries.Kind.NEW_GLIBC;
-                case WRONG_ARCH -> TestBinaries.Kind.AARCH64;
-                default -> TestBinaries.Kind.X86_64;
+                case NEW_GLIBC -> TestBinaries.Kind.of(arch, true);
+                case WRONG_ARCH -> TestBinaries.Kind.of(other, false);
+                default -> TestBinaries.Kind.of(arch, false);
             };
             String commit = v == Variant.WRONG_COMMIT ? "fedcba9876543210fedcba9876543210fedcba98" : COMMIT;
             Path node = TestBinaries.compile(bins, "avalanchego", commit, kind);
-            Path plugin = TestBinaries.compile(bins, "subnet-evm", COMMIT, TestBinaries.Kind.X86_64);
+            Path plugin = TestBinaries.compile(bins, "subnet-evm", COMMIT, TestBinaries.Kind.of(arch, false));
             ReleaseTag tag = ReleaseTag.parse(TAG);
             Compression zstd = Compression.parse("zstd");
-            Path a = v == Variant.WRONG_ARCH ? rpmbuildForeign(node, dir, bins)
-                    : RpmWriter.write(AvalanchegoPreset.avalanchego(tag, Arch.X86_64, node, BUILD_TIME, zstd), dir,
-                    "avalanchego-" + TAG + "-x86_64.rpm");
+            Path a = v == Variant.WRONG_ARCH ? rpmbuildForeign(node, dir, bins, arch)
+                    : RpmWriter.write(AvalanchegoPreset.avalanchego(tag, arch, node, BUILD_TIME, zstd), dir,
+                    "avalanchego-" + TAG + "-" + arch.rpm() + ".rpm");
             PackageSpec evm = v == Variant.MISSING_PLUGIN
                     ? PackageSpec.builder().name("subnet-evm").version(tag.version()).release(tag.release())
-                    .arch(Arch.X86_64).summary("Subnet-EVM without its plugin").buildTime(BUILD_TIME)
+                    .arch(arch).summary("Subnet-EVM without its plugin").buildTime(BUILD_TIME)
                     .compression(zstd).require("glibc >= 2.34")
                     .file(new FileEntry(Files.writeString(bins.resolve("README"), "no plugin\n"),
                             "/var/opt/avalanchego/subnet-evm.README", 0644)).build()
-                    : AvalanchegoPreset.subnetEvm(tag, Arch.X86_64, plugin, VM_ID, BUILD_TIME, zstd);
-            Path s = RpmWriter.write(evm, dir, "subnet-evm-" + TAG + "-x86_64.rpm");
+                    : AvalanchegoPreset.subnetEvm(tag, arch, plugin, VM_ID, BUILD_TIME, zstd);
+            Path s = RpmWriter.write(evm, dir, "subnet-evm-" + TAG + "-" + arch.rpm() + ".rpm");
             if (v != Variant.UNSIGNED) {
                 sign(a);
                 sign(s);
@@ -93,12 +99,17 @@ public final class TestReleases {
 
     /** The same release laid out as a published bucket: DIR/linux/rpms/x86_64/*.rpm and the key. */
     public Path bucketDir(Variant v, String name) {
+        return bucketDir(v, name, Arch.X86_64);
+    }
+
+    /** The release of the arch laid out as a published bucket: DIR/linux/rpms/ARCH/*.rpm and the key. */
+    public Path bucketDir(Variant v, String name, Arch a) {
         try {
-            Path rel = releaseDir(v, name + "-rel");
+            Path rel = releaseDir(v, name + "-rel", a);
             Path bucket = work.resolve(name);
-            Path arch = Files.createDirectories(bucket.resolve("linux/rpms/x86_64"));
+            Path arch = Files.createDirectories(bucket.resolve("linux/rpms/" + a.rpm()));
             for (String n : List.of("avalanchego", "subnet-evm")) {
-                String f = n + "-" + TAG + "-x86_64.rpm";
+                String f = n + "-" + TAG + "-" + a.rpm() + ".rpm";
                 Files.copy(rel.resolve(f), arch.resolve(f));
             }
             Files.copy(rel.resolve("RPM-GPG-KEY-avalanchego"), bucket.resolve("linux/rpms/RPM-GPG-KEY-avalanchego"));
@@ -123,7 +134,7 @@ public final class TestReleases {
     }
 
     /** Our writer refuses a foreign ELF, so the wrong-arch package comes from rpmbuild. */
-    private Path rpmbuildForeign(Path binary, Path outDir, Path scratch) throws IOException {
+    private Path rpmbuildForeign(Path binary, Path outDir, Path scratch, Arch arch) throws IOException {
         Path top = Files.createDirectories(scratch.resolve("rpmbuild"));
         Path spec = top.resolve("avalanchego.spec");
         Files.writeString(spec, String.join("\n",
@@ -144,9 +155,9 @@ public final class TestReleases {
                 "%files",
                 "/var/opt/avalanchego/bin/avalanchego",
                 ""));
-        Tools.ok(work, Map.of(), List.of("rpmbuild", "--define", "_topdir " + top, "--target", "x86_64",
+        Tools.ok(work, Map.of(), List.of("rpmbuild", "--define", "_topdir " + top, "--target", arch.rpm(),
                 "-bb", spec.toString()));
-        Path built = top.resolve("RPMS/x86_64/avalanchego-1.14.1-1.x86_64.rpm");
-        return Files.copy(built, outDir.resolve("avalanchego-" + TAG + "-x86_64.rpm"));
+        Path built = top.resolve("RPMS/" + arch.rpm() + "/avalanchego-1.14.1-1." + arch.rpm() + ".rpm");
+        return Files.copy(built, outDir.resolve("avalanchego-" + TAG + "-" + arch.rpm() + ".rpm"));
     }
 }

@@ -42,6 +42,25 @@ class ValidationReportTest {
     }
 
     @Test
+    void junitNamesCarryArchAndEmulation() throws Exception {
+        Platform arm = new Platform(io.avalanche.rpm.format.Arch.AARCH64, true, "qemu-user (binfmt_misc qemu-aarch64)");
+        ValidationReport r = new ValidationReport("v1.14.1 aarch64", "image x", REPORT.results(), arm);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        r.writeJUnit(out);
+        Document d = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(out.toByteArray()));
+        Element suite = (Element) d.getElementsByTagName("testsuite").item(0);
+        assertThat(suite.getAttribute("name")).isEqualTo("rpm-release validate v1.14.1 aarch64 (aarch64, emulated)");
+        Element tc = (Element) d.getElementsByTagName("testcase").item(1);
+        assertThat(tc.getAttribute("classname")).isEqualTo("aarch64.avalanchego");
+        assertThat(tc.getAttribute("name")).isEqualTo("elf (aarch64, emulated)");
+        assertThat(r.summaryLines()).hasSize(5);
+        assertThat(r.summaryLines().get(3)).startsWith("NOTE  aarch64 programs ran under emulation, qemu-user")
+                .contains("not behaviour on real aarch64 hardware");
+        assertThat(r.toJson()).contains("\"arch\" : \"aarch64\"").contains("\"emulated\" : true");
+    }
+
+    @Test
     void verdictAndSummary() {
         assertThat(REPORT.passed()).isFalse();
         assertThat(REPORT.summaryLines()).hasSize(4).last().asString().startsWith("FAILED");

@@ -28,12 +28,14 @@ class ElfInspectorTest {
     static Path x86;
     static Path newGlibc;
     static Path arm;
+    static Path armNewGlibc;
 
     @BeforeAll
     static void compile() {
         x86 = TestBinaries.compile(dir, "x86", "abc123", TestBinaries.Kind.X86_64);
         newGlibc = TestBinaries.compile(dir, "newglibc", "abc123", TestBinaries.Kind.NEW_GLIBC);
         arm = TestBinaries.compile(dir, "arm", "abc123", TestBinaries.Kind.AARCH64);
+        armNewGlibc = TestBinaries.compile(dir, "armnewglibc", "abc123", TestBinaries.Kind.AARCH64_NEW_GLIBC);
     }
 
     /** GLIBC versions readelf (binutils) lists in the version-needs section. */
@@ -83,6 +85,14 @@ class ElfInspectorTest {
         assertThat(info.machineName()).isEqualTo("aarch64");
         assertThat(info.interpreter()).contains(readelfInterp(arm));
         assertThat(info.glibcVersions()).containsExactlyElementsOf(readelfGlibc(arm)).isNotEmpty();
+    }
+
+    @Test
+    void aarch64Arc4randomNeedsGlibc236() {
+        ElfInfo info = ElfInspector.inspect(armNewGlibc).orElseThrow();
+        assertThat(info.machine()).isEqualTo(183);
+        assertThat(info.glibcVersions()).containsExactlyElementsOf(readelfGlibc(armNewGlibc));
+        assertThat(info.glibcNewerThan("2.34")).containsExactly("2.36");
     }
 
     @Test
