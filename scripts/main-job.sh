@@ -16,6 +16,7 @@ git -C "$work/source" add -A
 GIT_AUTHOR_DATE="2024-06-01T12:00:00Z" GIT_COMMITTER_DATE="2024-06-01T12:00:00Z" \
   git -C "$work/source" -c user.name="rpm-release main job" -c user.email="main-job@localhost" \
   commit -q -m "avalanchego sample $tag"
+git -C "$work/source" tag "$tag"   # a release is built from the commit its tag points at
 
 validate=(--local)
 if [ "$(id -u)" = 0 ] && [ "${RPM_RELEASE_LOCAL:-}" != 1 ] && command -v podman >/dev/null && command -v docker >/dev/null; then

@@ -17,9 +17,16 @@ import java.util.concurrent.Callable;
 
 /** `rpm-release build`: build the preset's binaries from source and package both RPMs. */
 @Command(name = "build", mixinStandardHelpOptions = true,
-        description = {"Run the preset's build scripts (on the host or in a container) and package both RPMs,",
-            "writing release.json (tag, commit, arch, files with sizes and SHA-256).", "",
-            "Example:", "  rpm-release build --preset avalanchego --source ~/avalanchego --tag v1.14.1 --out dist/"})
+        description = {"Run upstream's build scripts as upstream's packaging does (on the host or in a container)",
+            "and package both RPMs, writing release.json (tag, commit, arch, VM ID, files with SHA-256):",
+            "  avalanchego: ./scripts/build.sh in the tree root -> build/avalanchego",
+            "  subnet-evm:  ./scripts/build.sh <tree>/build/subnet-evm in graft/subnet-evm",
+            "The tree needs graft/subnet-evm (upstream v1.14.1-rc.0 and later); DEFAULT_VM_ID is read from",
+            "graft/subnet-evm/scripts/constants.sh. The tree must be clean and the tag must point at the",
+            "checked-out commit (exit 2 before any build work) unless --allow-dirty / --allow-tag-mismatch.",
+            "Only this run's files are written into --out; nothing else there is touched.", "",
+            "Examples:", "  rpm-release build --preset avalanchego --source ~/avalanchego --tag v1.14.1 --out dist/",
+            "  rpm-release build --source ~/avalanchego --tag v1.14.1 --out dist/ --dry-run"})
 final class BuildCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -48,14 +55,37 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print release.json to stdout.")
     boolean json;
 
+    @Option(names = "--dry-run", description = "Read the tree and print the plan; run nothing. Refuses what a real "
+            + "build refuses, with the same exit code.")
+    boolean dryRun;
+
+    @Option(names = "--allow-dirty", description = "Build a tree with modified or untracked files (said loudly, "
+            + "recorded in release.json).")
+    boolean allowDirty;
+
+    @Option(names = "--allow-tag-mismatch", description = "Build although the tag is missing or does not point at "
+            + "the checked-out commit (said loudly, recorded in release.json).")
+    boolean allowTagMismatch;
+
     @Override
     public Integer call() {
         requirePreset(preset);
         ReleaseTag t = ReleaseTag.parse(tag);
         Arch a = arch == null ? Arch.host() : Arch.parse(arch);
         PrintWriter err = spec.commandLine().getErr();
-        ReleaseManifest m = ReleaseBuilder.build(new ReleaseBuilder.Request(source, t, a, image, out,
-                Compression.parse(compression)), line -> {
+        ReleaseBuilder.Request request = new ReleaseBuilder.Request(source, t, a, image, out,
+                Compression.parse(compression), null, new ReleaseBuilder.Checks(allowDirty, allowTagMismatch));
+        if (dryRun) {
+            ReleaseBuilder.Plan plan = ReleaseBuilder.plan(request);
+            PrintWriter o = spec.commandLine().getOut();
+            o.println("DRY RUN: nothing is built or written");
+            plan.lines().forEach(o::println);
+            o.println("output:   " + request.out() + " (" + plan.packages().stream()
+                    .map(ReleaseBuilder.PackagePlan::fileName).toList() + ", release.json)");
+            o.flush();
+            return Main.OK;
+        }
+        ReleaseManifest m = ReleaseBuilder.build(request, line -> {
                     err.println(line);
                     err.flush();
                 }, Progress.reporter(err));

@@ -6,6 +6,7 @@ import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.publish.S3Settings;
 import io.avalanche.rpm.release.KeySource;
+import io.avalanche.rpm.release.ReleaseBuilder;
 import io.avalanche.rpm.release.ReleasePipeline;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.ValidationOptions;
@@ -18,19 +19,28 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** `rpm-release release`: build → sign → publish → validate in one run. */
 @Command(name = "release", mixinStandardHelpOptions = true,
-        description = {"Build both RPMs from source, sign them, publish them (with a signed yum repository)",
-            "and validate them from where they were published.",
+        description = {"Build both RPMs from source for each --arch, sign them with one key, validate them from the",
+            "release directory, publish them (with a signed yum repository per arch) only if that passed,",
+            "then validate them again from where they were published.",
             "Release mode (--tag) needs --key, or --ephemeral explicitly (refused for s3:// destinations).",
-            "PR mode (--pr SHA): tag v0.0.0-pr.<sha>, ephemeral key, nothing published.", "",
+            "PR mode (--pr SHA): tag v0.0.0-pr.<sha>, ephemeral key, nothing published.",
+            "Before any build work (exit 2): the tree must have scripts/build.sh and graft/subnet-evm (upstream",
+            "v1.14.1-rc.0 and later), be clean (--allow-dirty overrides), and the tag must exist and point at the",
+            "checked-out commit (--allow-tag-mismatch overrides); overrides are printed and kept in release.json.",
+            "Tags map to versions as nfpm maps them: v1.14.1 -> 1.14.1-1, v1.15.0-fuji-rc.4 -> 1.15.0~fuji_rc.4-1.",
+            "--out keeps its other files: only this run's RPMs, key and release.json are replaced.", "",
             "Examples:",
             "  rpm-release release --tag v1.14.1 --source ~/avalanchego --key release.asc \\",
             "    --passphrase-env RPM_KEY_PASS --to s3://my-bucket",
             "  rpm-release release --tag v1.14.1 --source ./src --ephemeral --to file:/tmp/bucket --local",
+            "  rpm-release release --tag v1.14.1 --source ./src --ephemeral --arch x86_64 --arch aarch64 --local",
+            "  rpm-release release --tag v1.14.1 --source ~/avalanchego --key release.asc --to s3://b --dry-run",
             "  rpm-release release --pr 4f2a9c1 --source ./src --local"})
 final class ReleaseCommand implements Callable<Integer> {
     private final Map<String, String> environment;
@@ -52,8 +62,21 @@ final class ReleaseCommand implements Callable<Integer> {
     @Option(names = "--source", required = true, description = "The source tree (a git checkout).")
     Path source;
 
-    @Option(names = "--arch", description = "Target arch (default: this machine's).")
-    String arch;
+    @Option(names = "--arch", description = "Target arch, repeatable: x86_64, aarch64 (default: this machine's). "
+            + "A foreign arch is cross-compiled (GOOS/GOARCH/CGO_ENABLED/CC).")
+    List<String> arch;
+
+    @Option(names = "--dry-run", description = "Read the tree and print the plan; build, sign, publish and validate "
+            + "nothing. Refuses what a real run refuses, with the same exit code.")
+    boolean dryRun;
+
+    @Option(names = "--allow-dirty", description = "Release a tree with modified or untracked files (said loudly, "
+            + "recorded in release.json).")
+    boolean allowDirty;
+
+    @Option(names = "--allow-tag-mismatch", description = "Release although the tag is missing or does not point "
+            + "at the checked-out commit (said loudly, recorded in release.json).")
+    boolean allowTagMismatch;
 
     @Option(names = "--to", description = "s3://BUCKET[/prefix] or file:DIR (default: publish nothing).")
     String to;
@@ -123,14 +146,23 @@ final class ReleaseCommand implements Callable<Integer> {
         }
         KeySource ks = key != null ? new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get))
                 : ephemeral || pr ? new KeySource.Ephemeral() : null;
-        Arch a = arch == null ? Arch.host() : Arch.parse(arch);
+        List<Arch> arches = arch == null || arch.isEmpty() ? List.of(Arch.host())
+                : arch.stream().map(ReleaseCommand::releaseArch).distinct().toList();
         ValidationOptions.Install install = local ? new ValidationOptions.Local()
                 : new ValidationOptions.Container(image, ContainerTarget.Engine.dockerCli());
         Path outDir = out.toAbsolutePath();
         Path junitFile = junit != null ? junit.toAbsolutePath() : outDir.resolve("validation-junit.xml");
-        ReleasePipeline.Request req = new ReleasePipeline.Request(t, pr, source.toAbsolutePath(), a, buildImage,
-                outDir, to, ks, s3Settings(), install, glibc, junitFile, Compression.parse(compression), force);
+        ReleasePipeline.Request req = new ReleasePipeline.Request(t, pr, source.toAbsolutePath(), arches, buildImage,
+                outDir, to, ks, s3Settings(), install, glibc, junitFile, Compression.parse(compression), force,
+                new ReleaseBuilder.Checks(allowDirty, allowTagMismatch), null);
         PrintWriter err = spec.commandLine().getErr();
+        if (dryRun) {
+            ReleasePipeline.Plan plan = ReleasePipeline.dryRun(req);
+            PrintWriter o = spec.commandLine().getOut();
+            plan.lines().forEach(o::println);
+            o.flush();
+            return Main.OK;
+        }
         ReleasePipeline.Result r = ReleasePipeline.run(req, line -> {
             err.println(line);
             err.flush();
@@ -140,6 +172,10 @@ final class ReleaseCommand implements Callable<Integer> {
         result.put("tag", r.manifest().tag());
         result.put("commit", r.manifest().commit());
         result.put("arch", r.manifest().arch());
+        result.put("arches", arches.stream().map(Arch::rpm).toList());
+        result.put("vmId", r.manifest().vmId());
+        result.put("dirty", r.manifest().dirty());
+        result.put("overrides", r.manifest().overrides());
         result.put("releaseDir", r.releaseDir().toString());
         result.put("files", r.manifest().files());
         result.put("publicKey", r.publicKey().toString());
@@ -148,27 +184,47 @@ final class ReleaseCommand implements Callable<Integer> {
             result.put("repoFile", r.published().repoFileUrl());
         }
         result.put("validatedFrom", r.validatedFrom());
+        result.put("validations", r.validations().stream().map(v -> Map.of("arch", v.arch().rpm(), "phase", v.phase(),
+                "from", v.from(), "passed", v.report().passed())).toList());
         result.put("junit", junitFile.toString());
         result.put("passed", r.passed());
         if (json) {
             o.println(Output.toJson(result));
         } else {
-            o.println((r.passed() ? "RELEASE OK: " : "RELEASE FAILED VALIDATION: ") + t.tag() + " (" + a.rpm()
+            String archList = String.join(", ", arches.stream().map(Arch::rpm).toList());
+            o.println((r.passed() ? "RELEASE OK: " : "RELEASE FAILED VALIDATION: ") + t.tag() + " (" + archList
                     + ", commit " + r.manifest().commit() + ")");
+            if (r.manifest().overrides() != null) {
+                r.manifest().overrides().forEach(x -> o.println("  WARNING:     " + x));
+            }
             o.println("  RPMs:        " + r.releaseDir());
             r.manifest().files().forEach(f -> o.println("               " + f.name() + "  sha256 " + f.sha256()));
             o.println("  public key:  " + r.publicKey());
             if (r.published() != null) {
-                o.println("  published:   " + to + "  (yum repo metadata: linux/rpms/" + a.rpm() + "/repodata/)");
+                o.println("  published:   " + to + "  (yum repo metadata: " + String.join(", ", arches.stream()
+                        .map(x -> "linux/rpms/" + x.rpm() + "/repodata/").toList()) + ")");
                 o.println("  repo file:   " + r.published().repoFileUrl());
             } else {
-                o.println("  published:   nothing (" + (pr ? "pull-request build" : "no --to given") + ")");
+                o.println("  published:   nothing (" + (pr ? "pull-request build" : to == null ? "no --to given"
+                        : "validation from the release directory failed; nothing was uploaded") + ")");
             }
-            o.println("  validated:   from " + r.validatedFrom() + (local ? " (local rpm --root)" : " (container " + image + ")"));
+            for (ReleasePipeline.Validation v : r.validations()) {
+                o.println("  validated:   " + v.arch().rpm() + " from " + v.from() + ": "
+                        + (v.report().passed() ? "passed" : "FAILED")
+                        + (local ? " (local rpm --root)" : " (container " + image + ")"));
+            }
             o.println("  JUnit:       " + junitFile);
         }
         o.flush();
         return r.passed() ? Main.OK : Main.CHECK_FAILED;
+    }
+
+    private static Arch releaseArch(String a) {
+        Arch x = Arch.parse(a);
+        if (x == Arch.NOARCH) {
+            throw new SpecException("--arch noarch is not a release arch; use x86_64 or aarch64");
+        }
+        return x;
     }
 
     private S3Settings s3Settings() {

@@ -4,6 +4,7 @@ import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.publish.Destinations;
 import io.avalanche.rpm.publish.ObjectStore;
 import io.avalanche.rpm.publish.S3Settings;
+import io.avalanche.rpm.release.ReleaseManifest;
 import io.avalanche.rpm.release.StoreReleaseSource;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.ReleaseSource;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,8 +34,13 @@ import java.util.concurrent.Callable;
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Validate a published release: digests and signature against the published key, ELF",
             "machine and GLIBC versions, install into a fresh container (or a scratch rpm root with --local)",
-            "and smoke-test avalanchego and the subnet-evm plugin. An --arch other than this machine's runs",
-            "under qemu-user emulation (binfmt_misc handler qemu-<arch>; refused, naming what is missing, without it).",
+            "and smoke-test avalanchego and the subnet-evm plugin: avalanchego --version must start with",
+            "'avalanchego/' and contain commit=<full commit>; the plugin must be installed exactly at",
+            "/var/opt/avalanchego/plugins/<VM_ID> and its --version must carry the full commit as '@<commit>'",
+            "or 'commit=<commit>'. VM_ID: --vm-id, else release.json of a release directory, else the",
+            "subnet-evm VM ID of every upstream tag since v1.14.1-rc.0 (" + ValidationOptions.SUBNET_EVM_VM_ID + ").",
+            "An --arch other than this machine's runs under qemu-user emulation (binfmt_misc handler",
+            "qemu-<arch>; refused, naming what is missing, without it).",
             "", "Example:",
             "  rpm-release validate --from file:/srv/bucket --tag v1.14.1 --arch x86_64 \\",
             "      --commit 5a2f1c9 --image rockylinux:9 --junit build/validate.xml"},
@@ -53,8 +60,13 @@ final class ValidateCommand implements Callable<Integer> {
     String arch;
 
     @Option(names = "--commit", required = true, paramLabel = "SHA",
-            description = "The built commit that avalanchego --version must report.")
+            description = "The built commit (full 40-hex hash) that --version of both programs must report.")
     String commit;
+
+    @Option(names = "--vm-id", paramLabel = "CB58",
+            description = "The subnet-evm VM ID (DEFAULT_VM_ID of graft/subnet-evm/scripts/constants.sh) the plugin "
+                    + "must be installed under.")
+    String vmId;
 
     @ArgGroup(exclusive = true)
     Target target = new Target();
@@ -112,6 +124,15 @@ final class ValidateCommand implements Callable<Integer> {
         };
         ValidationOptions options = ValidationOptions.of(ref, commit).withTargetGlibc(glibc).withInstall(install)
                 .withSignatureCheck(check);
+        if (vmId != null) {
+            options = options.withVmId(vmId, "--vm-id");
+        } else {
+            Path manifest = from.startsWith("s3://") || from.startsWith("file:") ? null
+                    : Path.of(from).resolve(ReleaseManifest.FILE_NAME);
+            if (manifest != null && Files.isRegularFile(manifest) && ReleaseManifest.read(manifest.getParent()).vmId() != null) {
+                options = options.withVmId(ReleaseManifest.read(manifest.getParent()).vmId(), manifest.toString());
+            }
+        }
         ValidationReport report;
         try (ObjectStore store = from.startsWith("s3://") ? Destinations.open(from, s3Settings()) : null) {
             ReleaseSource source = store != null ? new StoreReleaseSource(store, from) : ReleaseSources.parse(from);
@@ -124,6 +145,7 @@ final class ValidateCommand implements Callable<Integer> {
         if (json) {
             out.println(report.toJson());
         } else {
+            out.println("plugin expected at " + options.pluginPath() + " (VM ID from " + options.vmIdSource() + ")");
             report.summaryLines().forEach(out::println);
         }
         out.flush();

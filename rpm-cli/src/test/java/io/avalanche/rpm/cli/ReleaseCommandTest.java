@@ -32,6 +32,7 @@ class ReleaseCommandTest {
         Files.writeString(build, Files.readString(build).replace("set -euo pipefail",
                 "set -euo pipefail\ntouch '" + marker + "'"));
         TestPackages.commitAll(source);
+        TestPackages.tag(source, "v1.14.1");
     }
 
 
@@ -100,6 +101,8 @@ class ReleaseCommandTest {
     @Test
     void failingBuildScriptShowsItsOutputAndExitsOne() throws IOException {
         Files.writeString(source.resolve("main/avalanchego.c"), "this is not C\n");
+        TestPackages.commitAll(source);
+        Cmd.run("git", "-C", source.toString(), "tag", "-f", "v1.14.1").ok();
         CliRunner.Run r = CliRunner.run("build", "--source", source.toString(), "--tag", "v1.14.1", "--out",
                 tmp.resolve("o").toString());
         assertThat(r.exitCode()).isEqualTo(1);

@@ -44,7 +44,7 @@ class ReleaseToS3Test {
                 + "--armor --export-secret-keys > \"$3\"", "sh", gnupg.toString(), pass, secret.toString())).ok();
 
         Path source = tmp.resolve("src");
-        TestPackages.sampleRepo(source);
+        TestPackages.sampleRepo(source, TestPackages.SAMPLE, "v1.14.1-rc.2");
 
         try (S3ProxyFixture s3 = S3ProxyFixture.start("releases")) {
             Map<String, String> env = new HashMap<>(s3.env());

@@ -85,7 +85,7 @@ class ValidateCommandTest {
                 "--commit", "abcdef1", "--local");
         assertThat(arch.exitCode()).isEqualTo(Main.USAGE);
         CliRunner.Run missing = CliRunner.run("validate", "--from", tmp.resolve("nothing").toString(), "--tag",
-                "v1.14.1", "--arch", "x86_64", "--commit", "abcdef1", "--local");
+                "v1.14.1", "--arch", "x86_64", "--commit", TestReleases.COMMIT, "--local");
         assertThat(missing.exitCode()).isEqualTo(Main.FAILURE);
         assertThat(missing.err()).contains("avalanchego-v1.14.1-x86_64.rpm").contains("not found");
     }

@@ -2,19 +2,25 @@ package io.avalanche.rpm.format;
 
 import io.avalanche.rpm.SpecException;
 
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A git release tag mapped to RPM Version/Release: v1.14.1 → 1.14.1-1, v1.14.1-rc.2 → 1.14.1~rc.2-1,
- * v0.0.0-pr.&lt;sha&gt; → 0.0.0~pr.&lt;sha&gt;-1 (pull-request smoke builds).
+ * A git release tag mapped to RPM Version/Release exactly as nfpm maps upstream's tags: v1.14.1 → 1.14.1-1,
+ * v1.14.1-rc.2 → 1.14.1~rc.2-1, v1.15.0-fuji-rc.4 → 1.15.0~fuji_rc.4-1, v0.0.0-pr.&lt;sha&gt; → 0.0.0~pr.&lt;sha&gt;-1.
  */
 public record ReleaseTag(String tag, String version, String release, boolean pullRequest) {
-    private static final Pattern TAG = Pattern.compile(
-            "v(\\d{1,9})\\.(\\d{1,9})\\.(\\d{1,9})(?:-([0-9A-Za-z]+(?:\\.[0-9A-Za-z]+)*))?");
+    /** v + a semver 2.0.0 core + optional pre-release + optional build metadata (refused below, with its rule). */
+    private static final Pattern SHAPE = Pattern.compile(
+            "v(\\d+)\\.(\\d+)\\.(\\d+)(?:-([0-9A-Za-z.-]*))?(\\+.*)?");
+    private static final Pattern IDENTIFIER = Pattern.compile("[0-9A-Za-z-]+");
+    private static final Pattern PR = Pattern.compile("pr\\.[0-9a-f]{7,40}");
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{7,40}");
+    private static final String FORM = "expected vMAJOR.MINOR.PATCH[-PRERELEASE] as in semver 2.0.0 "
+            + "(e.g. v1.14.1, v1.14.1-rc.2, v1.15.0-fuji-rc.4)";
 
-    /** Parses a tag; anything but vMAJOR.MINOR.PATCH[-PRERELEASE] is refused with the rule. */
+    /** Parses a tag; anything semver 2.0.0 refuses, and build metadata, is refused with the rule broken. */
     public static ReleaseTag parse(String tag) {
         if (tag == null || tag.isBlank()) {
             throw new SpecException("empty tag: give a release tag like v1.14.1 or v1.14.1-rc.2");
@@ -22,24 +28,64 @@ public record ReleaseTag(String tag, String version, String release, boolean pul
         if (tag.length() > 128) {
             throw new SpecException("tag is longer than 128 characters");
         }
-        Matcher m = TAG.matcher(tag);
+        String shown = printable(tag);
+        Matcher m = SHAPE.matcher(tag);
         if (!m.matches()) {
-            throw new SpecException("invalid tag '" + printable(tag)
-                    + "': expected vMAJOR.MINOR.PATCH with an optional -PRERELEASE of letters, digits and dots"
-                    + " (e.g. v1.14.1, v1.14.1-rc.2)");
+            throw new SpecException("invalid tag '" + shown + "': " + FORM);
         }
-        String version = m.group(1) + "." + m.group(2) + "." + m.group(3);
+        if (m.group(5) != null) {
+            throw new SpecException("invalid tag '" + shown + "': build metadata ('" + printable(m.group(5))
+                    + "') is not allowed: semver 2.0.0 (item 10) ignores it when ordering, so rpm could not order "
+                    + "two such tags; tag the release without '+...'");
+        }
+        String[] core = {m.group(1), m.group(2), m.group(3)};
+        for (String n : core) {
+            numeric(shown, n, "version number");
+            if (n.length() > 9) {
+                throw new SpecException("invalid tag '" + shown + "': version number " + n + " is too large");
+            }
+        }
         String pre = m.group(4);
-        boolean pr = pre != null && pre.startsWith("pr.");
+        boolean pr = pre != null && core[0].equals("0") && core[1].equals("0") && core[2].equals("0")
+                && PR.matcher(pre).matches();
+        if (pre != null && !pr) {
+            if (pre.isEmpty()) {
+                throw new SpecException("invalid tag '" + shown + "': empty pre-release after '-': semver 2.0.0 "
+                        + "(item 9) needs at least one identifier; drop the '-' or add e.g. -rc.1");
+            }
+            for (String id : pre.split("\\.", -1)) {
+                if (id.isEmpty()) {
+                    throw new SpecException("invalid tag '" + shown + "': empty identifier in pre-release '" + pre
+                            + "': semver 2.0.0 (item 9) forbids empty identifiers (no leading, trailing or double dots)");
+                }
+                if (!IDENTIFIER.matcher(id).matches()) {
+                    throw new SpecException("invalid tag '" + shown + "': " + FORM);
+                }
+                if (id.chars().allMatch(Character::isDigit)) {
+                    numeric(shown, id, "pre-release identifier");
+                }
+            }
+        }
+        String version = core[0] + "." + core[1] + "." + core[2];
         if (pre != null) {
-            version = version + "~" + pre;
+            // as nfpm's rpm packager: '~' sorts the pre-release before the release; '-' is not allowed in an rpm
+            // version, nfpm writes it as '_'
+            version = version + "~" + pre.replace('-', '_');
         }
         return new ReleaseTag(tag, version, "1", pr);
     }
 
+    private static void numeric(String shown, String n, String what) {
+        if (n.length() > 1 && n.charAt(0) == '0') {
+            throw new SpecException("invalid tag '" + shown + "': " + what + " '" + n + "' has a leading zero: "
+                    + "semver 2.0.0 (items 2 and 9) forbids leading zeros in numeric identifiers (v01.2.3 would "
+                    + "be the same rpm version as v1.2.3); write " + n.replaceFirst("^0+(?=.)", ""));
+        }
+    }
+
     /** The synthetic tag of a pull-request smoke build: v0.0.0-pr.&lt;short sha&gt;. */
     public static ReleaseTag forPullRequest(String sha) {
-        String s = sha == null ? "" : sha.trim().toLowerCase(java.util.Locale.ROOT);
+        String s = sha == null ? "" : sha.trim().toLowerCase(Locale.ROOT);
         if (!SHA.matcher(s).matches()) {
             throw new SpecException("invalid commit '" + printable(String.valueOf(sha))
                     + "': expected 7 to 40 hex digits");

@@ -8,13 +8,7 @@ import io.avalanche.rpm.build.PackageSpec;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The two products: avalanchego and its subnet-evm plugin — install paths, metadata, VM ID lookup. */
 public final class AvalanchegoPreset {
@@ -24,40 +18,27 @@ public final class AvalanchegoPreset {
     public static final String BIN_PATH = "/var/opt/avalanchego/bin/avalanchego";
     public static final String PLUGIN_DIR = "/var/opt/avalanchego/plugins";
     public static final String GLIBC_REQUIREMENT = "glibc >= 2.34";
-    /** Where the VM ID is defined in a source tree, first match wins. */
-    public static final List<String> VM_ID_FILES = List.of("graft/subnet-evm/scripts/constants.sh",
-            "graft/subnet-evm/scripts/default-vm-data.sh", "scripts/constants.sh");
-    private static final Pattern VM_ID_LINE = Pattern.compile(
-            "^\\s*(?:export\\s+)?DEFAULT_VM_ID=(?:\\$\\{DEFAULT_VM_ID:-)?[\"']?([1-9A-HJ-NP-Za-km-z]{20,64})[\"']?\\}?\\s*(?:#.*)?$",
-            Pattern.MULTILINE);
+    /** Upstream's nfpm maintainer (.github/packaging/nfpm/*-rpm.yml), written as the RPM Packager. */
+    public static final String PACKAGER = "Ava Labs <security@avalabs.org>";
+    /** Upstream's nfpm descriptions; nfpm writes the first line as Summary and the whole text as Description. */
+    public static final String AVALANCHEGO_DESCRIPTION = "AvalancheGo node \u2014 the official Avalanche protocol implementation";
+    public static final String SUBNET_EVM_DESCRIPTION = "Subnet-EVM plugin for AvalancheGo";
+    /** Where each tag's release notes are (upstream's changelog note points there too). */
+    public static final String RELEASES = "https://github.com/ava-labs/avalanchego/releases/tag/";
     private static final String VENDOR = "Ava Labs";
     private static final String URL = "https://github.com/ava-labs/avalanchego";
 
     private AvalanchegoPreset() {
     }
 
-    /** Reads DEFAULT_VM_ID from the source tree's subnet-evm scripts. */
+    /** Reads DEFAULT_VM_ID from graft/subnet-evm/scripts/constants.sh (read, not sourced). */
     public static String vmId(Path sourceTree) {
-        for (String rel : VM_ID_FILES) {
-            Path f = sourceTree.resolve(rel);
-            if (Files.isRegularFile(f)) {
-                try {
-                    Matcher m = VM_ID_LINE.matcher(Files.readString(f));
-                    if (m.find()) {
-                        return m.group(1);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(f + ": cannot read: " + e.getMessage(), e);
-                }
-            }
-        }
-        throw new SpecException("no DEFAULT_VM_ID=<cb58 id> found in " + sourceTree + " (looked in "
-                + String.join(", ", VM_ID_FILES) + ")");
+        return SourceTree.read(sourceTree).vmId();
     }
 
     /** Install path of the subnet-evm plugin for a VM ID. */
     public static String pluginPath(String vmId) {
-        if (!vmId.matches("[1-9A-HJ-NP-Za-km-z]{20,64}")) {
+        if (vmId == null || !SourceTree.CB58.matcher(vmId).matches()) {
             throw new SpecException("invalid VM ID '" + vmId + "': expected a cb58 string");
         }
         return PLUGIN_DIR + "/" + vmId;
@@ -67,9 +48,8 @@ public final class AvalanchegoPreset {
     public static PackageSpec avalanchego(ReleaseTag tag, Arch arch, Path binary, long buildTime,
                                           Compression compression) {
         return common(AVALANCHEGO, tag, arch, buildTime, compression)
-                .summary("Avalanche node implementation (AvalancheGo)")
-                .description("AvalancheGo, the Go implementation of an Avalanche network node.\n"
-                        + "Installs the node binary as " + BIN_PATH + ".")
+                .summary(AVALANCHEGO_DESCRIPTION)
+                .description(AVALANCHEGO_DESCRIPTION)
                 .file(new FileEntry(binary, BIN_PATH, 0755))
                 .build();
     }
@@ -78,9 +58,8 @@ public final class AvalanchegoPreset {
     public static PackageSpec subnetEvm(ReleaseTag tag, Arch arch, Path binary, String vmId, long buildTime,
                                         Compression compression) {
         return common(SUBNET_EVM, tag, arch, buildTime, compression)
-                .summary("Subnet-EVM virtual machine plugin for AvalancheGo")
-                .description("The Subnet-EVM virtual machine plugin for AvalancheGo.\n"
-                        + "Installs the plugin as " + PLUGIN_DIR + "/<VM ID>.")
+                .summary(SUBNET_EVM_DESCRIPTION)
+                .description(SUBNET_EVM_DESCRIPTION)
                 .file(new FileEntry(binary, pluginPath(vmId), 0755))
                 .build();
     }
@@ -88,10 +67,11 @@ public final class AvalanchegoPreset {
     private static PackageSpec.Builder common(String name, ReleaseTag tag, Arch arch, long buildTime,
                                               Compression compression) {
         return PackageSpec.builder().name(name).version(tag.version()).release(tag.release()).arch(arch)
-                .license("BSD-3-Clause").url(URL).vendor(VENDOR).packager(VENDOR)
+                .license("BSD-3-Clause").url(URL).vendor(VENDOR).packager(PACKAGER)
                 .buildTime(buildTime).compression(compression).require(GLIBC_REQUIREMENT)
                 .directory("/var/opt/avalanchego")
-                .changelog(new ChangelogEntry(buildTime, VENDOR + " - " + tag.version() + "-" + tag.release(),
-                        "- Release " + tag.tag()));
+                .changelog(new ChangelogEntry(buildTime, PACKAGER + " - " + tag.version() + "-" + tag.release(),
+                        tag.pullRequest() ? "- Pull-request smoke build " + tag.tag() + " (not a release)"
+                                : "- See " + RELEASES + tag.tag()));
     }
 }

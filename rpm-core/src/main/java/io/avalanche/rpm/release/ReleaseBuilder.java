@@ -4,6 +4,7 @@ import io.avalanche.rpm.ProgressReporter;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.build.ElfArchCheck;
 import io.avalanche.rpm.build.PackageSpec;
 import io.avalanche.rpm.build.RpmWriter;
 import io.avalanche.rpm.format.Arch;
@@ -11,38 +12,58 @@ import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.publish.Digests;
 import io.avalanche.rpm.validate.ContainerTarget;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 
-/** The `build` stage: runs the preset's build scripts (host or container), then packages both RPMs. */
+/**
+ * The `build` stage: reads the tree (scripts, VM ID, git state), refuses what must not be built, runs upstream's
+ * build scripts as upstream's packaging does (host or container), then packages both RPMs.
+ */
 public final class ReleaseBuilder {
     /** Where the subnet-evm plugin binary is built, relative to the source tree. */
-    public static final String PLUGIN_OUTPUT = "build/subnet-evm";
-    public static final String AVALANCHEGO_OUTPUT = "build/avalanchego";
+    public static final String PLUGIN_OUTPUT = SourceTree.PLUGIN_OUTPUT;
+    public static final String AVALANCHEGO_OUTPUT = SourceTree.AVALANCHEGO_OUTPUT;
 
     private ReleaseBuilder() {
     }
 
+    /** Explicit overrides of the source checks; each is said loudly and recorded in release.json. */
+    public record Checks(boolean allowDirty, boolean allowTagMismatch) {
+        public static final Checks STRICT = new Checks(false, false);
+    }
+
     /**
      * What to build: source tree, tag, arch, optional container image (run through {@code engine}, the docker
-     * CLI by default), output directory, compression.
+     * CLI by default), output directory, compression, and the overrides of the source checks.
      */
     public record Request(Path source, ReleaseTag tag, Arch arch, String image, Path out, Compression compression,
-                          ContainerTarget.Engine engine) {
+                          ContainerTarget.Engine engine, Checks checks) {
         public Request {
             source = source.toAbsolutePath().normalize();
-            out = out.toAbsolutePath().normalize();
+            out = out == null ? null : out.toAbsolutePath().normalize();
             engine = engine == null ? ContainerTarget.Engine.dockerCli() : engine;
+            checks = checks == null ? Checks.STRICT : checks;
+        }
+
+        public Request(Path source, ReleaseTag tag, Arch arch, String image, Path out, Compression compression,
+                       ContainerTarget.Engine engine) {
+            this(source, tag, arch, image, out, compression, engine, Checks.STRICT);
         }
 
         public Request(Path source, ReleaseTag tag, Arch arch, String image, Path out, Compression compression) {
-            this(source, tag, arch, image, out, compression, null);
+            this(source, tag, arch, image, out, compression, null, Checks.STRICT);
+        }
+
+        public Request withArch(Arch a) {
+            return new Request(source, tag, a, image, out, compression, engine, checks);
         }
     }
 
@@ -50,59 +71,225 @@ public final class ReleaseBuilder {
     public record SourceInfo(String commit, long commitTime) {
     }
 
-    /** Build commands of the avalanchego preset, as argument lists relative to the source tree. */
+    /** One build command: what it builds, the argument list, its working directory, output and environment. */
+    public record Step(String product, List<String> command, Path workDir, Path output, Map<String, String> env) {
+        public Step {
+            command = List.copyOf(command);
+            env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
+        }
+    }
+
+    /** One package of the plan. */
+    public record PackagePlan(String name, String version, String release, String fileName, String installPath) {
+    }
+
+    /** Everything a build will do, read from the tree before anything runs. */
+    public record Plan(SourceTree tree, GitState git, ReleaseTag tag, Arch arch, String image, List<Step> steps,
+                       List<PackagePlan> packages, List<String> overrides) {
+        public Plan {
+            steps = List.copyOf(steps);
+            packages = List.copyOf(packages);
+            overrides = List.copyOf(overrides);
+        }
+
+        public SourceInfo sourceInfo() {
+            return new SourceInfo(git.commit(), git.commitTime());
+        }
+
+        /** The plan as printed by --dry-run (and before a real build). */
+        public List<String> lines() {
+            List<String> l = new ArrayList<>();
+            l.add("source:   " + tree.root() + " at commit " + git.commit()
+                    + (git.clean() ? " (clean)" : " (DIRTY: " + git.changesSummary() + ")"));
+            l.add("tag:      " + tag.tag() + (tag.pullRequest() ? " (pull-request smoke build)"
+                    : git.tagCommit() == null ? " (MISSING in the repository)"
+                    : git.tagCommit().equals(git.commit()) ? " (points at the checked-out commit)"
+                    : " (points at " + git.tagCommit() + ", NOT the checked-out commit)"));
+            l.add("arch:     " + arch.rpm() + (arch == Arch.host() ? " (this machine)" : " (cross-compiled on "
+                    + Arch.host().rpm() + ")") + (image == null ? ", build on this machine" : ", build in " + image));
+            l.add("VM ID:    " + tree.vmId() + " (read from " + tree.vmIdSource() + ", not sourced)");
+            l.add("subnet-evm build script " + tree.era().description());
+            for (Step s : steps) {
+                l.add("build " + s.product() + ": " + String.join(" ", s.command()));
+                l.add("    in " + s.workDir() + "  ->  " + s.output());
+                l.add("    env " + s.env());
+            }
+            for (PackagePlan p : packages) {
+                l.add("package " + p.name() + ": version " + p.version() + ", release " + p.release() + ", file "
+                        + p.fileName() + ", installs " + p.installPath());
+            }
+            overrides.forEach(o -> l.add("WARNING: " + o));
+            return l;
+        }
+    }
+
+    /** Reads the tree and git, applies every refusal (SpecException, exit 2) and returns what would run. */
+    public static Plan plan(Request r) {
+        SourceTree tree = SourceTree.read(r.source());
+        GitState git = GitState.read(tree.root(), r.tag().pullRequest() ? null : r.tag().tag());
+        List<String> overrides = new ArrayList<>();
+        if (!git.clean()) {
+            String what = "the source tree has " + git.changes().size() + " modified or untracked file(s) ("
+                    + git.changesSummary() + "): the binaries would not be what commit " + git.commit() + " holds";
+            if (!r.checks().allowDirty()) {
+                throw new SpecException(tree.root() + ": " + what + "; commit or remove them (git status), "
+                        + "or pass --allow-dirty to build it anyway");
+            }
+            overrides.add("--allow-dirty: " + what);
+        }
+        String mismatch = tagMismatch(r.tag(), git);
+        if (mismatch != null) {
+            if (!r.checks().allowTagMismatch()) {
+                throw new SpecException(tree.root() + ": " + mismatch + " (or pass --allow-tag-mismatch to build "
+                        + "it anyway)");
+            }
+            overrides.add("--allow-tag-mismatch: " + mismatch);
+        }
+        return new Plan(tree, git, r.tag(), r.arch(), r.image(), steps(tree, git, r.arch(), r.image() != null),
+                packages(tree, r.tag(), r.arch()), overrides);
+    }
+
+    private static String tagMismatch(ReleaseTag tag, GitState git) {
+        if (tag.pullRequest()) {
+            String sha = tag.tag().substring(tag.tag().lastIndexOf('.') + 1);
+            return git.commit().startsWith(sha) ? null : "pull-request tag " + tag.tag() + " names commit " + sha
+                    + " but commit " + git.commit() + " is checked out; pass --pr the checked-out commit";
+        }
+        if (git.tagCommit() == null) {
+            return "tag " + tag.tag() + " does not exist in the repository: check out the tag you release "
+                    + "(git fetch --tags && git checkout " + tag.tag() + ") or create it";
+        }
+        if (!git.tagCommit().equals(git.commit())) {
+            return "tag " + tag.tag() + " points at commit " + git.tagCommit() + " but commit " + git.commit()
+                    + " is checked out: git checkout " + tag.tag();
+        }
+        return null;
+    }
+
+    /** The build steps as upstream's packaging runs them (lib-build-common.sh build_binary). */
+    static List<Step> steps(SourceTree tree, GitState git, Arch arch, boolean inContainer) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SOURCE_DATE_EPOCH", Long.toString(git.commitTime()));
+        // as upstream's packaging: the commit is passed explicitly, VCS stamping is off
+        env.put("AVALANCHEGO_COMMIT", git.commit());
+        String goflags = inContainer ? null : System.getenv("GOFLAGS");
+        env.put("GOFLAGS", (goflags == null || goflags.isBlank() ? "" : goflags + " ") + "-buildvcs=false");
+        env.putAll(crossEnvironment(arch, inContainer));
+        return List.of(
+                new Step("avalanchego", List.of("./" + SourceTree.AVALANCHEGO_BUILD), tree.root(),
+                        tree.avalanchegoOutput(), env),
+                new Step("subnet-evm", List.of("./scripts/build.sh", tree.pluginOutput().toString()),
+                        tree.root().resolve(SourceTree.SUBNET_EVM_DIR), tree.pluginOutput(), env));
+    }
+
+    /**
+     * GOOS/GOARCH/CGO_ENABLED (and CC, the cross compiler, when it is on PATH or the build runs in a container)
+     * for a foreign arch; empty for this machine's arch.
+     */
+    public static Map<String, String> crossEnvironment(Arch arch, boolean inContainer) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (arch == Arch.host()) {
+            return env;
+        }
+        env.put("GOOS", "linux");
+        env.put("GOARCH", arch.docker());
+        env.put("CGO_ENABLED", "1");
+        String cc = (arch == Arch.AARCH64 ? "aarch64" : "x86_64") + "-linux-gnu-gcc";
+        if (inContainer || onPath(cc)) {
+            env.put("CC", cc);
+        }
+        return env;
+    }
+
+    private static boolean onPath(String exe) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String d : path.split(File.pathSeparator)) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, exe))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<PackagePlan> packages(SourceTree tree, ReleaseTag tag, Arch arch) {
+        return List.of(
+                new PackagePlan(AvalanchegoPreset.AVALANCHEGO, tag.version(), tag.release(),
+                        tag.fileName(AvalanchegoPreset.AVALANCHEGO, arch), AvalanchegoPreset.BIN_PATH),
+                new PackagePlan(AvalanchegoPreset.SUBNET_EVM, tag.version(), tag.release(),
+                        tag.fileName(AvalanchegoPreset.SUBNET_EVM, arch), AvalanchegoPreset.pluginPath(tree.vmId())));
+    }
+
+    /**
+     * Build commands for callers that run each command in the source tree root (the Jenkins steps): subnet-evm's
+     * script is started in graft/subnet-evm through {@code env -C}, as upstream's packaging does with cd.
+     */
     public static List<List<String>> buildCommands(Path source) {
-        return List.of(List.of("scripts/build.sh"),
-                List.of("graft/subnet-evm/scripts/build.sh", source.resolve(PLUGIN_OUTPUT).toString()));
+        Path root = source.toAbsolutePath().normalize();
+        return List.of(List.of("./" + SourceTree.AVALANCHEGO_BUILD),
+                List.of("env", "-C", SourceTree.SUBNET_EVM_DIR, "./scripts/build.sh",
+                        root.resolve(PLUGIN_OUTPUT).toString()));
     }
 
     /** Checks the source tree has the preset's interfaces; returns its VM ID. */
     public static String checkSource(Path source) {
-        if (!Files.isDirectory(source)) {
-            throw new SpecException("source tree " + source + " does not exist");
-        }
-        for (List<String> c : buildCommands(source)) {
-            if (!Files.isRegularFile(source.resolve(c.get(0)))) {
-                throw new SpecException(source + " is not an avalanchego source tree: " + c.get(0) + " is missing");
-            }
-        }
-        return AvalanchegoPreset.vmId(source);
+        return SourceTree.read(source).vmId();
     }
 
     /** Reads HEAD's commit hash and commit time with git. */
     public static SourceInfo sourceInfo(Path source) {
-        String commit = ProcessRunner.check(List.of("git", "-C", source.toString(), "rev-parse", "HEAD"), null,
-                Map.of(), l -> { }).trim();
-        String time = ProcessRunner.check(List.of("git", "-C", source.toString(), "log", "-1", "--format=%ct",
-                "HEAD"), null, Map.of(), l -> { }).trim();
-        if (!commit.matches("[0-9a-f]{40}")) {
-            throw new BuildException(source + ": git rev-parse HEAD gave '" + commit + "'");
-        }
-        return new SourceInfo(commit, Long.parseLong(time));
+        GitState g = GitState.read(source, null);
+        return new SourceInfo(g.commit(), g.commitTime());
     }
 
-    /** Runs the build scripts, then packages; returns the manifest written to out/release.json. */
+    /** Plans, runs the build scripts, then packages; returns the manifest written to out/release.json. */
     public static ReleaseManifest build(Request r, Consumer<String> log) {
         return build(r, log, ProgressReporter.NONE);
     }
 
-    /** As {@link #build(Request, Consumer)}, reporting compression progress per package. */
+    /**
+     * As {@link #build(Request, Consumer)}, reporting compression progress per package. The packages are written
+     * into a staging directory inside out/ and moved in only when complete: nothing else in out/ is touched.
+     */
     public static ReleaseManifest build(Request r, Consumer<String> log, ProgressReporter progress) {
-        checkSource(r.source());
-        SourceInfo info = sourceInfo(r.source());
-        Map<String, String> env = Map.of("SOURCE_DATE_EPOCH", Long.toString(info.commitTime()));
-        for (List<String> cmd : buildCommands(r.source())) {
-            log.accept("+ " + String.join(" ", cmd) + (r.image() == null ? "" : "   (in " + r.image() + ")"));
-            if (r.image() == null) {
-                ProcessRunner.check(cmd, r.source(), env, log);
-            } else {
-                runInContainer(r.engine(), r.image(), r.source(), cmd, env, log);
-            }
+        Plan plan = plan(r);
+        plan.overrides().forEach(o -> log.accept("WARNING: " + o));
+        runSteps(plan, r, log);
+        try (OutputDir out = OutputDir.open(r.out())) {
+            ReleaseManifest m = packageInto(plan, r.compression(), out.staging(), log, progress);
+            m.write(out.staging());
+            List<String> names = new ArrayList<>(m.files().stream().map(ReleaseManifest.Artifact::name).toList());
+            names.add(ReleaseManifest.FILE_NAME);
+            out.commit(names);
+            return m;
         }
-        return packageRelease(r, info, log, progress);
     }
 
-    /** Packages already-built binaries of a source tree into out/ and writes release.json. */
+    /** Runs the plan's build steps (host or container) and checks each produced its output. */
+    public static void runSteps(Plan plan, Request r, Consumer<String> log) {
+        for (Step s : plan.steps()) {
+            log.accept("+ (cd " + s.workDir() + " && " + String.join(" ", s.command()) + ")"
+                    + (r.image() == null ? "" : "   (in " + r.image() + ")"));
+            try {
+                Files.deleteIfExists(s.output());
+            } catch (IOException e) {
+                throw new BuildException("cannot remove the previous " + s.output() + ": " + e.getMessage(), e);
+            }
+            if (r.image() == null) {
+                ProcessRunner.check(s.command(), s.workDir(), s.env(), log);
+            } else {
+                runInContainer(r.engine(), r.image(), plan.tree().root(), s, log);
+            }
+            if (!Files.isRegularFile(s.output())) {
+                throw new BuildException(String.join(" ", s.command()) + " (in " + s.workDir()
+                        + ") succeeded but did not produce " + s.output());
+            }
+        }
+    }
+
+    /** Packages already-built binaries of a source tree into out/ and writes release.json (the Jenkins steps). */
     public static ReleaseManifest packageRelease(Request r, SourceInfo info, Consumer<String> log) {
         return packageRelease(r, info, log, ProgressReporter.NONE);
     }
@@ -110,53 +297,71 @@ public final class ReleaseBuilder {
     /** As {@link #packageRelease(Request, SourceInfo, Consumer)}, reporting compression progress. */
     public static ReleaseManifest packageRelease(Request r, SourceInfo info, Consumer<String> log,
                                                  ProgressReporter progress) {
-        String vmId = checkSource(r.source());
-        Path avalanchego = r.source().resolve(AVALANCHEGO_OUTPUT);
-        Path plugin = r.source().resolve(PLUGIN_OUTPUT);
-        for (Path p : List.of(avalanchego, plugin)) {
-            if (!Files.isRegularFile(p)) {
-                throw new BuildException("the build did not produce " + p);
-            }
-            io.avalanche.rpm.build.ElfArchCheck.require(p, r.arch());
-        }
-        List<PackageSpec> specs = List.of(
-                AvalanchegoPreset.avalanchego(r.tag(), r.arch(), avalanchego, info.commitTime(), r.compression()),
-                AvalanchegoPreset.subnetEvm(r.tag(), r.arch(), plugin, vmId, info.commitTime(), r.compression()));
-        List<ReleaseManifest.Artifact> files = new ArrayList<>();
+        SourceTree tree = SourceTree.read(r.source());
+        GitState git = new GitState(info.commit(), info.commitTime(), List.of(), null);
+        Plan plan = new Plan(tree, git, r.tag(), r.arch(), r.image(), steps(tree, git, r.arch(), r.image() != null),
+                packages(tree, r.tag(), r.arch()), List.of());
         try {
             Files.createDirectories(r.out());
-            for (PackageSpec s : specs) {
-                String name = r.tag().fileName(s.name(), r.arch());
-                log.accept("packaging " + name + " (" + r.compression() + ")");
-                long total = Files.size(s.files().get(0).source());
-                Path rpm;
-                try (ProgressReporter.Task task = progress.start("compress " + name, total)) {
-                    rpm = RpmWriter.write(s, r.out(), name, task::advance);
-                }
-                files.add(new ReleaseManifest.Artifact(name, s.name(), Files.size(rpm), Digests.hex(Digests.sha256(rpm))));
-            }
         } catch (IOException e) {
             throw new RpmException(r.out() + ": " + e.getMessage(), e);
         }
-        ReleaseManifest m = new ReleaseManifest(r.tag().tag(), r.tag().version(), r.tag().release(), info.commit(),
-                info.commitTime(), r.arch().rpm(), vmId, files);
+        ReleaseManifest m = packageInto(plan, r.compression(), r.out(), log, progress);
         m.write(r.out());
         return m;
     }
 
-    private static void runInContainer(ContainerTarget.Engine engine, String image, Path source, List<String> cmd,
-                                       Map<String, String> env, Consumer<String> log) {
+    /** Packages the plan's built binaries into dir; returns the manifest (not written). */
+    public static ReleaseManifest packageInto(Plan plan, Compression compression, Path dir, Consumer<String> log,
+                                              ProgressReporter progress) {
+        SourceTree tree = plan.tree();
+        for (Path p : List.of(tree.avalanchegoOutput(), tree.pluginOutput())) {
+            if (!Files.isRegularFile(p)) {
+                throw new BuildException("the build did not produce " + p);
+            }
+            ElfArchCheck.require(p, plan.arch());
+        }
+        long time = plan.git().commitTime();
+        List<PackageSpec> specs = List.of(
+                AvalanchegoPreset.avalanchego(plan.tag(), plan.arch(), tree.avalanchegoOutput(), time, compression),
+                AvalanchegoPreset.subnetEvm(plan.tag(), plan.arch(), tree.pluginOutput(), tree.vmId(), time,
+                        compression));
+        List<ReleaseManifest.Artifact> files = new ArrayList<>();
+        try {
+            Files.createDirectories(dir);
+            for (PackageSpec s : specs) {
+                String name = plan.tag().fileName(s.name(), plan.arch());
+                log.accept("packaging " + name + " (" + compression + ")");
+                long total = Files.size(s.files().get(0).source());
+                Path rpm;
+                try (ProgressReporter.Task task = progress.start("compress " + name, total)) {
+                    rpm = RpmWriter.write(s, dir, name, task::advance);
+                }
+                files.add(new ReleaseManifest.Artifact(name, s.name(), Files.size(rpm),
+                        Digests.hex(Digests.sha256(rpm))));
+            }
+        } catch (IOException e) {
+            throw new RpmException(dir + ": " + e.getMessage(), e);
+        }
+        return new ReleaseManifest(plan.tag().tag(), plan.tag().version(), plan.tag().release(), plan.git().commit(),
+                time, plan.arch().rpm(), tree.vmId(), files, null, tree.vmIdSource(), !plan.git().clean(),
+                plan.overrides());
+    }
+
+    private static void runInContainer(ContainerTarget.Engine engine, String image, Path source, Step step,
+                                       Consumer<String> log) {
         String name = "rpm-release-build-" + UUID.randomUUID().toString().substring(0, 12);
         List<String> args = new ArrayList<>(engine.docker());
         args.addAll(List.of("run", "--name", name, "--user", owner(source), "-v", source + ":" + source, "-w",
-                source.toString(), "-e", "HOME=/tmp"));
-        env.forEach((k, v) -> args.addAll(List.of("-e", k + "=" + v)));
+                step.workDir().toString(), "-e", "HOME=/tmp"));
+        step.env().forEach((k, v) -> args.addAll(List.of("-e", k + "=" + v)));
         args.add(image);
-        args.addAll(cmd);
+        args.addAll(step.command());
         List<String> remove = new ArrayList<>(engine.docker());
         remove.addAll(List.of("rm", "-f", name));
         Thread cleanup = new Thread(() -> ProcessRunner.run(remove, null, engine.env(), l -> { }));
         Runtime.getRuntime().addShutdownHook(cleanup);
+        String cmd = String.join(" ", step.command());
         try {
             ProcessRunner.Result run = ProcessRunner.run(args, null, engine.env(), log);
             // `docker run` exit codes are unreliable against some engines: also read the container's own state
@@ -165,7 +370,7 @@ public final class ReleaseBuilder {
             ProcessRunner.Result st = ProcessRunner.run(inspect, null, engine.env(), l -> { });
             String state = st.output().trim();
             if (run.exitCode() != 0 || st.exitCode() != 0 || !state.equals("exited 0")) {
-                throw new BuildException(String.join(" ", cmd) + " failed in container " + image + " (docker run exit "
+                throw new BuildException(cmd + " failed in container " + image + " (docker run exit "
                         + run.exitCode() + ", container state: " + (st.exitCode() == 0 ? state : "unknown") + ")"
                         + (run.tail().isEmpty() ? "" : ":\n  " + String.join("\n  ", run.tail())));
             }

@@ -12,10 +12,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 
-/** release.json: what a release directory holds (tag, commit, arch, files with sizes and SHA-256). */
+/**
+ * release.json: what a release directory holds (tag, commit, arch or arches, the VM ID and where it was read,
+ * whether the tree was clean and which safety overrides were given, files with sizes and SHA-256).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReleaseManifest(String tag, String version, String release, String commit, long sourceDateEpoch,
-                              String arch, String vmId, List<Artifact> files) {
+                              String arch, String vmId, List<Artifact> files, List<String> arches, String vmIdSource,
+                              Boolean dirty, List<String> overrides) {
     public static final String FILE_NAME = "release.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -26,10 +30,35 @@ public record ReleaseManifest(String tag, String version, String release, String
 
     public ReleaseManifest {
         files = List.copyOf(files);
+        arches = arches == null ? null : List.copyOf(arches);
+        overrides = overrides == null || overrides.isEmpty() ? null : List.copyOf(overrides);
+    }
+
+    /** A single-arch manifest from a clean tree without overrides (the shape before safety checks were recorded). */
+    public ReleaseManifest(String tag, String version, String release, String commit, long sourceDateEpoch,
+                           String arch, String vmId, List<Artifact> files) {
+        this(tag, version, release, commit, sourceDateEpoch, arch, vmId, files, null, null, null, null);
     }
 
     public ReleaseManifest withFiles(List<Artifact> newFiles) {
-        return new ReleaseManifest(tag, version, release, commit, sourceDateEpoch, arch, vmId, newFiles);
+        return new ReleaseManifest(tag, version, release, commit, sourceDateEpoch, arch, vmId, newFiles, arches,
+                vmIdSource, dirty, overrides);
+    }
+
+    /**
+     * One manifest for several single-arch manifests of the same tag and commit: every file, {@code arches} lists
+     * them and {@code arch} is null (one arch: that manifest unchanged).
+     */
+    public static ReleaseManifest combine(List<ReleaseManifest> perArch) {
+        if (perArch.size() == 1) {
+            return perArch.get(0);
+        }
+        ReleaseManifest first = perArch.get(0);
+        List<Artifact> all = new java.util.ArrayList<>();
+        perArch.forEach(m -> all.addAll(m.files()));
+        return new ReleaseManifest(first.tag, first.version, first.release, first.commit, first.sourceDateEpoch, null,
+                first.vmId, all, perArch.stream().map(ReleaseManifest::arch).toList(), first.vmIdSource, first.dirty,
+                first.overrides);
     }
 
     /**

@@ -12,6 +12,7 @@ import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.publish.S3Settings;
 import io.avalanche.rpm.sign.RpmSigner;
 import io.avalanche.rpm.sign.SigningKey;
+import io.avalanche.rpm.validate.CheckResult;
 import io.avalanche.rpm.validate.LocalSources;
 import io.avalanche.rpm.validate.ReleaseRef;
 import io.avalanche.rpm.validate.ReleaseSource;
@@ -23,35 +24,105 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-/** The whole release: build → sign → publish → validate, with the refusals of release and PR modes. */
+/**
+ * The whole release: plan (every refusal) → build and package per arch → sign with one key → validate from the
+ * release directory → publish (only a release that passed) → validate from the published location.
+ */
 public final class ReleasePipeline {
     private ReleasePipeline() {
     }
 
-    /** Everything a release run needs; {@code to} is null for no publishing (PR smoke builds). */
-    public record Request(ReleaseTag tag, boolean pullRequest, Path source, Arch arch, String buildImage, Path out,
-                          String to, KeySource key, S3Settings s3, ValidationOptions.Install install,
-                          String targetGlibc, Path junit, Compression compression, boolean force) {
-    }
+    /**
+     * Everything a release run needs; {@code to} is null for no publishing (PR smoke builds). {@code validateArches}
+     * null validates every arch (the CLI always does); a test may restrict it until every arch can be validated on
+     * its machine.
+     */
+    public record Request(ReleaseTag tag, boolean pullRequest, Path source, List<Arch> arches, String buildImage,
+                          Path out, String to, KeySource key, S3Settings s3, ValidationOptions.Install install,
+                          String targetGlibc, Path junit, Compression compression, boolean force,
+                          ReleaseBuilder.Checks checks, Set<Arch> validateArches) {
+        public Request {
+            arches = List.copyOf(new LinkedHashSet<>(arches == null || arches.isEmpty() ? List.of(Arch.host()) : arches));
+            checks = checks == null ? ReleaseBuilder.Checks.STRICT : checks;
+        }
 
-    /** What a release produced and where. */
-    public record Result(ReleaseManifest manifest, Path releaseDir, Path publicKey, Publisher.Result published,
-                         String validatedFrom, ValidationReport validation) {
-        public boolean passed() {
-            return validation.passed();
+        ReleaseBuilder.Request build(Arch arch) {
+            return new ReleaseBuilder.Request(source, tag, arch, buildImage, out, compression, null, checks);
+        }
+
+        boolean validates(Arch a) {
+            return validateArches == null || validateArches.contains(a);
         }
     }
 
-    /** Refusals that must happen before any build work. */
+    /** One validation run: which arch, from where ("release directory" or the published location), its report. */
+    public record Validation(Arch arch, String phase, String from, ValidationReport report) {
+    }
+
+    /** What a release produced and where; {@code published} is null when nothing was published. */
+    public record Result(ReleaseManifest manifest, Path releaseDir, Path publicKey, Publisher.Result published,
+                         List<Validation> validations) {
+        public Result {
+            validations = List.copyOf(validations);
+        }
+
+        public boolean passed() {
+            return validations.stream().allMatch(v -> v.report().passed());
+        }
+
+        /** Where the last validation of each arch ran from. */
+        public String validatedFrom() {
+            return validations.isEmpty() ? "nowhere" : validations.get(validations.size() - 1).from();
+        }
+    }
+
+    /** What a release would do: the per-arch build plans and where the release goes. */
+    public record Plan(Request request, List<ReleaseBuilder.Plan> builds) {
+        /** The plan as --dry-run prints it. */
+        public List<String> lines() {
+            Request r = request;
+            List<String> l = new ArrayList<>();
+            l.add("DRY RUN: nothing is built, signed, published or validated");
+            for (ReleaseBuilder.Plan b : builds) {
+                l.add("== " + b.arch().rpm());
+                b.lines().forEach(x -> l.add("  " + x));
+            }
+            l.add("signing:  " + (r.key() instanceof KeySource.KeyFile k ? "key " + k.file()
+                    : "ephemeral RSA-4096 key, valid one day") + "; public key exported as " + ReleaseRef.KEY_FILE);
+            l.add("release directory: " + r.out() + " (this run's files only: "
+                    + builds.stream().flatMap(b -> b.packages().stream()).map(ReleaseBuilder.PackagePlan::fileName)
+                    .toList() + ", " + ReleaseRef.KEY_FILE + ", " + ReleaseManifest.FILE_NAME + ")");
+            l.add("validate: from the release directory before publishing" + (r.to() == null ? ""
+                    : ", then from " + r.to()) + " (" + describe(r.install()) + ")");
+            if (r.to() == null) {
+                l.add("publish:  nothing" + (r.pullRequest() ? " (pull-request build)" : " (no --to)"));
+            } else {
+                l.add("publish:  " + r.to() + " (only if validation passes)");
+                for (ReleaseBuilder.Plan b : builds) {
+                    for (ReleaseBuilder.PackagePlan p : b.packages()) {
+                        l.add("  " + Publisher.ROOT + b.arch().rpm() + "/" + p.fileName());
+                    }
+                    l.add("  " + Publisher.ROOT + b.arch().rpm() + "/repodata/repomd.xml (+ repomd.xml.asc)");
+                }
+                l.add("  " + Publisher.ROOT + ReleaseRef.KEY_FILE);
+                l.add("  " + Publisher.ROOT + "avalanchego.repo");
+            }
+            return l;
+        }
+    }
+
+    /** Refusals that must happen before any build work (key and mode rules). */
     public static void preflight(Request r) {
         if (r.pullRequest()) {
-            if (!r.key().ephemeral()) {
+            if (r.key() == null || !r.key().ephemeral()) {
                 throw new SpecException("pull-request builds sign with an ephemeral key: do not pass --key with --pr");
             }
             if (r.to() != null) {
@@ -67,7 +138,31 @@ public final class ReleasePipeline {
                         + ": customers could never verify it; sign with --key FILE");
             }
         }
-        ReleaseBuilder.checkSource(r.source());
+        if (r.key() instanceof KeySource.KeyFile k && !Files.isReadable(k.file())) {
+            throw new SpecException("--key " + k.file() + ": no such readable file");
+        }
+    }
+
+    /** Every refusal of a real run, in the same order, and the plan; runs nothing (--dry-run). */
+    public static Plan plan(Request r) {
+        preflight(r);
+        List<ReleaseBuilder.Plan> builds = new ArrayList<>();
+        for (Arch a : r.arches()) {
+            builds.add(ReleaseBuilder.plan(r.build(a)));
+        }
+        return new Plan(r, builds);
+    }
+
+    /**
+     * --dry-run: {@link #plan} plus unlocking a key file (as the real run does first), so a wrong passphrase is
+     * refused here too; builds, signs, publishes and validates nothing.
+     */
+    public static Plan dryRun(Request r) {
+        Plan p = plan(r);
+        if (r.key() instanceof KeySource.KeyFile) {
+            r.key().open();
+        }
+        return p;
     }
 
     /** Runs every stage; validation failures are in the result (passed() false), other failures throw. */
@@ -77,46 +172,81 @@ public final class ReleasePipeline {
 
     /** As {@link #run(Request, Consumer)}, reporting compression and upload progress. */
     public static Result run(Request r, Consumer<String> log, ProgressReporter progress) {
-        preflight(r);
+        Plan plan = plan(r);
+        List<String> overrides = plan.builds().get(0).overrides();
+        overrides.forEach(o -> log.accept("WARNING: " + o));
         SigningKey key = r.key().open();
         log.accept("signing key " + key.keyId() + (key.ephemeral() ? " (ephemeral, expires in 1 day)" : ""));
-        prepareOut(r.out());
-
-        log.accept("== build " + r.tag().tag() + " for " + r.arch().rpm());
-        ReleaseManifest built = ReleaseBuilder.build(new ReleaseBuilder.Request(r.source(), r.tag(), r.arch(),
-                r.buildImage(), r.out(), r.compression()), log, progress);
-
-        log.accept("== sign");
-        ReleaseManifest manifest = sign(r.out(), built, key, log);
-        Path publicKey = r.out().resolve(ReleaseRef.KEY_FILE);
-
-        Publisher.Result published = null;
-        String from = r.to() != null ? r.to() : r.out().toString();
-        ValidationReport report;
-        try (ObjectStore store = r.to() != null ? Destinations.open(r.to(), r.s3()) : null) {
-            ReleaseSource source = LocalSources.releaseDirectory(r.out());
-            if (store != null) {
-                log.accept("== publish to " + r.to());
-                ProgressReporter.Task upload = progress.start("publish to " + r.to(), totalBytes(r.out()));
-                Publisher p = new Publisher(store, o -> {
-                    upload.advance(o.size());
-                    log.accept("  " + o.status().name().toLowerCase(Locale.ROOT) + " " + o.location());
-                }, log);
-                published = p.publish(r.out(), Publisher.Options.defaults(RepoSigner.of(key.headerSigner()))
-                        .withForce(r.force()).withTimestamp(manifest.sourceDateEpoch()));
-                upload.close();
-                source = new StoreReleaseSource(store, r.to());
+        try (OutputDir out = OutputDir.open(r.out())) {
+            Path stage = out.staging();
+            List<ReleaseManifest> built = new ArrayList<>();
+            for (ReleaseBuilder.Plan b : plan.builds()) {
+                log.accept("== build " + r.tag().tag() + " for " + b.arch().rpm()
+                        + (b.arch() == Arch.host() ? "" : " (cross-compiled: " + ReleaseBuilder.crossEnvironment(
+                        b.arch(), r.buildImage() != null) + ")"));
+                ReleaseBuilder.runSteps(b, r.build(b.arch()), log);
+                built.add(ReleaseBuilder.packageInto(b, r.compression(), stage, log, progress));
             }
-            log.accept("== validate from " + from);
-            ValidationOptions vo = ValidationOptions.of(new ReleaseRef(r.tag().tag(), r.arch().rpm()),
-                    manifest.commit()).withInstall(r.install()).withTargetGlibc(r.targetGlibc());
-            report = validate(vo, source);
+            ReleaseManifest combined = ReleaseManifest.combine(built);
+            combined.write(stage);
+
+            log.accept("== sign");
+            ReleaseManifest manifest = sign(stage, combined, key, log);
+            List<String> outputs = new ArrayList<>(manifest.files().stream().map(ReleaseManifest.Artifact::name)
+                    .toList());
+            outputs.add(ReleaseManifest.FILE_NAME);
+
+            List<Validation> validations = new ArrayList<>();
+            String releaseDir = "release directory " + r.out();
+            for (Arch a : r.arches()) {
+                validations.add(validate(r, a, manifest, "release directory", releaseDir,
+                        LocalSources.releaseDirectory(stage), log));
+            }
+            boolean prePassed = validations.stream().allMatch(v -> v.report().passed());
+            Publisher.Result published = null;
+            if (r.to() != null && !prePassed) {
+                log.accept("== NOT publishing to " + r.to() + ": validation from the release directory failed; "
+                        + "nothing was uploaded");
+            } else if (r.to() != null) {
+                try (ObjectStore store = Destinations.open(r.to(), r.s3())) {
+                    log.accept("== publish to " + r.to());
+                    ProgressReporter.Task upload = progress.start("publish to " + r.to(), totalBytes(stage));
+                    Publisher p = new Publisher(store, o -> {
+                        upload.advance(o.size());
+                        log.accept("  " + o.status().name().toLowerCase(Locale.ROOT) + " " + o.location());
+                    }, log);
+                    published = p.publish(stage, Publisher.Options.defaults(RepoSigner.of(key.headerSigner()))
+                            .withForce(r.force()).withTimestamp(manifest.sourceDateEpoch()));
+                    upload.close();
+                    for (Arch a : r.arches()) {
+                        validations.add(validate(r, a, manifest, "published", r.to(),
+                                new StoreReleaseSource(store, r.to()), log));
+                    }
+                }
+            }
+            out.commit(outputs);
+            if (r.junit() != null && !validations.isEmpty()) {
+                junitReport(validations).writeJUnit(r.junit());
+            }
+            return new Result(manifest, r.out(), r.out().resolve(ReleaseRef.KEY_FILE), published, validations);
         }
+    }
+
+    private static Validation validate(Request r, Arch a, ReleaseManifest m, String phase, String from,
+                                       ReleaseSource source, Consumer<String> log) {
+        if (!r.validates(a)) {
+            log.accept("== validate from " + from + " (" + a.rpm() + "): NOT RUN, the caller restricted validation to "
+                    + r.validateArches());
+            return new Validation(a, phase, from, new ValidationReport(r.tag().tag() + " " + a.rpm(), "not run",
+                    List.of(CheckResult.skipped("all", "validate", "validation of " + a.rpm() + " was not requested"))));
+        }
+        log.accept("== validate from " + from + " (" + a.rpm() + ", " + phase + ")");
+        ValidationOptions vo = ValidationOptions.of(new ReleaseRef(r.tag().tag(), a.rpm()), m.commit())
+                .withInstall(r.install()).withTargetGlibc(r.targetGlibc())
+                .withVmId(m.vmId(), "release.json (read from " + m.vmIdSource() + " at build time)");
+        ValidationReport report = validate(vo, source);
         report.summaryLines().forEach(log);
-        if (r.junit() != null) {
-            report.writeJUnit(r.junit());
-        }
-        return new Result(manifest, r.out(), publicKey, published, from, report);
+        return new Validation(a, phase, from, report);
     }
 
     private static ValidationReport validate(ValidationOptions vo, ReleaseSource source) {
@@ -127,8 +257,27 @@ public final class ReleasePipeline {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a validation directory: " + e.getMessage(), e);
         } finally {
-            deleteTree(work);
+            OutputDir.deleteTree(work);
         }
+    }
+
+    /** One JUnit report: a single validation as it is, several with "arch phase package" class names. */
+    static ValidationReport junitReport(List<Validation> vs) {
+        if (vs.size() == 1) {
+            return vs.get(0).report();
+        }
+        List<CheckResult> all = new ArrayList<>();
+        for (Validation v : vs) {
+            for (CheckResult c : v.report().results()) {
+                all.add(new CheckResult(v.arch().rpm() + " " + v.phase() + " " + c.packageName(), c.check(),
+                        c.status(), c.message(), c.output(), c.time()));
+            }
+        }
+        return new ValidationReport(vs.get(0).report().release(), vs.get(0).report().target(), all);
+    }
+
+    private static String describe(ValidationOptions.Install i) {
+        return i instanceof ValidationOptions.Container c ? "in a container of " + c.image() : "in a scratch rpm root";
     }
 
     /** Signs every RPM of a release directory in place, exports the public key, refreshes release.json. */
@@ -149,39 +298,6 @@ public final class ReleasePipeline {
             return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         } catch (IOException e) {
             return 0;
-        }
-    }
-
-    private static void prepareOut(Path out) {
-        try {
-            Files.createDirectories(out);
-            try (Stream<Path> s = Files.list(out)) {
-                List<Path> old = s.filter(p -> PathNames.name(p).endsWith(".rpm")).toList();
-                for (Path p : old) {
-                    Files.delete(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(out + ": cannot prepare the release directory: " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(ReleasePipeline::deleteQuietly);
-        } catch (IOException ignored) {
-            // a leftover temp directory is harmless
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // a leftover temp file is harmless
         }
     }
 }

@@ -3,15 +3,19 @@ package io.avalanche.rpm.validate;
 import io.avalanche.rpm.SpecException;
 
 /**
- * What to validate and how: release, built commit, target glibc, where to install (container image
- * or scratch rpm root) and the signature check to use.
+ * What to validate and how: release, built commit (full hash), target glibc, where to install (container image
+ * or scratch rpm root), the signature check to use, and the subnet-evm VM ID the plugin must be installed under
+ * (with where that ID came from, for messages).
  */
 public record ValidationOptions(ReleaseRef ref, String commit, String targetGlibc, Install install,
-                                SignatureCheck signatureCheck) {
+                                SignatureCheck signatureCheck, String vmId, String vmIdSource) {
     public static final String DEFAULT_GLIBC = "2.34";
     public static final String DEFAULT_IMAGE = "rockylinux:9";
     public static final String BINARY = "/var/opt/avalanchego/bin/avalanchego";
     public static final String PLUGIN_DIR = "/var/opt/avalanchego/plugins";
+    /** DEFAULT_VM_ID of graft/subnet-evm/scripts/constants.sh at every upstream tag from v1.14.1-rc.0 to HEAD. */
+    public static final String SUBNET_EVM_VM_ID = "srEXiWaHuhNyGwPUi444Tu47ZEDwxTWrbQiuD7FmgSAQ6X7Dy";
+    private static final java.util.regex.Pattern CB58 = java.util.regex.Pattern.compile("[1-9A-HJ-NP-Za-km-z]{20,64}");
 
     /** Where packages are installed for the smoke test. */
     public sealed interface Install permits Container, Local {
@@ -26,8 +30,22 @@ public record ValidationOptions(ReleaseRef ref, String commit, String targetGlib
     }
 
     public ValidationOptions {
-        if (commit == null || !commit.matches("[0-9A-Za-z._-]{4,64}")) {
-            throw new SpecException("--commit '" + commit + "' is not a commit hash; pass the built git commit");
+        if (commit == null || !commit.matches("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")) {
+            throw new SpecException("--commit '" + commit + "' is not a full commit hash (40 hex digits): the smoke "
+                    + "test looks for the whole commit in --version output, as upstream's smoke-test.sh does; pass "
+                    + "git rev-parse HEAD of the built tree");
+        }
+        commit = commit.toLowerCase(java.util.Locale.ROOT);
+        if (vmId == null) {
+            vmId = SUBNET_EVM_VM_ID;
+            vmIdSource = "the subnet-evm VM ID of every upstream tag since v1.14.1-rc.0";
+        }
+        if (!CB58.matcher(vmId).matches()) {
+            throw new SpecException("--vm-id '" + vmId + "' is not a cb58 VM ID (as DEFAULT_VM_ID in "
+                    + "graft/subnet-evm/scripts/constants.sh)");
+        }
+        if (vmIdSource == null) {
+            vmIdSource = "given";
         }
         if (targetGlibc == null || !targetGlibc.matches("\\d+(\\.\\d+)+")) {
             throw new SpecException("--glibc '" + targetGlibc + "' is not a version like 2.34");
@@ -40,18 +58,28 @@ public record ValidationOptions(ReleaseRef ref, String commit, String targetGlib
     /** Container install in the default image with the docker CLI on PATH, glibc 2.34, signatures checked in Java. */
     public static ValidationOptions of(ReleaseRef ref, String commit) {
         return new ValidationOptions(ref, commit, DEFAULT_GLIBC,
-                new Container(DEFAULT_IMAGE, ContainerTarget.Engine.dockerCli()), new JavaSignatureCheck());
+                new Container(DEFAULT_IMAGE, ContainerTarget.Engine.dockerCli()), new JavaSignatureCheck(), null, null);
     }
 
     public ValidationOptions withInstall(Install i) {
-        return new ValidationOptions(ref, commit, targetGlibc, i, signatureCheck);
+        return new ValidationOptions(ref, commit, targetGlibc, i, signatureCheck, vmId, vmIdSource);
     }
 
     public ValidationOptions withTargetGlibc(String g) {
-        return new ValidationOptions(ref, commit, g, install, signatureCheck);
+        return new ValidationOptions(ref, commit, g, install, signatureCheck, vmId, vmIdSource);
     }
 
     public ValidationOptions withSignatureCheck(SignatureCheck c) {
-        return new ValidationOptions(ref, commit, targetGlibc, install, c);
+        return new ValidationOptions(ref, commit, targetGlibc, install, c, vmId, vmIdSource);
+    }
+
+    /** The VM ID the subnet-evm plugin must be installed under, and where it came from (for messages). */
+    public ValidationOptions withVmId(String id, String source) {
+        return new ValidationOptions(ref, commit, targetGlibc, install, signatureCheck, id, source);
+    }
+
+    /** Where the plugin must be installed. */
+    public String pluginPath() {
+        return PLUGIN_DIR + "/" + vmId;
     }
 }

@@ -39,8 +39,9 @@ class ContainerBuildTest {
     private Path sample() throws Exception {
         Path src = TestPackages.copySample(tmp.resolve("src"));
         Path build = src.resolve("scripts/build.sh");
-        Files.writeString(build, Files.readString(build) + "cat /proc/sys/kernel/hostname > \"$root/build/where\"\n");
+        Files.writeString(build, Files.readString(build) + "cat /proc/sys/kernel/hostname > \"$REPO_ROOT/build/where\"\n");
         TestPackages.commitAll(src);
+        TestPackages.tag(src, "v1.14.1");
         return src;
     }
 
@@ -68,6 +69,8 @@ class ContainerBuildTest {
     void aFailingBuildInTheContainerFailsWithItsOutput() throws Exception {
         Path src = sample();
         Files.writeString(src.resolve("main/avalanchego.c"), "not C at all\n");
+        TestPackages.commitAll(src);
+        Cmd.run("git", "-C", src.toString(), "tag", "-f", "v1.14.1").ok();
         assertThatThrownBy(() -> ReleaseBuilder.build(new ReleaseBuilder.Request(src, ReleaseTag.parse("v1.14.1"),
                 Arch.host(), BUILDER, tmp.resolve("out"), Compression.parse("zstd:3"), engine), l -> { }))
                 .isInstanceOf(BuildException.class).hasMessageContaining("failed in container")

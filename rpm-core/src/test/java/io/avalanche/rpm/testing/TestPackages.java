@@ -73,16 +73,26 @@ public final class TestPackages {
         return out;
     }
 
+    /** The HEAD-shaped sample tree (upstream v1.14.2-rc.18 and later). */
+    public static final String SAMPLE = "avalanchego-sample";
+    /** The v1.14.1-shaped sample tree (subnet-evm build.sh without cd, older plugin --version format). */
+    public static final String SAMPLE_V1_14_1 = "avalanchego-v1.14.1-sample";
+
     /** Copies examples/avalanchego-sample (found above the working directory) into dest, keeping modes. */
     public static Path copySample(Path dest) throws IOException {
+        return copySample(dest, SAMPLE);
+    }
+
+    /** Copies examples/NAME (found above the working directory) into dest, keeping modes. */
+    public static Path copySample(Path dest, String name) throws IOException {
         Path root = Path.of("").toAbsolutePath();
-        while (root != null && !Files.isDirectory(root.resolve("examples/avalanchego-sample"))) {
+        while (root != null && !Files.isDirectory(root.resolve("examples/" + name))) {
             root = root.getParent();
         }
         if (root == null) {
-            throw new AssertionError("examples/avalanchego-sample not found above " + Path.of("").toAbsolutePath());
+            throw new AssertionError("examples/" + name + " not found above " + Path.of("").toAbsolutePath());
         }
-        Path from = root.resolve("examples/avalanchego-sample");
+        Path from = root.resolve("examples/" + name);
         try (java.util.stream.Stream<Path> s = Files.walk(from)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 Path t = dest.resolve(from.relativize(p).toString());
@@ -106,10 +116,23 @@ public final class TestPackages {
                 "commit", "-q", "-m", "sample"), null, env).ok();
     }
 
-    /** The sample source tree as a fresh git repository in dest. */
+    /** The sample source tree as a fresh git repository in dest, its commit tagged v1.14.1 (as a release needs). */
     public static Path sampleRepo(Path dest) throws IOException {
-        copySample(dest);
+        return sampleRepo(dest, SAMPLE, "v1.14.1");
+    }
+
+    /** examples/NAME as a fresh git repository in dest, its commit carrying these lightweight tags. */
+    public static Path sampleRepo(Path dest, String name, String... tags) throws IOException {
+        copySample(dest, name);
         commitAll(dest);
+        for (String t : tags) {
+            tag(dest, t);
+        }
         return dest;
+    }
+
+    /** A lightweight tag at HEAD. */
+    public static void tag(Path dir, String tag) {
+        Cmd.run("git", "-C", dir.toString(), "tag", tag).ok();
     }
 }

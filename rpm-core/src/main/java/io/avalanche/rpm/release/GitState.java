@@ -1,0 +1,66 @@
+package io.avalanche.rpm.release;
+
+import io.avalanche.rpm.SpecException;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What git says about a source tree: HEAD's commit and time, modified or untracked files, and the commit a tag
+ * points at (peeled: annotated and lightweight tags alike). Read-only git commands only.
+ */
+public record GitState(String commit, long commitTime, List<String> changes, String tagCommit) {
+    public GitState {
+        changes = List.copyOf(changes);
+    }
+
+    /** Reads the state of {@code source}; {@code tag} null for no tag lookup. Not a git checkout: SpecException. */
+    public static GitState read(Path source, String tag) {
+        ProcessRunner.Result top = git(source, "rev-parse", "--show-toplevel");
+        if (top.exitCode() != 0) {
+            throw new SpecException(source + " is not a git checkout (" + firstLine(top.output())
+                    + "): the commit is stamped into the binaries and release.json; clone the repository or git init it");
+        }
+        ProcessRunner.Result head = git(source, "rev-parse", "--verify", "HEAD^{commit}");
+        String commit = head.output().trim();
+        if (head.exitCode() != 0 || !commit.matches("[0-9a-f]{40}|[0-9a-f]{64}")) {
+            throw new SpecException(source + ": git has no commit checked out (" + firstLine(head.output())
+                    + "); commit the tree first");
+        }
+        String time = git(source, "log", "-1", "--format=%ct", "HEAD").output().trim();
+        ProcessRunner.Result st = git(source, "status", "--porcelain=v1", "--untracked-files=all", "--ignored=no");
+        if (st.exitCode() != 0) {
+            throw new BuildException(source + ": git status failed: " + firstLine(st.output()));
+        }
+        List<String> changes = st.output().lines().filter(l -> !l.isBlank()).toList();
+        String tagCommit = null;
+        if (tag != null) {
+            ProcessRunner.Result t = git(source, "rev-parse", "--verify", "--quiet", "refs/tags/" + tag + "^{commit}");
+            tagCommit = t.exitCode() == 0 ? t.output().trim() : null;
+        }
+        return new GitState(commit, Long.parseLong(time), changes, tagCommit);
+    }
+
+    public boolean clean() {
+        return changes.isEmpty();
+    }
+
+    /** Up to five changed paths as git prints them, for messages. */
+    public String changesSummary() {
+        String shown = String.join(", ", changes.subList(0, Math.min(5, changes.size())));
+        return changes.size() > 5 ? shown + " and " + (changes.size() - 5) + " more" : shown;
+    }
+
+    private static ProcessRunner.Result git(Path source, String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("git", "-C", source.toString()));
+        cmd.addAll(List.of(args));
+        return ProcessRunner.run(cmd, null, Map.of("GIT_OPTIONAL_LOCKS", "0"), l -> { });
+    }
+
+    private static String firstLine(String s) {
+        String t = s.strip();
+        int nl = t.indexOf('\n');
+        return nl < 0 ? t : t.substring(0, nl);
+    }
+}

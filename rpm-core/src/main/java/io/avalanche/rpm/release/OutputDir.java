@@ -1,0 +1,94 @@
+package io.avalanche.rpm.release;
+
+import io.avalanche.rpm.RpmException;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * An output directory that is never cleared: a run writes into a fresh staging directory inside it and, once its
+ * outputs are complete, moves exactly those files in (replacing same-named ones). Closing deletes the staging
+ * directory, and the output directory itself when this run created it and left it empty: a failed run leaves
+ * the output directory as it was.
+ */
+public final class OutputDir implements AutoCloseable {
+    private final Path out;
+    private final Path staging;
+    private final boolean created;
+
+    private OutputDir(Path out, Path staging, boolean created) {
+        this.out = out;
+        this.staging = staging;
+        this.created = created;
+    }
+
+    /** Creates {@code out} if needed and a staging directory {@code out/.rpm-release-staging-*}. */
+    public static OutputDir open(Path out) {
+        Path o = out.toAbsolutePath().normalize();
+        boolean created = !Files.exists(o);
+        try {
+            Files.createDirectories(o);
+            return new OutputDir(o, Files.createTempDirectory(o, ".rpm-release-staging-"), created);
+        } catch (IOException e) {
+            throw new RpmException(o + ": cannot create the output directory: " + e.getMessage(), e);
+        }
+    }
+
+    /** Where this run writes; nothing here is visible in the output directory until {@link #commit}. */
+    public Path staging() {
+        return staging;
+    }
+
+    public Path out() {
+        return out;
+    }
+
+    /** Moves the named staging files into the output directory, replacing files of the same names only. */
+    public void commit(List<String> names) {
+        for (String n : names) {
+            Path from = staging.resolve(n);
+            Path to = out.resolve(n);
+            try {
+                try {
+                    Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                throw new RpmException("cannot move " + from + " to " + to + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Deletes the staging directory (and the output directory if this run created it and it is empty). */
+    @Override
+    public void close() {
+        deleteTree(staging);
+        if (created) {
+            try (Stream<Path> s = Files.list(out)) {
+                if (s.findAny().isEmpty()) {
+                    Files.delete(out);
+                }
+            } catch (IOException ignored) {
+                // nothing of ours is left in it
+            }
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover temporary directory is harmless
+        }
+    }
+}
