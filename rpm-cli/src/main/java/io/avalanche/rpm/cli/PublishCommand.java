@@ -9,6 +9,7 @@ import io.avalanche.rpm.release.KeySource;
 import io.avalanche.rpm.release.RepoSigner;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.publish.ObjectStore;
+import io.avalanche.rpm.publish.PublishCheckException;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.publish.S3Settings;
 import picocli.CommandLine.Command;
@@ -73,6 +74,14 @@ final class PublishCommand implements Callable<Integer> {
             description = "URL customers use for the destination root in avalanchego.repo (default: the bucket URL)")
     String baseUrl;
 
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "Give up after this long in total (e.g. 90s, 10m; default 10m).")
+    String timeout;
+
+    @Option(names = "--attempt-timeout", paramLabel = "DURATION",
+            description = "Bound of one S3 request attempt: connect, send, every read (default 60s).")
+    String attemptTimeout;
+
     @Parameters(index = "0", paramLabel = "RELEASE_DIR", description = "Directory with the release files.")
     Path releaseDir;
 
@@ -89,7 +98,15 @@ final class PublishCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter progress = json ? err : out;
-        S3Settings s3 = S3Settings.fromEnvironment(environment).withEndpoint(endpoint).withRegion(region);
+        Destinations.Destination dest = Destinations.check(to);
+        if (!java.nio.file.Files.isDirectory(releaseDir)) {
+            throw new SpecException(releaseDir + " is not a release directory (RPMs, RPM-GPG-KEY-avalanchego, "
+                    + "release.json)");
+        }
+        java.time.Duration overall = duration("--timeout", timeout, S3Settings.DEFAULT_TIMEOUT);
+        S3Settings s3 = S3Settings.fromEnvironment(environment).withEndpoint(endpoint).withRegion(region)
+                .withTimeouts(duration("--attempt-timeout", attemptTimeout, S3Settings.DEFAULT_ATTEMPT_TIMEOUT),
+                        overall);
         if (key != null && signWith != null) {
             throw new SpecException("give either --key FILE or --sign-with KEY_ID, not both");
         }
@@ -103,7 +120,8 @@ final class PublishCommand implements Callable<Integer> {
         if (signer == null) {
             err.println("warning: no --key: repodata/repomd.xml is not signed (repo_gpgcheck=0)");
         }
-        Publisher.Options options = Publisher.Options.defaults(signer).withForce(force).withBaseUrl(baseUrl);
+        Publisher.Options options = Publisher.Options.defaults(signer).withForce(force).withBaseUrl(baseUrl)
+                .withLockWait(overall);
         String epoch = environment.get("SOURCE_DATE_EPOCH");
         if (epoch != null && epoch.matches("\\d+")) {
             options = options.withTimestamp(Long.parseLong(epoch));
@@ -114,8 +132,11 @@ final class PublishCommand implements Callable<Integer> {
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             total = 0;
         }
-        try (ObjectStore store = Destinations.open(to, s3);
-             Progress bar = Progress.open(err, "publish to " + to, total)) {
+        progress.println("publishing " + releaseDir + " to " + dest.url()
+                + (dest.s3() ? " (S3 endpoint " + s3.describeEndpoint() + ", timeout " + overall.toSeconds() + "s)" : ""));
+        progress.flush();
+        try (ObjectStore store = Destinations.open(dest.url(), s3);
+             Progress bar = Progress.open(err, "publish to " + dest.url(), total)) {
             Publisher.Result r = new Publisher(store, o -> {
                 bar.advance(o.size());
                 progress.printf("%-9s %s (%d bytes, sha256 %s)%s%n", o.status().name().toLowerCase(Locale.ROOT),
@@ -130,7 +151,35 @@ final class PublishCommand implements Callable<Integer> {
                 out.println(toJson(r));
             }
             return Main.OK;
+        } catch (PublishCheckException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return Main.CHECK_FAILED;
         }
+    }
+
+    /** Parses 90, 90s, 500ms, 10m or an ISO-8601 duration (PT90S); a usage error otherwise. */
+    static java.time.Duration duration(String option, String text, java.time.Duration fallback) {
+        if (text == null) {
+            return fallback;
+        }
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        java.time.Duration d;
+        try {
+            if (t.matches("\\d+(ms|s|m|h)?")) {
+                long n = Long.parseLong(t.replaceAll("[a-z]+$", ""));
+                d = t.endsWith("ms") ? java.time.Duration.ofMillis(n) : t.endsWith("m") ? java.time.Duration.ofMinutes(n)
+                        : t.endsWith("h") ? java.time.Duration.ofHours(n) : java.time.Duration.ofSeconds(n);
+            } else {
+                d = java.time.Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+            }
+        } catch (RuntimeException e) {
+            throw new SpecException(option + " " + text + ": not a duration; write e.g. 90s, 10m or 500ms");
+        }
+        if (d.isZero() || d.isNegative()) {
+            throw new SpecException(option + " " + text + ": must be positive");
+        }
+        return d;
     }
 
     private static String toJson(Publisher.Result r) {

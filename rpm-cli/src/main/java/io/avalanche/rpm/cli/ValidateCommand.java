@@ -112,6 +112,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        from = io.avalanche.rpm.publish.Destinations.checkSource(from).url();
         ReleaseRef ref = new ReleaseRef(tag, arch);
         ValidationOptions.Install install = target.local ? new ValidationOptions.Local()
                 : new ValidationOptions.Container(target.image,

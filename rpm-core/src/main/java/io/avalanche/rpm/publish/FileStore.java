@@ -21,9 +21,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** A local directory laid out like the bucket; every write is a temp file plus an atomic rename. */
+/**
+ * A local directory laid out like the bucket; every write is a temp file plus an atomic rename, created with the
+ * process umask (like any other file). Publishers exclude each other with {@link #lock} (a lock file at the root).
+ */
 public final class FileStore implements ObjectStore {
     private static final String TEMP_PREFIX = ".tmp-";
+    private static final String TEMP_SUFFIX = ".part";
+    /** The lock file every publisher of this directory holds while it writes. */
+    public static final String LOCK_FILE = ".rpm-release.lock";
+    private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.Semaphore> IN_PROCESS =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Path root;
 
     public FileStore(Path root) {
@@ -35,6 +43,14 @@ public final class FileStore implements ObjectStore {
     }
 
     private Path path(String key) {
+        String k = key.endsWith("/") ? key.substring(0, key.length() - 1) : key;
+        if (!k.isEmpty()) {
+            try {
+                Destinations.checkKey(root.toString(), k);
+            } catch (io.avalanche.rpm.SpecException e) {
+                throw new PublishException(e.getMessage(), e);
+            }
+        }
         Path p = root.resolve(key).normalize();
         if (!p.startsWith(root) || key.isEmpty()) {
             throw new PublishException("object key '" + key + "' escapes the destination " + root);
@@ -72,7 +88,7 @@ public final class FileStore implements ObjectStore {
         Path tmp = null;
         try {
             Files.createDirectories(PathNames.dir(target));
-            tmp = Files.createTempFile(PathNames.dir(target), TEMP_PREFIX, ".part");
+            tmp = createTemp(PathNames.dir(target));
             MessageDigest md = Digests.sha256();
             try (InputStream in = Files.newInputStream(file);
                  OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -103,7 +119,7 @@ public final class FileStore implements ObjectStore {
         Path tmp = null;
         try {
             Files.createDirectories(PathNames.dir(target));
-            tmp = Files.createTempFile(PathNames.dir(target), TEMP_PREFIX, ".part");
+            tmp = createTemp(PathNames.dir(target));
             Files.write(tmp, data);
             moveIntoPlace(tmp, target);
             tmp = null;
@@ -112,6 +128,110 @@ public final class FileStore implements ObjectStore {
             throw new PublishException("cannot write " + target + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(tmp);
+        }
+    }
+
+    /**
+     * A new empty temp file next to the target. Unlike Files.createTempFile (always 0600) it gets the mode every
+     * new file gets (0666 minus the umask), so a web server over the tree can read what is published.
+     */
+    private static Path createTemp(Path dir) throws IOException {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        for (int i = 0; ; i++) {
+            Path p = dir.resolve(TEMP_PREFIX + Long.toUnsignedString(random.nextLong(), 36) + TEMP_SUFFIX);
+            try {
+                Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return p;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (i > 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean exclusive() {
+        return true;
+    }
+
+    /**
+     * Takes the directory's lock ({@value #LOCK_FILE}, FileChannel.lock: released by the OS when a process dies),
+     * waiting at most {@code wait}; then removes the temp files of runs that died mid-write (every writer holds
+     * this lock, so any temp file found now is dead).
+     */
+    @Override
+    public Lock lock(java.time.Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        java.util.concurrent.Semaphore local = IN_PROCESS.computeIfAbsent(root, r -> new java.util.concurrent.Semaphore(1));
+        try {
+            if (!local.tryAcquire(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                throw busy(wait);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("interrupted while waiting for the lock of " + root, e);
+        }
+        java.nio.channels.FileChannel ch = null;
+        try {
+            Files.createDirectories(root);
+            ch = java.nio.channels.FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            java.nio.channels.FileLock held;
+            while ((held = ch.tryLock()) == null) {
+                if (System.nanoTime() > deadline) {
+                    throw busy(wait);
+                }
+                Thread.sleep(100);
+            }
+            removeDeadTemps();
+            java.nio.channels.FileChannel open = ch;
+            java.nio.channels.FileLock fl = held;
+            ch = null;
+            return () -> {
+                try {
+                    fl.release();
+                    open.close();
+                } catch (IOException ignored) {
+                    // closing the channel releases the lock in any case
+                } finally {
+                    local.release();
+                }
+            };
+        } catch (IOException e) {
+            local.release();
+            throw new PublishException("cannot lock " + root.resolve(LOCK_FILE) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            local.release();
+            Thread.currentThread().interrupt();
+            throw new PublishException("interrupted while waiting for the lock of " + root, e);
+        } catch (RuntimeException e) {
+            local.release();
+            throw e;
+        } finally {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // nothing held
+                }
+            }
+        }
+    }
+
+    private PublishException busy(java.time.Duration wait) {
+        return new PublishException("another publish into " + root + " holds " + root.resolve(LOCK_FILE) + " and did "
+                + "not finish within " + wait.toSeconds() + "s (--timeout); re-run publish when it is done");
+    }
+
+    private void removeDeadTemps() throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(TEMP_PREFIX) && n.endsWith(TEMP_SUFFIX) && Files.isRegularFile(p)) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 
@@ -183,7 +303,7 @@ public final class FileStore implements ObjectStore {
         }
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile).sorted()::iterator) {
-                if (PathNames.name(p).startsWith(TEMP_PREFIX)) {
+                if (PathNames.name(p).startsWith(TEMP_PREFIX) || p.equals(root.resolve(LOCK_FILE))) {
                     continue;
                 }
                 String key = root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");

@@ -54,6 +54,60 @@ public interface ObjectStore extends AutoCloseable {
      */
     String verify(String key, byte[] sha256, long size);
 
+    /** An object's bytes with the store's version tag (S3: the ETag; a directory: the SHA-256). */
+    record Versioned(byte[] data, String tag) {
+    }
+
+    /** The whole object and its version tag; empty when absent. */
+    default Optional<Versioned> getVersioned(String key) {
+        return get(key).map(b -> new Versioned(b, Digests.sha256Hex(b)));
+    }
+
+    /**
+     * Stores bytes only while the object is still version {@code tag} (null: only while absent); else throws
+     * {@link ConcurrentPublishException}. This default checks, then writes: atomic only under {@link #lock}.
+     */
+    default String putIf(String key, byte[] data, String contentType, String tag) {
+        String now = getVersioned(key).map(Versioned::tag).orElse(null);
+        if (!java.util.Objects.equals(now, tag)) {
+            throw new ConcurrentPublishException(describe(key) + " changed while this publish was preparing it "
+                    + "(another publish ran at the same time)");
+        }
+        return put(key, data, contentType);
+    }
+
+    /** Stores a file only when nothing is stored under the key yet (else {@link ConcurrentPublishException}). */
+    default String putIfAbsent(String key, Path file, byte[] sha256) {
+        if (head(key).isPresent()) {
+            throw new ConcurrentPublishException(describe(key) + " appeared while this publish was writing it");
+        }
+        return put(key, file, sha256);
+    }
+
+    /** Stores bytes only when nothing is stored under the key yet (else {@link ConcurrentPublishException}). */
+    default String putIfAbsent(String key, byte[] data, String contentType) {
+        return putIf(key, data, contentType, null);
+    }
+
+    /**
+     * Excludes other publishers of this store until the handle is closed, waiting at most {@code wait}; stores
+     * without locks (S3, which has conditional writes instead) return a no-op handle.
+     */
+    default Lock lock(java.time.Duration wait) {
+        return () -> { };
+    }
+
+    /** True when {@link #lock} really excludes other publishers (a directory). */
+    default boolean exclusive() {
+        return false;
+    }
+
+    /** A held {@link #lock}. */
+    interface Lock extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     @Override
     default void close() {
     }

@@ -21,10 +21,12 @@ import java.util.Map;
  * @param repoName     section name of the .repo file
  * @param repoRoot     URL customers reach {@link Publisher#ROOT} under
  * @param timestamp    metadata timestamp (epoch seconds)
+ * @param force        the publish was forced: {@link Publisher#complete} may then drop the signatures of a signed
+ *                     repository
  */
 public record PendingPublish(String destination, List<Publisher.Outcome> objects,
                              List<YumRepository.Pending> repositories, String repoName, String repoRoot,
-                             long timestamp) implements Serializable {
+                             long timestamp, boolean force) implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);

@@ -3,6 +3,7 @@ package io.avalanche.rpm.publish;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.avalanche.rpm.PathNames;
+import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.verify.RpmPackage;
 import io.avalanche.rpm.verify.RpmReader;
 
@@ -12,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,27 +44,45 @@ public final class Publisher {
     /**
      * Publish options. {@code signer} signs each repomd.xml (null: unsigned repository, repo_gpgcheck=0);
      * {@code timestamp} (epoch seconds) stamps the metadata; {@code repoName} names the .repo file section;
-     * {@code baseUrl} (null: the store's own URL) is where customers reach the destination root, e.g. a CDN.
+     * {@code baseUrl} (null: the store's own URL) is where customers reach the destination root, e.g. a CDN;
+     * {@code lockWait} bounds the wait for another publisher of a locked store; {@code orphanGrace} is how old an
+     * unreferenced metadata file must be before an unlocked store (S3) removes it. {@code checkRelease} (always on
+     * outside this package's tests of store mechanics) verifies keys and packages before any upload.
      */
-    public record Options(boolean force, DetachedSigner signer, long timestamp, String repoName, String baseUrl) {
+    public record Options(boolean force, DetachedSigner signer, long timestamp, String repoName, String baseUrl,
+                          Duration lockWait, Duration orphanGrace, boolean checkRelease) {
         public static Options defaults(DetachedSigner signer) {
-            return new Options(false, signer, System.currentTimeMillis() / 1000, "avalanchego", null);
+            return new Options(false, signer, System.currentTimeMillis() / 1000, "avalanchego", null,
+                    S3Settings.DEFAULT_TIMEOUT, YumRepository.ORPHAN_GRACE, true);
         }
 
         public Options withForce(boolean f) {
-            return new Options(f, signer, timestamp, repoName, baseUrl);
+            return new Options(f, signer, timestamp, repoName, baseUrl, lockWait, orphanGrace, checkRelease);
         }
 
         public Options withTimestamp(long t) {
-            return new Options(force, signer, t, repoName, baseUrl);
+            return new Options(force, signer, t, repoName, baseUrl, lockWait, orphanGrace, checkRelease);
         }
 
         public Options withSigner(DetachedSigner s) {
-            return new Options(force, s, timestamp, repoName, baseUrl);
+            return new Options(force, s, timestamp, repoName, baseUrl, lockWait, orphanGrace, checkRelease);
         }
 
         public Options withBaseUrl(String url) {
-            return new Options(force, signer, timestamp, repoName, url);
+            return new Options(force, signer, timestamp, repoName, url, lockWait, orphanGrace, checkRelease);
+        }
+
+        public Options withLockWait(Duration d) {
+            return new Options(force, signer, timestamp, repoName, baseUrl, d, orphanGrace, checkRelease);
+        }
+
+        public Options withOrphanGrace(Duration d) {
+            return new Options(force, signer, timestamp, repoName, baseUrl, lockWait, d, checkRelease);
+        }
+
+        /** Only for tests of store mechanics with placeholder keys and unsigned packages. */
+        Options withoutReleaseChecks() {
+            return new Options(force, signer, timestamp, repoName, baseUrl, lockWait, orphanGrace, false);
         }
     }
 
@@ -88,23 +108,40 @@ public final class Publisher {
     }
 
     /**
-     * Publishes the release directory: {@link #prepare}, then each repomd.xml signed with {@code options.signer()}
-     * (none: unsigned), then {@link #complete}. Throws {@link PublishException} (naming objects) on refusal or
-     * failure.
+     * Publishes the release directory under the store's lock: checks (keys, packages, see {@link PublishGate}),
+     * {@link #prepare}, then each repomd.xml signed with {@code options.signer()} (none: unsigned), then
+     * {@link #complete}. Throws {@link PublishCheckException} when a check fails (nothing uploaded),
+     * {@link PublishException} (naming objects) on refusal or failure.
      */
     public Result publish(Path releaseDir, Options options) {
-        PendingPublish pending = prepare(releaseDir, options);
-        return complete(pending, options.signer() == null ? Map.of() : pending.sign(options.signer()));
+        try (ObjectStore.Lock lock = store.lock(options.lockWait())) {
+            PendingPublish pending = prepare(releaseDir, options, true);
+            return complete(pending, options.signer() == null ? Map.of() : pending.sign(options.signer()),
+                    options.orphanGrace());
+        }
     }
 
     /**
      * Phase 1 of a publish whose repository signatures are made elsewhere (the key on another machine): checks
-     * immutability, uploads the packages and the key, stores the new metadata files of each repository, and stops
-     * before any repomd.xml(.asc) or the .repo file is written. Abandoning the result leaves every published index
-     * as it was, naming files that still exist. {@code options.signer()} is not used here.
+     * the release (packages against its key, {@code options.signer()} too when given), checks immutability, uploads
+     * the packages and the key, stores the new metadata files of each repository, and stops before any
+     * repomd.xml(.asc) or the .repo file is written. Abandoning the result leaves every published index as it was,
+     * naming files that still exist.
      */
     public PendingPublish prepare(Path releaseDir, Options options) {
+        try (ObjectStore.Lock lock = store.lock(options.lockWait())) {
+            return prepare(releaseDir, options, false);
+        }
+    }
+
+    private PendingPublish prepare(Path releaseDir, Options options, boolean signedHere) {
         List<Item> items = scan(releaseDir);
+        if (options.checkRelease()) {
+            new PublishGate(store, log).check(releaseDir, items.stream().filter(i -> i.rpm != null)
+                    .map(i -> i.file).toList(), items.stream().filter(i -> i.rpm != null).map(i -> ROOT + i.rpm.arch()
+                    + "/").distinct().toList(), options.signer(), signedHere, options.force(), ROOT + options.repoName()
+                    + ".repo");
+        }
         List<Outcome> outcomes = new ArrayList<>();
         List<Item> toUpload = new ArrayList<>();
         List<String> refused = new ArrayList<>();
@@ -124,13 +161,23 @@ public final class Publisher {
             }
         }
         if (!refused.isEmpty()) {
-            throw new PublishException("refusing to overwrite published object(s) with different bytes: "
-                    + String.join(", ", refused) + ". A published release is immutable: publish under a new tag, "
-                    + "or pass --force (force=true) to replace them. Nothing was uploaded.");
+            throw refusal(refused, "Nothing was uploaded.");
         }
         for (Item it : toUpload) {
             boolean replacing = options.force() && store.head(it.key).isPresent();
-            String how = store.put(it.key, it.file, Digests.fromHex(it.sha256));
+            String how;
+            try {
+                how = replacing ? store.put(it.key, it.file, Digests.fromHex(it.sha256))
+                        : store.putIfAbsent(it.key, it.file, Digests.fromHex(it.sha256));
+            } catch (ConcurrentPublishException e) {
+                // another publish stored it between our check and our write: same bytes are fine
+                if (existingSha(it.key).map(it.sha256::equals).orElse(false)) {
+                    emit(outcomes, new Outcome(it.key, store.describe(it.key), Status.UNCHANGED, it.size, it.sha256,
+                            "identical bytes published by a concurrent publish"));
+                    continue;
+                }
+                throw refusal(List.of(store.describe(it.key)), "A concurrent publish stored different bytes there.");
+            }
             emit(outcomes, new Outcome(it.key, store.describe(it.key), replacing ? Status.REPLACED : Status.UPLOADED,
                     it.size, it.sha256, how));
         }
@@ -150,17 +197,31 @@ public final class Publisher {
         String root = options.baseUrl() == null ? store.publicUrl(ROOT)
                 : (options.baseUrl().endsWith("/") ? options.baseUrl() : options.baseUrl() + "/") + ROOT;
         return new PendingPublish(store.describe(ROOT), outcomes, repos, options.repoName(), root,
-                options.timestamp());
+                options.timestamp(), options.force());
+    }
+
+    private static PublishException refusal(List<String> refused, String tail) {
+        return new PublishException("refusing to overwrite published object(s) with different bytes: "
+                + String.join(", ", refused) + ". A published release is immutable: publish under a new tag, "
+                + "or pass --force (force=true) to replace them. " + tail);
     }
 
     /**
-     * Phase 2: writes each repository's repomd.xml.asc (the armored detached signature over
-     * {@link PendingPublish#toSign()}'s bytes for its directory) then repomd.xml, removes the old metadata files,
-     * then writes the .repo file (repo_gpgcheck=1 when signed). {@code signatures} maps every repository directory
-     * or none (empty: unsigned). Throws {@link PublishException} when a repomd.xml changed since {@link #prepare}
-     * read it (another publish ran in between: re-run publish); repositories completed before stay consistent.
+     * Phase 2: checks each signature against the published RPM-GPG-KEY-avalanchego (exit 3 when a key of it did not
+     * make it), refuses to drop the signatures of a signed repository unless the publish was forced, writes each
+     * repository's repomd.xml.asc (the armored detached signature over {@link PendingPublish#toSign()}'s bytes for
+     * its directory) then repomd.xml, removes unreferenced metadata, then writes the .repo file (repo_gpgcheck=1 when
+     * signed). {@code signatures} maps every repository directory or none (empty: unsigned). Throws
+     * {@link ConcurrentPublishException} when a repomd.xml changed since {@link #prepare} read it (another publish
+     * ran in between: re-run publish); repositories completed before stay consistent.
      */
     public Result complete(PendingPublish pending, Map<String, byte[]> signatures) {
+        try (ObjectStore.Lock lock = store.lock(S3Settings.DEFAULT_TIMEOUT)) {
+            return complete(pending, signatures, YumRepository.ORPHAN_GRACE);
+        }
+    }
+
+    private Result complete(PendingPublish pending, Map<String, byte[]> signatures, Duration orphanGrace) {
         if (!pending.destination().equals(store.describe(ROOT))) {
             throw new PublishException("this publish was prepared for " + pending.destination() + ", not "
                     + store.describe(ROOT) + ": complete it with the same destination");
@@ -186,9 +247,24 @@ public final class Publisher {
                         + " is not an ASCII-armored OpenPGP signature. Nothing was written.");
             }
         }
+        PublishGate gate = new PublishGate(store, log);
+        RepositoryKey key = signed ? gate.publishedKey(ROOT + KEY_FILE) : null;
+        if (signed) {
+            for (Map.Entry<String, byte[]> e : signatures.entrySet()) {
+                String why = key.checkDetached(toSign.get(e.getKey()), e.getValue());
+                if (why != null) {
+                    throw new PublishCheckException("the signature for " + store.describe(e.getKey()
+                            + YumRepository.REPOMD) + " is " + why + ": dnf would reject the repository. Sign with the "
+                            + "key " + store.describe(ROOT + KEY_FILE) + " publishes. Nothing was written.");
+                }
+            }
+        } else if (!pending.force()) {
+            gate.refuseUnsigning(toSign.keySet(), ROOT + pending.repoName() + ".repo");
+        }
         List<YumRepository.Result> repos = new ArrayList<>();
         for (YumRepository.Pending p : pending.repositories()) {
-            repos.add(repository(p.dir(), pending.timestamp()).complete(p, signatures.get(p.dir())));
+            repos.add(repository(p.dir(), pending.timestamp()).complete(p, signatures.get(p.dir()), key,
+                    orphanGrace));
         }
         String repoUrl = writeRepoFile(pending.repoName(), pending.repoRoot(), signed);
         return new Result(List.copyOf(pending.objects()), List.copyOf(repos), repoUrl);
@@ -248,8 +324,15 @@ public final class Publisher {
         for (Path p : rpms) {
             RpmPackage rpm = RpmReader.read(p);
             String arch = rpm.arch();
-            if (arch == null || arch.isBlank() || arch.contains("/")) {
-                throw new PublishException(p + ": header has no usable ARCH; rebuild the package");
+            if (java.util.Arrays.stream(Arch.values()).noneMatch(a -> a.rpm().equals(arch))) {
+                throw new PublishCheckException(p + ": header ARCH '" + printable(arch) + "' is not a known "
+                        + "architecture (" + java.util.Arrays.stream(Arch.values()).map(Arch::rpm).toList()
+                        + "); rebuild the package with --arch. Nothing was uploaded.");
+            }
+            String name = PathNames.name(p);
+            if (name.startsWith(".") || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\\')) {
+                throw new PublishException(p + ": file name cannot be published (hidden, control characters or "
+                        + "backslash); rename it <name>-<tag>-<arch>.rpm");
             }
             String sha = Digests.hex(Digests.sha256(p));
             String declared = manifest.get(PathNames.name(p));
@@ -266,6 +349,16 @@ public final class Publisher {
             log.accept("warning: " + key + " is missing; the repository's gpgkey URL will not resolve");
         }
         return items;
+    }
+
+    private static String printable(String s) {
+        if (s == null) {
+            return "(none)";
+        }
+        StringBuilder b = new StringBuilder();
+        s.codePoints().forEach(c -> b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", c)
+                : new String(Character.toChars(c))));
+        return b.toString();
     }
 
     /** File name to SHA-256 from release.json when it has entries with a file/name and sha256; else empty. */

@@ -8,9 +8,12 @@ import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.InstanceProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -57,42 +60,67 @@ public final class S3Store implements ObjectStore {
     private final String prefix;
     private final S3Settings settings;
     private final S3Client s3;
+    private final long deadline;
 
+    /**
+     * A store whose every call is bounded: each HTTP attempt by {@link S3Settings#attemptTimeout()}, and all calls
+     * together (retries included) by {@link S3Settings#timeout()} counted from now.
+     */
     public S3Store(String bucket, String prefix, S3Settings settings) {
         this.bucket = bucket;
         this.prefix = prefix == null ? "" : stripSlashes(prefix);
+        if (!this.prefix.isEmpty()) {
+            Destinations.checkKey("s3://" + bucket + "/" + prefix, this.prefix);
+        }
         this.settings = settings;
+        this.deadline = System.nanoTime() + settings.timeout().toNanos();
+        Duration attempt = settings.attemptTimeout();
         var builder = S3Client.builder()
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(settings.parallelism() + 4)
-                        .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofSeconds(60)))
+                        .connectionTimeout(attempt.compareTo(Duration.ofSeconds(10)) < 0 ? attempt
+                                : Duration.ofSeconds(10))
+                        .socketTimeout(attempt))
                 .region(Region.of(settings.effectiveRegion()))
                 .credentialsProvider(credentials(settings))
                 .forcePathStyle(settings.pathStyle())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                        .maxAttempts(settings.maxAttempts()).build()));
+                        .maxAttempts(settings.maxAttempts()).build())
+                        .apiCallAttemptTimeout(attempt)
+                        .apiCallTimeout(settings.timeout()));
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint());
         }
         this.s3 = builder.build();
     }
 
-    /** Parses {@code s3://BUCKET[/prefix]}. */
+    /** Parses {@code s3://BUCKET[/prefix]} (checked by {@link Destinations#check}). */
     public static S3Store open(String url, S3Settings settings) {
-        if (!url.startsWith("s3://") || url.length() == 5) {
-            throw new PublishException("destination '" + url + "' is not s3://BUCKET[/prefix]");
+        Destinations.Destination d = Destinations.check(url);
+        if (!d.s3()) {
+            throw new io.avalanche.rpm.SpecException("destination '" + url + "' is not s3://BUCKET[/prefix]");
         }
-        String rest = url.substring(5);
-        int slash = rest.indexOf('/');
-        String bucket = slash < 0 ? rest : rest.substring(0, slash);
-        String prefix = slash < 0 ? "" : rest.substring(slash + 1);
-        if (bucket.isEmpty()) {
-            throw new PublishException("destination '" + url + "' names no bucket: give s3://BUCKET[/prefix]");
+        return new S3Store(d.bucket(), d.prefix(), settings);
+    }
+
+    /**
+     * Per-request bounds: the attempt timeout, and what is left of the overall timeout; throws when none is left.
+     */
+    private AwsRequestOverrideConfiguration timing(String key) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new PublishException("gave up before the next request for " + describe(key) + ": the overall "
+                    + "timeout of " + human(settings.timeout()) + " (--timeout) is spent; S3 endpoint "
+                    + settings.describeEndpoint() + " is too slow or not answering");
         }
-        return new S3Store(bucket, prefix, settings);
+        return AwsRequestOverrideConfiguration.builder().apiCallAttemptTimeout(settings.attemptTimeout())
+                .apiCallTimeout(Duration.ofNanos(left)).build();
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     private static String stripSlashes(String p) {
@@ -128,6 +156,7 @@ public final class S3Store implements ObjectStore {
     }
 
     private String fullKey(String key) {
+        Destinations.checkKey(describeRaw(key), key.endsWith("/") ? key.substring(0, key.length() - 1) : key);
         return prefix.isEmpty() ? key : prefix + "/" + key;
     }
 
@@ -137,7 +166,11 @@ public final class S3Store implements ObjectStore {
 
     @Override
     public String describe(String key) {
-        return "s3://" + bucket + "/" + fullKey(key);
+        return describeRaw(key);
+    }
+
+    private String describeRaw(String key) {
+        return "s3://" + bucket + "/" + (prefix.isEmpty() ? key : prefix + "/" + key);
     }
 
     @Override
@@ -157,7 +190,7 @@ public final class S3Store implements ObjectStore {
 
     private Optional<HeadObjectResponse> headResponse(String key) {
         try {
-            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(fullKey(key))
+            return Optional.of(s3.headObject(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key))
                     .checksumMode(ChecksumMode.ENABLED)));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
@@ -184,6 +217,16 @@ public final class S3Store implements ObjectStore {
 
     @Override
     public String put(String key, Path file, byte[] sha256) {
+        return putFile(key, file, sha256, false);
+    }
+
+    /** Uploads only when no object exists under the key ({@code If-None-Match: *}, honoured by S3 since 2024). */
+    @Override
+    public String putIfAbsent(String key, Path file, byte[] sha256) {
+        return putFile(key, file, sha256, true);
+    }
+
+    private String putFile(String key, Path file, byte[] sha256, boolean ifAbsent) {
         long size;
         try {
             size = Files.size(file);
@@ -191,31 +234,73 @@ public final class S3Store implements ObjectStore {
             throw new PublishException(file + ": cannot read: " + e.getMessage(), e);
         }
         if (size >= settings.multipartThreshold()) {
-            return putMultipart(key, file, size, sha256);
+            return putMultipart(key, file, size, sha256, ifAbsent);
         }
         try {
-            s3.putObject(b -> b.bucket(bucket).key(fullKey(key)).contentLength(size)
-                    .contentType(contentType(key))
+            s3.putObject(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key)).contentLength(size)
+                    .contentType(contentType(key)).ifNoneMatch(ifAbsent ? "*" : null)
                     .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(Digests.base64(sha256))
                     .metadata(Map.of(SHA256_METADATA, Digests.hex(sha256))), RequestBody.fromFile(file));
         } catch (SdkException e) {
-            throw translate("upload " + file + " to", key, e);
+            throw conditionFailed(e) ? concurrent(key, "appeared") : translate("upload " + file + " to", key, e);
         }
         return verify(key, sha256, size);
     }
 
     @Override
     public String put(String key, byte[] data, String contentType) {
+        return putBytes(key, data, contentType, null, false);
+    }
+
+    @Override
+    public String putIfAbsent(String key, byte[] data, String contentType) {
+        return putBytes(key, data, contentType, null, true);
+    }
+
+    /** Replaces the object only while its ETag is still {@code tag} ({@code If-Match}); null tag: only if absent. */
+    @Override
+    public String putIf(String key, byte[] data, String contentType, String tag) {
+        return putBytes(key, data, contentType, tag, tag == null);
+    }
+
+    private String putBytes(String key, byte[] data, String contentType, String ifMatch, boolean ifAbsent) {
         byte[] sha = Digests.sha256(data);
         try {
-            s3.putObject(b -> b.bucket(bucket).key(fullKey(key)).contentLength((long) data.length)
-                    .contentType(contentType)
+            s3.putObject(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key))
+                    .contentLength((long) data.length).contentType(contentType)
+                    .ifMatch(ifMatch).ifNoneMatch(ifAbsent ? "*" : null)
                     .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(Digests.base64(sha))
                     .metadata(Map.of(SHA256_METADATA, Digests.hex(sha))), RequestBody.fromBytes(data));
         } catch (SdkException e) {
-            throw translate("upload", key, e);
+            throw conditionFailed(e) ? concurrent(key, ifAbsent ? "appeared" : "changed") : translate("upload", key, e);
         }
         return verify(key, sha, data.length);
+    }
+
+    @Override
+    public Optional<Versioned> getVersioned(String key) {
+        try {
+            var r = s3.getObjectAsBytes(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key)));
+            return Optional.of(new Versioned(r.asByteArray(), r.response().eTag()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw translate("download", key, e);
+        } catch (SdkException e) {
+            throw translate("download", key, e);
+        }
+    }
+
+    /** 412 Precondition Failed, or 409 ConditionalRequestConflict (a concurrent conditional write won). */
+    private static boolean conditionFailed(SdkException e) {
+        return e instanceof S3Exception s && (s.statusCode() == 412 || (s.statusCode() == 409
+                && s.awsErrorDetails() != null && "ConditionalRequestConflict".equals(s.awsErrorDetails().errorCode())));
+    }
+
+    private ConcurrentPublishException concurrent(String key, String what) {
+        return new ConcurrentPublishException(describe(key) + " " + what + " while this publish was writing it "
+                + "(another publish ran at the same time; S3 refused the conditional write)");
     }
 
     private static String contentType(String key) {
@@ -225,11 +310,11 @@ public final class S3Store implements ObjectStore {
         return key.endsWith(".xml") ? "application/xml" : "application/octet-stream";
     }
 
-    private String putMultipart(String key, Path file, long size, byte[] sha256) {
+    private String putMultipart(String key, Path file, long size, byte[] sha256, boolean ifAbsent) {
         abortStaleUploads(key);
         String uploadId;
         try {
-            uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(fullKey(key)).contentType(contentType(key))
+            uploadId = s3.createMultipartUpload(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key)).contentType(contentType(key))
                     .checksumAlgorithm(ChecksumAlgorithm.SHA256)
                     .metadata(Map.of(SHA256_METADATA, Digests.hex(sha256)))).uploadId();
         } catch (SdkException e) {
@@ -257,14 +342,22 @@ public final class S3Store implements ObjectStore {
                 done.add(p);
                 composite.update(Digests.fromBase64(p.checksumSHA256()));
             }
-            s3.completeMultipartUpload(b -> b.bucket(bucket).key(fullKey(key)).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(done)));
+            try {
+                s3.completeMultipartUpload(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key))
+                        .uploadId(uploadId).ifNoneMatch(ifAbsent ? "*" : null).multipartUpload(m -> m.parts(done)));
+            } catch (SdkException e) {
+                if (conditionFailed(e)) {
+                    abort(key, uploadId);
+                    throw concurrent(key, "appeared");
+                }
+                throw e;
+            }
             String expected = Digests.base64(composite.digest()) + "-" + parts;
             HeadObjectResponse h = headResponse(key).orElseThrow(() -> new PublishException(
                     describe(key) + ": missing right after its multipart upload completed"));
             String got = h.checksumSHA256();
             if (got != null && !got.equals(expected)) {
-                s3.deleteObject(b -> b.bucket(bucket).key(fullKey(key)));
+                s3.deleteObject(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key)));
                 throw new PublishException(describe(key) + ": composite SHA-256 " + got + " differs from the "
                         + expected + " of the parts sent; the object was deleted, re-run publish");
             }
@@ -305,7 +398,7 @@ public final class S3Store implements ObjectStore {
         }
         String sha = Digests.base64(Digests.sha256(data));
         try {
-            UploadPartResponse r = s3.uploadPart(b -> b.bucket(bucket).key(fullKey(key)).uploadId(uploadId)
+            UploadPartResponse r = s3.uploadPart(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key)).uploadId(uploadId)
                     .partNumber(number).contentLength((long) length)
                     .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(sha), RequestBody.fromBytes(data));
             return CompletedPart.builder().partNumber(number).eTag(r.eTag()).checksumSHA256(sha).build();
@@ -316,7 +409,7 @@ public final class S3Store implements ObjectStore {
 
     private void abort(String key, String uploadId) {
         try {
-            s3.abortMultipartUpload(b -> b.bucket(bucket).key(fullKey(key)).uploadId(uploadId));
+            s3.abortMultipartUpload(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key)).uploadId(uploadId));
         } catch (SdkException ignored) {
             // a failed abort leaves an incomplete upload that is not an object; the next run aborts it
         }
@@ -325,7 +418,7 @@ public final class S3Store implements ObjectStore {
     /** Aborts incomplete multipart uploads of this key left by an earlier, killed run. */
     private void abortStaleUploads(String key) {
         try {
-            for (MultipartUpload u : s3.listMultipartUploads(b -> b.bucket(bucket).prefix(fullKey(key))).uploads()) {
+            for (MultipartUpload u : s3.listMultipartUploads(b -> b.overrideConfiguration(timing(key)).bucket(bucket).prefix(fullKey(key))).uploads()) {
                 if (u.key().equals(fullKey(key))) {
                     abort(key, u.uploadId());
                 }
@@ -338,7 +431,7 @@ public final class S3Store implements ObjectStore {
     @Override
     public Optional<byte[]> get(String key) {
         try {
-            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(fullKey(key))).asByteArray());
+            return Optional.of(s3.getObjectAsBytes(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key))).asByteArray());
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 return Optional.empty();
@@ -355,7 +448,7 @@ public final class S3Store implements ObjectStore {
                 + " not found: publish the release first or fix the bucket/prefix"));
         return ObjectDownload.toFile(describe(key), target, o.sha256Hex(), () -> {
             try {
-                return s3.getObject(b -> b.bucket(bucket).key(fullKey(key)).checksumMode(ChecksumMode.ENABLED));
+                return s3.getObject(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key)).checksumMode(ChecksumMode.ENABLED));
             } catch (SdkException e) {
                 throw translate("download", key, e);
             }
@@ -365,7 +458,7 @@ public final class S3Store implements ObjectStore {
     @Override
     public byte[] getRange(String key, long start, long endInclusive) {
         try {
-            return s3.getObjectAsBytes(b -> b.bucket(bucket).key(fullKey(key))
+            return s3.getObjectAsBytes(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key))
                     .range("bytes=" + start + "-" + endInclusive)).asByteArray();
         } catch (SdkException e) {
             throw translate("download a range of", key, e);
@@ -376,7 +469,7 @@ public final class S3Store implements ObjectStore {
     public List<StoredObject> list(String dirPrefix) {
         List<StoredObject> out = new ArrayList<>();
         try {
-            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(fullKey(dirPrefix))).contents()) {
+            for (S3Object o : s3.listObjectsV2Paginator(b -> b.overrideConfiguration(timing(dirPrefix)).bucket(bucket).prefix(fullKey(dirPrefix))).contents()) {
                 out.add(new StoredObject(relativeKey(o.key()), o.size(), null, o.lastModified()));
             }
         } catch (SdkException e) {
@@ -388,7 +481,7 @@ public final class S3Store implements ObjectStore {
     @Override
     public void delete(String key) {
         try {
-            s3.deleteObject(b -> b.bucket(bucket).key(fullKey(key)));
+            s3.deleteObject(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key)));
         } catch (SdkException e) {
             throw translate("delete", key, e);
         }
@@ -459,14 +552,36 @@ public final class S3Store implements ObjectStore {
             return new PublishException("S3 error " + s.statusCode() + " " + code + " while trying to " + op + " "
                     + target + ": " + s.getMessage(), e);
         }
-        return new PublishException("cannot " + op + " " + target + " after " + settings.maxAttempts()
-                + " attempts: " + e.getMessage(), e);
+        if (timedOut(e)) {
+            return new PublishException("S3 endpoint " + settings.describeEndpoint() + " did not answer in time while "
+                    + "trying to " + op + " " + target + " (each attempt is bounded by " + human(settings.attemptTimeout())
+                    + " (--attempt-timeout), the whole publish by " + human(settings.timeout()) + " (--timeout)): "
+                    + "check --endpoint / AWS_ENDPOINT_URL and the network", e);
+        }
+        return new PublishException("cannot " + op + " " + target + " at " + settings.describeEndpoint() + " after "
+                + settings.maxAttempts() + " attempts: " + e.getMessage(), e);
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException
+                    || t instanceof java.net.SocketTimeoutException
+                    || t instanceof org.apache.http.conn.ConnectTimeoutException) {
+                return true;
+            }
+            for (Throwable x : t.getSuppressed()) {
+                if (timedOut(x)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** HEAD errors carry no body: ask a request that has one (GET bucket listing) for the real error code. */
     private String probeErrorCode() {
         try {
-            s3.listObjectsV2(b -> b.bucket(bucket).maxKeys(1));
+            s3.listObjectsV2(b -> b.overrideConfiguration(timing("")).bucket(bucket).maxKeys(1));
             return null;
         } catch (S3Exception e) {
             return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();

@@ -64,16 +64,18 @@ public final class YumRepository {
 
     /**
      * A metadata update whose new metadata files are stored but whose index is not written yet: the exact new
-     * repomd.xml bytes (what a signer signs), the SHA-256 of the repomd.xml it was computed from (null: there was
-     * none), the old metadata keys to remove once the new index is in place, and the counts so far.
+     * repomd.xml bytes (what a signer signs), the SHA-256 and store version tag of the repomd.xml it was computed
+     * from and the tag of its repomd.xml.asc (null: there was none), whether the index is {@code unchanged} (then
+     * {@code repomd} is the published bytes), the metadata keys of the generation it replaces (kept for readers in
+     * flight), and the counts so far.
      */
-    public record Pending(String dir, byte[] repomd, String baseSha256, List<String> stale, Result result)
-            implements Serializable {
+    public record Pending(String dir, byte[] repomd, String baseSha256, String baseTag, String ascTag,
+                          boolean unchanged, List<String> previous, Result result) implements Serializable {
         private static final long serialVersionUID = 1L;
 
         public Pending {
             repomd = repomd.clone();
-            stale = List.copyOf(stale);
+            previous = List.copyOf(previous);
         }
 
         @Override
@@ -100,8 +102,11 @@ public final class YumRepository {
                 listed.put(rel, o.size());
             }
         }
-        Optional<byte[]> oldBytes = store.get(dir + REPOMD);
+        Optional<ObjectStore.Versioned> oldVersion = store.getVersioned(dir + REPOMD);
+        Optional<byte[]> oldBytes = oldVersion.map(ObjectStore.Versioned::data);
         String baseSha = oldBytes.map(Digests::sha256Hex).orElse(null);
+        String baseTag = oldVersion.map(ObjectStore.Versioned::tag).orElse(null);
+        String ascTag = store.getVersioned(dir + REPOMD + ".asc").map(ObjectStore.Versioned::tag).orElse(null);
         Optional<Repomd> old = oldBytes.map(this::parseRepomd);
         Map<String, PackageMetadata> known = new HashMap<>();
         old.ifPresent(r -> {
@@ -137,69 +142,142 @@ public final class YumRepository {
             String sha = Digests.sha256Hex(gz);
             String href = "repodata/" + sha + "-" + TYPES[i] + ".xml.gz";
             if (store.head(dir + href).isEmpty()) {
-                store.put(dir + href, gz, "application/gzip");
+                try {
+                    store.putIfAbsent(dir + href, gz, "application/gzip");
+                } catch (ConcurrentPublishException e) {
+                    // content-addressed: whoever stored it first stored these very bytes
+                }
             }
             written.add(dir + href);
             entries.add(new Repomd.Entry(TYPES[i], sha, Digests.sha256Hex(open[i]), href, timestamp, gz.length,
                     open[i].length));
         }
         byte[] repomd = new Repomd(timestamp, entries).toXml();
-        List<String> stale = new ArrayList<>();
-        Set<String> keep = new HashSet<>(written);
-        old.ifPresent(r -> {
-            for (Repomd.Entry e : r.entries()) {
-                String key = dir + e.href();
-                if (!keep.contains(key) && !stale.contains(key)) {
-                    stale.add(key);
-                }
-            }
-        });
+        List<String> previous = new ArrayList<>();
+        old.ifPresent(r -> r.entries().forEach(e -> previous.add(dir + e.href())));
+        boolean unchanged = old.isPresent() && sameData(old.get(), entries);
+        if (unchanged) {
+            repomd = oldBytes.get();
+        }
         log.accept("repository " + store.describe(dir) + ": " + all.size() + " packages (" + reused
                 + " from existing metadata, " + remote + " read by header ranges, "
                 + (all.size() - reused - remote) + " just uploaded)");
-        return new Pending(dir, repomd, baseSha, stale,
-                new Result(dir, all.size(), reused, remote, written, List.of()));
+        return new Pending(dir, repomd, baseSha, baseTag, ascTag, unchanged, previous,
+                new Result(dir, all.size(), reused, remote, unchanged ? List.of() : written, List.of()));
+    }
+
+    /** The old index lists exactly these metadata files (same types, checksums and locations). */
+    private static boolean sameData(Repomd old, List<Repomd.Entry> now) {
+        if (old.entries().size() != now.size()) {
+            return false;
+        }
+        for (Repomd.Entry e : now) {
+            Optional<Repomd.Entry> o = old.entry(e.type());
+            if (o.isEmpty() || !e.checksum().equals(o.get().checksum()) || !e.href().equals(o.get().href())
+                    || !e.openChecksum().equals(o.get().openChecksum())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
      * Phase 2 of {@link #update}: after checking that repomd.xml is still the one {@code p} was computed from,
      * writes repomd.xml.asc ({@code armoredSignature}; null: unsigned, a stale .asc is removed), then repomd.xml,
-     * then removes the old metadata files. Throws {@link PublishException} when another publish changed the index
-     * in between. The metadata files phase 1 stored stay (unreferenced, content-addressed: another publish in
-     * flight may name the same ones); re-run publish.
+     * each only while the stored version is still the one phase 1 read (conditional writes where the store has them),
+     * then removes metadata files no index names (orphans of earlier or losing runs, past {@code staleAfter} unless
+     * the store is locked), keeping the generation just replaced for readers in flight. An {@code unchanged} index
+     * whose signature state already matches writes nothing. Throws {@link ConcurrentPublishException} when another
+     * publish changed the index in between: re-run publish.
+     *
+     * @param key the published key; an unchanged index keeps a current .asc only when a key of it made that .asc
      */
-    public Result complete(Pending p, byte[] armoredSignature) {
+    public Result complete(Pending p, byte[] armoredSignature, RepositoryKey key, java.time.Duration staleAfter) {
         if (!p.dir().equals(dir)) {
             throw new PublishException("pending metadata of " + store.describe(p.dir()) + " cannot complete "
                     + store.describe(dir));
         }
-        String key = dir + REPOMD;
-        Optional<byte[]> now = store.get(key);
+        String idx = dir + REPOMD;
+        String asc = idx + ".asc";
+        Optional<byte[]> now = store.get(idx);
         String nowSha = now.map(Digests::sha256Hex).orElse(null);
         if (!java.util.Objects.equals(nowSha, p.baseSha256())) {
-            throw new PublishException(store.describe(key) + " changed since this publish read it (another publish "
-                    + "of " + store.describe(dir) + " ran in between); this publish did not write its index: re-run "
-                    + "publish to include both");
+            throw changed(idx);
         }
         List<String> written = new ArrayList<>(p.result().written());
-        if (armoredSignature != null) {
-            store.put(key + ".asc", armoredSignature, "text/plain");
-            written.add(key + ".asc");
-        }
-        store.put(key, p.repomd(), "application/xml");
-        written.add(key);
         List<String> removed = new ArrayList<>();
-        if (armoredSignature == null && store.head(key + ".asc").isPresent()) {
-            store.delete(key + ".asc");
-            removed.add(key + ".asc");
-            log.accept("warning: " + store.describe(key) + " is now unsigned: removed the old repomd.xml.asc");
+        Optional<byte[]> ascNow = store.get(asc);
+        boolean keepAsIs = p.unchanged() && (armoredSignature == null ? ascNow.isEmpty()
+                : ascNow.isPresent() && key != null && key.checkDetached(p.repomd(), ascNow.get()) == null);
+        if (!keepAsIs) {
+            try {
+                if (armoredSignature != null) {
+                    store.putIf(asc, armoredSignature, "text/plain", p.ascTag());
+                    written.add(asc);
+                }
+                store.putIf(idx, p.repomd(), "application/xml", p.baseTag());
+            } catch (ConcurrentPublishException e) {
+                throw changed(idx);
+            }
+            written.add(idx);
+            if (armoredSignature == null && ascNow.isPresent()) {
+                store.delete(asc);
+                removed.add(asc);
+                log.accept("warning: " + store.describe(idx) + " is now unsigned: removed the old repomd.xml.asc");
+            }
         }
-        for (String s : p.stale()) {
-            store.delete(s);
-            removed.add(s);
-        }
+        removed.addAll(removeOrphans(p, written, staleAfter));
         Result r = p.result();
         return new Result(dir, r.packages(), r.reused(), r.readRemotely(), List.copyOf(written), List.copyOf(removed));
+    }
+
+    /** As {@link #complete(Pending, byte[], RepositoryKey, java.time.Duration)} with no key and a 15-minute grace. */
+    public Result complete(Pending p, byte[] armoredSignature) {
+        return complete(p, armoredSignature, null, ORPHAN_GRACE);
+    }
+
+    /** How old an unreferenced metadata file must be before a publish that holds no lock removes it. */
+    public static final java.time.Duration ORPHAN_GRACE = java.time.Duration.ofMinutes(15);
+
+    private ConcurrentPublishException changed(String idx) {
+        return new ConcurrentPublishException(store.describe(idx) + " changed since this publish read it (another "
+                + "publish of " + store.describe(dir) + " ran in between); this publish did not write its index: "
+                + "re-run publish to include both");
+    }
+
+    /**
+     * Content-addressed metadata files ({@code <sha256>-*}) in repodata/ that neither the new index nor the one it
+     * replaced names. Without an exclusive lock only files older than {@code staleAfter} go: a younger one may
+     * belong to a publish in flight.
+     */
+    private List<String> removeOrphans(Pending p, List<String> written, java.time.Duration staleAfter) {
+        Set<String> keep = new HashSet<>(written);
+        keep.addAll(p.previous());
+        try {
+            Repomd current = Repomd.parse(p.repomd(), store.describe(dir + REPOMD));
+            current.entries().forEach(e -> keep.add(dir + e.href()));
+        } catch (PublishException e) {
+            return List.of();
+        }
+        java.time.Instant cutoff = java.time.Instant.now().minus(staleAfter);
+        List<String> removed = new ArrayList<>();
+        for (StoredObject o : store.list(dir + "repodata/")) {
+            String name = o.key().substring(o.key().lastIndexOf('/') + 1);
+            if (keep.contains(o.key()) || !name.matches("[0-9a-f]{64}-.+")
+                    || !o.key().equals(dir + "repodata/" + name)) {
+                continue;
+            }
+            if (!store.exclusive() && (o.lastModified() == null || o.lastModified().isAfter(cutoff))) {
+                continue;
+            }
+            store.delete(o.key());
+            removed.add(o.key());
+        }
+        if (!removed.isEmpty()) {
+            log.accept("repository " + store.describe(dir) + ": removed " + removed.size()
+                    + " unreferenced metadata file(s) of earlier or losing publishes");
+        }
+        return removed;
     }
 
     /** The parsed index, or null (with a warning) when it is damaged. */

@@ -121,6 +121,7 @@ public final class ReleasePipeline {
 
     /** Refusals that must happen before any build work (key and mode rules). */
     public static void preflight(Request r) {
+        Destinations.checkIfGiven(r.to());
         if (r.pullRequest()) {
             if (r.key() == null || !r.key().ephemeral()) {
                 throw new SpecException("pull-request builds sign with an ephemeral key: do not pass --key with --pr");
@@ -133,7 +134,7 @@ public final class ReleasePipeline {
                 throw new SpecException("a release needs a signing key: pass --key FILE, or --ephemeral explicitly "
                         + "for a local trial release (never published to S3)");
             }
-            if (r.key().ephemeral() && r.to() != null && r.to().startsWith("s3://")) {
+            if (r.key().ephemeral() && Destinations.isS3(r.to())) {
                 throw new SpecException("refusing to publish an ephemeral-signed release to " + r.to()
                         + ": customers could never verify it; sign with --key FILE");
             }

@@ -86,7 +86,7 @@ class FaultInjectionTest {
         Path big = bigFile(12L << 20);
         try (S3Store faulty = S3Store.open("s3://rel", viaProxy(6));
              S3Store direct = S3Store.open("s3://rel", s3.settings())) {
-            new Publisher(faulty, o -> { }, s -> { }).publish(rel, Publisher.Options.defaults(null));
+            new Publisher(faulty, o -> { }, s -> { }).publish(rel, Publisher.Options.defaults(null).withoutReleaseChecks());
             faulty.put("blobs/big.bin", big, Digests.sha256(big));
             assertThat(proxy.faultsInjected()).as(String.join("\n", proxy.log)).isGreaterThanOrEqualTo(6);
             for (String arch : List.of("x86_64", "aarch64")) {
@@ -118,7 +118,7 @@ class FaultInjectionTest {
             proxy.policy = (n, method, path) -> method.equals("PUT") && path.contains("x86_64.rpm")
                     ? FaultProxy.Fault.HTTP_503 : FaultProxy.Fault.NONE;
             assertThatThrownBy(() -> new Publisher(faulty, o -> { }, s -> { })
-                    .publish(rel, Publisher.Options.defaults(null)))
+                    .publish(rel, Publisher.Options.defaults(null).withoutReleaseChecks()))
                     .isInstanceOf(PublishException.class)
                     .hasMessageContaining("s3://rel/linux/rpms/x86_64/avalanchego-v1.2.3-x86_64.rpm");
             assertThat(direct.head("linux/rpms/x86_64/avalanchego-v1.2.3-x86_64.rpm")).isEmpty();
@@ -126,13 +126,13 @@ class FaultInjectionTest {
 
             proxy.policy = (n, method, path) -> FaultProxy.Fault.NONE;
             Publisher.Result rerun = new Publisher(faulty, o -> { }, s -> { })
-                    .publish(rel, Publisher.Options.defaults(null));
+                    .publish(rel, Publisher.Options.defaults(null).withoutReleaseChecks());
             assertThat(rerun.objects()).extracting(o -> o.key() + " " + o.status()).containsExactly(
                     "linux/rpms/aarch64/avalanchego-v1.2.3-aarch64.rpm UNCHANGED",
                     "linux/rpms/x86_64/avalanchego-v1.2.3-x86_64.rpm UPLOADED",
                     "linux/rpms/RPM-GPG-KEY-avalanchego UPLOADED");
             Publisher.Result third = new Publisher(faulty, o -> { }, s -> { })
-                    .publish(rel, Publisher.Options.defaults(null));
+                    .publish(rel, Publisher.Options.defaults(null).withoutReleaseChecks());
             assertThat(third.objects()).extracting(Publisher.Outcome::status)
                     .containsOnly(Publisher.Status.UNCHANGED);
             faulty.put("blobs/big.bin", big, Digests.sha256(big));

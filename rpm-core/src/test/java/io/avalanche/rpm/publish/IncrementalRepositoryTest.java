@@ -56,7 +56,7 @@ class IncrementalRepositoryTest {
 
         CountingStore empty = new CountingStore(new FileStore(tmp.resolve("empty")));
         long t0 = System.nanoTime();
-        new Publisher(empty, o -> { }, s -> { }).publish(rel, Publisher.Options.defaults(null));
+        new Publisher(empty, o -> { }, s -> { }).publish(rel, Publisher.Options.defaults(null).withoutReleaseChecks());
         long emptyNanos = System.nanoTime() - t0;
 
         FileStore bigFs = new FileStore(tmp.resolve("big"));
@@ -64,7 +64,7 @@ class IncrementalRepositoryTest {
         CountingStore big = new CountingStore(bigFs);
         List<String> log = new ArrayList<>();
         t0 = System.nanoTime();
-        Publisher.Result r = new Publisher(big, o -> { }, log::add).publish(rel, Publisher.Options.defaults(null));
+        Publisher.Result r = new Publisher(big, o -> { }, log::add).publish(rel, Publisher.Options.defaults(null).withoutReleaseChecks());
         long bigNanos = System.nanoTime() - t0;
 
         System.out.printf("publish into empty repo: %d requests, %d bytes downloaded, %d ms%n",
@@ -75,10 +75,11 @@ class IncrementalRepositoryTest {
         assertThat(r.repositories().get(0).reused()).isEqualTo(1000);
         assertThat(r.repositories().get(0).readRemotely()).isZero();
         assertThat(big.rangeRequests.get()).isZero();
-        // existing metadata is read (repomd + 3 files) and the 3 old files removed: a constant, not per package
+        // existing metadata is read (repomd + 3 files), the repodata listed once: a constant, not per package
         assertThat(big.requests.get() - empty.requests.get()).isBetween(0L, 8L);
         assertThat(RepoMetadataCreaterepoTest.read(bigFs.root().resolve("linux/rpms/x86_64"))).hasSize(1001);
-        assertThat(bigFs.list("linux/rpms/x86_64/repodata/")).hasSize(4);
+        // the new generation, the one it replaced (kept for readers in flight), repomd.xml
+        assertThat(bigFs.list("linux/rpms/x86_64/repodata/")).hasSize(7);
     }
 
     @Test
@@ -91,7 +92,7 @@ class IncrementalRepositoryTest {
         Files.createDirectories(fs.root().resolve("linux/rpms/x86_64"));
         Files.copy(stray, fs.root().resolve("linux/rpms/x86_64/subnet-evm-v0.7.0-x86_64.rpm"));
         CountingStore counting = new CountingStore(fs);
-        Publisher.Result r = new Publisher(counting, o -> { }, s -> { }).publish(rel, Publisher.Options.defaults(null));
+        Publisher.Result r = new Publisher(counting, o -> { }, s -> { }).publish(rel, Publisher.Options.defaults(null).withoutReleaseChecks());
         assertThat(r.repositories().get(0).readRemotely()).isEqualTo(1);
         assertThat(counting.rangeRequests.get()).isBetween(1L, 2L);
         List<PackageMetadata> pkgs = RepoMetadataCreaterepoTest.read(fs.root().resolve("linux/rpms/x86_64"));
@@ -121,7 +122,8 @@ class IncrementalRepositoryTest {
                         f.add(pool.submit(() -> {
                             barrier.await();
                             return new Publisher(store, o -> { }, s -> { }).publish(rel,
-                                    Publisher.Options.defaults(null));
+                                    Publisher.Options.defaults(null).withoutReleaseChecks()
+                                            .withOrphanGrace(java.time.Duration.ZERO));
                         }));
                     }
                     for (Future<Publisher.Result> x : f) {
@@ -136,7 +138,8 @@ class IncrementalRepositoryTest {
                 assertThat(hrefs).containsExactly("avalanchego-v1.0.0-" + arch + ".rpm",
                         "avalanchego-v1.0.1-" + arch + ".rpm", "avalanchego-v1.0.2-" + arch + ".rpm",
                         "avalanchego-v1.0.3-" + arch + ".rpm");
-                assertThat(store.list("linux/rpms/" + arch + "/repodata/")).hasSize(4);
+                // current generation + the previous one + repomd.xml; older generations are gone
+                assertThat(store.list("linux/rpms/" + arch + "/repodata/")).hasSize(7);
             }
         }
     }

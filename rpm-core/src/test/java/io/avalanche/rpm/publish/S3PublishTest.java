@@ -51,7 +51,7 @@ class S3PublishTest {
         Path rel = release("1.0.0", "a");
         List<Publisher.Outcome> seen = new ArrayList<>();
         try (S3Store store = S3Store.open("s3://releases/team/prod", s3.settings())) {
-            Publisher.Result r = new Publisher(store, seen::add, s -> { }).publish(rel, Publisher.Options.defaults(null));
+            Publisher.Result r = new Publisher(store, seen::add, s -> { }).publish(rel, Publisher.Options.defaults(null).withoutReleaseChecks());
             assertThat(r.objects()).extracting(Publisher.Outcome::status).containsOnly(Publisher.Status.UPLOADED);
             assertThat(r.objects()).extracting(Publisher.Outcome::location).containsExactlyInAnyOrder(
                     "s3://releases/team/prod/linux/rpms/x86_64/avalanchego-v1.0.0-x86_64.rpm",
@@ -81,7 +81,7 @@ class S3PublishTest {
                 "AWS_SECRET_ACCESS_KEY", "not-the-secret", "AWS_ENDPOINT_URL", s3.endpoint())).withMaxAttempts(1);
         try (S3Store store = S3Store.open("s3://releases", bad)) {
             assertThatThrownBy(() -> new Publisher(store, o -> { }, s -> { })
-                    .publish(rel, Publisher.Options.defaults(null)))
+                    .publish(rel, Publisher.Options.defaults(null).withoutReleaseChecks()))
                     .isInstanceOf(PublishException.class)
                     .hasMessageContaining("S3 authentication failed (SignatureDoesNotMatch)")
                     .hasMessageContaining("AWS_SECRET_ACCESS_KEY")
@@ -141,8 +141,8 @@ class S3PublishTest {
         Path rel = release("2.0.0", "c");
         try (S3Store store = S3Store.open("s3://releases", s3.settings())) {
             Publisher pub = new Publisher(store, o -> { }, s -> { });
-            pub.publish(rel, Publisher.Options.defaults(null));
-            Publisher.Result again = pub.publish(rel, Publisher.Options.defaults(null));
+            pub.publish(rel, Publisher.Options.defaults(null).withoutReleaseChecks());
+            Publisher.Result again = pub.publish(rel, Publisher.Options.defaults(null).withoutReleaseChecks());
             assertThat(again.objects()).extracting(Publisher.Outcome::status).containsOnly(Publisher.Status.UNCHANGED);
             assertThat(again.objects()).extracting(Publisher.Outcome::detail)
                     .containsOnly("identical bytes already published");
@@ -153,7 +153,7 @@ class S3PublishTest {
             byte[] before = store.get("linux/rpms/x86_64/avalanchego-v2.0.0-x86_64.rpm").orElseThrow();
             List<Publisher.Outcome> seen = new ArrayList<>();
             assertThatThrownBy(() -> new Publisher(store, seen::add, s -> { })
-                    .publish(changed, Publisher.Options.defaults(null)))
+                    .publish(changed, Publisher.Options.defaults(null).withoutReleaseChecks()))
                     .isInstanceOf(PublishException.class)
                     .hasMessageContaining("s3://releases/linux/rpms/x86_64/avalanchego-v2.0.0-x86_64.rpm")
                     .hasMessageContaining("--force");
@@ -161,7 +161,7 @@ class S3PublishTest {
                     Publisher.Status.REFUSED, Publisher.Status.REFUSED, Publisher.Status.UNCHANGED);
             assertThat(store.get("linux/rpms/x86_64/avalanchego-v2.0.0-x86_64.rpm").orElseThrow()).isEqualTo(before);
 
-            Publisher.Result forced = pub.publish(changed, Publisher.Options.defaults(null).withForce(true));
+            Publisher.Result forced = pub.publish(changed, Publisher.Options.defaults(null).withoutReleaseChecks().withForce(true));
             assertThat(forced.objects()).extracting(Publisher.Outcome::status).containsExactlyInAnyOrder(
                     Publisher.Status.REPLACED, Publisher.Status.REPLACED, Publisher.Status.UNCHANGED);
             assertThat(store.get("linux/rpms/x86_64/avalanchego-v2.0.0-x86_64.rpm").orElseThrow())
