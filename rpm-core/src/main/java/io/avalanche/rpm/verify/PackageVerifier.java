@@ -48,6 +48,21 @@ public final class PackageVerifier {
         this.clock = clock;
     }
 
+    /**
+     * The digest checks of a package that fail (structure, header SHA-256/SHA-1, size, payload digest, MD5),
+     * signatures aside: what rpmsign checks before it signs ("not signing corrupt package"). A digest that
+     * is absent is not a failure here, except the payload digest, without which a header-only signature
+     * would not cover the payload.
+     */
+    public static List<CheckResult> digestFailures(Path file) {
+        VerifyReport r = new PackageVerifier(TrustedKeys.none()).verify(file);
+        return r.checks().stream()
+                .filter(c -> !c.check().contains("signature"))
+                .filter(c -> c.status() == CheckStatus.BAD
+                        || (c.status() == CheckStatus.MISSING && c.check().equals("payload-digest")))
+                .toList();
+    }
+
     /** Checks one package file; never throws for a damaged package (that is a BAD check). */
     public VerifyReport verify(Path file) {
         String name = file.toString();
@@ -93,8 +108,9 @@ public final class PackageVerifier {
         if (headerSigTag < 0) {
             out.add(CheckResult.of("header-signature", CheckStatus.MISSING, "no RSA header signature (tag 268)"));
         } else if (headerSigTag == SigTag.DSAHEADER.id()) {
-            out.add(CheckResult.of("header-signature", CheckStatus.BAD,
-                    "DSA header signature (tag 267) is not accepted; sign with an RSA key (tag 268)"));
+            out.add(CheckResult.of("header-signature", CheckStatus.BAD, SignatureCheck.algorithmOf(
+                    bytes(sig, headerSigTag)) + " header signature (tag 267) is not accepted: RHEL 9 policy here"
+                    + " takes RSA signatures (tag 268) only; sign with an RSA key"));
         } else {
             SignatureCheck hs = SignatureCheck.start("header-signature", bytes(sig, headerSigTag), keys, now);
             hs.update(hb, 0, hb.length);
@@ -103,8 +119,9 @@ public final class PackageVerifier {
 
         List<SignatureCheck> legacy = new ArrayList<>();
         if (sig.has(SigTag.GPG.id())) {
-            out.add(CheckResult.of("legacy-signature-1005", CheckStatus.BAD,
-                    "legacy DSA signature (tag 1005) is not accepted; re-sign the package"));
+            out.add(CheckResult.of("legacy-signature-1005", CheckStatus.BAD, "legacy "
+                    + SignatureCheck.algorithmOf(bytes(sig, SigTag.GPG.id())) + " signature (tag 1005) is not"
+                    + " accepted; re-sign the package with an RSA key"));
         }
         for (SigTag t : List.of(SigTag.PGP)) {
             if (sig.has(t.id())) {

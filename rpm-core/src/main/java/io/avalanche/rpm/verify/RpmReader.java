@@ -36,6 +36,7 @@ public final class RpmReader {
         byte[] lead = readFully(ch, Lead.SIZE, size, name, "lead");
         Lead.check(lead, name);
         byte[] sigPre = readFully(ch, 16, size, name, "signature header");
+        checkIntro(sigPre, name, "signature header");
         int sigLen = HeaderCodec.totalLength(sigPre, name + " signature header");
         if (sigLen > MAX_SIGNATURE) {
             throw new RpmFormatException(name + ": signature header of " + sigLen + " bytes is absurd");
@@ -48,11 +49,23 @@ public final class RpmReader {
         }
         ch.position(mainOffset);
         byte[] mainPre = readFully(ch, 16, size, name, "main header");
+        checkIntro(mainPre, name, "main header");
         int mainLen = HeaderCodec.totalLength(mainPre, name + " main header");
         byte[] main = concat(mainPre, readFully(ch, mainLen - 16, size, name, "main header"));
         Header header = HeaderCodec.decode(main, name + " main header");
         long payloadOffset = mainOffset + mainLen;
         return new RpmPackage(name, lead, sigHeader, sigLen, mainOffset, header, main, payloadOffset, size);
+    }
+
+    /** rpm compares all 8 bytes of a header's magic, the 4 reserved bytes included: they must be zero. */
+    private static void checkIntro(byte[] intro, String name, String what) {
+        for (int i = 4; i < 8; i++) {
+            if (intro[i] != 0) {
+                throw new RpmFormatException(name + ": " + what + " has non-zero reserved byte " + (i - 4)
+                        + " (0x" + String.format("%02x", intro[i] & 0xff) + ") in its intro; rpm refuses it:"
+                        + " the package is damaged, rebuild or download it again");
+            }
+        }
     }
 
     private static byte[] readFully(SeekableByteChannel ch, int n, long size, String name, String what)

@@ -83,6 +83,22 @@ final class SignatureCheck {
         return new SignatureCheck(name, s, null);
     }
 
+    /**
+     * The public-key algorithm of the one signature in this packet as rpm names it ("RSA", "DSA", "EdDSA",
+     * "ECDSA"), or "unreadable (non-RSA)" when the packet cannot be parsed.
+     */
+    static String algorithmOf(byte[] packet) {
+        try {
+            Object o = new BcPGPObjectFactory(packet).nextObject();
+            if (o instanceof PGPSignatureList list && list.size() > 0) {
+                return KeyPolicy.algorithmName(list.get(0).getKeyAlgorithm());
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through: named as unreadable
+        }
+        return "unreadable (non-RSA)";
+    }
+
     private static SignatureCheck bad(String name, String detail) {
         return new SignatureCheck(name, null, CheckResult.of(name, CheckStatus.BAD, detail));
     }

@@ -122,6 +122,41 @@ class TamperCorpusTest {
         assertThat(rpmVerdicts.keySet()).containsAll(RHEL9_STRICTER.keySet());
     }
 
+    /**
+     * Every byte of the lead and of both header intros (magic, reserved bytes, index count, data size), each
+     * changed (lowest and highest bit flipped): wherever rpm -K or rpmkeys --checksig refuses the result, our
+     * verifier refuses it too; and where rpm accepts it (lead bytes rpm ignores) we accept it as well.
+     */
+    @Test
+    void everyByteOfLeadAndHeaderIntrosAgreesWithRpm() throws IOException {
+        int mainStart = (int) pkg.mainHeaderOffset();
+        List<int[]> spans = List.of(new int[] {0, 96}, new int[] {96, 112}, new int[] {mainStart, mainStart + 16});
+        List<String> weaker = new ArrayList<>();
+        List<String> stricter = new ArrayList<>();
+        int refusedByRpm = 0;
+        for (int[] span : spans) {
+            for (int off = span[0]; off < span[1]; off++) {
+                for (int x : new int[] {0x81}) {
+                    int o = off;
+                    Variant v = mutate("byte-" + off + "-xor-" + x, b -> set(b, o, b[o] ^ x));
+                    VerifyReport ours = new PackageVerifier(TrustedKeys.load(v.publicKey())).verify(v.file());
+                    boolean rpmBad = Proc.run(List.of("rpm", "--dbpath", v.db().toString(), "-K",
+                            v.file().toString())).exit() != 0 || RpmFixtures.enforce(v.db(), v.file()).exit() != 0;
+                    refusedByRpm += rpmBad ? 1 : 0;
+                    if (rpmBad && ours.ok()) {
+                        weaker.add(v.name());
+                    } else if (!rpmBad && !ours.ok()) {
+                        stricter.add(v.name() + ": " + ours.failures());
+                    }
+                    Files.delete(v.file());
+                }
+            }
+        }
+        assertThat(weaker).as("bytes rpm refuses but our verifier accepts").isEmpty();
+        assertThat(stricter).as("bytes rpm accepts but our verifier refuses").isEmpty();
+        assertThat(refusedByRpm).as("rpm refuses the magic, version, reserved and size bytes").isGreaterThan(30);
+    }
+
     private List<Variant> corpus() throws IOException {
         List<Variant> c = new ArrayList<>();
         int sigStart = 96;
@@ -139,6 +174,8 @@ class TamperCorpusTest {
         c.add(flip("sig-header-version", sigStart + 3));
         c.add(flip("sig-header-il", sigStart + 11));
         c.add(flip("sig-header-dl", sigStart + 14));
+        c.add(mutate("sig-header-reserved-nonzero", b -> set(b, sigStart + 7, 1)));
+        c.add(mutate("main-header-reserved-nonzero", b -> set(b, mainStart + 4, 0x80)));
         int rsa = dataOffset(SigTag.RSAHEADER.id());
         int rsaLen = count(SigTag.RSAHEADER.id());
         for (int f : new int[] {0, 1, 2, 3, 6, 10, 20, 30, rsaLen / 2, rsaLen - 40, rsaLen - 1}) {
