@@ -47,6 +47,11 @@ public final class SigningKey implements AutoCloseable {
         this.remote = remote;
     }
 
+    /** True when the private key is held by a token or KMS and only its digest signatures are seen here. */
+    public boolean external() {
+        return remote != null;
+    }
+
     /** Where the private key is: "key file", "ephemeral" or the token/KMS key's description. */
     public String holder() {
         return remote != null ? remote.describe() : ephemeral ? "ephemeral" : "key file";

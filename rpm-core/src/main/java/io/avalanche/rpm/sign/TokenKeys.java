@@ -22,7 +22,6 @@ import java.io.InputStream;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.Iterator;
@@ -113,9 +112,25 @@ public final class TokenKeys {
         }
     }
 
-    /** When the certificate made with this validity expires (for messages). */
-    public static Instant expiry(PGPPublicKeyRing ring) {
-        return KeyPolicy.expiry(ring.getPublicKey()).orElse(null);
+    /**
+     * keygen: generates an RSA key of {@code bits} on the open token (sensitive, not extractable), certifies it
+     * for {@code userId} with a self-signature made by the token, and returns it bound to the token. Closing the
+     * returned key closes {@code token}.
+     */
+    public static SigningKey generate(Pkcs11Token token, String keyLabel, int bits, String userId, Duration validity,
+                                      Clock clock) {
+        if (userId == null || userId.isBlank()) {
+            throw new SpecException("--user-id: give the key's user ID, e.g. 'Release Team <release@example.com>'");
+        }
+        Pkcs11Token.Key k = token.generateRsaKey(keyLabel, bits);
+        if (!k.sensitive() || k.extractable()) {
+            throw new SigningException("PKCS#11 token '" + token.label() + "' created key '" + keyLabel + "' without"
+                    + " CKA_SENSITIVE=true / CKA_EXTRACTABLE=false; delete it on the token: it must not be a release key");
+        }
+        DigestSigner signer = token.signer(keyLabel);
+        PGPPublicKeyRing ring = certify(signer, userId, validity, clock);
+        PGPPublicKey pk = ring.getPublicKey();
+        return new SigningKey(ring, pk, signer);
     }
 
     private static boolean sameRsaKey(PGPPublicKey k, RSAPublicKey token) {
