@@ -16,6 +16,7 @@ final class Commands {
                 new VerifyCommand(),
                 new PublishCommand(),
                 new ValidateCommand(),
-                new ReleaseCommand());
+                new ReleaseCommand(),
+                new KeygenCommand());
     }
 }

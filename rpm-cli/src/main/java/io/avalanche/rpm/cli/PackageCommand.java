@@ -103,6 +103,9 @@ final class PackageCommand implements Callable<Integer> {
     @Option(names = "--ephemeral", description = "Sign with a fresh one-day key (exported next to the package).")
     boolean ephemeral;
 
+    @picocli.CommandLine.Mixin
+    Pkcs11Options pkcs11 = new Pkcs11Options();
+
     private final Map<String, String> environment;
 
     PackageCommand() {
@@ -152,14 +155,25 @@ final class PackageCommand implements Callable<Integer> {
         for (String r : requires) {
             b.require(Dependency.parse(r));
         }
+        KeySource tokenKey = pkcs11.keySource(key != null ? "--key" : ephemeral ? "--ephemeral" : null,
+                environment::get, System.in);
         PackageSpec ps = b.build();
         String fileName = t != null ? t.fileName(name, a) : ps.rpmFileName();
+        SigningKey tokenSigningKey = tokenKey != null ? tokenKey.open() : null;   // a wrong PIN fails before writing
         Path written;
         try (Progress p = Progress.open(spec.commandLine().getErr(), "compress " + fileName, total)) {
             written = RpmWriter.write(ps, out, fileName, p::advance);
         }
         Map<String, Object> result = new LinkedHashMap<>();
-        if (key != null || ephemeral) {
+        if (tokenSigningKey != null) {
+            try (SigningKey k = tokenSigningKey) {
+                new RpmSigner(k.headerSigner()).sign(written);
+                result.put("keyId", k.keyId());
+            } catch (RuntimeException e) {
+                Files.deleteIfExists(written);   // the token failed: leave no unsigned package behind
+                throw e;
+            }
+        } else if (key != null || ephemeral) {
             SigningKey k = key != null
                     ? new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get)).open()
                     : new KeySource.Ephemeral().open();

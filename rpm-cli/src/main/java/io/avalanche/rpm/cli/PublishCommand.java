@@ -66,6 +66,9 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--passphrase-env", paramLabel = "VAR", description = "Environment variable holding the key's passphrase.")
     String passphraseEnv;
 
+    @picocli.CommandLine.Mixin
+    Pkcs11Options pkcs11 = new Pkcs11Options();
+
     @Option(names = "--sign-with", paramLabel = "KEY_ID",
             description = "Alternatively, a gpg key (in GNUPGHOME) that signs repodata/repomd.xml.")
     String signWith;
@@ -113,7 +116,16 @@ final class PublishCommand implements Callable<Integer> {
         if (passphraseEnv != null && key == null) {
             throw new SpecException("--passphrase-env applies only to --key");
         }
-        DetachedSigner signer = key != null
+        KeySource tokenKey = pkcs11.keySource(key != null ? "--key" : signWith != null ? "--sign-with" : null,
+                environment::get, System.in);
+        try (io.avalanche.rpm.sign.SigningKey tk = tokenKey != null ? tokenKey.open() : null) {
+            return publish(out, err, progress, s3, tk != null ? RepoSigner.of(tk.headerSigner()) : null);
+        }
+    }
+
+    private Integer publish(PrintWriter out, PrintWriter err, PrintWriter progress, S3Settings s3,
+                            DetachedSigner tokenSigner) {
+        DetachedSigner signer = tokenSigner != null ? tokenSigner : key != null
                 ? RepoSigner.of(new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get))
                         .open().headerSigner())
                 : signWith != null ? new GpgDetachedSigner(signWith, environment) : null;

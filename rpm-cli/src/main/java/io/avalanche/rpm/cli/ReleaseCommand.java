@@ -90,6 +90,9 @@ final class ReleaseCommand implements Callable<Integer> {
     @Option(names = "--ephemeral", description = "Sign with a fresh one-day key (local trials; never s3://).")
     boolean ephemeral;
 
+    @picocli.CommandLine.Mixin
+    Pkcs11Options pkcs11 = new Pkcs11Options();
+
     @Option(names = "--image", description = "Validate in a container of this image (default ${DEFAULT-VALUE}).",
             defaultValue = ValidationOptions.DEFAULT_IMAGE)
     String image;
@@ -144,7 +147,9 @@ final class ReleaseCommand implements Callable<Integer> {
         if (passphraseEnv != null && key == null) {
             throw new SpecException("--passphrase-env applies only to --key");
         }
-        KeySource ks = key != null ? new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get))
+        KeySource tokenKey = pkcs11.keySource(key != null ? "--key" : ephemeral ? "--ephemeral" : pr ? "--pr" : null,
+                environment::get, System.in);
+        KeySource ks = tokenKey != null ? tokenKey : key != null ? new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get))
                 : ephemeral || pr ? new KeySource.Ephemeral() : null;
         List<Arch> arches = arch == null || arch.isEmpty() ? List.of(Arch.host())
                 : arch.stream().map(ReleaseCommand::releaseArch).distinct().toList();

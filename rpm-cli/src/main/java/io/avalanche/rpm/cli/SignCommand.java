@@ -52,8 +52,11 @@ final class SignCommand implements Callable<Integer> {
         boolean ephemeral;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    KeySource source;
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    KeySource source = new KeySource();
+
+    @picocli.CommandLine.Mixin
+    Pkcs11Options pkcs11 = new Pkcs11Options();
 
     @Option(names = "--passphrase-env", paramLabel = "VAR", description = "Environment variable holding the passphrase.")
     String passphraseEnv;
@@ -73,6 +76,16 @@ final class SignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        io.avalanche.rpm.release.KeySource tokenKey = pkcs11.keySource(source.key != null ? "--key"
+                : source.ephemeral ? "--ephemeral" : null, environment, stdin);
+        if (tokenKey == null && source.key == null && !source.ephemeral) {
+            throw new SpecException("give a signing key: --key FILE, --ephemeral, or a token key (--pkcs11-module,"
+                    + " --pkcs11-token, --pkcs11-key, --pin-env|--pin-stdin, --cert)");
+        }
+        if (tokenKey != null && (passphraseEnv != null || passphraseStdin)) {
+            throw new SpecException("--passphrase-env / --passphrase-stdin apply only to --key; a token takes --pin-env"
+                    + " or --pin-stdin");
+        }
         if (source.ephemeral && release) {
             throw new SpecException("--release refuses --ephemeral: a release must be signed with the release key"
                     + " (--key FILE)");
@@ -91,12 +104,22 @@ final class SignCommand implements Callable<Integer> {
                 throw new SpecException(p + ": no such package file");
             }
         }
-        SigningKey key = source.ephemeral ? SigningKeys.ephemeral() : loadKey();
+        try (SigningKey key = tokenKey != null ? tokenKey.open() : source.ephemeral ? SigningKeys.ephemeral() : loadKey()) {
+            return signAll(key);
+        }
+    }
+
+    /** Signs every header first, then writes the signatures: a key or token failing midway leaves every RPM as it was. */
+    private Integer signAll(SigningKey key) {
         PrintWriter out = spec.commandLine().getOut();
-        RpmSigner signer = new RpmSigner(key.headerSigner());
-        for (Path p : rpms) {
-            SignResult r = signer.sign(p);
-            out.println("signed " + p + " (" + (r.inPlace() ? "in place" : "rewritten") + ") with key " + key.keyId());
+        io.avalanche.rpm.sign.HeaderSigner signer = key.headerSigner();
+        List<io.avalanche.rpm.sign.HeaderToSign> headers = rpms.stream().map(RpmSigner::headerToSign).toList();
+        List<byte[]> signatures = headers.stream().map(h -> signer.sign(h.headerBytes())).toList();
+        for (int i = 0; i < rpms.size(); i++) {
+            Path p = rpms.get(i);
+            SignResult r = RpmSigner.applySignature(p, signatures.get(i), headers.get(i).sha256());
+            out.println("signed " + p + " (" + (r.inPlace() ? "in place" : "rewritten") + ") with key " + key.keyId()
+                    + (key.external() ? " (" + key.holder() + ")" : ""));
         }
         Path pub = exportKey != null ? exportKey
                 : PathNames.dir(rpms.get(0)).resolve(SigningKey.DEFAULT_PUBLIC_KEY_FILE);

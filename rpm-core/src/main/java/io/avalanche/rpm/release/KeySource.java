@@ -2,6 +2,8 @@ package io.avalanche.rpm.release;
 
 import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.sign.SigningKeys;
+import io.avalanche.rpm.sign.Pkcs11Token;
+import io.avalanche.rpm.sign.TokenKeys;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,10 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-/** Where the release signing key comes from: an armored key file (optional passphrase) or an ephemeral key. */
-public sealed interface KeySource permits KeySource.KeyFile, KeySource.Ephemeral {
+/**
+ * Where the release signing key comes from: an armored key file (optional passphrase), an ephemeral key, or a
+ * PKCS#11 token holding the private key (with its armored public certificate).
+ */
+public sealed interface KeySource permits KeySource.KeyFile, KeySource.Ephemeral, KeySource.Pkcs11 {
 
-    /** Loads or generates the key. */
+    /** Loads or generates the key; close the key when done (it may hold a token session). */
     SigningKey open();
 
     boolean ephemeral();
@@ -54,6 +59,43 @@ public sealed interface KeySource permits KeySource.KeyFile, KeySource.Ephemeral
         @Override
         public boolean ephemeral() {
             return true;
+        }
+    }
+
+    /**
+     * A private key inside a PKCS#11 token: module file, token label, key label (CKA_LABEL), user PIN (cleared
+     * after login) and the armored OpenPGP certificate of that key (checked to hold the token's public key).
+     */
+    record Pkcs11(Path module, String token, String key, char[] pin, Path certificate) implements KeySource {
+        @Override
+        public SigningKey open() {
+            Pkcs11Token t;
+            try {
+                t = Pkcs11Token.open(module, token, pin, false);
+            } finally {
+                if (pin != null) {
+                    Arrays.fill(pin, '\0');
+                }
+            }
+            try (InputStream in = Files.newInputStream(certificate)) {
+                return TokenKeys.bind(in, certificate.toString(), t.signer(key));
+            } catch (IOException e) {
+                t.close();
+                throw new UncheckedIOException(certificate + ": cannot read the certificate: " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                t.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public boolean ephemeral() {
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "Pkcs11[" + module + ", token " + token + ", key " + key + ", cert " + certificate + "]";
         }
     }
 }

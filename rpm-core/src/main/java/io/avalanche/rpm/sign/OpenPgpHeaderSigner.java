@@ -7,6 +7,7 @@ import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureGenerator;
 import org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator;
+import org.bouncycastle.openpgp.operator.PGPContentSignerBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentSignerBuilder;
 
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.Date;
 final class OpenPgpHeaderSigner implements HeaderSigner {
     private final PGPPublicKey publicKey;
     private final PGPPrivateKey privateKey;
+    private final PGPContentSignerBuilder builder;
     private final int hash;
     private final Clock clock;
 
@@ -25,11 +27,18 @@ final class OpenPgpHeaderSigner implements HeaderSigner {
     }
 
     OpenPgpHeaderSigner(PGPPublicKey publicKey, PGPPrivateKey privateKey, int hash, Clock clock) {
+        this(publicKey, privateKey, new BcPGPContentSignerBuilder(publicKey.getAlgorithm(), hash), hash, clock);
+    }
+
+    /** A signer whose private operation is {@code builder}'s (e.g. a token's, see DigestContentSignerBuilder). */
+    OpenPgpHeaderSigner(PGPPublicKey publicKey, PGPPrivateKey privateKey, PGPContentSignerBuilder builder, int hash,
+                        Clock clock) {
         if (hash != HashAlgorithmTags.SHA256 && hash != HashAlgorithmTags.SHA512) {
             throw new SigningException("header signatures use SHA-256 or SHA-512, not " + KeyPolicy.hashName(hash));
         }
         this.publicKey = publicKey;
         this.privateKey = privateKey;
+        this.builder = builder;
         this.hash = hash;
         this.clock = clock;
     }
@@ -37,8 +46,7 @@ final class OpenPgpHeaderSigner implements HeaderSigner {
     @Override
     public byte[] sign(byte[] mainHeaderBytes) {
         try {
-            PGPSignatureGenerator gen = new PGPSignatureGenerator(
-                    new BcPGPContentSignerBuilder(publicKey.getAlgorithm(), hash), publicKey);
+            PGPSignatureGenerator gen = new PGPSignatureGenerator(builder, publicKey);
             gen.init(PGPSignature.BINARY_DOCUMENT, privateKey);
             PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
             hashed.setSignatureCreationTime(false, new Date(clock.millis() / 1000 * 1000));

@@ -16,10 +16,11 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * An unlocked signing-capable RSA key with its public key ring; exports only the public part.
- * Its toString names the key ID and never key material.
+ * An unlocked signing-capable RSA key with its public key ring, or a public certificate bound to a key held
+ * elsewhere (a PKCS#11 token: {@link DigestSigner}); exports only the public part. Close it to end the token
+ * session. Its toString names the key ID and never key material.
  */
-public final class SigningKey {
+public final class SigningKey implements AutoCloseable {
     /** File name the public key is published under unless the caller chooses another. */
     public static final String DEFAULT_PUBLIC_KEY_FILE = "RPM-GPG-KEY-avalanchego";
 
@@ -27,12 +28,33 @@ public final class SigningKey {
     private final PGPPublicKey signingKey;
     private final PGPPrivateKey privateKey;
     private final boolean ephemeral;
+    private final DigestSigner remote;
 
     SigningKey(PGPPublicKeyRing publicRing, PGPPublicKey signingKey, PGPPrivateKey privateKey, boolean ephemeral) {
         this.publicRing = publicRing;
         this.signingKey = signingKey;
         this.privateKey = privateKey;
         this.ephemeral = ephemeral;
+        this.remote = null;
+    }
+
+    /** A certificate whose signing key's private half is {@code remote}'s (checked by the caller to match). */
+    SigningKey(PGPPublicKeyRing publicRing, PGPPublicKey signingKey, DigestSigner remote) {
+        this.publicRing = publicRing;
+        this.signingKey = signingKey;
+        this.privateKey = DigestContentSignerBuilder.placeholder(signingKey);
+        this.ephemeral = false;
+        this.remote = remote;
+    }
+
+    /** True when the private key is held by a token or KMS and only its digest signatures are seen here. */
+    public boolean external() {
+        return remote != null;
+    }
+
+    /** Where the private key is: "key file", "ephemeral" or the token/KMS key's description. */
+    public String holder() {
+        return remote != null ? remote.describe() : ephemeral ? "ephemeral" : "key file";
     }
 
     /** ID of the (sub)key that signs, as 16 upper-case hex digits. */
@@ -74,12 +96,12 @@ public final class SigningKey {
 
     /** A header signer using this key with SHA-256. */
     public HeaderSigner headerSigner() {
-        return new OpenPgpHeaderSigner(signingKey, privateKey, HashAlgorithmTags.SHA256);
+        return headerSigner(HashAlgorithmTags.SHA256);
     }
 
     /** A header signer using this key with SHA-256 or SHA-512. */
     public HeaderSigner headerSigner(int hashAlgorithm) {
-        return new OpenPgpHeaderSigner(signingKey, privateKey, hashAlgorithm);
+        return headerSigner(hashAlgorithm, java.time.Clock.systemUTC());
     }
 
     /** The unlocked private key, for this package's tests only (they prove it is never written anywhere). */
@@ -89,7 +111,19 @@ public final class SigningKey {
 
     /** A header signer whose signatures carry this clock's time (tests: signatures made in the past). */
     HeaderSigner headerSigner(int hashAlgorithm, java.time.Clock clock) {
+        if (remote != null) {
+            return new OpenPgpHeaderSigner(signingKey, privateKey,
+                    new DigestContentSignerBuilder(remote, signingKey, hashAlgorithm), hashAlgorithm, clock);
+        }
         return new OpenPgpHeaderSigner(signingKey, privateKey, hashAlgorithm, clock);
+    }
+
+    /** Ends the session with the token or KMS that holds the private key (nothing to do for a key file). */
+    @Override
+    public void close() {
+        if (remote != null) {
+            remote.close();
+        }
     }
 
     /** Writes the public key ring, ASCII-armored, to the stream (the stream stays open). */
@@ -111,7 +145,8 @@ public final class SigningKey {
 
     @Override
     public String toString() {
-        return "SigningKey[" + keyId() + (ephemeral ? ", ephemeral" : "") + "]";
+        return "SigningKey[" + keyId() + (ephemeral ? ", ephemeral" : "") + (remote != null ? ", " + remote.describe() : "")
+                + "]";
     }
 
     private static final class NonClosing extends java.io.FilterOutputStream {

@@ -1,0 +1,129 @@
+package io.avalanche.rpm.cli;
+
+import io.avalanche.rpm.SpecException;
+import io.avalanche.rpm.sign.Pkcs11Token;
+import io.avalanche.rpm.sign.SigningKey;
+import io.avalanche.rpm.sign.TokenKeys;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code rpm-release keygen}: creates the release key inside a PKCS#11 token and exports its OpenPGP certificate. */
+@Command(name = "keygen", mixinStandardHelpOptions = true,
+        description = {"Generate an RSA-4096 release key inside a PKCS#11 token (private, sensitive, never extractable),",
+            "certify it for a user ID with a SHA-256 self-signature made by the token, and export the armored",
+            "OpenPGP certificate (for --cert, rpmkeys --import and gpg --import). The private key never leaves the token."},
+        footer = {"", "Example:",
+            "  RPM_TOKEN_PIN=... rpm-release keygen --pkcs11-module /usr/lib/softhsm/libsofthsm2.so \\",
+            "    --pkcs11-token release --pkcs11-key rpm-2026 --pin-env RPM_TOKEN_PIN \\",
+            "    --user-id 'Release Team <release@example.com>' --expires 2y --export-key RPM-GPG-KEY-avalanchego"})
+final class KeygenCommand implements Callable<Integer> {
+    static final int BITS = 4096;
+    private static final Pattern EXPIRES = Pattern.compile("(\\d+)([dwmy])");
+
+    private final Map<String, String> environment;
+    private final InputStream stdin;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Pkcs11TokenOptions token = new Pkcs11TokenOptions();
+
+    @Option(names = "--user-id", required = true, paramLabel = "'NAME <EMAIL>'", description = "User ID of the key.")
+    String userId;
+
+    @Option(names = "--expires", defaultValue = "2y", paramLabel = "N{d|w|m|y}|never",
+            description = "Validity of the key from now (default ${DEFAULT-VALUE}).")
+    String expires;
+
+    @Option(names = "--export-key", required = true, paramLabel = "FILE",
+            description = "Where to write the armored public certificate (refused if it exists).")
+    Path exportKey;
+
+    KeygenCommand() {
+        this(System.getenv(), System.in);
+    }
+
+    /** With an explicit environment (the PIN variable) and standard input (tests). */
+    KeygenCommand(Map<String, String> environment, InputStream stdin) {
+        this.environment = Map.copyOf(environment);
+        this.stdin = stdin;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        token.requireComplete();
+        Duration validity = validity(expires);
+        if (userId.isBlank()) {
+            throw new SpecException("--user-id: give the key's user ID, e.g. 'Release Team <release@example.com>'");
+        }
+        if (Files.exists(exportKey)) {
+            throw new SpecException("--export-key " + exportKey + ": the file exists; remove it or choose another name");
+        }
+        Path dir = exportKey.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new SpecException("--export-key " + exportKey + ": the directory does not exist");
+        }
+        char[] pin = token.pin(environment::get, stdin);
+        Pkcs11Token t;
+        try {
+            t = Pkcs11Token.open(token.module, token.token, pin, true);
+        } finally {
+            Arrays.fill(pin, '\0');
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Path tmp = Files.createTempFile(dir, "." + exportKey.getFileName(), ".tmp");
+        try (SigningKey key = TokenKeys.generate(t, token.key, BITS, userId, validity, Clock.systemUTC())) {
+            key.exportPublicKey(tmp);
+            Files.move(tmp, exportKey, StandardCopyOption.ATOMIC_MOVE);
+            out.println("generated RSA-" + key.bits() + " key '" + token.key + "' on PKCS#11 token '" + token.token
+                    + "' (private, sensitive, never extractable)");
+            out.println("certificate " + key.primaryFingerprint() + " for " + userId + ", expires "
+                    + key.expiresAt().map(Object::toString).orElse("never") + ", written to " + exportKey);
+            out.flush();
+            return Main.OK;
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** "2y", "18m", "6w", "90d" (a year is 365 days, a month 30) or "never" (null). */
+    static Duration validity(String s) {
+        String v = s.trim().toLowerCase(Locale.ROOT);
+        if (v.equals("never") || v.equals("0")) {
+            return null;
+        }
+        Matcher m = EXPIRES.matcher(v);
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new SpecException("--expires " + s + ": give N followed by d, w, m or y (e.g. 2y), or never");
+        }
+        long n = Long.parseLong(m.group(1));
+        long days = switch (m.group(2)) {
+            case "d" -> n;
+            case "w" -> n * 7;
+            case "m" -> n * 30;
+            default -> n * 365;
+        };
+        return Duration.ofDays(days);
+    }
+}
