@@ -119,12 +119,12 @@ final class PublishCommand implements Callable<Integer> {
         KeySource tokenKey = pkcs11.keySource(key != null ? "--key" : signWith != null ? "--sign-with" : null,
                 environment::get, System.in);
         try (io.avalanche.rpm.sign.SigningKey tk = tokenKey != null ? tokenKey.open() : null) {
-            return publish(out, err, progress, s3, tk != null ? RepoSigner.of(tk.headerSigner()) : null);
+            return publish(out, err, progress, s3, tk != null ? RepoSigner.of(tk.headerSigner()) : null, dest, overall);
         }
     }
 
     private Integer publish(PrintWriter out, PrintWriter err, PrintWriter progress, S3Settings s3,
-                            DetachedSigner tokenSigner) {
+                            DetachedSigner tokenSigner, Destinations.Destination dest, java.time.Duration overall) {
         DetachedSigner signer = tokenSigner != null ? tokenSigner : key != null
                 ? RepoSigner.of(new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get))
                         .open().headerSigner())
