@@ -60,5 +60,9 @@ class Pkcs11ReleaseCommandTest {
         Cmd.run("rpmkeys", "--dbpath", db.toString(), "--checksig", "--define", "_pkgverify_level signature",
                 bucket.resolve("linux/rpms/" + arch + "/avalanchego-v1.14.1-" + arch + ".rpm").toString()).ok();
         Pkcs11CommandsTest.dnfInstallsFrom(bucket, arch, tmp);
+        // neither the PIN nor any private key block was written anywhere the run wrote
+        io.avalanche.rpm.sign.SecretScan scan = new io.avalanche.rpm.sign.SecretScan(SoftHsm.PIN, null);
+        scan.assertClean("release output", r.all());
+        scan.assertTreeClean(tmp);
     }
 }
