@@ -232,6 +232,14 @@ class Pkcs11CommandsTest {
                 "--ephemeral", "--cert", cert.toString()));
         assertThat(release.exitCode()).isEqualTo(2);
         assertThat(release.err()).contains("give either --ephemeral or a token key");
+        CliRunner.Run badExpiry = CliRunner.runWith(new KeygenCommand(ENV, stdin("")), tokenArgs("keygen",
+                "--user-id", "X <x@example.com>", "--expires", "2 years", "--export-key", tmp.resolve("x.asc").toString()));
+        assertThat(badExpiry.exitCode()).isEqualTo(2);
+        assertThat(badExpiry.err()).contains("--expires 2 years: give N followed by d, w, m or y (e.g. 2y), or never");
+        assertThat(tmp.resolve("x.asc")).doesNotExist();
+        assertThat(KeygenCommand.validity("18m")).isEqualTo(java.time.Duration.ofDays(540));
+        assertThat(KeygenCommand.validity("2y")).isEqualTo(java.time.Duration.ofDays(730));
+        assertThat(KeygenCommand.validity("never")).isNull();
         CliRunner.Run pkg = CliRunner.runWith(new PackageCommand(ENV), tokenArgs("package", "--name", "x",
                 "--version", "1", "--arch", "noarch", "--file", rpm + ":/opt/x", "--out", tmp.resolve("pkg").toString(),
                 "--key", cert.toString(), "--cert", cert.toString()));
