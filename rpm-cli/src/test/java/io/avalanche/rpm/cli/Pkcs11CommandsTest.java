@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * another key, conflicting options, a module that is not PKCS#11.
  */
 class Pkcs11CommandsTest {
-    static final String PIN = "cli-pin-24680";
+    static final String PIN = SoftHsm.PIN;
     static final String KEY = "rpm-release-2026";
     static final Map<String, String> ENV = Map.of("RPM_TOKEN_PIN", PIN, "WRONG_PIN", "wrong-pin-13579");
     static final String MODULE = SoftHsm.MODULE.toString();
@@ -46,7 +46,7 @@ class Pkcs11CommandsTest {
 
     @BeforeAll
     static void keygen() {
-        token = SoftHsm.newToken("cli", PIN);
+        token = SoftHsm.newToken();
         cert = shared.resolve("RPM-GPG-KEY-token");
         CliRunner.Run r = CliRunner.runWith(new KeygenCommand(Map.of(), stdin(PIN)), "keygen",
                 "--pkcs11-module", MODULE, "--pkcs11-token", token, "--pkcs11-key", KEY, "--pin-stdin",
@@ -140,7 +140,12 @@ class Pkcs11CommandsTest {
                 arch, "--commit", commit, "--local", "--junit", tmp.resolve("j.xml").toString());
         assertThat(validate.exitCode()).as(validate.all()).isZero();
 
-        // dnf: our repository with gpgcheck=1 and repo_gpgcheck=1, plus a stand-in base repository providing glibc
+        dnfInstallsFrom(bucket, arch, tmp);
+    }
+
+    /** dnf from the published tree with gpgcheck=1 and repo_gpgcheck=1, plus a stand-in base repo providing glibc. */
+    static void dnfInstallsFrom(Path bucket, String arch, Path tmp) throws Exception {
+        Path repo = bucket.resolve("linux/rpms/" + arch);
         Path base = Files.createDirectories(tmp.resolve("base"));
         TestPackages.glibcProvider(base, "2.34");
         Cmd.run("createrepo_c", "--no-database", base.toString()).ok();
@@ -191,7 +196,7 @@ class Pkcs11CommandsTest {
         assertThat(notAModule.exitCode()).isEqualTo(1);
         assertThat(notAModule.err()).contains("not a loadable PKCS#11 module").hasLineCount(1);
 
-        String gone = SoftHsm.newToken("gone", PIN);
+        String gone = SoftHsm.newToken();
         SoftHsm.deleteToken(gone);
         CliRunner.Run removed = CliRunner.run("sign", "--pkcs11-module", MODULE, "--pkcs11-token", gone,
                 "--pkcs11-key", KEY, "--pin-env", "RPM_TOKEN_PIN", "--cert", cert.toString(), rpm.toString());
@@ -227,6 +232,14 @@ class Pkcs11CommandsTest {
                 "--ephemeral", "--cert", cert.toString()));
         assertThat(release.exitCode()).isEqualTo(2);
         assertThat(release.err()).contains("give either --ephemeral or a token key");
+        CliRunner.Run badExpiry = CliRunner.runWith(new KeygenCommand(ENV, stdin("")), tokenArgs("keygen",
+                "--user-id", "X <x@example.com>", "--expires", "2 years", "--export-key", tmp.resolve("x.asc").toString()));
+        assertThat(badExpiry.exitCode()).isEqualTo(2);
+        assertThat(badExpiry.err()).contains("--expires 2 years: give N followed by d, w, m or y (e.g. 2y), or never");
+        assertThat(tmp.resolve("x.asc")).doesNotExist();
+        assertThat(KeygenCommand.validity("18m")).isEqualTo(java.time.Duration.ofDays(540));
+        assertThat(KeygenCommand.validity("2y")).isEqualTo(java.time.Duration.ofDays(730));
+        assertThat(KeygenCommand.validity("never")).isNull();
         CliRunner.Run pkg = CliRunner.runWith(new PackageCommand(ENV), tokenArgs("package", "--name", "x",
                 "--version", "1", "--arch", "noarch", "--file", rpm + ":/opt/x", "--out", tmp.resolve("pkg").toString(),
                 "--key", cert.toString(), "--cert", cert.toString()));

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Header signatures made by a key inside a real PKCS#11 token (SoftHSM2), judged by rpm and rpmkeys. */
 class Pkcs11SigningTest {
-    static final String PIN = "user-pin-1234";
+    static final String PIN = SoftHsm.PIN;
     static final String KEY = "rpm-release-test";
     static String token;
     static byte[] cert;
@@ -36,7 +36,7 @@ class Pkcs11SigningTest {
 
     @BeforeAll
     static void keygen() throws IOException {
-        token = SoftHsm.newToken("core", PIN);
+        token = SoftHsm.newToken();
         try (Pkcs11Token t = Pkcs11Token.open(SoftHsm.MODULE, token, PIN.toCharArray(), true)) {
             Pkcs11Token.Key k = t.generateRsaKey(KEY, 2048);
             assertThat(k.sensitive()).isTrue();
@@ -172,7 +172,7 @@ class Pkcs11SigningTest {
 
     @Test
     void tokenRemovedMidRunFailsCleanlyAndLeavesThePackageUnchanged(@TempDir Path dir) throws Exception {
-        String gone = SoftHsm.newToken("gone", PIN);
+        String gone = SoftHsm.newToken();
         byte[] goneCert;
         try (Pkcs11Token t = Pkcs11Token.open(SoftHsm.MODULE, gone, PIN.toCharArray(), true)) {
             t.generateRsaKey(KEY, 2048);

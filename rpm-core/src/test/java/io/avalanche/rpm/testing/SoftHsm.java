@@ -15,6 +15,11 @@ public final class SoftHsm {
     /** Debian's module path (package softhsm2). */
     public static final Path MODULE = Path.of("/usr/lib/softhsm/libsofthsm2.so");
     public static final String SO_PIN = "so-pin-5678";
+    /** User PIN of every token this fixture makes. */
+    public static final String PIN = "user-pin-1234";
+    private static final int POOL_SIZE = 8;
+    private static final List<String> pool = new java.util.ArrayList<>();
+    private static int handedOut;
 
     private SoftHsm() {
     }
@@ -31,7 +36,15 @@ public final class SoftHsm {
         }
         Path conf = Path.of(c);
         try {
-            Path tokens = Files.createDirectories(conf.resolveSibling("tokens"));
+            Path tokens = conf.resolveSibling("tokens");
+            if (pool.isEmpty() && Files.isDirectory(tokens)) {   // tokens of earlier runs: start empty
+                try (var old = Files.walk(tokens)) {
+                    for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            Files.createDirectories(tokens);
             if (!Files.isRegularFile(conf)) {
                 Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\n"
                         + "log.level = ERROR\nslots.removable = false\n");
@@ -42,16 +55,25 @@ public final class SoftHsm {
         return conf;
     }
 
-    /** Initializes a new token with a unique label starting with {@code prefix}; returns the label. */
-    public static String newToken(String prefix, String pin) {
+    /**
+     * A fresh, empty token whose user PIN is {@link #PIN}; returns its label. SoftHSM2 lists only the tokens that
+     * existed when the module was initialized in this process, and a session left open elsewhere keeps it
+     * initialized, so the first call makes a pool of tokens for the whole test JVM, before any test loads the module.
+     */
+    public static synchronized String newToken() {
         conf();
-        String label = (prefix + "-" + UUID.randomUUID().toString().substring(0, 8));
-        if (label.length() > 32) {
-            throw new IllegalArgumentException("token labels have at most 32 bytes: " + label);
+        if (pool.isEmpty()) {
+            for (int i = 0; i < POOL_SIZE; i++) {
+                String label = "t" + i + "-" + UUID.randomUUID().toString().substring(0, 8);
+                Cmd.run(List.of("softhsm2-util", "--init-token", "--free", "--label", label, "--pin", PIN,
+                        "--so-pin", SO_PIN), null, java.util.Map.of("SOFTHSM2_CONF", conf().toString())).ok();
+                pool.add(label);
+            }
         }
-        Cmd.run(List.of("softhsm2-util", "--init-token", "--free", "--label", label, "--pin", pin,
-                "--so-pin", SO_PIN), null, java.util.Map.of("SOFTHSM2_CONF", conf().toString())).ok();
-        return label;
+        if (handedOut == pool.size()) {
+            throw new AssertionError("the SoftHSM2 token pool (" + POOL_SIZE + ") is used up: raise POOL_SIZE");
+        }
+        return pool.get(handedOut++);
     }
 
     /** Deletes the token (its directory): what a token pulled out of the machine looks like to the module. */

@@ -18,10 +18,12 @@ import io.avalanche.rpm.release.RepoSigner;
 import io.avalanche.rpm.release.StoreReleaseSource;
 import io.avalanche.rpm.release.builder.BuilderImage;
 import io.avalanche.rpm.sign.MainHeaders;
+import io.avalanche.rpm.sign.Pkcs11Token;
 import io.avalanche.rpm.sign.RpmSigner;
 import io.avalanche.rpm.sign.SignResult;
 import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.sign.SigningKeys;
+import io.avalanche.rpm.sign.TokenKeys;
 import io.avalanche.rpm.validate.CheckResult;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.ReleaseRef;
@@ -154,6 +156,16 @@ final class RpmCore {
             return key.ephemeral();
         }
 
+        /** Where the private key is: "key file", "ephemeral" or the PKCS#11 token and key labels. */
+        String holder() {
+            return key.holder();
+        }
+
+        /** Ends the token session of a PKCS#11 key (nothing to do for other keys). */
+        void close() {
+            key.close();
+        }
+
         /** The ASCII-armored public key (published as RPM-GPG-KEY-avalanchego). */
         byte[] publicKey() throws IOException {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -165,6 +177,26 @@ final class RpmCore {
     /** Loads an armored secret key; {@code source} names it in messages (never the key or the passphrase). */
     static Key loadKey(InputStream armored, char[] passphrase, String source) {
         return new Key(SigningKeys.load(armored, passphrase, source));
+    }
+
+    /**
+     * A key inside a PKCS#11 token attached to the controller: loads the module here, logs in with {@code pin}
+     * (cleared afterwards), and binds the armored certificate, which must hold the token key's public key.
+     */
+    static Key tokenKey(Path module, String token, String keyLabel, char[] pin, InputStream certificate,
+                        String certificateSource) {
+        Pkcs11Token t;
+        try {
+            t = Pkcs11Token.open(module, token, pin, false);
+        } finally {
+            java.util.Arrays.fill(pin, '\0');
+        }
+        try {
+            return new Key(TokenKeys.bind(certificate, certificateSource, t.signer(keyLabel)));
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
     }
 
     /** A fresh in-memory RSA-4096 key that expires after one day. */

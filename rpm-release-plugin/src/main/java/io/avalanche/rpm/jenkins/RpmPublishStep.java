@@ -49,6 +49,11 @@ public final class RpmPublishStep extends Step {
     private String credentialsId;
     private String passphraseCredentialsId;
     private boolean ephemeral;
+    private String pkcs11Module;
+    private String pkcs11Token;
+    private String pkcs11Key;
+    private String pinCredentialsId;
+    private String certificateId;
 
     @DataBoundConstructor
     public RpmPublishStep(String bucket) {
@@ -107,6 +112,58 @@ public final class RpmPublishStep extends Step {
         this.passphraseCredentialsId = Util.fixEmptyAndTrim(passphraseCredentialsId);
     }
 
+    public String getPkcs11Module() {
+        return pkcs11Module;
+    }
+
+    /** PKCS#11 module (.so) on the controller of the token holding the key; see TokenCredentials. */
+    @DataBoundSetter
+    public void setPkcs11Module(String pkcs11Module) {
+        this.pkcs11Module = Util.fixEmptyAndTrim(pkcs11Module);
+    }
+
+    public String getPkcs11Token() {
+        return pkcs11Token;
+    }
+
+    @DataBoundSetter
+    public void setPkcs11Token(String pkcs11Token) {
+        this.pkcs11Token = Util.fixEmptyAndTrim(pkcs11Token);
+    }
+
+    public String getPkcs11Key() {
+        return pkcs11Key;
+    }
+
+    @DataBoundSetter
+    public void setPkcs11Key(String pkcs11Key) {
+        this.pkcs11Key = Util.fixEmptyAndTrim(pkcs11Key);
+    }
+
+    public String getPinCredentialsId() {
+        return pinCredentialsId;
+    }
+
+    /** Secret text credential with the token's user PIN. */
+    @DataBoundSetter
+    public void setPinCredentialsId(String pinCredentialsId) {
+        this.pinCredentialsId = Util.fixEmptyAndTrim(pinCredentialsId);
+    }
+
+    public String getCertificateId() {
+        return certificateId;
+    }
+
+    /** File credential with the armored OpenPGP certificate of the token key. */
+    @DataBoundSetter
+    public void setCertificateId(String certificateId) {
+        this.certificateId = Util.fixEmptyAndTrim(certificateId);
+    }
+
+    TokenCredentials.Settings tokenSettings() {
+        return new TokenCredentials.Settings(pkcs11Module, pkcs11Token, pkcs11Key, pinCredentialsId, certificateId);
+    }
+
     public boolean isEphemeral() {
         return ephemeral;
     }
@@ -157,6 +214,15 @@ public final class RpmPublishStep extends Step {
             return Forms.credentials(item, passphraseCredentialsId, StringCredentials.class);
         }
 
+        public ListBoxModel doFillPinCredentialsIdItems(@AncestorInPath Item item,
+                                                        @QueryParameter String pinCredentialsId) {
+            return Forms.credentials(item, pinCredentialsId, StringCredentials.class);
+        }
+
+        public ListBoxModel doFillCertificateIdItems(@AncestorInPath Item item, @QueryParameter String certificateId) {
+            return Forms.credentials(item, certificateId, FileCredentials.class);
+        }
+
         public FormValidation doCheckBucket(@QueryParameter String value) {
             return Util.fixEmptyAndTrim(value) == null ? FormValidation.error(Messages.RpmPublishStep_BucketRequired())
                     : FormValidation.ok();
@@ -189,40 +255,53 @@ public final class RpmPublishStep extends Step {
             }
             // the key first: a wrong passphrase fails before anything is uploaded
             RpmCore.Key key = null;
-            if (SigningCredentials.configured(step.credentialsId, step.passphraseCredentialsId, step.ephemeral)) {
+            TokenCredentials.Settings token = step.tokenSettings();
+            if (token.configured()) {
+                TokenCredentials.check("rpmPublish", token, step.credentialsId, step.passphraseCredentialsId,
+                        step.ephemeral);
+                key = TokenCredentials.load(run, "rpmPublish", token);
+            } else if (SigningCredentials.configured(step.credentialsId, step.passphraseCredentialsId, step.ephemeral)) {
                 key = SigningCredentials.load(run, "rpmPublish", step.credentialsId, step.passphraseCredentialsId,
                         step.ephemeral);
             } else {
                 listener.getLogger().println(Messages.RpmPublishStep_Unsigned());
             }
-            Map<String, String> aws = StepEnvironment.aws(env);
-            listener.getLogger().println(Messages.RpmPublishStep_Publishing(step.dir, step.destination(),
-                    String.join(", ", aws.keySet())));
-            FilePath dir = workspace.child(step.dir);
-            RpmCore.PreparedPublish prepared = dir.act(new Prepare(step.destination(), new TreeMap<>(aws), step.force,
-                    listener));
-            LinkedHashMap<String, byte[]> signatures = new LinkedHashMap<>();
-            if (key != null) {
-                try {
-                    for (Map.Entry<String, byte[]> e : prepared.toSign().entrySet()) {
-                        signatures.put(e.getKey(), key.signRepository(e.getKey(), e.getValue()));
+            try {
+                Map<String, String> aws = StepEnvironment.aws(env);
+                listener.getLogger().println(Messages.RpmPublishStep_Publishing(step.dir, step.destination(),
+                        String.join(", ", aws.keySet())));
+                FilePath dir = workspace.child(step.dir);
+                RpmCore.PreparedPublish prepared = dir.act(new Prepare(step.destination(), new TreeMap<>(aws),
+                        step.force, listener));
+                LinkedHashMap<String, byte[]> signatures = new LinkedHashMap<>();
+                if (key != null) {
+                    try {
+                        for (Map.Entry<String, byte[]> e : prepared.toSign().entrySet()) {
+                            signatures.put(e.getKey(), key.signRepository(e.getKey(), e.getValue()));
+                        }
+                    } catch (RpmException e) {
+                        throw new AbortException("rpmPublish: " + e.getMessage());
+                    } finally {
+                        key.close();
                     }
-                } catch (RpmException e) {
-                    throw new AbortException("rpmPublish: " + e.getMessage());
+                    listener.getLogger().println(key.ephemeral()
+                            ? Messages.RpmPublishStep_SignedMetadataEphemeral(signatures.size(), key.keyId())
+                            : Messages.RpmPublishStep_SignedMetadata(signatures.size(), key.keyId()));
                 }
-                listener.getLogger().println(key.ephemeral()
-                        ? Messages.RpmPublishStep_SignedMetadataEphemeral(signatures.size(), key.keyId())
-                        : Messages.RpmPublishStep_SignedMetadata(signatures.size(), key.keyId()));
+                Map<String, Object> result = new LinkedHashMap<>(dir.act(new Complete(step.destination(),
+                        new TreeMap<>(aws), prepared.pending(), signatures, listener)));
+                if (key != null) {
+                    result.put("keyId", key.keyId());
+                    result.put("fingerprint", key.fingerprint());
+                    result.put("signingPublicKey", new String(key.publicKey(), StandardCharsets.US_ASCII));
+                }
+                listener.getLogger().println(Messages.RpmPublishStep_Published(step.destination()));
+                return result;
+            } finally {
+                if (key != null) {
+                    key.close();   // ends a token session (idempotent)
+                }
             }
-            Map<String, Object> result = new LinkedHashMap<>(dir.act(new Complete(step.destination(),
-                    new TreeMap<>(aws), prepared.pending(), signatures, listener)));
-            if (key != null) {
-                result.put("keyId", key.keyId());
-                result.put("fingerprint", key.fingerprint());
-                result.put("signingPublicKey", new String(key.publicKey(), StandardCharsets.US_ASCII));
-            }
-            listener.getLogger().println(Messages.RpmPublishStep_Published(step.destination()));
-            return result;
         }
     }
 

@@ -50,6 +50,11 @@ public final class RpmSignStep extends Step {
     private String passphraseCredentialsId;
     private boolean ephemeral;
     private boolean release;
+    private String pkcs11Module;
+    private String pkcs11Token;
+    private String pkcs11Key;
+    private String pinCredentialsId;
+    private String certificateId;
     private String dir = RpmBuildStep.DEFAULT_OUT;
 
     @DataBoundConstructor
@@ -83,6 +88,58 @@ public final class RpmSignStep extends Step {
     @DataBoundSetter
     public void setEphemeral(boolean ephemeral) {
         this.ephemeral = ephemeral;
+    }
+
+    public String getPkcs11Module() {
+        return pkcs11Module;
+    }
+
+    /** PKCS#11 module (.so) on the controller of the token holding the key; see TokenCredentials. */
+    @DataBoundSetter
+    public void setPkcs11Module(String pkcs11Module) {
+        this.pkcs11Module = Util.fixEmptyAndTrim(pkcs11Module);
+    }
+
+    public String getPkcs11Token() {
+        return pkcs11Token;
+    }
+
+    @DataBoundSetter
+    public void setPkcs11Token(String pkcs11Token) {
+        this.pkcs11Token = Util.fixEmptyAndTrim(pkcs11Token);
+    }
+
+    public String getPkcs11Key() {
+        return pkcs11Key;
+    }
+
+    @DataBoundSetter
+    public void setPkcs11Key(String pkcs11Key) {
+        this.pkcs11Key = Util.fixEmptyAndTrim(pkcs11Key);
+    }
+
+    public String getPinCredentialsId() {
+        return pinCredentialsId;
+    }
+
+    /** Secret text credential with the token's user PIN. */
+    @DataBoundSetter
+    public void setPinCredentialsId(String pinCredentialsId) {
+        this.pinCredentialsId = Util.fixEmptyAndTrim(pinCredentialsId);
+    }
+
+    public String getCertificateId() {
+        return certificateId;
+    }
+
+    /** File credential with the armored OpenPGP certificate of the token key. */
+    @DataBoundSetter
+    public void setCertificateId(String certificateId) {
+        this.certificateId = Util.fixEmptyAndTrim(certificateId);
+    }
+
+    TokenCredentials.Settings tokenSettings() {
+        return new TokenCredentials.Settings(pkcs11Module, pkcs11Token, pkcs11Key, pinCredentialsId, certificateId);
     }
 
     public boolean isRelease() {
@@ -137,6 +194,15 @@ public final class RpmSignStep extends Step {
                                                                @QueryParameter String passphraseCredentialsId) {
             return Forms.credentials(item, passphraseCredentialsId, StringCredentials.class);
         }
+
+        public ListBoxModel doFillPinCredentialsIdItems(@AncestorInPath Item item,
+                                                        @QueryParameter String pinCredentialsId) {
+            return Forms.credentials(item, pinCredentialsId, StringCredentials.class);
+        }
+
+        public ListBoxModel doFillCertificateIdItems(@AncestorInPath Item item, @QueryParameter String certificateId) {
+            return Forms.credentials(item, certificateId, FileCredentials.class);
+        }
     }
 
     /** Reads headers on the agent, signs on the controller, writes signatures and the public key on the agent. */
@@ -158,13 +224,19 @@ public final class RpmSignStep extends Step {
             if (step.ephemeral && step.release) {
                 throw new AbortException(Messages.RpmSignStep_ReleaseRefusesEphemeral());
             }
-            SigningCredentials.check("rpmSign", step.credentialsId, step.passphraseCredentialsId, step.ephemeral);
+            TokenCredentials.Settings token = step.tokenSettings();
+            if (token.configured()) {
+                TokenCredentials.check("rpmSign", token, step.credentialsId, step.passphraseCredentialsId, step.ephemeral);
+            } else {
+                SigningCredentials.check("rpmSign", step.credentialsId, step.passphraseCredentialsId, step.ephemeral);
+            }
             FilePath dir = workspace.child(step.dir);
             LinkedHashMap<String, byte[]> headers = dir.act(new ReadHeaders());
             if (headers.isEmpty()) {
                 throw new AbortException(Messages.RpmSignStep_NoPackages(dir.getRemote()));
             }
-            RpmCore.Key key = SigningCredentials.load(run, "rpmSign", step.credentialsId, step.passphraseCredentialsId,
+            RpmCore.Key key = token.configured() ? TokenCredentials.load(run, "rpmSign", token)
+                    : SigningCredentials.load(run, "rpmSign", step.credentialsId, step.passphraseCredentialsId,
                     step.ephemeral);
             LinkedHashMap<String, HeaderSignature> signatures = new LinkedHashMap<>();
             try {
@@ -174,15 +246,19 @@ public final class RpmSignStep extends Step {
                 }
             } catch (RpmException e) {
                 throw new AbortException("rpmSign: " + e.getMessage());
+            } finally {
+                key.close();   // every header is signed before any is written: a token failure leaves the RPMs as they were
             }
             List<Map<String, Object>> files = dir.act(new WriteSignatures(signatures, PUBLIC_KEY_FILE, key.publicKey()));
             listener.getLogger().println(key.ephemeral()
                     ? Messages.RpmSignStep_SignedEphemeral(files.size(), key.keyId())
+                    : token.configured() ? Messages.RpmSignStep_SignedToken(files.size(), key.keyId(), key.holder())
                     : Messages.RpmSignStep_Signed(files.size(), key.keyId()));
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("keyId", key.keyId());
             result.put("fingerprint", key.fingerprint());
             result.put("ephemeral", key.ephemeral());
+            result.put("keyHolder", key.holder());
             result.put("publicKey", step.dir + "/" + PUBLIC_KEY_FILE);
             result.put("files", new ArrayList<>(files));
             return result;
