@@ -2,13 +2,12 @@ package io.avalanche.rpm.jenkins;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
-import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
-import hudson.Launcher;
 import hudson.Util;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
+import hudson.slaves.WorkspaceList;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.avalanche.rpm.RpmException;
@@ -25,14 +24,16 @@ import org.kohsuke.stapler.QueryParameter;
 
 import java.io.File;
 import java.io.IOException;
-import java.util.List;
+import java.nio.file.Files;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code rpmBuild(preset: 'avalanchego', tag: 'v1.14.1', arch: 'x86_64')}: runs the preset's build commands through
- * the context Launcher (inside {@code docker.image(...).inside {}} they run in the container), then packages the
- * binaries into RPMs on the agent; returns the release summary (tag, commit, arch, files with size and SHA-256).
+ * {@code rpmBuild(preset: 'avalanchego', tag: 'v1.14.1', arch: 'x86_64')}: packages the binaries the upstream build
+ * left in the source tree ({@code build/avalanchego}, {@code build/subnet-evm}) into signed-ready RPMs and
+ * release.json on the agent; returns the release summary (tag, commit, arch, files with size and SHA-256). It runs no
+ * build: the long Go compile is a durable {@code sh} in the builder container (the shared library runs it), so a
+ * controller restart or an abort never leaves a half-run compile behind. Every parameter is checked before any work.
  */
 public final class RpmBuildStep extends Step {
     static final String DEFAULT_PRESET = "avalanchego";
@@ -104,7 +105,24 @@ public final class RpmBuildStep extends Step {
 
     @Override
     public StepExecution start(StepContext context) throws Exception {
+        check();
         return new Execution(this, context);
+    }
+
+    /** Every parameter, before any work: preset, tag, arch (when given) and compression. */
+    void check() throws AbortException {
+        if (!DEFAULT_PRESET.equals(preset)) {
+            throw new AbortException(Messages.RpmBuildStep_UnknownPreset(preset, DEFAULT_PRESET));
+        }
+        try {
+            RpmCore.checkTag(tag);
+            if (arch != null) {
+                RpmCore.rpmArch(arch);
+            }
+            RpmCore.checkCompression(compression);
+        } catch (RpmException e) {
+            throw new AbortException("rpmBuild: " + e.getMessage());
+        }
     }
 
     /** Describes {@code rpmBuild} to Pipeline and to the snippet generator. */
@@ -124,7 +142,7 @@ public final class RpmBuildStep extends Step {
 
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(FilePath.class, Launcher.class, TaskListener.class, EnvVars.class);
+            return Set.of(FilePath.class, TaskListener.class);
         }
 
         public FormValidation doCheckTag(@QueryParameter String value) {
@@ -137,12 +155,21 @@ public final class RpmBuildStep extends Step {
                     : FormValidation.error(Messages.RpmBuildStep_UnknownPreset(p, DEFAULT_PRESET));
         }
 
+        public FormValidation doCheckCompression(@QueryParameter String value) {
+            try {
+                RpmCore.checkCompression(Util.fixEmptyAndTrim(value));
+                return FormValidation.ok();
+            } catch (RpmException e) {
+                return FormValidation.error(e.getMessage());
+            }
+        }
+
         public ListBoxModel doFillArchItems() {
             return Forms.archItems();
         }
     }
 
-    /** Plans on the agent, runs the commands through the Launcher, packages on the agent. */
+    /** Packages on the agent; nothing long-running, so a synchronous step is enough. */
     static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
         private static final long serialVersionUID = 1L;
         private final transient RpmBuildStep step;
@@ -156,89 +183,84 @@ public final class RpmBuildStep extends Step {
         protected Map<String, Object> run() throws Exception {
             StepContext c = getContext();
             FilePath workspace = c.get(FilePath.class);
-            Launcher launcher = c.get(Launcher.class);
             TaskListener listener = c.get(TaskListener.class);
-            EnvVars env = c.get(EnvVars.class);
-            if (!DEFAULT_PRESET.equals(step.preset)) {
-                throw new AbortException(Messages.RpmBuildStep_UnknownPreset(step.preset, DEFAULT_PRESET));
-            }
-            try {
-                RpmCore.checkTag(step.tag);
-            } catch (RpmException e) {
-                throw new AbortException("rpmBuild: " + e.getMessage());
+            FilePath tmp = WorkspaceList.tempDir(workspace);
+            if (tmp == null) {
+                throw new AbortException(Messages.RpmBuildStep_NoTempDir(workspace.getRemote()));
             }
             FilePath source = step.source == null ? workspace : workspace.child(step.source);
             FilePath out = workspace.child(step.out);
-            String arch = step.arch != null ? step.arch : source.act(new HostArch());
-
-            RpmCore.BuildPlan plan = source.act(new Plan());
-            EnvVars buildEnv = new EnvVars(env);
-            buildEnv.overrideAll(plan.environment());
-            for (List<String> command : plan.commands()) {
-                int status = launcher.launch().cmds(command).pwd(source).envs(buildEnv).stdout(listener).join();
-                if (status != 0) {
-                    throw new AbortException(Messages.RpmBuildStep_CommandFailed(String.join(" ", command), status));
-                }
-            }
+            String arch = step.arch != null ? step.arch : source.act(new HostArch("rpmBuild"));
             Map<String, Object> release = source.act(
-                    new Package(step.tag, arch, out.getRemote(), step.compression, plan, listener));
+                    new Package(step.tag, arch, out.getRemote(), step.compression, tmp.getRemote(), listener));
             listener.getLogger().println(Messages.RpmBuildStep_Built(release.get("tag"), release.get("arch"),
-                    release.get("commit"), out.getRemote()));
+                    release.get("commit"), out.getRemote(), release.get("compression")));
             return release;
         }
     }
 
-    /** Agent side: the RPM arch of the agent's machine. */
+    /** Agent side: the RPM arch of the agent's machine; {@code step} names the step in the error. */
     static final class HostArch extends MasterToSlaveFileCallable<String> {
         private static final long serialVersionUID = 1L;
+        private final String step;
+
+        HostArch(String step) {
+            this.step = step;
+        }
 
         @Override
         public String invoke(File f, VirtualChannel channel) throws IOException {
             try {
                 return RpmCore.hostArch();
             } catch (RpmException e) {
-                throw new AbortException("rpmBuild: " + e.getMessage() + " (pass arch: 'x86_64' or 'aarch64')");
+                throw new AbortException(step + ": " + e.getMessage() + " (pass arch: 'x86_64' or 'aarch64')");
             }
         }
     }
 
-    /** Agent side: checks the source tree and returns the commands, environment and commit. */
-    static final class Plan extends MasterToSlaveFileCallable<RpmCore.BuildPlan> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public RpmCore.BuildPlan invoke(File source, VirtualChannel channel) throws IOException {
-            try {
-                return RpmCore.planBuild(source.toPath());
-            } catch (RpmException e) {
-                throw new AbortException("rpmBuild: " + e.getMessage());
-            }
-        }
-    }
-
-    /** Agent side: packages the built binaries into RPMs and release.json. */
+    /**
+     * Agent side: checks the source tree and the build outputs, loads zstd from the workspace's @tmp directory (or
+     * falls back to xz when the compression was not chosen), packages the RPMs and writes release.json.
+     */
     static final class Package extends MasterToSlaveFileCallable<Map<String, Object>> {
         private static final long serialVersionUID = 1L;
         private final String tag;
         private final String arch;
         private final String out;
         private final String compression;
-        private final RpmCore.BuildPlan plan;
+        private final String tmp;
         private final TaskListener listener;
 
-        Package(String tag, String arch, String out, String compression, RpmCore.BuildPlan plan, TaskListener listener) {
+        Package(String tag, String arch, String out, String compression, String tmp, TaskListener listener) {
             this.tag = tag;
             this.arch = arch;
             this.out = out;
             this.compression = compression;
-            this.plan = plan;
+            this.tmp = tmp;
             this.listener = listener;
         }
 
         @Override
         public Map<String, Object> invoke(File source, VirtualChannel channel) throws IOException {
             try {
-                return RpmCore.packageRelease(source.toPath(), tag, arch, new File(out).toPath(), compression, plan,
+                RpmCore.checkSource(source.toPath());
+                for (String output : RpmCore.BUILD_OUTPUTS) {
+                    if (!Files.isRegularFile(source.toPath().resolve(output))) {
+                        throw new AbortException(Messages.RpmBuildStep_NotBuilt(source.toPath().resolve(output), output));
+                    }
+                }
+                String chosen = compression;
+                if (RpmCore.isZstd(compression)) {
+                    String problem = ZstdNative.load(new File(tmp));
+                    if (problem != null && compression != null) {
+                        throw new AbortException(Messages.RpmBuildStep_ZstdUnavailable(compression, problem));
+                    }
+                    if (problem != null) {
+                        listener.getLogger().println(Messages.RpmBuildStep_ZstdFallback(problem, RpmCore.ZSTD_FALLBACK));
+                        chosen = RpmCore.ZSTD_FALLBACK;
+                    }
+                }
+                return RpmCore.packageRelease(source.toPath(), tag, arch, new File(out).toPath(), chosen,
                         listener.getLogger()::println);
             } catch (RpmException e) {
                 throw new AbortException("rpmBuild: " + e.getMessage());

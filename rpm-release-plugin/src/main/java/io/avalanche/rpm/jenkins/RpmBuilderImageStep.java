@@ -101,7 +101,7 @@ public final class RpmBuilderImageStep extends Step {
             if (!goMod.exists()) {
                 throw new AbortException(Messages.RpmBuilderImageStep_NoGoMod(goMod.getRemote()));
             }
-            String arch = step.arch != null ? step.arch : workspace.act(new RpmBuildStep.HostArch());
+            String arch = step.arch != null ? step.arch : workspace.act(new RpmBuildStep.HostArch("rpmBuilderImage"));
             try {
                 Map<String, Object> image = RpmCore.builderImage(goMod.readToString(), arch);
                 listener.getLogger().println(Messages.RpmBuilderImageStep_Image(image.get("tag"), goMod.getRemote()));

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.jenkins;
 
+import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.build.Compression;
 import io.avalanche.rpm.format.Arch;
@@ -40,7 +41,6 @@ import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,34 +71,42 @@ final class RpmCore {
         return Arch.host().rpm();
     }
 
-    /** What rpmBuild runs through the Launcher, read from the source tree on the agent. */
-    record BuildPlan(List<List<String>> commands, Map<String, String> environment, String commit, long commitTime)
-            implements Serializable {
-        private static final long serialVersionUID = 1L;
+    /** The build outputs rpmBuild packages, relative to the source tree (what the library's build sh writes). */
+    static final List<String> BUILD_OUTPUTS = List.of(ReleaseBuilder.AVALANCHEGO_OUTPUT, ReleaseBuilder.PLUGIN_OUTPUT);
+
+    /** Checks a source tree has the preset's build scripts and VM ID; else SpecException naming what is missing. */
+    static void checkSource(Path source) {
+        ReleaseBuilder.checkSource(source);
     }
 
-    /** Checks the source tree and reads its commit; the commands are relative to the source tree. */
-    static BuildPlan planBuild(Path source) {
+    /** The compression as rpm-core reads it, checked (null or blank: rpm-core's default, zstd); else SpecException. */
+    static String checkCompression(String compression) {
+        return parseCompression(compression).toString();
+    }
+
+    /** True when the compression (null or blank: the default) is zstd, which needs zstd-jni's native library. */
+    static boolean isZstd(String compression) {
+        return parseCompression(compression).algorithm() == Compression.Algorithm.ZSTD;
+    }
+
+    /** What rpmBuild packages with when zstd cannot load on the agent: xz, which RHEL 9's rpm reads as well. */
+    static final String ZSTD_FALLBACK = "xz";
+
+    private static Compression parseCompression(String compression) {
+        return compression == null || compression.isBlank() ? Compression.defaults() : Compression.parse(compression);
+    }
+
+    /**
+     * Packages the built binaries (build/avalanchego, build/subnet-evm) of a source tree into {@code out} (RPMs +
+     * release.json), reading the commit and its time with git; returns the manifest as a map.
+     */
+    static Map<String, Object> packageRelease(Path source, String tag, String arch, Path out, String compression,
+                                              Consumer<String> log) {
         ReleaseBuilder.checkSource(source);
         ReleaseBuilder.SourceInfo info = ReleaseBuilder.sourceInfo(source);
-        List<List<String>> commands = new ArrayList<>();
-        for (List<String> c : ReleaseBuilder.buildCommands(source)) {
-            commands.add(new ArrayList<>(c));
-        }
-        Map<String, String> env = new HashMap<>();
-        // as ReleaseBuilder.build does: reproducible binaries and packages stamped with the commit time
-        env.put("SOURCE_DATE_EPOCH", Long.toString(info.commitTime()));
-        return new BuildPlan(commands, env, info.commit(), info.commitTime());
-    }
-
-    /** Packages the built binaries into {@code out} (RPMs + release.json); returns the manifest as a map. */
-    static Map<String, Object> packageRelease(Path source, String tag, String arch, Path out, String compression,
-                                              BuildPlan plan, Consumer<String> log) {
         ReleaseBuilder.Request request = new ReleaseBuilder.Request(source, ReleaseTag.parse(tag), Arch.parse(arch),
-                null, out, compression == null || compression.isBlank() ? Compression.defaults()
-                : Compression.parse(compression));
-        ReleaseManifest m = ReleaseBuilder.packageRelease(request,
-                new ReleaseBuilder.SourceInfo(plan.commit(), plan.commitTime()), log);
+                null, out, parseCompression(compression));
+        ReleaseManifest m = ReleaseBuilder.packageRelease(request, info, log);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("tag", m.tag());
         r.put("version", m.version());
@@ -106,6 +114,7 @@ final class RpmCore {
         r.put("commit", m.commit());
         r.put("arch", m.arch());
         r.put("vmId", m.vmId());
+        r.put("compression", request.compression().toString());
         r.put("dir", out.toString());
         List<Map<String, Object>> files = new ArrayList<>();
         for (ReleaseManifest.Artifact a : m.files()) {
@@ -224,7 +233,7 @@ final class RpmCore {
     static Map<String, Object> applySignature(Path rpm, byte[] signaturePacket, String signedHeaderSha256) {
         SignResult r = RpmSigner.applySignature(rpm, signaturePacket, signedHeaderSha256);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("file", rpm.getFileName().toString());
+        m.put("file", PathNames.name(rpm));
         m.put("inPlace", r.inPlace());
         m.put("headerSha256", r.headerSha256());
         m.put("size", r.fileSize());
@@ -237,7 +246,10 @@ final class RpmCore {
      */
     static void refreshManifest(Path dir) {
         if (Files.isRegularFile(dir.resolve(ReleaseManifest.FILE_NAME))) {
-            ReleaseManifest.read(dir).refresh(dir, ReleaseRef.KEY_FILE);
+            ReleaseManifest refreshed = ReleaseManifest.read(dir).refresh(dir, ReleaseRef.KEY_FILE);
+            if (refreshed.files().isEmpty()) {
+                throw new RpmException(dir.resolve(ReleaseManifest.FILE_NAME) + " lists no files: rebuild the release");
+            }
         }
     }
 

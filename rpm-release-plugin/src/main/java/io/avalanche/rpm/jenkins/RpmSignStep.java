@@ -10,6 +10,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import hudson.util.ListBoxModel;
+import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.RpmException;
 import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.Symbol;
@@ -279,7 +280,7 @@ public final class RpmSignStep extends Step {
             LinkedHashMap<String, byte[]> r = new LinkedHashMap<>();
             for (Path rpm : packages(dir)) {
                 try {
-                    r.put(rpm.getFileName().toString(), RpmCore.headerToSign(rpm));
+                    r.put(PathNames.name(rpm), RpmCore.headerToSign(rpm));
                 } catch (RpmException e) {
                     throw new AbortException("rpmSign: " + e.getMessage());
                 }
@@ -330,7 +331,7 @@ public final class RpmSignStep extends Step {
             throw new AbortException(Messages.RpmSignStep_NoDirectory(dir));
         }
         try (Stream<Path> s = Files.list(dir.toPath())) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".rpm") && Files.isRegularFile(p)).sorted().toList();
+            return s.filter(p -> PathNames.name(p).endsWith(".rpm") && Files.isRegularFile(p)).sorted().toList();
         }
     }
 }

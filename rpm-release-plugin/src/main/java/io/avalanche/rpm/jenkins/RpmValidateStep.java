@@ -165,14 +165,13 @@ public final class RpmValidateStep extends Step {
             if (step.commit == null || step.tag == null) {
                 throw new AbortException(Messages.RpmValidateStep_CommitAndTagRequired());
             }
-            boolean remote = step.from.startsWith("s3://");
-            String from = remote || step.from.startsWith("file:") ? step.from : workspace.child(step.from).getRemote();
             FilePath tmp = WorkspaceList.tempDir(workspace);
             if (tmp == null) {
                 throw new AbortException(Messages.RpmValidateStep_NoTempDir(workspace.getRemote()));
             }
+            String from = source(workspace, step.from);
             String junit = step.junit == null ? null : workspace.child(step.junit).getRemote();
-            String arch = step.arch != null ? step.arch : workspace.act(new RpmBuildStep.HostArch());
+            String arch = step.arch != null ? step.arch : workspace.act(new RpmBuildStep.HostArch("rpmValidate"));
             Map<String, Object> report = tmp.act(new Validate(from, step.image, step.commit, step.tag, arch,
                     new TreeMap<>(StepEnvironment.aws(env)), new TreeMap<>(StepEnvironment.docker(env)), junit, listener));
             @SuppressWarnings("unchecked")
@@ -182,6 +181,24 @@ public final class RpmValidateStep extends Step {
             }
             return report;
         }
+    }
+
+    /**
+     * Where to validate from, on the agent: s3://... as given; a directory or file:DIR relative to the workspace
+     * (not to the agent process's working directory); absolute paths as given.
+     */
+    static String source(FilePath workspace, String from) {
+        if (from.startsWith("s3://")) {
+            return from;
+        }
+        boolean file = from.startsWith("file:");
+        String path = file ? from.substring("file:".length()) : from;
+        if (file && path.startsWith("//")) {
+            return from; // file://host/path is a URI, absolute by definition
+        }
+        // FilePath.child keeps an absolute path absolute (on the agent's OS) and resolves a relative one
+        String resolved = workspace.child(path).getRemote();
+        return file ? "file:" + resolved : resolved;
     }
 
     /** Agent side: fetches, checks, installs and smoke-tests in a scratch directory it deletes afterwards. */
@@ -214,6 +231,8 @@ public final class RpmValidateStep extends Step {
         public Map<String, Object> invoke(File tmp, VirtualChannel channel) throws IOException, InterruptedException {
             Path work = tmp.toPath().resolve("rpm-validate-" + UUID.randomUUID());
             Files.createDirectories(work);
+            // zstd payloads are read here (ELF gate): load zstd-jni from the workspace's @tmp, not java.io.tmpdir
+            String zstdProblem = ZstdNative.load(tmp);
             try {
                 Map<String, Object> report = RpmCore.validate(from, work, image, commit, tag, arch, aws, docker,
                         junit == null ? null : new File(junit).toPath());
@@ -223,6 +242,10 @@ public final class RpmValidateStep extends Step {
                 return report;
             } catch (RpmException e) {
                 throw new AbortException("rpmValidate: " + e.getMessage());
+            } catch (LinkageError e) {
+                // only zstd-jni loads native code here: a zstd payload on an agent where it cannot load
+                throw new AbortException(Messages.RpmValidateStep_ZstdUnavailable(
+                        zstdProblem != null ? zstdProblem : e.getClass().getSimpleName() + ": " + e.getMessage()));
             } finally {
                 new FilePath(work.toFile()).deleteRecursive();
             }

@@ -10,6 +10,7 @@ import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
 import hudson.FilePath;
 import hudson.model.Label;
 import hudson.slaves.DumbSlave;
+import hudson.slaves.RetentionStrategy;
 import hudson.util.Secret;
 import io.avalanche.rpm.testing.Cmd;
 import io.avalanche.rpm.testing.TestPackages;
@@ -18,7 +19,9 @@ import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.SimpleCommandLauncher;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,9 +37,34 @@ final class Fixtures {
     private Fixtures() {
     }
 
+    /**
+     * The library's build (vars/rpmRelease.groovy BUILD_SCRIPT, upstream's commands): avalanchego from the root, then
+     * subnet-evm from graft/subnet-evm with the absolute output path.
+     */
+    static final String BUILD_SCRIPT = "set -eu\nout=\"$(pwd)/build\"\n./scripts/build.sh\ncd graft/subnet-evm\n"
+            + "./scripts/build.sh \"$out/subnet-evm\"\n";
+
     /** An online agent with the label the shared library uses for x86_64. */
     static DumbSlave agent(JenkinsRule j) throws Exception {
         return j.createOnlineSlave(Label.get(LABEL));
+    }
+
+    /**
+     * An online agent whose JVM gets extra system properties (e.g. -DZstdNativePath=..., -Dos.arch=...), launched
+     * as JenkinsRule launches its local agents: a separate JVM running agent.jar over stdin/stdout.
+     */
+    static DumbSlave agentWith(JenkinsRule j, String name, String... jvmOptions) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String agentJar = Path.of(j.jenkins.getJnlpJars("slave.jar").getURL().toURI()).toString();
+        String command = "\"" + java + "\" -Djava.awt.headless=true -Xmx512m " + String.join(" ", jvmOptions)
+                + " -jar \"" + agentJar + "\"";
+        DumbSlave agent = new DumbSlave(name, new File(j.jenkins.getRootDir(), "agent-work-dirs/" + name).getAbsolutePath(),
+                new SimpleCommandLauncher(command));
+        agent.setLabelString(LABEL);
+        agent.setRetentionStrategy(RetentionStrategy.NOOP);
+        j.jenkins.addNode(agent);
+        j.waitOnline(agent);
+        return agent;
     }
 
     /** A pipeline job with a sandboxed script. */
@@ -56,7 +84,7 @@ final class Fixtures {
 
     static FileCredentialsImpl keyFile(String id, String armored) {
         return new FileCredentialsImpl(CredentialsScope.GLOBAL, id, "rpm signing key", "rpm-signing-key.asc",
-                SecretBytes.fromBytes(armored.getBytes(StandardCharsets.US_ASCII)));
+                SecretBytes.fromRawBytes(armored.getBytes(StandardCharsets.US_ASCII)));
     }
 
     static StringCredentialsImpl secretText(String id, String text) {
@@ -87,8 +115,8 @@ final class Fixtures {
     /**
      * A minimal avalanchego-shaped source tree in the agent workspace, committed with git: scripts/build.sh compiles
      * (gcc) a binary printing avalanchego's version line with the HEAD commit into build/avalanchego and records
-     * SOURCE_DATE_EPOCH; graft/subnet-evm/scripts/build.sh copies it to the plugin path it is given. The first script
-     * exits with {@code exitCode}. Returns the commit.
+     * SOURCE_DATE_EPOCH; graft/subnet-evm/scripts/build.sh, run from graft/subnet-evm as upstream's is, copies it to
+     * the absolute plugin path it is given. The first script exits with {@code exitCode}. Returns the commit.
      */
     static String sourceTree(FilePath ws, Path scratch, int exitCode) throws Exception {
         // the test agent runs on this machine: its workspace is a local directory
@@ -101,7 +129,9 @@ final class Fixtures {
                 + "commit=%s, go=1.23.4]\");return 0;}\\n' \"$commit\" > build/version.c\n"
                 + "gcc -O2 -o build/avalanchego build/version.c\n"
                 + "exit " + exitCode + "\n");
-        write(src.resolve("graft/subnet-evm/scripts/build.sh"), "#!/bin/sh\nset -eu\ncp build/avalanchego \"$1\"\n");
+        write(src.resolve("graft/subnet-evm/scripts/build.sh"), "#!/bin/sh\nset -eu\n"
+                + "case \"$1\" in /*) ;; *) echo \"output path must be absolute: $1\" >&2; exit 2;; esac\n"
+                + "test -f scripts/constants.sh\ncp ../../build/avalanchego \"$1\"\n");
         write(src.resolve("graft/subnet-evm/scripts/constants.sh"), "DEFAULT_VM_ID=\"" + VM_ID + "\"\n");
         write(src.resolve(".gitignore"), "build/\nrpm-release-out/\n");
         for (String s : List.of("scripts/build.sh", "graft/subnet-evm/scripts/build.sh")) {

@@ -8,10 +8,6 @@ import io.avalanche.rpm.publish.S3Store;
 import io.avalanche.rpm.sign.GpgHome;
 import io.avalanche.rpm.sign.Proc;
 import io.avalanche.rpm.sign.SecretScan;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.blobstore.BlobStore;
-import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +20,6 @@ import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +28,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * rpmPublish inside pipeline-aws's withAWS, against S3Proxy on 127.0.0.1 with SigV4 authentication; repository
+ * rpmPublish inside pipeline-aws's withAWS, against S3Proxy (its own process) on 127.0.0.1 with SigV4; repository
  * metadata signed on the controller and verified by gpg against the published key.
  */
 @WithJenkins
@@ -59,31 +54,20 @@ class RpmPublishStepTest {
         gpg.close();
     }
 
-    S3Proxy proxy;
+    S3ProxyProcess proxy;
 
     @BeforeEach
-    void s3() throws Exception {
-        BlobStore blobs = new TransientNio2BlobStore();
-        blobs.createContainer("rpms");
-        proxy = S3Proxy.builder().blobStore(blobs).endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V4, ID, SECRET).ignoreUnknownHeaders(true).build();
-        proxy.start();
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!"STARTED".equals(proxy.getState())) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("S3Proxy did not start: " + proxy.getState());
-            }
-            Thread.sleep(10);
-        }
+    void s3(@TempDir Path dir) throws Exception {
+        proxy = S3ProxyProcess.start(dir, ID, SECRET, "rpms");
     }
 
     @AfterEach
     void stop() throws Exception {
-        proxy.stop();
+        proxy.close();
     }
 
     String endpoint() {
-        return "http://127.0.0.1:" + proxy.getPort();
+        return proxy.endpoint();
     }
 
     String script(String publishArgs) {

@@ -26,8 +26,10 @@ class RpmValidateStepTest {
     static final String IMAGE = System.getProperty("rpmRelease.validateImage", "rockylinux:9");
 
     private static String pipeline(String commitExpression) {
+        // default compression: zstd, so the agent-side ELF gate reads zstd payloads through the steps
         return "node('" + Fixtures.LABEL + "') {\n"
-                + "  def r = rpmBuild(tag: 'v1.14.1', compression: 'gzip')\n"
+                + "  sh  + Fixtures.BUILD_SCRIPT + \n"
+                + "  def r = rpmBuild(tag: 'v1.14.1')\n"
                 + "  rpmSign(ephemeral: true)\n"
                 + "  def v = rpmValidate(from: 'rpm-release-out', image: '" + IMAGE + "', commit: " + commitExpression
                 + ", tag: 'v1.14.1', arch: r.arch, junit: 'validate.xml')\n"
@@ -59,6 +61,23 @@ class RpmValidateStepTest {
         j.assertLogContains("check(s) failed", b);
         j.assertLogNotContains("passed=true", b);
         assertThat(Files.readString(Path.of(ws.child("validate.xml").getRemote()))).contains("<failure");
+    }
+
+    @Test
+    void aRelativeFileSourceResolvesAgainstTheWorkspace(JenkinsRule j) throws Exception {
+        DumbSlave agent = Fixtures.agent(j);
+        WorkflowJob p = Fixtures.job(j, "validate-file", "node('" + Fixtures.LABEL + "') {\n"
+                + "  rpmValidate(from: 'file:bucket-copy', commit: '0123456789abcdef0123456789abcdef01234567', "
+                + "tag: 'v1.14.1', arch: 'x86_64')\n}\n");
+        FilePath ws = Fixtures.workspace(agent, p);
+        WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+        // the error names the directory inside the workspace, not one under the agent process's working directory
+        j.assertLogContains(ws.child("bucket-copy").getRemote(), b);
+        assertThat(RpmValidateStep.source(ws, "file:bucket-copy")).isEqualTo("file:" + ws.child("bucket-copy").getRemote());
+        assertThat(RpmValidateStep.source(ws, "file:/srv/bucket")).isEqualTo("file:/srv/bucket");
+        assertThat(RpmValidateStep.source(ws, "file:///srv/bucket")).isEqualTo("file:///srv/bucket");
+        assertThat(RpmValidateStep.source(ws, "out/x86_64")).isEqualTo(ws.child("out/x86_64").getRemote());
+        assertThat(RpmValidateStep.source(ws, "s3://b/p")).isEqualTo("s3://b/p");
     }
 
     @Test

@@ -43,7 +43,9 @@ class JenkinsfileExampleTest extends PipelineFixture {
     void pushedTagReleasesBothArchs() {
         envVars.TAG_NAME = 'v1.14.1'
         runExample()
-        assertThat(calls('node').collect { it.args[0] }).containsExactly('linux-x86_64', 'linux-aarch64')
+        // build + validate per arch, publish, validate the published release per arch
+        assertThat(calls('node').collect { it.args[0] }).containsExactly('linux-x86_64', 'linux-x86_64', 'linux-aarch64',
+                'linux-aarch64', 'linux-x86_64', 'linux-x86_64', 'linux-aarch64')
         assertThat(calls('rpmBuild').collect { (it.args[0] as Map).tag }).containsOnly('v1.14.1')
         assertThat(calls('rpmSign').collect { it.args[0] }).containsOnly(
                 [credentialsId: 'rpm-gpg-key', release: true, dir: 'rpm-release-out/x86_64',
@@ -57,6 +59,18 @@ class JenkinsfileExampleTest extends PipelineFixture {
         assertThat(calls('rpmPublish').collect { [(it.args[0] as Map).credentialsId, (it.args[0] as Map).passphraseCredentialsId] })
                 .containsExactly(['rpm-gpg-key', 'rpm-gpg-passphrase'], ['rpm-gpg-key', 'rpm-gpg-passphrase'])
         assertThat(calls('properties')).hasSize(1)
+        assertThat(calls('checkout').collect { ((it.args[0] as Map).scm as Map).branches }).containsOnly([[name: 'refs/tags/v1.14.1']])
+        assertThat(calls('junit').collect { (it.args[0] as Map).allowEmptyResults }).hasSize(4).containsOnly(true)
+    }
+
+    @Test
+    void theExampleListsEveryPluginItUses() {
+        String text = new String(Files.readAllBytes(Paths.get(System.getProperty('rpmRelease.repoRoot'), 'Jenkinsfile.example')), 'UTF-8')
+        for (String plugin : ['rpm-release plugin', 'Pipeline: Groovy Libraries', 'Docker Pipeline', 'Pipeline: AWS Steps',
+                              'Git', 'JUnit', 'Credentials', 'Plain Credentials', 'Pipeline: Basic Steps',
+                              'Pipeline: Nodes and Processes', 'Pipeline: Stage Step']) {
+            assertThat(text).as(plugin).contains(plugin)
+        }
     }
 
     @Test
@@ -65,6 +79,8 @@ class JenkinsfileExampleTest extends PipelineFixture {
         runExample()
         assertThat(calls('rpmBuild').collect { (it.args[0] as Map).tag }).containsOnly('v1.14.2-rc.1')
         assertThat(calls('rpmPublish')).hasSize(2)
+        // the tag itself is checked out on each build agent, never the branch head the job points at
+        assertThat(calls('checkout').collect { ((it.args[0] as Map).scm as Map).branches }).containsOnly([[name: 'refs/tags/v1.14.2-rc.1']])
     }
 
     @Test

@@ -45,11 +45,18 @@ abstract class PipelineFixture extends BasePipelineTest {
         }
     }
 
+    static final String EPOCH = '1700000000'
+
     Map<String, Object> envVars = [:]
     DockerMock docker
-    /** Which container (or null) each mocked plugin step ran in, and whether it ran under withAWS. */
+    /** Which node, container (or null) each mocked plugin step ran in, and whether it ran under withAWS. */
     List<Map> stepContexts = []
     int awsDepth = 0
+    String currentNode
+    /** What each stash holds (name -> node label it was stashed on) and the sh scripts run, in order. */
+    Map<String, String> stashes = [:]
+    List<Map> shells = []
+    List<String> environment = []
 
     void setUpPipeline() {
         String root = System.getProperty('rpmRelease.repoRoot')
@@ -59,12 +66,48 @@ abstract class PipelineFixture extends BasePipelineTest {
         super.setUp()
         docker = new DockerMock()
         binding.setVariable('env', envVars)
-        binding.setVariable('scm', [$class: 'GitSCM', userRemoteConfigs: [[url: 'https://github.com/ava-labs/avalanchego']]])
+        binding.setVariable('scm', [$class: 'GitSCM', branches: [[name: '*/master']],
+                                    userRemoteConfigs: [[url: 'https://github.com/ava-labs/avalanchego', credentialsId: 'github-app']]])
         binding.setVariable('docker', docker)
         binding.setVariable('params', [:])
 
         helper.registerAllowedMethod('error', [String], { String m -> throw new PipelineError(m) })
         helper.registerAllowedMethod('checkout', [Map], { Map scm -> [GIT_COMMIT: COMMIT, GIT_BRANCH: 'main'] })
+        helper.registerAllowedMethod('node', [String, Closure], { String label, Closure body ->
+            String outer = currentNode
+            currentNode = label
+            try {
+                return body.call()
+            } finally {
+                currentNode = outer
+            }
+        })
+        helper.registerAllowedMethod('sh', [Map], { Map m ->
+            shells << [script: m.script, node: currentNode, image: docker.insideImage, env: new ArrayList(environment)]
+            return m.returnStdout ? EPOCH + '\n' : 0
+        })
+        helper.registerAllowedMethod('withEnv', [List, Closure], { List vars, Closure body ->
+            int n = environment.size()
+            environment.addAll(vars)
+            try {
+                return body.call()
+            } finally {
+                while (environment.size() > n) {
+                    environment.remove(environment.size() - 1)
+                }
+            }
+        })
+        helper.registerAllowedMethod('stash', [Map], { Map m -> stashes[m.name as String] = currentNode })
+        helper.registerAllowedMethod('unstash', [String], { String name ->
+            if (!stashes.containsKey(name)) {
+                throw new PipelineError('No such saved stash ‘' + name + '’')
+            }
+        })
+        helper.registerAllowedMethod('dir', [String, Closure], { String d, Closure body -> body.call() })
+        helper.registerAllowedMethod('deleteDir', [], null)
+        helper.registerAllowedMethod('echo', [String], null)
+        helper.registerAllowedMethod('junit', [Map], null)
+        helper.registerAllowedMethod('archiveArtifacts', [Map], null)
         helper.registerAllowedMethod('writeFile', [Map], null)
         helper.registerAllowedMethod('withAWS', [Map, Closure], { Map m, Closure body ->
             awsDepth++
@@ -91,7 +134,7 @@ abstract class PipelineFixture extends BasePipelineTest {
     }
 
     void context(String step, Map args) {
-        stepContexts << [step: step, image: docker.insideImage, aws: awsDepth > 0, args: args]
+        stepContexts << [step: step, node: currentNode, image: docker.insideImage, aws: awsDepth > 0, args: args]
     }
 
     void record(String name, Object... args) {
@@ -111,8 +154,9 @@ abstract class PipelineFixture extends BasePipelineTest {
     }
 
     /** The library's own methods; every other recorded call is a Jenkins step or the docker global. */
-    static final List<String> LIBRARY_METHODS = ['rpmRelease', 'call', 'settings', 'releaseArch', 'builderImage', 'awsSettings',
-                                                 's3Destination']
+    static final List<String> LIBRARY_METHODS = ['rpmRelease', 'call', 'settings', 'buildArch', 'validateArch', 'recordJUnit',
+                                                 'publish', 'checkoutTag', 'releaseTag', 'agentLabel', 'validationLabel',
+                                                 'stashName', 'builderImage', 'signingKey', 'awsSettings', 's3Destination']
 
     /** Every argument of every step call (not the library's own methods), flattened to text. */
     String stepArguments() {
