@@ -50,6 +50,26 @@ class ValidateCommandTest {
         assertThat(Files.readString(xml)).contains("name=\"smoke (" + foreign.rpm() + ", emulated)\"");
     }
 
+    /** In a private mount namespace without binfmt_misc (the host keeps its own): exit 1 naming the missing piece. */
+    @Test
+    void foreignArchWithoutEmulationExitsOneNamingTheMissingPiece() throws Exception {
+        Arch foreign = Arch.host() == Arch.X86_64 ? Arch.AARCH64 : Arch.X86_64;
+        Path bucket = releases.bucketDir(Variant.GOOD, "noemu", foreign);
+        String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
+                "umount /proc/sys/fs/binfmt_misc && exec \"$@\"", "sh", jvm, "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "validate", "--from", "file:" + bucket,
+                "--tag", TestReleases.TAG, "--arch", foreign.rpm(), "--commit", TestReleases.COMMIT, "--local")
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isEqualTo(Main.FAILURE);
+        assertThat(out).contains("validating " + foreign.rpm() + " packages on this " + Arch.host().rpm()
+                + " machine needs qemu-user emulation").contains("binfmt_misc is not mounted")
+                .contains("update-binfmts --enable qemu-" + foreign.rpm()).doesNotContain("PASS");
+        assertThat(Path.of("/proc/sys/fs/binfmt_misc/status")).exists();
+    }
+
     @Test
     void newerGlibcExitsThreeNamingFileAndVersion() {
         Path dir = releases.releaseDir(Variant.NEW_GLIBC, "glibc");

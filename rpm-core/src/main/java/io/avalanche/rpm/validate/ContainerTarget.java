@@ -60,7 +60,7 @@ public final class ContainerTarget implements InstallTarget {
         Exec.Result have = docker(runtime, "image", "inspect", "-f", "{{.Architecture}}", image);
         if (have.ok() && !have.output().strip().equals(dockerArch)) {
             throw new ValidationException("image " + image + " is for " + have.output().strip() + ", but the release"
-                    + " is " + platform.arch().rpm() + " (" + dockerArch + "): pass --image with a " + dockerArch
+                    + " is " + platform.arch().rpm() + ": pass --image with an " + dockerArch
                     + " image (here: scripts/build-target-image.sh --arch " + dockerArch
                     + " builds localhost/rpm-release-target:latest-" + dockerArch + ")");
         }

@@ -90,9 +90,10 @@ public record Platform(Arch arch, boolean emulated, String how) {
         if (runner == Runner.LOCAL) {
             Path sysroot = usr.resolve(p.triplet());
             if (!Files.isDirectory(sysroot.resolve("lib"))) {
-                throw new ValidationException(why + "the " + target.docker() + " glibc that the programs load is not in "
-                        + sysroot + "; apt-get install libc6-" + target.docker() + "-cross, or validate in a container"
-                        + " of a " + target.docker() + " image instead of --local");
+                throw new ValidationException(why + "the " + target.docker()
+                        + " glibc that the programs load is not in " + sysroot + "; apt-get install libc6-"
+                        + target.docker() + "-cross, or validate in a container of a " + target.docker()
+                        + " image instead of --local");
             }
             return new Platform(target, true, "qemu-user (binfmt_misc " + handler + ", glibc from " + sysroot + ")");
         }

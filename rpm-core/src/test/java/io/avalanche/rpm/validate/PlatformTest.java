@@ -47,8 +47,9 @@ class PlatformTest {
         Path d = Files.createDirectories(tmp.resolve("binfmt"));
         Files.writeString(d.resolve("status"), "enabled\n");
         if (state != null) {
-            Files.writeString(d.resolve("qemu-aarch64"), state + "\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\n"
-                    + "flags: " + flags + "\noffset 0\nmagic 7f454c460201010000000000000000000200b700\n");
+            Files.writeString(d.resolve("qemu-aarch64"), state
+                    + "\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\nflags: " + flags
+                    + "\noffset 0\nmagic 7f454c460201010000000000000000000200b700\n");
         }
         return d;
     }
@@ -64,7 +65,8 @@ class PlatformTest {
                 .isInstanceOf(ValidationException.class)
                 .hasMessageContaining("validating aarch64 packages on this x86_64 machine needs qemu-user emulation")
                 .hasMessageContaining("binfmt_misc is not mounted")
-                .hasMessageContaining("mount -t binfmt_misc").hasMessageContaining("update-binfmts --enable qemu-aarch64");
+                .hasMessageContaining("mount -t binfmt_misc")
+                .hasMessageContaining("update-binfmts --enable qemu-aarch64");
         Path none = binfmt(null, "");
         assertThatThrownBy(() -> resolve(none, Platform.Runner.CONTAINER, usr))
                 .hasMessageContaining("no qemu-aarch64 binfmt_misc handler is registered")
