@@ -112,8 +112,8 @@ public final class S3Store implements ObjectStore {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw new PublishException("gave up before the next request for " + describe(key) + ": the overall "
-                    + "timeout of " + human(settings.timeout()) + " (--timeout) is spent; S3 endpoint "
-                    + settings.describeEndpoint() + " is too slow or not answering");
+                    + "timeout of " + human(settings.timeout()) + " (--timeout) is spent: S3 endpoint "
+                    + settings.describeEndpoint() + " did not answer in time");
         }
         return AwsRequestOverrideConfiguration.builder().apiCallAttemptTimeout(settings.attemptTimeout())
                 .apiCallTimeout(Duration.ofNanos(left)).build();
