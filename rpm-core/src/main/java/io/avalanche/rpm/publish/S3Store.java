@@ -156,7 +156,14 @@ public final class S3Store implements ObjectStore {
     }
 
     private String fullKey(String key) {
-        Destinations.checkKey(describeRaw(key), key.endsWith("/") ? key.substring(0, key.length() - 1) : key);
+        String k = key.endsWith("/") ? key.substring(0, key.length() - 1) : key;
+        if (!k.isEmpty()) {
+            try {
+                Destinations.checkKey(describeRaw(key), k);
+            } catch (io.avalanche.rpm.SpecException e) {
+                throw new PublishException(e.getMessage(), e);
+            }
+        }
         return prefix.isEmpty() ? key : prefix + "/" + key;
     }
 
