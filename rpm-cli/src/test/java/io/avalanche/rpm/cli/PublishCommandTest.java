@@ -3,7 +3,10 @@ package io.avalanche.rpm.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.avalanche.rpm.publish.S3ProxyFixture;
+import io.avalanche.rpm.publish.TestGpg;
 import io.avalanche.rpm.publish.TestRpms;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,13 +23,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PublishCommandTest {
     @TempDir
     Path tmp;
+    /** Signs the test packages (rpmsign) and is their published key. */
+    static TestGpg gpg;
+    static Path gpgParent;
+
+    @BeforeAll
+    static void key() throws Exception {
+        gpgParent = Files.createTempDirectory("publish-cli-gpg");
+        gpg = TestGpg.generate(gpgParent);
+    }
+
+    @AfterAll
+    static void dropKey() throws Exception {
+        gpg.close();
+        Files.deleteIfExists(gpgParent);
+    }
 
     private Path release(String marker) throws Exception {
         Path work = Files.createDirectories(tmp.resolve("work-" + marker));
         Path rel = Files.createDirectories(tmp.resolve("release-" + marker));
         Path p = TestRpms.build(work, "avalanchego", "1.14.1", "x86_64", List.of("Provides: marker-" + marker));
         Files.move(p, rel.resolve("avalanchego-v1.14.1-x86_64.rpm"));
-        Files.writeString(rel.resolve("RPM-GPG-KEY-avalanchego"), "key\n");
+        gpg.rpmsign(rel.resolve("avalanchego-v1.14.1-x86_64.rpm"));
+        Files.write(rel.resolve("RPM-GPG-KEY-avalanchego"), gpg.publicKey());
         return rel;
     }
 

@@ -34,7 +34,12 @@ class PublishWithKeyTest {
                 pub.toString())).ok();
 
         Path release = Files.createDirectories(tmp.resolve("release"));
-        TestPackages.avalanchego(release, Compression.parse("gzip"), 1000);
+        Path rpm = TestPackages.avalanchego(release, Compression.parse("gzip"), 1000);
+        // publish refuses packages its key did not sign: sign with the same key first
+        try (var in = Files.newInputStream(secret)) {
+            new io.avalanche.rpm.sign.RpmSigner(io.avalanche.rpm.sign.SigningKeys.load(in, pass.toCharArray(),
+                    secret.toString()).headerSigner()).sign(rpm);
+        }
         Files.copy(pub, release.resolve("RPM-GPG-KEY-avalanchego"));
         Path bucket = tmp.resolve("bucket");
 

@@ -114,8 +114,10 @@ public final class Publisher {
      * {@link PublishException} (naming objects) on refusal or failure.
      */
     public Result publish(Path releaseDir, Options options) {
+        // checked before the lock is taken: a refused publish leaves no trace, not even a lock file
+        List<Item> items = checked(releaseDir, options, true);
         try (ObjectStore.Lock lock = store.lock(options.lockWait())) {
-            PendingPublish pending = prepare(releaseDir, options, true);
+            PendingPublish pending = prepare(items, options);
             return complete(pending, options.signer() == null ? Map.of() : pending.sign(options.signer()),
                     options.orphanGrace());
         }
@@ -129,12 +131,14 @@ public final class Publisher {
      * naming files that still exist.
      */
     public PendingPublish prepare(Path releaseDir, Options options) {
+        List<Item> items = checked(releaseDir, options, false);
         try (ObjectStore.Lock lock = store.lock(options.lockWait())) {
-            return prepare(releaseDir, options, false);
+            return prepare(items, options);
         }
     }
 
-    private PendingPublish prepare(Path releaseDir, Options options, boolean signedHere) {
+    /** The release's files, after the checks of {@link PublishGate} (unless a store-mechanics test turned them off). */
+    private List<Item> checked(Path releaseDir, Options options, boolean signedHere) {
         List<Item> items = scan(releaseDir);
         if (options.checkRelease()) {
             new PublishGate(store, log).check(releaseDir, items.stream().filter(i -> i.rpm != null)
@@ -142,6 +146,10 @@ public final class Publisher {
                     + "/").distinct().toList(), options.signer(), signedHere, options.force(), ROOT + options.repoName()
                     + ".repo");
         }
+        return items;
+    }
+
+    private PendingPublish prepare(List<Item> items, Options options) {
         List<Outcome> outcomes = new ArrayList<>();
         List<Item> toUpload = new ArrayList<>();
         List<String> refused = new ArrayList<>();

@@ -112,8 +112,8 @@ public final class S3Store implements ObjectStore {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw new PublishException("gave up before the next request for " + describe(key) + ": the overall "
-                    + "timeout of " + human(settings.timeout()) + " (--timeout) is spent; S3 endpoint "
-                    + settings.describeEndpoint() + " is too slow or not answering");
+                    + "timeout of " + human(settings.timeout()) + " (--timeout) is spent: S3 endpoint "
+                    + settings.describeEndpoint() + " did not answer in time");
         }
         return AwsRequestOverrideConfiguration.builder().apiCallAttemptTimeout(settings.attemptTimeout())
                 .apiCallTimeout(Duration.ofNanos(left)).build();
@@ -156,7 +156,14 @@ public final class S3Store implements ObjectStore {
     }
 
     private String fullKey(String key) {
-        Destinations.checkKey(describeRaw(key), key.endsWith("/") ? key.substring(0, key.length() - 1) : key);
+        String k = key.endsWith("/") ? key.substring(0, key.length() - 1) : key;
+        if (!k.isEmpty()) {
+            try {
+                Destinations.checkKey(describeRaw(key), k);
+            } catch (io.avalanche.rpm.SpecException e) {
+                throw new PublishException(e.getMessage(), e);
+            }
+        }
         return prefix.isEmpty() ? key : prefix + "/" + key;
     }
 

@@ -90,4 +90,46 @@ final class CountingStore implements ObjectStore {
         requests.incrementAndGet();
         return delegate.verify(key, sha256, size);
     }
+
+    /** Runs before each conditional write with its key (tests interleave another publisher there). */
+    volatile java.util.function.Consumer<String> beforeConditionalWrite = k -> { };
+
+    @Override
+    public Optional<Versioned> getVersioned(String key) {
+        requests.incrementAndGet();
+        Optional<Versioned> r = delegate.getVersioned(key);
+        r.ifPresent(v -> bytesDownloaded.addAndGet(v.data().length));
+        return r;
+    }
+
+    @Override
+    public String putIf(String key, byte[] data, String contentType, String tag) {
+        beforeConditionalWrite.accept(key);
+        requests.incrementAndGet();
+        return delegate.putIf(key, data, contentType, tag);
+    }
+
+    @Override
+    public String putIfAbsent(String key, Path file, byte[] sha256) {
+        beforeConditionalWrite.accept(key);
+        requests.incrementAndGet();
+        return delegate.putIfAbsent(key, file, sha256);
+    }
+
+    @Override
+    public String putIfAbsent(String key, byte[] data, String contentType) {
+        beforeConditionalWrite.accept(key);
+        requests.incrementAndGet();
+        return delegate.putIfAbsent(key, data, contentType);
+    }
+
+    @Override
+    public Lock lock(java.time.Duration wait) {
+        return delegate.lock(wait);
+    }
+
+    @Override
+    public boolean exclusive() {
+        return delegate.exclusive();
+    }
 }

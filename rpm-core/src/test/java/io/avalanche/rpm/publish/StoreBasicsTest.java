@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,6 +51,21 @@ class StoreBasicsTest {
                 .isInstanceOf(io.avalanche.rpm.SpecException.class).hasMessageContaining("s3://BUCKET");
         assertThatThrownBy(() -> Destinations.open("s3://", S3Settings.defaults()))
                 .isInstanceOf(io.avalanche.rpm.SpecException.class);
+    }
+
+    @Test
+    void keysWithDotOrEmptySegmentsAreRefusedByBothStores() {
+        for (String prefix : List.of("a/../b", "./c", "a//b", "..")) {
+            assertThatThrownBy(() -> new S3Store("bucket", prefix, S3Settings.defaults()))
+                    .as(prefix).hasMessageContaining("segment");
+        }
+        try (S3Store s3 = new S3Store("bucket", "p", S3Settings.defaults())) {
+            assertThatThrownBy(() -> s3.head("linux/./rpms/x.rpm")).hasMessageContaining("segment");
+            assertThatThrownBy(() -> s3.delete("linux/rpms/../x.rpm")).hasMessageContaining("segment");
+        }
+        FileStore fs = new FileStore(tmp.resolve("dots"));
+        assertThatThrownBy(() -> fs.put("linux/./x", new byte[1], "text/plain")).hasMessageContaining("segment");
+        assertThat(fs.root().resolve("linux")).doesNotExist();
     }
 
     @Test
