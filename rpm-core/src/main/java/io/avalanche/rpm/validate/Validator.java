@@ -60,6 +60,8 @@ public final class Validator {
             signatures.add(r);
             results.add(r);
         }
+        source.publishedStore().ifPresent(store ->
+                results.addAll(new RepositoryCheck(store, java.time.Instant.now()).check(ref, rel)));
         ElfGate gate = new ElfGate(options.targetGlibc());
         for (var e : rel.rpms().entrySet()) {
             results.add(timed(e.getKey(), ELF, () -> {
@@ -221,6 +223,7 @@ public final class Validator {
         for (String name : rel.rpms().keySet()) {
             results.stream().filter(r -> r.packageName().equals(name)).forEach(out::add);
         }
+        results.stream().filter(r -> !rel.rpms().containsKey(r.packageName())).forEach(out::add);
         return out;
     }
 

@@ -6,6 +6,11 @@ import io.avalanche.rpm.build.PackageSpec;
 import io.avalanche.rpm.build.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
+import io.avalanche.rpm.publish.DetachedSigner;
+import io.avalanche.rpm.publish.FileStore;
+import io.avalanche.rpm.publish.GpgDetachedSigner;
+import io.avalanche.rpm.publish.ObjectStore;
+import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.release.AvalanchegoPreset;
 
 import java.io.IOException;
@@ -91,21 +96,31 @@ public final class TestReleases {
         }
     }
 
-    /** The same release laid out as a published bucket: DIR/linux/rpms/x86_64/*.rpm and the key. */
+    /**
+     * The same release published into a bucket directory with the real publisher, its yum repository signed by
+     * the release key: DIR/linux/rpms/x86_64/*.rpm, repodata, the key and avalanchego.repo. A TAMPERED release is
+     * published intact and then damaged in the bucket (a publisher may refuse a damaged package).
+     */
     public Path bucketDir(Variant v, String name) {
-        try {
-            Path rel = releaseDir(v, name + "-rel");
-            Path bucket = work.resolve(name);
-            Path arch = Files.createDirectories(bucket.resolve("linux/rpms/x86_64"));
-            for (String n : List.of("avalanchego", "subnet-evm")) {
-                String f = n + "-" + TAG + "-x86_64.rpm";
-                Files.copy(rel.resolve(f), arch.resolve(f));
-            }
-            Files.copy(rel.resolve("RPM-GPG-KEY-avalanchego"), bucket.resolve("linux/rpms/RPM-GPG-KEY-avalanchego"));
-            return bucket;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Path rel = releaseDir(v == Variant.TAMPERED ? Variant.GOOD : v, name + "-rel");
+        Path bucket = work.resolve(name);
+        try (ObjectStore store = new FileStore(bucket)) {
+            new Publisher(store, o -> { }, l -> { }).publish(rel, Publisher.Options.defaults(repoSigner())
+                    .withTimestamp(BUILD_TIME));
         }
+        if (v == Variant.TAMPERED) {
+            try {
+                flipLastByte(bucket.resolve("linux/rpms/x86_64/avalanchego-" + TAG + "-x86_64.rpm"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return bucket;
+    }
+
+    /** Signs repodata/repomd.xml with the release key, through gpg as a release engineer's machine would. */
+    public DetachedSigner repoSigner() {
+        return new GpgDetachedSigner("validate@example.invalid", env());
     }
 
     private void sign(Path rpm) {
