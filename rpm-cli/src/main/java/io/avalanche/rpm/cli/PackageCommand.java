@@ -137,6 +137,7 @@ final class PackageCommand implements Callable<Integer> {
         if (workers != null) {
             c = c.withWorkers(workers);
         }
+        c.checkMemory(Runtime.getRuntime().maxMemory());
         PackageSpec.Builder b = PackageSpec.builder().name(name).version(ver).release(rel).arch(a).compression(c)
                 .license(license).url(url).vendor(vendor).packager(packager).summary(summary)
                 .description(description).buildTime(SourceDate.epochSeconds(environment));
@@ -154,16 +155,27 @@ final class PackageCommand implements Callable<Integer> {
         }
         PackageSpec ps = b.build();
         String fileName = t != null ? t.fileName(name, a) : ps.rpmFileName();
+        // the key is opened and unlocked before anything is written: a wrong passphrase leaves --out untouched
+        SigningKey k = null;
+        if (key != null) {
+            if (!Files.isRegularFile(key)) {
+                throw new SpecException("--key " + key + ": no such file");
+            }
+            k = new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get)).open();
+        } else if (ephemeral) {
+            k = new KeySource.Ephemeral().open();
+        }
+        RpmSigner signer = k == null ? null : new RpmSigner(k.headerSigner());
         Path written;
         try (Progress p = Progress.open(spec.commandLine().getErr(), "compress " + fileName, total)) {
-            written = RpmWriter.write(ps, out, fileName, p::advance);
+            written = RpmWriter.write(ps, out, fileName, p::advance, tmp -> {
+                if (signer != null) {
+                    signer.signWritten(tmp);
+                }
+            });
         }
         Map<String, Object> result = new LinkedHashMap<>();
-        if (key != null || ephemeral) {
-            SigningKey k = key != null
-                    ? new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get)).open()
-                    : new KeySource.Ephemeral().open();
-            new RpmSigner(k.headerSigner()).sign(written);
+        if (k != null) {
             result.put("keyId", k.keyId());
             if (k.ephemeral()) {
                 Path pub = k.exportPublicKey(written.resolveSibling(SigningKey.DEFAULT_PUBLIC_KEY_FILE));

@@ -2,6 +2,8 @@ package io.avalanche.rpm.cli;
 
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.release.ReleaseManifest;
+import io.avalanche.rpm.sign.HeaderSigner;
+import io.avalanche.rpm.sign.HeaderToSign;
 import io.avalanche.rpm.sign.RpmSigner;
 import io.avalanche.rpm.sign.SignResult;
 import io.avalanche.rpm.sign.SigningKey;
@@ -92,9 +94,13 @@ final class SignCommand implements Callable<Integer> {
         }
         SigningKey key = source.ephemeral ? SigningKeys.ephemeral() : loadKey();
         PrintWriter out = spec.commandLine().getOut();
-        RpmSigner signer = new RpmSigner(key.headerSigner());
-        for (Path p : rpms) {
-            SignResult r = signer.sign(p);
+        // every package is read and its digests checked before any is changed: a corrupt one stops the run
+        List<HeaderToSign> headers = rpms.stream().map(RpmSigner::headerToSign).toList();
+        HeaderSigner signer = key.headerSigner();
+        for (int i = 0; i < rpms.size(); i++) {
+            Path p = rpms.get(i);
+            HeaderToSign h = headers.get(i);
+            SignResult r = RpmSigner.applySignature(p, signer.sign(h.headerBytes()), h.sha256());
             out.println("signed " + p + " (" + (r.inPlace() ? "in place" : "rewritten") + ") with key " + key.keyId());
         }
         Path pub = exportKey != null ? exportKey

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.cli;
 
+import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.publish.Destinations;
 import io.avalanche.rpm.publish.ObjectStore;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -115,6 +117,12 @@ final class ValidateCommand implements Callable<Integer> {
         try (ObjectStore store = from.startsWith("s3://") ? Destinations.open(from, s3Settings()) : null) {
             ReleaseSource source = store != null ? new StoreReleaseSource(store, from) : ReleaseSources.parse(from);
             report = new Validator(options).validate(source);
+        } catch (RpmException | UncheckedIOException e) {
+            if (junit != null && !(e instanceof SpecException)) {
+                // the run stopped before any check: the report says why, so CI shows an error, not nothing
+                ValidationReport.error(ref.tag() + " " + ref.rpmArch(), from, e.getMessage()).writeJUnit(junit);
+            }
+            throw e;
         }
         if (junit != null) {
             report.writeJUnit(junit);
@@ -123,10 +131,10 @@ final class ValidateCommand implements Callable<Integer> {
         if (json) {
             out.println(report.toJson());
         } else {
-            report.summaryLines().forEach(out::println);
+            report.summaryLines().forEach(l -> Output.line(out, l));
         }
         out.flush();
-        return report.passed() ? Main.OK : Main.CHECK_FAILED;
+        return report.passed() ? Main.OK : report.environmentError() ? Main.FAILURE : Main.CHECK_FAILED;
     }
 
     private S3Settings s3Settings() {

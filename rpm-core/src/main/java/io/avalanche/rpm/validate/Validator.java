@@ -99,7 +99,7 @@ public final class Validator {
             target = open(rel, workDir);
         } catch (RpmException e) {
             for (String name : rel.rpms().keySet()) {
-                out.add(CheckResult.failed(name, INSTALL, e.getMessage(), "", since(t0)));
+                out.add(CheckResult.error(name, INSTALL, e.getMessage(), since(t0)));
                 out.add(CheckResult.skipped(name, SMOKE, "not run: no install target"));
             }
             return out;
