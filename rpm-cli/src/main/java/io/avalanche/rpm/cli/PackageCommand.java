@@ -63,7 +63,8 @@ final class PackageCommand implements Callable<Integer> {
     List<String> requires = new ArrayList<>();
 
     @Option(names = "--compression", defaultValue = "zstd:19",
-            description = "zstd[:1-19], xz[:0-9], gzip[:1-9] or none (default ${DEFAULT-VALUE}).")
+            description = "zstd[:1-19], xz[:0-9], gzip[:1-9] or none (default ${DEFAULT-VALUE}); xz:8 and xz:9"
+                    + " need a Java heap of about 0.8 and 1.4 GB and are refused under the launcher's 512 MB.")
     String compression;
 
     @Option(names = "--workers", description = "zstd worker threads (default: cores, at most 4).")
