@@ -1,6 +1,5 @@
 package io.avalanche.rpm.cli;
 
-import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.publish.Destinations;
 import io.avalanche.rpm.publish.ObjectStore;
@@ -23,7 +22,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -117,7 +115,7 @@ final class ValidateCommand implements Callable<Integer> {
         try (ObjectStore store = from.startsWith("s3://") ? Destinations.open(from, s3Settings()) : null) {
             ReleaseSource source = store != null ? new StoreReleaseSource(store, from) : ReleaseSources.parse(from);
             report = new Validator(options).validate(source);
-        } catch (RpmException | UncheckedIOException e) {
+        } catch (RuntimeException e) {
             if (junit != null && !(e instanceof SpecException)) {
                 // the run stopped before any check: the report says why, so CI shows an error, not nothing
                 ValidationReport.error(ref.tag() + " " + ref.rpmArch(), from, e.getMessage()).writeJUnit(junit);

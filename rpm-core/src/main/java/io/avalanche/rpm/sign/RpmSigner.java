@@ -69,6 +69,7 @@ public final class RpmSigner {
         byte[] hb = pkg.headerBytes();
         String sha = sha256Hex(hb);
         check(pkg, sha);
+        checkSize(pkg);
         List<CheckResult> bad = PackageVerifier.digestFailures(file);
         if (!bad.isEmpty()) {
             throw new SigningException(file + ": not signing a corrupt package: "
@@ -125,6 +126,19 @@ public final class RpmSigner {
             throw new SigningException(name + ": the main header has no PAYLOADDIGEST (tag 5092), so a header-only"
                     + " signature would not cover the payload (dnf reports it as not signed); rebuild the package"
                     + " with rpm >= 4.14 or rpm-release");
+        }
+    }
+
+    /** The stated header+payload size first: a padded or truncated file is refused without reading it. */
+    private static void checkSize(RpmPackage pkg) {
+        Header sig = pkg.signature();
+        int tag = sig.has(SigTag.LONGSIZE.id()) ? SigTag.LONGSIZE.id() : SigTag.SIZE.id();
+        long[] stated = sig.numbers(tag);
+        long actual = pkg.fileSize() - pkg.mainHeaderOffset();
+        if (stated.length == 1 && stated[0] != actual) {
+            throw new SigningException(pkg.name() + ": not signing a corrupt package: header and payload are "
+                    + actual + " bytes, the signature header (tag " + tag + ") says " + stated[0]
+                    + "; nothing was changed: rebuild or download the package again");
         }
     }
 
