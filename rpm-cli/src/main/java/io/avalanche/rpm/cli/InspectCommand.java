@@ -33,32 +33,38 @@ final class InspectCommand implements Callable<Integer> {
         if (json) {
             out.println(Output.toJson(d));
         } else {
-            out.printf("%s-%s.%s%n", d.name(), d.evr(), d.arch());
-            out.printf("  summary:  %s%n  license:  %s%n  built:    %s%n", d.summary(), d.license(),
-                    Instant.ofEpochSecond(d.buildTime()));
-            out.printf("  payload:  %s %s, %d bytes compressed, %d bytes cpio, sha256 %s%n", d.payloadCompressor(),
+            line(out, "%s-%s.%s", d.name(), d.evr(), d.arch());
+            line(out, "  summary:  %s", d.summary());
+            line(out, "  license:  %s", d.license());
+            line(out, "  built:    %s", Instant.ofEpochSecond(d.buildTime()));
+            line(out, "  payload:  %s %s, %d bytes compressed, %d bytes cpio, sha256 %s", d.payloadCompressor(),
                     d.payloadFlags() == null ? "" : "level " + d.payloadFlags(), d.payloadBytes(), d.archiveSize(),
                     d.payloadDigest());
             PackageDescription.SignatureInfo sig = d.signature();
-            out.printf("  signed:   %s%n", sig == null ? (d.signed() ? "legacy signature only" : "no")
+            line(out, "  signed:   %s", sig == null ? (d.signed() ? "legacy signature only" : "no")
                     : sig.algorithm() + "/" + sig.hash() + ", key ID " + sig.keyId() + ", created " + sig.created()
                     + " (check it with: rpm-release verify --key KEY)");
             out.println("  requires:");
-            d.requires().forEach(r -> out.println("    " + r));
+            d.requires().forEach(r -> line(out, "    %s", r));
             out.println("  provides:");
-            d.provides().forEach(r -> out.println("    " + r));
+            d.provides().forEach(r -> line(out, "    %s", r));
             for (PackageDescription.ElfFact e : d.elf()) {
-                out.printf("  ELF:      %s: %s, interpreter %s, needs %s%n", e.path(), e.machine(),
+                line(out, "  ELF:      %s: %s, interpreter %s, needs %s", e.path(), e.machine(),
                         e.interpreter() == null ? "none (static)" : e.interpreter(),
                         e.maxGlibc() == null ? "no versioned glibc symbols" : e.maxGlibc() + " at most");
             }
             out.println("  files:");
             for (PackageDescription.FileInfo f : d.files()) {
-                out.printf("    %s %s:%s %10d %s %s%n", f.mode(), f.user(), f.group(), f.size(), f.path(),
+                line(out, "    %s %s:%s %10d %s %s", f.mode(), f.user(), f.group(), f.size(), f.path(),
                         f.sha256().isEmpty() ? "" : f.sha256());
             }
         }
         out.flush();
         return Main.OK;
+    }
+
+    /** One formatted line; header values are escaped, so a package cannot drive the terminal. */
+    private static void line(PrintWriter out, String format, Object... args) {
+        Output.line(out, String.format(java.util.Locale.ROOT, format, args));
     }
 }

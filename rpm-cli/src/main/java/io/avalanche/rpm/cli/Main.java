@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /** Entry point of the rpm-release command line: parses arguments, maps errors to exit codes. */
 @Command(name = "rpm-release", mixinStandardHelpOptions = true, version = "rpm-release 0.1.0",
@@ -46,19 +47,38 @@ public final class Main {
         cl.setOut(new PrintWriter(out, true, Charset.defaultCharset()));
         cl.setErr(new PrintWriter(err, true, Charset.defaultCharset()));
         cl.setExitCodeExceptionMapper(Main::exitCodeOf);
-        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            PrintWriter e = line.getErr();
-            e.println("error: " + message(ex));
+        cl.setParameterExceptionHandler((ex, ignored) -> {
+            CommandLine c = ex.getCommandLine();
+            String cmd = c == null ? "rpm-release" : c.getCommandSpec().qualifiedName();
+            PrintWriter e = cl.getErr();
+            e.println("error: " + Output.escape(ex.getMessage()) + " (see " + cmd + " --help)");
             if (main.stacktrace) {
                 ex.printStackTrace(e);
             }
             e.flush();
-            return exitCodeOf(ex);
+            return USAGE;
         });
-        int rc = cl.execute(args);
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> report(line.getErr(), ex, main.stacktrace));
+        int rc;
+        try {
+            rc = cl.execute(args);
+        } catch (RuntimeException | Error ex) {
+            // picocli passes Errors (OutOfMemoryError, StackOverflowError, ...) through: still one line
+            rc = report(cl.getErr(), ex, main.stacktrace || Arrays.asList(args).contains("--stacktrace"));
+        }
         out.flush();
         err.flush();
         return rc;
+    }
+
+    /** Prints one "error: ..." line (the stack trace only with --stacktrace) and returns the exit code. */
+    private static int report(PrintWriter e, Throwable ex, boolean stacktrace) {
+        e.println("error: " + Output.escape(message(ex)));
+        if (stacktrace) {
+            ex.printStackTrace(e);
+        }
+        e.flush();
+        return exitCodeOf(ex);
     }
 
     /**
@@ -89,6 +109,11 @@ public final class Main {
     }
 
     private static String message(Throwable ex) {
+        if (ex instanceof OutOfMemoryError) {
+            return "out of memory (Java heap of " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB): "
+                    + ex.getMessage() + "; give the JVM more memory (RPM_RELEASE_JAVA_OPTS=-Xmx2g for ./rpm-release)"
+                    + " or lower the compression level";
+        }
         if (ex instanceof RpmException || ex instanceof UncheckedIOException) {
             return ex.getMessage();
         }

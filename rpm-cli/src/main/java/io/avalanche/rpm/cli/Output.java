@@ -20,9 +20,48 @@ final class Output {
         if (json) {
             out.println(toJson(result));
         } else {
-            out.println(text);
+            out.println(escape(text));
         }
         out.flush();
+    }
+
+    /** Prints one line of console text with {@link #escape}. */
+    static void line(PrintWriter out, String text) {
+        out.println(escape(text));
+    }
+
+    /**
+     * The one escaping function for console text that may carry bytes from package headers, file names or
+     * program output: control characters (C0, DEL, C1, line breaks included) and bidirectional/invisible
+     * format characters become a backslash, x and two hex digits (or u{XXXX} above 0xff), so nothing printed can move the cursor,
+     * recolour or rewrite the terminal, or split one line into two. Everything else is kept.
+     */
+    static String escape(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            int n = Character.charCount(c);
+            int type = Character.getType(c);
+            boolean bad = c != '\t' && (type == Character.CONTROL || type == Character.FORMAT
+                    || type == Character.SURROGATE || c == 0x2028 || c == 0x2029);
+            if (bad && b == null) {
+                b = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (b != null) {
+                if (!bad) {
+                    b.appendCodePoint(c);
+                } else if (c < 0x100) {
+                    b.append(String.format("\\x%02x", c));
+                } else {
+                    b.append(String.format("\\u{%04x}", c));
+                }
+            }
+            i += n;
+        }
+        return b == null ? s : b.toString();
     }
 
     static String toJson(Object o) {

@@ -63,7 +63,8 @@ final class PackageCommand implements Callable<Integer> {
     List<String> requires = new ArrayList<>();
 
     @Option(names = "--compression", defaultValue = "zstd:19",
-            description = "zstd[:1-19], xz[:0-9], gzip[:1-9] or none (default ${DEFAULT-VALUE}).")
+            description = "zstd[:1-19], xz[:0-9], gzip[:1-9] or none (default ${DEFAULT-VALUE}); xz:8 and xz:9"
+                    + " need a Java heap of about 0.8 and 1.4 GB and are refused under the launcher's 512 MB.")
     String compression;
 
     @Option(names = "--workers", description = "zstd worker threads (default: cores, at most 4).")
@@ -140,6 +141,7 @@ final class PackageCommand implements Callable<Integer> {
         if (workers != null) {
             c = c.withWorkers(workers);
         }
+        c.checkMemory(Runtime.getRuntime().maxMemory());
         PackageSpec.Builder b = PackageSpec.builder().name(name).version(ver).release(rel).arch(a).compression(c)
                 .license(license).url(url).vendor(vendor).packager(packager).summary(summary)
                 .description(description).buildTime(SourceDate.epochSeconds(environment));
@@ -159,25 +161,29 @@ final class PackageCommand implements Callable<Integer> {
                 environment::get, System.in);
         PackageSpec ps = b.build();
         String fileName = t != null ? t.fileName(name, a) : ps.rpmFileName();
-        SigningKey tokenSigningKey = tokenKey != null ? tokenKey.open() : null;   // a wrong PIN fails before writing
+        // the key is opened and unlocked before anything is written: a wrong passphrase leaves --out untouched
+        SigningKey k = null;
+        if (tokenKey != null) {
+            k = tokenKey.open();   // a wrong PIN fails before writing
+        } else if (key != null) {
+            if (!Files.isRegularFile(key)) {
+                throw new SpecException("--key " + key + ": no such file");
+            }
+            k = new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get)).open();
+        } else if (ephemeral) {
+            k = new KeySource.Ephemeral().open();
+        }
+        RpmSigner signer = k == null ? null : new RpmSigner(k.headerSigner());
         Path written;
         try (Progress p = Progress.open(spec.commandLine().getErr(), "compress " + fileName, total)) {
-            written = RpmWriter.write(ps, out, fileName, p::advance);
+            written = RpmWriter.write(ps, out, fileName, p::advance, tmp -> {
+                if (signer != null) {
+                    signer.signWritten(tmp);
+                }
+            });
         }
         Map<String, Object> result = new LinkedHashMap<>();
-        if (tokenSigningKey != null) {
-            try (SigningKey k = tokenSigningKey) {
-                new RpmSigner(k.headerSigner()).sign(written);
-                result.put("keyId", k.keyId());
-            } catch (RuntimeException e) {
-                Files.deleteIfExists(written);   // the token failed: leave no unsigned package behind
-                throw e;
-            }
-        } else if (key != null || ephemeral) {
-            SigningKey k = key != null
-                    ? new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get)).open()
-                    : new KeySource.Ephemeral().open();
-            new RpmSigner(k.headerSigner()).sign(written);
+        if (k != null) {
             result.put("keyId", k.keyId());
             if (k.ephemeral()) {
                 Path pub = k.exportPublicKey(written.resolveSibling(SigningKey.DEFAULT_PUBLIC_KEY_FILE));

@@ -3,6 +3,8 @@ package io.avalanche.rpm.cli;
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.release.ReleaseManifest;
+import io.avalanche.rpm.sign.HeaderSigner;
+import io.avalanche.rpm.sign.HeaderToSign;
 import io.avalanche.rpm.sign.RpmSigner;
 import io.avalanche.rpm.sign.SignResult;
 import io.avalanche.rpm.sign.SigningKey;
@@ -112,8 +114,10 @@ final class SignCommand implements Callable<Integer> {
     /** Signs every header first, then writes the signatures: a key or token failing midway leaves every RPM as it was. */
     private Integer signAll(SigningKey key) {
         PrintWriter out = spec.commandLine().getOut();
-        io.avalanche.rpm.sign.HeaderSigner signer = key.headerSigner();
-        List<io.avalanche.rpm.sign.HeaderToSign> headers = rpms.stream().map(RpmSigner::headerToSign).toList();
+        // every package is read and its digests checked before any is changed; all signatures are made before any
+        // is written: a corrupt package or a key/token failing midway leaves every RPM as it was
+        List<HeaderToSign> headers = rpms.stream().map(RpmSigner::headerToSign).toList();
+        HeaderSigner signer = key.headerSigner();
         List<byte[]> signatures = headers.stream().map(h -> signer.sign(h.headerBytes())).toList();
         for (int i = 0; i < rpms.size(); i++) {
             Path p = rpms.get(i);

@@ -138,6 +138,12 @@ final class ValidateCommand implements Callable<Integer> {
         try (ObjectStore store = from.startsWith("s3://") ? Destinations.open(from, s3Settings()) : null) {
             ReleaseSource source = store != null ? new StoreReleaseSource(store, from) : ReleaseSources.parse(from);
             report = new Validator(options).validate(source);
+        } catch (RuntimeException e) {
+            if (junit != null && !(e instanceof SpecException)) {
+                // the run stopped before any check: the report says why, so CI shows an error, not nothing
+                ValidationReport.error(ref.tag() + " " + ref.rpmArch(), from, e.getMessage()).writeJUnit(junit);
+            }
+            throw e;
         }
         if (junit != null) {
             report.writeJUnit(junit);
@@ -146,11 +152,11 @@ final class ValidateCommand implements Callable<Integer> {
         if (json) {
             out.println(report.toJson());
         } else {
-            out.println("plugin expected at " + options.pluginPath() + " (VM ID from " + options.vmIdSource() + ")");
-            report.summaryLines().forEach(out::println);
+            Output.line(out, "plugin expected at " + options.pluginPath() + " (VM ID from " + options.vmIdSource() + ")");
+            report.summaryLines().forEach(l -> Output.line(out, l));
         }
         out.flush();
-        return report.passed() ? Main.OK : Main.CHECK_FAILED;
+        return report.passed() ? Main.OK : report.environmentError() ? Main.FAILURE : Main.CHECK_FAILED;
     }
 
     private S3Settings s3Settings() {

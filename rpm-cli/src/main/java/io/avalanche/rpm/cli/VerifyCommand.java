@@ -58,9 +58,9 @@ final class VerifyCommand implements Callable<Integer> {
             out.println(toJson(reports));
         } else {
             for (VerifyReport r : reports) {
-                out.println(r.file() + ": " + (r.ok() ? "OK" : "FAILED"));
+                Output.line(out, r.file() + ": " + (r.ok() ? "OK" : "FAILED"));
                 for (CheckResult c : r.checks()) {
-                    out.println("    " + c.describe());
+                    Output.line(out, "    " + c.describe());
                 }
             }
         }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,7 +36,8 @@ class StagesTest {
 
         CliRunner.Run sign = CliRunner.run("sign", "--ephemeral", "--release", rpm.toString(), plugin.toString());
         assertThat(sign.exitCode()).as("--release refuses --ephemeral").isEqualTo(2);
-        sign = CliRunner.run("sign", "--ephemeral", rpm.toString(), plugin.toString());
+        Path secret = releaseKey();
+        sign = CliRunner.run("sign", "--key", secret.toString(), rpm.toString(), plugin.toString());
         assertThat(sign.exitCode()).as(sign.all()).isZero();
         JsonNode manifest = new ObjectMapper().readTree(out.resolve("release.json").toFile());
         for (JsonNode f : manifest.get("files")) {
@@ -58,7 +60,8 @@ class StagesTest {
         assertThat(CliRunner.run("verify", "--key", key.toString(), rpm.toString(), plugin.toString()).exitCode())
                 .isZero();
 
-        CliRunner.Run publish = CliRunner.run("publish", "--to", "file:" + tmp.resolve("bucket"), out.toString());
+        CliRunner.Run publish = CliRunner.run("publish", "--to", "file:" + tmp.resolve("bucket"), "--key",
+                secret.toString(), out.toString());
         assertThat(publish.exitCode()).as(publish.all()).isZero();
         assertThat(publish.all()).doesNotContain("does not match");
 
@@ -69,5 +72,17 @@ class StagesTest {
                 "v1.14.1", "--arch", arch, "--commit", "0".repeat(40), "--local");
         assertThat(wrong.exitCode()).isEqualTo(3);
         assertThat(Files.readString(tmp.resolve("j.xml"))).contains("testcase");
+    }
+
+    /** An unprotected RSA release key made by gpg, exported armored (secret part) into the test directory. */
+    private Path releaseKey() throws Exception {
+        Path gnupg = Files.createDirectory(tmp.resolve("gnupg"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Cmd.run("gpg", "--batch", "--homedir", gnupg.toString(), "--pinentry-mode", "loopback", "--passphrase", "",
+                "--quick-gen-key", "Release <release@example.invalid>", "rsa2048", "sign", "1d").ok();
+        Path secret = tmp.resolve("release.asc");
+        Cmd.run("gpg", "--batch", "--homedir", gnupg.toString(), "--pinentry-mode", "loopback", "--passphrase", "",
+                "--armor", "--output", secret.toString(), "--export-secret-keys").ok();
+        return secret;
     }
 }

@@ -87,6 +87,35 @@ public record Compression(Algorithm algorithm, int level, int workers) {
         return (int) Math.max(4 * mib, Math.min(32 * mib, rounded));
     }
 
+    /** Java heap the encoder allocates (xz's dictionary and match finder); 0 for the others (zstd is native). */
+    public long encoderHeapBytes() {
+        if (algorithm != Algorithm.XZ) {
+            return 0;
+        }
+        try {
+            return new org.tukaani.xz.LZMA2Options(level).getEncoderMemoryUsage() * 1024L;
+        } catch (org.tukaani.xz.UnsupportedOptionsException e) {
+            throw new SpecException("xz level " + level + " is not supported: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses, before any output, a level whose encoder would not fit: more than half of {@code maxHeapBytes}
+     * (the rest holds buffers and the old generation's headroom). Under the launcher's 512 MB heap xz:8 and
+     * xz:9 are refused, xz:7 and below fit.
+     */
+    public void checkMemory(long maxHeapBytes) {
+        long need = encoderHeapBytes();
+        if (need > maxHeapBytes / 2) {
+            long mib = 1 << 20;
+            throw new SpecException("compression " + this + " needs about " + need / mib + " MiB of Java heap for"
+                    + " its encoder, more than half of this JVM's " + maxHeapBytes / mib + " MiB: use a lower level"
+                    + " (xz:7 needs " + new Compression(Algorithm.XZ, 7, 0).encoderHeapBytes() / mib + " MiB) or"
+                    + " zstd, or give the JVM at least " + (need * 2 / mib + 64) + " MiB (e.g."
+                    + " RPM_RELEASE_JAVA_OPTS=-Xmx" + ((need * 2 / mib + 64 + 1023) / 1024) + "g for ./rpm-release)");
+        }
+    }
+
     public Compression withWorkers(int n) {
         return new Compression(algorithm, level, n);
     }

@@ -54,9 +54,20 @@ public final class RpmWriter {
 
     /** As {@link #write(PackageSpec, Path, String)}, reporting input bytes consumed to {@code progress}. */
     public static Path write(PackageSpec spec, Path outDir, String fileName, LongConsumer progress) {
+        return write(spec, outDir, fileName, progress, tmp -> { });
+    }
+
+    /**
+     * As {@link #write(PackageSpec, Path, String, LongConsumer)}; {@code finish} runs on the complete temporary
+     * file (e.g. signs it in place) before it is moved over the target, so the target is replaced only by a
+     * finished result: when {@code finish} throws, the target is untouched and the temporary file is removed.
+     */
+    public static Path write(PackageSpec spec, Path outDir, String fileName, LongConsumer progress,
+                             java.util.function.Consumer<Path> finish) {
         if (fileName.contains("/") || fileName.startsWith(".")) {
             throw new SpecException("invalid output file name '" + fileName + "'");
         }
+        spec.compression().checkMemory(Runtime.getRuntime().maxMemory());
         List<Node> nodes = nodes(spec);
         Path target = outDir.resolve(fileName);
         Path tmp = null;
@@ -67,6 +78,7 @@ public final class RpmWriter {
                 writeTo(spec, nodes, ch, progress);
                 ch.force(false);
             }
+            finish.accept(tmp);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -50,6 +50,11 @@ public final class StoreReleaseSource implements ReleaseSource {
     }
 
     @Override
+    public java.util.Optional<ObjectStore> publishedStore() {
+        return java.util.Optional.of(store);
+    }
+
+    @Override
     public String describe() {
         return describe;
     }

@@ -6,6 +6,8 @@ import io.avalanche.rpm.format.HeaderCodec;
 import io.avalanche.rpm.format.Lead;
 import io.avalanche.rpm.format.SigTag;
 import io.avalanche.rpm.format.Tag;
+import io.avalanche.rpm.verify.CheckResult;
+import io.avalanche.rpm.verify.PackageVerifier;
 import io.avalanche.rpm.verify.RpmPackage;
 import io.avalanche.rpm.verify.RpmReader;
 
@@ -21,6 +23,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -36,21 +39,44 @@ public final class RpmSigner {
         this.signer = signer;
     }
 
-    /** Signs (or re-signs) the package at this path; the main header and payload are never changed. */
+    /**
+     * Signs (or re-signs) the package at this path; the main header and payload are never changed. Refuses,
+     * changing nothing, a package whose digests do not match (as rpmsign: "not signing corrupt package").
+     */
     public SignResult sign(Path file) {
         HeaderToSign h = headerToSign(file);
         return applySignature(file, signer.sign(h.headerBytes()), h.sha256());
     }
 
     /**
+     * Signs a package this process has just written with RpmWriter (its digests were computed while writing):
+     * like {@link #sign} without re-reading the payload; the header digest is still checked.
+     */
+    public SignResult signWritten(Path file) {
+        RpmPackage pkg = RpmReader.read(file);
+        byte[] hb = pkg.headerBytes();
+        String sha = sha256Hex(hb);
+        check(pkg, sha);
+        return applySignature(file, signer.sign(hb), sha);
+    }
+
+    /**
      * Phase 1 of a split signing (e.g. agent reads, controller signs): the main header bytes to sign and
-     * their SHA-256. Refuses packages whose stated header digest is wrong or that lack a payload digest.
+     * their SHA-256. Refuses packages whose digests (header, payload, size, MD5) do not match or that lack a
+     * payload digest: the whole payload is read once, as rpmsign does before it signs.
      */
     public static HeaderToSign headerToSign(Path file) {
         RpmPackage pkg = RpmReader.read(file);
         byte[] hb = pkg.headerBytes();
         String sha = sha256Hex(hb);
         check(pkg, sha);
+        checkSize(pkg);
+        List<CheckResult> bad = PackageVerifier.digestFailures(file);
+        if (!bad.isEmpty()) {
+            throw new SigningException(file + ": not signing a corrupt package: "
+                    + String.join("; ", bad.stream().map(CheckResult::describe).toList())
+                    + "; nothing was changed: rebuild or download the package again");
+        }
         return new HeaderToSign(file.toString(), hb, sha);
     }
 
@@ -93,14 +119,27 @@ public final class RpmSigner {
         String name = pkg.name();
         pkg.signature().get(SigTag.SHA256HEADER).ifPresent(e -> {
             if (!e.strings()[0].equalsIgnoreCase(sha)) {
-                throw new SigningException(name + ": SHA256HEADER (tag 273) does not match the main header;"
-                        + " the package is corrupt: rebuild it before signing");
+                throw new SigningException(name + ": not signing a corrupt package: SHA256HEADER (tag 273) does not"
+                        + " match the main header; nothing was changed: rebuild or download the package again");
             }
         });
         if (!pkg.header().has(Tag.PAYLOADDIGEST.id())) {
             throw new SigningException(name + ": the main header has no PAYLOADDIGEST (tag 5092), so a header-only"
                     + " signature would not cover the payload (dnf reports it as not signed); rebuild the package"
                     + " with rpm >= 4.14 or rpm-release");
+        }
+    }
+
+    /** The stated header+payload size first: a padded or truncated file is refused without reading it. */
+    private static void checkSize(RpmPackage pkg) {
+        Header sig = pkg.signature();
+        int tag = sig.has(SigTag.LONGSIZE.id()) ? SigTag.LONGSIZE.id() : SigTag.SIZE.id();
+        long[] stated = sig.numbers(tag);
+        long actual = pkg.fileSize() - pkg.mainHeaderOffset();
+        if (stated.length == 1 && stated[0] != actual) {
+            throw new SigningException(pkg.name() + ": not signing a corrupt package: header and payload are "
+                    + actual + " bytes, the signature header (tag " + tag + ") says " + stated[0]
+                    + "; nothing was changed: rebuild or download the package again");
         }
     }
 

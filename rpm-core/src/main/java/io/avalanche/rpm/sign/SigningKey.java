@@ -133,13 +133,37 @@ public final class SigningKey implements AutoCloseable {
         armor.close();
     }
 
-    /** Writes the armored public key to this file (replacing it) and returns the path. */
+    /**
+     * Writes the armored public key to this file and returns the path: a temporary file beside it moved into
+     * place when complete, so a reader never sees half a key and a failure leaves the old file as it was.
+     */
     public Path exportPublicKey(Path file) {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            exportPublicKey(out);
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                exportPublicKey(out);
+            }
+            try {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system: keep its defaults
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            tmp = null;
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write the public key: " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: a hidden temporary file named after the key
+                }
+            }
         }
     }
 

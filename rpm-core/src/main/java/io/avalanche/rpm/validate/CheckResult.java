@@ -5,8 +5,11 @@ import java.time.Duration;
 /** Outcome of one check on one package; {@code output} holds tool output for the report (may be empty). */
 public record CheckResult(String packageName, String check, Status status, String message, String output,
                           Duration time) {
-    /** Passed, failed, or not run because an earlier check failed. */
-    public enum Status { PASSED, FAILED, SKIPPED }
+    /**
+     * Passed, failed, not run because an earlier check failed, or could not run because the environment is
+     * unusable (no container engine, missing image): an error says nothing about the release.
+     */
+    public enum Status { PASSED, FAILED, SKIPPED, ERROR }
 
     public CheckResult {
         output = output == null ? "" : output;
@@ -25,7 +28,13 @@ public record CheckResult(String packageName, String check, Status status, Strin
         return new CheckResult(pkg, check, Status.SKIPPED, message, "", Duration.ZERO);
     }
 
+    /** An environment error: the check could not run. */
+    public static CheckResult error(String pkg, String check, String message, Duration t) {
+        return new CheckResult(pkg, check, Status.ERROR, message, "", t);
+    }
+
+    /** True when the check failed or could not run (either way the run did not pass). */
     public boolean failed() {
-        return status == Status.FAILED;
+        return status == Status.FAILED || status == Status.ERROR;
     }
 }

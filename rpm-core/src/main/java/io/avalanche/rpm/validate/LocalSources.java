@@ -1,5 +1,8 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.publish.FileStore;
+import io.avalanche.rpm.publish.ObjectStore;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Release sources on the local file system: a release directory and a {@code file:} bucket directory. */
 public final class LocalSources {
@@ -16,16 +20,21 @@ public final class LocalSources {
 
     /** A release directory: RPMs and RPM-GPG-KEY-avalanchego at the top (or under &lt;arch&gt;/). */
     public static ReleaseSource releaseDirectory(Path dir) {
-        return new Copying(dir, "release directory " + dir, List.of("", "%s/"), List.of(""));
+        return new Copying(dir, "release directory " + dir, List.of("", "%s/"), List.of(""), false);
     }
 
     /** A bucket laid out as published: DIR/linux/rpms/&lt;arch&gt;/FILE and DIR/linux/rpms/RPM-GPG-KEY-avalanchego. */
     public static ReleaseSource bucketDirectory(Path dir) {
-        return new Copying(dir, "file:" + dir, List.of("linux/rpms/%s/"), List.of("linux/rpms/"));
+        return new Copying(dir, "file:" + dir, List.of("linux/rpms/%s/"), List.of("linux/rpms/"), true);
     }
 
-    private record Copying(Path root, String describe, List<String> rpmDirs, List<String> keyDirs)
+    private record Copying(Path root, String describe, List<String> rpmDirs, List<String> keyDirs, boolean published)
             implements ReleaseSource {
+        @Override
+        public Optional<ObjectStore> publishedStore() {
+            return published ? Optional.of(new FileStore(root)) : Optional.empty();
+        }
+
         @Override
         public FetchedRelease fetch(ReleaseRef ref, Path workDir) {
             try {

@@ -1,6 +1,9 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.publish.ObjectStore;
+
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Where a release is read from (release directory, file: bucket, S3). Implementations copy the
@@ -12,4 +15,12 @@ public interface ReleaseSource {
 
     /** Where this source reads from, for messages. */
     String describe();
+
+    /**
+     * The published tree this source reads from (file: bucket or S3), whose yum repository metadata is then
+     * checked too; empty for a release directory, which has none yet.
+     */
+    default Optional<ObjectStore> publishedStore() {
+        return Optional.empty();
+    }
 }

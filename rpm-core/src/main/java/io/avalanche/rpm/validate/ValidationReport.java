@@ -41,6 +41,18 @@ public record ValidationReport(String release, String target, List<CheckResult> 
         return results.stream().filter(CheckResult::failed).toList();
     }
 
+    /** True when some check could not run (environment) and none found a problem in the release itself. */
+    public boolean environmentError() {
+        return results.stream().anyMatch(r -> r.status() == CheckResult.Status.ERROR)
+                && results.stream().noneMatch(r -> r.status() == CheckResult.Status.FAILED);
+    }
+
+    /** The report of a run that stopped before any check, e.g. the release could not be fetched. */
+    public static ValidationReport error(String release, String target, String message) {
+        return new ValidationReport(release, target, List.of(CheckResult.error("validate", "run", message,
+                java.time.Duration.ZERO)));
+    }
+
     /** One readable line per check, then a verdict line. */
     public List<String> summaryLines() {
         List<String> lines = new ArrayList<>();
@@ -49,6 +61,7 @@ public record ValidationReport(String release, String target, List<CheckResult> 
                 case PASSED -> "PASS";
                 case FAILED -> "FAIL";
                 case SKIPPED -> "SKIP";
+                case ERROR -> "ERROR";
             };
             lines.add(String.format(Locale.ROOT, "%s  %-12s %-10s %s", tag, r.packageName(), r.check(), r.message()));
         }
@@ -58,7 +71,7 @@ public record ValidationReport(String release, String target, List<CheckResult> 
                     + ": this proves packaging, install and startup, not behaviour on real " + platform.arch().rpm()
                     + " hardware");
         }
-        lines.add((failed == 0 ? "PASSED" : "FAILED") + ": " + release + " on " + target + ", " + results.size()
+        lines.add((failed == 0 ? "PASSED" : environmentError() ? "ERROR" : "FAILED") + ": " + release + " on " + target + ", " + results.size()
                 + " checks, " + failed + " failed");
         return lines;
     }
@@ -77,8 +90,9 @@ public record ValidationReport(String release, String target, List<CheckResult> 
             w.writeAttribute("name", "rpm-release validate " + release
                     + (platform == null ? "" : " (" + platform.label() + ")"));
             w.writeAttribute("tests", Integer.toString(results.size()));
-            w.writeAttribute("failures", Long.toString(failures().size()));
-            w.writeAttribute("errors", "0");
+            long errors = results.stream().filter(r -> r.status() == CheckResult.Status.ERROR).count();
+            w.writeAttribute("failures", Long.toString(failures().size() - errors));
+            w.writeAttribute("errors", Long.toString(errors));
             w.writeAttribute("skipped", Long.toString(
                     results.stream().filter(r -> r.status() == CheckResult.Status.SKIPPED).count()));
             w.writeAttribute("time", seconds(results.stream().mapToLong(r -> r.time().toMillis()).sum()));
@@ -90,8 +104,8 @@ public record ValidationReport(String release, String target, List<CheckResult> 
                         : platform.arch().rpm() + "." + r.packageName());
                 w.writeAttribute("name", platform == null ? r.check() : r.check() + " (" + platform.label() + ")");
                 w.writeAttribute("time", seconds(r.time().toMillis()));
-                if (r.status() == CheckResult.Status.FAILED) {
-                    w.writeStartElement("failure");
+                if (r.failed()) {
+                    w.writeStartElement(r.status() == CheckResult.Status.ERROR ? "error" : "failure");
                     w.writeAttribute("message", xmlSafe(r.message()));
                     w.writeAttribute("type", r.check());
                     w.writeCharacters(xmlSafe(r.message() + (r.output().isEmpty() ? "" : "\n\n" + r.output())));

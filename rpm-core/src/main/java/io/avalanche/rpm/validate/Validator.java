@@ -67,6 +67,8 @@ public final class Validator {
             signatures.add(r);
             results.add(r);
         }
+        source.publishedStore().ifPresent(store ->
+                results.addAll(new RepositoryCheck(store, java.time.Instant.now()).check(ref, rel)));
         ElfGate gate = new ElfGate(options.targetGlibc());
         for (var e : rel.rpms().entrySet()) {
             results.add(timed(e.getKey(), ELF, () -> {
@@ -106,7 +108,7 @@ public final class Validator {
             target = open(rel, workDir, platform);
         } catch (RpmException e) {
             for (String name : rel.rpms().keySet()) {
-                out.add(CheckResult.failed(name, INSTALL, e.getMessage(), "", since(t0)));
+                out.add(CheckResult.error(name, INSTALL, e.getMessage(), since(t0)));
                 out.add(CheckResult.skipped(name, SMOKE, "not run: no install target"));
             }
             return out;
@@ -219,6 +221,7 @@ public final class Validator {
         for (String name : rel.rpms().keySet()) {
             results.stream().filter(r -> r.packageName().equals(name)).forEach(out::add);
         }
+        results.stream().filter(r -> !rel.rpms().containsKey(r.packageName())).forEach(out::add);
         return out;
     }
 

@@ -43,7 +43,7 @@ class ContainerValidatorTest {
     void goodReleasePassesInContainer() {
         ValidationReport r = validate(Variant.GOOD, "good", ContainerEnv.IMAGE);
         assertThat(r.failures()).isEmpty();
-        assertThat(r.results()).hasSize(8).allMatch(c -> c.status() == CheckResult.Status.PASSED);
+        assertThat(r.results()).hasSize(13).allMatch(c -> c.status() == CheckResult.Status.PASSED);
         assertThat(result(r, "avalanchego", Validator.INSTALL).message()).contains("container");
         assertThat(result(r, "avalanchego", Validator.INSTALL).output()).containsIgnoringCase("ok");
     }

@@ -6,6 +6,11 @@ import io.avalanche.rpm.build.PackageSpec;
 import io.avalanche.rpm.build.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
+import io.avalanche.rpm.publish.DetachedSigner;
+import io.avalanche.rpm.publish.FileStore;
+import io.avalanche.rpm.publish.GpgDetachedSigner;
+import io.avalanche.rpm.publish.ObjectStore;
+import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.release.AvalanchegoPreset;
 
 import java.io.IOException;
@@ -97,26 +102,36 @@ public final class TestReleases {
         }
     }
 
-    /** The same release laid out as a published bucket: DIR/linux/rpms/x86_64/*.rpm and the key. */
+    /**
+     * The same release published into a bucket directory with the real publisher, its yum repository signed by
+     * the release key: DIR/linux/rpms/x86_64/*.rpm, repodata, the key and avalanchego.repo. A TAMPERED release is
+     * published intact and then damaged in the bucket (a publisher may refuse a damaged package).
+     */
     public Path bucketDir(Variant v, String name) {
         return bucketDir(v, name, Arch.X86_64);
     }
 
-    /** The release of the arch laid out as a published bucket: DIR/linux/rpms/ARCH/*.rpm and the key. */
+    /** The release of the arch published into a bucket directory (see {@link #bucketDir(Variant, String)}). */
     public Path bucketDir(Variant v, String name, Arch a) {
-        try {
-            Path rel = releaseDir(v, name + "-rel", a);
-            Path bucket = work.resolve(name);
-            Path arch = Files.createDirectories(bucket.resolve("linux/rpms/" + a.rpm()));
-            for (String n : List.of("avalanchego", "subnet-evm")) {
-                String f = n + "-" + TAG + "-" + a.rpm() + ".rpm";
-                Files.copy(rel.resolve(f), arch.resolve(f));
-            }
-            Files.copy(rel.resolve("RPM-GPG-KEY-avalanchego"), bucket.resolve("linux/rpms/RPM-GPG-KEY-avalanchego"));
-            return bucket;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Path rel = releaseDir(v == Variant.TAMPERED ? Variant.GOOD : v, name + "-rel", a);
+        Path bucket = work.resolve(name);
+        try (ObjectStore store = new FileStore(bucket)) {
+            new Publisher(store, o -> { }, l -> { }).publish(rel, Publisher.Options.defaults(repoSigner())
+                    .withTimestamp(BUILD_TIME));
         }
+        if (v == Variant.TAMPERED) {
+            try {
+                flipLastByte(bucket.resolve("linux/rpms/" + a.rpm() + "/avalanchego-" + TAG + "-" + a.rpm() + ".rpm"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return bucket;
+    }
+
+    /** Signs repodata/repomd.xml with the release key, through gpg as a release engineer's machine would. */
+    public DetachedSigner repoSigner() {
+        return new GpgDetachedSigner("validate@example.invalid", env());
     }
 
     private void sign(Path rpm) {
