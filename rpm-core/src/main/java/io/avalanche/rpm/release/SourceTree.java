@@ -28,7 +28,7 @@ public record SourceTree(Path root, String vmId, String vmIdSource, Era era) {
     public static final String PLUGIN_OUTPUT = "build/subnet-evm";
     static final Pattern CB58 = Pattern.compile("[1-9A-HJ-NP-Za-km-z]{20,64}");
     private static final Pattern VM_ID_LINE = Pattern.compile(
-            "^[ \\t]*(?:export[ \\t]+)?DEFAULT_VM_ID=(\\S*)[ \\t]*(?:#.*)?$", Pattern.MULTILINE);
+            "^[ \\t]*(?:export[ \\t]+)?DEFAULT_VM_ID=([^#\\n]*?)[ \\t]*(?:#[^\\n]*)?$", Pattern.MULTILINE);
     private static final Pattern VM_ID_VALUE = Pattern.compile(
             "\"([^\"$`\\\\]*)\"|'([^']*)'|\\$\\{DEFAULT_VM_ID:-([^}\"'$`\\\\]*)}|\"\\$\\{DEFAULT_VM_ID:-([^}\"'$`\\\\]*)}\"|([^\"'$`\\\\]+)");
     private static final Pattern CD_SELF = Pattern.compile("^[ \\t]*cd[ \\t]+\"?\\$\\{?SUBNET_EVM_PATH\\}?\"?[ \\t]*$",

@@ -1,0 +1,90 @@
+package io.avalanche.rpm.release;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.format.Arch;
+import io.avalanche.rpm.format.ReleaseTag;
+import io.avalanche.rpm.publish.S3Settings;
+import io.avalanche.rpm.testing.Cmd;
+import io.avalanche.rpm.testing.TestPackages;
+import io.avalanche.rpm.validate.CheckResult;
+import io.avalanche.rpm.validate.ValidationOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One release run for both arches: each built (the foreign one cross-compiled with the sample honouring $CC),
+ * signed with one key, published in one go into per-arch repositories; validated where this machine can (the
+ * host arch, --local) while foreign-arch validation under emulation is not part of this machine's validator.
+ */
+class MultiArchReleaseTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void bothArchesBuildSignAndPublishInOneRun() throws Exception {
+        Arch host = Arch.host();
+        Arch foreign = host == Arch.X86_64 ? Arch.AARCH64 : Arch.X86_64;
+        Path src = TestPackages.sampleRepo(tmp.resolve("src"));
+        Path out = tmp.resolve("out");
+        Path bucket = tmp.resolve("bucket");
+        List<String> log = new ArrayList<>();
+        ReleasePipeline.Request r = new ReleasePipeline.Request(ReleaseTag.parse("v1.14.1"), false, src,
+                List.of(host, foreign), null, out, "file:" + bucket, new KeySource.Ephemeral(),
+                S3Settings.fromEnvironment(Map.of()), new ValidationOptions.Local(), "2.34", tmp.resolve("junit.xml"),
+                Compression.parse("zstd:3"), false, ReleaseBuilder.Checks.STRICT, Set.of(host));
+        ReleasePipeline.Result res = ReleasePipeline.run(r, log::add);
+        assertThat(res.passed()).as(String.join("\n", log)).isTrue();
+        assertThat(log).anyMatch(l -> l.startsWith("== build v1.14.1 for " + foreign.rpm() + " (cross-compiled: ")
+                && l.contains("GOARCH=" + foreign.docker()) && l.contains("CC=" + (foreign == Arch.AARCH64
+                ? "aarch64" : "x86_64") + "-linux-gnu-gcc"));
+        assertThat(log).anyMatch(l -> l.contains("(" + foreign.rpm() + "): NOT RUN"));
+
+        Path key = out.resolve("RPM-GPG-KEY-avalanchego");
+        Path db = tmp.resolve("rpmdb");
+        Cmd.run("rpmkeys", "--dbpath", db.toString(), "--import", key.toString()).ok();
+        for (Arch a : List.of(host, foreign)) {
+            for (String name : List.of("avalanchego", "subnet-evm")) {
+                String file = name + "-v1.14.1-" + a.rpm() + ".rpm";
+                Path rpm = out.resolve(file);
+                assertThat(Cmd.run("rpm", "-qp", "--nosignature", "--qf", "%{ARCH}", rpm.toString()).ok().output())
+                        .isEqualTo(a.rpm());
+                assertThat(Cmd.run("rpmkeys", "--dbpath", db.toString(), "--checksig", "--define",
+                        "_pkgverify_level signature", rpm.toString()).ok().output()).contains("OK");
+                assertThat(bucket.resolve("linux/rpms/" + a.rpm() + "/" + file)).hasSameBinaryContentAs(rpm);
+            }
+            assertThat(bucket.resolve("linux/rpms/" + a.rpm() + "/repodata/repomd.xml.asc")).isRegularFile();
+        }
+        // the foreign binary really is for the foreign machine
+        Path cpio = tmp.resolve("x");
+        Files.createDirectories(cpio);
+        Cmd.run(List.of("sh", "-c", "rpm2cpio \"$1\" | cpio -idm --quiet", "sh",
+                out.resolve("avalanchego-v1.14.1-" + foreign.rpm() + ".rpm").toString()), cpio, Map.of()).ok();
+        assertThat(Cmd.run("file", "-b", cpio.resolve("var/opt/avalanchego/bin/avalanchego").toString()).ok().output())
+                .contains(foreign == Arch.AARCH64 ? "ARM aarch64" : "x86-64");
+
+        JsonNode m = new ObjectMapper().readTree(out.resolve("release.json").toFile());
+        assertThat(m.has("arch")).isFalse();
+        assertThat(m.get("arches").toString()).isEqualTo("[\"" + host.rpm() + "\",\"" + foreign.rpm() + "\"]");
+        assertThat(m.get("files")).hasSize(5);
+        assertThat(res.validations()).extracting(v -> v.arch().rpm() + " " + v.phase() + " " + v.report().target())
+                .containsExactly(host.rpm() + " release directory local rpm root (glibc 2.34)",
+                        foreign.rpm() + " release directory not run", host.rpm() + " published local rpm root (glibc 2.34)",
+                        foreign.rpm() + " published not run");
+        assertThat(res.validations().get(1).report().results()).singleElement()
+                .satisfies(c -> assertThat(c.status()).isEqualTo(CheckResult.Status.SKIPPED));
+        assertThat(res.validations().get(0).report().results()).hasSize(8)
+                .allMatch(c -> c.status() == CheckResult.Status.PASSED);
+        assertThat(Files.readString(tmp.resolve("junit.xml"))).contains(host.rpm() + " published avalanchego");
+    }
+}
