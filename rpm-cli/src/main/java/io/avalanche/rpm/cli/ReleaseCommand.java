@@ -93,7 +93,8 @@ final class ReleaseCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     Pkcs11Options pkcs11 = new Pkcs11Options();
 
-    @Option(names = "--image", description = "Validate in a container of this image (default ${DEFAULT-VALUE}).",
+    @Option(names = "--image", description = "Validate in a container of this image (default ${DEFAULT-VALUE}); "
+            + "{arch} in the name becomes each arch's docker name (amd64, arm64) for images that are not multi-arch.",
             defaultValue = ValidationOptions.DEFAULT_IMAGE)
     String image;
 

@@ -73,7 +73,8 @@ final class ValidateCommand implements Callable<Integer> {
 
     static final class Target {
         @Option(names = "--image", paramLabel = "IMAGE",
-                description = "Target image for the install test (default: ${DEFAULT-VALUE}).",
+                description = "Target image for the install test (default: ${DEFAULT-VALUE}); {arch} in the name "
+                        + "becomes the docker arch (amd64, arm64).",
                 defaultValue = ValidationOptions.DEFAULT_IMAGE)
         String image = ValidationOptions.DEFAULT_IMAGE;
 

@@ -369,7 +369,8 @@ public final class ReleaseBuilder {
             inspect.addAll(List.of("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name));
             ProcessRunner.Result st = ProcessRunner.run(inspect, null, engine.env(), l -> { });
             String state = st.output().trim();
-            if (run.exitCode() != 0 || st.exitCode() != 0 || !state.equals("exited 0")) {
+            // podman reports a finished container as "stopped" until its cleanup has run, then "exited"
+            if (run.exitCode() != 0 || st.exitCode() != 0 || !state.matches("(exited|stopped) 0")) {
                 throw new BuildException(cmd + " failed in container " + image + " (docker run exit "
                         + run.exitCode() + ", container state: " + (st.exitCode() == 0 ? state : "unknown") + ")"
                         + (run.tail().isEmpty() ? "" : ":\n  " + String.join("\n  ", run.tail())));

@@ -23,7 +23,14 @@ public record ValidationOptions(ReleaseRef ref, String commit, String targetGlib
 
     /** A fresh container of {@code image}, driven through the docker CLI described by {@code engine}. */
     public record Container(String image, ContainerTarget.Engine engine) implements Install {
+        /** The image for an arch: {@value #ARCH_PLACEHOLDER} in the name becomes its docker arch (amd64, arm64). */
+        public String imageFor(io.avalanche.rpm.format.Arch arch) {
+            return image.replace(ARCH_PLACEHOLDER, arch.docker());
+        }
     }
+
+    /** Placeholder in a container image name for the docker arch of the release being validated. */
+    public static final String ARCH_PLACEHOLDER = "{arch}";
 
     /** A scratch {@code rpm --root} on this machine; programs run on the host. */
     public record Local() implements Install {

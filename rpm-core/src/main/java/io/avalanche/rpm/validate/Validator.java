@@ -95,7 +95,7 @@ public final class Validator {
     }
 
     private String targetName(Platform platform) {
-        return (options.install() instanceof ValidationOptions.Container c ? "image " + c.image()
+        return (options.install() instanceof ValidationOptions.Container c ? "image " + c.imageFor(platform.arch())
                 : "local rpm root (glibc " + options.targetGlibc() + ")")
                 + (platform.emulated() ? " (" + platform.label() + ": " + platform.how() + ")" : "");
     }
@@ -157,7 +157,7 @@ public final class Validator {
 
     private InstallTarget open(FetchedRelease rel, Path workDir, Platform platform) {
         if (options.install() instanceof ValidationOptions.Container c) {
-            return ContainerTarget.start(c.engine(), c.image(), rel.publicKey().getParent(), platform);
+            return ContainerTarget.start(c.engine(), c.imageFor(platform.arch()), rel.publicKey().getParent(), platform);
         }
         return LocalTarget.start(workDir.resolve("root"), options.targetGlibc(), platform);
     }
