@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The main job: a full local release of the sample program — build, sign (ephemeral key), publish to a
-# local file: bucket with a signed yum repository, validate (container when podman is usable, --local otherwise).
+# The main job: a full local release of the sample program for x86_64 and aarch64 — build (the foreign arch
+# cross-compiled), sign (one ephemeral key), validate, publish to a local file: bucket with a signed yum repository
+# per arch, validate again from the bucket (each arch in a container of its own arch when podman is usable, the
+# foreign one under qemu-user emulation; --local otherwise).
 # Usage: scripts/main-job.sh [WORK_DIR]   (default: ./out/main-job; wiped and recreated)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,13 +22,14 @@ git -C "$work/source" tag "$tag"   # a release is built from the commit its tag 
 
 validate=(--local)
 if [ "$(id -u)" = 0 ] && [ "${RPM_RELEASE_LOCAL:-}" != 1 ] && command -v podman >/dev/null && command -v docker >/dev/null; then
-  if eval "$("$here/scripts/podman-env.sh" start)" && "$here/scripts/build-target-image.sh" >&2; then
-    validate=(--image localhost/rpm-release-target:latest)
+  if eval "$("$here/scripts/podman-env.sh" start)" && "$here/scripts/build-target-image.sh" --arch amd64 >&2 \
+      && "$here/scripts/build-target-image.sh" --arch arm64 >&2; then
+    validate=(--image 'localhost/rpm-release-target:latest-{arch}')
   else
     echo "main-job: container runtime not usable; validating with --local" >&2
   fi
 fi
 
-"$here/rpm-release" release --tag "$tag" --source "$work/source" --ephemeral \
+"$here/rpm-release" release --tag "$tag" --source "$work/source" --arch x86_64 --arch aarch64 --ephemeral \
   --to "file:$work/bucket" --out "$work/release" --junit "$work/validation-junit.xml" "${validate[@]}"
-echo "repository metadata: $work/bucket/linux/rpms/$(uname -m | sed 's/arm64/aarch64/')/repodata/"
+echo "repository metadata: $work/bucket/linux/rpms/x86_64/repodata/ and $work/bucket/linux/rpms/aarch64/repodata/"
