@@ -32,18 +32,23 @@ import java.util.concurrent.Callable;
 
 /** `rpm-release validate`: signature, ELF gate, install and smoke test of a published release. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Validate a published release: digests and signature against the published key, ELF",
-            "machine and GLIBC versions, install into a fresh container (or a scratch rpm root with --local)",
-            "and smoke-test avalanchego and the subnet-evm plugin: avalanchego --version must start with",
-            "'avalanchego/' and contain commit=<full commit>; the plugin must be installed exactly at",
-            "/var/opt/avalanchego/plugins/<VM_ID> and its --version must carry the full commit as '@<commit>'",
-            "or 'commit=<commit>'. VM_ID: --vm-id, else release.json of a release directory, else the",
-            "subnet-evm VM ID of every upstream tag since v1.14.1-rc.0 (" + ValidationOptions.SUBNET_EVM_VM_ID + ").",
-            "An --arch other than this machine's runs under qemu-user emulation (binfmt_misc handler",
-            "qemu-<arch>; refused, naming what is missing, without it).",
+        description = {"Validate a published release: digests and signature against the published",
+            "key, ELF machine and GLIBC versions, install into a fresh container (or a",
+            "scratch rpm root with --local)",
+            "and smoke-test avalanchego and the subnet-evm plugin:",
+            "avalanchego --version must start with 'avalanchego/' and contain",
+            "commit=<full commit>; the plugin must be installed exactly at",
+            "/var/opt/avalanchego/plugins/<VM_ID> and its --version must carry the full",
+            "commit as '@<commit>' or 'commit=<commit>'. VM_ID: --vm-id, else",
+            "release.json of a release directory, else the subnet-evm VM ID of every",
+            "upstream tag since v1.14.1-rc.0:",
+            "  " + ValidationOptions.SUBNET_EVM_VM_ID,
+            "An --arch other than this machine's runs under qemu-user emulation (binfmt_misc",
+            "handler qemu-<arch>; refused, naming what is missing, without it).",
             "", "Example:",
             "  rpm-release validate --from file:/srv/bucket --tag v1.14.1 --arch x86_64 \\",
-            "      --commit 5a2f1c9 --image rockylinux:9 --junit build/validate.xml"},
+            "      --commit $(git -C ~/avalanchego rev-parse v1.14.1^{commit}) \\",
+            "      --image rockylinux:9 --junit build/validate.xml"},
         footer = {"", "Exit codes: 0 all checks passed, 1 could not run, 2 usage, 3 a check failed."})
 final class ValidateCommand implements Callable<Integer> {
     @Spec
