@@ -123,7 +123,7 @@ final class Fixtures {
         Path src = Files.createDirectories(Path.of(ws.getRemote()));
         write(src.resolve("go.mod"), "module github.com/ava-labs/avalanchego\n\ngo 1.23\n\ntoolchain go1.23.4\n");
         write(src.resolve("scripts/build.sh"), "#!/bin/sh\nset -eu\nmkdir -p build\n"
-                + "printf '%s' \"$SOURCE_DATE_EPOCH\" > build/source-date-epoch\n"
+                + "printf '%s' \"${SOURCE_DATE_EPOCH:-unset}\" > build/source-date-epoch\n"
                 + "commit=$(git rev-parse HEAD)\n"
                 + "printf '#include <stdio.h>\\nint main(void){puts(\"avalanchego/1.14.1 [database=v1.4.5, rpcchainvm=44, "
                 + "commit=%s, go=1.23.4]\");return 0;}\\n' \"$commit\" > build/version.c\n"
