@@ -105,6 +105,9 @@ public final class Main {
         if (ex instanceof SpecException || ex instanceof CommandLine.ParameterException) {
             return USAGE;
         }
+        if (ex instanceof io.avalanche.rpm.publish.PublishCheckException) {
+            return CHECK_FAILED;   // a package or key check refused the publish (release, publish): nothing uploaded
+        }
         return FAILURE;
     }
 
