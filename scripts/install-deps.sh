@@ -7,7 +7,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Everything here is installed with --no-install-recommends: list what the tests run, not what it recommends.
 pkgs=(rpm rpmlint rpm2cpio cpio gnupg createrepo-c dnf podman runc mmdebstrap arch-test gcc libc6-dev
       gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-x86-64-linux-gnu libc6-dev-amd64-cross
-      qemu-user-static binfmt-support zstd xz-utils openssl git binutils zip unzip softhsm2 opensc)
+      qemu-user-static binfmt-support zstd xz-utils openssl git binutils file zip unzip softhsm2 opensc)
 
 die() { echo "install-deps: MISSING: $*" >&2; exit 1; }
 

@@ -169,7 +169,7 @@ final class ReleaseCommand implements Callable<Integer> {
         Path junitFile = junit != null ? junit.toAbsolutePath() : outDir.resolve("validation-junit.xml");
         ReleasePipeline.Request req = new ReleasePipeline.Request(t, pr, source.toAbsolutePath(), arches, buildImage,
                 outDir, to, ks, s3Settings(), install, glibc, junitFile, Compression.parse(compression), force,
-                new ReleaseBuilder.Checks(allowDirty, allowTagMismatch), null);
+                new ReleaseBuilder.Checks(allowDirty, allowTagMismatch));
         PrintWriter err = spec.commandLine().getErr();
         if (dryRun) {
             ReleasePipeline.Plan plan = ReleasePipeline.dryRun(req);

@@ -124,4 +124,25 @@ class ReleaseCommandTest {
                 .doesNotContain("<failure");
         assertThat(r.err()).contains("smoke", "commit=" + sha);
     }
+
+    @Test
+    void releaseIntoABucketThatPublishesAnotherKeyExitsThreeAndUploadsNothing() throws IOException {
+        Path bucket = tmp.resolve("bucket");
+        CliRunner.Run first = release("--tag", "v1.14.1", "--ephemeral", "--to", "file:" + bucket);
+        assertThat(first.exitCode()).as(first.all()).isZero();
+        // the next release of the same tree under a new tag signs with a new ephemeral key: the bucket's key disagrees
+        TestPackages.tag(source, "v1.14.2");
+        java.util.Set<Path> before;
+        try (var s = Files.walk(bucket)) {
+            before = s.collect(java.util.stream.Collectors.toSet());
+        }
+        Path out2 = tmp.resolve("out2");
+        CliRunner.Run second = CliRunner.run("release", "--source", source.toString(), "--out", out2.toString(),
+                "--local", "--tag", "v1.14.2", "--ephemeral", "--to", "file:" + bucket);
+        assertThat(second.exitCode()).as(second.all()).isEqualTo(3);
+        assertThat(second.err()).doesNotContain("\tat ");
+        try (var s = Files.walk(bucket)) {
+            assertThat(s.collect(java.util.stream.Collectors.toSet())).isEqualTo(before);
+        }
+    }
 }

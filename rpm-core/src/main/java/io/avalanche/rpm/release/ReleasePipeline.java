@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -40,15 +39,11 @@ public final class ReleasePipeline {
     private ReleasePipeline() {
     }
 
-    /**
-     * Everything a release run needs; {@code to} is null for no publishing (PR smoke builds). {@code validateArches}
-     * null validates every arch (the CLI always does); a test may restrict it until every arch can be validated on
-     * its machine.
-     */
+    /** Everything a release run needs; {@code to} is null for no publishing (PR smoke builds). */
     public record Request(ReleaseTag tag, boolean pullRequest, Path source, List<Arch> arches, String buildImage,
                           Path out, String to, KeySource key, S3Settings s3, ValidationOptions.Install install,
                           String targetGlibc, Path junit, Compression compression, boolean force,
-                          ReleaseBuilder.Checks checks, Set<Arch> validateArches) {
+                          ReleaseBuilder.Checks checks) {
         public Request {
             arches = List.copyOf(new LinkedHashSet<>(arches == null || arches.isEmpty() ? List.of(Arch.host()) : arches));
             checks = checks == null ? ReleaseBuilder.Checks.STRICT : checks;
@@ -56,10 +51,6 @@ public final class ReleasePipeline {
 
         ReleaseBuilder.Request build(Arch arch) {
             return new ReleaseBuilder.Request(source, tag, arch, buildImage, out, compression, null, checks);
-        }
-
-        boolean validates(Arch a) {
-            return validateArches == null || validateArches.contains(a);
         }
     }
 
@@ -235,12 +226,6 @@ public final class ReleasePipeline {
 
     private static Validation validate(Request r, Arch a, ReleaseManifest m, String phase, String from,
                                        ReleaseSource source, Consumer<String> log) {
-        if (!r.validates(a)) {
-            log.accept("== validate from " + from + " (" + a.rpm() + "): NOT RUN, the caller restricted validation to "
-                    + r.validateArches());
-            return new Validation(a, phase, from, new ValidationReport(r.tag().tag() + " " + a.rpm(), "not run",
-                    List.of(CheckResult.skipped("all", "validate", "validation of " + a.rpm() + " was not requested"))));
-        }
         log.accept("== validate from " + from + " (" + a.rpm() + ", " + phase + ")");
         ValidationOptions vo = ValidationOptions.of(new ReleaseRef(r.tag().tag(), a.rpm()), m.commit())
                 .withInstall(r.install()).withTargetGlibc(r.targetGlibc())

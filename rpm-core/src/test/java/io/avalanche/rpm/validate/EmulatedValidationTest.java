@@ -57,7 +57,7 @@ class EmulatedValidationTest {
     void goodReleasePassesEveryCheckInAnEmulatedContainer() throws Exception {
         ValidationReport r = validate(Variant.GOOD, "good", container());
         assertThat(r.failures()).isEmpty();
-        assertThat(r.results()).hasSize(8).allMatch(c -> c.status() == CheckResult.Status.PASSED);
+        assertThat(r.results()).hasSize(13).allMatch(c -> c.status() == CheckResult.Status.PASSED);   // 8 package checks + 5 repository checks
         assertThat(r.platform().emulated()).isTrue();
         assertThat(r.target()).contains(arch.rpm() + ", emulated").contains("qemu-" + arch.rpm());
         assertThat(result(r, "avalanchego", Validator.INSTALL).message()).contains(arch.rpm() + ", emulated");
@@ -114,7 +114,7 @@ class EmulatedValidationTest {
     void localScratchRootRunsTheForeignProgramsUnderEmulation() {
         ValidationReport good = validate(Variant.GOOD, "local-good", new ValidationOptions.Local());
         assertThat(good.failures()).isEmpty();
-        assertThat(good.results()).hasSize(8).allMatch(c -> c.status() == CheckResult.Status.PASSED);
+        assertThat(good.results()).hasSize(13).allMatch(c -> c.status() == CheckResult.Status.PASSED);   // 8 package checks + 5 repository checks
         assertThat(good.target()).contains("emulated");
 
         ValidationReport commit = validate(Variant.WRONG_COMMIT, "local-commit", new ValidationOptions.Local());
