@@ -227,7 +227,12 @@ private void publish(Map cfg) {
  */
 private Map checkoutTag(String tag) {
     List remotes = []
-    def configs = scm.userRemoteConfigs
+    def configs = null
+    try {
+        configs = scm.userRemoteConfigs
+    } catch (MissingPropertyException ignored) {
+        // not a Git SCM: refused below
+    }
     if (!configs) {
         error('rpmRelease: tag builds need a Git SCM with a remote (scm.userRemoteConfigs is empty)')
     }

@@ -89,7 +89,7 @@ class RpmReleaseLibraryTest extends PipelineFixture {
     @Test
     void aTagBuildWithoutAGitRemoteStops() {
         envVars.RPM_RELEASE_BUCKET = 'b'
-        binding.setVariable('scm', [$class: 'SubversionSCM'])
+        binding.setVariable('scm', new Object())   // an SCM object without userRemoteConfigs
         assertThatThrownBy { library().call(tag: 'v1.14.1', archs: ['x86_64']) }
                 .hasMessageContaining('tag builds need a Git SCM')
         assertThat(names()).doesNotContain('rpmBuild', 'checkout')
