@@ -244,6 +244,7 @@ public final class RpmBuildStep extends Step {
         public Map<String, Object> invoke(File source, VirtualChannel channel) throws IOException {
             try {
                 RpmCore.checkSource(source.toPath());
+                RpmCore.checkTag(source.toPath(), tag, arch).forEach(listener.getLogger()::println);
                 for (String output : RpmCore.BUILD_OUTPUTS) {
                     if (!Files.isRegularFile(source.toPath().resolve(output))) {
                         throw new AbortException(Messages.RpmBuildStep_NotBuilt(source.toPath().resolve(output), output));

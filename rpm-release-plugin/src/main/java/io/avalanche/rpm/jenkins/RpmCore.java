@@ -79,6 +79,17 @@ final class RpmCore {
         ReleaseBuilder.checkSource(source);
     }
 
+    /**
+     * Refuses (SpecException) a tag that does not point at the checked-out commit, as the engine's release does: a
+     * manual TAG build never packages a branch head. A workspace with untracked files only warns (Jenkins leaves its
+     * own files there); returns the warnings to print.
+     */
+    static List<String> checkTag(Path source, String tag, String arch) {
+        ReleaseBuilder.Request r = new ReleaseBuilder.Request(source, ReleaseTag.parse(tag), Arch.parse(arch), null,
+                null, Compression.defaults(), null, new ReleaseBuilder.Checks(true, false));
+        return ReleaseBuilder.plan(r).overrides().stream().map(o -> "WARNING: " + o).toList();
+    }
+
     /** The compression as rpm-core reads it, checked (null or blank: rpm-core's default, zstd); else SpecException. */
     static String checkCompression(String compression) {
         return parseCompression(compression).toString();
@@ -309,7 +320,7 @@ final class RpmCore {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("dir", y.dir());
             m.put("packages", y.packages());
-            m.put("signed", y.written().contains(y.dir() + YumRepository.REPOMD + ".asc"));
+            m.put("signed", signatures.get(y.dir()) != null);   // also true when an identical index was left as it was
             repositories.add(m);
         }
         Map<String, Object> r = new LinkedHashMap<>();

@@ -142,6 +142,9 @@ final class Fixtures {
         Cmd.run(List.of("git", "-C", src.toString(), "add", "-A"), null, env).ok();
         Cmd.run(List.of("git", "-C", src.toString(), "-c", "user.name=Test", "-c", "user.email=test@example.invalid",
                 "commit", "-q", "-m", "fixture"), null, env).ok();
+        for (String tag : List.of("v1.14.1", "v1.14.1-rc.2")) {   // rpmBuild packages only a tag at the checked-out commit
+            Cmd.run(List.of("git", "-C", src.toString(), "tag", tag), null, env).ok();
+        }
         return Cmd.run(List.of("git", "-C", src.toString(), "rev-parse", "HEAD"), null, Map.of()).ok().output().trim();
     }
 

@@ -150,6 +150,17 @@ class RpmBuildStepTest {
     }
 
     @Test
+    void aTagThatIsNotAtTheCheckedOutCommitIsRefusedBeforePackaging(JenkinsRule j, @TempDir Path tmp) throws Exception {
+        DumbSlave agent = Fixtures.agent(j);
+        WorkflowJob p = Fixtures.job(j, "wrong-tag", buildAndPackage("tag: 'v1.14.2'"));
+        Fixtures.sourceTree(Fixtures.workspace(agent, p), tmp, 0);
+        WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+        j.assertLogContains("tag v1.14.2 does not exist in the repository", b);
+        j.assertLogNotContains("rpmBuild: packaged", b);
+        assertThat(Path.of(Fixtures.workspace(agent, p).getRemote(), "rpm-release-out")).doesNotExist();
+    }
+
+    @Test
     void notASourceTreeIsAUserError(JenkinsRule j) throws Exception {
         DumbSlave agent = Fixtures.agent(j);
         WorkflowJob p = Fixtures.job(j, "empty", "node('" + Fixtures.LABEL + "') { rpmBuild(tag: 'v1.14.1') }");
