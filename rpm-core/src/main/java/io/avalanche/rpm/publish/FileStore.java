@@ -135,10 +135,11 @@ public final class FileStore implements ObjectStore {
      * A new empty temp file next to the target. Unlike Files.createTempFile (always 0600) it gets the mode every
      * new file gets (0666 minus the umask), so a web server over the tree can read what is published.
      */
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private static Path createTemp(Path dir) throws IOException {
-        java.security.SecureRandom random = new java.security.SecureRandom();
         for (int i = 0; ; i++) {
-            Path p = dir.resolve(TEMP_PREFIX + Long.toUnsignedString(random.nextLong(), 36) + TEMP_SUFFIX);
+            Path p = dir.resolve(TEMP_PREFIX + Long.toUnsignedString(RANDOM.nextLong(), 36) + TEMP_SUFFIX);
             try {
                 Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
                 return p;
@@ -227,7 +228,7 @@ public final class FileStore implements ObjectStore {
     private void removeDeadTemps() throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : (Iterable<Path>) s::iterator) {
-                String n = p.getFileName().toString();
+                String n = PathNames.name(p);
                 if (n.startsWith(TEMP_PREFIX) && n.endsWith(TEMP_SUFFIX) && Files.isRegularFile(p)) {
                     Files.deleteIfExists(p);
                 }

@@ -86,9 +86,17 @@ public final class OutputDir implements AutoCloseable {
             return;
         }
         try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            s.sorted(Comparator.reverseOrder()).forEach(OutputDir::deleteQuietly);
         } catch (IOException ignored) {
             // a leftover temporary directory is harmless
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a leftover temporary file is harmless
         }
     }
 }

@@ -26,6 +26,7 @@ import java.util.Map;
  * Messages name the module, token and key, never the PIN.
  */
 public final class Pkcs11Token implements AutoCloseable {
+    private static final SecureRandom ID_RANDOM = new SecureRandom();
     private static final Map<String, Module> MODULES = new HashMap<>();
 
     private final String moduleKey;
@@ -147,7 +148,7 @@ public final class Pkcs11Token implements AutoCloseable {
                     + "'; choose another --pkcs11-key or delete the old key on the token first");
         }
         byte[] id = new byte[16];
-        new SecureRandom().nextBytes(id);
+        ID_RANDOM.nextBytes(id);
         Cryptoki.Template pub = new Cryptoki.Template()
                 .ulong(Cryptoki.CKA_CLASS, Cryptoki.CKO_PUBLIC_KEY).ulong(Cryptoki.CKA_KEY_TYPE, Cryptoki.CKK_RSA)
                 .bool(Cryptoki.CKA_TOKEN, true).bool(Cryptoki.CKA_PRIVATE, false).bool(Cryptoki.CKA_VERIFY, true)

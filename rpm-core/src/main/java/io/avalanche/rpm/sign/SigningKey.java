@@ -138,10 +138,10 @@ public final class SigningKey implements AutoCloseable {
      * place when complete, so a reader never sees half a key and a failure leaves the old file as it was.
      */
     public Path exportPublicKey(Path file) {
-        Path dir = file.toAbsolutePath().getParent();
+        Path dir = io.avalanche.rpm.PathNames.dir(file);
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            tmp = Files.createTempFile(dir, "." + io.avalanche.rpm.PathNames.name(file), ".tmp");
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 exportPublicKey(out);
             }

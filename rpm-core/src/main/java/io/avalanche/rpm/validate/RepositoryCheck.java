@@ -184,7 +184,7 @@ public final class RepositoryCheck {
     }
 
     private Outcome listing(String dir, List<PackageMetadata> listed, Path rpm) {
-        String file = rpm.getFileName().toString();
+        String file = io.avalanche.rpm.PathNames.name(rpm);
         String sha = Digests.hex(Digests.sha256(rpm));
         long size;
         try {
