@@ -173,6 +173,16 @@ final class PackageCommand implements Callable<Integer> {
         } else if (ephemeral) {
             k = new KeySource.Ephemeral().open();
         }
+        try {
+            return write(ps, fileName, total, k);
+        } finally {
+            if (k != null) {
+                k.close();   // ends a token session: the next run logs in again
+            }
+        }
+    }
+
+    private Integer write(PackageSpec ps, String fileName, long total, SigningKey k) throws java.io.IOException {
         RpmSigner signer = k == null ? null : new RpmSigner(k.headerSigner());
         Path written;
         try (Progress p = Progress.open(spec.commandLine().getErr(), "compress " + fileName, total)) {

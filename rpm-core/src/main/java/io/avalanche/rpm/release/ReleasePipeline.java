@@ -152,7 +152,7 @@ public final class ReleasePipeline {
     public static Plan dryRun(Request r) {
         Plan p = plan(r);
         if (r.key() instanceof KeySource.KeyFile) {
-            r.key().open();
+            r.key().open().close();
         }
         return p;
     }
@@ -167,9 +167,8 @@ public final class ReleasePipeline {
         Plan plan = plan(r);
         List<String> overrides = plan.builds().get(0).overrides();
         overrides.forEach(o -> log.accept("WARNING: " + o));
-        SigningKey key = r.key().open();
-        log.accept("signing key " + key.keyId() + (key.ephemeral() ? " (ephemeral, expires in 1 day)" : ""));
-        try (OutputDir out = OutputDir.open(r.out())) {
+        try (SigningKey key = r.key().open(); OutputDir out = OutputDir.open(r.out())) {
+            log.accept("signing key " + key.keyId() + (key.ephemeral() ? " (ephemeral, expires in 1 day)" : ""));
             Path stage = out.staging();
             List<ReleaseManifest> built = new ArrayList<>();
             for (ReleaseBuilder.Plan b : plan.builds()) {
