@@ -8,6 +8,7 @@ import io.avalanche.rpm.release.ReleaseBuilder;
 import io.avalanche.rpm.release.ReleaseManifest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -62,13 +63,8 @@ final class BuildCommand implements Callable<Integer> {
             + "build refuses, with the same exit code.")
     boolean dryRun;
 
-    @Option(names = "--allow-dirty", description = "Build a tree with modified or untracked files (said loudly, "
-            + "recorded in release.json).")
-    boolean allowDirty;
-
-    @Option(names = "--allow-tag-mismatch", description = "Build although the tag is missing or does not point at "
-            + "the checked-out commit (said loudly, recorded in release.json).")
-    boolean allowTagMismatch;
+    @Mixin
+    SourceCheckOptions sourceChecks = new SourceCheckOptions();
 
     @Override
     public Integer call() {
@@ -77,7 +73,7 @@ final class BuildCommand implements Callable<Integer> {
         Arch a = arch == null ? Arch.host() : Arch.parse(arch);
         PrintWriter err = spec.commandLine().getErr();
         ReleaseBuilder.Request request = new ReleaseBuilder.Request(source, t, a, image, out,
-                Compression.parse(compression), null, new ReleaseBuilder.Checks(allowDirty, allowTagMismatch));
+                Compression.parse(compression), null, sourceChecks.checks());
         if (dryRun) {
             ReleaseBuilder.Plan plan = ReleaseBuilder.plan(request);
             PrintWriter o = spec.commandLine().getOut();

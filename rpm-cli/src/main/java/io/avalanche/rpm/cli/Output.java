@@ -33,8 +33,8 @@ final class Output {
     /**
      * The one escaping function for console text that may carry bytes from package headers, file names or
      * program output: control characters (C0, DEL, C1, line breaks included) and bidirectional/invisible
-     * format characters become a backslash, x and two hex digits (or u{XXXX} above 0xff), so nothing printed can move the cursor,
-     * recolour or rewrite the terminal, or split one line into two. Everything else is kept.
+     * format characters are written as a backslash, x and two hex digits (above 0xff: backslash, u and the hex
+     * code point in braces), so nothing printed can move the cursor, recolour or rewrite the terminal, or split one line into two. Everything else is kept.
      */
     static String escape(String s) {
         if (s == null) {

@@ -13,6 +13,7 @@ import io.avalanche.rpm.validate.ValidationOptions;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -79,13 +80,8 @@ final class ReleaseCommand implements Callable<Integer> {
             + "nothing. Refuses what a real run refuses, with the same exit code.")
     boolean dryRun;
 
-    @Option(names = "--allow-dirty", description = "Release a tree with modified or untracked files (said loudly, "
-            + "recorded in release.json).")
-    boolean allowDirty;
-
-    @Option(names = "--allow-tag-mismatch", description = "Release although the tag is missing or does not point "
-            + "at the checked-out commit (said loudly, recorded in release.json).")
-    boolean allowTagMismatch;
+    @Mixin
+    SourceCheckOptions sourceChecks = new SourceCheckOptions();
 
     @Option(names = "--to", description = "s3://BUCKET[/prefix] or file:DIR (default: publish nothing).")
     String to;
@@ -169,7 +165,7 @@ final class ReleaseCommand implements Callable<Integer> {
         Path junitFile = junit != null ? junit.toAbsolutePath() : outDir.resolve("validation-junit.xml");
         ReleasePipeline.Request req = new ReleasePipeline.Request(t, pr, source.toAbsolutePath(), arches, buildImage,
                 outDir, to, ks, s3Settings(), install, glibc, junitFile, Compression.parse(compression), force,
-                new ReleaseBuilder.Checks(allowDirty, allowTagMismatch));
+                sourceChecks.checks());
         PrintWriter err = spec.commandLine().getErr();
         if (dryRun) {
             ReleasePipeline.Plan plan = ReleasePipeline.dryRun(req);
