@@ -10,7 +10,7 @@ java_bin="$1"; jar="$2"; lib="$3"; fast="$4"
 mkdir -p "$(dirname "$fast")"
 exec 9>"$fast.lock"
 flock 9
-if [ -f "$fast/app.jsa" ] && [ -z "$(find "$jar" "$lib" -newer "$fast/app.jsa" -print -quit)" ]; then
+if [ -f "$fast/app.jsa" ] && [ -f "$fast/classpath" ] && [ -z "$(find "$jar" "$lib" -newer "$fast/app.jsa" -print -quit)" ]; then
   exit 0   # another launcher made it meanwhile
 fi
 echo "rpm-release: preparing fast start (class data sharing archive) ..."
@@ -27,25 +27,77 @@ if command -v zip >/dev/null && command -v unzip >/dev/null; then
     fi
   done
 fi
-cp_="$jar:$fast/lib/*"
+# Class path order matters at start-up: a class missing from the archive is looked up jar by jar, and each jar
+# is opened (central directory read) when first reached; a service lookup (java.util.logging, which Bouncy Castle's
+# key rings use, looks one up) opens every jar. So the class path has two parts: the jars package, sign, verify
+# and inspect need, hot ones first, on line 1 (the archive is made for it), and those only publishing needs (the AWS
+# SDK and its HTTP client) on line 2, which the launcher appends for the other commands.
+cp_="$jar"
+hot="picocli- rpm-core- zstd-jni- bcprov- bcpg- bcutil- xz-"
+for h in $hot; do for j in "$fast"/lib/"$h"*.jar; do [ -f "$j" ] && cp_="$cp_:$j"; done; done
+publishing=""
+for j in "$fast"/lib/*.jar; do
+  is_hot=0
+  for h in $hot; do case "$(basename "$j")" in "$h"*) is_hot=1 ;; esac; done
+  [ "$is_hot" = 1 ] && continue
+  # only publishing's classes inside: the AWS SDK, Apache HTTP client, codec, commons-logging, reactive streams
+  if [ -z "$(unzip -Z1 "$j" 2>/dev/null | grep '\.class$' \
+      | grep -Ev '^(software/amazon/|org/apache/http/|org/apache/commons/codec/|org/apache/commons/logging/|org/reactivestreams/|META-INF/)' \
+      | head -1)" ]; then
+    publishing="$publishing${publishing:+:}$j"
+  else
+    cp_="$cp_:$j"
+  fi
+done
+# zstd-jni's native library, unpacked once (otherwise every start copies it to a temp file, after probing for OSGi)
+case "$(uname -m)" in x86_64) zarch=amd64 ;; aarch64) zarch=aarch64 ;; *) zarch="" ;; esac
+zjar="$(ls "$fast"/lib/zstd-jni-*.jar 2>/dev/null | head -1)"
+if [ -n "$zarch" ] && [ -n "$zjar" ]; then
+  mkdir -p "$fast/native"
+  (cd "$fast/native" && unzip -q -j -o "$zjar" "linux/$zarch/*.so") 2>/dev/null || rm -rf "$fast/native"
+fi
+zlib="$(ls "$fast"/native/*.so 2>/dev/null | head -1 || true)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 printf 'rpm-release class data sharing training\n' > "$work/f.txt"
 rpm="$work/out/cds-training-1-1.noarch.rpm"
 train() {
   local name="$1"; shift
-  "$java_bin" -XX:+UseSerialGC -XX:DumpLoadedClassList="$work/$name.lst" -cp "$cp_" io.avalanche.rpm.cli.Main "$@" \
-    >/dev/null 2>&1 || true
+  "$java_bin" -XX:+UseSerialGC -XX:DumpLoadedClassList="$work/$name.lst" ${zlib:+-DZstdNativePath="$zlib"} \
+    -cp "$cp_" io.avalanche.rpm.cli.Main "$@" >/dev/null 2>&1 </dev/null || true
 }
 train package package --name cds-training --version 1 --arch noarch --file "$work/f.txt:/opt/cds-training/f.txt" \
   --compression zstd:3 --out "$work/out"
+case "$(uname -m)" in x86_64|aarch64)   # an ELF file: the architecture check reads its header
+  train packageelf package --name cds-training --version 3 --arch "$(uname -m)" --file "/bin/true:/opt/cds-training/true" \
+    --compression zstd:3 --workers 2 --out "$work/out3" ;;
+esac
 train sign sign --ephemeral --export-key "$work/pub.asc" "$rpm"
 train verify verify --key "$work/pub.asc" "$rpm"
 train inspect inspect --json "$rpm"
+# an armored secret key file, as release engineers pass it, through package --key, sign --key and verify --key
+# (a throw-away RSA-2048 key from gpg when it is installed: the same classes as RSA-4096, made in a second)
+if command -v gpg >/dev/null; then
+  export GNUPGHOME="$work/gnupg"
+  mkdir -m 700 "$GNUPGHOME"
+  if gpg --batch --quiet --pinentry-mode loopback --passphrase '' --quick-gen-key 'CDS Training <cds@example.invalid>' \
+      rsa2048 sign never >/dev/null 2>&1 \
+    && gpg --batch --quiet --pinentry-mode loopback --passphrase '' --armor --export-secret-keys cds@example.invalid \
+      > "$work/secret.asc" 2>/dev/null \
+    && gpg --batch --quiet --armor --export cds@example.invalid > "$work/public.asc" 2>/dev/null; then
+    train packagekey package --name cds-training --version 2 --arch noarch --file "$work/f.txt:/opt/cds-training/f.txt" \
+      --compression zstd:3 --workers 2 --out "$work/out2" --key "$work/secret.asc"
+    train signkey sign --key "$work/secret.asc" "$rpm"
+    train verifykey verify --key "$work/public.asc" "$work/out2/cds-training-2-1.noarch.rpm"
+  fi
+  gpgconf --kill gpg-agent >/dev/null 2>&1 || true
+  unset GNUPGHOME
+fi
 cat "$work"/*.lst | sort -u > "$work/all.classlist"
 "$java_bin" -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile="$work/all.classlist" \
   -XX:SharedArchiveFile="$fast/app.jsa.tmp" -cp "$cp_" >"$work/dump.log" 2>&1
 mv "$fast/app.jsa.tmp" "$fast/app.jsa"
+printf '%s\n%s\n' "$cp_" "$publishing" > "$fast/classpath"
 [ -L "$link" ] || rm -rf "$link"   # a directory from an older launcher
 ln -sfn "$(basename "$fast")" "$link.new"
 mv -T "$link.new" "$link"

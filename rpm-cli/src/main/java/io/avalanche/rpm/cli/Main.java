@@ -28,7 +28,11 @@ public final class Main {
     boolean stacktrace;
 
     public static void main(String[] args) {
-        System.exit(run(System.out, System.err, args));
+        io.avalanche.rpm.Profile.mark("main");
+        int rc = run(System.out, System.err, args);
+        io.avalanche.rpm.Profile.mark("done");
+        io.avalanche.rpm.Profile.print(System.err);
+        System.exit(rc);
     }
 
     /** Runs one command line; output and errors go to the given streams; returns the exit code. */
@@ -38,6 +42,9 @@ public final class Main {
 
     /** As {@link #run(PrintStream, PrintStream, String...)} with the given subcommand objects (tests inject some). */
     static int run(PrintStream out, PrintStream err, java.util.List<Object> commands, String... args) {
+        // picocli otherwise probes for Groovy's Closure class: a miss on the class path, which opens every jar
+        // of the CLI (~60) at each start
+        System.setProperty("picocli.disable.closures", "true");
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
         for (Object sub : commands) {

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.cli;
 
+import io.avalanche.rpm.Profile;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.build.Compression;
 import io.avalanche.rpm.build.Dependency;
@@ -120,6 +121,7 @@ final class PackageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Profile.mark("command line parsed");
         if (key != null && ephemeral) {
             throw new SpecException("give either --key FILE or --ephemeral, not both");
         }
@@ -129,69 +131,161 @@ final class PackageCommand implements Callable<Integer> {
         if ((tag == null) == (version == null)) {
             throw new SpecException("give exactly one of --tag vX.Y.Z or --version V");
         }
-        Arch a = Arch.parse(arch);
-        String ver = version;
-        String rel = release == null ? "1" : release;
-        ReleaseTag t = tag == null ? null : ReleaseTag.parse(tag);
-        if (t != null) {
-            ver = t.version();
-            rel = release == null ? t.release() : release;
-        }
-        Compression c = Compression.parse(compression);
-        if (workers != null) {
-            c = c.withWorkers(workers);
-        }
-        c.checkMemory(Runtime.getRuntime().maxMemory());
-        PackageSpec.Builder b = PackageSpec.builder().name(name).version(ver).release(rel).arch(a).compression(c)
-                .license(license).url(url).vendor(vendor).packager(packager).summary(summary)
-                .description(description).buildTime(SourceDate.epochSeconds(environment));
-        long total = 0;
-        for (String f : files) {
-            FileEntry e = FileEntry.parse(f);
-            if (!Files.isRegularFile(e.source())) {
-                throw new SpecException("--file " + f + ": " + e.source() + " is not a readable regular file");
-            }
-            total += Files.size(e.source());
-            b.file(e);
-        }
-        for (String r : requires) {
-            b.require(Dependency.parse(r));
-        }
         KeySource tokenKey = pkcs11.keySource(key != null ? "--key" : ephemeral ? "--ephemeral" : null,
                 environment::get, System.in);
-        PackageSpec ps = b.build();
-        String fileName = t != null ? t.fileName(name, a) : ps.rpmFileName();
-        // the key is opened and unlocked before anything is written: a wrong passphrase leaves --out untouched
-        SigningKey k = null;
-        if (tokenKey != null) {
-            k = tokenKey.open();   // a wrong PIN fails before writing
-        } else if (key != null) {
-            if (!Files.isRegularFile(key)) {
-                throw new SpecException("--key " + key + ": no such file");
-            }
-            k = new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get)).open();
-        } else if (ephemeral) {
-            k = new KeySource.Ephemeral().open();
+        if (key != null && !Files.isRegularFile(key)) {
+            throw new SpecException("--key " + key + ": no such file");
         }
+        // A key file is parsed and unlocked on a second thread while the payload is compressed, and joined when
+        // the header is ready to sign: its failure (wrong passphrase) removes what was written, --out is left as it
+        // was. A token is logged in to before anything is written, once the command line is known to be good
+        // (failed logins count against the PIN).
+        PendingKey pending = tokenKey != null || key != null || ephemeral ? PendingKey.start(this::openKeyFile) : null;
         try {
-            return write(ps, fileName, total, k);
+            PackageSpec ps;
+            long total = 0;
+            String fileName;
+            try {
+                Arch a = Arch.parse(arch);
+                String ver = version;
+                String rel = release == null ? "1" : release;
+                ReleaseTag t = tag == null ? null : ReleaseTag.parse(tag);
+                if (t != null) {
+                    ver = t.version();
+                    rel = release == null ? t.release() : release;
+                }
+                Compression c = Compression.parse(compression);
+                if (workers != null) {
+                    c = c.withWorkers(workers);
+                }
+                c.checkMemory(Runtime.getRuntime().maxMemory());
+                PackageSpec.Builder b = PackageSpec.builder().name(name).version(ver).release(rel).arch(a).compression(c)
+                        .license(license).url(url).vendor(vendor).packager(packager).summary(summary)
+                        .description(description).buildTime(SourceDate.epochSeconds(environment));
+                for (String f : files) {
+                    FileEntry e = FileEntry.parse(f);
+                    if (!Files.isRegularFile(e.source())) {
+                        throw new SpecException("--file " + f + ": " + e.source() + " is not a readable regular file");
+                    }
+                    total += Files.size(e.source());
+                    b.file(e);
+                }
+                for (String r : requires) {
+                    b.require(Dependency.parse(r));
+                }
+                ps = b.build();
+                fileName = t != null ? t.fileName(name, a) : ps.rpmFileName();
+            } catch (Exception | Error e) {
+                if (pending != null) {
+                    pending.close();
+                }
+                throw e;
+            }
+            if (tokenKey != null) {
+                pending.close();
+                pending = PendingKey.of(tokenKey.open());   // a wrong PIN fails before writing
+            }
+            Profile.mark("package described");
+            return write(ps, fileName, total, pending);
         } finally {
-            if (k != null) {
-                k.close();   // ends a token session: the next run logs in again
+            if (pending != null) {
+                pending.close();   // ends a token session: the next run logs in again
             }
         }
     }
 
-    private Integer write(PackageSpec ps, String fileName, long total, SigningKey k) throws java.io.IOException {
-        RpmSigner signer = k == null ? null : new RpmSigner(k.headerSigner());
+    /** The signing key of --key or --ephemeral, open and unlocked; null for a token (opened by the caller). */
+    private SigningKey openKeyFile() {
+        if (key != null) {
+            SigningKey k = new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get)).open();
+            Profile.mark("key parsed and unlocked");
+            return k;
+        } else if (ephemeral) {
+            return new KeySource.Ephemeral().open();
+        }
+        return null;
+    }
+
+    /** A signing key being opened on its own thread; {@link #get} waits for it, {@link #close} closes it. */
+    private static final class PendingKey implements AutoCloseable {
+        private final java.util.concurrent.FutureTask<SigningKey> task;
+
+        private PendingKey(java.util.concurrent.FutureTask<SigningKey> task) {
+            this.task = task;
+        }
+
+        static PendingKey start(java.util.concurrent.Callable<SigningKey> open) {
+            PendingKey p = new PendingKey(new java.util.concurrent.FutureTask<>(open));
+            Thread t = new Thread(p.task, "open-key");
+            t.setDaemon(true);
+            t.start();
+            return p;
+        }
+
+        static PendingKey of(SigningKey key) {
+            PendingKey p = new PendingKey(new java.util.concurrent.FutureTask<>(() -> key));
+            p.task.run();
+            return p;
+        }
+
+        /** Rethrows the opening failure if the key has already failed to open; returns at once otherwise. */
+        void failFast() {
+            if (task.isDone()) {
+                get();
+            }
+        }
+
+        /** The open key; its opening failure is rethrown as it was thrown. */
+        SigningKey get() {
+            try {
+                return task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while opening the signing key", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                SigningKey k = task.get();
+                if (k != null) {
+                    k.close();
+                }
+            } catch (Exception ignored) {
+                // a failure to open was reported by get(), or the command failed before it was needed
+            }
+        }
+    }
+
+    private Integer write(PackageSpec ps, String fileName, long total, PendingKey pending) throws java.io.IOException {
+        RpmWriter.SignatureFiller filler = pending == null ? null
+                : (unsigned, main, sha, length) -> new RpmSigner(pending.get().headerSigner()).inWriter()
+                        .fill(unsigned, main, sha, length);
+        boolean outExisted = Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         Path written;
         try (Progress p = Progress.open(spec.commandLine().getErr(), "compress " + fileName, total)) {
-            written = RpmWriter.write(ps, out, fileName, p::advance, tmp -> {
-                if (signer != null) {
-                    signer.signWritten(tmp);
+            written = RpmWriter.write(ps, out, fileName, n -> {
+                p.advance(n);
+                if (pending != null) {
+                    pending.failFast();   // a wrong passphrase stops the compression at once
                 }
-            });
+            }, filler);
+        } catch (RuntimeException | Error e) {
+            if (!outExisted) {
+                removeIfEmpty(out);   // made for this package: a failed run leaves no trace
+            }
+            throw e;
         }
+        SigningKey k = pending == null ? null : pending.get();
         Map<String, Object> result = new LinkedHashMap<>();
         if (k != null) {
             result.put("keyId", k.keyId());
@@ -202,9 +296,19 @@ final class PackageCommand implements Callable<Integer> {
         }
         result.put("file", written.toString());
         result.put("size", Files.size(written));
-        result.put("sha256", Digests.hex(Digests.sha256(written)));
+        if (json) {   // a second read of the whole file: only when asked for
+            result.put("sha256", Digests.hex(Digests.sha256(written)));
+        }
         Output.print(spec.commandLine().getOut(), json, result, "wrote " + written + " (" + Files.size(written)
                 + " bytes" + (result.containsKey("keyId") ? ", signed with key " + result.get("keyId") : "") + ")");
         return Main.OK;
+    }
+
+    private static void removeIfEmpty(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (java.io.IOException ignored) {
+            // not empty, or not ours to remove: leave it
+        }
     }
 }

@@ -45,13 +45,16 @@ final class VerifyCommand implements Callable<Integer> {
         if (!Files.isRegularFile(key)) {
             throw new SpecException("--key " + key + ": no such file");
         }
+        io.avalanche.rpm.Profile.mark("command line parsed");
         PackageVerifier verifier = new PackageVerifier(TrustedKeys.load(key));
+        io.avalanche.rpm.Profile.mark("key loaded");
         List<VerifyReport> reports = new ArrayList<>();
         for (Path p : rpms) {
             if (!Files.isRegularFile(p)) {
                 throw new SpecException(p + ": no such package file");
             }
             reports.add(verifier.verify(p));
+            io.avalanche.rpm.Profile.mark("verified " + p.getFileName());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -80,7 +80,7 @@ class HostileInputTest {
 
         CliRunner.Run wrong = CliRunner.runWith(new PackageCommand(Map.of("RPM_KEY_PASS", "wrong")), args);
         assertThat(wrong.exitCode()).isEqualTo(Main.FAILURE);
-        assertOneLine(wrong.err(), "wrong passphrase");
+        assertOneLine(withoutProgress(wrong.err()), "wrong passphrase");
         assertThat(wrong.all()).doesNotContain(PASS);
         assertSame(before, snapshot(out));
 
@@ -88,6 +88,15 @@ class HostileInputTest {
         assertThat(noKey.exitCode()).isEqualTo(Main.USAGE);
         assertOneLine(noKey.err(), "no such file");
         assertSame(before, snapshot(out));
+
+        // the key is unlocked while the payload is compressed: a --out this run would have made is not left behind
+        Path fresh = tmp.resolve("fresh-out");
+        String[] freshArgs = args.clone();
+        freshArgs[java.util.Arrays.asList(args).indexOf(out.toString())] = fresh.toString();
+        CliRunner.Run wrongFresh = CliRunner.runWith(new PackageCommand(Map.of("RPM_KEY_PASS", "wrong")), freshArgs);
+        assertThat(wrongFresh.exitCode()).isEqualTo(Main.FAILURE);
+        assertOneLine(withoutProgress(wrongFresh.err()), "wrong passphrase");
+        assertThat(fresh).doesNotExist();
     }
 
     // ---- item 6: sign refuses a package whose digests do not match, and changes nothing
@@ -342,6 +351,11 @@ class HostileInputTest {
             }
         }
         return a;
+    }
+
+    /** Standard error without the non-terminal progress lines ("compress NAME ...", "... done"). */
+    private static String withoutProgress(String err) {
+        return String.join("\n", err.lines().filter(l -> !l.startsWith("compress ")).toList());
     }
 
     private static void assertOneLine(String err, String contains) {

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.build;
 
+import io.avalanche.rpm.Profile;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.format.Arch;
@@ -47,6 +48,17 @@ public final class RpmWriter {
     private RpmWriter() {
     }
 
+    /** Completes the signature header of a package being written, e.g. with a header signature in its reserved space. */
+    @FunctionalInterface
+    public interface SignatureFiller {
+        /**
+         * Returns the signature header to write in place of {@code unsigned}: exactly {@code length} bytes, the
+         * length of the encoded {@code unsigned}. {@code mainHeader} is the final main header, {@code sha256} its
+         * SHA-256 in hex.
+         */
+        byte[] fill(Header unsigned, byte[] mainHeader, String sha256, int length);
+    }
+
     /** Writes the package into outDir under fileName; returns the final path. */
     public static Path write(PackageSpec spec, Path outDir, String fileName) {
         return write(spec, outDir, fileName, n -> { });
@@ -64,6 +76,20 @@ public final class RpmWriter {
      */
     public static Path write(PackageSpec spec, Path outDir, String fileName, LongConsumer progress,
                              java.util.function.Consumer<Path> finish) {
+        return write(spec, outDir, fileName, progress, null, finish);
+    }
+
+    /**
+     * As {@link #write(PackageSpec, Path, String, LongConsumer)}, with the signature header completed by
+     * {@code filler} (e.g. signed) before it is written: the file is written once, never re-read.
+     */
+    public static Path write(PackageSpec spec, Path outDir, String fileName, LongConsumer progress,
+                             SignatureFiller filler) {
+        return write(spec, outDir, fileName, progress, filler, tmp -> { });
+    }
+
+    private static Path write(PackageSpec spec, Path outDir, String fileName, LongConsumer progress,
+                              SignatureFiller filler, java.util.function.Consumer<Path> finish) {
         if (fileName.contains("/") || fileName.startsWith(".")) {
             throw new SpecException("invalid output file name '" + fileName + "'");
         }
@@ -75,8 +101,11 @@ public final class RpmWriter {
             Files.createDirectories(outDir);
             tmp = Files.createTempFile(outDir, "." + fileName + ".", ".tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                writeTo(spec, nodes, ch, progress);
-                ch.force(false);
+                java.util.concurrent.FutureTask<Void> payloadSync = writeTo(spec, nodes, ch, progress, filler);
+                Profile.mark("payload and headers written");
+                awaitSync(payloadSync);
+                ch.force(false);   // the headers: the payload is on disk already
+                Profile.mark("fsync");
             }
             finish.accept(tmp);
             try {
@@ -99,8 +128,12 @@ public final class RpmWriter {
         }
     }
 
-    /** Writes the whole package to a channel positioned at 0 (the channel is not closed). */
-    static void writeTo(PackageSpec spec, List<Node> nodes, FileChannel ch, LongConsumer progress)
+    /**
+     * Writes the whole package to a channel positioned at 0 (the channel is not closed); returns the flush of the
+     * payload to disk, started on its own thread once the payload is written so it overlaps digesting and signing.
+     */
+    static java.util.concurrent.FutureTask<Void> writeTo(PackageSpec spec, List<Node> nodes, FileChannel ch,
+                                                         LongConsumer progress, SignatureFiller filler)
             throws IOException {
         String[] placeholders = new String[nodes.size()];
         for (int i = 0; i < nodes.size(); i++) {
@@ -113,6 +146,8 @@ public final class RpmWriter {
                 + mainTemplate.length;
 
         ch.position(headerArea);
+        Profile.mark("package set up");
+        java.util.concurrent.FutureTask<Void> payloadSync;
         long cpioSize;
         long payloadSize;
         String[] fileDigests;
@@ -135,10 +170,19 @@ public final class RpmWriter {
                 cpioSize = cpio.written();
             }
             payloadSize = compressedOut.count;
+            Profile.mark("payload compressed");
+            payloadSync = new java.util.concurrent.FutureTask<>(() -> {
+                ch.force(false);
+                return null;
+            });
+            Thread sync = new Thread(payloadSync, "rpm-payload-sync");
+            sync.setDaemon(true);
+            sync.start();
             fileDigests = hasher.fileDigests();
             cpioDigest = hasher.archiveDigest();
             compressedDigest = hasher.compressedDigest();
         }
+        Profile.mark("digests complete");
         for (int i = 0; i < nodes.size(); i++) {
             if (nodes.get(i).dir) {
                 fileDigests[i] = "";
@@ -153,10 +197,18 @@ public final class RpmWriter {
         byte[] main = HeaderCodec.encode(mainHeader(spec, nodes, fileDigests,
                 compressedDigest, cpioDigest),
                 HeaderCodec.REGION_TAG_IMMUTABLE);
-        byte[] sig = HeaderCodec.encode(signatureHeader(main.length + payloadSize, cpioSize,
-                hex.formatHex(sha256().digest(main))), HeaderCodec.REGION_TAG_SIGNATURES);
+        String mainSha = hex.formatHex(sha256().digest(main));
+        Header unsigned = signatureHeader(main.length + payloadSize, cpioSize, mainSha);
+        byte[] sig = HeaderCodec.encode(unsigned, HeaderCodec.REGION_TAG_SIGNATURES);
         if (main.length != mainTemplate.length || sig.length != sigTemplate.length) {
             throw new IllegalStateException("header size changed between template and final header");
+        }
+        if (filler != null) {
+            sig = filler.fill(unsigned, main, mainSha, sig.length);
+            if (sig.length != sigTemplate.length) {
+                throw new IllegalStateException("the completed signature header changed size");
+            }
+            Profile.mark("signed");
         }
         ByteBuffer head = ByteBuffer.allocate((int) headerArea);
         head.put(Lead.encode(spec.name() + "-" + spec.version() + "-" + spec.release(), spec.arch().leadNumber()));
@@ -164,6 +216,21 @@ public final class RpmWriter {
         ch.position(0);
         while (head.hasRemaining()) {
             ch.write(head);
+        }
+        return payloadSync;
+    }
+
+    private static void awaitSync(java.util.concurrent.FutureTask<Void> sync) throws IOException {
+        try {
+            sync.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while flushing the payload to disk");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("cannot flush the payload to disk: " + e.getCause(), e.getCause());
         }
     }
 

@@ -314,6 +314,15 @@ public final class ReleaseBuilder {
     /** Packages the plan's built binaries into dir; returns the manifest (not written). */
     public static ReleaseManifest packageInto(Plan plan, Compression compression, Path dir, Consumer<String> log,
                                               ProgressReporter progress) {
+        return packageInto(plan, compression, dir, log, progress, null);
+    }
+
+    /**
+     * As {@link #packageInto(Plan, Compression, Path, Consumer, ProgressReporter)}, signing each package as it is
+     * written when {@code signer} is given (one write, no second read: the path {@code release} takes).
+     */
+    public static ReleaseManifest packageInto(Plan plan, Compression compression, Path dir, Consumer<String> log,
+                                              ProgressReporter progress, RpmWriter.SignatureFiller signer) {
         SourceTree tree = plan.tree();
         for (Path p : List.of(tree.avalanchegoOutput(), tree.pluginOutput())) {
             if (!Files.isRegularFile(p)) {
@@ -335,7 +344,7 @@ public final class ReleaseBuilder {
                 long total = Files.size(s.files().get(0).source());
                 Path rpm;
                 try (ProgressReporter.Task task = progress.start("compress " + name, total)) {
-                    rpm = RpmWriter.write(s, dir, name, task::advance);
+                    rpm = RpmWriter.write(s, dir, name, task::advance, signer);
                 }
                 files.add(new ReleaseManifest.Artifact(name, s.name(), Files.size(rpm),
                         Digests.hex(Digests.sha256(rpm))));

@@ -89,6 +89,23 @@ public record ReleaseManifest(String tag, String version, String release, String
         return m;
     }
 
+    /** Adds (or replaces) the entry of one more file of dir, leaving the others' recorded digests; writes it. */
+    public ReleaseManifest withFile(Path dir, String name) {
+        java.util.LinkedHashMap<String, Artifact> byName = new java.util.LinkedHashMap<>();
+        files.forEach(a -> byName.put(a.name(), a));
+        Path f = dir.resolve(name);
+        try {
+            Artifact old = byName.get(name);
+            byName.put(name, new Artifact(name, old == null ? null : old.packageName(), Files.size(f),
+                    Digests.hex(Digests.sha256(f))));
+        } catch (IOException e) {
+            throw new RpmException(dir + ": cannot add " + name + " to " + FILE_NAME + ": " + e.getMessage(), e);
+        }
+        ReleaseManifest m = withFiles(List.copyOf(byName.values()));
+        m.write(dir);
+        return m;
+    }
+
     /** Writes release.json atomically into dir. */
     public void write(Path dir) {
         Path target = dir.resolve(FILE_NAME);

@@ -176,13 +176,14 @@ public final class ReleasePipeline {
                         + (b.arch() == Arch.host() ? "" : " (cross-compiled: " + ReleaseBuilder.crossEnvironment(
                         b.arch(), r.buildImage() != null) + ")"));
                 ReleaseBuilder.runSteps(b, r.build(b.arch()), log);
-                built.add(ReleaseBuilder.packageInto(b, r.compression(), stage, log, progress));
+                built.add(ReleaseBuilder.packageInto(b, r.compression(), stage, log, progress,
+                        new RpmSigner(key.headerSigner()).inWriter()));
             }
             ReleaseManifest combined = ReleaseManifest.combine(built);
             combined.write(stage);
 
             log.accept("== sign");
-            ReleaseManifest manifest = sign(stage, combined, key, log);
+            ReleaseManifest manifest = signed(stage, combined, key, log);
             List<String> outputs = new ArrayList<>(manifest.files().stream().map(ReleaseManifest.Artifact::name)
                     .toList());
             outputs.add(ReleaseManifest.FILE_NAME);
@@ -263,6 +264,17 @@ public final class ReleasePipeline {
 
     private static String describe(ValidationOptions.Install i) {
         return i instanceof ValidationOptions.Container c ? "in a container of " + c.image() : "in a scratch rpm root";
+    }
+
+    /** For packages signed as they were written: exports the public key and refreshes release.json. */
+    private static ReleaseManifest signed(Path dir, ReleaseManifest m, SigningKey key, Consumer<String> log) {
+        for (ReleaseManifest.Artifact a : m.files()) {
+            if (a.packageName() != null) {
+                log.accept("  signed " + a.name() + " with key " + key.keyId() + " (as it was written)");
+            }
+        }
+        key.exportPublicKey(dir.resolve(ReleaseRef.KEY_FILE));
+        return m.withFile(dir, ReleaseRef.KEY_FILE);   // the packages' digests were taken after signing
     }
 
     /** Signs every RPM of a release directory in place, exports the public key, refreshes release.json. */

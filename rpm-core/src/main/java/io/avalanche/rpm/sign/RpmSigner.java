@@ -61,6 +61,23 @@ public final class RpmSigner {
     }
 
     /**
+     * Signs inside {@link io.avalanche.rpm.build.RpmWriter} while it writes: the signature header gets the same
+     * entries and layout {@link #signWritten} would give it, and the file is written once, never re-read.
+     */
+    public io.avalanche.rpm.build.RpmWriter.SignatureFiller inWriter() {
+        return (unsigned, mainHeader, sha256, length) -> {
+            byte[] packet = signer.sign(mainHeader);
+            String bad = SignaturePacket.problem(packet);
+            if (bad != null) {
+                throw new SigningException("the header signer returned an unusable signature: " + bad);
+            }
+            return SignatureHeaders.fit(SignatureHeaders.withSignature(unsigned, sha256, packet), length)
+                    .orElseThrow(() -> new SigningException("the signature (" + packet.length
+                            + " bytes) does not fit the signature header's reserved space"));
+        };
+    }
+
+    /**
      * Phase 1 of a split signing (e.g. agent reads, controller signs): the main header bytes to sign and
      * their SHA-256. Refuses packages whose digests (header, payload, size, MD5) do not match or that lack a
      * payload digest: the whole payload is read once, as rpmsign does before it signs.

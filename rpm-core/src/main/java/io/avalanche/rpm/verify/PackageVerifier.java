@@ -134,6 +134,7 @@ public final class PackageVerifier {
         if (md5 != null) {
             md5.update(hb);
         }
+        io.avalanche.rpm.Profile.mark("headers and signature checked");
         PayloadDigest pd = PayloadDigest.of(pkg.header());
         streamPayload(ch, pkg.payloadOffset(), pd.digest(), md5, legacy);
 
