@@ -17,6 +17,8 @@ public final class Bench {
                     Integer.parseInt(a[4]), Integer.parseInt(a[5]), Path.of(a[6]));
             case "sign" -> SignVerify.sign(Path.of(a[1]), Path.of(a[2]), Path.of(a[3]), Integer.parseInt(a[4]));
             case "verify" -> SignVerify.verify(Path.of(a[1]), Path.of(a[2]), Integer.parseInt(a[3]));
+            case "packagesign" -> PackageSign.run(Path.of(a[1]), Path.of(a[2]), Integer.parseInt(a[3]),
+                    Integer.parseInt(a[4]), Integer.parseInt(a[5]), Path.of(a[6]), Path.of(a[7]));
             case "publish" -> Publish.run(Path.of(a[1]), Path.of(a[2]), Integer.parseInt(a[3]));
             case "rawjob" -> {
                 long t = System.nanoTime();
@@ -38,7 +40,8 @@ public final class Bench {
 
     private static void usage() {
         System.err.println("usage: Bench inprocess INPUT LEVEL WORKERS RUNS WARMUPS WORKDIR | sign SECRET_KEY SMALL_RPM LARGE_RPM RUNS"
-                + " | verify PUBLIC_KEY RPM RUNS | publish RELEASE_DIR RPM RUNS | rawjob INPUT LEVEL WORKERS JOBSIZE OUT");
+                + " | verify PUBLIC_KEY RPM RUNS | packagesign INPUT SECRET_KEY LEVEL WORKERS RUNS WORKDIR BASELINE_SCRIPT"
+                + " | publish RELEASE_DIR RPM RUNS | rawjob INPUT LEVEL WORKERS JOBSIZE OUT");
         System.exit(2);
     }
 }
