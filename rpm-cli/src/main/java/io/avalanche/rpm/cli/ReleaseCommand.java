@@ -113,7 +113,8 @@ final class ReleaseCommand implements Callable<Integer> {
             description = "Target glibc for the ELF gate (default ${DEFAULT-VALUE}).")
     String glibc;
 
-    @Option(names = "--compression", defaultValue = "zstd:19", description = "Payload compression (default ${DEFAULT-VALUE}).")
+    @Option(names = "--compression", description = "Payload compression (default zstd:19; with --pr zstd:3:"
+            + " docs/performance.md).")
     String compression;
 
     @Option(names = "--out", defaultValue = "rpm-release-out", description = "Release directory (default ${DEFAULT-VALUE}).")
@@ -164,7 +165,8 @@ final class ReleaseCommand implements Callable<Integer> {
         Path outDir = out.toAbsolutePath();
         Path junitFile = junit != null ? junit.toAbsolutePath() : outDir.resolve("validation-junit.xml");
         ReleasePipeline.Request req = new ReleasePipeline.Request(t, pr, source.toAbsolutePath(), arches, buildImage,
-                outDir, to, ks, s3Settings(), install, glibc, junitFile, Compression.parse(compression), force,
+                outDir, to, ks, s3Settings(), install, glibc, junitFile,
+                compression == null ? Compression.forRelease(pr) : Compression.parse(compression), force,
                 sourceChecks.checks());
         PrintWriter err = spec.commandLine().getErr();
         if (dryRun) {

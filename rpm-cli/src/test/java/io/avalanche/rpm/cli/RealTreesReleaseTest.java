@@ -275,8 +275,13 @@ class RealTreesReleaseTest {
                         + ".rpm, installs /var/opt/avalanchego/plugins/" + VM,
                 "publish:  file:" + tmp.resolve("bucket") + " (only if validation passes)",
                 "linux/rpms/" + ARCH + "/subnet-evm-v1.15.0-fuji-rc.4-" + ARCH + ".rpm",
-                "linux/rpms/RPM-GPG-KEY-avalanchego", "AVALANCHEGO_COMMIT=" + head(src));
+                "linux/rpms/RPM-GPG-KEY-avalanchego", "AVALANCHEGO_COMMIT=" + head(src), "compression: zstd:3");
         assertThat(r.err()).isEmpty();
+        // without --compression a tagged release takes the measured default (docs/performance.md)
+        CliRunner.Run byDefault = CliRunner.run("release", "--tag", "v1.15.0-fuji-rc.4", "--source", src.toString(),
+                "--ephemeral", "--local", "--out", tmp.resolve("out").toString(), "--dry-run");
+        assertThat(byDefault.exitCode()).as(byDefault.all()).isZero();
+        assertThat(byDefault.out()).contains("compression: zstd:19");
         assertThat(src.resolve("build")).doesNotExist();
         assertThat(tmp.resolve("out")).doesNotExist();
         assertThat(tmp.resolve("bucket")).doesNotExist();

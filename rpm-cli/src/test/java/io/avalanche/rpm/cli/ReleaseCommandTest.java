@@ -114,12 +114,16 @@ class ReleaseCommandTest {
     @Test
     void pullRequestSmokeBuildValidatesFromTheReleaseDirectory() throws IOException {
         String sha = Cmd.run("git", "-C", source.toString(), "rev-parse", "HEAD").ok().output().trim();
-        CliRunner.Run r = release("--pr", sha, "--json", "--compression", "zstd:3");
+        CliRunner.Run r = release("--pr", sha, "--json");   // a smoke build's default compression: zstd-3
         assertThat(r.exitCode()).as(r.all()).isZero();
         assertThat(r.out()).contains("\"tag\" : \"v0.0.0-pr." + sha.substring(0, 12) + "\"", "\"passed\" : true",
                 "\"publishedTo\" : null");
         Path out = tmp.resolve("out");
-        assertThat(out.resolve("avalanchego-v0.0.0-pr." + sha.substring(0, 12) + "-" + io.avalanche.rpm.format.Arch.host().rpm() + ".rpm")).isRegularFile();
+        Path rpm = out.resolve("avalanchego-v0.0.0-pr." + sha.substring(0, 12) + "-"
+                + io.avalanche.rpm.format.Arch.host().rpm() + ".rpm");
+        assertThat(rpm).isRegularFile();
+        assertThat(Cmd.run("rpm", "-qp", "--qf", "%{PAYLOADCOMPRESSOR}:%{PAYLOADFLAGS}\\n", rpm.toString()).ok()
+                .output().lines()).last().isEqualTo("zstd:3");
         assertThat(Files.readString(out.resolve("validation-junit.xml"))).contains("<testsuite").contains("smoke")
                 .doesNotContain("<failure");
         assertThat(r.err()).contains("smoke", "commit=" + sha);

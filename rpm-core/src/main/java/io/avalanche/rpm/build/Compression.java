@@ -43,6 +43,15 @@ public record Compression(Algorithm algorithm, int level, int workers) {
         return new Compression(Algorithm.ZSTD, 19, defaultWorkers());
     }
 
+    /**
+     * The release default, chosen by measurement (docs/performance.md, "Compression levels"): zstd-19 for a tagged
+     * release, which customers download many times (the smallest zstd payload; zstd decompresses as fast at any
+     * level); zstd-3 for a pull-request smoke build, which is thrown away (10-20x faster to make).
+     */
+    public static Compression forRelease(boolean pullRequest) {
+        return pullRequest ? new Compression(Algorithm.ZSTD, 3, defaultWorkers()) : defaults();
+    }
+
     /** Parses zstd[:LEVEL], xz[:LEVEL], gzip[:LEVEL] or none. */
     public static Compression parse(String s) {
         String v = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);

@@ -86,6 +86,8 @@ public final class ReleasePipeline {
                 l.add("== " + b.arch().rpm());
                 b.lines().forEach(x -> l.add("  " + x));
             }
+            l.add("compression: " + r.compression() + (r.compression().workers() > 1 ? ", " + r.compression().workers()
+                    + " workers" : ""));
             l.add("signing:  " + (r.key() instanceof KeySource.KeyFile k ? "key " + k.file()
                     : "ephemeral RSA-4096 key, valid one day") + "; public key exported as " + ReleaseRef.KEY_FILE);
             l.add("release directory: " + r.out() + " (this run's files only: "

@@ -276,6 +276,7 @@ class RpmReleaseLibraryTest extends PipelineFixture {
         assertThat(calls('node').collect { it.args[0] }).containsExactly(X86, X86, ARM, ARM)
         assertThat(calls('checkout').collect { it.args[0] }).containsOnly(binding.getVariable('scm'))
         assertThat(calls('rpmBuild').collect { (it.args[0] as Map).tag }).containsOnly('v0.0.0-pr.0123456789ab')
+        assertThat(calls('rpmBuild').collect { (it.args[0] as Map).compression }).containsOnly('zstd:3')
         assertThat(calls('rpmSign').collect { it.args[0] }).containsExactly(
                 [ephemeral: true, dir: 'rpm-release-out/x86_64'], [ephemeral: true, dir: 'rpm-release-out/aarch64'])
         assertThat(names()).doesNotContain('withAWS', 'rpmPublish', 'withCredentials', 'archiveArtifacts')
