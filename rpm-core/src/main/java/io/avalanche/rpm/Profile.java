@@ -31,6 +31,12 @@ public final class Profile {
         }
         long start = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
         long startNanos = System.nanoTime() - (System.currentTimeMillis() - start) * 1_000_000L;
+        String t0 = System.getenv("RPM_RELEASE_PROFILE_T0");   // e.g. bash's $EPOCHREALTIME before the launcher
+        if (t0 != null && t0.matches("[0-9]+[.,][0-9]+")) {
+            double launched = Double.parseDouble(t0.replace(',', '.')) * 1000;
+            err.println(String.format(Locale.ROOT, "profile: %7.1f          launcher and JVM start until the JVM's start"
+                    + " time", start - launched));
+        }
         synchronized (NAMES) {
             long prev = startNanos;
             err.println("profile: ms since JVM start, ms in phase");
