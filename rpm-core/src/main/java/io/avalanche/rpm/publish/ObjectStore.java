@@ -26,6 +26,23 @@ public interface ObjectStore extends AutoCloseable {
      */
     String put(String key, Path file, byte[] sha256);
 
+    /**
+     * The part size a file of {@code size} bytes is uploaded in (0: one request). {@link FileHashes} made with it
+     * carry the part checksums, so the upload itself hashes nothing.
+     */
+    default long partSize(long size) {
+        return 0;
+    }
+
+    /**
+     * Stores a file whose {@link FileHashes} were made in the pass that verified it ({@code ifAbsent}: only when
+     * nothing is stored under the key yet, else {@link ConcurrentPublishException}); the store checks the bytes it
+     * receives against them. Returns how the stored object was verified.
+     */
+    default String put(String key, Path file, FileHashes hashes, boolean ifAbsent) {
+        return ifAbsent ? putIfAbsent(key, file, hashes.sha256()) : put(key, file, hashes.sha256());
+    }
+
     /** Stores small bytes (metadata) the same way. */
     String put(String key, byte[] data, String contentType);
 

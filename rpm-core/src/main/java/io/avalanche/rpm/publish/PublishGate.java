@@ -37,15 +37,17 @@ final class PublishGate {
      * {@link PublishException} when an unsigned publish would downgrade a signed repository.
      *
      * @param signedHere the caller signs with {@code signer} (null: unsigned); false when signatures come later
+     * @param tees per package, what receives its bytes from the read pass that verifies it (e.g. its hashes)
      */
     RepositoryKey check(Path releaseDir, List<Path> rpms, Collection<String> repoDirs, DetachedSigner signer,
-                        boolean signedHere, boolean force, String repoFile) {
+                        boolean signedHere, boolean force, String repoFile,
+                        java.util.Map<Path, ? extends io.avalanche.rpm.verify.PackageVerifier.FileTee> tees) {
         RepositoryKey key = keyToPublish(releaseDir, force);
         log.accept("checking " + rpms.size() + " package(s) against " + key.source() + " (key " + key.describe() + ")");
         PackageVerifier verifier = new PackageVerifier(key.trusted());
         List<String> bad = new ArrayList<>();
         for (Path rpm : rpms) {
-            VerifyReport r = verifier.verify(rpm);
+            VerifyReport r = verifier.verify(rpm, tees.get(rpm));
             if (!r.ok()) {
                 List<String> why = new ArrayList<>();
                 for (CheckResult c : r.failures()) {

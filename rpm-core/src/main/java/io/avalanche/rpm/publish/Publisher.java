@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -104,22 +105,91 @@ public final class Publisher {
         this.log = log;
     }
 
-    private record Item(Path file, String key, String sha256, long size, RpmPackage rpm) {
+    /** A file of the release directory: where it goes, its size, its parsed headers (null: the key file). */
+    private record Scanned(Path file, String key, long size, RpmPackage rpm) {
+    }
+
+    /** A file after its verifying read pass, with the hashes that pass made. */
+    private record Item(Path file, String key, FileHashes hashes, long size, RpmPackage rpm) {
+        String sha256() {
+            return hashes.hex();
+        }
+    }
+
+    /** The release scanned: its files and the SHA-256s its release.json records (file name to hex). */
+    private record Release(Path dir, List<Scanned> files, Map<String, String> manifest) {
+        List<Path> rpms() {
+            return files.stream().filter(f -> f.rpm != null).map(Scanned::file).toList();
+        }
+
+        List<String> dirs() {
+            return files.stream().filter(f -> f.rpm != null).map(f -> ROOT + f.rpm.arch() + "/").distinct().toList();
+        }
+    }
+
+    /**
+     * What the destination holds, read before any write: each object the release would write (empty: absent), each
+     * repository's state, and the .repo file.
+     */
+    private record Remote(Map<String, Optional<StoredObject>> objects, Map<String, YumRepository.State> repositories,
+                          Optional<StoredObject> repoFile) {
     }
 
     /**
      * Publishes the release directory under the store's lock: checks (keys, packages, see {@link PublishGate}),
      * {@link #prepare}, then each repomd.xml signed with {@code options.signer()} (none: unsigned), then
      * {@link #complete}. Throws {@link PublishCheckException} when a check fails (nothing uploaded),
-     * {@link PublishException} (naming objects) on refusal or failure.
+     * {@link PublishException} (naming objects) on refusal or failure. On a store without a lock (S3) the destination
+     * is read while the packages are verified; nothing is written before they verified.
      */
     public Result publish(Path releaseDir, Options options) {
-        // checked before the lock is taken: a refused publish leaves no trace, not even a lock file
-        List<Item> items = checked(releaseDir, options, true);
-        try (ObjectStore.Lock lock = store.lock(options.lockWait())) {
-            PendingPublish pending = prepare(items, options);
-            return complete(pending, options.signer() == null ? Map.of() : pending.sign(options.signer()),
-                    options.orphanGrace());
+        Release release = scan(releaseDir);
+        try (Parallel io = new Parallel(Parallel.THREADS)) {
+            List<Item> items;
+            Remote remote;
+            if (store.exclusive()) {
+                // checked before the lock is taken: a refused publish leaves no trace, not even a lock file
+                items = checked(release, options, true);
+                try (ObjectStore.Lock lock = store.lock(options.lockWait())) {
+                    return publishLocked(items, read(release, options, io), options, io);
+                }
+            }
+            CompletableFuture<List<Item>> verified = CompletableFuture.supplyAsync(() -> checked(release, options, true),
+                    r -> {
+                        Thread t = new Thread(r, "publish-verify");
+                        t.setDaemon(true);
+                        t.start();
+                    });
+            try {
+                remote = read(release, options, io);
+            } catch (RuntimeException e) {
+                joinVerified(verified);   // a failed check explains more than a failed read
+                throw e;
+            }
+            items = joinVerified(verified);
+            try (ObjectStore.Lock lock = store.lock(options.lockWait())) {
+                return publishLocked(items, remote, options, io);
+            }
+        }
+    }
+
+    private Result publishLocked(List<Item> items, Remote remote, Options options, Parallel io) {
+        PendingPublish pending = prepare(items, remote, options, io);
+        return complete(pending, options.signer() == null ? Map.of() : pending.sign(options.signer()),
+                options.orphanGrace(), io, remote.repoFile(), false);
+    }
+
+    private static List<Item> joinVerified(CompletableFuture<List<Item>> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
         }
     }
 
@@ -131,63 +201,94 @@ public final class Publisher {
      * naming files that still exist.
      */
     public PendingPublish prepare(Path releaseDir, Options options) {
-        List<Item> items = checked(releaseDir, options, false);
-        try (ObjectStore.Lock lock = store.lock(options.lockWait())) {
-            return prepare(items, options);
+        Release release = scan(releaseDir);
+        List<Item> items = checked(release, options, false);
+        try (Parallel io = new Parallel(Parallel.THREADS);
+             ObjectStore.Lock lock = store.lock(options.lockWait())) {
+            return prepare(items, read(release, options, io), options, io);
         }
     }
 
-    /** The release's files, after the checks of {@link PublishGate} (unless a store-mechanics test turned them off). */
-    private List<Item> checked(Path releaseDir, Options options, boolean signedHere) {
-        List<Item> items = scan(releaseDir);
+    /**
+     * The release's files after the checks of {@link PublishGate} (unless a store-mechanics test turned them off),
+     * hashed in the read pass that verified them; refused when release.json records another SHA-256 for one of them.
+     */
+    private List<Item> checked(Release release, Options options, boolean signedHere) {
+        Map<Path, FileHashes.Hasher> tees = new java.util.HashMap<>();
+        for (Scanned f : release.files) {
+            if (f.rpm != null) {
+                tees.put(f.file, new FileHashes.Hasher(store.partSize(f.size)));
+            }
+        }
         if (options.checkRelease()) {
-            new PublishGate(store, log).check(releaseDir, items.stream().filter(i -> i.rpm != null)
-                    .map(i -> i.file).toList(), items.stream().filter(i -> i.rpm != null).map(i -> ROOT + i.rpm.arch()
-                    + "/").distinct().toList(), options.signer(), signedHere, options.force(), ROOT + options.repoName()
-                    + ".repo");
+            new PublishGate(store, log).check(release.dir, release.rpms(), release.dirs(), options.signer(),
+                    signedHere, options.force(), ROOT + options.repoName() + ".repo", tees);
+        }
+        List<Item> items = new ArrayList<>();
+        for (Scanned f : release.files) {
+            FileHashes h = f.rpm == null || !options.checkRelease() ? FileHashes.of(f.file, store.partSize(f.size))
+                    : tees.get(f.file).finish();
+            if (h.size() != f.size) {
+                throw new PublishCheckException(f.file + " changed size while it was checked (" + f.size + " then "
+                        + h.size() + " bytes): do not modify a release while it is published. Nothing was uploaded.");
+            }
+            String declared = release.manifest.get(PathNames.name(f.file));
+            if (declared != null && !declared.equalsIgnoreCase(h.hex())) {
+                throw new PublishCheckException(f.file + " has SHA-256 " + h.hex() + " but " + release.dir
+                        .resolve(MANIFEST) + " records " + declared + " for it: the file changed after the release was "
+                        + "built or signed. Rebuild the release, or re-sign it with rpm-release sign (which updates "
+                        + MANIFEST + "). Nothing was uploaded.");
+            }
+            items.add(new Item(f.file, f.key, h, f.size, f.rpm));
         }
         return items;
     }
 
-    private PendingPublish prepare(List<Item> items, Options options) {
+    /** Reads, concurrently, what the destination holds where this release would write. */
+    private Remote read(Release release, Options options, Parallel io) {
+        String repoKey = ROOT + options.repoName() + ".repo";
+        Map<String, java.util.concurrent.Future<Optional<StoredObject>>> heads = new java.util.LinkedHashMap<>();
+        for (Scanned f : release.files) {
+            heads.put(f.key, io.submit(() -> store.head(f.key)));
+        }
+        java.util.concurrent.Future<Optional<StoredObject>> repoFile = io.submit(() -> store.head(repoKey));
+        Map<String, YumRepository.State> repos = new TreeMap<>();
+        for (String dir : release.dirs()) {
+            repos.put(dir, repository(dir, options.timestamp(), io).read());
+        }
+        Map<String, Optional<StoredObject>> objects = new java.util.LinkedHashMap<>();
+        heads.forEach((k, f) -> objects.put(k, Parallel.join(f)));
+        return new Remote(objects, repos, Parallel.join(repoFile));
+    }
+
+    private PendingPublish prepare(List<Item> items, Remote remote, Options options, Parallel io) {
         List<Outcome> outcomes = new ArrayList<>();
         List<Item> toUpload = new ArrayList<>();
         List<String> refused = new ArrayList<>();
         for (Item it : items) {
-            Optional<String> existing = existingSha(it.key);
+            Optional<String> existing = remote.objects().get(it.key).map(this::shaOf);
             if (existing.isEmpty()) {
                 toUpload.add(it);
-            } else if (existing.get().equals(it.sha256)) {
-                emit(outcomes, new Outcome(it.key, store.describe(it.key), Status.UNCHANGED, it.size, it.sha256,
+            } else if (existing.get().equals(it.sha256())) {
+                emit(outcomes, new Outcome(it.key, store.describe(it.key), Status.UNCHANGED, it.size, it.sha256(),
                         "identical bytes already published"));
             } else if (options.force()) {
                 toUpload.add(it);
             } else {
                 refused.add(store.describe(it.key));
-                emit(outcomes, new Outcome(it.key, store.describe(it.key), Status.REFUSED, it.size, it.sha256,
-                        "already published with SHA-256 " + existing.get() + "; this file has " + it.sha256));
+                emit(outcomes, new Outcome(it.key, store.describe(it.key), Status.REFUSED, it.size, it.sha256(),
+                        "already published with SHA-256 " + existing.get() + "; this file has " + it.sha256()));
             }
         }
         if (!refused.isEmpty()) {
             throw refusal(refused, "Nothing was uploaded.");
         }
+        // the uploads run while the metadata is generated and stored: metadata files are content-addressed and no
+        // index names them before complete, so a failed upload leaves only unreferenced files (removed later)
+        List<java.util.concurrent.Future<Outcome>> uploads = new ArrayList<>();
         for (Item it : toUpload) {
-            boolean replacing = options.force() && store.head(it.key).isPresent();
-            String how;
-            try {
-                how = replacing ? store.put(it.key, it.file, Digests.fromHex(it.sha256))
-                        : store.putIfAbsent(it.key, it.file, Digests.fromHex(it.sha256));
-            } catch (ConcurrentPublishException e) {
-                // another publish stored it between our check and our write: same bytes are fine
-                if (existingSha(it.key).map(it.sha256::equals).orElse(false)) {
-                    emit(outcomes, new Outcome(it.key, store.describe(it.key), Status.UNCHANGED, it.size, it.sha256,
-                            "identical bytes published by a concurrent publish"));
-                    continue;
-                }
-                throw refusal(List.of(store.describe(it.key)), "A concurrent publish stored different bytes there.");
-            }
-            emit(outcomes, new Outcome(it.key, store.describe(it.key), replacing ? Status.REPLACED : Status.UPLOADED,
-                    it.size, it.sha256, how));
+            boolean replacing = options.force() && remote.objects().get(it.key).isPresent();
+            uploads.add(io.submit(() -> upload(it, replacing)));
         }
         Map<String, Map<String, PackageMetadata>> byArch = new TreeMap<>();
         for (Item it : items) {
@@ -195,17 +296,51 @@ public final class Publisher {
                 String arch = it.rpm.arch();
                 long mtime = mtime(it.file);
                 byArch.computeIfAbsent(arch, a -> new TreeMap<>()).put(PathNames.name(it.file),
-                        PackageMetadata.from(it.rpm, it.sha256, mtime, PathNames.name(it.file)));
+                        PackageMetadata.from(it.rpm, it.sha256(), mtime, PathNames.name(it.file)));
             }
         }
         List<YumRepository.Pending> repos = new ArrayList<>();
-        for (Map.Entry<String, Map<String, PackageMetadata>> e : byArch.entrySet()) {
-            repos.add(repository(ROOT + e.getKey() + "/", options.timestamp()).prepare(e.getValue()));
+        RuntimeException failed = null;
+        try {
+            for (Map.Entry<String, Map<String, PackageMetadata>> e : byArch.entrySet()) {
+                String dir = ROOT + e.getKey() + "/";
+                repos.add(repository(dir, options.timestamp(), io).prepare(remote.repositories().get(dir),
+                        e.getValue()));
+            }
+        } catch (RuntimeException e) {
+            failed = e;
+        }
+        for (java.util.concurrent.Future<Outcome> f : uploads) {
+            try {
+                emit(outcomes, Parallel.join(f));
+            } catch (RuntimeException e) {
+                failed = failed == null || failed instanceof ConcurrentPublishException ? e : failed;
+            }
+        }
+        if (failed != null) {
+            throw failed;
         }
         String root = options.baseUrl() == null ? store.publicUrl(ROOT)
                 : (options.baseUrl().endsWith("/") ? options.baseUrl() : options.baseUrl() + "/") + ROOT;
         return new PendingPublish(store.describe(ROOT), outcomes, repos, options.repoName(), root,
                 options.timestamp(), options.force());
+    }
+
+    /** Uploads one file with the hashes of its verifying pass; conditional unless it replaces (forced). */
+    private Outcome upload(Item it, boolean replacing) {
+        String how;
+        try {
+            how = store.put(it.key, it.file, it.hashes, !replacing);
+        } catch (ConcurrentPublishException e) {
+            // another publish stored it between our check and our write: same bytes are fine
+            if (existingSha(it.key).map(it.sha256()::equals).orElse(false)) {
+                return new Outcome(it.key, store.describe(it.key), Status.UNCHANGED, it.size, it.sha256(),
+                        "identical bytes published by a concurrent publish");
+            }
+            throw refusal(List.of(store.describe(it.key)), "A concurrent publish stored different bytes there.");
+        }
+        return new Outcome(it.key, store.describe(it.key), replacing ? Status.REPLACED : Status.UPLOADED, it.size,
+                it.sha256(), how);
     }
 
     private static PublishException refusal(List<String> refused, String tail) {
@@ -224,12 +359,19 @@ public final class Publisher {
      * ran in between: re-run publish); repositories completed before stay consistent.
      */
     public Result complete(PendingPublish pending, Map<String, byte[]> signatures) {
-        try (ObjectStore.Lock lock = store.lock(S3Settings.DEFAULT_TIMEOUT)) {
-            return complete(pending, signatures, YumRepository.ORPHAN_GRACE);
+        try (Parallel io = new Parallel(Parallel.THREADS);
+             ObjectStore.Lock lock = store.lock(S3Settings.DEFAULT_TIMEOUT)) {
+            return complete(pending, signatures, YumRepository.ORPHAN_GRACE, io, null, true);
         }
     }
 
-    private Result complete(PendingPublish pending, Map<String, byte[]> signatures, Duration orphanGrace) {
+    /**
+     * @param repoFile the .repo object as read before (null: read it now)
+     * @param checkUnsigning refuse to unsign a signed repository here; false when this run's checks just did (a signed
+     *                       publish in between changes the index, which the conditional index write then refuses)
+     */
+    private Result complete(PendingPublish pending, Map<String, byte[]> signatures, Duration orphanGrace, Parallel io,
+                            Optional<StoredObject> repoFile, boolean checkUnsigning) {
         if (!pending.destination().equals(store.describe(ROOT))) {
             throw new PublishException("this publish was prepared for " + pending.destination() + ", not "
                     + store.describe(ROOT) + ": complete it with the same destination");
@@ -266,20 +408,20 @@ public final class Publisher {
                             + "key " + store.describe(ROOT + KEY_FILE) + " publishes. Nothing was written.");
                 }
             }
-        } else if (!pending.force()) {
+        } else if (!pending.force() && checkUnsigning) {
             gate.refuseUnsigning(toSign.keySet(), ROOT + pending.repoName() + ".repo");
         }
         List<YumRepository.Result> repos = new ArrayList<>();
         for (YumRepository.Pending p : pending.repositories()) {
-            repos.add(repository(p.dir(), pending.timestamp()).complete(p, signatures.get(p.dir()), key,
+            repos.add(repository(p.dir(), pending.timestamp(), io).complete(p, signatures.get(p.dir()), key,
                     orphanGrace));
         }
-        String repoUrl = writeRepoFile(pending.repoName(), pending.repoRoot(), signed);
+        String repoUrl = writeRepoFile(pending.repoName(), pending.repoRoot(), signed, repoFile);
         return new Result(List.copyOf(pending.objects()), List.copyOf(repos), repoUrl);
     }
 
-    private YumRepository repository(String dir, long timestamp) {
-        return new YumRepository(store, dir, null, timestamp, log);
+    private YumRepository repository(String dir, long timestamp, Parallel io) {
+        return new YumRepository(store, dir, null, timestamp, log, io);
     }
 
     private void emit(List<Outcome> outcomes, Outcome o) {
@@ -289,12 +431,15 @@ public final class Publisher {
 
     /** The SHA-256 of what is stored under a key, hashing a download only for foreign objects. */
     private Optional<String> existingSha(String key) {
-        return store.head(key).map(o -> o.sha256Hex() != null ? o.sha256Hex()
-                : Digests.sha256Hex(store.get(key).orElseThrow()));
+        return store.head(key).map(this::shaOf);
+    }
+
+    private String shaOf(StoredObject o) {
+        return o.sha256Hex() != null ? o.sha256Hex() : Digests.sha256Hex(store.get(o.key()).orElseThrow());
     }
 
     /** The .repo file customers drop into /etc/yum.repos.d; rewritten only when its text changes. */
-    private String writeRepoFile(String repoName, String root, boolean signed) {
+    private String writeRepoFile(String repoName, String root, boolean signed, Optional<StoredObject> known) {
         String key = ROOT + repoName + ".repo";
         String text = "[" + repoName + "]\n"
                 + "name=AvalancheGo $basearch\n"
@@ -305,14 +450,14 @@ public final class Publisher {
                 + "gpgkey=" + root + KEY_FILE + "\n";
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         String sha = Digests.sha256Hex(bytes);
-        if (!existingSha(key).map(sha::equals).orElse(false)) {
+        Optional<String> now = known == null ? existingSha(key) : known.map(this::shaOf);
+        if (!now.map(sha::equals).orElse(false)) {
             store.put(key, bytes, "text/plain");
         }
         return store.publicUrl(key);
     }
 
-    private List<Item> scan(Path dir) {
-        // release.json digests are advisory (sign may rewrite RPMs); our own SHA-256 is what is checked
+    private Release scan(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new PublishException(dir + ": not a release directory (expected RPMs, " + KEY_FILE + ", "
                     + MANIFEST + ")");
@@ -327,8 +472,9 @@ public final class Publisher {
         if (rpms.isEmpty()) {
             throw new PublishException(dir + ": no .rpm files to publish");
         }
+        // release.json's SHA-256s are checked against the ones the verifying read pass makes, never trusted
         Map<String, String> manifest = manifestDigests(dir.resolve(MANIFEST));
-        List<Item> items = new ArrayList<>();
+        List<Scanned> files = new ArrayList<>();
         for (Path p : rpms) {
             RpmPackage rpm = RpmReader.read(p);
             String arch = rpm.arch();
@@ -342,21 +488,15 @@ public final class Publisher {
                 throw new PublishException(p + ": file name cannot be published (hidden, control characters or "
                         + "backslash); rename it <name>-<tag>-<arch>.rpm");
             }
-            String sha = Digests.hex(Digests.sha256(p));
-            String declared = manifest.get(PathNames.name(p));
-            if (declared != null && !declared.equalsIgnoreCase(sha)) {
-                log.accept("warning: " + p + " has SHA-256 " + sha + " but " + dir.resolve(MANIFEST) + " lists "
-                        + declared + " (signed after the manifest was written?); publishing the file as it is now");
-            }
-            items.add(new Item(p, ROOT + arch + "/" + p.getFileName(), sha, size(p), rpm));
+            files.add(new Scanned(p, ROOT + arch + "/" + p.getFileName(), size(p), rpm));
         }
         Path key = dir.resolve(KEY_FILE);
         if (Files.isRegularFile(key)) {
-            items.add(new Item(key, ROOT + KEY_FILE, Digests.hex(Digests.sha256(key)), size(key), null));
+            files.add(new Scanned(key, ROOT + KEY_FILE, size(key), null));
         } else {
             log.accept("warning: " + key + " is missing; the repository's gpgkey URL will not resolve");
         }
-        return items;
+        return new Release(dir, files, manifest);
     }
 
     private static String printable(String s) {
@@ -390,7 +530,8 @@ public final class Publisher {
             JsonNode sha = n.get("sha256");
             for (String f : List.of("file", "fileName", "filename", "name", "path")) {
                 JsonNode v = n.get(f);
-                if (sha != null && sha.isTextual() && v != null && v.isTextual() && v.asText().endsWith(".rpm")) {
+                if (sha != null && sha.isTextual() && v != null && v.isTextual() && (v.asText().endsWith(".rpm")
+                        || PathNames.name(Path.of(v.asText())).equals(KEY_FILE))) {
                     out.put(PathNames.name(Path.of(v.asText())), sha.asText());
                 }
             }

@@ -37,6 +37,7 @@ public final class YumRepository {
     private final DetachedSigner signer;
     private final long timestamp;
     private final Consumer<String> log;
+    private final Parallel io;
 
     /** What an update did: package count, packages read remotely, entries reused, files written/removed. */
     public record Result(String dir, int packages, int reused, int readRemotely, List<String> written,
@@ -55,6 +56,13 @@ public final class YumRepository {
      * @param timestamp seconds since the epoch for revision/timestamp (SOURCE_DATE_EPOCH in builds)
      */
     public YumRepository(ObjectStore store, String dir, DetachedSigner signer, long timestamp, Consumer<String> log) {
+        this(store, dir, signer, timestamp, log, null);
+    }
+
+    /** As above, issuing independent requests concurrently on {@code io} (null: one after another). */
+    YumRepository(ObjectStore store, String dir, DetachedSigner signer, long timestamp, Consumer<String> log,
+                  Parallel io) {
+        this.io = io;
         this.store = store;
         this.dir = dir.endsWith("/") ? dir : dir + "/";
         this.signer = signer;
@@ -95,25 +103,75 @@ public final class YumRepository {
      * files; the published index is untouched, so abandoning the result leaves the repository as it was.
      */
     public Pending prepare(Map<String, PackageMetadata> fresh) {
+        return prepare(read(), fresh);
+    }
+
+    /**
+     * What a metadata update starts from: the .rpm objects listed with their sizes, the current repomd.xml (bytes and
+     * version tag), the version tag of its .asc, and the packages its metadata describes (by href).
+     */
+    record State(Map<String, Long> listed, Optional<ObjectStore.Versioned> index, Optional<Repomd> parsed,
+                 String ascTag, Map<String, PackageMetadata> known) {
+    }
+
+    /** Reads the repository's current state: the listing, repomd.xml and its .asc at once, then its metadata files. */
+    State read() {
+        List<Object> r = run(List.<java.util.concurrent.Callable<Object>>of(() -> store.list(dir),
+                () -> store.getVersioned(dir + REPOMD), () -> store.getVersioned(dir + REPOMD + ".asc")));
         Map<String, Long> listed = new LinkedHashMap<>();
-        for (StoredObject o : store.list(dir)) {
+        for (Object x : (List<?>) r.get(0)) {
+            StoredObject o = (StoredObject) x;
             String rel = o.key().substring(dir.length());
             if (!rel.contains("/") && rel.endsWith(".rpm")) {
                 listed.put(rel, o.size());
             }
         }
-        Optional<ObjectStore.Versioned> oldVersion = store.getVersioned(dir + REPOMD);
-        Optional<byte[]> oldBytes = oldVersion.map(ObjectStore.Versioned::data);
-        String baseSha = oldBytes.map(Digests::sha256Hex).orElse(null);
-        String baseTag = oldVersion.map(ObjectStore.Versioned::tag).orElse(null);
-        String ascTag = store.getVersioned(dir + REPOMD + ".asc").map(ObjectStore.Versioned::tag).orElse(null);
-        Optional<Repomd> old = oldBytes.map(this::parseRepomd);
+        @SuppressWarnings("unchecked")
+        Optional<ObjectStore.Versioned> oldVersion = (Optional<ObjectStore.Versioned>) r.get(1);
+        @SuppressWarnings("unchecked")
+        String ascTag = ((Optional<ObjectStore.Versioned>) r.get(2)).map(ObjectStore.Versioned::tag).orElse(null);
         Map<String, PackageMetadata> known = new HashMap<>();
-        old.ifPresent(r -> {
-            for (PackageMetadata m : readExisting(r)) {
+        Optional<Repomd> parsed = oldVersion.map(v -> parseRepomd(v.data()));
+        parsed.ifPresent(old -> {
+            for (PackageMetadata m : readExisting(old)) {
                 known.put(m.href(), m);
             }
         });
+        return new State(listed, oldVersion, parsed, ascTag, known);
+    }
+
+    /** The results of independent requests, concurrently when there is a pool. */
+    private <T> List<T> run(List<java.util.concurrent.Callable<T>> tasks) {
+        if (io != null) {
+            return io.all(tasks);
+        }
+        List<T> out = new ArrayList<>();
+        for (java.util.concurrent.Callable<T> t : tasks) {
+            try {
+                out.add(t.call());
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new PublishException(e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** Phase 1 from a state {@link #read} before (e.g. while the packages were being verified). */
+    Pending prepare(State state, Map<String, PackageMetadata> fresh) {
+        Map<String, Long> listed = new LinkedHashMap<>(state.listed());
+        for (Map.Entry<String, PackageMetadata> f : fresh.entrySet()) {
+            // packages of this publish whose upload may still be under way
+            listed.putIfAbsent(f.getKey(), f.getValue().packageSize());
+        }
+        Optional<ObjectStore.Versioned> oldVersion = state.index();
+        Optional<byte[]> oldBytes = oldVersion.map(ObjectStore.Versioned::data);
+        String baseSha = oldBytes.map(Digests::sha256Hex).orElse(null);
+        String baseTag = oldVersion.map(ObjectStore.Versioned::tag).orElse(null);
+        String ascTag = state.ascTag();
+        Optional<Repomd> old = state.parsed();
+        Map<String, PackageMetadata> known = state.known();
         List<PackageMetadata> all = new ArrayList<>();
         int reused = 0;
         int remote = 0;
@@ -137,21 +195,24 @@ public final class YumRepository {
         byte[][] open = {docs.primary(), docs.filelists(), docs.other()};
         List<Repomd.Entry> entries = new ArrayList<>();
         List<String> written = new ArrayList<>();
+        List<java.util.concurrent.Callable<Boolean>> puts = new ArrayList<>();
         for (int i = 0; i < TYPES.length; i++) {
             byte[] gz = gzip(open[i]);
             String sha = Digests.sha256Hex(gz);
             String href = "repodata/" + sha + "-" + TYPES[i] + ".xml.gz";
-            if (store.head(dir + href).isEmpty()) {
+            puts.add(() -> {
                 try {
                     store.putIfAbsent(dir + href, gz, "application/gzip");
                 } catch (ConcurrentPublishException e) {
                     // content-addressed: whoever stored it first stored these very bytes
                 }
-            }
+                return true;
+            });
             written.add(dir + href);
             entries.add(new Repomd.Entry(TYPES[i], sha, Digests.sha256Hex(open[i]), href, timestamp, gz.length,
                     open[i].length));
         }
+        run(puts);
         byte[] repomd = new Repomd(timestamp, entries).toXml();
         List<String> previous = new ArrayList<>();
         old.ifPresent(r -> r.entries().forEach(e -> previous.add(dir + e.href())));
@@ -199,14 +260,16 @@ public final class YumRepository {
         }
         String idx = dir + REPOMD;
         String asc = idx + ".asc";
-        Optional<byte[]> now = store.get(idx);
+        List<Optional<byte[]>> reads = run(List.<java.util.concurrent.Callable<Optional<byte[]>>>of(
+                () -> store.get(idx), () -> store.get(asc)));
+        Optional<byte[]> now = reads.get(0);
         String nowSha = now.map(Digests::sha256Hex).orElse(null);
         if (!java.util.Objects.equals(nowSha, p.baseSha256())) {
             throw changed(idx);
         }
         List<String> written = new ArrayList<>(p.result().written());
         List<String> removed = new ArrayList<>();
-        Optional<byte[]> ascNow = store.get(asc);
+        Optional<byte[]> ascNow = reads.get(1);
         boolean keepAsIs = p.unchanged() && (armoredSignature == null ? ascNow.isEmpty()
                 : ascNow.isPresent() && key != null && key.checkDetached(p.repomd(), ascNow.get()) == null);
         if (!keepAsIs) {
@@ -293,12 +356,18 @@ public final class YumRepository {
     /** The packages the current metadata describes; empty (forcing a header re-read) if it is damaged. */
     private List<PackageMetadata> readExisting(Repomd r) {
         byte[][] open = new byte[TYPES.length][];
+        List<java.util.concurrent.Callable<Optional<byte[]>>> gets = new ArrayList<>();
+        for (String type : TYPES) {
+            Optional<Repomd.Entry> e = r.entry(type);
+            if (e.isEmpty()) {
+                return warnRebuild("repomd.xml lists no " + type);
+            }
+            gets.add(() -> store.get(dir + e.get().href()));
+        }
+        List<Optional<byte[]>> got = run(gets);
         for (int i = 0; i < TYPES.length; i++) {
             Optional<Repomd.Entry> e = r.entry(TYPES[i]);
-            if (e.isEmpty()) {
-                return warnRebuild("repomd.xml lists no " + TYPES[i]);
-            }
-            Optional<byte[]> gz = store.get(dir + e.get().href());
+            Optional<byte[]> gz = got.get(i);
             if (gz.isEmpty()) {
                 return warnRebuild(store.describe(dir + e.get().href()) + " is missing");
             }
