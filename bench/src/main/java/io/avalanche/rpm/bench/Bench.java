@@ -18,6 +18,7 @@ public final class Bench {
             case "sign" -> SignVerify.sign(Path.of(a[1]), Path.of(a[2]), Path.of(a[3]), Integer.parseInt(a[4]));
             case "verify" -> SignVerify.verify(Path.of(a[1]), Path.of(a[2]), Integer.parseInt(a[3]));
             case "publish" -> Publish.run(Path.of(a[1]), Path.of(a[2]), Integer.parseInt(a[3]));
+            case "publish-scale" -> PublishScale.run(Path.of(a[1]), Path.of(a[2]), Integer.parseInt(a[3]));
             case "rawjob" -> {
                 long t = System.nanoTime();
                 com.github.luben.zstd.ZstdOutputStream z = new com.github.luben.zstd.ZstdOutputStream(
@@ -38,7 +39,7 @@ public final class Bench {
 
     private static void usage() {
         System.err.println("usage: Bench inprocess INPUT LEVEL WORKERS RUNS WARMUPS WORKDIR | sign SECRET_KEY SMALL_RPM LARGE_RPM RUNS"
-                + " | verify PUBLIC_KEY RPM RUNS | publish RELEASE_DIR RPM RUNS | rawjob INPUT LEVEL WORKERS JOBSIZE OUT");
+                + " | verify PUBLIC_KEY RPM RUNS | publish RELEASE_DIR RPM RUNS | publish-scale SMALL_RPM KEY_ASC RUNS | rawjob INPUT LEVEL WORKERS JOBSIZE OUT");
         System.exit(2);
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Parallel implements AutoCloseable {
     /** Concurrent requests of one publish: enough to hide request latency, few enough for any S3 endpoint. */
-    static final int THREADS = 4;
+    static final int THREADS = 6;
     private static final AtomicInteger IDS = new AtomicInteger();
     private final ExecutorService pool;
 

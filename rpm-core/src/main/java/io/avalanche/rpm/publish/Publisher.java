@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.format.Arch;
+import io.avalanche.rpm.verify.PackageVerifier;
 import io.avalanche.rpm.verify.RpmPackage;
 import io.avalanche.rpm.verify.RpmReader;
 
@@ -122,6 +123,14 @@ public final class Publisher {
             return files.stream().filter(f -> f.rpm != null).map(Scanned::file).toList();
         }
 
+        /** release.json records a SHA-256 for every package: the checksum its upload can declare before it is read. */
+        boolean declaresEveryPackage() {
+            return files.stream().filter(f -> f.rpm != null).allMatch(f -> {
+                String d = manifest.get(PathNames.name(f.file));
+                return d != null && d.matches("[0-9a-fA-F]{64}");
+            });
+        }
+
         List<String> dirs() {
             return files.stream().filter(f -> f.rpm != null).map(f -> ROOT + f.rpm.arch() + "/").distinct().toList();
         }
@@ -154,12 +163,11 @@ public final class Publisher {
                     return publishLocked(items, read(release, options, io), options, io);
                 }
             }
+            if (store.streams() && options.checkRelease() && release.declaresEveryPackage()) {
+                return publishStreaming(release, options, io);
+            }
             CompletableFuture<List<Item>> verified = CompletableFuture.supplyAsync(() -> checked(release, options, true),
-                    r -> {
-                        Thread t = new Thread(r, "publish-verify");
-                        t.setDaemon(true);
-                        t.start();
-                    });
+                    Publisher::newThread);
             try {
                 remote = read(release, options, io);
             } catch (RuntimeException e) {
@@ -173,13 +181,223 @@ public final class Publisher {
         }
     }
 
+    private static void newThread(Runnable r) {
+        Thread t = new Thread(r, "publish-check");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * A publish to a store that streams uploads (S3) of a release whose release.json records every package's SHA-256
+     * (declared with the upload, S3 checks the bytes against it; the verifying pass checks it too): the key checks run while the destination is read; each new
+     * package is verified while it uploads ({@link VerifyingBody}: one read pass checks digests and signature, makes
+     * the SHA-256 and feeds the request, whose last byte waits until every package passed), then the key file, the
+     * metadata and the index as usual. A package that fails leaves nothing stored.
+     */
+    private Result publishStreaming(Release release, Options options, Parallel io) {
+        PublishGate gate = new PublishGate(store, log);
+        CompletableFuture<RepositoryKey> keys = CompletableFuture.supplyAsync(() -> gate.checkKeys(release.dir,
+                release.dirs(), options.signer(), true, options.force(), ROOT + options.repoName() + ".repo"),
+                Publisher::newThread);
+        Remote remote;
+        try {
+            remote = read(release, options, io);
+        } catch (RuntimeException e) {
+            joinVerified(keys);
+            throw e;
+        }
+        RepositoryKey key = joinVerified(keys);
+        log.accept("checking " + release.rpms().size() + " package(s) against " + key.source() + " (key "
+                + key.describe() + ") as they upload");
+        PackageVerifier verifier = new PackageVerifier(key.trusted());
+        CompletableFuture<Void> allPassed = new CompletableFuture<>();
+        Map<Scanned, VerifyingBody> bodies = new java.util.LinkedHashMap<>();
+        for (Scanned f : release.files) {
+            if (f.rpm != null) {
+                String declared = release.manifest.get(PathNames.name(f.file));
+                bodies.put(f, new VerifyingBody(f.file, f.size, verifier, allPassed,
+                        h -> declared != null && !declared.equalsIgnoreCase(h.hex())
+                                ? manifestMismatch(release, f.file, h.hex(), declared) : null));
+            }
+        }
+        Scanned keyFile = release.files.stream().filter(f -> f.rpm == null).findFirst().orElse(null);
+        FileHashes keyHashes = keyFile == null ? null : FileHashes.of(keyFile.file, 0);
+        String keyDeclared = keyFile == null ? null : release.manifest.get(KEY_FILE);
+        if (keyDeclared != null && !keyDeclared.equalsIgnoreCase(keyHashes.hex())) {
+            throw new PublishCheckException(manifestMismatch(release, keyFile.file, keyHashes.hex(), keyDeclared));
+        }
+        // what exists already is compared first (its verifying pass uploads nothing): unchanged, refused or replaced
+        List<Outcome> outcomes = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        List<Scanned> toStream = new ArrayList<>();
+        for (Scanned f : release.files) {
+            Optional<String> existing = remote.objects().get(f.key).map(this::shaOf);
+            if (existing.isEmpty()) {
+                if (f.rpm != null) {
+                    toStream.add(f);
+                }
+                continue;
+            }
+            String sha = f.rpm == null ? keyHashes.hex() : bodies.get(f).verifyNow().hashes() == null ? null
+                    : bodies.get(f).verifyNow().hashes().hex();
+            if (existing.get().equals(sha)) {
+                emit(outcomes, new Outcome(f.key, store.describe(f.key), Status.UNCHANGED, f.size, sha,
+                        "identical bytes already published"));
+            } else if (options.force()) {
+                if (f.rpm != null) {
+                    toStream.add(f);
+                }
+            } else {
+                refused.add(store.describe(f.key));
+                emit(outcomes, new Outcome(f.key, store.describe(f.key), Status.REFUSED, f.size, sha,
+                        "already published with SHA-256 " + existing.get() + "; this file has " + sha));
+            }
+        }
+        if (!refused.isEmpty()) {
+            bodies.values().forEach(VerifyingBody::verifyNow);
+            failChecks(key, bodies);
+            throw refusal(refused, "Nothing was uploaded.");
+        }
+        // every package still to verify uploads at once, each on its own thread (they wait for each other)
+        CompletableFuture.allOf(bodies.values().stream().map(b -> b.verdict).toArray(CompletableFuture[]::new))
+                .thenRun(() -> {
+                    if (bodies.values().stream().allMatch(b -> b.verdict.join().problem() == null)) {
+                        allPassed.complete(null);
+                    } else {
+                        allPassed.completeExceptionally(new PublishCheckException("a package failed its checks"));
+                    }
+                });
+        bodies.forEach((f, b) -> {
+            if (!toStream.contains(f)) {
+                b.verifyNow();
+            }
+        });
+        List<CompletableFuture<Object>> uploads = new ArrayList<>();
+        for (Scanned f : toStream) {
+            boolean replacing = remote.objects().get(f.key).isPresent();
+            VerifyingBody body = bodies.get(f);
+            String declared = release.manifest.get(PathNames.name(f.file));
+            CompletableFuture<Object> u = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    u.complete(store.putStreaming(f.key, f.size, body::newStream, Digests.fromHex(declared),
+                            !replacing));
+                } catch (RuntimeException e) {
+                    u.complete(e);
+                } finally {
+                    body.verifyNow();   // a request that never read its body still decides the package
+                }
+            }, "publish-upload");
+            t.setDaemon(true);
+            t.start();
+            uploads.add(u);
+        }
+        // the metadata is computed while the packages stream, from the SHA-256s release.json declares: S3 refuses
+        // bytes that do not have them and the verifying pass refuses a release.json that is wrong
+        List<Item> declaredItems = new ArrayList<>();
+        for (Scanned f : release.files) {
+            FileHashes h = f.rpm == null ? keyHashes : toStream.contains(f)
+                    ? FileHashes.whole(Digests.fromHex(release.manifest.get(PathNames.name(f.file))), f.size)
+                    : bodies.get(f).verdict.join().hashes();
+            if (h != null) {
+                declaredItems.add(new Item(f.file, f.key, h, f.size, f.rpm));
+            }
+        }
+        Map<YumRepository, YumRepository.Computed> computed;
+        try {
+            computed = computeMetadata(declaredItems, remote, options, io);
+        } catch (RuntimeException e) {
+            uploads.forEach(CompletableFuture::join);
+            failChecks(key, bodies);   // a package that failed its checks explains more
+            throw e;
+        }
+        List<Object> results = uploads.stream().map(CompletableFuture::join).toList();
+        failChecks(key, bodies);
+        Map<String, Item> items = new java.util.LinkedHashMap<>();
+        for (Scanned f : release.files) {
+            FileHashes h = f.rpm == null ? keyHashes : bodies.get(f).verdict.join().hashes();
+            items.put(f.key, new Item(f.file, f.key, h, f.size, f.rpm));
+        }
+        List<java.util.concurrent.Future<Outcome>> later = new ArrayList<>();
+        if (keyFile != null && remote.objects().get(keyFile.key).map(this::shaOf).map(s -> !s.equals(keyHashes.hex()))
+                .orElse(true) && (options.force() || remote.objects().get(keyFile.key).isEmpty())) {
+            Item k = items.get(keyFile.key);
+            later.add(io.submit(() -> upload(k, remote.objects().get(k.key).isPresent())));
+        }
+        for (int i = 0; i < toStream.size(); i++) {
+            Scanned f = toStream.get(i);
+            Item it = items.get(f.key);
+            boolean replacing = remote.objects().get(f.key).isPresent();
+            Object r = results.get(i);
+            if (r instanceof ConcurrentPublishException) {
+                if (existingSha(it.key).map(it.sha256()::equals).orElse(false)) {
+                    emit(outcomes, new Outcome(it.key, store.describe(it.key), Status.UNCHANGED, it.size, it.sha256(),
+                            "identical bytes published by a concurrent publish"));
+                    continue;
+                }
+                throw refusal(List.of(store.describe(it.key)), "A concurrent publish stored different bytes there.");
+            }
+            if (r instanceof RuntimeException e) {
+                throw e;
+            }
+            String echoed = (String) r;
+            String how;
+            if (echoed == null) {
+                how = store.verify(it.key, it.hashes.sha256(), it.size);
+            } else if (echoed.equals(Digests.base64(it.hashes.sha256()))) {
+                how = S3Store.VERIFIED;
+            } else {
+                throw new PublishException(store.describe(it.key) + ": checksum mismatch after upload: S3 confirmed "
+                        + "SHA-256 " + Digests.hex(Digests.fromBase64(echoed)) + ", the package verified has "
+                        + it.sha256() + "; re-run publish with --force to replace it");
+            }
+            emit(outcomes, new Outcome(it.key, store.describe(it.key), replacing ? Status.REPLACED : Status.UPLOADED,
+                    it.size, it.sha256(), how));
+        }
+        List<java.util.concurrent.Callable<Boolean>> puts = new ArrayList<>();
+        computed.values().forEach(c -> puts.addAll(c.puts()));
+        io.all(puts);
+        for (java.util.concurrent.Future<Outcome> f : later) {
+            emit(outcomes, Parallel.join(f));
+        }
+        PendingPublish pending = pending(outcomes, computed.values().stream().map(YumRepository.Computed::pending)
+                .toList(), options);
+        return complete(pending, options.signer() == null ? Map.of() : pending.sign(options.signer()),
+                options.orphanGrace(), io, remote.repoFile(), false);
+    }
+
+    /** The check failure of packages whose verifying pass found a problem; nothing when all passed. */
+    private static void failChecks(RepositoryKey key, Map<Scanned, VerifyingBody> bodies) {
+        List<String> bad = new ArrayList<>();
+        for (Map.Entry<Scanned, VerifyingBody> e : bodies.entrySet()) {
+            VerifyingBody.Verdict v = e.getValue().verdict.join();
+            if (v.problem() == null) {
+                continue;
+            }
+            if (v.report() == null || v.report().ok()) {
+                throw new PublishCheckException(v.problem().startsWith(e.getKey().file.toString()) ? v.problem()
+                        : e.getKey().file + " " + v.problem() + ". Nothing was uploaded.");
+            }
+            bad.add(PublishGate.describeFailures(e.getKey().file, v.report()));
+        }
+        if (!bad.isEmpty()) {
+            throw PublishGate.packagesFailure(key, bad);
+        }
+    }
+
+    private static String manifestMismatch(Release release, Path file, String actual, String declared) {
+        return file + " has SHA-256 " + actual + " but " + release.dir.resolve(MANIFEST) + " records " + declared
+                + " for it: the file changed after the release was built or signed. Rebuild the release, or re-sign it "
+                + "with rpm-release sign (which updates " + MANIFEST + "). Nothing was uploaded.";
+    }
+
     private Result publishLocked(List<Item> items, Remote remote, Options options, Parallel io) {
         PendingPublish pending = prepare(items, remote, options, io);
         return complete(pending, options.signer() == null ? Map.of() : pending.sign(options.signer()),
                 options.orphanGrace(), io, remote.repoFile(), false);
     }
 
-    private static List<Item> joinVerified(CompletableFuture<List<Item>> f) {
+    private static <T> T joinVerified(CompletableFuture<T> f) {
         try {
             return f.join();
         } catch (java.util.concurrent.CompletionException e) {
@@ -234,10 +452,7 @@ public final class Publisher {
             }
             String declared = release.manifest.get(PathNames.name(f.file));
             if (declared != null && !declared.equalsIgnoreCase(h.hex())) {
-                throw new PublishCheckException(f.file + " has SHA-256 " + h.hex() + " but " + release.dir
-                        .resolve(MANIFEST) + " records " + declared + " for it: the file changed after the release was "
-                        + "built or signed. Rebuild the release, or re-sign it with rpm-release sign (which updates "
-                        + MANIFEST + "). Nothing was uploaded.");
+                throw new PublishCheckException(manifestMismatch(release, f.file, h.hex(), declared));
             }
             items.add(new Item(f.file, f.key, h, f.size, f.rpm));
         }
@@ -290,22 +505,22 @@ public final class Publisher {
             boolean replacing = options.force() && remote.objects().get(it.key).isPresent();
             uploads.add(io.submit(() -> upload(it, replacing)));
         }
-        Map<String, Map<String, PackageMetadata>> byArch = new TreeMap<>();
-        for (Item it : items) {
-            if (it.rpm != null) {
-                String arch = it.rpm.arch();
-                long mtime = mtime(it.file);
-                byArch.computeIfAbsent(arch, a -> new TreeMap<>()).put(PathNames.name(it.file),
-                        PackageMetadata.from(it.rpm, it.sha256(), mtime, PathNames.name(it.file)));
-            }
-        }
+        return metadata(items, remote, options, io, outcomes, uploads);
+    }
+
+    /**
+     * The metadata of each repository from the items' headers and hashes, stored while {@code uploads} run; then
+     * their outcomes. The pending publish of {@link #prepare}.
+     */
+    private PendingPublish metadata(List<Item> items, Remote remote, Options options, Parallel io,
+                                    List<Outcome> outcomes, List<java.util.concurrent.Future<Outcome>> uploads) {
         List<YumRepository.Pending> repos = new ArrayList<>();
         RuntimeException failed = null;
         try {
-            for (Map.Entry<String, Map<String, PackageMetadata>> e : byArch.entrySet()) {
-                String dir = ROOT + e.getKey() + "/";
-                repos.add(repository(dir, options.timestamp(), io).prepare(remote.repositories().get(dir),
-                        e.getValue()));
+            for (Map.Entry<YumRepository, YumRepository.Computed> e : computeMetadata(items, remote, options, io)
+                    .entrySet()) {
+                e.getKey().store(e.getValue());
+                repos.add(e.getValue().pending());
             }
         } catch (RuntimeException e) {
             failed = e;
@@ -320,10 +535,35 @@ public final class Publisher {
         if (failed != null) {
             throw failed;
         }
+        return pending(outcomes, repos, options);
+    }
+
+    private PendingPublish pending(List<Outcome> outcomes, List<YumRepository.Pending> repos, Options options) {
         String root = options.baseUrl() == null ? store.publicUrl(ROOT)
                 : (options.baseUrl().endsWith("/") ? options.baseUrl() : options.baseUrl() + "/") + ROOT;
         return new PendingPublish(store.describe(ROOT), outcomes, repos, options.repoName(), root,
                 options.timestamp(), options.force());
+    }
+
+    /** Each repository's new metadata (not stored yet) from the items' headers and SHA-256s. */
+    private Map<YumRepository, YumRepository.Computed> computeMetadata(List<Item> items, Remote remote,
+                                                                       Options options, Parallel io) {
+        Map<String, Map<String, PackageMetadata>> byArch = new TreeMap<>();
+        for (Item it : items) {
+            if (it.rpm != null) {
+                String arch = it.rpm.arch();
+                long mtime = mtime(it.file);
+                byArch.computeIfAbsent(arch, a -> new TreeMap<>()).put(PathNames.name(it.file),
+                        PackageMetadata.from(it.rpm, it.sha256(), mtime, PathNames.name(it.file)));
+            }
+        }
+        Map<YumRepository, YumRepository.Computed> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, PackageMetadata>> e : byArch.entrySet()) {
+            String dir = ROOT + e.getKey() + "/";
+            YumRepository y = repository(dir, options.timestamp(), io);
+            out.put(y, y.compute(remote.repositories().get(dir), e.getValue()));
+        }
+        return out;
     }
 
     /** Uploads one file with the hashes of its verifying pass; conditional unless it replaces (forced). */
@@ -411,13 +651,32 @@ public final class Publisher {
         } else if (!pending.force() && checkUnsigning) {
             gate.refuseUnsigning(toSign.keySet(), ROOT + pending.repoName() + ".repo");
         }
-        List<YumRepository.Result> repos = new ArrayList<>();
+        List<YumRepository.Result> indexed = new ArrayList<>();
         for (YumRepository.Pending p : pending.repositories()) {
-            repos.add(repository(p.dir(), pending.timestamp(), io).complete(p, signatures.get(p.dir()), key,
-                    orphanGrace));
+            indexed.add(repository(p.dir(), pending.timestamp(), io).completeIndex(p, signatures.get(p.dir()), key,
+                    !checkUnsigning));
         }
-        String repoUrl = writeRepoFile(pending.repoName(), pending.repoRoot(), signed, repoFile);
-        return new Result(List.copyOf(pending.objects()), List.copyOf(repos), repoUrl);
+        // every index is written: the .repo file and the removal of unreferenced metadata go at once
+        List<java.util.concurrent.Callable<Object>> last = new ArrayList<>();
+        last.add(() -> writeRepoFile(pending.repoName(), pending.repoRoot(), signed, repoFile));
+        for (int i = 0; i < indexed.size(); i++) {
+            YumRepository.Pending p = pending.repositories().get(i);
+            List<String> written = indexed.get(i).written();
+            YumRepository y = repository(p.dir(), pending.timestamp(), null);
+            last.add(() -> y.removeOrphans(p, written, orphanGrace));
+        }
+        List<Object> done = io.all(last);
+        List<YumRepository.Result> repos = new ArrayList<>();
+        for (int i = 0; i < indexed.size(); i++) {
+            YumRepository.Result r = indexed.get(i);
+            List<String> removed = new ArrayList<>(r.removed());
+            for (Object o : (List<?>) done.get(i + 1)) {
+                removed.add((String) o);
+            }
+            repos.add(new YumRepository.Result(r.dir(), r.packages(), r.reused(), r.readRemotely(), r.written(),
+                    removed));
+        }
+        return new Result(List.copyOf(pending.objects()), List.copyOf(repos), (String) done.get(0));
     }
 
     private YumRepository repository(String dir, long timestamp, Parallel io) {

@@ -12,8 +12,8 @@ import java.util.Map;
 public record S3Settings(String accessKeyId, String secretAccessKey, String sessionToken, String region,
                          URI endpoint, String profile, long multipartThreshold, long partSize, int parallelism,
                          int maxAttempts, Duration attemptTimeout, Duration timeout) {
-    public static final long DEFAULT_MULTIPART_THRESHOLD = 16L << 20;
-    public static final long DEFAULT_PART_SIZE = 8L << 20;
+    public static final long DEFAULT_MULTIPART_THRESHOLD = 64L << 20;
+    public static final long DEFAULT_PART_SIZE = 16L << 20;
     public static final long MIN_PART_SIZE = 5L << 20;
     /** Default bound of one HTTP attempt (connect, send, first byte and every read). */
     public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(60);

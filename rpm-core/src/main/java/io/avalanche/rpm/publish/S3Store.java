@@ -265,6 +265,25 @@ public final class S3Store implements ObjectStore {
         return checked(key, sha256, size, echoed);
     }
 
+    @Override
+    public boolean streams() {
+        return true;
+    }
+
+    @Override
+    public String putStreaming(String key, long size, java.util.function.Supplier<java.io.InputStream> body,
+                               byte[] sha256, boolean ifAbsent) {
+        try {
+            return s3.putObject(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key))
+                    .contentLength(size).contentType(contentType(key)).ifNoneMatch(ifAbsent ? "*" : null)
+                    .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(Digests.base64(sha256))
+                    .metadata(Map.of(SHA256_METADATA, Digests.hex(sha256))),
+                    RequestBody.fromContentProvider(body::get, size, "application/octet-stream")).checksumSHA256();
+        } catch (SdkException e) {
+            throw conditionFailed(e) ? concurrent(key, "appeared") : translate("upload", key, e);
+        }
+    }
+
     /**
      * How an upload is known good: S3 checked the x-amz-checksum-sha256 it received (it answers BadDigest otherwise)
      * and confirms it in its response; a store that does not confirm it is read back ({@link #verify}).

@@ -160,6 +160,22 @@ public final class YumRepository {
 
     /** Phase 1 from a state {@link #read} before (e.g. while the packages were being verified). */
     Pending prepare(State state, Map<String, PackageMetadata> fresh) {
+        Computed c = compute(state, fresh);
+        store(c);
+        return c.pending();
+    }
+
+    /** New metadata computed but not stored yet: the pending update and the store requests that store its files. */
+    record Computed(Pending pending, List<java.util.concurrent.Callable<Boolean>> puts) {
+    }
+
+    /** Stores the metadata files of a {@link #compute} (concurrently when there is a pool). */
+    void store(Computed c) {
+        run(c.puts());
+    }
+
+    /** Phase 1 without its writes: the new metadata from {@code state} and {@code fresh}. */
+    Computed compute(State state, Map<String, PackageMetadata> fresh) {
         Map<String, Long> listed = new LinkedHashMap<>(state.listed());
         for (Map.Entry<String, PackageMetadata> f : fresh.entrySet()) {
             // packages of this publish whose upload may still be under way
@@ -212,7 +228,6 @@ public final class YumRepository {
             entries.add(new Repomd.Entry(TYPES[i], sha, Digests.sha256Hex(open[i]), href, timestamp, gz.length,
                     open[i].length));
         }
-        run(puts);
         byte[] repomd = new Repomd(timestamp, entries).toXml();
         List<String> previous = new ArrayList<>();
         old.ifPresent(r -> r.entries().forEach(e -> previous.add(dir + e.href())));
@@ -223,8 +238,9 @@ public final class YumRepository {
         log.accept("repository " + store.describe(dir) + ": " + all.size() + " packages (" + reused
                 + " from existing metadata, " + remote + " read by header ranges, "
                 + (all.size() - reused - remote) + " just uploaded)");
-        return new Pending(dir, repomd, baseSha, baseTag, ascTag, unchanged, previous,
-                new Result(dir, all.size(), reused, remote, unchanged ? List.of() : written, List.of()));
+        return new Computed(new Pending(dir, repomd, baseSha, baseTag, ascTag, unchanged, previous,
+                new Result(dir, all.size(), reused, remote, unchanged ? List.of() : written, List.of())),
+                unchanged ? List.of() : puts);
     }
 
     /** The old index lists exactly these metadata files (same types, checksums and locations). */
@@ -254,23 +270,39 @@ public final class YumRepository {
      * @param key the published key; an unchanged index keeps a current .asc only when a key of it made that .asc
      */
     public Result complete(Pending p, byte[] armoredSignature, RepositoryKey key, java.time.Duration staleAfter) {
+        Result r = completeIndex(p, armoredSignature, key, false);
+        List<String> removed = new ArrayList<>(r.removed());
+        removed.addAll(removeOrphans(p, r.written(), staleAfter));
+        return new Result(dir, r.packages(), r.reused(), r.readRemotely(), r.written(), removed);
+    }
+
+    /**
+     * {@link #complete} without the removal of orphans ({@link #removeOrphans}, next). {@code justRead}: {@code p} was
+     * prepared in this run from a state read moments ago, so the index is not read again; the conditional writes
+     * (If-Match on the tags read) still refuse it when another publish changed it since. An unchanged index is
+     * always read again (whether its signature can stay depends on it).
+     */
+    Result completeIndex(Pending p, byte[] armoredSignature, RepositoryKey key, boolean justRead) {
         if (!p.dir().equals(dir)) {
             throw new PublishException("pending metadata of " + store.describe(p.dir()) + " cannot complete "
                     + store.describe(dir));
         }
         String idx = dir + REPOMD;
         String asc = idx + ".asc";
-        List<Optional<byte[]>> reads = run(List.<java.util.concurrent.Callable<Optional<byte[]>>>of(
-                () -> store.get(idx), () -> store.get(asc)));
-        Optional<byte[]> now = reads.get(0);
-        String nowSha = now.map(Digests::sha256Hex).orElse(null);
-        if (!java.util.Objects.equals(nowSha, p.baseSha256())) {
-            throw changed(idx);
+        boolean reread = !justRead || p.unchanged();
+        List<Optional<byte[]>> reads = reread ? run(List.<java.util.concurrent.Callable<Optional<byte[]>>>of(
+                () -> store.get(idx), () -> store.get(asc))) : null;
+        if (reread) {
+            String nowSha = reads.get(0).map(Digests::sha256Hex).orElse(null);
+            if (!java.util.Objects.equals(nowSha, p.baseSha256())) {
+                throw changed(idx);
+            }
         }
         List<String> written = new ArrayList<>(p.result().written());
         List<String> removed = new ArrayList<>();
-        Optional<byte[]> ascNow = reads.get(1);
-        boolean keepAsIs = p.unchanged() && (armoredSignature == null ? ascNow.isEmpty()
+        boolean ascExists = reread ? reads.get(1).isPresent() : p.ascTag() != null;
+        Optional<byte[]> ascNow = reread ? reads.get(1) : Optional.empty();
+        boolean keepAsIs = p.unchanged() && (armoredSignature == null ? !ascExists
                 : ascNow.isPresent() && key != null && key.checkDetached(p.repomd(), ascNow.get()) == null);
         if (!keepAsIs) {
             try {
@@ -283,13 +315,12 @@ public final class YumRepository {
                 throw changed(idx);
             }
             written.add(idx);
-            if (armoredSignature == null && ascNow.isPresent()) {
+            if (armoredSignature == null && ascExists) {
                 store.delete(asc);
                 removed.add(asc);
                 log.accept("warning: " + store.describe(idx) + " is now unsigned: removed the old repomd.xml.asc");
             }
         }
-        removed.addAll(removeOrphans(p, written, staleAfter));
         Result r = p.result();
         return new Result(dir, r.packages(), r.reused(), r.readRemotely(), List.copyOf(written), List.copyOf(removed));
     }
@@ -313,7 +344,7 @@ public final class YumRepository {
      * replaced names. Without an exclusive lock only files older than {@code staleAfter} go: a younger one may
      * belong to a publish in flight.
      */
-    private List<String> removeOrphans(Pending p, List<String> written, java.time.Duration staleAfter) {
+    List<String> removeOrphans(Pending p, List<String> written, java.time.Duration staleAfter) {
         Set<String> keep = new HashSet<>(written);
         keep.addAll(p.previous());
         try {
