@@ -163,7 +163,9 @@ public final class Publisher {
                     return publishLocked(items, read(release, options, io), options, io);
                 }
             }
-            if (store.streams() && options.checkRelease() && release.declaresEveryPackage()) {
+            if (store.streams() && options.checkRelease() && release.declaresEveryPackage()
+                    && release.files.stream().allMatch(f -> store.partSize(f.size) == 0)) {
+                // one request per package; packages large enough for parallel parts are verified first instead
                 return publishStreaming(release, options, io);
             }
             CompletableFuture<List<Item>> verified = CompletableFuture.supplyAsync(() -> checked(release, options, true),
