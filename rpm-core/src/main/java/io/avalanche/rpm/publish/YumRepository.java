@@ -111,7 +111,17 @@ public final class YumRepository {
      * version tag), the version tag of its .asc, and the packages its metadata describes (by href).
      */
     record State(Map<String, Long> listed, Optional<ObjectStore.Versioned> index, Optional<Repomd> parsed,
-                 String ascTag, Map<String, PackageMetadata> known) {
+                 String ascTag, byte[][] open, RepoSplice.Index splice) {
+        /** The packages the current metadata describes, by href (parsed: only when the metadata is not spliced). */
+        Map<String, PackageMetadata> known(YumRepository y) {
+            Map<String, PackageMetadata> known = new HashMap<>();
+            if (open != null) {
+                for (PackageMetadata m : y.parseExisting(open)) {
+                    known.put(m.href(), m);
+                }
+            }
+            return known;
+        }
     }
 
     /** Reads the repository's current state: the listing, repomd.xml and its .asc at once, then its metadata files. */
@@ -130,14 +140,10 @@ public final class YumRepository {
         Optional<ObjectStore.Versioned> oldVersion = (Optional<ObjectStore.Versioned>) r.get(1);
         @SuppressWarnings("unchecked")
         String ascTag = ((Optional<ObjectStore.Versioned>) r.get(2)).map(ObjectStore.Versioned::tag).orElse(null);
-        Map<String, PackageMetadata> known = new HashMap<>();
         Optional<Repomd> parsed = oldVersion.map(v -> parseRepomd(v.data()));
-        parsed.ifPresent(old -> {
-            for (PackageMetadata m : readExisting(old)) {
-                known.put(m.href(), m);
-            }
-        });
-        return new State(listed, oldVersion, parsed, ascTag, known);
+        byte[][] open = parsed.map(this::readExisting).orElse(null);
+        RepoSplice.Index splice = open == null ? null : RepoSplice.index(open[0], open[1], open[2]);
+        return new State(listed, oldVersion, parsed, ascTag, open, splice);
     }
 
     /** The results of independent requests, concurrently when there is a pool. */
@@ -187,27 +193,39 @@ public final class YumRepository {
         String baseTag = oldVersion.map(ObjectStore.Versioned::tag).orElse(null);
         String ascTag = state.ascTag();
         Optional<Repomd> old = state.parsed();
-        Map<String, PackageMetadata> known = state.known();
-        List<PackageMetadata> all = new ArrayList<>();
+        RepoSplice.Index splice = state.splice();
+        boolean spliced = splice != null && splice.sizes().keySet().stream().allMatch(listed::containsKey)
+                && listed.entrySet().stream().allMatch(e -> fresh.containsKey(e.getKey())
+                        || e.getValue().equals(splice.sizes().get(e.getKey())));
+        RepoXml.Documents docs;
+        int total = listed.size();
         int reused = 0;
         int remote = 0;
-        for (Map.Entry<String, Long> e : listed.entrySet()) {
-            String href = e.getKey();
-            PackageMetadata m = fresh.get(href);
-            if (m == null) {
-                PackageMetadata k = known.get(href);
-                if (k != null && k.packageSize() == e.getValue()) {
-                    m = k;
-                    reused++;
-                } else {
-                    m = readRemote(href, e.getValue());
-                    remote++;
+        if (spliced) {
+            // every package is either just published or described by the current metadata: copy their elements
+            reused = (int) listed.keySet().stream().filter(h -> !fresh.containsKey(h)).count();
+            docs = RepoSplice.splice(splice, new ArrayList<>(fresh.values()));
+        } else {
+            Map<String, PackageMetadata> known = state.known(this);
+            List<PackageMetadata> all = new ArrayList<>();
+            for (Map.Entry<String, Long> e : listed.entrySet()) {
+                String href = e.getKey();
+                PackageMetadata m = fresh.get(href);
+                if (m == null) {
+                    PackageMetadata k = known.get(href);
+                    if (k != null && k.packageSize() == e.getValue()) {
+                        m = k;
+                        reused++;
+                    } else {
+                        m = readRemote(href, e.getValue());
+                        remote++;
+                    }
                 }
+                all.add(m);
             }
-            all.add(m);
+            all.sort(Comparator.comparing(PackageMetadata::href));
+            docs = RepoXml.write(all);
         }
-        all.sort(Comparator.comparing(PackageMetadata::href));
-        RepoXml.Documents docs = RepoXml.write(all);
         byte[][] open = {docs.primary(), docs.filelists(), docs.other()};
         List<Repomd.Entry> entries = new ArrayList<>();
         List<String> written = new ArrayList<>();
@@ -235,11 +253,11 @@ public final class YumRepository {
         if (unchanged) {
             repomd = oldBytes.get();
         }
-        log.accept("repository " + store.describe(dir) + ": " + all.size() + " packages (" + reused
-                + " from existing metadata, " + remote + " read by header ranges, "
-                + (all.size() - reused - remote) + " just uploaded)");
+        log.accept("repository " + store.describe(dir) + ": " + total + " packages (" + reused
+                + " from existing metadata" + (spliced ? ", copied as they were" : "") + ", " + remote
+                + " read by header ranges, " + (total - reused - remote) + " just uploaded)");
         return new Computed(new Pending(dir, repomd, baseSha, baseTag, ascTag, unchanged, previous,
-                new Result(dir, all.size(), reused, remote, unchanged ? List.of() : written, List.of())),
+                new Result(dir, total, reused, remote, unchanged ? List.of() : written, List.of())),
                 unchanged ? List.of() : puts);
     }
 
@@ -384,14 +402,15 @@ public final class YumRepository {
         }
     }
 
-    /** The packages the current metadata describes; empty (forcing a header re-read) if it is damaged. */
-    private List<PackageMetadata> readExisting(Repomd r) {
+    /** The current metadata files, opened and checked against repomd.xml; null (with a warning) if damaged. */
+    private byte[][] readExisting(Repomd r) {
         byte[][] open = new byte[TYPES.length][];
         List<java.util.concurrent.Callable<Optional<byte[]>>> gets = new ArrayList<>();
         for (String type : TYPES) {
             Optional<Repomd.Entry> e = r.entry(type);
             if (e.isEmpty()) {
-                return warnRebuild("repomd.xml lists no " + type);
+                warnRebuild("repomd.xml lists no " + type);
+                return null;
             }
             gets.add(() -> store.get(dir + e.get().href()));
         }
@@ -400,17 +419,25 @@ public final class YumRepository {
             Optional<Repomd.Entry> e = r.entry(TYPES[i]);
             Optional<byte[]> gz = got.get(i);
             if (gz.isEmpty()) {
-                return warnRebuild(store.describe(dir + e.get().href()) + " is missing");
+                warnRebuild(store.describe(dir + e.get().href()) + " is missing");
+                return null;
             }
             if (!Digests.sha256Hex(gz.get()).equals(e.get().checksum())) {
-                return warnRebuild(store.describe(dir + e.get().href()) + " does not match its repomd.xml checksum");
+                warnRebuild(store.describe(dir + e.get().href()) + " does not match its repomd.xml checksum");
+                return null;
             }
             open[i] = gunzip(gz.get());
         }
+        return open;
+    }
+
+    /** The packages the current metadata describes; empty (forcing a header re-read) if it is damaged. */
+    List<PackageMetadata> parseExisting(byte[][] open) {
         try {
             return RepoXml.read(open[0], open[1], open[2]);
         } catch (RpmException e) {
-            return warnRebuild(e.getMessage());
+            warnRebuild(e.getMessage());
+            return List.of();
         }
     }
 

@@ -260,13 +260,19 @@ class FastPublishTest {
             publisher(empty).publish(rel, options());
             List<String> intoEmpty = new ArrayList<>(counting.log);
             counting.log.clear();
-            Publisher.Result r = publisher(store).publish(rel, options());
+            List<String> messages = new ArrayList<>();
+            Publisher.Result r = new Publisher(store, o -> { }, messages::add).publish(rel, options());
             List<String> intoBig = new ArrayList<>(counting.log);
             System.out.println("requests into an empty repository: " + intoEmpty.size() + ", into 1,000: "
                     + intoBig.size());
             assertThat(r.repositories().get(0).packages()).isEqualTo(1001);
             assertThat(r.repositories().get(0).reused()).isEqualTo(1000);
             assertThat(r.repositories().get(0).readRemotely()).isZero();
+            // the 1,000 entries are copied as they are, not parsed and written again
+            assertThat(messages).anyMatch(m -> m.contains("1001 packages (1000 from existing metadata, copied as they"
+                    + " were"));
+            assertThat(RepoMetadataCreaterepoTestSupport.packages(store, dir)).hasSize(1001)
+                    .contains("old-0-x86_64.rpm", "avalanchego-v4.0.0-x86_64.rpm");
             // the 3 metadata files of the existing index are read, the listing takes a second page (1,000 keys
             // a page), the generation replaced is kept: a constant, nothing per package
             assertThat(intoBig.size() - intoEmpty.size()).isBetween(0, 6);
