@@ -140,7 +140,8 @@ public final class Publisher {
      * What the destination holds, read before any write: each object the release would write (empty: absent), each
      * repository's state, and the .repo file.
      */
-    private record Remote(Map<String, Optional<StoredObject>> objects, Map<String, YumRepository.State> repositories,
+    private record Remote(Map<String, Optional<StoredObject>> objects,
+                          Map<String, CompletableFuture<YumRepository.State>> repositories,
                           Optional<StoredObject> repoFile) {
     }
 
@@ -469,9 +470,11 @@ public final class Publisher {
             heads.put(f.key, io.submit(() -> store.head(f.key)));
         }
         java.util.concurrent.Future<Optional<StoredObject>> repoFile = io.submit(() -> store.head(repoKey));
-        Map<String, YumRepository.State> repos = new TreeMap<>();
+        Map<String, CompletableFuture<YumRepository.State>> repos = new TreeMap<>();
         for (String dir : release.dirs()) {
-            repos.put(dir, repository(dir, options.timestamp(), io).read());
+            // the listing and the metadata are needed only once the uploads run: read on their own thread
+            YumRepository y = repository(dir, options.timestamp(), io);
+            repos.put(dir, CompletableFuture.supplyAsync(y::read, Publisher::newThread));
         }
         Map<String, Optional<StoredObject>> objects = new java.util.LinkedHashMap<>();
         heads.forEach((k, f) -> objects.put(k, Parallel.join(f)));
@@ -563,7 +566,7 @@ public final class Publisher {
         for (Map.Entry<String, Map<String, PackageMetadata>> e : byArch.entrySet()) {
             String dir = ROOT + e.getKey() + "/";
             YumRepository y = repository(dir, options.timestamp(), io);
-            out.put(y, y.compute(remote.repositories().get(dir), e.getValue()));
+            out.put(y, y.compute(joinVerified(remote.repositories().get(dir)), e.getValue()));
         }
         return out;
     }
