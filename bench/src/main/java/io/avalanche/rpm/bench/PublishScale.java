@@ -6,6 +6,8 @@ import io.avalanche.rpm.build.PackageSpec;
 import io.avalanche.rpm.build.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.publish.Digests;
+import io.avalanche.rpm.publish.PackageMetadata;
+import io.avalanche.rpm.verify.RpmReader;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.publish.S3Settings;
 import io.avalanche.rpm.publish.S3Store;
@@ -27,7 +29,7 @@ import java.util.concurrent.Future;
 /**
  * Publishing one new package into an empty repository against publishing it into one that holds 1,000 packages
  * (S3Proxy in-process, same client settings). The 1,000 are small unsigned packages written with RpmWriter, stored
- * and indexed once before the runs; each run publishes a fresh copy (new file name) of the signed SMALL_RPM with
+ * and indexed once before the runs (not timed); each run publishes a fresh copy (new file name) of the signed SMALL_RPM with
  * its key, alternating empty / 1,000.
  */
 final class PublishScale {
@@ -78,8 +80,12 @@ final class PublishScale {
     private static long publish(S3Settings settings, String prefix, Path rel) {
         try (S3Store store = new S3Store("bench", prefix, settings)) {
             long t = System.nanoTime();
-            Publisher.Result r = new Publisher(store, o -> { }, m -> { }).publish(rel,
-                    Publisher.Options.defaults(null).withTimestamp(1700000000L));
+            boolean verbose = System.getenv("BENCH_VERBOSE") != null;
+            Publisher.Result r = new Publisher(store, o -> { }, m -> {
+                if (verbose) {
+                    System.err.printf("%s %4d ms %s%n", prefix, (System.nanoTime() - t) / 1_000_000, m);
+                }
+            }).publish(rel, Publisher.Options.defaults(null).withTimestamp(1700000000L));
             long d = System.nanoTime() - t;
             if (r.objects().stream().noneMatch(o -> o.status() == Publisher.Status.UPLOADED)) {
                 throw new IllegalStateException("the run published nothing new: " + r.objects());
@@ -97,7 +103,7 @@ final class PublishScale {
         Path out = Files.createDirectories(work.resolve("seed"));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try (S3Store store = new S3Store("bench", "repo1000", settings)) {
-            List<Future<?>> fs = new ArrayList<>();
+            List<Future<PackageMetadata>> fs = new ArrayList<>();
             for (int i = 0; i < PACKAGES; i++) {
                 int n = i;
                 fs.add(pool.submit(() -> {
@@ -108,16 +114,19 @@ final class PublishScale {
                             .file(new FileEntry(conf, "/etc/" + name + "/" + name + ".conf", 0644)).build();
                     String file = name + "-1." + n + "-1.x86_64.rpm";
                     Path rpm = RpmWriter.write(spec, out, file);
-                    store.put(Publisher.ROOT + "x86_64/" + file, rpm, Digests.sha256(rpm));
-                    return null;
+                    byte[] sha = Digests.sha256(rpm);
+                    store.put(Publisher.ROOT + "x86_64/" + file, rpm, sha);
+                    return PackageMetadata.from(RpmReader.read(rpm), Digests.hex(sha), 1700000000L, file);
                 }));
             }
-            for (Future<?> f : fs) {
-                f.get();
+            Map<String, PackageMetadata> all = new java.util.TreeMap<>();
+            for (Future<PackageMetadata> f : fs) {
+                PackageMetadata m = f.get();
+                all.put(m.href(), m);
             }
-            // one index of all 1,000, read from their headers by ranged GETs
+            // one index of all 1,000, from the headers read locally
             YumRepository.Result r = new YumRepository(store, Publisher.ROOT + "x86_64/", null, 1700000000L,
-                    m -> { }).update(Map.of());
+                    m -> { }).update(all);
             if (r.packages() != PACKAGES) {
                 throw new IllegalStateException("seeded " + r.packages() + " packages, expected " + PACKAGES);
             }
