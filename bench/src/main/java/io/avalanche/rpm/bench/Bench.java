@@ -39,7 +39,7 @@ public final class Bench {
 
     private static void usage() {
         System.err.println("usage: Bench inprocess INPUT LEVEL WORKERS RUNS WARMUPS WORKDIR | sign SECRET_KEY SMALL_RPM LARGE_RPM RUNS"
-                + " | verify PUBLIC_KEY RPM RUNS | publish RELEASE_DIR RPM RUNS | publish-scale SMALL_RPM KEY_ASC RUNS | rawjob INPUT LEVEL WORKERS JOBSIZE OUT");
+                + " | verify PUBLIC_KEY RPM RUNS | publish RELEASE_DIR RPM RUNS | rawjob INPUT LEVEL WORKERS JOBSIZE OUT");
         System.exit(2);
     }
 }
