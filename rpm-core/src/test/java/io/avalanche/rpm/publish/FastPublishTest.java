@@ -197,6 +197,24 @@ class FastPublishTest {
     }
 
     @Test
+    void aStreamedUploadThatIsRetriedIsVerifiedAgainAndStoredOnce() throws Exception {
+        Path rel = release("5.0.0", "x86_64");
+        try (FaultProxy faulty = new FaultProxy(s3.proxy.getPort());
+             S3Store store = S3Store.open("s3://fast/retried", S3Settings.fromEnvironment(s3.env(faulty.endpoint())))) {
+            faulty.policy = (n, method, path) -> method.equals("PUT") && path.contains("x86_64.rpm")
+                    && faulty.faultsInjected() == 0 ? FaultProxy.Fault.HTTP_503 : FaultProxy.Fault.NONE;
+            Publisher.Result r = publisher(store).publish(rel, options());
+            assertThat(faulty.faultsInjected()).isEqualTo(1);
+            assertThat(r.objects()).extracting(Publisher.Outcome::status).containsOnly(Publisher.Status.UPLOADED);
+            String name = "avalanchego-v5.0.0-x86_64.rpm";
+            assertThat(store.get(Publisher.ROOT + "x86_64/" + name).orElseThrow())
+                    .isEqualTo(Files.readAllBytes(rel.resolve(name)));
+            assertThat(RepoMetadataCreaterepoTestSupport.packages(store, Publisher.ROOT + "x86_64/"))
+                    .containsExactly(name);
+        }
+    }
+
+    @Test
     void multipartPartsCarryTheChecksumsOfTheVerifyingPassAndS3ChecksThem() throws Exception {
         Path big = tmp.resolve("big.bin");
         long size = (12L << 20) + 4321;
