@@ -20,6 +20,7 @@ public final class Bench {
             case "packagesign" -> PackageSign.run(Path.of(a[1]), Path.of(a[2]), Integer.parseInt(a[3]),
                     Integer.parseInt(a[4]), Integer.parseInt(a[5]), Path.of(a[6]), Path.of(a[7]));
             case "publish" -> Publish.run(Path.of(a[1]), Path.of(a[2]), Integer.parseInt(a[3]));
+            case "publish-scale" -> PublishScale.run(Path.of(a[1]), Path.of(a[2]), Integer.parseInt(a[3]));
             case "rawjob" -> {
                 long t = System.nanoTime();
                 com.github.luben.zstd.ZstdOutputStream z = new com.github.luben.zstd.ZstdOutputStream(

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.bench;
 
+import io.avalanche.rpm.publish.Digests;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.publish.S3Settings;
 import io.avalanche.rpm.publish.S3Store;
@@ -26,9 +27,8 @@ final class Publish {
     private Publish() {
     }
 
-    static void run(Path releaseDir, Path rpm, int runs) throws Exception {
-        BlobStore blobs = new TransientNio2BlobStore();
-        blobs.createContainer("bench");
+    /** S3Proxy in-process on 127.0.0.1 (in-memory blob store, SigV4), started. */
+    static S3Proxy startProxy(BlobStore blobs) throws Exception {
         S3Proxy proxy = S3Proxy.builder().blobStore(blobs).endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V4, ID, SECRET).ignoreUnknownHeaders(true)
                 .v4MaxNonChunkedRequestSize(512L << 20).build();
@@ -36,10 +36,44 @@ final class Publish {
         while (!"STARTED".equals(proxy.getState())) {
             Thread.sleep(10);
         }
+        return proxy;
+    }
+
+    static S3Settings settings(S3Proxy proxy) {
+        return S3Settings.fromEnvironment(Map.of("AWS_ACCESS_KEY_ID", ID, "AWS_SECRET_ACCESS_KEY", SECRET,
+                "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL", "http://127.0.0.1:" + proxy.getPort()));
+    }
+
+    /**
+     * A copy of a release directory that has a release.json, as every release directory that build/release writes
+     * (and sign refreshes) has: file names with their SHA-256. An existing one is kept as it is.
+     */
+    static Path withManifest(Path releaseDir) throws Exception {
+        if (Files.isRegularFile(releaseDir.resolve(Publisher.MANIFEST))) {
+            return releaseDir;
+        }
+        Path copy = Files.createTempDirectory("publish-release");
+        StringBuilder json = new StringBuilder("{\"files\": [");
+        try (var s = Files.list(releaseDir)) {
+            for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+                json.append(json.charAt(json.length() - 1) == '[' ? "" : ", ").append("{\"name\": \"")
+                        .append(f.getFileName()).append("\", \"size\": ").append(Files.size(f))
+                        .append(", \"sha256\": \"").append(Digests.hex(Digests.sha256(f))).append("\"}");
+            }
+        }
+        Files.writeString(copy.resolve(Publisher.MANIFEST), json.append("]}\n"));
+        copy.toFile().deleteOnExit();
+        return copy;
+    }
+
+    static void run(Path givenDir, Path rpm, int runs) throws Exception {
+        Path releaseDir = withManifest(givenDir);
+        BlobStore blobs = new TransientNio2BlobStore();
+        blobs.createContainer("bench");
+        S3Proxy proxy = startProxy(blobs);
         try {
-            S3Settings settings = S3Settings.fromEnvironment(Map.of("AWS_ACCESS_KEY_ID", ID,
-                    "AWS_SECRET_ACCESS_KEY", SECRET, "AWS_REGION", "us-east-1",
-                    "AWS_ENDPOINT_URL", "http://127.0.0.1:" + proxy.getPort()));
+            S3Settings settings = settings(proxy);
             long size = Files.size(rpm);
             long[] ours = new long[runs];
             long[] raw = new long[runs];
@@ -72,11 +106,22 @@ final class Publish {
                 blobs.deleteContainer("bench");
                 blobs.createContainer("bench");
             }
+            for (int i = 0; i < runs; i++) {
+                // throughput ratio ours / raw of each alternating pair = raw time / our time
+                Results.value("inprocess.publish.pair" + (i + 1), "ratio raw/ours (throughput ours/raw), "
+                        + size + " bytes", (double) raw[i] / ours[i]);
+            }
             Results.line("inprocess.publish", size + " bytes", Stats.median(ours));
             Results.line("inprocess.rawput", size + " bytes", Stats.median(raw));
             Results.line("inprocess.rawput.sha256", size + " bytes", Stats.median(rawSha));
         } finally {
             proxy.stop();
+            if (!releaseDir.equals(givenDir)) {
+                try (var s = Files.list(releaseDir)) {
+                    s.forEach(f -> f.toFile().delete());
+                }
+                Files.deleteIfExists(releaseDir);
+            }
         }
     }
 }

@@ -26,6 +26,39 @@ public interface ObjectStore extends AutoCloseable {
      */
     String put(String key, Path file, byte[] sha256);
 
+    /**
+     * The part size a file of {@code size} bytes is uploaded in (0: one request). {@link FileHashes} made with it
+     * carry the part checksums, so the upload itself hashes nothing.
+     */
+    default long partSize(long size) {
+        return 0;
+    }
+
+    /**
+     * Stores a file whose {@link FileHashes} were made in the pass that verified it ({@code ifAbsent}: only when
+     * nothing is stored under the key yet, else {@link ConcurrentPublishException}); the store checks the bytes it
+     * receives against them. Returns how the stored object was verified.
+     */
+    default String put(String key, Path file, FileHashes hashes, boolean ifAbsent) {
+        return ifAbsent ? putIfAbsent(key, file, hashes.sha256()) : put(key, file, hashes.sha256());
+    }
+
+    /** True when {@link #putStreaming} uploads a body while it is produced (S3); false: upload files once checked. */
+    default boolean streams() {
+        return false;
+    }
+
+    /**
+     * Stores {@code size} bytes read from a fresh {@code body} stream per attempt (a package verified as it streams:
+     * the stream fails instead of giving its last byte when the checks fail, and nothing is stored), declaring
+     * {@code sha256} (raw) for the store to check the bytes against. Returns the SHA-256 (base64)
+     * the store confirmed it received, or null when it confirmed none (then {@link #verify}).
+     */
+    default String putStreaming(String key, long size, java.util.function.Supplier<java.io.InputStream> body,
+                                byte[] sha256, boolean ifAbsent) {
+        throw new UnsupportedOperationException(describe(key) + ": this store does not stream uploads");
+    }
+
     /** Stores small bytes (metadata) the same way. */
     String put(String key, byte[] data, String contentType);
 

@@ -37,29 +37,60 @@ final class PublishGate {
      * {@link PublishException} when an unsigned publish would downgrade a signed repository.
      *
      * @param signedHere the caller signs with {@code signer} (null: unsigned); false when signatures come later
+     * @param tees per package, what receives its bytes from the read pass that verifies it (e.g. its hashes)
      */
     RepositoryKey check(Path releaseDir, List<Path> rpms, Collection<String> repoDirs, DetachedSigner signer,
-                        boolean signedHere, boolean force, String repoFile) {
+                        boolean signedHere, boolean force, String repoFile,
+                        java.util.Map<Path, ? extends io.avalanche.rpm.verify.PackageVerifier.FileTee> tees) {
         RepositoryKey key = keyToPublish(releaseDir, force);
+        checkPackages(key, rpms, tees);
+        checkSigner(key, repoDirs, signer, signedHere, force, repoFile);
+        return key;
+    }
+
+    /** The checks of {@link #check} but the packages' (verified as they upload: {@link #packagesFailure}). */
+    RepositoryKey checkKeys(Path releaseDir, Collection<String> repoDirs, DetachedSigner signer, boolean signedHere,
+                            boolean force, String repoFile) {
+        RepositoryKey key = keyToPublish(releaseDir, force);
+        checkSigner(key, repoDirs, signer, signedHere, force, repoFile);
+        return key;
+    }
+
+    private void checkPackages(RepositoryKey key, List<Path> rpms,
+                               java.util.Map<Path, ? extends io.avalanche.rpm.verify.PackageVerifier.FileTee> tees) {
         log.accept("checking " + rpms.size() + " package(s) against " + key.source() + " (key " + key.describe() + ")");
         PackageVerifier verifier = new PackageVerifier(key.trusted());
         List<String> bad = new ArrayList<>();
         for (Path rpm : rpms) {
-            VerifyReport r = verifier.verify(rpm);
+            VerifyReport r = verifier.verify(rpm, tees.get(rpm));
             if (!r.ok()) {
-                List<String> why = new ArrayList<>();
-                for (CheckResult c : r.failures()) {
-                    why.add(c.describe());
-                }
-                bad.add(rpm.getFileName() + ": " + String.join(", ", why));
+                bad.add(describeFailures(rpm, r));
             }
         }
         if (!bad.isEmpty()) {
-            throw new PublishCheckException("refusing to publish packages that do not verify against "
-                    + key.source() + " (key " + key.describe() + "): " + String.join("; ", bad)
-                    + ". dnf with gpgcheck=1 would reject them: sign them with that key (rpm-release sign) or "
-                    + "rebuild them. Nothing was uploaded.");
+            throw packagesFailure(key, bad);
         }
+    }
+
+    /** "file: the failed checks" of a report. */
+    static String describeFailures(Path rpm, VerifyReport r) {
+        List<String> why = new ArrayList<>();
+        for (CheckResult c : r.failures()) {
+            why.add(c.describe());
+        }
+        return rpm.getFileName() + ": " + String.join(", ", why);
+    }
+
+    /** The refusal of packages that do not verify ({@code bad}: as {@link #describeFailures} says them). */
+    static PublishCheckException packagesFailure(RepositoryKey key, List<String> bad) {
+        return new PublishCheckException("refusing to publish packages that do not verify against "
+                + key.source() + " (key " + key.describe() + "): " + String.join("; ", bad)
+                + ". dnf with gpgcheck=1 would reject them: sign them with that key (rpm-release sign) or "
+                + "rebuild them. Nothing was uploaded.");
+    }
+
+    private void checkSigner(RepositoryKey key, Collection<String> repoDirs, DetachedSigner signer,
+                             boolean signedHere, boolean force, String repoFile) {
         if (signer != null) {
             String why = key.checkDetached(PROBE, signer.signDetached(PROBE));
             if (why != null) {
@@ -70,7 +101,6 @@ final class PublishGate {
         } else if (signedHere && !force) {
             refuseUnsigning(repoDirs, repoFile);
         }
-        return key;
     }
 
     /**

@@ -29,11 +29,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -224,16 +221,26 @@ public final class S3Store implements ObjectStore {
 
     @Override
     public String put(String key, Path file, byte[] sha256) {
-        return putFile(key, file, sha256, false);
+        return putFile(key, file, sha256, null, false);
     }
 
     /** Uploads only when no object exists under the key ({@code If-None-Match: *}, honoured by S3 since 2024). */
     @Override
     public String putIfAbsent(String key, Path file, byte[] sha256) {
-        return putFile(key, file, sha256, true);
+        return putFile(key, file, sha256, null, true);
     }
 
-    private String putFile(String key, Path file, byte[] sha256, boolean ifAbsent) {
+    @Override
+    public long partSize(long size) {
+        return size >= settings.multipartThreshold() ? settings.partSize() : 0;
+    }
+
+    @Override
+    public String put(String key, Path file, FileHashes hashes, boolean ifAbsent) {
+        return putFile(key, file, hashes.sha256(), hashes, ifAbsent);
+    }
+
+    private String putFile(String key, Path file, byte[] sha256, FileHashes hashes, boolean ifAbsent) {
         long size;
         try {
             size = Files.size(file);
@@ -241,18 +248,59 @@ public final class S3Store implements ObjectStore {
             throw new PublishException(file + ": cannot read: " + e.getMessage(), e);
         }
         if (size >= settings.multipartThreshold()) {
-            return putMultipart(key, file, size, sha256, ifAbsent);
+            List<byte[]> parts = hashes != null && hashes.partSize() == settings.partSize() && hashes.size() == size
+                    ? hashes.parts() : null;
+            return putMultipart(key, file, size, sha256, parts, ifAbsent);
         }
+        String echoed;
         try {
-            s3.putObject(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key)).contentLength(size)
-                    .contentType(contentType(key)).ifNoneMatch(ifAbsent ? "*" : null)
+            echoed = s3.putObject(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key))
+                    .contentLength(size).contentType(contentType(key)).ifNoneMatch(ifAbsent ? "*" : null)
                     .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(Digests.base64(sha256))
-                    .metadata(Map.of(SHA256_METADATA, Digests.hex(sha256))), RequestBody.fromFile(file));
+                    .metadata(Map.of(SHA256_METADATA, Digests.hex(sha256))), RequestBody.fromFile(file))
+                    .checksumSHA256();
         } catch (SdkException e) {
             throw conditionFailed(e) ? concurrent(key, "appeared") : translate("upload " + file + " to", key, e);
         }
-        return verify(key, sha256, size);
+        return checked(key, sha256, size, echoed);
     }
+
+    @Override
+    public boolean streams() {
+        return true;
+    }
+
+    @Override
+    public String putStreaming(String key, long size, java.util.function.Supplier<java.io.InputStream> body,
+                               byte[] sha256, boolean ifAbsent) {
+        try {
+            return s3.putObject(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key))
+                    .contentLength(size).contentType(contentType(key)).ifNoneMatch(ifAbsent ? "*" : null)
+                    .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(Digests.base64(sha256))
+                    .metadata(Map.of(SHA256_METADATA, Digests.hex(sha256))),
+                    RequestBody.fromContentProvider(body::get, size, "application/octet-stream")).checksumSHA256();
+        } catch (SdkException e) {
+            throw conditionFailed(e) ? concurrent(key, "appeared") : translate("upload", key, e);
+        }
+    }
+
+    /**
+     * How an upload is known good: S3 checked the x-amz-checksum-sha256 it received (it answers BadDigest otherwise)
+     * and confirms it in its response; a store that does not confirm it is read back ({@link #verify}).
+     */
+    private String checked(String key, byte[] sha256, long size, String echoed) {
+        if (echoed == null) {
+            return verify(key, sha256, size);
+        }
+        if (!echoed.equals(Digests.base64(sha256))) {
+            throw mismatch(key, "S3 confirmed SHA-256 " + Digests.hex(Digests.fromBase64(echoed)) + ", expected "
+                    + Digests.hex(sha256));
+        }
+        return VERIFIED;
+    }
+
+    /** What {@link #verify} and a confirmed upload report. */
+    static final String VERIFIED = "S3 SHA-256 checksum matches";
 
     @Override
     public String put(String key, byte[] data, String contentType) {
@@ -272,16 +320,18 @@ public final class S3Store implements ObjectStore {
 
     private String putBytes(String key, byte[] data, String contentType, String ifMatch, boolean ifAbsent) {
         byte[] sha = Digests.sha256(data);
+        String echoed;
         try {
-            s3.putObject(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key))
+            echoed = s3.putObject(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key))
                     .contentLength((long) data.length).contentType(contentType)
                     .ifMatch(ifMatch).ifNoneMatch(ifAbsent ? "*" : null)
                     .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(Digests.base64(sha))
-                    .metadata(Map.of(SHA256_METADATA, Digests.hex(sha))), RequestBody.fromBytes(data));
+                    .metadata(Map.of(SHA256_METADATA, Digests.hex(sha))), RequestBody.fromBytes(data))
+                    .checksumSHA256();
         } catch (SdkException e) {
             throw conditionFailed(e) ? concurrent(key, ifAbsent ? "appeared" : "changed") : translate("upload", key, e);
         }
-        return verify(key, sha, data.length);
+        return checked(key, sha, data.length, echoed);
     }
 
     @Override
@@ -317,7 +367,13 @@ public final class S3Store implements ObjectStore {
         return key.endsWith(".xml") ? "application/xml" : "application/octet-stream";
     }
 
-    private String putMultipart(String key, Path file, long size, byte[] sha256, boolean ifAbsent) {
+    /**
+     * Parallel parts, each with its SHA-256 ({@code partHashes}: made in the pass that verified the file; null: hashed
+     * here from the bytes sent), completed only while the key is absent when {@code ifAbsent}. The object is good when
+     * S3's composite checksum (SHA-256 of the part checksums) is the one of the parts hashed; aborted on any failure.
+     */
+    private String putMultipart(String key, Path file, long size, byte[] sha256, List<byte[]> partHashes,
+                                boolean ifAbsent) {
         abortStaleUploads(key);
         String uploadId;
         try {
@@ -340,7 +396,8 @@ public final class S3Store implements ObjectStore {
                 int number = i + 1;
                 long offset = i * partSize;
                 int length = (int) Math.min(partSize, size - offset);
-                futures.add(pool.submit(() -> uploadPart(key, uploadId, file, number, offset, length)));
+                byte[] known = partHashes == null ? null : partHashes.get(i);
+                futures.add(pool.submit(() -> uploadPart(key, uploadId, file, number, offset, length, known)));
             }
             List<CompletedPart> done = new ArrayList<>();
             MessageDigest composite = Digests.sha256();
@@ -349,9 +406,11 @@ public final class S3Store implements ObjectStore {
                 done.add(p);
                 composite.update(Digests.fromBase64(p.checksumSHA256()));
             }
+            String got;
             try {
-                s3.completeMultipartUpload(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key))
-                        .uploadId(uploadId).ifNoneMatch(ifAbsent ? "*" : null).multipartUpload(m -> m.parts(done)));
+                got = s3.completeMultipartUpload(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key))
+                        .uploadId(uploadId).ifNoneMatch(ifAbsent ? "*" : null).multipartUpload(m -> m.parts(done)))
+                        .checksumSHA256();
             } catch (SdkException e) {
                 if (conditionFailed(e)) {
                     abort(key, uploadId);
@@ -360,13 +419,18 @@ public final class S3Store implements ObjectStore {
                 throw e;
             }
             String expected = Digests.base64(composite.digest()) + "-" + parts;
-            HeadObjectResponse h = headResponse(key).orElseThrow(() -> new PublishException(
-                    describe(key) + ": missing right after its multipart upload completed"));
-            String got = h.checksumSHA256();
+            if (got == null) {
+                got = headResponse(key).orElseThrow(() -> new PublishException(
+                        describe(key) + ": missing right after its multipart upload completed")).checksumSHA256();
+            }
             if (got != null && !got.equals(expected)) {
                 s3.deleteObject(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key)));
                 throw new PublishException(describe(key) + ": composite SHA-256 " + got + " differs from the "
                         + expected + " of the parts sent; the object was deleted, re-run publish");
+            }
+            if (got != null && partHashes != null) {
+                // the parts S3 holds are the parts hashed with the whole file: the object is the file verified
+                return "S3 composite checksum of " + parts + " parts matches the parts of the file verified";
             }
             String how = verify(key, sha256, size);
             return (got == null ? "" : "S3 composite checksum of " + parts + " parts matches; ") + how;
@@ -392,22 +456,28 @@ public final class S3Store implements ObjectStore {
         }
     }
 
-    private CompletedPart uploadPart(String key, String uploadId, Path file, int number, long offset, int length)
-            throws IOException {
-        byte[] data = new byte[length];
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.wrap(data);
-            while (b.hasRemaining()) {
-                if (ch.read(b, offset + b.position()) < 0) {
-                    throw new PublishException(file + ": shrank while uploading");
-                }
-            }
+    /** One part, streamed from the file; {@code known}: its SHA-256 from the verifying pass (null: hash it here). */
+    private CompletedPart uploadPart(String key, String uploadId, Path file, int number, long offset, int length,
+                                     byte[] known) throws IOException {
+        RequestBody body;
+        String sha;
+        if (known != null) {
+            sha = Digests.base64(known);
+            body = RequestBody.fromContentProvider(() -> FileRange.open(file, offset, length), length,
+                    "application/octet-stream");
+        } else {
+            byte[] data = FileRange.read(file, offset, length);
+            sha = Digests.base64(Digests.sha256(data));
+            body = RequestBody.fromBytes(data);
         }
-        String sha = Digests.base64(Digests.sha256(data));
         try {
             UploadPartResponse r = s3.uploadPart(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key)).uploadId(uploadId)
                     .partNumber(number).contentLength((long) length)
-                    .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(sha), RequestBody.fromBytes(data));
+                    .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(sha), body);
+            if (r.checksumSHA256() != null && !r.checksumSHA256().equals(sha)) {
+                throw new PublishException(describe(key) + ": S3 confirmed part " + number + " with SHA-256 "
+                        + r.checksumSHA256() + " instead of " + sha);
+            }
             return CompletedPart.builder().partNumber(number).eTag(r.eTag()).checksumSHA256(sha).build();
         } catch (SdkException e) {
             throw translate("upload part " + number + " of " + file + " to", key, e);
@@ -507,7 +577,7 @@ public final class S3Store implements ObjectStore {
                 throw mismatch(key, "S3 reports SHA-256 " + Digests.hex(Digests.fromBase64(server)) + ", expected "
                         + Digests.hex(sha256));
             }
-            return "S3 SHA-256 checksum matches";
+            return VERIFIED;
         }
         if (size <= DOWNLOAD_VERIFY_LIMIT) {
             byte[] body = get(key).orElseThrow(() -> mismatch(key, "vanished while verifying"));

@@ -37,6 +37,7 @@ public final class YumRepository {
     private final DetachedSigner signer;
     private final long timestamp;
     private final Consumer<String> log;
+    private final Parallel io;
 
     /** What an update did: package count, packages read remotely, entries reused, files written/removed. */
     public record Result(String dir, int packages, int reused, int readRemotely, List<String> written,
@@ -55,6 +56,13 @@ public final class YumRepository {
      * @param timestamp seconds since the epoch for revision/timestamp (SOURCE_DATE_EPOCH in builds)
      */
     public YumRepository(ObjectStore store, String dir, DetachedSigner signer, long timestamp, Consumer<String> log) {
+        this(store, dir, signer, timestamp, log, null);
+    }
+
+    /** As above, issuing independent requests concurrently on {@code io} (null: one after another). */
+    YumRepository(ObjectStore store, String dir, DetachedSigner signer, long timestamp, Consumer<String> log,
+                  Parallel io) {
+        this.io = io;
         this.store = store;
         this.dir = dir.endsWith("/") ? dir : dir + "/";
         this.signer = signer;
@@ -95,59 +103,145 @@ public final class YumRepository {
      * files; the published index is untouched, so abandoning the result leaves the repository as it was.
      */
     public Pending prepare(Map<String, PackageMetadata> fresh) {
+        return prepare(read(), fresh);
+    }
+
+    /**
+     * What a metadata update starts from: the .rpm objects listed with their sizes, the current repomd.xml (bytes and
+     * version tag), the version tag of its .asc, and the packages its metadata describes (by href).
+     */
+    record State(Map<String, Long> listed, Optional<ObjectStore.Versioned> index, Optional<Repomd> parsed,
+                 String ascTag, byte[][] open, RepoSplice.Index splice) {
+        /** The packages the current metadata describes, by href (parsed: only when the metadata is not spliced). */
+        Map<String, PackageMetadata> known(YumRepository y) {
+            Map<String, PackageMetadata> known = new HashMap<>();
+            if (open != null) {
+                for (PackageMetadata m : y.parseExisting(open)) {
+                    known.put(m.href(), m);
+                }
+            }
+            return known;
+        }
+    }
+
+    /** Reads the repository's current state: the listing, repomd.xml and its .asc at once, then its metadata files. */
+    State read() {
+        List<Object> r = run(List.<java.util.concurrent.Callable<Object>>of(() -> store.list(dir),
+                () -> store.getVersioned(dir + REPOMD), () -> store.getVersioned(dir + REPOMD + ".asc")));
         Map<String, Long> listed = new LinkedHashMap<>();
-        for (StoredObject o : store.list(dir)) {
+        for (Object x : (List<?>) r.get(0)) {
+            StoredObject o = (StoredObject) x;
             String rel = o.key().substring(dir.length());
             if (!rel.contains("/") && rel.endsWith(".rpm")) {
                 listed.put(rel, o.size());
             }
         }
-        Optional<ObjectStore.Versioned> oldVersion = store.getVersioned(dir + REPOMD);
+        @SuppressWarnings("unchecked")
+        Optional<ObjectStore.Versioned> oldVersion = (Optional<ObjectStore.Versioned>) r.get(1);
+        @SuppressWarnings("unchecked")
+        String ascTag = ((Optional<ObjectStore.Versioned>) r.get(2)).map(ObjectStore.Versioned::tag).orElse(null);
+        Optional<Repomd> parsed = oldVersion.map(v -> parseRepomd(v.data()));
+        byte[][] open = parsed.map(this::readExisting).orElse(null);
+        RepoSplice.Index splice = open == null ? null : RepoSplice.index(open[0], open[1], open[2]);
+        return new State(listed, oldVersion, parsed, ascTag, open, splice);
+    }
+
+    /** The results of independent requests, concurrently when there is a pool. */
+    private <T> List<T> run(List<java.util.concurrent.Callable<T>> tasks) {
+        if (io != null) {
+            return io.all(tasks);
+        }
+        List<T> out = new ArrayList<>();
+        for (java.util.concurrent.Callable<T> t : tasks) {
+            try {
+                out.add(t.call());
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new PublishException(e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** Phase 1 from a state {@link #read} before (e.g. while the packages were being verified). */
+    Pending prepare(State state, Map<String, PackageMetadata> fresh) {
+        Computed c = compute(state, fresh);
+        store(c);
+        return c.pending();
+    }
+
+    /** New metadata computed but not stored yet: the pending update and the store requests that store its files. */
+    record Computed(Pending pending, List<java.util.concurrent.Callable<Boolean>> puts) {
+    }
+
+    /** Stores the metadata files of a {@link #compute} (concurrently when there is a pool). */
+    void store(Computed c) {
+        run(c.puts());
+    }
+
+    /** Phase 1 without its writes: the new metadata from {@code state} and {@code fresh}. */
+    Computed compute(State state, Map<String, PackageMetadata> fresh) {
+        Map<String, Long> listed = new LinkedHashMap<>(state.listed());
+        for (Map.Entry<String, PackageMetadata> f : fresh.entrySet()) {
+            // packages of this publish whose upload may still be under way
+            listed.putIfAbsent(f.getKey(), f.getValue().packageSize());
+        }
+        Optional<ObjectStore.Versioned> oldVersion = state.index();
         Optional<byte[]> oldBytes = oldVersion.map(ObjectStore.Versioned::data);
         String baseSha = oldBytes.map(Digests::sha256Hex).orElse(null);
         String baseTag = oldVersion.map(ObjectStore.Versioned::tag).orElse(null);
-        String ascTag = store.getVersioned(dir + REPOMD + ".asc").map(ObjectStore.Versioned::tag).orElse(null);
-        Optional<Repomd> old = oldBytes.map(this::parseRepomd);
-        Map<String, PackageMetadata> known = new HashMap<>();
-        old.ifPresent(r -> {
-            for (PackageMetadata m : readExisting(r)) {
-                known.put(m.href(), m);
-            }
-        });
-        List<PackageMetadata> all = new ArrayList<>();
+        String ascTag = state.ascTag();
+        Optional<Repomd> old = state.parsed();
+        RepoSplice.Index splice = state.splice();
+        boolean spliced = splice != null && splice.sizes().keySet().stream().allMatch(listed::containsKey)
+                && listed.entrySet().stream().allMatch(e -> fresh.containsKey(e.getKey())
+                        || e.getValue().equals(splice.sizes().get(e.getKey())));
+        RepoXml.Documents docs;
+        int total = listed.size();
         int reused = 0;
         int remote = 0;
-        for (Map.Entry<String, Long> e : listed.entrySet()) {
-            String href = e.getKey();
-            PackageMetadata m = fresh.get(href);
-            if (m == null) {
-                PackageMetadata k = known.get(href);
-                if (k != null && k.packageSize() == e.getValue()) {
-                    m = k;
-                    reused++;
-                } else {
-                    m = readRemote(href, e.getValue());
-                    remote++;
+        if (spliced) {
+            // every package is either just published or described by the current metadata: copy their elements
+            reused = (int) listed.keySet().stream().filter(h -> !fresh.containsKey(h)).count();
+            docs = RepoSplice.splice(splice, new ArrayList<>(fresh.values()));
+        } else {
+            Map<String, PackageMetadata> known = state.known(this);
+            List<PackageMetadata> all = new ArrayList<>();
+            for (Map.Entry<String, Long> e : listed.entrySet()) {
+                String href = e.getKey();
+                PackageMetadata m = fresh.get(href);
+                if (m == null) {
+                    PackageMetadata k = known.get(href);
+                    if (k != null && k.packageSize() == e.getValue()) {
+                        m = k;
+                        reused++;
+                    } else {
+                        m = readRemote(href, e.getValue());
+                        remote++;
+                    }
                 }
+                all.add(m);
             }
-            all.add(m);
+            all.sort(Comparator.comparing(PackageMetadata::href));
+            docs = RepoXml.write(all);
         }
-        all.sort(Comparator.comparing(PackageMetadata::href));
-        RepoXml.Documents docs = RepoXml.write(all);
         byte[][] open = {docs.primary(), docs.filelists(), docs.other()};
         List<Repomd.Entry> entries = new ArrayList<>();
         List<String> written = new ArrayList<>();
+        List<java.util.concurrent.Callable<Boolean>> puts = new ArrayList<>();
         for (int i = 0; i < TYPES.length; i++) {
             byte[] gz = gzip(open[i]);
             String sha = Digests.sha256Hex(gz);
             String href = "repodata/" + sha + "-" + TYPES[i] + ".xml.gz";
-            if (store.head(dir + href).isEmpty()) {
+            puts.add(() -> {
                 try {
                     store.putIfAbsent(dir + href, gz, "application/gzip");
                 } catch (ConcurrentPublishException e) {
                     // content-addressed: whoever stored it first stored these very bytes
                 }
-            }
+                return true;
+            });
             written.add(dir + href);
             entries.add(new Repomd.Entry(TYPES[i], sha, Digests.sha256Hex(open[i]), href, timestamp, gz.length,
                     open[i].length));
@@ -159,11 +253,12 @@ public final class YumRepository {
         if (unchanged) {
             repomd = oldBytes.get();
         }
-        log.accept("repository " + store.describe(dir) + ": " + all.size() + " packages (" + reused
-                + " from existing metadata, " + remote + " read by header ranges, "
-                + (all.size() - reused - remote) + " just uploaded)");
-        return new Pending(dir, repomd, baseSha, baseTag, ascTag, unchanged, previous,
-                new Result(dir, all.size(), reused, remote, unchanged ? List.of() : written, List.of()));
+        log.accept("repository " + store.describe(dir) + ": " + total + " packages (" + reused
+                + " from existing metadata" + (spliced ? ", copied as they were" : "") + ", " + remote
+                + " read by header ranges, " + (total - reused - remote) + " just uploaded)");
+        return new Computed(new Pending(dir, repomd, baseSha, baseTag, ascTag, unchanged, previous,
+                new Result(dir, total, reused, remote, unchanged ? List.of() : written, List.of())),
+                unchanged ? List.of() : puts);
     }
 
     /** The old index lists exactly these metadata files (same types, checksums and locations). */
@@ -193,21 +288,39 @@ public final class YumRepository {
      * @param key the published key; an unchanged index keeps a current .asc only when a key of it made that .asc
      */
     public Result complete(Pending p, byte[] armoredSignature, RepositoryKey key, java.time.Duration staleAfter) {
+        Result r = completeIndex(p, armoredSignature, key, false);
+        List<String> removed = new ArrayList<>(r.removed());
+        removed.addAll(removeOrphans(p, r.written(), staleAfter));
+        return new Result(dir, r.packages(), r.reused(), r.readRemotely(), r.written(), removed);
+    }
+
+    /**
+     * {@link #complete} without the removal of orphans ({@link #removeOrphans}, next). {@code justRead}: {@code p} was
+     * prepared in this run from a state read moments ago, so the index is not read again; the conditional writes
+     * (If-Match on the tags read) still refuse it when another publish changed it since. An unchanged index is
+     * always read again (whether its signature can stay depends on it).
+     */
+    Result completeIndex(Pending p, byte[] armoredSignature, RepositoryKey key, boolean justRead) {
         if (!p.dir().equals(dir)) {
             throw new PublishException("pending metadata of " + store.describe(p.dir()) + " cannot complete "
                     + store.describe(dir));
         }
         String idx = dir + REPOMD;
         String asc = idx + ".asc";
-        Optional<byte[]> now = store.get(idx);
-        String nowSha = now.map(Digests::sha256Hex).orElse(null);
-        if (!java.util.Objects.equals(nowSha, p.baseSha256())) {
-            throw changed(idx);
+        boolean reread = !justRead || p.unchanged();
+        List<Optional<byte[]>> reads = reread ? run(List.<java.util.concurrent.Callable<Optional<byte[]>>>of(
+                () -> store.get(idx), () -> store.get(asc))) : null;
+        if (reread) {
+            String nowSha = reads.get(0).map(Digests::sha256Hex).orElse(null);
+            if (!java.util.Objects.equals(nowSha, p.baseSha256())) {
+                throw changed(idx);
+            }
         }
         List<String> written = new ArrayList<>(p.result().written());
         List<String> removed = new ArrayList<>();
-        Optional<byte[]> ascNow = store.get(asc);
-        boolean keepAsIs = p.unchanged() && (armoredSignature == null ? ascNow.isEmpty()
+        boolean ascExists = reread ? reads.get(1).isPresent() : p.ascTag() != null;
+        Optional<byte[]> ascNow = reread ? reads.get(1) : Optional.empty();
+        boolean keepAsIs = p.unchanged() && (armoredSignature == null ? !ascExists
                 : ascNow.isPresent() && key != null && key.checkDetached(p.repomd(), ascNow.get()) == null);
         if (!keepAsIs) {
             try {
@@ -220,13 +333,12 @@ public final class YumRepository {
                 throw changed(idx);
             }
             written.add(idx);
-            if (armoredSignature == null && ascNow.isPresent()) {
+            if (armoredSignature == null && ascExists) {
                 store.delete(asc);
                 removed.add(asc);
                 log.accept("warning: " + store.describe(idx) + " is now unsigned: removed the old repomd.xml.asc");
             }
         }
-        removed.addAll(removeOrphans(p, written, staleAfter));
         Result r = p.result();
         return new Result(dir, r.packages(), r.reused(), r.readRemotely(), List.copyOf(written), List.copyOf(removed));
     }
@@ -250,7 +362,7 @@ public final class YumRepository {
      * replaced names. Without an exclusive lock only files older than {@code staleAfter} go: a younger one may
      * belong to a publish in flight.
      */
-    private List<String> removeOrphans(Pending p, List<String> written, java.time.Duration staleAfter) {
+    List<String> removeOrphans(Pending p, List<String> written, java.time.Duration staleAfter) {
         Set<String> keep = new HashSet<>(written);
         keep.addAll(p.previous());
         try {
@@ -290,27 +402,42 @@ public final class YumRepository {
         }
     }
 
-    /** The packages the current metadata describes; empty (forcing a header re-read) if it is damaged. */
-    private List<PackageMetadata> readExisting(Repomd r) {
+    /** The current metadata files, opened and checked against repomd.xml; null (with a warning) if damaged. */
+    private byte[][] readExisting(Repomd r) {
         byte[][] open = new byte[TYPES.length][];
+        List<java.util.concurrent.Callable<Optional<byte[]>>> gets = new ArrayList<>();
+        for (String type : TYPES) {
+            Optional<Repomd.Entry> e = r.entry(type);
+            if (e.isEmpty()) {
+                warnRebuild("repomd.xml lists no " + type);
+                return null;
+            }
+            gets.add(() -> store.get(dir + e.get().href()));
+        }
+        List<Optional<byte[]>> got = run(gets);
         for (int i = 0; i < TYPES.length; i++) {
             Optional<Repomd.Entry> e = r.entry(TYPES[i]);
-            if (e.isEmpty()) {
-                return warnRebuild("repomd.xml lists no " + TYPES[i]);
-            }
-            Optional<byte[]> gz = store.get(dir + e.get().href());
+            Optional<byte[]> gz = got.get(i);
             if (gz.isEmpty()) {
-                return warnRebuild(store.describe(dir + e.get().href()) + " is missing");
+                warnRebuild(store.describe(dir + e.get().href()) + " is missing");
+                return null;
             }
             if (!Digests.sha256Hex(gz.get()).equals(e.get().checksum())) {
-                return warnRebuild(store.describe(dir + e.get().href()) + " does not match its repomd.xml checksum");
+                warnRebuild(store.describe(dir + e.get().href()) + " does not match its repomd.xml checksum");
+                return null;
             }
             open[i] = gunzip(gz.get());
         }
+        return open;
+    }
+
+    /** The packages the current metadata describes; empty (forcing a header re-read) if it is damaged. */
+    List<PackageMetadata> parseExisting(byte[][] open) {
         try {
             return RepoXml.read(open[0], open[1], open[2]);
         } catch (RpmException e) {
-            return warnRebuild(e.getMessage());
+            warnRebuild(e.getMessage());
+            return List.of();
         }
     }
 

@@ -63,8 +63,22 @@ public final class PackageVerifier {
                 .toList();
     }
 
+    /** Receives every byte of the file, in order, from the read pass of {@link #verify(Path, FileTee)}. */
+    @FunctionalInterface
+    public interface FileTee {
+        void update(byte[] b, int off, int len);
+    }
+
     /** Checks one package file; never throws for a damaged package (that is a BAD check). */
     public VerifyReport verify(Path file) {
+        return verify(file, null);
+    }
+
+    /**
+     * As {@link #verify(Path)}, handing every byte of the file to {@code tee} from the same read pass (e.g. to hash
+     * the whole file): the bytes checked are the bytes the tee saw. The tee is complete only when the report is ok.
+     */
+    public VerifyReport verify(Path file, FileTee tee) {
         String name = file.toString();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             RpmPackage pkg;
@@ -75,13 +89,30 @@ public final class PackageVerifier {
             } catch (RpmException e) {
                 return new VerifyReport(name, List.of(CheckResult.of("format", CheckStatus.BAD, e.getMessage())));
             }
-            return new VerifyReport(name, checks(ch, pkg, sigBlob));
+            if (tee != null && !teeHeaders(ch, pkg, sigBlob, tee)) {
+                return new VerifyReport(name, List.of(CheckResult.of("format", CheckStatus.BAD,
+                        "the headers changed while the package was read; do not modify it while it is checked")));
+            }
+            return new VerifyReport(name, checks(ch, pkg, sigBlob, tee));
         } catch (IOException e) {
             throw new RpmException(name + ": cannot read the package: " + e.getMessage(), e);
         }
     }
 
-    private List<CheckResult> checks(FileChannel ch, RpmPackage pkg, byte[] sigBlob) throws IOException {
+    /** Hands the bytes before the payload to the tee, after checking they are the ones parsed. */
+    private static boolean teeHeaders(FileChannel ch, RpmPackage pkg, byte[] sigBlob, FileTee tee) throws IOException {
+        byte[] head = readAt(ch, 0, (int) pkg.payloadOffset());
+        byte[] hb = pkg.headerBytes();
+        if (!java.util.Arrays.equals(head, 0, Lead.SIZE, pkg.lead(), 0, Lead.SIZE)
+                || !java.util.Arrays.equals(head, Lead.SIZE, Lead.SIZE + sigBlob.length, sigBlob, 0, sigBlob.length)
+                || !java.util.Arrays.equals(head, (int) pkg.mainHeaderOffset(), head.length, hb, 0, hb.length)) {
+            return false;
+        }
+        tee.update(head, 0, head.length);
+        return true;
+    }
+
+    private List<CheckResult> checks(FileChannel ch, RpmPackage pkg, byte[] sigBlob, FileTee tee) throws IOException {
         List<CheckResult> out = new ArrayList<>();
         Header sig = pkg.signature();
         byte[] hb = pkg.headerBytes();
@@ -136,7 +167,7 @@ public final class PackageVerifier {
         }
         io.avalanche.rpm.Profile.mark("headers and signature checked");
         PayloadDigest pd = PayloadDigest.of(pkg.header());
-        streamPayload(ch, pkg.payloadOffset(), pd.digest(), md5, legacy);
+        streamPayload(ch, pkg.payloadOffset(), pd.digest(), md5, legacy, tee);
 
         out.add(pd.result());
         if (md5 != null) {
@@ -161,7 +192,7 @@ public final class PackageVerifier {
     }
 
     private static void streamPayload(FileChannel ch, long from, MessageDigest payload, MessageDigest md5,
-                                      List<SignatureCheck> legacy) throws IOException {
+                                      List<SignatureCheck> legacy, FileTee tee) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(CHUNK);
         long pos = from;
         while (true) {
@@ -180,6 +211,9 @@ public final class PackageVerifier {
             }
             for (SignatureCheck c : legacy) {
                 c.update(a, 0, n);
+            }
+            if (tee != null) {
+                tee.update(a, 0, n);
             }
         }
     }

@@ -45,6 +45,20 @@ final class CountingStore implements ObjectStore {
     }
 
     @Override
+    public long partSize(long size) {
+        return delegate.partSize(size);
+    }
+
+    @Override
+    public String put(String key, Path file, FileHashes hashes, boolean ifAbsent) {
+        if (ifAbsent) {
+            beforeConditionalWrite.accept(key);
+        }
+        requests.incrementAndGet();
+        return delegate.put(key, file, hashes, ifAbsent);
+    }
+
+    @Override
     public String put(String key, byte[] data, String contentType) {
         requests.incrementAndGet();
         return delegate.put(key, data, contentType);
