@@ -191,7 +191,7 @@ while read -r k v; do R[$k]="$v"; done < <(results < "$work/publish.txt")
 R[pub.pairs]="$(results < "$work/publish.txt" | awk '$1 ~ /^inprocess.publish.pair/ { printf "%s%.2f", sep, $2; sep = " " }')"
 log "in process: publish one package into an empty repository vs one of 1,000 packages"
 ours_pkg 3 1 "$work/in1.bin" "$work/small" --key "$work/secret.asc" >/dev/null 2>&1
-"${bench_java[@]}" publish-scale "$work/small/benchpkg-1.0-1.x86_64.rpm" "$work/secret.asc" "$runs" 2>/dev/null > "$work/scale.txt" || true
+"${bench_java[@]}" publish-scale "$work/small/benchpkg-1.0-1.x86_64.rpm" "$work/pub.asc" "$runs" 2>/dev/null > "$work/scale.txt" || true
 while read -r k v; do R[$k]="$v"; done < <(results < "$work/scale.txt")
 
 # ---- 5. peak RSS: 2000 MiB at zstd-3 through the CLI -------------------------------------------------------------
