@@ -1,0 +1,83 @@
+package io.avalanche.rpm.it;
+
+import io.avalanche.rpm.sign.GpgHome;
+import io.avalanche.rpm.testing.Cmd;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The commands the launcher starts on its short class path (without the AWS SDK) and its class data sharing
+ * archive work end to end through ./rpm-release, checked with rpm itself; the other commands get the full path.
+ */
+class LauncherTest {
+    static final Path ROOT = MainJobTest.ROOT;
+
+    @TempDir
+    Path tmp;
+
+    private Cmd.Result cli(String... args) {
+        List<String> a = new ArrayList<>(List.of(ROOT.resolve("rpm-release").toString()));
+        a.addAll(List.of(args));
+        return Cmd.run(a, tmp, Map.of());
+    }
+
+    @Test
+    void packageSignVerifyAndInspectRunOnTheShortClassPath() throws Exception {
+        assertThat(cli("--version").ok().output()).contains("rpm-release");
+        Path fast = ROOT.resolve("rpm-cli/target/fast-start");
+        List<String> lines = Files.readAllLines(fast.resolve("classpath"));
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(lines.get(0)).contains("picocli-", "rpm-core-", "bcprov-").doesNotContain("/s3-", "/sdk-core-");
+        assertThat(lines.get(1)).contains("/s3-", "/sdk-core-");
+        assertThat(fast.resolve("app.jsa")).isRegularFile();
+
+        Path payload = Files.writeString(tmp.resolve("payload.txt"), "launcher test\n");
+        try (GpgHome gpg = new GpgHome()) {
+            String fpr = gpg.generate(GpgHome.rsa(2048, "sign,cert", null, "launcher test key"));
+            Path secret = Files.writeString(tmp.resolve("secret.asc"), gpg.exportSecret(fpr, null));
+            Path pub = gpg.exportPublic(fpr, tmp.resolve("pub.asc"));
+
+            Cmd.Result pkg = cli("package", "--name", "launcher-test", "--version", "1", "--arch", "noarch",
+                    "--file", payload + ":/opt/launcher-test/payload.txt", "--out", "out", "--key", secret.toString(),
+                    "--json");
+            assertThat(pkg.exitCode()).as(pkg.output()).isZero();
+            assertThat(pkg.output()).contains("\"sha256\"", "\"keyId\"");
+            Path rpm = tmp.resolve("out/launcher-test-1-1.noarch.rpm");
+
+            Path db = tmp.resolve("db");
+            Cmd.run("rpmkeys", "--dbpath", db.toString(), "--import", pub.toString()).ok();
+            assertThat(Cmd.run("rpm", "--dbpath", db.toString(), "-vK", rpm.toString()).ok().output())
+                    .containsPattern("RSA/SHA256 [Ss]ignature.*: OK").doesNotContain("BAD", "NOKEY");
+
+            Cmd.Result verify = cli("verify", "--key", pub.toString(), "--json", rpm.toString());
+            assertThat(verify.exitCode()).as(verify.output()).isZero();
+            assertThat(verify.output()).contains("\"ok\" : true");
+
+            Cmd.Result resign = cli("sign", "--key", secret.toString(), rpm.toString());
+            assertThat(resign.exitCode()).as(resign.output()).isZero();
+            assertThat(cli("verify", "--key", pub.toString(), rpm.toString()).ok().output()).contains(": OK");
+
+            assertThat(cli("inspect", "--json", rpm.toString()).ok().output()).contains("\"launcher-test\"");
+            Cmd.Result wrongKey = cli("verify", "--key", secret.toString(), rpm.toString());
+            assertThat(wrongKey.exitCode()).as(wrongKey.output()).isNotZero();
+        }
+        // help for a publishing command is built on the short class path too
+        assertThat(cli("help", "publish").ok().output()).contains("Usage: rpm-release publish");
+        // a publishing command gets the AWS SDK: against a closed port it fails on the network, not on a class
+        List<String> a = new ArrayList<>(List.of(ROOT.resolve("rpm-release").toString(), "publish", "--to",
+                "s3://no-such-bucket/x", "--endpoint", "http://127.0.0.1:9", "--timeout", "5s", "--attempt-timeout",
+                "2s", tmp.resolve("out").toString()));
+        Cmd.Result publish = Cmd.run(a, tmp, Map.of("AWS_ACCESS_KEY_ID", "x", "AWS_SECRET_ACCESS_KEY", "y",
+                "AWS_REGION", "us-east-1"));
+        assertThat(publish.exitCode()).as(publish.output()).isNotZero();
+        assertThat(publish.output()).contains("error: ").doesNotContain("NoClassDefFound", "ClassNotFound");
+    }
+}
