@@ -140,7 +140,7 @@ final class PackageCommand implements Callable<Integer> {
         // the header is ready to sign: its failure (wrong passphrase) removes what was written, --out is left as it
         // was. A token is logged in to before anything is written, once the command line is known to be good
         // (failed logins count against the PIN).
-        PendingKey pending = tokenKey != null || key != null || ephemeral ? PendingKey.start(this::openKeyFile) : null;
+        PendingKey pending = key != null || ephemeral ? PendingKey.start(this::openKeyFile) : null;
         try {
             PackageSpec ps;
             long total = 0;
@@ -182,7 +182,6 @@ final class PackageCommand implements Callable<Integer> {
                 throw e;
             }
             if (tokenKey != null) {
-                pending.close();
                 pending = PendingKey.of(tokenKey.open());   // a wrong PIN fails before writing
             }
             Profile.mark("package described");
@@ -194,16 +193,14 @@ final class PackageCommand implements Callable<Integer> {
         }
     }
 
-    /** The signing key of --key or --ephemeral, open and unlocked; null for a token (opened by the caller). */
+    /** The signing key of --key or --ephemeral, open and unlocked. */
     private SigningKey openKeyFile() {
         if (key != null) {
             SigningKey k = new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get)).open();
             Profile.mark("key parsed and unlocked");
             return k;
-        } else if (ephemeral) {
-            return new KeySource.Ephemeral().open();
         }
-        return null;
+        return new KeySource.Ephemeral().open();
     }
 
     /** A signing key being opened on its own thread; {@link #get} waits for it, {@link #close} closes it. */
