@@ -302,17 +302,31 @@ public final class FileStore implements ObjectStore {
         if (!Files.isDirectory(dir)) {
             return out;
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile).sorted()::iterator) {
-                if (PathNames.name(p).startsWith(TEMP_PREFIX) || p.equals(root.resolve(LOCK_FILE))) {
-                    continue;
+        // a walk that tolerates entries vanishing under it: a concurrent upload renames its temp file into place
+        try {
+            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes a) {
+                    if (a.isRegularFile() && !PathNames.name(p).startsWith(TEMP_PREFIX)
+                            && !p.equals(root.resolve(LOCK_FILE))) {
+                        String key = root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+                        out.add(new StoredObject(key, a.size(), null, a.lastModifiedTime().toInstant()));
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
                 }
-                String key = root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-                out.add(new StoredObject(key, Files.size(p), null, Files.getLastModifiedTime(p).toInstant()));
-            }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                    if (e instanceof java.nio.file.NoSuchFileException) {
+                        return java.nio.file.FileVisitResult.CONTINUE;   // gone since the directory was read
+                    }
+                    throw e;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot list: " + e.getMessage(), e);
         }
+        out.sort(java.util.Comparator.comparing(StoredObject::key));
         return out;
     }
 
