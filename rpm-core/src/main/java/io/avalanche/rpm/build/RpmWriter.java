@@ -66,30 +66,16 @@ public final class RpmWriter {
 
     /** As {@link #write(PackageSpec, Path, String)}, reporting input bytes consumed to {@code progress}. */
     public static Path write(PackageSpec spec, Path outDir, String fileName, LongConsumer progress) {
-        return write(spec, outDir, fileName, progress, tmp -> { });
-    }
-
-    /**
-     * As {@link #write(PackageSpec, Path, String, LongConsumer)}; {@code finish} runs on the complete temporary
-     * file (e.g. signs it in place) before it is moved over the target, so the target is replaced only by a
-     * finished result: when {@code finish} throws, the target is untouched and the temporary file is removed.
-     */
-    public static Path write(PackageSpec spec, Path outDir, String fileName, LongConsumer progress,
-                             java.util.function.Consumer<Path> finish) {
-        return write(spec, outDir, fileName, progress, null, finish);
+        return write(spec, outDir, fileName, progress, null);
     }
 
     /**
      * As {@link #write(PackageSpec, Path, String, LongConsumer)}, with the signature header completed by
-     * {@code filler} (e.g. signed) before it is written: the file is written once, never re-read.
+     * {@code filler} (e.g. signed; null: unsigned) before it is written: the file is written once, never re-read.
+     * When the filler throws, the target is untouched and the temporary file is removed.
      */
     public static Path write(PackageSpec spec, Path outDir, String fileName, LongConsumer progress,
                              SignatureFiller filler) {
-        return write(spec, outDir, fileName, progress, filler, tmp -> { });
-    }
-
-    private static Path write(PackageSpec spec, Path outDir, String fileName, LongConsumer progress,
-                              SignatureFiller filler, java.util.function.Consumer<Path> finish) {
         if (fileName.contains("/") || fileName.startsWith(".")) {
             throw new SpecException("invalid output file name '" + fileName + "'");
         }
@@ -107,7 +93,6 @@ public final class RpmWriter {
                 ch.force(false);   // the headers: the payload is on disk already
                 Profile.mark("fsync");
             }
-            finish.accept(tmp);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
