@@ -66,19 +66,26 @@ public record ReleaseManifest(String tag, String version, String release, String
      * {@code extra} files present there (such as the exported public key); writes release.json; returns it.
      */
     public ReleaseManifest refresh(Path dir, String... extra) {
+        return rehash(dir, true, extra);
+    }
+
+    /** Adds (or replaces) the entry of one more file of dir, leaving the others' recorded digests; writes it. */
+    public ReleaseManifest withFile(Path dir, String name) {
+        return rehash(dir, false, name);
+    }
+
+    private ReleaseManifest rehash(Path dir, boolean listed, String... extra) {
         java.util.LinkedHashMap<String, Artifact> byName = new java.util.LinkedHashMap<>();
         try {
             for (Artifact a : files) {
                 Path f = dir.resolve(a.name());
-                byName.put(a.name(), Files.isRegularFile(f)
-                        ? new Artifact(a.name(), a.packageName(), Files.size(f), Digests.hex(Digests.sha256(f))) : a);
+                byName.put(a.name(), listed && Files.isRegularFile(f) ? artifact(f, a.packageName()) : a);
             }
             for (String name : extra) {
                 Path f = dir.resolve(name);
                 if (Files.isRegularFile(f)) {
                     Artifact old = byName.get(name);
-                    byName.put(name, new Artifact(name, old == null ? null : old.packageName(), Files.size(f),
-                            Digests.hex(Digests.sha256(f))));
+                    byName.put(name, artifact(f, old == null ? null : old.packageName()));
                 }
             }
         } catch (IOException e) {
@@ -89,21 +96,8 @@ public record ReleaseManifest(String tag, String version, String release, String
         return m;
     }
 
-    /** Adds (or replaces) the entry of one more file of dir, leaving the others' recorded digests; writes it. */
-    public ReleaseManifest withFile(Path dir, String name) {
-        java.util.LinkedHashMap<String, Artifact> byName = new java.util.LinkedHashMap<>();
-        files.forEach(a -> byName.put(a.name(), a));
-        Path f = dir.resolve(name);
-        try {
-            Artifact old = byName.get(name);
-            byName.put(name, new Artifact(name, old == null ? null : old.packageName(), Files.size(f),
-                    Digests.hex(Digests.sha256(f))));
-        } catch (IOException e) {
-            throw new RpmException(dir + ": cannot add " + name + " to " + FILE_NAME + ": " + e.getMessage(), e);
-        }
-        ReleaseManifest m = withFiles(List.copyOf(byName.values()));
-        m.write(dir);
-        return m;
+    private static Artifact artifact(Path f, String packageName) throws IOException {
+        return new Artifact(f.getFileName().toString(), packageName, Files.size(f), Digests.hex(Digests.sha256(f)));
     }
 
     /** Writes release.json atomically into dir. */
