@@ -193,16 +193,21 @@ public final class S3Store implements ObjectStore {
     }
 
     private Optional<HeadObjectResponse> headResponse(String key) {
+        return ifFound("read", key, () -> s3.headObject(b -> b.overrideConfiguration(timing(key)).bucket(bucket)
+                .key(fullKey(key)).checksumMode(ChecksumMode.ENABLED)));
+    }
+
+    /** The request's result; empty on 404; other failures translated as failures to {@code what} the key. */
+    private <T> Optional<T> ifFound(String what, String key, java.util.function.Supplier<T> request) {
         try {
-            return Optional.of(s3.headObject(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key))
-                    .checksumMode(ChecksumMode.ENABLED)));
+            return Optional.of(request.get());
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 return Optional.empty();
             }
-            throw translate("read", key, e);
+            throw translate(what, key, e);
         } catch (SdkException e) {
-            throw translate("read", key, e);
+            throw translate(what, key, e);
         }
     }
 
@@ -336,17 +341,8 @@ public final class S3Store implements ObjectStore {
 
     @Override
     public Optional<Versioned> getVersioned(String key) {
-        try {
-            var r = s3.getObjectAsBytes(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key)));
-            return Optional.of(new Versioned(r.asByteArray(), r.response().eTag()));
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw translate("download", key, e);
-        } catch (SdkException e) {
-            throw translate("download", key, e);
-        }
+        return ifFound("download", key, () -> s3.getObjectAsBytes(b -> b.overrideConfiguration(timing(key))
+                .bucket(bucket).key(fullKey(key)))).map(r -> new Versioned(r.asByteArray(), r.response().eTag()));
     }
 
     /** 412 Precondition Failed, or 409 ConditionalRequestConflict (a concurrent conditional write won). */
@@ -507,16 +503,7 @@ public final class S3Store implements ObjectStore {
 
     @Override
     public Optional<byte[]> get(String key) {
-        try {
-            return Optional.of(s3.getObjectAsBytes(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key))).asByteArray());
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw translate("download", key, e);
-        } catch (SdkException e) {
-            throw translate("download", key, e);
-        }
+        return getVersioned(key).map(Versioned::data);
     }
 
     @Override
