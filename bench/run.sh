@@ -72,11 +72,6 @@ ln %{_sourcedir}/in100.bin %{buildroot}/opt/bench/payload.bin 2>/dev/null || cp 
 /opt/bench/payload.bin
 EOF
 rb_rpm="$work/rpmbuild/RPMS/x86_64/benchpkg-1.0-1.x86_64.rpm"
-rpmbuild_cmd() { # PAYLOAD_MACRO
-  rpmbuild -bb --quiet --define "_topdir $work/rpmbuild" --define "_sourcedir $work" --define "_binary_payload $1" \
-    --define 'debug_package %{nil}' --define '__os_install_post %{nil}' --define '_build_id_links none' "$work/bench.spec"
-}
-rpmsign_cmd() { rpmsign --addsign --define '__gpg /usr/bin/gpg' --define '_gpg_name bench@example.invalid' "$1"; }
 ours_pkg() { # LEVEL WORKERS INPUT OUTDIR [more args]
   local level="$1" workers="$2" input="$3" outdir="$4"; shift 4
   "$cli" package --name benchpkg --version 1.0 --arch x86_64 --file "$input:/opt/bench/payload.bin:0644" \
