@@ -79,13 +79,13 @@ public record ReleaseManifest(String tag, String version, String release, String
         try {
             for (Artifact a : files) {
                 Path f = dir.resolve(a.name());
-                byName.put(a.name(), listed && Files.isRegularFile(f) ? artifact(f, a.packageName()) : a);
+                byName.put(a.name(), listed && Files.isRegularFile(f) ? artifact(f, a.name(), a.packageName()) : a);
             }
             for (String name : extra) {
                 Path f = dir.resolve(name);
                 if (Files.isRegularFile(f)) {
                     Artifact old = byName.get(name);
-                    byName.put(name, artifact(f, old == null ? null : old.packageName()));
+                    byName.put(name, artifact(f, name, old == null ? null : old.packageName()));
                 }
             }
         } catch (IOException e) {
@@ -96,8 +96,8 @@ public record ReleaseManifest(String tag, String version, String release, String
         return m;
     }
 
-    private static Artifact artifact(Path f, String packageName) throws IOException {
-        return new Artifact(f.getFileName().toString(), packageName, Files.size(f), Digests.hex(Digests.sha256(f)));
+    private static Artifact artifact(Path f, String name, String packageName) throws IOException {
+        return new Artifact(name, packageName, Files.size(f), Digests.hex(Digests.sha256(f)));
     }
 
     /** Writes release.json atomically into dir. */
