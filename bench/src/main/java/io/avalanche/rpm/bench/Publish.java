@@ -1,9 +1,9 @@
 package io.avalanche.rpm.bench;
 
-import io.avalanche.rpm.publish.Digests;
+import io.avalanche.rpm.store.Digests;
 import io.avalanche.rpm.publish.Publisher;
-import io.avalanche.rpm.publish.S3Settings;
-import io.avalanche.rpm.publish.S3Store;
+import io.avalanche.rpm.store.S3Settings;
+import io.avalanche.rpm.store.S3Store;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;

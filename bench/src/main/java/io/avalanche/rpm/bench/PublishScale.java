@@ -1,16 +1,16 @@
 package io.avalanche.rpm.bench;
 
-import io.avalanche.rpm.build.Compression;
-import io.avalanche.rpm.build.FileEntry;
-import io.avalanche.rpm.build.PackageSpec;
-import io.avalanche.rpm.build.RpmWriter;
+import io.avalanche.rpm.write.Compression;
+import io.avalanche.rpm.write.FileEntry;
+import io.avalanche.rpm.write.PackageSpec;
+import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.format.Arch;
-import io.avalanche.rpm.publish.Digests;
-import io.avalanche.rpm.publish.PackageMetadata;
-import io.avalanche.rpm.verify.RpmReader;
+import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.yum.PackageMetadata;
+import io.avalanche.rpm.format.RpmReader;
 import io.avalanche.rpm.publish.Publisher;
-import io.avalanche.rpm.publish.S3Settings;
-import io.avalanche.rpm.publish.S3Store;
+import io.avalanche.rpm.store.S3Settings;
+import io.avalanche.rpm.store.S3Store;
 import io.avalanche.rpm.publish.YumRepository;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.blobstore.BlobStore;

@@ -1,10 +1,10 @@
 package io.avalanche.rpm.cli;
 
 import io.avalanche.rpm.SpecException;
-import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
-import io.avalanche.rpm.publish.S3Settings;
+import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.release.KeySource;
 import io.avalanche.rpm.release.ReleaseBuilder;
 import io.avalanche.rpm.release.ReleasePipeline;

@@ -1,16 +1,16 @@
 package io.avalanche.rpm.cli;
 
 import io.avalanche.rpm.SpecException;
-import io.avalanche.rpm.publish.Destinations;
-import io.avalanche.rpm.publish.ObjectStore;
-import io.avalanche.rpm.publish.S3Settings;
+import io.avalanche.rpm.store.Destinations;
+import io.avalanche.rpm.store.ObjectStore;
+import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.release.ReleaseManifest;
 import io.avalanche.rpm.release.StoreReleaseSource;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.ReleaseSource;
-import io.avalanche.rpm.validate.JavaSignatureCheck;
-import io.avalanche.rpm.validate.RpmkeysSignatureCheck;
-import io.avalanche.rpm.validate.SignatureCheck;
+import io.avalanche.rpm.validate.JavaSignatureVerifier;
+import io.avalanche.rpm.validate.RpmkeysSignatureVerifier;
+import io.avalanche.rpm.validate.SignatureVerifier;
 import io.avalanche.rpm.validate.ReleaseRef;
 import io.avalanche.rpm.validate.ReleaseSources;
 import io.avalanche.rpm.validate.ValidationOptions;
@@ -118,15 +118,15 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        from = io.avalanche.rpm.publish.Destinations.checkSource(from).url();
+        from = io.avalanche.rpm.store.Destinations.checkSource(from).url();
         ReleaseRef ref = new ReleaseRef(tag, arch);
         ValidationOptions.Install install = target.local ? new ValidationOptions.Local()
                 : new ValidationOptions.Container(target.image,
                 new ContainerTarget.Engine(List.of(docker),
                         dockerHost == null ? Map.of() : Map.of("DOCKER_HOST", dockerHost), Duration.ofMinutes(10)));
-        SignatureCheck check = switch (signatureTool) {
-            case "java" -> new JavaSignatureCheck();
-            case "rpmkeys" -> new RpmkeysSignatureCheck();
+        SignatureVerifier check = switch (signatureTool) {
+            case "java" -> new JavaSignatureVerifier();
+            case "rpmkeys" -> new RpmkeysSignatureVerifier();
             default -> throw new SpecException("--check-signatures-with " + signatureTool + ": use java or rpmkeys");
         };
         ValidationOptions options = ValidationOptions.of(ref, commit).withTargetGlibc(glibc).withInstall(install)

@@ -1,6 +1,8 @@
 package io.avalanche.rpm.publish;
 
-import io.avalanche.rpm.verify.CheckResult;
+import io.avalanche.rpm.store.FileHashes;
+import io.avalanche.rpm.store.ObjectStore;
+import io.avalanche.rpm.format.CheckResult;
 import io.avalanche.rpm.verify.PackageVerifier;
 import io.avalanche.rpm.verify.VerifyReport;
 
@@ -41,7 +43,7 @@ final class PublishGate {
      */
     RepositoryKey check(Path releaseDir, List<Path> rpms, Collection<String> repoDirs, DetachedSigner signer,
                         boolean signedHere, boolean force, String repoFile,
-                        java.util.Map<Path, ? extends io.avalanche.rpm.verify.PackageVerifier.FileTee> tees) {
+                        java.util.Map<Path, FileHashes.Hasher> tees) {
         RepositoryKey key = keyToPublish(releaseDir, force);
         checkPackages(key, rpms, tees);
         checkSigner(key, repoDirs, signer, signedHere, force, repoFile);
@@ -57,12 +59,13 @@ final class PublishGate {
     }
 
     private void checkPackages(RepositoryKey key, List<Path> rpms,
-                               java.util.Map<Path, ? extends io.avalanche.rpm.verify.PackageVerifier.FileTee> tees) {
+                               java.util.Map<Path, FileHashes.Hasher> tees) {
         log.accept("checking " + rpms.size() + " package(s) against " + key.source() + " (key " + key.describe() + ")");
         PackageVerifier verifier = new PackageVerifier(key.trusted());
         List<String> bad = new ArrayList<>();
         for (Path rpm : rpms) {
-            VerifyReport r = verifier.verify(rpm, tees.get(rpm));
+            FileHashes.Hasher tee = tees.get(rpm);
+            VerifyReport r = verifier.verify(rpm, tee == null ? null : tee::update);
             if (!r.ok()) {
                 bad.add(describeFailures(rpm, r));
             }

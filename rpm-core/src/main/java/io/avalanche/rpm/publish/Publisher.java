@@ -1,12 +1,21 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.store.ConcurrentWriteException;
+import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.store.FileHashes;
+import io.avalanche.rpm.store.ObjectStore;
+import io.avalanche.rpm.store.Parallel;
+import io.avalanche.rpm.store.S3Settings;
+import io.avalanche.rpm.store.S3Store;
+import io.avalanche.rpm.store.StoredObject;
+import io.avalanche.rpm.yum.PackageMetadata;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.verify.PackageVerifier;
-import io.avalanche.rpm.verify.RpmPackage;
-import io.avalanche.rpm.verify.RpmReader;
+import io.avalanche.rpm.format.RpmPackage;
+import io.avalanche.rpm.format.RpmReader;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -332,7 +341,7 @@ public final class Publisher {
             Item it = items.get(f.key);
             boolean replacing = remote.objects().get(f.key).isPresent();
             Object r = results.get(i);
-            if (r instanceof ConcurrentPublishException) {
+            if (r instanceof ConcurrentWriteException) {
                 if (existingSha(it.key).map(it.sha256()::equals).orElse(false)) {
                     emit(outcomes, new Outcome(it.key, store.describe(it.key), Status.UNCHANGED, it.size, it.sha256(),
                             "identical bytes published by a concurrent publish"));
@@ -534,7 +543,7 @@ public final class Publisher {
             try {
                 emit(outcomes, Parallel.join(f));
             } catch (RuntimeException e) {
-                failed = failed == null || failed instanceof ConcurrentPublishException ? e : failed;
+                failed = failed == null || failed instanceof ConcurrentWriteException ? e : failed;
             }
         }
         if (failed != null) {
@@ -576,7 +585,7 @@ public final class Publisher {
         String how;
         try {
             how = store.put(it.key, it.file, it.hashes, !replacing);
-        } catch (ConcurrentPublishException e) {
+        } catch (ConcurrentWriteException e) {
             // another publish stored it between our check and our write: same bytes are fine
             if (existingSha(it.key).map(it.sha256()::equals).orElse(false)) {
                 return new Outcome(it.key, store.describe(it.key), Status.UNCHANGED, it.size, it.sha256(),
@@ -600,7 +609,7 @@ public final class Publisher {
      * repository's repomd.xml.asc (the armored detached signature over {@link PendingPublish#toSign()}'s bytes for
      * its directory) then repomd.xml, removes unreferenced metadata, then writes the .repo file (repo_gpgcheck=1 when
      * signed). {@code signatures} maps every repository directory or none (empty: unsigned). Throws
-     * {@link ConcurrentPublishException} when a repomd.xml changed since {@link #prepare} read it (another publish
+     * {@link ConcurrentWriteException} when a repomd.xml changed since {@link #prepare} read it (another publish
      * ran in between: re-run publish); repositories completed before stay consistent.
      */
     public Result complete(PendingPublish pending, Map<String, byte[]> signatures) {

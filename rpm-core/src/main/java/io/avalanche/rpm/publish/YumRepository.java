@@ -1,8 +1,19 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.yum.MetadataException;
+import io.avalanche.rpm.store.ConcurrentWriteException;
+import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.store.ObjectStore;
+import io.avalanche.rpm.store.Parallel;
+import io.avalanche.rpm.store.RangedChannel;
+import io.avalanche.rpm.store.StoredObject;
+import io.avalanche.rpm.yum.PackageMetadata;
+import io.avalanche.rpm.yum.RepoSplice;
+import io.avalanche.rpm.yum.RepoXml;
+import io.avalanche.rpm.yum.Repomd;
 import io.avalanche.rpm.RpmException;
-import io.avalanche.rpm.verify.RpmPackage;
-import io.avalanche.rpm.verify.RpmReader;
+import io.avalanche.rpm.format.RpmPackage;
+import io.avalanche.rpm.format.RpmReader;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -237,7 +248,7 @@ public final class YumRepository {
             puts.add(() -> {
                 try {
                     store.putIfAbsent(dir + href, gz, "application/gzip");
-                } catch (ConcurrentPublishException e) {
+                } catch (ConcurrentWriteException e) {
                     // content-addressed: whoever stored it first stored these very bytes
                 }
                 return true;
@@ -282,7 +293,7 @@ public final class YumRepository {
      * each only while the stored version is still the one phase 1 read (conditional writes where the store has them),
      * then removes metadata files no index names (orphans of earlier or losing runs, past {@code staleAfter} unless
      * the store is locked), keeping the generation just replaced for readers in flight. An {@code unchanged} index
-     * whose signature state already matches writes nothing. Throws {@link ConcurrentPublishException} when another
+     * whose signature state already matches writes nothing. Throws {@link ConcurrentWriteException} when another
      * publish changed the index in between: re-run publish.
      *
      * @param key the published key; an unchanged index keeps a current .asc only when a key of it made that .asc
@@ -329,7 +340,7 @@ public final class YumRepository {
                     written.add(asc);
                 }
                 store.putIf(idx, p.repomd(), "application/xml", p.baseTag());
-            } catch (ConcurrentPublishException e) {
+            } catch (ConcurrentWriteException e) {
                 throw changed(idx);
             }
             written.add(idx);
@@ -351,8 +362,8 @@ public final class YumRepository {
     /** How old an unreferenced metadata file must be before a publish that holds no lock removes it. */
     public static final java.time.Duration ORPHAN_GRACE = java.time.Duration.ofMinutes(15);
 
-    private ConcurrentPublishException changed(String idx) {
-        return new ConcurrentPublishException(store.describe(idx) + " changed since this publish read it (another "
+    private ConcurrentWriteException changed(String idx) {
+        return new ConcurrentWriteException(store.describe(idx) + " changed since this publish read it (another "
                 + "publish of " + store.describe(dir) + " ran in between); this publish did not write its index: "
                 + "re-run publish to include both");
     }
@@ -368,7 +379,7 @@ public final class YumRepository {
         try {
             Repomd current = Repomd.parse(p.repomd(), store.describe(dir + REPOMD));
             current.entries().forEach(e -> keep.add(dir + e.href()));
-        } catch (PublishException e) {
+        } catch (MetadataException e) {
             return List.of();
         }
         java.time.Instant cutoff = java.time.Instant.now().minus(staleAfter);
@@ -396,7 +407,7 @@ public final class YumRepository {
     private Repomd parseRepomd(byte[] b) {
         try {
             return Repomd.parse(b, store.describe(dir + REPOMD));
-        } catch (PublishException e) {
+        } catch (MetadataException e) {
             log.accept("warning: " + e.getMessage() + "; rebuilding the metadata from package headers");
             return null;
         }

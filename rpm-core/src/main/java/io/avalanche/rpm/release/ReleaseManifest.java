@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.avalanche.rpm.RpmException;
-import io.avalanche.rpm.publish.Digests;
+import io.avalanche.rpm.store.Digests;
 
 import java.io.IOException;
 import java.nio.file.Files;

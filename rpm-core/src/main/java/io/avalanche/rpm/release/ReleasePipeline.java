@@ -3,16 +3,17 @@ package io.avalanche.rpm.release;
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.ProgressReporter;
 import io.avalanche.rpm.SpecException;
-import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.write.Compression;
+import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
-import io.avalanche.rpm.publish.Destinations;
-import io.avalanche.rpm.publish.ObjectStore;
+import io.avalanche.rpm.store.Destinations;
+import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.publish.Publisher;
-import io.avalanche.rpm.publish.S3Settings;
+import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.sign.RpmSigner;
 import io.avalanche.rpm.sign.SigningKey;
-import io.avalanche.rpm.validate.CheckResult;
+import io.avalanche.rpm.validate.CheckOutcome;
 import io.avalanche.rpm.validate.LocalSources;
 import io.avalanche.rpm.validate.ReleaseRef;
 import io.avalanche.rpm.validate.ReleaseSource;
@@ -179,7 +180,7 @@ public final class ReleasePipeline {
                         b.arch(), r.buildImage() != null) + ")"));
                 ReleaseBuilder.runSteps(b, r.build(b.arch()), log);
                 built.add(ReleaseBuilder.packageInto(b, r.compression(), stage, log, progress,
-                        new RpmSigner(key.headerSigner()).inWriter()));
+                        RpmWriter.SignatureFiller.signingWith(key.headerSigner())));
             }
             ReleaseManifest combined = ReleaseManifest.combine(built);
             combined.write(stage);
@@ -254,10 +255,10 @@ public final class ReleasePipeline {
         if (vs.size() == 1) {
             return vs.get(0).report();
         }
-        List<CheckResult> all = new ArrayList<>();
+        List<CheckOutcome> all = new ArrayList<>();
         for (Validation v : vs) {
-            for (CheckResult c : v.report().results()) {
-                all.add(new CheckResult(v.arch().rpm() + " " + v.phase() + " " + c.packageName(), c.check(),
+            for (CheckOutcome c : v.report().results()) {
+                all.add(new CheckOutcome(v.arch().rpm() + " " + v.phase() + " " + c.packageName(), c.check(),
                         c.status(), c.message(), c.output(), c.time()));
             }
         }

@@ -1,6 +1,6 @@
 package io.avalanche.rpm.release;
 
-import io.avalanche.rpm.publish.ObjectStore;
+import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.validate.FetchedRelease;
 import io.avalanche.rpm.validate.ReleaseRef;

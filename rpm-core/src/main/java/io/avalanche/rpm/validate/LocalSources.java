@@ -1,7 +1,7 @@
 package io.avalanche.rpm.validate;
 
-import io.avalanche.rpm.publish.FileStore;
-import io.avalanche.rpm.publish.ObjectStore;
+import io.avalanche.rpm.store.FileStore;
+import io.avalanche.rpm.store.ObjectStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

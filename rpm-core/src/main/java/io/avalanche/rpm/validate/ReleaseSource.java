@@ -1,6 +1,6 @@
 package io.avalanche.rpm.validate;
 
-import io.avalanche.rpm.publish.ObjectStore;
+import io.avalanche.rpm.store.ObjectStore;
 
 import java.nio.file.Path;
 import java.util.Optional;

@@ -8,7 +8,7 @@ import io.avalanche.rpm.SpecException;
  * (with where that ID came from, for messages).
  */
 public record ValidationOptions(ReleaseRef ref, String commit, String targetGlibc, Install install,
-                                SignatureCheck signatureCheck, String vmId, String vmIdSource) {
+                                SignatureVerifier signatureCheck, String vmId, String vmIdSource) {
     public static final String DEFAULT_GLIBC = "2.34";
     public static final String DEFAULT_IMAGE = "rockylinux:9";
     public static final String BINARY = "/var/opt/avalanchego/bin/avalanchego";
@@ -58,14 +58,14 @@ public record ValidationOptions(ReleaseRef ref, String commit, String targetGlib
             throw new SpecException("--glibc '" + targetGlibc + "' is not a version like 2.34");
         }
         if (signatureCheck == null) {
-            signatureCheck = new JavaSignatureCheck();
+            signatureCheck = new JavaSignatureVerifier();
         }
     }
 
     /** Container install in the default image with the docker CLI on PATH, glibc 2.34, signatures checked in Java. */
     public static ValidationOptions of(ReleaseRef ref, String commit) {
         return new ValidationOptions(ref, commit, DEFAULT_GLIBC,
-                new Container(DEFAULT_IMAGE, ContainerTarget.Engine.dockerCli()), new JavaSignatureCheck(), null, null);
+                new Container(DEFAULT_IMAGE, ContainerTarget.Engine.dockerCli()), new JavaSignatureVerifier(), null, null);
     }
 
     public ValidationOptions withInstall(Install i) {
@@ -76,7 +76,7 @@ public record ValidationOptions(ReleaseRef ref, String commit, String targetGlib
         return new ValidationOptions(ref, commit, g, install, signatureCheck, vmId, vmIdSource);
     }
 
-    public ValidationOptions withSignatureCheck(SignatureCheck c) {
+    public ValidationOptions withSignatureCheck(SignatureVerifier c) {
         return new ValidationOptions(ref, commit, targetGlibc, install, c, vmId, vmIdSource);
     }
 

@@ -1,5 +1,8 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.store.FileHashes;
+import io.avalanche.rpm.store.ObjectStore;
+import io.avalanche.rpm.store.StoredObject;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,10 @@
 package io.avalanche.rpm.publish;
 
-import io.avalanche.rpm.verify.RpmReader;
+import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.store.FileStore;
+import io.avalanche.rpm.store.S3Store;
+import io.avalanche.rpm.yum.PackageMetadata;
+import io.avalanche.rpm.format.RpmReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,10 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.store.StoreException;
+import io.avalanche.rpm.store.StoredObject;
+import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.store.S3Settings;
+import io.avalanche.rpm.store.S3Store;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,7 +87,7 @@ class S3PublishTest {
         try (S3Store store = S3Store.open("s3://releases", bad)) {
             assertThatThrownBy(() -> new Publisher(store, o -> { }, s -> { })
                     .publish(rel, Publisher.Options.defaults(null).withoutReleaseChecks()))
-                    .isInstanceOf(PublishException.class)
+                    .isInstanceOf(StoreException.class)
                     .hasMessageContaining("S3 authentication failed (SignatureDoesNotMatch)")
                     .hasMessageContaining("AWS_SECRET_ACCESS_KEY")
                     .hasMessageNotContaining("not-the-secret");
@@ -97,7 +102,7 @@ class S3PublishTest {
             // a declared SHA-256 that does not match the bytes sent: the server must reject the upload
             byte[] wrong = Digests.sha256("other bytes".getBytes());
             assertThatThrownBy(() -> store.put("a/blob.bin", file, wrong))
-                    .isInstanceOf(PublishException.class)
+                    .isInstanceOf(StoreException.class)
                     .hasMessageContaining("s3://releases/mismatch/a/blob.bin");
             assertThat(store.head("a/blob.bin")).isEmpty();
 
@@ -107,7 +112,7 @@ class S3PublishTest {
             store.client().putObject(b -> b.bucket("releases").key("mismatch/a/blob.bin"),
                     RequestBody.fromString("the fake bytes"));
             assertThatThrownBy(() -> store.verify("a/blob.bin", right, Files.size(file)))
-                    .isInstanceOf(PublishException.class)
+                    .isInstanceOf(StoreException.class)
                     .hasMessageContaining("checksum mismatch")
                     .hasMessageContaining("s3://releases/mismatch/a/blob.bin");
         }
@@ -127,11 +132,11 @@ class S3PublishTest {
             store.client().putObject(b -> b.bucket("releases").key("dl/a/obj.bin")
                     .metadata(Map.of(S3Store.SHA256_METADATA, Digests.hex(sha))), RequestBody.fromString("evil"));
             Path bad = tmp.resolve("out/bad.bin");
-            assertThatThrownBy(() -> store.download("a/obj.bin", bad)).isInstanceOf(PublishException.class)
+            assertThatThrownBy(() -> store.download("a/obj.bin", bad)).isInstanceOf(StoreException.class)
                     .hasMessageContaining("s3://releases/dl/a/obj.bin").hasMessageContaining("corrupt");
             assertThat(bad).doesNotExist();
             assertThat(tmp.resolve("out")).isDirectoryNotContaining("glob:**.part");
-            assertThatThrownBy(() -> store.download("a/missing.bin", bad)).isInstanceOf(PublishException.class)
+            assertThatThrownBy(() -> store.download("a/missing.bin", bad)).isInstanceOf(StoreException.class)
                     .hasMessageContaining("not found");
         }
     }

@@ -1,5 +1,12 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.yum.MetadataException;
+import io.avalanche.rpm.store.ConcurrentWriteException;
+import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.store.FileStore;
+import io.avalanche.rpm.store.ObjectStore;
+import io.avalanche.rpm.store.S3Store;
+import io.avalanche.rpm.yum.Repomd;
 import io.avalanche.rpm.release.RepoSigner;
 import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.sign.SigningKeys;
@@ -183,7 +190,7 @@ class TwoPhasePublishTest {
             byte[] winner = store.get(X86 + YumRepository.REPOMD).orElseThrow();
 
             assertThatThrownBy(() -> publisher(store).complete(pending, Map.of()))
-                    .isInstanceOf(PublishException.class)
+                    .isInstanceOf(ConcurrentWriteException.class)
                     .hasMessageContaining("s3://two/race/linux/rpms/x86_64/repodata/repomd.xml")
                     .hasMessageContaining("changed since this publish read it")
                     .hasMessageContaining("re-run publish");
@@ -259,7 +266,7 @@ class TwoPhasePublishTest {
         for (String other : List.of(text.replace("</repomd>", "<!-- more --></repomd>"), text + " ",
                 "-----BEGIN PGP SIGNED MESSAGE-----\n" + text, "<repomd/>", "anything")) {
             assertThatThrownBy(() -> Repomd.parseCanonical(other.getBytes(StandardCharsets.UTF_8), "x.xml"))
-                    .isInstanceOf(PublishException.class).hasMessageContaining("x.xml");
+                    .isInstanceOf(MetadataException.class).hasMessageContaining("x.xml");
         }
     }
 

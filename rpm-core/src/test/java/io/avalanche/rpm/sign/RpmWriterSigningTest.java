@@ -1,10 +1,10 @@
 package io.avalanche.rpm.sign;
 
-import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.verify.PackageVerifier;
-import io.avalanche.rpm.verify.RpmPackage;
-import io.avalanche.rpm.verify.RpmReader;
-import io.avalanche.rpm.verify.TrustedKeys;
+import io.avalanche.rpm.format.RpmPackage;
+import io.avalanche.rpm.format.RpmReader;
+import io.avalanche.rpm.pgp.TrustedKeys;
 import io.avalanche.rpm.verify.VerifyReport;
 import io.avalanche.rpm.testing.TestPackages;
 import org.junit.jupiter.api.BeforeAll;

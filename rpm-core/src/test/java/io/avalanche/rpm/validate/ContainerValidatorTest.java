@@ -43,7 +43,7 @@ class ContainerValidatorTest {
     void goodReleasePassesInContainer() {
         ValidationReport r = validate(Variant.GOOD, "good", ContainerEnv.IMAGE);
         assertThat(r.failures()).isEmpty();
-        assertThat(r.results()).hasSize(13).allMatch(c -> c.status() == CheckResult.Status.PASSED);
+        assertThat(r.results()).hasSize(13).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);
         assertThat(result(r, "avalanchego", Validator.INSTALL).message()).contains("container");
         assertThat(result(r, "avalanchego", Validator.INSTALL).output()).containsIgnoringCase("ok");
     }
@@ -67,7 +67,7 @@ class ContainerValidatorTest {
         ValidationReport r = validate(Variant.TAMPERED, "tampered", ContainerEnv.IMAGE);
         assertThat(result(r, "avalanchego", Validator.SIGNATURE).failed()).isTrue();
         for (String p : List.of("avalanchego", "subnet-evm")) {
-            assertThat(result(r, p, Validator.INSTALL).status()).isEqualTo(CheckResult.Status.SKIPPED);
+            assertThat(result(r, p, Validator.INSTALL).status()).isEqualTo(CheckOutcome.Status.SKIPPED);
         }
     }
 
@@ -76,6 +76,6 @@ class ContainerValidatorTest {
         ValidationReport r = validate(Variant.GOOD, "noimage", "localhost/rpm-release-no-such-image:1");
         assertThat(result(r, "avalanchego", Validator.INSTALL).failed()).isTrue();
         assertThat(result(r, "avalanchego", Validator.INSTALL).message()).contains("cannot start a container");
-        assertThat(result(r, "avalanchego", Validator.SMOKE).status()).isEqualTo(CheckResult.Status.SKIPPED);
+        assertThat(result(r, "avalanchego", Validator.SMOKE).status()).isEqualTo(CheckOutcome.Status.SKIPPED);
     }
 }

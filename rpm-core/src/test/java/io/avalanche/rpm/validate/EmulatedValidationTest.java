@@ -57,7 +57,7 @@ class EmulatedValidationTest {
     void goodReleasePassesEveryCheckInAnEmulatedContainer() throws Exception {
         ValidationReport r = validate(Variant.GOOD, "good", container());
         assertThat(r.failures()).isEmpty();
-        assertThat(r.results()).hasSize(13).allMatch(c -> c.status() == CheckResult.Status.PASSED);   // 8 package checks + 5 repository checks
+        assertThat(r.results()).hasSize(13).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);   // 8 package checks + 5 repository checks
         assertThat(r.platform().emulated()).isTrue();
         assertThat(r.target()).contains(arch.rpm() + ", emulated").contains("qemu-" + arch.rpm());
         assertThat(result(r, "avalanchego", Validator.INSTALL).message()).contains(arch.rpm() + ", emulated");
@@ -86,7 +86,7 @@ class EmulatedValidationTest {
                 .containsExactly("avalanchego/smoke");
         assertThat(result(r, "avalanchego", Validator.SMOKE).message()).contains("fedcba98")
                 .contains("commit=" + TestReleases.COMMIT);
-        assertThat(result(r, "avalanchego", Validator.INSTALL).status()).isEqualTo(CheckResult.Status.PASSED);
+        assertThat(result(r, "avalanchego", Validator.INSTALL).status()).isEqualTo(CheckOutcome.Status.PASSED);
     }
 
     @Test
@@ -103,18 +103,18 @@ class EmulatedValidationTest {
     void imageOfTheWrongArchIsRefusedByName() {
         String other = ContainerEnv.image(Arch.host());
         ValidationReport r = validate(Variant.GOOD, "wrongimage", new ValidationOptions.Container(other, engine));
-        CheckResult install = result(r, "avalanchego", Validator.INSTALL);
+        CheckOutcome install = result(r, "avalanchego", Validator.INSTALL);
         assertThat(install.failed()).isTrue();
         assertThat(install.message()).contains("image " + other + " is for " + Arch.host().docker())
                 .contains("--arch " + arch.docker());
-        assertThat(result(r, "avalanchego", Validator.SMOKE).status()).isEqualTo(CheckResult.Status.SKIPPED);
+        assertThat(result(r, "avalanchego", Validator.SMOKE).status()).isEqualTo(CheckOutcome.Status.SKIPPED);
     }
 
     @Test
     void localScratchRootRunsTheForeignProgramsUnderEmulation() {
         ValidationReport good = validate(Variant.GOOD, "local-good", new ValidationOptions.Local());
         assertThat(good.failures()).isEmpty();
-        assertThat(good.results()).hasSize(13).allMatch(c -> c.status() == CheckResult.Status.PASSED);   // 8 package checks + 5 repository checks
+        assertThat(good.results()).hasSize(13).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);   // 8 package checks + 5 repository checks
         assertThat(good.target()).contains("emulated");
 
         ValidationReport commit = validate(Variant.WRONG_COMMIT, "local-commit", new ValidationOptions.Local());

@@ -35,7 +35,7 @@ class LocalValidatorTest {
         return r;
     }
 
-    static CheckResult result(ValidationReport r, String pkg, String check) {
+    static CheckOutcome result(ValidationReport r, String pkg, String check) {
         return r.results().stream().filter(c -> c.packageName().equals(pkg) && c.check().equals(check))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + pkg + "/" + check + " in " + r.results()));
     }
@@ -45,7 +45,7 @@ class LocalValidatorTest {
         ValidationReport r = validate(Variant.GOOD, "good");
         assertThat(r.failures()).isEmpty();
         assertThat(r.passed()).isTrue();
-        assertThat(r.results()).hasSize(8).allMatch(c -> c.status() == CheckResult.Status.PASSED);
+        assertThat(r.results()).hasSize(8).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);
         assertThat(result(r, "avalanchego", Validator.SMOKE).message()).contains("commit=" + TestReleases.COMMIT);
         assertThat(result(r, "subnet-evm", Validator.SMOKE).message())
                 .contains("/var/opt/avalanchego/plugins/" + TestReleases.VM_ID);
@@ -85,13 +85,13 @@ class LocalValidatorTest {
     @Test
     void tamperedPackageFailsBeforeInstall() {
         ValidationReport r = validate(Variant.TAMPERED, "tampered");
-        CheckResult sig = result(r, "avalanchego", Validator.SIGNATURE);
-        assertThat(sig.status()).isEqualTo(CheckResult.Status.FAILED);
+        CheckOutcome sig = result(r, "avalanchego", Validator.SIGNATURE);
+        assertThat(sig.status()).isEqualTo(CheckOutcome.Status.FAILED);
         assertThat(sig.message()).contains("avalanchego-v1.14.1-x86_64.rpm").contains("payload-digest: BAD");
-        assertThat(result(r, "subnet-evm", Validator.SIGNATURE).status()).isEqualTo(CheckResult.Status.PASSED);
+        assertThat(result(r, "subnet-evm", Validator.SIGNATURE).status()).isEqualTo(CheckOutcome.Status.PASSED);
         for (String p : List.of("avalanchego", "subnet-evm")) {
-            assertThat(result(r, p, Validator.INSTALL).status()).isEqualTo(CheckResult.Status.SKIPPED);
-            assertThat(result(r, p, Validator.SMOKE).status()).isEqualTo(CheckResult.Status.SKIPPED);
+            assertThat(result(r, p, Validator.INSTALL).status()).isEqualTo(CheckOutcome.Status.SKIPPED);
+            assertThat(result(r, p, Validator.SMOKE).status()).isEqualTo(CheckOutcome.Status.SKIPPED);
         }
         assertThat(tmp.resolve("work-tampered/root")).doesNotExist();
     }
@@ -106,29 +106,29 @@ class LocalValidatorTest {
                 .withInstall(new ValidationOptions.Local());
         ValidationReport r = new Validator(o).validate(LocalSources.releaseDirectory(dir));
         for (String p : List.of("avalanchego", "subnet-evm")) {
-            assertThat(result(r, p, Validator.SIGNATURE).status()).isEqualTo(CheckResult.Status.FAILED);
+            assertThat(result(r, p, Validator.SIGNATURE).status()).isEqualTo(CheckOutcome.Status.FAILED);
             assertThat(result(r, p, Validator.SIGNATURE).message()).contains("NOKEY");
-            assertThat(result(r, p, Validator.INSTALL).status()).isEqualTo(CheckResult.Status.SKIPPED);
+            assertThat(result(r, p, Validator.INSTALL).status()).isEqualTo(CheckOutcome.Status.SKIPPED);
         }
     }
 
     @Test
     void unsignedPackageFails() {
         ValidationReport r = validate(Variant.UNSIGNED, "unsigned");
-        assertThat(result(r, "avalanchego", Validator.SIGNATURE).status()).isEqualTo(CheckResult.Status.FAILED);
-        assertThat(result(r, "subnet-evm", Validator.SIGNATURE).status()).isEqualTo(CheckResult.Status.FAILED);
-        assertThat(result(r, "avalanchego", Validator.INSTALL).status()).isEqualTo(CheckResult.Status.SKIPPED);
+        assertThat(result(r, "avalanchego", Validator.SIGNATURE).status()).isEqualTo(CheckOutcome.Status.FAILED);
+        assertThat(result(r, "subnet-evm", Validator.SIGNATURE).status()).isEqualTo(CheckOutcome.Status.FAILED);
+        assertThat(result(r, "avalanchego", Validator.INSTALL).status()).isEqualTo(CheckOutcome.Status.SKIPPED);
         assertThat(r.passed()).isFalse();
     }
 
     @Test
     void newerGlibcFailsElfGate() {
         ValidationReport r = validate(Variant.NEW_GLIBC, "glibc");
-        CheckResult elf = result(r, "avalanchego", Validator.ELF);
-        assertThat(elf.status()).isEqualTo(CheckResult.Status.FAILED);
+        CheckOutcome elf = result(r, "avalanchego", Validator.ELF);
+        assertThat(elf.status()).isEqualTo(CheckOutcome.Status.FAILED);
         assertThat(elf.message()).contains("avalanchego-v1.14.1-x86_64.rpm")
                 .contains("/var/opt/avalanchego/bin/avalanchego").contains("GLIBC_2.36").contains("2.34");
-        assertThat(result(r, "subnet-evm", Validator.ELF).status()).isEqualTo(CheckResult.Status.PASSED);
+        assertThat(result(r, "subnet-evm", Validator.ELF).status()).isEqualTo(CheckOutcome.Status.PASSED);
     }
 
     @Test
@@ -143,8 +143,8 @@ class LocalValidatorTest {
     @Test
     void foreignMachineFailsElfGate() {
         ValidationReport r = validate(Variant.WRONG_ARCH, "arch");
-        CheckResult elf = result(r, "avalanchego", Validator.ELF);
-        assertThat(elf.status()).isEqualTo(CheckResult.Status.FAILED);
+        CheckOutcome elf = result(r, "avalanchego", Validator.ELF);
+        assertThat(elf.status()).isEqualTo(CheckOutcome.Status.FAILED);
         assertThat(elf.message()).contains("/var/opt/avalanchego/bin/avalanchego").contains("aarch64")
                 .contains("x86_64");
     }

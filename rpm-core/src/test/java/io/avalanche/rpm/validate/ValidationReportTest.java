@@ -16,11 +16,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ValidationReportTest {
     static final ValidationReport REPORT = new ValidationReport("v1.14.1 x86_64", "image rockylinux:9", List.of(
-            CheckResult.passed("avalanchego", "signature", "ok", "Header V4 RSA/SHA256 Signature: OK",
+            CheckOutcome.passed("avalanchego", "signature", "ok", "Header V4 RSA/SHA256 Signature: OK",
                     Duration.ofMillis(120)),
-            CheckResult.failed("avalanchego", "elf", "needs GLIBC_2.36 <&> \"x\"", "bin\u0001ary\u0000",
+            CheckOutcome.failed("avalanchego", "elf", "needs GLIBC_2.36 <&> \"x\"", "bin\u0001ary\u0000",
                     Duration.ofMillis(5)),
-            CheckResult.skipped("subnet-evm", "install", "not installed")));
+            CheckOutcome.skipped("subnet-evm", "install", "not installed")));
 
     @Test
     void junitXmlIsWellFormedWithFailuresAndSkips() throws Exception {

@@ -2,16 +2,16 @@ package io.avalanche.rpm.jenkins;
 
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.RpmException;
-import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
-import io.avalanche.rpm.publish.Destinations;
-import io.avalanche.rpm.publish.Digests;
-import io.avalanche.rpm.publish.ObjectStore;
+import io.avalanche.rpm.store.Destinations;
+import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.publish.PendingPublish;
-import io.avalanche.rpm.publish.Repomd;
+import io.avalanche.rpm.yum.Repomd;
 import io.avalanche.rpm.publish.Publisher;
-import io.avalanche.rpm.publish.S3Settings;
+import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.publish.YumRepository;
 import io.avalanche.rpm.release.ReleaseBuilder;
 import io.avalanche.rpm.release.ReleaseManifest;
@@ -25,7 +25,7 @@ import io.avalanche.rpm.sign.SignResult;
 import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.sign.SigningKeys;
 import io.avalanche.rpm.sign.TokenKeys;
-import io.avalanche.rpm.validate.CheckResult;
+import io.avalanche.rpm.validate.CheckOutcome;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.ReleaseRef;
 import io.avalanche.rpm.validate.ReleaseSource;
@@ -363,7 +363,7 @@ final class RpmCore {
             report.writeJUnit(junit);
         }
         List<String> failures = new ArrayList<>();
-        for (CheckResult c : report.failures()) {
+        for (CheckOutcome c : report.failures()) {
             failures.add(c.packageName() + " " + c.check() + ": " + c.message());
         }
         Map<String, Object> r = new LinkedHashMap<>();

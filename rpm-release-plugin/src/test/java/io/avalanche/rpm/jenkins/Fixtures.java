@@ -106,7 +106,7 @@ final class Fixtures {
     /** Copies RPMs made by rpm-core's writer into ws/dir (unsigned, with reserved signature space). */
     static void unsignedRelease(FilePath ws, String dir, Path scratch) throws Exception {
         Path rpm = TestPackages.avalanchego(Files.createDirectories(scratch.resolve("rpms")),
-                io.avalanche.rpm.build.Compression.parse("gzip"), 20_000);
+                io.avalanche.rpm.write.Compression.parse("gzip"), 20_000);
         FilePath target = ws.child(dir);
         target.mkdirs();
         target.child(rpm.getFileName().toString()).copyFrom(new FilePath(rpm.toFile()));
