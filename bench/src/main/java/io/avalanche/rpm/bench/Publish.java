@@ -1,6 +1,6 @@
 package io.avalanche.rpm.bench;
 
-import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.store.S3Store;

@@ -5,7 +5,7 @@ import io.avalanche.rpm.write.FileEntry;
 import io.avalanche.rpm.write.PackageSpec;
 import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.format.Arch;
-import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.yum.PackageMetadata;
 import io.avalanche.rpm.format.RpmReader;
 import io.avalanche.rpm.publish.Publisher;

@@ -5,7 +5,7 @@ import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.release.ReleaseBuilder;
-import io.avalanche.rpm.release.ReleaseManifest;
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.cli;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.Profile;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.write.Compression;
@@ -13,7 +14,7 @@ import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.release.KeySource;
 import io.avalanche.rpm.sign.RpmSigner;
 import io.avalanche.rpm.sign.SigningKey;
-import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.Digests;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -287,7 +288,7 @@ final class PackageCommand implements Callable<Integer> {
         if (k != null) {
             result.put("keyId", k.keyId());
             if (k.ephemeral()) {
-                Path pub = k.exportPublicKey(written.resolveSibling(SigningKey.DEFAULT_PUBLIC_KEY_FILE));
+                Path pub = k.exportPublicKey(written.resolveSibling(ReleaseManifest.KEY_FILE));
                 result.put("publicKey", pub.toString());
             }
         }

@@ -4,7 +4,7 @@ import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.store.Destinations;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.store.S3Settings;
-import io.avalanche.rpm.release.ReleaseManifest;
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.release.StoreReleaseSource;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.ReleaseSource;

@@ -2,7 +2,7 @@ package io.avalanche.rpm.cli;
 
 import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.write.RpmWriter;
-import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.publish.S3ProxyFixture;
 import io.avalanche.rpm.store.S3Store;
 import io.avalanche.rpm.testing.Cmd;

@@ -1,7 +1,7 @@
 package io.avalanche.rpm.publish;
 
 import io.avalanche.rpm.store.ConcurrentWriteException;
-import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.store.FileHashes;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.store.Parallel;

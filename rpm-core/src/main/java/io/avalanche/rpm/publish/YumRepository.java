@@ -2,7 +2,7 @@ package io.avalanche.rpm.publish;
 
 import io.avalanche.rpm.yum.MetadataException;
 import io.avalanche.rpm.store.ConcurrentWriteException;
-import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.store.Parallel;
 import io.avalanche.rpm.store.RangedChannel;

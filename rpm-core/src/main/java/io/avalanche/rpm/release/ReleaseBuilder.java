@@ -1,5 +1,6 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.ProgressReporter;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
@@ -9,7 +10,7 @@ import io.avalanche.rpm.write.PackageSpec;
 import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
-import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.validate.ContainerTarget;
 
 import java.io.File;

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.ProgressReporter;
 import io.avalanche.rpm.SpecException;
@@ -90,10 +91,10 @@ public final class ReleasePipeline {
             l.add("compression: " + r.compression() + (r.compression().workers() > 1 ? ", " + r.compression().workers()
                     + " workers" : ""));
             l.add("signing:  " + (r.key() instanceof KeySource.KeyFile k ? "key " + k.file()
-                    : "ephemeral RSA-4096 key, valid one day") + "; public key exported as " + ReleaseRef.KEY_FILE);
+                    : "ephemeral RSA-4096 key, valid one day") + "; public key exported as " + ReleaseManifest.KEY_FILE);
             l.add("release directory: " + r.out() + " (this run's files only: "
                     + builds.stream().flatMap(b -> b.packages().stream()).map(ReleaseBuilder.PackagePlan::fileName)
-                    .toList() + ", " + ReleaseRef.KEY_FILE + ", " + ReleaseManifest.FILE_NAME + ")");
+                    .toList() + ", " + ReleaseManifest.KEY_FILE + ", " + ReleaseManifest.FILE_NAME + ")");
             l.add("validate: from the release directory before publishing" + (r.to() == null ? ""
                     : ", then from " + r.to()) + " (" + describe(r.install()) + ")");
             if (r.to() == null) {
@@ -106,7 +107,7 @@ public final class ReleasePipeline {
                     }
                     l.add("  " + Publisher.ROOT + b.arch().rpm() + "/repodata/repomd.xml (+ repomd.xml.asc)");
                 }
-                l.add("  " + Publisher.ROOT + ReleaseRef.KEY_FILE);
+                l.add("  " + Publisher.ROOT + ReleaseManifest.KEY_FILE);
                 l.add("  " + Publisher.ROOT + "avalanchego.repo");
             }
             return l;
@@ -223,7 +224,7 @@ public final class ReleasePipeline {
             if (r.junit() != null && !validations.isEmpty()) {
                 junitReport(validations).writeJUnit(r.junit());
             }
-            return new Result(manifest, r.out(), r.out().resolve(ReleaseRef.KEY_FILE), published, validations);
+            return new Result(manifest, r.out(), r.out().resolve(ReleaseManifest.KEY_FILE), published, validations);
         }
     }
 
@@ -276,8 +277,8 @@ public final class ReleasePipeline {
                 log.accept("  signed " + a.name() + " with key " + key.keyId() + " (as it was written)");
             }
         }
-        key.exportPublicKey(dir.resolve(ReleaseRef.KEY_FILE));
-        return m.withFile(dir, ReleaseRef.KEY_FILE);   // the packages' digests were taken after signing
+        key.exportPublicKey(dir.resolve(ReleaseManifest.KEY_FILE));
+        return m.withFile(dir, ReleaseManifest.KEY_FILE);   // the packages' digests were taken after signing
     }
 
     /** Signs every RPM of a release directory in place, exports the public key, refreshes release.json. */
@@ -289,8 +290,8 @@ public final class ReleasePipeline {
                 log.accept("  signed " + a.name() + " with key " + key.keyId());
             }
         }
-        key.exportPublicKey(dir.resolve(ReleaseRef.KEY_FILE));
-        return m.refresh(dir, ReleaseRef.KEY_FILE);
+        key.exportPublicKey(dir.resolve(ReleaseManifest.KEY_FILE));
+        return m.refresh(dir, ReleaseManifest.KEY_FILE);
     }
 
     private static long totalBytes(Path dir) {

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.validate.FetchedRelease;
@@ -33,7 +34,7 @@ public final class StoreReleaseSource implements ReleaseSource {
                 String key = Publisher.ROOT + ref.rpmArch() + "/" + ref.fileName(name);
                 rpms.put(name, download(key, out.resolve(ref.fileName(name))));
             }
-            Path keyFile = download(Publisher.ROOT + ReleaseRef.KEY_FILE, out.resolve(ReleaseRef.KEY_FILE));
+            Path keyFile = download(Publisher.ROOT + ReleaseManifest.KEY_FILE, out.resolve(ReleaseManifest.KEY_FILE));
             return new FetchedRelease(rpms, keyFile);
         } catch (IOException e) {
             throw new UncheckedIOException(describe + ": cannot download the release: " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package io.avalanche.rpm.store;
 
 
+import io.avalanche.rpm.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.store;
 
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.PathNames;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.store;
 
+import io.avalanche.rpm.Digests;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.store;
 
+import io.avalanche.rpm.Digests;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;

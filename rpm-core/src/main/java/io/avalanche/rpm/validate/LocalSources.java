@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.store.FileStore;
 import io.avalanche.rpm.store.ObjectStore;
 
@@ -46,8 +47,8 @@ public final class LocalSources {
                             "package " + file);
                     rpms.put(name, Files.copy(src, out.resolve(file), StandardCopyOption.REPLACE_EXISTING));
                 }
-                Path key = find(keyDirs.stream().map(d -> d + ReleaseRef.KEY_FILE).toList(), "public key");
-                Path keyCopy = Files.copy(key, out.resolve(ReleaseRef.KEY_FILE), StandardCopyOption.REPLACE_EXISTING);
+                Path key = find(keyDirs.stream().map(d -> d + ReleaseManifest.KEY_FILE).toList(), "public key");
+                Path keyCopy = Files.copy(key, out.resolve(ReleaseManifest.KEY_FILE), StandardCopyOption.REPLACE_EXISTING);
                 return new FetchedRelease(rpms, keyCopy);
             } catch (IOException e) {
                 throw new UncheckedIOException(describe + ": cannot copy the release: " + e.getMessage(), e);

@@ -1,7 +1,7 @@
 package io.avalanche.rpm.validate;
 
 import io.avalanche.rpm.RpmException;
-import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.yum.PackageMetadata;
 import io.avalanche.rpm.publish.Publisher;

@@ -5,7 +5,7 @@ import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.yum.PackageMetadata;
 import io.avalanche.rpm.store.FileStore;
 import io.avalanche.rpm.store.ConcurrentWriteException;
-import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.store.FileHashes;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.store.S3Store;

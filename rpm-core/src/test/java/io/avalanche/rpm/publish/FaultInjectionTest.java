@@ -1,7 +1,7 @@
 package io.avalanche.rpm.publish;
 
 import io.avalanche.rpm.store.StoreException;
-import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.store.S3Store;
 import org.junit.jupiter.api.AfterEach;

@@ -1,6 +1,6 @@
 package io.avalanche.rpm.publish;
 
-import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.store.FileStore;
 import io.avalanche.rpm.store.S3Store;
 import io.avalanche.rpm.yum.PackageMetadata;

@@ -2,7 +2,7 @@ package io.avalanche.rpm.publish;
 
 import io.avalanche.rpm.yum.Repomd;
 import io.avalanche.rpm.store.FileStore;
-import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.yum.PackageFile;
 import io.avalanche.rpm.yum.PackageMetadata;
 import io.avalanche.rpm.yum.RepoXml;

@@ -1,6 +1,6 @@
 package io.avalanche.rpm.publish;
 
-import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.yum.PackageMetadata;
 import io.avalanche.rpm.yum.RepoXml;

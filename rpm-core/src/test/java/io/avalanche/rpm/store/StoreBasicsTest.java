@@ -1,6 +1,6 @@
 package io.avalanche.rpm.store;
 
-import io.avalanche.rpm.store.StoreException;
+import io.avalanche.rpm.Digests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

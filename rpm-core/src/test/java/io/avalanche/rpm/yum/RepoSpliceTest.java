@@ -1,7 +1,7 @@
 package io.avalanche.rpm.yum;
 
 import io.avalanche.rpm.publish.TestRpms;
-import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.format.RpmReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -6,7 +6,7 @@ import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.store.Destinations;
-import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.publish.PendingPublish;
 import io.avalanche.rpm.yum.Repomd;
@@ -14,7 +14,7 @@ import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.publish.YumRepository;
 import io.avalanche.rpm.release.ReleaseBuilder;
-import io.avalanche.rpm.release.ReleaseManifest;
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.release.RepoSigner;
 import io.avalanche.rpm.release.StoreReleaseSource;
 import io.avalanche.rpm.release.builder.BuilderImage;
@@ -257,7 +257,7 @@ final class RpmCore {
      */
     static void refreshManifest(Path dir) {
         if (Files.isRegularFile(dir.resolve(ReleaseManifest.FILE_NAME))) {
-            ReleaseManifest refreshed = ReleaseManifest.read(dir).refresh(dir, ReleaseRef.KEY_FILE);
+            ReleaseManifest refreshed = ReleaseManifest.read(dir).refresh(dir, ReleaseManifest.KEY_FILE);
             if (refreshed.files().isEmpty()) {
                 throw new RpmException(dir.resolve(ReleaseManifest.FILE_NAME) + " lists no files: rebuild the release");
             }

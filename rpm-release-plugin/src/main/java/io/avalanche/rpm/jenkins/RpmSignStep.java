@@ -1,5 +1,6 @@
 package io.avalanche.rpm.jenkins;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
@@ -45,7 +46,7 @@ import java.util.stream.Stream;
  * private key and its passphrase never leave the controller and are never logged.
  */
 public final class RpmSignStep extends Step {
-    static final String PUBLIC_KEY_FILE = "RPM-GPG-KEY-avalanchego";
+    static final String PUBLIC_KEY_FILE = ReleaseManifest.KEY_FILE;
 
     private String credentialsId;
     private String passphraseCredentialsId;

@@ -1,4 +1,4 @@
-package io.avalanche.rpm.store;
+package io.avalanche.rpm;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,10 +1,10 @@
-package io.avalanche.rpm.release;
+package io.avalanche.rpm.manifest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.avalanche.rpm.RpmException;
-import io.avalanche.rpm.store.Digests;
+import io.avalanche.rpm.Digests;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +21,8 @@ public record ReleaseManifest(String tag, String version, String release, String
                               String arch, String vmId, List<Artifact> files, List<String> arches, String vmIdSource,
                               Boolean dirty, List<String> overrides) {
     public static final String FILE_NAME = "release.json";
+    /** The armored public key a release directory holds, beside its packages. */
+    public static final String KEY_FILE = "RPM-GPG-KEY-avalanchego";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** One file of the release: file name, package name (null for non-packages), size and SHA-256. */
