@@ -54,6 +54,11 @@ final class CpioWriter {
         written += len;
     }
 
+    /** Writes data the writer owns (a symbolic link's target), reported to the listener like headers are. */
+    void literal(byte[] b) throws IOException {
+        own(b, 0, b.length);
+    }
+
     /** Pads after a file's data to the 4-byte boundary. */
     void endData() throws IOException {
         own(ZEROS, 0, (int) ((4 - (written & 3)) & 3));

@@ -11,6 +11,10 @@ public record Dependency(String name, int flags, String version) {
     public static final int GREATER = 0x04;
     public static final int EQUAL = 0x08;
     public static final int RPMLIB = 0x1000000;
+    /** RPMSENSE_INTERP: the interpreter of a scriptlet (with the scriptlet's phase bit). */
+    public static final int INTERP = 1 << 8;
+    /** The phase bits of Requires(pre), (post), (preun), (postun) (lib/rpmds.h RPMSENSE_SCRIPT_*). */
+    public static final int SCRIPT_PHASES = (1 << 9) | (1 << 10) | (1 << 11) | (1 << 12);
     private static final Pattern EXPR = Pattern.compile("\\s*([^\\s<>=]+)\\s*(?:(<=|>=|=|==|<|>)\\s*(\\S+))?\\s*");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.+()/:-]+");
 
@@ -42,6 +46,18 @@ public record Dependency(String name, int flags, String version) {
             default -> EQUAL;
         };
         return new Dependency(m.group(1), f, m.group(3));
+    }
+
+    /** Requires(phase): "NAME [OP VERSION]" needed while the phase's scriptlet runs (rpm orders it first). */
+    public static Dependency forPhase(Scriptlet.Phase phase, String expr) {
+        Dependency d = parse(expr);
+        return new Dependency(d.name(), d.flags() | phase.sense(), d.version());
+    }
+
+    /** What makes two requirements the same entry: the expression, plus the phase and interpreter bits if any. */
+    String key() {
+        int extra = flags & (INTERP | SCRIPT_PHASES);
+        return extra == 0 ? toString() : toString() + " (" + Integer.toHexString(extra) + ")";
     }
 
     /** An rpmlib(...) feature requirement as rpmbuild writes it: "rpmlib(X) <= version". */

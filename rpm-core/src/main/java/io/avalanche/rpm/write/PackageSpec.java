@@ -12,8 +12,8 @@ import java.util.Set;
 public record PackageSpec(String name, String version, String release, Integer epoch, Arch arch, String summary,
                           String description, String license, String url, String vendor, String packager,
                           String group, String buildHost, long buildTime, List<Dependency> requires,
-                          List<Dependency> provides, List<FileEntry> files, List<String> directories,
-                          List<ChangelogEntry> changelog, Compression compression) {
+                          List<Dependency> provides, List<FileEntry> files, List<DirEntry> directories,
+                          List<ChangelogEntry> changelog, Compression compression, List<Scriptlet> scripts) {
 
     public PackageSpec {
         check(name, "name", "[A-Za-z0-9][A-Za-z0-9._+-]*");
@@ -31,9 +31,20 @@ public record PackageSpec(String name, String version, String release, Integer e
                 throw new SpecException("package " + name + ": " + f.path() + " is given twice");
             }
         }
-        for (String d : directories) {
-            if (seen.contains(d)) {
-                throw new SpecException("package " + name + ": " + d + " is both a file and a directory");
+        Set<String> dirs = new HashSet<>();
+        for (DirEntry d : directories) {
+            if (seen.contains(d.path())) {
+                throw new SpecException("package " + name + ": " + d.path() + " is both a file and a directory");
+            }
+            if (!dirs.add(d.path())) {
+                throw new SpecException("package " + name + ": directory " + d.path() + " is given twice");
+            }
+        }
+        scripts = scripts == null ? List.of() : List.copyOf(scripts);
+        Set<Scriptlet.Phase> phases = new HashSet<>();
+        for (Scriptlet sc : scripts) {
+            if (!phases.add(sc.phase())) {
+                throw new SpecException("package " + name + ": two %" + sc.phase().word() + " scriptlets; join them");
             }
         }
         requires = List.copyOf(requires);
@@ -77,7 +88,8 @@ public record PackageSpec(String name, String version, String release, Integer e
         private final List<Dependency> requires = new ArrayList<>();
         private final List<Dependency> provides = new ArrayList<>();
         private final List<FileEntry> files = new ArrayList<>();
-        private final List<String> directories = new ArrayList<>();
+        private final List<DirEntry> directories = new ArrayList<>();
+        private final List<Scriptlet> scripts = new ArrayList<>();
         private final List<ChangelogEntry> changelog = new ArrayList<>();
         private Compression compression = Compression.defaults();
 
@@ -98,16 +110,20 @@ public record PackageSpec(String name, String version, String release, Integer e
         public Builder compression(Compression v) { compression = v; return this; }
         public Builder require(Dependency d) { requires.add(d); return this; }
         public Builder require(String expr) { return require(Dependency.parse(expr)); }
+        /** Requires(phase): NAME [OP VERSION] installed before the phase's scriptlet runs. */
+        public Builder require(Scriptlet.Phase phase, String expr) { return require(Dependency.forPhase(phase, expr)); }
         public Builder provide(Dependency d) { provides.add(d); return this; }
         public Builder file(FileEntry f) { files.add(f); return this; }
-        public Builder directory(String d) { directories.add(InstallPath.normalize(d)); return this; }
+        public Builder directory(String d) { directories.add(DirEntry.of(d)); return this; }
+        public Builder directory(DirEntry d) { directories.add(d); return this; }
+        public Builder script(Scriptlet s) { scripts.add(s); return this; }
         public Builder changelog(ChangelogEntry c) { changelog.add(c); return this; }
 
         public PackageSpec build() {
             String s = summary == null ? name : summary;
             String d = description == null ? s : description;
             return new PackageSpec(name, version, release, epoch, arch, s, d, license, url, vendor, packager, group,
-                    buildHost, buildTime, requires, provides, files, directories, changelog, compression);
+                    buildHost, buildTime, requires, provides, files, directories, changelog, compression, scripts);
         }
     }
 }
