@@ -62,6 +62,43 @@ public final class TestPackages {
         return RpmWriter.write(spec, dir, "glibc-provider-" + version + ".noarch.rpm");
     }
 
+    /**
+     * A noarch package using every file-list feature and all four scriptlets: a %config(noreplace) file owned by
+     * root:demo 0640 holding {@code config}, a plain %config file, a %ghost log file, a relative and an absolute
+     * symbolic link, directories owned by demo:demo 0750, a %pre that creates the system user demo, and
+     * post/preun/postun scriptlets that log their $1 to /var/lib/demo/scriptlets.log.
+     */
+    public static PackageSpec.Builder featureSpec(Path dir, String version, String config) throws IOException {
+        Files.createDirectories(dir);
+        Path tool = Files.writeString(dir.resolve("demo-" + version), "#!/bin/sh\necho demo " + version + "\n");
+        Path conf = Files.writeString(dir.resolve("demo.conf-" + version), config);
+        Path plain = Files.writeString(dir.resolve("plain.conf-" + version), "plain=" + version + "\n");
+        String log = "echo \"%s $1\" >> /var/lib/demo/scriptlets.log\n";
+        return PackageSpec.builder().name("demo").version(version).release("1").arch(Arch.NOARCH)
+                .summary("Demo of scriptlets, config files, owners and links").license("MIT")
+                .buildTime(BUILD_TIME).compression(Compression.parse("gzip"))
+                .require(io.avalanche.rpm.write.Scriptlet.Phase.PRE, "/usr/sbin/useradd")
+                .require(io.avalanche.rpm.write.Scriptlet.Phase.PRE, "/usr/bin/getent")
+                .file(new FileEntry(tool, "/opt/demo/bin/demo", 0755))
+                .file(new FileEntry(conf, "/etc/demo/demo.conf", 0640).ownedBy("root", "demo").config(true))
+                .file(new FileEntry(plain, "/etc/demo/plain.conf", 0644).config(false))
+                .file(FileEntry.ghost("/var/log/demo/demo.log", 0640).ownedBy("demo", "demo"))
+                .file(FileEntry.symlink("/opt/demo/current", "bin/demo"))
+                .file(FileEntry.symlink("/opt/demo/absolute", "/opt/demo/bin/demo"))
+                .directory(new io.avalanche.rpm.write.DirEntry("/var/lib/demo", 0750, "demo", "demo"))
+                .directory(new io.avalanche.rpm.write.DirEntry("/var/log/demo", 0750, "demo", "demo"))
+                .directory(new io.avalanche.rpm.write.DirEntry("/etc/demo", 0750, "root", "demo"))
+                .script(io.avalanche.rpm.write.Scriptlet.shell(io.avalanche.rpm.write.Scriptlet.Phase.PRE,
+                        "getent group demo >/dev/null || groupadd -r demo\n"
+                        + "getent passwd demo >/dev/null || useradd -r -g demo -d /var/lib/demo -s /sbin/nologin demo\n"))
+                .script(io.avalanche.rpm.write.Scriptlet.shell(io.avalanche.rpm.write.Scriptlet.Phase.POST,
+                        String.format(log, "post")))
+                .script(io.avalanche.rpm.write.Scriptlet.shell(io.avalanche.rpm.write.Scriptlet.Phase.PREUN,
+                        String.format(log, "preun")))
+                .script(io.avalanche.rpm.write.Scriptlet.shell(io.avalanche.rpm.write.Scriptlet.Phase.POSTUN,
+                        String.format(log, "postun")));
+    }
+
     /** Compiles a tiny C program printing avalanchego's version line into dir (gcc from the machine). */
     public static Path compileVersionBinary(Path dir, String name, String commit) throws IOException {
         Files.createDirectories(dir);
