@@ -1,6 +1,9 @@
 #!/bin/bash
 # Builds the local stand-in for the target image (Debian bookworm + rpm, behaving like Rocky for
-# rpm installs) into the private podman storage of podman-env.sh. Skips when the image exists.
+# rpm installs) into the private podman storage of podman-env.sh. Skips when the image exists and
+# was built by this revision of the script (label rpm-release-target-revision); rebuilds an older one.
+# The image holds rpm, systemd (systemctl, systemd-analyze; bootable with podman --systemd) and
+# shadow's useradd/groupadd, so the avalanchego-service package's scriptlets and unit can be checked.
 #
 # Usage: scripts/build-target-image.sh [--rebuild] [--arch amd64|arm64] [--also-tag NAME] [--include PKG,...] [IMAGE]
 #   --arch    image architecture (default: the host's); a foreign one is bootstrapped under qemu-user
@@ -17,7 +20,9 @@ ARCH=$(dpkg --print-architecture)
 HOST_ARCH=$ARCH
 REBUILD=0
 ALSO=()
-INCLUDE=rpm
+INCLUDE=rpm,passwd,systemd
+# Bump when the image's content changes: existing images of an older revision are rebuilt.
+REVISION=2
 while [ $# -gt 0 ]; do
     case "$1" in
         --rebuild) REBUILD=1 ;;
@@ -30,7 +35,7 @@ while [ $# -gt 0 ]; do
             shift ;;
         --also-tag) ALSO+=("$2"); shift ;;
         --include) INCLUDE="$INCLUDE,$2"; shift ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) IMAGE=$1 ;;
     esac
     shift
@@ -46,6 +51,12 @@ image_arch() {
     podman image inspect --format '{{.Architecture}}' "$1" 2>/dev/null
 }
 
+image_revision() {
+    local r
+    r=$(podman image inspect --format '{{index .Config.Labels "rpm-release-target-revision"}}' "$1" 2>/dev/null)
+    case "$r" in ''|'<no value>') echo 1 ;; *) echo "$r" ;; esac
+}
+
 if [ "$REBUILD" = 0 ]; then
     for have in "$IMAGE" "${ALSO[@]}"; do
         podman image exists "$have" || continue
@@ -53,6 +64,11 @@ if [ "$REBUILD" = 0 ]; then
             echo "build-target-image.sh: $have exists but is for $(image_arch "$have"), not $ARCH;" \
                  "pass --rebuild or another IMAGE name" >&2
             exit 1
+        fi
+        if [ "$(image_revision "$have")" != "$REVISION" ]; then
+            echo "build-target-image.sh: $have is revision $(image_revision "$have"), this script builds" \
+                 "revision $REVISION: rebuilding" >&2
+            break
         fi
         for t in "$IMAGE" "${ALSO[@]}"; do [ "$t" = "$have" ] || podman tag "$have" "$t"; done
         echo "build-target-image.sh: $IMAGE ($ARCH) exists (use --rebuild to build it again)" >&2
@@ -118,7 +134,13 @@ rpm alias -e -e --force-debian
 rpm alias --erase --erase --force-debian
 POPT
 
-# Register the image's real glibc so that "Requires: glibc >= 2.34" resolves.
+# Presets as on RHEL (redhat-release's 99-default-disable.preset): a package's `systemctl preset` in %post
+# leaves its unit disabled unless a preset file enables it. Debian enables every unit by default.
+mkdir -p "$ROOT/usr/lib/systemd/system-preset"
+echo 'disable *' > "$ROOT/usr/lib/systemd/system-preset/99-default-disable.preset"
+
+# Register the image's real glibc so that "Requires: glibc >= 2.34" resolves, and what a package's
+# scriptlets need from the system: /bin/sh (their interpreter), shadow-utils (useradd), systemd.
 GLIBC=$(chroot "$ROOT" getconf GNU_LIBC_VERSION | awk '{print $2}')
 TOP="$WORK/rpmbuild"
 mkdir -p "$TOP/SPECS"
@@ -126,12 +148,17 @@ mkdir -p "$TOP/SPECS"
     echo "Name: rpm-release-glibc-provides"
     echo "Version: $GLIBC"
     echo "Release: 1"
-    echo "Summary: Registers the image's glibc $GLIBC in the rpm database"
+    echo "Summary: Registers the image's glibc $GLIBC, /bin/sh, shadow-utils and systemd in the rpm database"
     echo "License: MIT"
     echo "BuildArch: noarch"
     echo "AutoReqProv: no"
     echo "Provides: glibc = $GLIBC"
     echo "Provides: rtld(GNU_HASH)"
+    echo "Provides: /bin/sh"
+    if [ -x "$ROOT/usr/sbin/useradd" ]; then echo "Provides: shadow-utils"; fi
+    if [ -x "$ROOT/usr/lib/systemd/systemd" ]; then
+        echo "Provides: systemd = $(chroot "$ROOT" dpkg-query -W -f '${Version}' systemd | sed 's/-.*//')"
+    fi
     find "$ROOT/lib/" "$ROOT/usr/lib/" -maxdepth 2 \( -name 'libc.so.6' -o -name 'ld-linux*.so.*' \
         -o -name 'libm.so.6' -o -name 'libpthread.so.0' -o -name 'libdl.so.2' -o -name 'librt.so.1' \) 2>/dev/null \
         | /usr/lib/rpm/elfdeps --provides 2>/dev/null | sort -u | sed 's/^/Provides: /'
@@ -145,8 +172,13 @@ rpm --root "$ROOT" --dbpath /var/lib/rpm --initdb
 rpm --root "$ROOT" --dbpath /var/lib/rpm -i --force-debian "$TOP"/RPMS/noarch/*.rpm
 chroot "$ROOT" rpm -q --whatprovides glibc >&2
 
-if podman image exists "$IMAGE"; then podman rmi -f "$IMAGE" >/dev/null; fi
+# The import moves the tag; the image it replaces is removed unless a container (another job's) still uses it.
+OLD=$(podman image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
 tar -C "$ROOT" --numeric-owner -c . \
-    | podman import --os linux --arch "$ARCH" --change 'CMD ["/bin/bash"]' - "$IMAGE" >/dev/null
+    | podman import --os linux --arch "$ARCH" --change 'CMD ["/bin/bash"]' \
+        --change "LABEL rpm-release-target-revision=$REVISION" - "$IMAGE" >/dev/null
 for t in "${ALSO[@]}"; do podman tag "$IMAGE" "$t"; done
+if [ -n "$OLD" ] && [ "$OLD" != "$(podman image inspect --format '{{.Id}}' "$IMAGE")" ]; then
+    podman rmi "$OLD" >/dev/null 2>&1 || true
+fi
 echo "build-target-image.sh: built $IMAGE ($ARCH, glibc $GLIBC)" >&2

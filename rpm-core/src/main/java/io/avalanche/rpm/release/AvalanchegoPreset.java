@@ -66,10 +66,16 @@ public final class AvalanchegoPreset {
 
     private static PackageSpec.Builder common(String name, ReleaseTag tag, Arch arch, long buildTime,
                                               Compression compression) {
+        return metadata(name, tag, arch, buildTime, compression).require(GLIBC_REQUIREMENT)
+                .directory("/var/opt/avalanchego");
+    }
+
+    /** Name, version-release from the tag, upstream's license, URL, vendor, packager and changelog entry. */
+    static PackageSpec.Builder metadata(String name, ReleaseTag tag, Arch arch, long buildTime,
+                                        Compression compression) {
         return PackageSpec.builder().name(name).version(tag.version()).release(tag.release()).arch(arch)
                 .license("BSD-3-Clause").url(URL).vendor(VENDOR).packager(PACKAGER)
-                .buildTime(buildTime).compression(compression).require(GLIBC_REQUIREMENT)
-                .directory("/var/opt/avalanchego")
+                .buildTime(buildTime).compression(compression)
                 .changelog(new ChangelogEntry(buildTime, PACKAGER + " - " + tag.version() + "-" + tag.release(),
                         tag.pullRequest() ? "- Pull-request smoke build " + tag.tag() + " (not a release)"
                                 : "- See " + RELEASES + tag.tag()));

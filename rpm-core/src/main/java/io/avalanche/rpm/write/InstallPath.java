@@ -15,7 +15,8 @@ public final class InstallPath {
     public static final int MAX_SEGMENT_BYTES = 255;
 
     /**
-     * Directories owned by RHEL 9's filesystem package (and systemd's unit directories): a package may put
+     * Directories owned by RHEL 9's filesystem package (and systemd's unit, preset, sysusers.d and tmpfiles.d
+     * directories): a package may put
      * files below them but never own them, or it conflicts with filesystem at install time.
      */
     public static final Set<String> SYSTEM_DIRS = systemDirs();
@@ -27,7 +28,8 @@ public final class InstallPath {
                 "/etc/xdg/autostart", "/home", "/lib", "/lib64", "/media", "/mnt", "/opt", "/proc", "/root", "/run",
                 "/run/lock", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/games", "/usr/include",
                 "/usr/lib", "/usr/lib/debug", "/usr/lib/games", "/usr/lib/locale", "/usr/lib/modules",
-                "/usr/lib/sysimage", "/usr/lib/systemd", "/usr/lib/systemd/system", "/usr/lib64", "/usr/lib64/games",
+                "/usr/lib/sysimage", "/usr/lib/systemd", "/usr/lib/systemd/system", "/usr/lib/systemd/system-preset",
+                "/usr/lib/sysusers.d", "/usr/lib/tmpfiles.d", "/usr/lib64", "/usr/lib64/games",
                 "/usr/libexec", "/usr/local", "/usr/local/bin", "/usr/local/etc", "/usr/local/games",
                 "/usr/local/include", "/usr/local/lib", "/usr/local/lib64", "/usr/local/libexec", "/usr/local/sbin",
                 "/usr/local/share", "/usr/local/share/applications", "/usr/local/share/info", "/usr/local/share/man",

@@ -49,6 +49,7 @@ final class MainHeader {
         h.string(Tag.SOURCERPM, s.name() + "-" + s.version() + "-" + s.release() + ".src.rpm");
         dependencies(h, Tag.PROVIDENAME, Tag.PROVIDEFLAGS, Tag.PROVIDEVERSION, provides(s));
         dependencies(h, Tag.REQUIRENAME, Tag.REQUIREFLAGS, Tag.REQUIREVERSION, requires(s));
+        dependencies(h, Tag.ORDERNAME, Tag.ORDERFLAGS, Tag.ORDERVERSION, s.orders());
         h.string(Tag.RPMVERSION, "rpm-release-0.1.0");
         if (!s.changelog().isEmpty()) {
             int n = s.changelog().size();

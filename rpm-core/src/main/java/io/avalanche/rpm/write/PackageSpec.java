@@ -13,7 +13,8 @@ public record PackageSpec(String name, String version, String release, Integer e
                           String description, String license, String url, String vendor, String packager,
                           String group, String buildHost, long buildTime, List<Dependency> requires,
                           List<Dependency> provides, List<FileEntry> files, List<DirEntry> directories,
-                          List<ChangelogEntry> changelog, Compression compression, List<Scriptlet> scripts) {
+                          List<ChangelogEntry> changelog, Compression compression, List<Scriptlet> scripts,
+                          List<Dependency> orders) {
 
     public PackageSpec {
         check(name, "name", "[A-Za-z0-9][A-Za-z0-9._+-]*");
@@ -47,6 +48,7 @@ public record PackageSpec(String name, String version, String release, Integer e
                 throw new SpecException("package " + name + ": two %" + sc.phase().word() + " scriptlets; join them");
             }
         }
+        orders = orders == null ? List.of() : List.copyOf(orders);
         requires = List.copyOf(requires);
         provides = List.copyOf(provides);
         files = List.copyOf(files);
@@ -90,6 +92,7 @@ public record PackageSpec(String name, String version, String release, Integer e
         private final List<FileEntry> files = new ArrayList<>();
         private final List<DirEntry> directories = new ArrayList<>();
         private final List<Scriptlet> scripts = new ArrayList<>();
+        private final List<Dependency> orders = new ArrayList<>();
         private final List<ChangelogEntry> changelog = new ArrayList<>();
         private Compression compression = Compression.defaults();
 
@@ -117,13 +120,21 @@ public record PackageSpec(String name, String version, String release, Integer e
         public Builder directory(String d) { directories.add(DirEntry.of(d)); return this; }
         public Builder directory(DirEntry d) { directories.add(d); return this; }
         public Builder script(Scriptlet s) { scripts.add(s); return this; }
+        /**
+         * OrderWithRequires(phase): when NAME is in the same transaction, rpm installs it before the phase's
+         * scriptlet runs, without requiring it (what %systemd_ordering declares for systemd).
+         */
+        public Builder orderWith(Scriptlet.Phase phase, String expr) {
+            orders.add(Dependency.forPhase(phase, expr));
+            return this;
+        }
         public Builder changelog(ChangelogEntry c) { changelog.add(c); return this; }
 
         public PackageSpec build() {
             String s = summary == null ? name : summary;
             String d = description == null ? s : description;
             return new PackageSpec(name, version, release, epoch, arch, s, d, license, url, vendor, packager, group,
-                    buildHost, buildTime, requires, provides, files, directories, changelog, compression, scripts);
+                    buildHost, buildTime, requires, provides, files, directories, changelog, compression, scripts, orders);
         }
     }
 }
