@@ -53,7 +53,7 @@ class FileKindsOracleTest {
                 "/bin/sh|/bin/sh|/bin/sh|/bin/sh");
         assertThat(q("--qf", "[%{REQUIRENAME} %{REQUIREFLAGS:deptype}\\n]").lines().toList()).contains(
                 "/bin/sh pre,interp", "/bin/sh post,interp", "/bin/sh preun,interp", "/bin/sh postun,interp",
-                "/usr/sbin/useradd pre", "/usr/bin/getent pre");
+                "shadow-utils pre");
     }
 
     @Test
