@@ -36,7 +36,8 @@ import java.util.stream.Stream;
 /**
  * Publishes a release directory (RPMs, RPM-GPG-KEY-avalanchego, release.json) to an {@link ObjectStore}:
  * {@code linux/rpms/<arch>/<file>.rpm}, {@code linux/rpms/RPM-GPG-KEY-avalanchego}, a signed yum
- * repository per arch directory and {@code linux/rpms/avalanchego.repo}. Published objects are
+ * repository per arch directory and {@code linux/rpms/avalanchego.repo}; a noarch package goes into the
+ * repository of every arch the release has packages for. Published objects are
  * immutable: identical bytes are a no-op, different bytes are refused unless forced. Two phases
  * ({@link #prepare}, {@link #complete}) let the repository signatures be made where the key is.
  */
@@ -129,7 +130,7 @@ public final class Publisher {
     /** The release scanned: its files and the SHA-256s its release.json records (file name to hex). */
     private record Release(Path dir, List<Scanned> files, Map<String, String> manifest) {
         List<Path> rpms() {
-            return files.stream().filter(f -> f.rpm != null).map(Scanned::file).toList();
+            return files.stream().filter(f -> f.rpm != null).map(Scanned::file).distinct().toList();
         }
 
         /** release.json records a SHA-256 for every package: the checksum its upload can declare before it is read. */
@@ -141,7 +142,7 @@ public final class Publisher {
         }
 
         List<String> dirs() {
-            return files.stream().filter(f -> f.rpm != null).map(f -> ROOT + f.rpm.arch() + "/").distinct().toList();
+            return files.stream().filter(f -> f.rpm != null).map(f -> dirOf(f.key)).distinct().toList();
         }
     }
 
@@ -455,9 +456,10 @@ public final class Publisher {
                     signedHere, options.force(), ROOT + options.repoName() + ".repo", tees);
         }
         List<Item> items = new ArrayList<>();
+        Map<Path, FileHashes> finished = new java.util.HashMap<>();   // a noarch package is in several directories
         for (Scanned f : release.files) {
             FileHashes h = f.rpm == null || !options.checkRelease() ? FileHashes.of(f.file, store.partSize(f.size))
-                    : tees.get(f.file).finish();
+                    : finished.computeIfAbsent(f.file, x -> tees.get(x).finish());
             if (h.size() != f.size) {
                 throw new PublishCheckException(f.file + " changed size while it was checked (" + f.size + " then "
                         + h.size() + " bytes): do not modify a release while it is published. Nothing was uploaded.");
@@ -562,18 +564,17 @@ public final class Publisher {
     /** Each repository's new metadata (not stored yet) from the items' headers and SHA-256s. */
     private Map<YumRepository, YumRepository.Computed> computeMetadata(List<Item> items, Remote remote,
                                                                        Options options, Parallel io) {
-        Map<String, Map<String, PackageMetadata>> byArch = new TreeMap<>();
+        Map<String, Map<String, PackageMetadata>> byDir = new TreeMap<>();
         for (Item it : items) {
             if (it.rpm != null) {
-                String arch = it.rpm.arch();
                 long mtime = mtime(it.file);
-                byArch.computeIfAbsent(arch, a -> new TreeMap<>()).put(PathNames.name(it.file),
+                byDir.computeIfAbsent(dirOf(it.key), a -> new TreeMap<>()).put(PathNames.name(it.file),
                         PackageMetadata.from(it.rpm, it.sha256(), mtime, PathNames.name(it.file)));
             }
         }
         Map<YumRepository, YumRepository.Computed> out = new java.util.LinkedHashMap<>();
-        for (Map.Entry<String, Map<String, PackageMetadata>> e : byArch.entrySet()) {
-            String dir = ROOT + e.getKey() + "/";
+        for (Map.Entry<String, Map<String, PackageMetadata>> e : byDir.entrySet()) {
+            String dir = e.getKey();
             YumRepository y = repository(dir, options.timestamp(), io);
             out.put(y, y.compute(joinVerified(remote.repositories().get(dir)), e.getValue()));
         }
@@ -748,6 +749,8 @@ public final class Publisher {
         // release.json's SHA-256s are checked against the ones the verifying read pass makes, never trusted
         Map<String, String> manifest = manifestDigests(dir.resolve(MANIFEST));
         List<Scanned> files = new ArrayList<>();
+        List<Path> noarch = new ArrayList<>();
+        Map<Path, RpmPackage> read = new java.util.HashMap<>();
         for (Path p : rpms) {
             RpmPackage rpm = RpmReader.read(p);
             String arch = rpm.arch();
@@ -761,7 +764,23 @@ public final class Publisher {
                 throw new PublishException(p + ": file name cannot be published (hidden, control characters or "
                         + "backslash); rename it <name>-<tag>-<arch>.rpm");
             }
-            files.add(new Scanned(p, ROOT + arch + "/" + p.getFileName(), size(p), rpm));
+            if (arch.equals(Arch.NOARCH.rpm())) {
+                noarch.add(p);
+                read.put(p, rpm);
+            } else {
+                files.add(new Scanned(p, ROOT + arch + "/" + p.getFileName(), size(p), rpm));
+            }
+        }
+        List<String> archDirs = files.stream().map(f -> dirOf(f.key)).distinct().sorted().toList();
+        if (!noarch.isEmpty() && archDirs.isEmpty()) {
+            throw new PublishCheckException(dir + ": " + noarch.get(0).getFileName() + " is noarch and is published "
+                    + "in the repository of each arch the release has packages for, but the release has none; "
+                    + "publish it with the x86_64/aarch64 packages it belongs to. Nothing was uploaded.");
+        }
+        for (Path p : noarch) {
+            for (String d : archDirs) {
+                files.add(new Scanned(p, d + p.getFileName(), size(p), read.get(p)));
+            }
         }
         Path key = dir.resolve(KEY_FILE);
         if (Files.isRegularFile(key)) {
@@ -770,6 +789,11 @@ public final class Publisher {
             log.accept("warning: " + key + " is missing; the repository's gpgkey URL will not resolve");
         }
         return new Release(dir, files, manifest);
+    }
+
+    /** The repository directory of an object key ({@code linux/rpms/<arch>/}). */
+    private static String dirOf(String key) {
+        return key.substring(0, key.lastIndexOf('/') + 1);
     }
 
     private static String printable(String s) {

@@ -68,7 +68,13 @@ public final class AvalanchegoService {
     /** As {@link #spec(ReleaseTag, long, Compression, Path)} with another default config.json (tests). */
     public static PackageSpec spec(ReleaseTag tag, long buildTime, Compression compression, Path srcDir,
                                    String configJson) {
-        Path unit = write(srcDir, UNIT, resource("avalanchego.service"));
+        return spec(tag, buildTime, compression, srcDir, configJson, resource("avalanchego.service"));
+    }
+
+    /** As {@link #spec(ReleaseTag, long, Compression, Path, String)} with another unit file (tests of the checks). */
+    public static PackageSpec spec(ReleaseTag tag, long buildTime, Compression compression, Path srcDir,
+                                   String configJson, String unitText) {
+        Path unit = write(srcDir, UNIT, unitText);
         Path sysusers = write(srcDir, "avalanchego.conf", resource("avalanchego.sysusers"));
         Path config = write(srcDir, "config.json", configJson);
         PackageSpec.Builder b = AvalanchegoPreset.metadata(NAME, tag, Arch.NOARCH, buildTime, compression)

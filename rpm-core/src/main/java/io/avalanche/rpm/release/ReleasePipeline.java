@@ -41,14 +41,32 @@ public final class ReleasePipeline {
     private ReleasePipeline() {
     }
 
-    /** Everything a release run needs; {@code to} is null for no publishing (PR smoke builds). */
+    /**
+     * Everything a release run needs; {@code to} is null for no publishing (PR smoke builds); {@code withService}
+     * adds the noarch avalanchego-service package, built once and published in every arch's repository.
+     */
     public record Request(ReleaseTag tag, boolean pullRequest, Path source, List<Arch> arches, String buildImage,
                           Path out, String to, KeySource key, S3Settings s3, ValidationOptions.Install install,
                           String targetGlibc, Path junit, Compression compression, boolean force,
-                          ReleaseBuilder.Checks checks) {
+                          ReleaseBuilder.Checks checks, boolean withService) {
         public Request {
             arches = List.copyOf(new LinkedHashSet<>(arches == null || arches.isEmpty() ? List.of(Arch.host()) : arches));
             checks = checks == null ? ReleaseBuilder.Checks.STRICT : checks;
+        }
+
+        /** Without the service package. */
+        public Request(ReleaseTag tag, boolean pullRequest, Path source, List<Arch> arches, String buildImage,
+                       Path out, String to, KeySource key, S3Settings s3, ValidationOptions.Install install,
+                       String targetGlibc, Path junit, Compression compression, boolean force,
+                       ReleaseBuilder.Checks checks) {
+            this(tag, pullRequest, source, arches, buildImage, out, to, key, s3, install, targetGlibc, junit,
+                    compression, force, checks, false);
+        }
+
+        /** This request with or without the avalanchego-service package. */
+        public Request withService(boolean service) {
+            return new Request(tag, pullRequest, source, arches, buildImage, out, to, key, s3, install, targetGlibc,
+                    junit, compression, force, checks, service);
         }
 
         ReleaseBuilder.Request build(Arch arch) {
@@ -92,9 +110,16 @@ public final class ReleasePipeline {
                     + " workers" : ""));
             l.add("signing:  " + (r.key() instanceof KeySource.KeyFile k ? "key " + k.file()
                     : "ephemeral RSA-4096 key, valid one day") + "; public key exported as " + ReleaseManifest.KEY_FILE);
-            l.add("release directory: " + r.out() + " (this run's files only: "
-                    + builds.stream().flatMap(b -> b.packages().stream()).map(ReleaseBuilder.PackagePlan::fileName)
-                    .toList() + ", " + ReleaseManifest.KEY_FILE + ", " + ReleaseManifest.FILE_NAME + ")");
+            List<String> names = new ArrayList<>(builds.stream().flatMap(b -> b.packages().stream())
+                    .map(ReleaseBuilder.PackagePlan::fileName).toList());
+            if (r.withService()) {
+                names.add(serviceFile(r));
+                l.add("package " + AvalanchegoService.NAME + ": noarch, version " + r.tag().version() + ", release "
+                        + r.tag().release() + ", file " + serviceFile(r) + ", installs " + AvalanchegoService.UNIT_PATH
+                        + ", " + AvalanchegoService.CONFIG_PATH + " (published in every arch's repository)");
+            }
+            l.add("release directory: " + r.out() + " (this run's files only: " + names + ", "
+                    + ReleaseManifest.KEY_FILE + ", " + ReleaseManifest.FILE_NAME + ")");
             l.add("validate: from the release directory before publishing" + (r.to() == null ? ""
                     : ", then from " + r.to()) + " (" + describe(r.install()) + ")");
             if (r.to() == null) {
@@ -105,6 +130,9 @@ public final class ReleasePipeline {
                     for (ReleaseBuilder.PackagePlan p : b.packages()) {
                         l.add("  " + Publisher.ROOT + b.arch().rpm() + "/" + p.fileName());
                     }
+                    if (r.withService()) {
+                        l.add("  " + Publisher.ROOT + b.arch().rpm() + "/" + serviceFile(r));
+                    }
                     l.add("  " + Publisher.ROOT + b.arch().rpm() + "/repodata/repomd.xml (+ repomd.xml.asc)");
                 }
                 l.add("  " + Publisher.ROOT + ReleaseManifest.KEY_FILE);
@@ -114,9 +142,18 @@ public final class ReleasePipeline {
         }
     }
 
+    private static String serviceFile(Request r) {
+        return r.tag().fileName(AvalanchegoService.NAME, Arch.NOARCH);
+    }
+
     /** Refusals that must happen before any build work (key and mode rules). */
     public static void preflight(Request r) {
         Destinations.checkIfGiven(r.to());
+        if (r.withService() && r.install() instanceof ValidationOptions.Local) {
+            throw new SpecException("--with-service cannot be validated with --local: the " + AvalanchegoService.NAME
+                    + " package runs scriptlets (a system user, systemctl), which are run in a container only, never "
+                    + "on this host; validate in a container (--image IMAGE) or drop --with-service");
+        }
         if (r.pullRequest()) {
             if (r.key() == null || !r.key().ephemeral()) {
                 throw new SpecException("pull-request builds sign with an ephemeral key: do not pass --key with --pr");
@@ -184,6 +221,12 @@ public final class ReleasePipeline {
                         RpmWriter.SignatureFiller.signingWith(key.headerSigner())));
             }
             ReleaseManifest combined = ReleaseManifest.combine(built);
+            if (r.withService()) {
+                List<ReleaseManifest.Artifact> files = new ArrayList<>(combined.files());
+                files.add(AvalanchegoService.write(r.tag(), combined.sourceDateEpoch(), r.compression(), stage,
+                        RpmWriter.SignatureFiller.signingWith(key.headerSigner()), log));
+                combined = combined.withFiles(files);
+            }
             combined.write(stage);
 
             log.accept("== sign");
@@ -231,7 +274,8 @@ public final class ReleasePipeline {
     private static Validation validate(Request r, Arch a, ReleaseManifest m, String phase, String from,
                                        ReleaseSource source, Consumer<String> log) {
         log.accept("== validate from " + from + " (" + a.rpm() + ", " + phase + ")");
-        ValidationOptions vo = ValidationOptions.of(new ReleaseRef(r.tag().tag(), a.rpm()), m.commit())
+        ValidationOptions vo = ValidationOptions.of(new ReleaseRef(r.tag().tag(), a.rpm()).withService(r.withService()),
+                        m.commit())
                 .withInstall(r.install()).withTargetGlibc(r.targetGlibc())
                 .withVmId(m.vmId(), "release.json (read from " + m.vmIdSource() + " at build time)");
         ValidationReport report = validate(vo, source);

@@ -63,7 +63,10 @@ public final class ElfGate {
                 ElfInfo elf = info.get();
                 inspected.add(path + " (" + elf.machineName() + elf.maxGlibc().map(v -> ", GLIBC_" + v).orElse("")
                         + ")");
-                if (machine.isPresent() && elf.machine() != machine.get()) {
+                if ("noarch".equals(arch)) {
+                    problems.add(label + ": " + path + " is an ELF for " + elf.machineName() + " in a noarch package;"
+                            + " build the package for " + elf.machineName() + "'s arch");
+                } else if (machine.isPresent() && elf.machine() != machine.get()) {
                     problems.add(label + ": " + path + " is an ELF for " + elf.machineName() + " (e_machine "
                             + elf.machine() + ") but the package arch is " + arch
                             + "; rebuild the binary for " + arch);

@@ -6,9 +6,14 @@ import io.avalanche.rpm.SpecException;
 
 import java.util.List;
 
-/** Which release to validate: tag, RPM arch and package names; knows the published file names. */
+/**
+ * Which release to validate: tag, RPM arch and package names; knows the published file names (the optional
+ * {@value #SERVICE} package is noarch: {@code avalanchego-service-<tag>-noarch.rpm} in every arch's repository).
+ */
 public record ReleaseRef(String tag, String rpmArch, List<String> names) {
     public static final List<String> DEFAULT_NAMES = List.of("avalanchego", "subnet-evm");
+    /** The optional service package (release --with-service). */
+    public static final String SERVICE = "avalanchego-service";
 
     public ReleaseRef {
         tag = ReleaseTag.parse(tag).tag();
@@ -32,8 +37,17 @@ public record ReleaseRef(String tag, String rpmArch, List<String> names) {
         return a.rpm();
     }
 
-    /** {@code <name>-<tag>-<rpm-arch>.rpm}, as published. */
+    /** This release with the service package too, or without it. */
+    public ReleaseRef withService(boolean service) {
+        List<String> n = new java.util.ArrayList<>(names.stream().filter(x -> !x.equals(SERVICE)).toList());
+        if (service) {
+            n.add(SERVICE);
+        }
+        return new ReleaseRef(tag, rpmArch, n);
+    }
+
+    /** {@code <name>-<tag>-<rpm-arch>.rpm}, as published; the service package is noarch. */
     public String fileName(String name) {
-        return ReleaseTag.parse(tag).fileName(name, Arch.parse(rpmArch));
+        return ReleaseTag.parse(tag).fileName(name, name.equals(SERVICE) ? Arch.NOARCH : Arch.parse(rpmArch));
     }
 }

@@ -66,6 +66,11 @@ public record ValidationReport(String release, String target, List<CheckOutcome>
             lines.add(String.format(Locale.ROOT, "%s  %-12s %-10s %s", tag, r.packageName(), r.check(), r.message()));
         }
         long failed = failures().size();
+        for (CheckOutcome r : results) {
+            if (r.status() == CheckOutcome.Status.SKIPPED && r.message().startsWith("NOTE: ")) {
+                lines.add("NOTE  " + r.packageName() + " " + r.check() + ": " + r.message().substring(6));
+            }
+        }
         if (platform != null && platform.emulated()) {
             lines.add("NOTE  " + platform.arch().rpm() + " programs ran under emulation, " + platform.how()
                     + ": this proves packaging, install and startup, not behaviour on real " + platform.arch().rpm()

@@ -26,6 +26,13 @@ public final class Validator {
     public static final String ELF = "elf";
     public static final String INSTALL = "install";
     public static final String SMOKE = "smoke";
+    /** The avalanchego-service package's checks in place of a smoke test: installed files, then booted systemd. */
+    public static final String SERVICE = "service";
+    public static final String SYSTEMD = "systemd";
+    /** Why --local never installs the service package. */
+    static final String LOCAL_NOTE = "NOTE: not installed: " + ServiceCheck.PACKAGE + " runs scriptlets (creates a "
+            + "user, calls systemctl), which rpm-release runs in a container only, never on this host; validate in a "
+            + "container (--image) to check it";
 
     private final ValidationOptions options;
 
@@ -120,7 +127,10 @@ public final class Validator {
                 checks.put(e.getKey(), imp.ok() ? target.checkSignature(e.getValue()) : null);
             }
             boolean allK = imp.ok() && checks.values().stream().allMatch(Exec.Result::ok);
-            Exec.Result inst = allK ? target.install(List.copyOf(rel.rpms().values())) : null;
+            boolean local = options.install() instanceof ValidationOptions.Local;
+            List<Path> toInstall = rel.rpms().entrySet().stream()
+                    .filter(e -> !(local && e.getKey().equals(ServiceCheck.PACKAGE))).map(Map.Entry::getValue).toList();
+            Exec.Result inst = allK ? target.install(toInstall) : null;
             Duration installTime = since(t0);
             for (var e : rel.rpms().entrySet()) {
                 String name = e.getKey();
@@ -134,6 +144,8 @@ public final class Validator {
                             k.output(), installTime));
                 } else if (inst == null) {
                     out.add(CheckOutcome.skipped(name, INSTALL, "not installed: rpm -K failed for another package"));
+                } else if (local && name.equals(ServiceCheck.PACKAGE)) {
+                    out.add(CheckOutcome.skipped(name, INSTALL, LOCAL_NOTE));
                 } else if (!inst.ok()) {
                     out.add(CheckOutcome.failed(name, INSTALL, "rpm -ivh failed (exit " + inst.exitCode() + ") in "
                             + target.describe() + ": " + lastLine(inst.output()), k.output() + inst.output(),
@@ -145,7 +157,9 @@ public final class Validator {
             }
             boolean installed = inst != null && inst.ok();
             for (var e : rel.rpms().entrySet()) {
-                if (!installed) {
+                if (e.getKey().equals(ServiceCheck.PACKAGE)) {
+                    out.addAll(service(target, rel, platform, installed, local));
+                } else if (!installed) {
                     out.add(CheckOutcome.skipped(e.getKey(), SMOKE, "not run: the packages were not installed"));
                 } else {
                     out.add(timed(e.getKey(), SMOKE, () -> smoke(target, e.getKey(), e.getValue())));
@@ -153,6 +167,36 @@ public final class Validator {
             }
         }
         return out;
+    }
+
+    /** The service package's two checks: in the installed target, then with systemd booted in its own container. */
+    private List<CheckOutcome> service(InstallTarget target, FetchedRelease rel, Platform platform, boolean installed,
+                                       boolean local) {
+        String name = ServiceCheck.PACKAGE;
+        if (local) {
+            return List.of(CheckOutcome.skipped(name, SERVICE, "not run: " + name + " is not installed with --local"),
+                    CheckOutcome.skipped(name, SYSTEMD, "not run: " + name + " is not installed with --local"));
+        }
+        if (!installed) {
+            return List.of(CheckOutcome.skipped(name, SERVICE, "not run: the packages were not installed"),
+                    CheckOutcome.skipped(name, SYSTEMD, "not run: the packages were not installed"));
+        }
+        List<CheckOutcome> out = new ArrayList<>();
+        out.add(verdict(name, SERVICE, () -> ServiceCheck.installed(target)));
+        ValidationOptions.Container c = (ValidationOptions.Container) options.install();
+        out.add(verdict(name, SYSTEMD, () -> SystemdBoot.check(c.engine(), c.imageFor(platform.arch()), platform,
+                List.copyOf(rel.rpms().values()), rel.publicKey())));
+        return out;
+    }
+
+    private static CheckOutcome verdict(String pkg, String check, Supplier<ServiceCheck.Verdict> body) {
+        long t0 = System.nanoTime();
+        try {
+            ServiceCheck.Verdict v = body.get();
+            return new CheckOutcome(pkg, check, v.status(), v.message(), v.output(), since(t0));
+        } catch (RpmException | UncheckedIOException e) {
+            return CheckOutcome.failed(pkg, check, e.getMessage(), "", since(t0));
+        }
     }
 
     private InstallTarget open(FetchedRelease rel, Path workDir, Platform platform) {

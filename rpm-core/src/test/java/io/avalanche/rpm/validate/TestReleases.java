@@ -129,6 +129,42 @@ public final class TestReleases {
         return bucket;
     }
 
+    /**
+     * A release directory of the arch with the avalanchego-service package too: the avalanchego package holds the
+     * sample stand-in (examples/, which runs as a node until signalled) and the service package carries
+     * {@code unit} (null: the shipped unit) and {@code config} (null: the shipped config.json).
+     */
+    public Path serviceReleaseDir(String name, Arch arch, String unit, String config) {
+        try {
+            Path dir = Files.createDirectories(work.resolve(name));
+            Path bins = Files.createDirectories(work.resolve(name + "-bin"));
+            Path src = ContainerEnv.repoRoot().resolve("examples/avalanchego-sample/main/avalanchego.c");
+            Path node = bins.resolve("avalanchego");
+            Tools.ok(bins, arch == Arch.host() ? "gcc" : (arch == Arch.AARCH64 ? "aarch64" : "x86_64")
+                    + "-linux-gnu-gcc", "-O2", "-DGIT_COMMIT=\"" + COMMIT + "\"", "-o", node.toString(),
+                    src.toString());
+            Path plugin = TestBinaries.compile(bins, "subnet-evm", COMMIT, TestBinaries.Kind.of(arch, false));
+            ReleaseTag tag = ReleaseTag.parse(TAG);
+            Compression zstd = Compression.parse("zstd");
+            Path a = RpmWriter.write(AvalanchegoPreset.avalanchego(tag, arch, node, BUILD_TIME, zstd), dir,
+                    tag.fileName("avalanchego", arch));
+            Path s = RpmWriter.write(AvalanchegoPreset.subnetEvm(tag, arch, plugin, VM_ID, BUILD_TIME, zstd), dir,
+                    tag.fileName("subnet-evm", arch));
+            String u = unit == null ? io.avalanche.rpm.release.AvalanchegoService.resource("avalanchego.service") : unit;
+            String c = config == null ? io.avalanche.rpm.release.AvalanchegoService.resource("config.json") : config;
+            Path v = RpmWriter.write(io.avalanche.rpm.release.AvalanchegoService.spec(tag, BUILD_TIME, zstd,
+                    bins.resolve("service"), c, u), dir, tag.fileName(ReleaseRef.SERVICE, Arch.NOARCH));
+            for (Path p : List.of(a, s, v)) {
+                sign(p);
+            }
+            Tools.ok(work, env(), List.of("gpg", "--batch", "--armor", "--output",
+                    dir.resolve("RPM-GPG-KEY-avalanchego").toString(), "--export", "validate@example.invalid"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Signs repodata/repomd.xml with the release key, through gpg as a release engineer's machine would. */
     public DetachedSigner repoSigner() {
         return new GpgDetachedSigner("validate@example.invalid", env());
