@@ -72,6 +72,47 @@ class RepoMetadataCreaterepoTest {
         assertThat(ours.get(0).files()).contains(new PackageFile("/usr/local/bin/avalanchego", null));
     }
 
+    @Test
+    void noarchServicePackageIsInEveryArchRepositoryAsCreaterepoCSeesIt() throws Exception {
+        Path release = Files.createDirectories(tmp.resolve("release"));
+        Path bin = Files.writeString(tmp.resolve("avalanchego"), "#!/bin/sh\necho avalanchego/1.14.1\n");
+        io.avalanche.rpm.format.ReleaseTag tag = io.avalanche.rpm.format.ReleaseTag.parse("v1.14.1");
+        io.avalanche.rpm.write.Compression c = io.avalanche.rpm.write.Compression.parse("gzip");
+        Path x86 = RpmWriter.write(io.avalanche.rpm.release.AvalanchegoPreset.avalanchego(tag, Arch.X86_64, bin,
+                1_700_000_000L, c), release, tag.fileName("avalanchego", Arch.X86_64));
+        Path arm = RpmWriter.write(io.avalanche.rpm.release.AvalanchegoPreset.avalanchego(tag, Arch.AARCH64, bin,
+                1_700_000_000L, c), release, tag.fileName("avalanchego", Arch.AARCH64));
+        Path svc = RpmWriter.write(io.avalanche.rpm.release.AvalanchegoService.spec(tag, 1_700_000_000L, c,
+                tmp.resolve("svc")), release, tag.fileName("avalanchego-service", Arch.NOARCH));
+        for (String[] arch : new String[][] {{"x86_64", x86.toString()}, {"aarch64", arm.toString()}}) {
+            List<PackageMetadata> ours = compareWithCreaterepo(release, List.of(Path.of(arch[1]), svc), arch[0]);
+            PackageMetadata service = ours.stream().filter(m -> m.name().equals("avalanchego-service")).findFirst()
+                    .orElseThrow();
+            assertThat(service.arch()).isEqualTo("noarch");
+            assertThat(service.href()).isEqualTo("avalanchego-service-v1.14.1-noarch.rpm");
+            assertThat(service.deps("requires")).contains(new RpmEntry("avalanchego", "EQ", "0", "1.14.1", "1", false),
+                    new RpmEntry("shadow-utils", null, null, null, null, true),
+                    new RpmEntry("/bin/sh", null, null, null, null, true));
+            assertThat(tmp.resolve("dest-" + arch[0] + "/linux/rpms/" + arch[0] + "/" + svc.getFileName()))
+                    .hasSameBinaryContentAs(svc);
+        }
+        assertThat(tmp.resolve("dest-x86_64/linux/rpms/noarch")).doesNotExist();
+    }
+
+    @Test
+    void aNoarchPackageAloneIsRefused() throws Exception {
+        Path release = Files.createDirectories(tmp.resolve("release"));
+        io.avalanche.rpm.format.ReleaseTag tag = io.avalanche.rpm.format.ReleaseTag.parse("v1.14.1");
+        RpmWriter.write(io.avalanche.rpm.release.AvalanchegoService.spec(tag, 1_700_000_000L,
+                io.avalanche.rpm.write.Compression.parse("gzip"), tmp.resolve("svc")), release,
+                tag.fileName("avalanchego-service", Arch.NOARCH));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Publisher(new FileStore(tmp.resolve("dest")),
+                o -> { }, l -> { }).publish(release, Publisher.Options.defaults(null).withoutReleaseChecks()))
+                .isInstanceOf(PublishCheckException.class).hasMessageContaining("is noarch")
+                .hasMessageContaining("Nothing was uploaded");
+        assertThat(tmp.resolve("dest/linux")).doesNotExist();
+    }
+
     /** Publishes the release dir, runs createrepo_c over the same RPMs, compares every package field. */
     private List<PackageMetadata> compareWithCreaterepo(Path release, List<Path> rpms, String arch) throws Exception {
         Path dest = tmp.resolve("dest-" + arch);
