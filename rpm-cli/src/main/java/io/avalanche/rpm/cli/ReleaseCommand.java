@@ -41,7 +41,10 @@ import java.util.concurrent.Callable;
             "Tags map to versions as nfpm maps them: v1.14.1 -> 1.14.1-1,",
             "v1.15.0-fuji-rc.4 -> 1.15.0~fuji_rc.4-1.",
             "--out keeps its other files: only this run's RPMs, key and release.json",
-            "are replaced.", "",
+            "are replaced.",
+            "--with-service adds avalanchego-service (noarch, in every arch's repository):",
+            "a systemd unit running the node as the user avalanchego, validated in a",
+            "container only (refused with --local).", "",
             "Examples:",
             "  rpm-release release --tag v1.14.1 --source ~/avalanchego --key release.asc \\",
             "    --passphrase-env RPM_KEY_PASS --to s3://my-bucket",
@@ -135,6 +138,10 @@ final class ReleaseCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Option(names = "--with-service", description = "Also build, sign, publish and validate the avalanchego-service "
+            + "package (systemd unit, user, config; noarch).")
+    boolean withService;
+
     ReleaseCommand() {
         this(System.getenv());
     }
@@ -167,7 +174,7 @@ final class ReleaseCommand implements Callable<Integer> {
         ReleasePipeline.Request req = new ReleasePipeline.Request(t, pr, source.toAbsolutePath(), arches, buildImage,
                 outDir, to, ks, s3Settings(), install, glibc, junitFile,
                 compression == null ? Compression.forRelease(pr) : Compression.parse(compression), force,
-                sourceChecks.checks());
+                sourceChecks.checks()).withService(withService);
         PrintWriter err = spec.commandLine().getErr();
         if (dryRun) {
             ReleasePipeline.Plan plan = ReleasePipeline.dryRun(req);

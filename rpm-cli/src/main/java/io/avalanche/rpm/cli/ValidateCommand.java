@@ -45,6 +45,10 @@ import java.util.concurrent.Callable;
             "  " + ValidationOptions.SUBNET_EVM_VM_ID,
             "An --arch other than this machine's runs under qemu-user emulation (binfmt_misc",
             "handler qemu-<arch>; refused, naming what is missing, without it).",
+            "--with-service also expects avalanchego-service-<tag>-noarch.rpm and checks it:",
+            "systemd-analyze verify, its user and directories, and, where the image boots",
+            "systemd in a container, that the unit starts and stops the node. With --local",
+            "it is never installed (its scriptlets run in a container only): a NOTE says so.",
             "", "Example:",
             "  rpm-release validate --from file:/srv/bucket --tag v1.14.1 --arch x86_64 \\",
             "      --commit $(git -C ~/avalanchego rev-parse v1.14.1^{commit}) \\",
@@ -116,10 +120,13 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
 
+    @Option(names = "--with-service", description = "The release has the avalanchego-service package too.")
+    boolean withService;
+
     @Override
     public Integer call() {
         from = io.avalanche.rpm.store.Destinations.checkSource(from).url();
-        ReleaseRef ref = new ReleaseRef(tag, arch);
+        ReleaseRef ref = new ReleaseRef(tag, arch).withService(withService);
         ValidationOptions.Install install = target.local ? new ValidationOptions.Local()
                 : new ValidationOptions.Container(target.image,
                 new ContainerTarget.Engine(List.of(docker),

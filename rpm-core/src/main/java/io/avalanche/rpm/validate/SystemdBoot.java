@@ -36,11 +36,6 @@ public final class SystemdBoot {
     /** As above with extra {@code docker run} options (tests grant CAP_SYS_ADMIN to see the sandbox applied). */
     static ServiceCheck.Verdict check(ContainerTarget.Engine engine, String image, Platform platform,
                                       List<Path> rpms, Path key, List<String> runOptions) {
-        if (platform.emulated()) {
-            return new ServiceCheck.Verdict(CheckOutcome.Status.SKIPPED, "not run: systemd cannot boot as PID 1 "
-                    + "under qemu-user emulation (" + platform.label() + "); run it on a native "
-                    + platform.arch().rpm() + " host", "");
-        }
         String name = NAME_PREFIX + HexFormat.of().formatHex(RANDOM.generateSeed(6));
         Thread hook = new Thread(() -> remove(engine, name), "rm-" + name);
         Runtime.getRuntime().addShutdownHook(hook);
