@@ -135,6 +135,14 @@ class SigningApprovalTest {
     }
 
     @Test
+    void theSharedTestPackageIsAReleasePackage() throws IOException {
+        // the plugin's signing tests sign TestPackages.avalanchego with the approval of v1.14.1 x86_64
+        Path rpm = TestPackages.avalanchego(tmp.resolve("shared"), GZIP, 1000);
+        assertThat(approval.approve(rpm.getFileName().toString(), RpmReader.read(rpm).headerBytes()).nevra())
+                .isEqualTo("avalanchego-1.14.1-1.x86_64");
+    }
+
+    @Test
     void aPullRequestBuildIsApprovedForItsSyntheticTag() {
         ReleaseTag pr = ReleaseTag.forPullRequest("0123456789abcdef");
         byte[] h = header(avalanchego(pr, Arch.AARCH64), pr.fileName("avalanchego", Arch.AARCH64));
