@@ -82,7 +82,7 @@ public final class RpmSignStep extends Step {
         return tag;
     }
 
-    /** The tag this build releases (rpmBuild's result tag); required with a key that is not ephemeral. */
+    /** The tag this build releases, as the pipeline gave it (not as an agent reports it); required unless ephemeral. */
     @DataBoundSetter
     public void setTag(String tag) {
         this.tag = Util.fixEmptyAndTrim(tag);
