@@ -10,12 +10,12 @@ import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.store.Destinations;
 import io.avalanche.rpm.store.ObjectStore;
+import io.avalanche.rpm.publish.Layout;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.sign.RpmSigner;
 import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.validate.CheckOutcome;
-import io.avalanche.rpm.validate.LocalSources;
 import io.avalanche.rpm.validate.ReleaseRef;
 import io.avalanche.rpm.validate.ReleaseSource;
 import io.avalanche.rpm.validate.ValidationOptions;
@@ -196,7 +196,7 @@ public final class ReleasePipeline {
             String releaseDir = "release directory " + r.out();
             for (Arch a : r.arches()) {
                 validations.add(validate(r, a, manifest, "release directory", releaseDir,
-                        LocalSources.releaseDirectory(stage), log));
+                        ReleaseSource.directory(stage), log));
             }
             boolean prePassed = validations.stream().allMatch(v -> v.report().passed());
             Publisher.Result published = null;
@@ -216,7 +216,7 @@ public final class ReleasePipeline {
                     upload.close();
                     for (Arch a : r.arches()) {
                         validations.add(validate(r, a, manifest, "published", r.to(),
-                                new StoreReleaseSource(store, r.to()), log));
+                                ReleaseSource.published(store, r.to(), Layout.SEED), log));
                     }
                 }
             }

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.store.FileStore;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.validate.TestReleases.Variant;
@@ -48,10 +49,10 @@ class RepositoryCheckTest {
     }
 
     static List<CheckOutcome> check(Path bucket) {
-        ReleaseSource src = ReleaseSources.parse("file:" + bucket);
+        ReleaseSource src = ReleaseSource.open("file:" + bucket, S3Settings.fromEnvironment(java.util.Map.of()));
         FetchedRelease rel = src.fetch(REF, tmp.resolve("work-" + n++));
         assertThat(src.publishedStore()).isPresent();
-        return new RepositoryCheck(src.publishedStore().orElseThrow(), Instant.now()).check(REF, rel);
+        return new RepositoryCheck(src.publishedStore().orElseThrow(), io.avalanche.rpm.publish.Layout.SEED, Instant.now()).check(REF, rel);
     }
 
     static CheckOutcome result(List<CheckOutcome> rs, String pkg, String check) {

@@ -16,7 +16,6 @@ import io.avalanche.rpm.publish.YumRepository;
 import io.avalanche.rpm.release.ReleaseBuilder;
 import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.release.RepoSigner;
-import io.avalanche.rpm.release.StoreReleaseSource;
 import io.avalanche.rpm.release.builder.BuilderImage;
 import io.avalanche.rpm.sign.MainHeaders;
 import io.avalanche.rpm.sign.Pkcs11Token;
@@ -29,7 +28,6 @@ import io.avalanche.rpm.validate.CheckOutcome;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.ReleaseRef;
 import io.avalanche.rpm.validate.ReleaseSource;
-import io.avalanche.rpm.validate.ReleaseSources;
 import io.avalanche.rpm.validate.ValidationOptions;
 import io.avalanche.rpm.validate.ValidationReport;
 import io.avalanche.rpm.validate.Validator;
@@ -348,15 +346,7 @@ final class RpmCore {
         ValidationOptions options = ValidationOptions.of(ref, commit).withInstall(
                 new ValidationOptions.Container(image, new ContainerTarget.Engine(d.docker(), dockerEnv, d.stepTimeout())));
         ValidationReport report;
-        if (from.startsWith("s3://")) {
-            ObjectStore store = Destinations.open(from, S3Settings.fromEnvironment(awsEnv));
-            try {
-                report = new Validator(options).validate(new StoreReleaseSource(store, from), workDir);
-            } finally {
-                close(store);
-            }
-        } else {
-            ReleaseSource source = ReleaseSources.parse(from);
+        try (ReleaseSource source = ReleaseSource.open(from, S3Settings.fromEnvironment(awsEnv))) {
             report = new Validator(options).validate(source, workDir);
         }
         if (junit != null) {

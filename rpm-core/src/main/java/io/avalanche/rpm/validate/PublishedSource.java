@@ -1,12 +1,8 @@
-package io.avalanche.rpm.release;
+package io.avalanche.rpm.validate;
 
 import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.publish.Layout;
 import io.avalanche.rpm.store.ObjectStore;
-import io.avalanche.rpm.publish.Publisher;
-import io.avalanche.rpm.validate.FetchedRelease;
-import io.avalanche.rpm.validate.ReleaseRef;
-import io.avalanche.rpm.validate.ReleaseSource;
-import io.avalanche.rpm.validate.ValidationException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,15 +10,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
-/** Validation source reading a published release from any object store (S3 or file:), key included. */
-public final class StoreReleaseSource implements ReleaseSource {
+/** A published tree (S3 or file:) read through its store in a {@link Layout}: packages, key and repository metadata. */
+final class PublishedSource implements ReleaseSource {
     private final ObjectStore store;
     private final String describe;
+    private final Layout layout;
+    private final boolean owned;
 
-    public StoreReleaseSource(ObjectStore store, String describe) {
+    PublishedSource(ObjectStore store, String describe, Layout layout, boolean owned) {
         this.store = store;
         this.describe = describe;
+        this.layout = layout;
+        this.owned = owned;
     }
 
     @Override
@@ -31,10 +32,10 @@ public final class StoreReleaseSource implements ReleaseSource {
             Path out = Files.createDirectories(workDir.resolve("release"));
             Map<String, Path> rpms = new LinkedHashMap<>();
             for (String name : ref.names()) {
-                String key = Publisher.ROOT + ref.rpmArch() + "/" + ref.fileName(name);
-                rpms.put(name, download(key, out.resolve(ref.fileName(name))));
+                String file = ref.fileName(name);
+                rpms.put(name, download(layout.packageKey(ref.rpmArch(), file), out.resolve(file)));
             }
-            Path keyFile = download(Publisher.ROOT + ReleaseManifest.KEY_FILE, out.resolve(ReleaseManifest.KEY_FILE));
+            Path keyFile = download(layout.keyFile(), out.resolve(ReleaseManifest.KEY_FILE));
             return new FetchedRelease(rpms, keyFile);
         } catch (IOException e) {
             throw new UncheckedIOException(describe + ": cannot download the release: " + e.getMessage(), e);
@@ -51,12 +52,24 @@ public final class StoreReleaseSource implements ReleaseSource {
     }
 
     @Override
-    public java.util.Optional<ObjectStore> publishedStore() {
-        return java.util.Optional.of(store);
+    public Optional<ObjectStore> publishedStore() {
+        return Optional.of(store);
+    }
+
+    @Override
+    public Layout layout() {
+        return layout;
     }
 
     @Override
     public String describe() {
         return describe;
+    }
+
+    @Override
+    public void close() {
+        if (owned) {
+            store.close();
+        }
     }
 }
