@@ -1,5 +1,7 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.publish.Layout;
 import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.store.FileStore;
 import io.avalanche.rpm.publish.Publisher;
@@ -109,7 +111,7 @@ class RepositoryCheckTest {
         String node = "avalanchego-" + TestReleases.TAG + "-x86_64.rpm";
         String evm = "subnet-evm-" + TestReleases.TAG + "-x86_64.rpm";
         Files.copy(rel.resolve(node), onlyNode.resolve(node));
-        Files.copy(rel.resolve(Publisher.KEY_FILE), onlyNode.resolve(Publisher.KEY_FILE));
+        Files.copy(rel.resolve(ReleaseManifest.KEY_FILE), onlyNode.resolve(ReleaseManifest.KEY_FILE));
         Path bucket = tmp.resolve("partial");
         try (FileStore store = new FileStore(bucket)) {
             new Publisher(store, o -> { }, l -> { }).publish(onlyNode,

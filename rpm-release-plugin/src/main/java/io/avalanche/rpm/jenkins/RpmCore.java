@@ -5,9 +5,7 @@ import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
-import io.avalanche.rpm.store.Destinations;
 import io.avalanche.rpm.Digests;
-import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.publish.PendingPublish;
 import io.avalanche.rpm.yum.Repomd;
 import io.avalanche.rpm.publish.Publisher;
@@ -277,13 +275,9 @@ final class RpmCore {
      */
     static PreparedPublish preparePublish(Path releaseDir, String destination, Map<String, String> awsEnv,
                                           boolean force, Consumer<String> log) throws IOException {
-        ObjectStore store = Destinations.open(destination, S3Settings.fromEnvironment(awsEnv));
-        try {
-            PendingPublish p = publisher(store, log).prepare(releaseDir,
-                    Publisher.Options.defaults(null).withForce(force));
+        try (Publisher publisher = publisher(destination, awsEnv, log)) {
+            PendingPublish p = publisher.prepare(releaseDir, Publisher.Options.defaults(null).withForce(force));
             return new PreparedPublish(p.toJson(), new LinkedHashMap<>(p.toSign()));
-        } finally {
-            close(store);
         }
     }
 
@@ -297,41 +291,15 @@ final class RpmCore {
                                                Map<String, byte[]> signatures, Consumer<String> log)
             throws IOException {
         Publisher.Result result;
-        ObjectStore store = Destinations.open(destination, S3Settings.fromEnvironment(awsEnv));
-        try {
-            result = publisher(store, log).complete(PendingPublish.fromJson(pending), signatures);
-        } finally {
-            close(store);
+        try (Publisher publisher = publisher(destination, awsEnv, log)) {
+            result = publisher.complete(PendingPublish.fromJson(pending), signatures);
         }
-        List<Map<String, Object>> objects = new ArrayList<>();
-        for (Publisher.Outcome o : result.objects()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("key", o.key());
-            m.put("location", o.location());
-            m.put("status", o.status().name());
-            m.put("size", o.size());
-            m.put("sha256", o.sha256());
-            objects.add(m);
-        }
-        List<Map<String, Object>> repositories = new ArrayList<>();
-        for (YumRepository.Result y : result.repositories()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("dir", y.dir());
-            m.put("packages", y.packages());
-            m.put("signed", signatures.get(y.dir()) != null);   // also true when an identical index was left as it was
-            repositories.add(m);
-        }
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("destination", destination);
-        r.put("objects", objects);
-        r.put("repositories", repositories);
-        r.put("signed", !signatures.isEmpty());
-        r.put("repoFileUrl", result.repoFileUrl());
-        return r;
+        return result.toMap();
     }
 
-    private static Publisher publisher(ObjectStore store, Consumer<String> log) {
-        return new Publisher(store, o -> log.accept(o.status() + " " + o.location() + ": " + o.detail()), log);
+    private static Publisher publisher(String destination, Map<String, String> awsEnv, Consumer<String> log) {
+        return Publisher.open(destination, S3Settings.fromEnvironment(awsEnv),
+                o -> log.accept(o.status() + " " + o.location() + ": " + o.detail()), log);
     }
 
     /**
@@ -372,15 +340,5 @@ final class RpmCore {
         r.put("targetArch", b.targetArch());
         r.put("buildArgs", new ArrayList<>(b.buildArgs()));
         return r;
-    }
-
-    private static void close(AutoCloseable c) throws IOException {
-        try {
-            c.close();
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException("closing the object store: " + e.getMessage(), e);
-        }
     }
 }
