@@ -1,10 +1,10 @@
 package io.avalanche.rpm.bench;
 
 import com.github.luben.zstd.ZstdOutputStream;
-import io.avalanche.rpm.build.Compression;
-import io.avalanche.rpm.build.FileEntry;
-import io.avalanche.rpm.build.PackageSpec;
-import io.avalanche.rpm.build.RpmWriter;
+import io.avalanche.rpm.write.Compression;
+import io.avalanche.rpm.write.FileEntry;
+import io.avalanche.rpm.write.PackageSpec;
+import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package io.avalanche.rpm.bench;
 
-import io.avalanche.rpm.build.Compression;
-import io.avalanche.rpm.build.FileEntry;
-import io.avalanche.rpm.build.PackageSpec;
-import io.avalanche.rpm.build.RpmWriter;
+import io.avalanche.rpm.write.Compression;
+import io.avalanche.rpm.write.FileEntry;
+import io.avalanche.rpm.write.PackageSpec;
+import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.sign.RpmSigner;
 import io.avalanche.rpm.sign.SigningKey;
@@ -32,7 +32,7 @@ final class PackageSign {
         try (InputStream in = Files.newInputStream(secretKey)) {
             key = SigningKeys.load(in, null, secretKey.toString());
         }
-        RpmWriter.SignatureFiller filler = new RpmSigner(key.headerSigner()).inWriter();
+        RpmWriter.SignatureFiller filler = RpmWriter.SignatureFiller.signingWith(key.headerSigner());
         PackageSpec spec = PackageSpec.builder().name("benchpkg").version("1.0").arch(Arch.X86_64)
                 .buildTime(1700000000L).compression(new Compression(Compression.Algorithm.ZSTD, level, workers))
                 .file(new FileEntry(input, "/opt/bench/payload.bin", 0644)).build();

@@ -4,7 +4,7 @@ import io.avalanche.rpm.sign.RpmSigner;
 import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.sign.SigningKeys;
 import io.avalanche.rpm.verify.PackageVerifier;
-import io.avalanche.rpm.verify.TrustedKeys;
+import io.avalanche.rpm.pgp.TrustedKeys;
 import io.avalanche.rpm.verify.VerifyReport;
 
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package io.avalanche.rpm.cli;
 
 import io.avalanche.rpm.SpecException;
-import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.release.ReleaseBuilder;
-import io.avalanche.rpm.release.ReleaseManifest;
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;

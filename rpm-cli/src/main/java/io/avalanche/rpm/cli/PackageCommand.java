@@ -1,19 +1,20 @@
 package io.avalanche.rpm.cli;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.Profile;
 import io.avalanche.rpm.SpecException;
-import io.avalanche.rpm.build.Compression;
-import io.avalanche.rpm.build.Dependency;
-import io.avalanche.rpm.build.FileEntry;
-import io.avalanche.rpm.build.PackageSpec;
-import io.avalanche.rpm.build.RpmWriter;
-import io.avalanche.rpm.build.SourceDate;
+import io.avalanche.rpm.write.Compression;
+import io.avalanche.rpm.write.Dependency;
+import io.avalanche.rpm.write.FileEntry;
+import io.avalanche.rpm.write.PackageSpec;
+import io.avalanche.rpm.write.RpmWriter;
+import io.avalanche.rpm.write.SourceDate;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.release.KeySource;
 import io.avalanche.rpm.sign.RpmSigner;
 import io.avalanche.rpm.sign.SigningKey;
-import io.avalanche.rpm.publish.Digests;
+import io.avalanche.rpm.Digests;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -265,7 +266,7 @@ final class PackageCommand implements Callable<Integer> {
 
     private Integer write(PackageSpec ps, String fileName, long total, PendingKey pending) throws java.io.IOException {
         RpmWriter.SignatureFiller filler = pending == null ? null
-                : (unsigned, main, sha, length) -> new RpmSigner(pending.get().headerSigner()).inWriter()
+                : (unsigned, main, sha, length) -> RpmWriter.SignatureFiller.signingWith(pending.get().headerSigner())
                         .fill(unsigned, main, sha, length);
         boolean outExisted = Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         Path written;
@@ -287,7 +288,7 @@ final class PackageCommand implements Callable<Integer> {
         if (k != null) {
             result.put("keyId", k.keyId());
             if (k.ephemeral()) {
-                Path pub = k.exportPublicKey(written.resolveSibling(SigningKey.DEFAULT_PUBLIC_KEY_FILE));
+                Path pub = k.exportPublicKey(written.resolveSibling(ReleaseManifest.KEY_FILE));
                 result.put("publicKey", pub.toString());
             }
         }

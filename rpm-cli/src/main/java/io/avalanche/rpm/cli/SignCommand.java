@@ -2,7 +2,7 @@ package io.avalanche.rpm.cli;
 
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.SpecException;
-import io.avalanche.rpm.release.ReleaseManifest;
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.sign.HeaderSigner;
 import io.avalanche.rpm.sign.HeaderToSign;
 import io.avalanche.rpm.sign.RpmSigner;
@@ -126,7 +126,7 @@ final class SignCommand implements Callable<Integer> {
                     + (key.external() ? " (" + key.holder() + ")" : ""));
         }
         Path pub = exportKey != null ? exportKey
-                : PathNames.dir(rpms.get(0)).resolve(SigningKey.DEFAULT_PUBLIC_KEY_FILE);
+                : PathNames.dir(rpms.get(0)).resolve(ReleaseManifest.KEY_FILE);
         key.exportPublicKey(pub);
         for (Path dir : rpms.stream().map(PathNames::dir).distinct().toList()) {
             if (Files.isRegularFile(dir.resolve(ReleaseManifest.FILE_NAME))) {

@@ -1,6 +1,6 @@
 package io.avalanche.rpm.cli;
 
-import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.sign.GpgHome;
 import io.avalanche.rpm.testing.Cmd;
 import io.avalanche.rpm.testing.TestPackages;
@@ -108,7 +108,7 @@ class HostileInputTest {
         Path payload = Files.copy(good, dir.resolve("payload-corrupt.rpm"));
         flip(payload, Files.size(payload) - 5);
         Path header = Files.copy(good, dir.resolve("header-corrupt.rpm"));
-        io.avalanche.rpm.verify.RpmPackage pkg = io.avalanche.rpm.verify.RpmReader.read(good);
+        io.avalanche.rpm.format.RpmPackage pkg = io.avalanche.rpm.format.RpmReader.read(good);
         flip(header, (pkg.mainHeaderOffset() + pkg.payloadOffset()) / 2);
         for (Path bad : List.of(payload, header)) {
             assertThat(Cmd.run("rpm", "-K", "--nosignature", bad.toString()).exitCode())

@@ -1,10 +1,10 @@
 package io.avalanche.rpm.cli;
 
-import io.avalanche.rpm.build.Compression;
-import io.avalanche.rpm.build.RpmWriter;
-import io.avalanche.rpm.publish.Digests;
+import io.avalanche.rpm.write.Compression;
+import io.avalanche.rpm.write.RpmWriter;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.publish.S3ProxyFixture;
-import io.avalanche.rpm.publish.S3Store;
+import io.avalanche.rpm.store.S3Store;
 import io.avalanche.rpm.testing.Cmd;
 import io.avalanche.rpm.testing.TestPackages;
 import org.junit.jupiter.api.AfterAll;

@@ -1,6 +1,6 @@
 package io.avalanche.rpm.cli;
 
-import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.testing.Cmd;
 import io.avalanche.rpm.testing.SoftHsm;

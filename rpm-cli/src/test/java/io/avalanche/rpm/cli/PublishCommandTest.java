@@ -106,7 +106,7 @@ class PublishCommandTest {
             assertThat(json.get("objects").get(0).get("status").asText()).isEqualTo("uploaded");
             assertThat(json.get("repositories").get(0).get("packages").asInt()).isEqualTo(1);
             assertThat(json.get("repoFile").asText()).isEqualTo(s3.endpoint() + "/cli/pre/linux/rpms/avalanchego.repo");
-            try (var store = io.avalanche.rpm.publish.S3Store.open("s3://cli/pre", s3.settings())) {
+            try (var store = io.avalanche.rpm.store.S3Store.open("s3://cli/pre", s3.settings())) {
                 assertThat(new String(store.get("linux/rpms/avalanchego.repo").orElseThrow(), StandardCharsets.UTF_8))
                         .contains("baseurl=https://downloads.example.invalid/pre/linux/rpms/$basearch/",
                                 "gpgkey=https://downloads.example.invalid/pre/linux/rpms/RPM-GPG-KEY-avalanchego");

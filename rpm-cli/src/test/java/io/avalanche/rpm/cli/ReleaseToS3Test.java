@@ -1,7 +1,7 @@
 package io.avalanche.rpm.cli;
 
-import io.avalanche.rpm.publish.Destinations;
-import io.avalanche.rpm.publish.ObjectStore;
+import io.avalanche.rpm.store.Destinations;
+import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.publish.S3ProxyFixture;
 import io.avalanche.rpm.testing.Cmd;
 import io.avalanche.rpm.testing.TestPackages;

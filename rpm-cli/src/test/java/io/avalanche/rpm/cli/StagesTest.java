@@ -3,7 +3,7 @@ package io.avalanche.rpm.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.avalanche.rpm.format.Arch;
-import io.avalanche.rpm.publish.Digests;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.testing.Cmd;
 import io.avalanche.rpm.testing.TestPackages;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,9 @@
 package io.avalanche.rpm.publish;
 
-import io.avalanche.rpm.verify.CheckResult;
+import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.store.FileHashes;
+import io.avalanche.rpm.store.ObjectStore;
+import io.avalanche.rpm.format.CheckResult;
 import io.avalanche.rpm.verify.PackageVerifier;
 import io.avalanche.rpm.verify.VerifyReport;
 
@@ -25,10 +28,12 @@ import java.util.function.Consumer;
 final class PublishGate {
     private static final byte[] PROBE = "rpm-release: which key signs repomd.xml?\n".getBytes(StandardCharsets.UTF_8);
     private final ObjectStore store;
+    private final Layout layout;
     private final Consumer<String> log;
 
-    PublishGate(ObjectStore store, Consumer<String> log) {
+    PublishGate(ObjectStore store, Layout layout, Consumer<String> log) {
         this.store = store;
+        this.layout = layout;
         this.log = log;
     }
 
@@ -41,7 +46,7 @@ final class PublishGate {
      */
     RepositoryKey check(Path releaseDir, List<Path> rpms, Collection<String> repoDirs, DetachedSigner signer,
                         boolean signedHere, boolean force, String repoFile,
-                        java.util.Map<Path, ? extends io.avalanche.rpm.verify.PackageVerifier.FileTee> tees) {
+                        java.util.Map<Path, FileHashes.Hasher> tees) {
         RepositoryKey key = keyToPublish(releaseDir, force);
         checkPackages(key, rpms, tees);
         checkSigner(key, repoDirs, signer, signedHere, force, repoFile);
@@ -57,12 +62,13 @@ final class PublishGate {
     }
 
     private void checkPackages(RepositoryKey key, List<Path> rpms,
-                               java.util.Map<Path, ? extends io.avalanche.rpm.verify.PackageVerifier.FileTee> tees) {
+                               java.util.Map<Path, FileHashes.Hasher> tees) {
         log.accept("checking " + rpms.size() + " package(s) against " + key.source() + " (key " + key.describe() + ")");
         PackageVerifier verifier = new PackageVerifier(key.trusted());
         List<String> bad = new ArrayList<>();
         for (Path rpm : rpms) {
-            VerifyReport r = verifier.verify(rpm, tees.get(rpm));
+            FileHashes.Hasher tee = tees.get(rpm);
+            VerifyReport r = verifier.verify(rpm, tee == null ? null : tee::update);
             if (!r.ok()) {
                 bad.add(describeFailures(rpm, r));
             }
@@ -108,9 +114,9 @@ final class PublishGate {
      * already publishes (packages there are signed by them); else the destination's.
      */
     private RepositoryKey keyToPublish(Path releaseDir, boolean force) {
-        Path local = releaseDir.resolve(Publisher.KEY_FILE);
-        Optional<byte[]> remote = store.get(Publisher.ROOT + Publisher.KEY_FILE);
-        String remoteName = store.describe(Publisher.ROOT + Publisher.KEY_FILE);
+        Path local = releaseDir.resolve(ReleaseManifest.KEY_FILE);
+        Optional<byte[]> remote = store.get(layout.keyFile());
+        String remoteName = store.describe(layout.keyFile());
         if (!Files.isRegularFile(local)) {
             if (remote.isEmpty()) {
                 throw new PublishCheckException(local + " is missing and " + remoteName + " does not exist: dnf "
@@ -163,7 +169,7 @@ final class PublishGate {
     void refuseUnsigning(Collection<String> repoDirs, String repoFile) {
         List<String> signed = new ArrayList<>();
         for (String dir : repoDirs) {
-            String asc = dir + YumRepository.REPOMD + ".asc";
+            String asc = Layout.repomdSignature(dir);
             if (store.head(asc).isPresent()) {
                 signed.add(store.describe(asc));
             }

@@ -1,7 +1,7 @@
 package io.avalanche.rpm.publish;
 
-import io.avalanche.rpm.sign.KeyPolicy;
-import io.avalanche.rpm.verify.TrustedKeys;
+import io.avalanche.rpm.pgp.KeyPolicy;
+import io.avalanche.rpm.pgp.TrustedKeys;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;

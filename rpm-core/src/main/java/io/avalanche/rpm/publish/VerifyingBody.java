@@ -1,5 +1,6 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.store.FileHashes;
 import io.avalanche.rpm.verify.PackageVerifier;
 import io.avalanche.rpm.verify.VerifyReport;
 
@@ -55,7 +56,7 @@ final class VerifyingBody {
             return verdict.join();
         }
         FileHashes.Hasher h = new FileHashes.Hasher(0);
-        VerifyReport r = verifier.verify(file, h);
+        VerifyReport r = verifier.verify(file, h::update);
         FileHashes fh = h.finish();
         Verdict v = new Verdict(r, fh, r.ok() ? judge.apply(fh) : "does not verify");
         verdict.complete(v);

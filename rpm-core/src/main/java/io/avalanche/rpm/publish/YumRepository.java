@@ -1,8 +1,19 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.yum.MetadataException;
+import io.avalanche.rpm.store.ConcurrentWriteException;
+import io.avalanche.rpm.Digests;
+import io.avalanche.rpm.store.ObjectStore;
+import io.avalanche.rpm.store.Parallel;
+import io.avalanche.rpm.store.RangedChannel;
+import io.avalanche.rpm.store.StoredObject;
+import io.avalanche.rpm.yum.PackageMetadata;
+import io.avalanche.rpm.yum.RepoSplice;
+import io.avalanche.rpm.yum.RepoXml;
+import io.avalanche.rpm.yum.Repomd;
 import io.avalanche.rpm.RpmException;
-import io.avalanche.rpm.verify.RpmPackage;
-import io.avalanche.rpm.verify.RpmReader;
+import io.avalanche.rpm.format.RpmPackage;
+import io.avalanche.rpm.format.RpmReader;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -29,7 +40,7 @@ import java.util.zip.GZIPOutputStream;
  * phases ({@link #prepare}, {@link #complete}) when the signature is made elsewhere.
  */
 public final class YumRepository {
-    public static final String REPOMD = "repodata/repomd.xml";
+    public static final String REPOMD = Layout.REPOMD;
     private static final String[] TYPES = {"primary", "filelists", "other"};
 
     private final ObjectStore store;
@@ -233,11 +244,11 @@ public final class YumRepository {
         for (int i = 0; i < TYPES.length; i++) {
             byte[] gz = gzip(open[i]);
             String sha = Digests.sha256Hex(gz);
-            String href = "repodata/" + sha + "-" + TYPES[i] + ".xml.gz";
+            String href = Layout.REPODATA + sha + "-" + TYPES[i] + ".xml.gz";
             puts.add(() -> {
                 try {
                     store.putIfAbsent(dir + href, gz, "application/gzip");
-                } catch (ConcurrentPublishException e) {
+                } catch (ConcurrentWriteException e) {
                     // content-addressed: whoever stored it first stored these very bytes
                 }
                 return true;
@@ -282,7 +293,7 @@ public final class YumRepository {
      * each only while the stored version is still the one phase 1 read (conditional writes where the store has them),
      * then removes metadata files no index names (orphans of earlier or losing runs, past {@code staleAfter} unless
      * the store is locked), keeping the generation just replaced for readers in flight. An {@code unchanged} index
-     * whose signature state already matches writes nothing. Throws {@link ConcurrentPublishException} when another
+     * whose signature state already matches writes nothing. Throws {@link ConcurrentWriteException} when another
      * publish changed the index in between: re-run publish.
      *
      * @param key the published key; an unchanged index keeps a current .asc only when a key of it made that .asc
@@ -329,7 +340,7 @@ public final class YumRepository {
                     written.add(asc);
                 }
                 store.putIf(idx, p.repomd(), "application/xml", p.baseTag());
-            } catch (ConcurrentPublishException e) {
+            } catch (ConcurrentWriteException e) {
                 throw changed(idx);
             }
             written.add(idx);
@@ -351,8 +362,8 @@ public final class YumRepository {
     /** How old an unreferenced metadata file must be before a publish that holds no lock removes it. */
     public static final java.time.Duration ORPHAN_GRACE = java.time.Duration.ofMinutes(15);
 
-    private ConcurrentPublishException changed(String idx) {
-        return new ConcurrentPublishException(store.describe(idx) + " changed since this publish read it (another "
+    private ConcurrentWriteException changed(String idx) {
+        return new ConcurrentWriteException(store.describe(idx) + " changed since this publish read it (another "
                 + "publish of " + store.describe(dir) + " ran in between); this publish did not write its index: "
                 + "re-run publish to include both");
     }
@@ -368,15 +379,15 @@ public final class YumRepository {
         try {
             Repomd current = Repomd.parse(p.repomd(), store.describe(dir + REPOMD));
             current.entries().forEach(e -> keep.add(dir + e.href()));
-        } catch (PublishException e) {
+        } catch (MetadataException e) {
             return List.of();
         }
         java.time.Instant cutoff = java.time.Instant.now().minus(staleAfter);
         List<String> removed = new ArrayList<>();
-        for (StoredObject o : store.list(dir + "repodata/")) {
+        for (StoredObject o : store.list(Layout.repodata(dir))) {
             String name = o.key().substring(o.key().lastIndexOf('/') + 1);
             if (keep.contains(o.key()) || !name.matches("[0-9a-f]{64}-.+")
-                    || !o.key().equals(dir + "repodata/" + name)) {
+                    || !o.key().equals(Layout.repodata(dir) + name)) {
                 continue;
             }
             if (!store.exclusive() && (o.lastModified() == null || o.lastModified().isAfter(cutoff))) {
@@ -396,7 +407,7 @@ public final class YumRepository {
     private Repomd parseRepomd(byte[] b) {
         try {
             return Repomd.parse(b, store.describe(dir + REPOMD));
-        } catch (PublishException e) {
+        } catch (MetadataException e) {
             log.accept("warning: " + e.getMessage() + "; rebuilding the metadata from package headers");
             return null;
         }

@@ -1,10 +1,10 @@
 package io.avalanche.rpm.release;
 
 import io.avalanche.rpm.SpecException;
-import io.avalanche.rpm.build.ChangelogEntry;
-import io.avalanche.rpm.build.Compression;
-import io.avalanche.rpm.build.FileEntry;
-import io.avalanche.rpm.build.PackageSpec;
+import io.avalanche.rpm.write.ChangelogEntry;
+import io.avalanche.rpm.write.Compression;
+import io.avalanche.rpm.write.FileEntry;
+import io.avalanche.rpm.write.PackageSpec;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 

@@ -1,15 +1,16 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.ProgressReporter;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
-import io.avalanche.rpm.build.Compression;
-import io.avalanche.rpm.build.ElfArchCheck;
-import io.avalanche.rpm.build.PackageSpec;
-import io.avalanche.rpm.build.RpmWriter;
+import io.avalanche.rpm.write.Compression;
+import io.avalanche.rpm.write.ElfArchCheck;
+import io.avalanche.rpm.write.PackageSpec;
+import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
-import io.avalanche.rpm.publish.Digests;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.validate.ContainerTarget;
 
 import java.io.File;

@@ -1,19 +1,20 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.ProgressReporter;
 import io.avalanche.rpm.SpecException;
-import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.write.Compression;
+import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
-import io.avalanche.rpm.publish.Destinations;
-import io.avalanche.rpm.publish.ObjectStore;
+import io.avalanche.rpm.store.Destinations;
+import io.avalanche.rpm.publish.Layout;
 import io.avalanche.rpm.publish.Publisher;
-import io.avalanche.rpm.publish.S3Settings;
+import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.sign.RpmSigner;
 import io.avalanche.rpm.sign.SigningKey;
-import io.avalanche.rpm.validate.CheckResult;
-import io.avalanche.rpm.validate.LocalSources;
+import io.avalanche.rpm.validate.CheckOutcome;
 import io.avalanche.rpm.validate.ReleaseRef;
 import io.avalanche.rpm.validate.ReleaseSource;
 import io.avalanche.rpm.validate.ValidationOptions;
@@ -26,7 +27,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -73,6 +76,34 @@ public final class ReleasePipeline {
         public String validatedFrom() {
             return validations.isEmpty() ? "nowhere" : validations.get(validations.size() - 1).from();
         }
+
+        /**
+         * The result in the vocabulary the CLI's --json and the Jenkins steps share: tag, commit, arch(es), vmId,
+         * dirty, overrides, releaseDir, files, publicKey, published (a publish's map, or null), repoFile,
+         * validatedFrom, validations [{arch, phase, from, passed}], passed.
+         */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("tag", manifest.tag());
+            m.put("commit", manifest.commit());
+            m.put("arch", manifest.arch());
+            m.put("arches", manifest.arches() != null ? manifest.arches() : List.of(manifest.arch()));
+            m.put("vmId", manifest.vmId());
+            m.put("dirty", manifest.dirty());
+            m.put("overrides", manifest.overrides());
+            m.put("releaseDir", releaseDir.toString());
+            m.put("files", manifest.files());
+            m.put("publicKey", publicKey.toString());
+            m.put("published", published == null ? null : published.toMap());
+            if (published != null) {
+                m.put("repoFile", published.repoFileUrl());
+            }
+            m.put("validatedFrom", validatedFrom());
+            m.put("validations", validations.stream().map(v -> Map.of("arch", v.arch().rpm(), "phase", v.phase(),
+                    "from", v.from(), "passed", v.report().passed())).toList());
+            m.put("passed", passed());
+            return m;
+        }
     }
 
     /** What a release would do: the per-arch build plans and where the release goes. */
@@ -89,24 +120,25 @@ public final class ReleasePipeline {
             l.add("compression: " + r.compression() + (r.compression().workers() > 1 ? ", " + r.compression().workers()
                     + " workers" : ""));
             l.add("signing:  " + (r.key() instanceof KeySource.KeyFile k ? "key " + k.file()
-                    : "ephemeral RSA-4096 key, valid one day") + "; public key exported as " + ReleaseRef.KEY_FILE);
+                    : "ephemeral RSA-4096 key, valid one day") + "; public key exported as " + ReleaseManifest.KEY_FILE);
             l.add("release directory: " + r.out() + " (this run's files only: "
                     + builds.stream().flatMap(b -> b.packages().stream()).map(ReleaseBuilder.PackagePlan::fileName)
-                    .toList() + ", " + ReleaseRef.KEY_FILE + ", " + ReleaseManifest.FILE_NAME + ")");
+                    .toList() + ", " + ReleaseManifest.KEY_FILE + ", " + ReleaseManifest.FILE_NAME + ")");
             l.add("validate: from the release directory before publishing" + (r.to() == null ? ""
                     : ", then from " + r.to()) + " (" + describe(r.install()) + ")");
             if (r.to() == null) {
                 l.add("publish:  nothing" + (r.pullRequest() ? " (pull-request build)" : " (no --to)"));
             } else {
                 l.add("publish:  " + r.to() + " (only if validation passes)");
+                Layout layout = Layout.SEED;
                 for (ReleaseBuilder.Plan b : builds) {
                     for (ReleaseBuilder.PackagePlan p : b.packages()) {
-                        l.add("  " + Publisher.ROOT + b.arch().rpm() + "/" + p.fileName());
+                        l.add("  " + layout.packageKey(b.arch().rpm(), p.fileName()));
                     }
-                    l.add("  " + Publisher.ROOT + b.arch().rpm() + "/repodata/repomd.xml (+ repomd.xml.asc)");
+                    l.add("  " + Layout.repomd(layout.archDir(b.arch().rpm())) + " (+ repomd.xml.asc)");
                 }
-                l.add("  " + Publisher.ROOT + ReleaseRef.KEY_FILE);
-                l.add("  " + Publisher.ROOT + "avalanchego.repo");
+                l.add("  " + layout.keyFile());
+                l.add("  " + layout.repoFile());
             }
             return l;
         }
@@ -179,7 +211,7 @@ public final class ReleasePipeline {
                         b.arch(), r.buildImage() != null) + ")"));
                 ReleaseBuilder.runSteps(b, r.build(b.arch()), log);
                 built.add(ReleaseBuilder.packageInto(b, r.compression(), stage, log, progress,
-                        new RpmSigner(key.headerSigner()).inWriter()));
+                        RpmWriter.SignatureFiller.signingWith(key.headerSigner())));
             }
             ReleaseManifest combined = ReleaseManifest.combine(built);
             combined.write(stage);
@@ -194,7 +226,7 @@ public final class ReleasePipeline {
             String releaseDir = "release directory " + r.out();
             for (Arch a : r.arches()) {
                 validations.add(validate(r, a, manifest, "release directory", releaseDir,
-                        LocalSources.releaseDirectory(stage), log));
+                        ReleaseSource.directory(stage), log));
             }
             boolean prePassed = validations.stream().allMatch(v -> v.report().passed());
             Publisher.Result published = null;
@@ -202,19 +234,19 @@ public final class ReleasePipeline {
                 log.accept("== NOT publishing to " + r.to() + ": validation from the release directory failed; "
                         + "nothing was uploaded");
             } else if (r.to() != null) {
-                try (ObjectStore store = Destinations.open(r.to(), r.s3())) {
-                    log.accept("== publish to " + r.to());
-                    ProgressReporter.Task upload = progress.start("publish to " + r.to(), totalBytes(stage));
-                    Publisher p = new Publisher(store, o -> {
-                        upload.advance(o.size());
-                        log.accept("  " + o.status().name().toLowerCase(Locale.ROOT) + " " + o.location());
-                    }, log);
+                log.accept("== publish to " + r.to());
+                ProgressReporter.Task upload = progress.start("publish to " + r.to(), totalBytes(stage));
+                try (Publisher p = Publisher.open(r.to(), r.s3(), o -> {
+                    upload.advance(o.size());
+                    log.accept("  " + o.status().name().toLowerCase(Locale.ROOT) + " " + o.location());
+                }, log)) {
                     published = p.publish(stage, Publisher.Options.defaults(RepoSigner.of(key.headerSigner()))
                             .withForce(r.force()).withTimestamp(manifest.sourceDateEpoch()));
-                    upload.close();
-                    for (Arch a : r.arches()) {
-                        validations.add(validate(r, a, manifest, "published", r.to(),
-                                new StoreReleaseSource(store, r.to()), log));
+                }
+                upload.close();
+                for (Arch a : r.arches()) {
+                    try (ReleaseSource source = ReleaseSource.open(r.to(), r.s3())) {
+                        validations.add(validate(r, a, manifest, "published", r.to(), source, log));
                     }
                 }
             }
@@ -222,7 +254,7 @@ public final class ReleasePipeline {
             if (r.junit() != null && !validations.isEmpty()) {
                 junitReport(validations).writeJUnit(r.junit());
             }
-            return new Result(manifest, r.out(), r.out().resolve(ReleaseRef.KEY_FILE), published, validations);
+            return new Result(manifest, r.out(), r.out().resolve(ReleaseManifest.KEY_FILE), published, validations);
         }
     }
 
@@ -254,10 +286,10 @@ public final class ReleasePipeline {
         if (vs.size() == 1) {
             return vs.get(0).report();
         }
-        List<CheckResult> all = new ArrayList<>();
+        List<CheckOutcome> all = new ArrayList<>();
         for (Validation v : vs) {
-            for (CheckResult c : v.report().results()) {
-                all.add(new CheckResult(v.arch().rpm() + " " + v.phase() + " " + c.packageName(), c.check(),
+            for (CheckOutcome c : v.report().results()) {
+                all.add(new CheckOutcome(v.arch().rpm() + " " + v.phase() + " " + c.packageName(), c.check(),
                         c.status(), c.message(), c.output(), c.time()));
             }
         }
@@ -275,8 +307,8 @@ public final class ReleasePipeline {
                 log.accept("  signed " + a.name() + " with key " + key.keyId() + " (as it was written)");
             }
         }
-        key.exportPublicKey(dir.resolve(ReleaseRef.KEY_FILE));
-        return m.withFile(dir, ReleaseRef.KEY_FILE);   // the packages' digests were taken after signing
+        key.exportPublicKey(dir.resolve(ReleaseManifest.KEY_FILE));
+        return m.withFile(dir, ReleaseManifest.KEY_FILE);   // the packages' digests were taken after signing
     }
 
     /** Signs every RPM of a release directory in place, exports the public key, refreshes release.json. */
@@ -288,8 +320,8 @@ public final class ReleasePipeline {
                 log.accept("  signed " + a.name() + " with key " + key.keyId());
             }
         }
-        key.exportPublicKey(dir.resolve(ReleaseRef.KEY_FILE));
-        return m.refresh(dir, ReleaseRef.KEY_FILE);
+        key.exportPublicKey(dir.resolve(ReleaseManifest.KEY_FILE));
+        return m.refresh(dir, ReleaseManifest.KEY_FILE);
     }
 
     private static long totalBytes(Path dir) {

@@ -1,7 +1,7 @@
 package io.avalanche.rpm.release;
 
 import io.avalanche.rpm.SpecException;
-import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 

@@ -1,16 +1,16 @@
 package io.avalanche.rpm.release;
 
 import io.avalanche.rpm.RpmException;
-import io.avalanche.rpm.build.Compression;
-import io.avalanche.rpm.build.FileEntry;
-import io.avalanche.rpm.build.InstallPath;
-import io.avalanche.rpm.build.PackageSpec;
+import io.avalanche.rpm.write.Compression;
+import io.avalanche.rpm.write.FileEntry;
+import io.avalanche.rpm.write.InstallPath;
+import io.avalanche.rpm.write.PackageSpec;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.Header;
 import io.avalanche.rpm.format.HeaderEntry;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.format.Tag;
-import io.avalanche.rpm.publish.Digests;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.sign.MainHeaders;
 
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.sign;
 
+import io.avalanche.rpm.pgp.KeyPolicy;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPrivateKey;

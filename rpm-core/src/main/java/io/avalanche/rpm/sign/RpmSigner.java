@@ -1,15 +1,16 @@
 package io.avalanche.rpm.sign;
 
+import io.avalanche.rpm.pgp.SignaturePacket;
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.format.Header;
 import io.avalanche.rpm.format.HeaderCodec;
 import io.avalanche.rpm.format.Lead;
 import io.avalanche.rpm.format.SigTag;
 import io.avalanche.rpm.format.Tag;
-import io.avalanche.rpm.verify.CheckResult;
-import io.avalanche.rpm.verify.PackageVerifier;
-import io.avalanche.rpm.verify.RpmPackage;
-import io.avalanche.rpm.verify.RpmReader;
+import io.avalanche.rpm.format.CheckResult;
+import io.avalanche.rpm.format.PackageDigests;
+import io.avalanche.rpm.format.RpmPackage;
+import io.avalanche.rpm.format.RpmReader;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,20 +62,19 @@ public final class RpmSigner {
     }
 
     /**
-     * Signs inside {@link io.avalanche.rpm.build.RpmWriter} while it writes: the signature header gets the same
-     * entries and layout {@link #signWritten} would give it, and the file is written once, never re-read.
+     * The signature header a package being written gets (RpmWriter's signature filler): the same entries and layout
+     * {@link #signWritten} would give it, {@code length} bytes, so the file is written once and never re-read.
      */
-    public io.avalanche.rpm.build.RpmWriter.SignatureFiller inWriter() {
-        return (unsigned, mainHeader, sha256, length) -> {
-            byte[] packet = signer.sign(mainHeader);
-            String bad = SignaturePacket.problem(packet);
-            if (bad != null) {
-                throw new SigningException("the header signer returned an unusable signature: " + bad);
-            }
-            return SignatureHeaders.fit(SignatureHeaders.withSignature(unsigned, sha256, packet), length)
-                    .orElseThrow(() -> new SigningException("the signature (" + packet.length
-                            + " bytes) does not fit the signature header's reserved space"));
-        };
+    public static byte[] signatureHeader(HeaderSigner signer, Header unsigned, byte[] mainHeader, String sha256,
+                                         int length) {
+        byte[] packet = signer.sign(mainHeader);
+        String bad = SignaturePacket.problem(packet);
+        if (bad != null) {
+            throw new SigningException("the header signer returned an unusable signature: " + bad);
+        }
+        return SignatureHeaders.fit(SignatureHeaders.withSignature(unsigned, sha256, packet), length)
+                .orElseThrow(() -> new SigningException("the signature (" + packet.length
+                        + " bytes) does not fit the signature header's reserved space"));
     }
 
     /**
@@ -88,7 +88,7 @@ public final class RpmSigner {
         String sha = sha256Hex(hb);
         check(pkg, sha);
         checkSize(pkg);
-        List<CheckResult> bad = PackageVerifier.digestFailures(file);
+        List<CheckResult> bad = PackageDigests.failures(file);
         if (!bad.isEmpty()) {
             throw new SigningException(file + ": not signing a corrupt package: "
                     + String.join("; ", bad.stream().map(CheckResult::describe).toList())

@@ -1,5 +1,7 @@
 package io.avalanche.rpm.sign;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.pgp.KeyPolicy;
 import org.bouncycastle.bcpg.ArmoredOutputStream;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.openpgp.PGPPrivateKey;
@@ -22,7 +24,6 @@ import java.util.Optional;
  */
 public final class SigningKey implements AutoCloseable {
     /** File name the public key is published under unless the caller chooses another. */
-    public static final String DEFAULT_PUBLIC_KEY_FILE = "RPM-GPG-KEY-avalanchego";
 
     private final PGPPublicKeyRing publicRing;
     private final PGPPublicKey signingKey;

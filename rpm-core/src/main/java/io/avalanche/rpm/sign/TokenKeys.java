@@ -1,5 +1,6 @@
 package io.avalanche.rpm.sign;
 
+import io.avalanche.rpm.pgp.KeyPolicy;
 import io.avalanche.rpm.SpecException;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.bcpg.PublicKeyAlgorithmTags;

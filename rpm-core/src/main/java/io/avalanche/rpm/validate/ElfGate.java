@@ -2,11 +2,11 @@ package io.avalanche.rpm.validate;
 
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.RpmException;
-import io.avalanche.rpm.verify.ElfInfo;
-import io.avalanche.rpm.verify.ElfInspector;
-import io.avalanche.rpm.verify.PayloadFiles;
-import io.avalanche.rpm.verify.RpmPackage;
-import io.avalanche.rpm.verify.RpmReader;
+import io.avalanche.rpm.elf.ElfInfo;
+import io.avalanche.rpm.elf.ElfInspector;
+import io.avalanche.rpm.format.PayloadFiles;
+import io.avalanche.rpm.format.RpmPackage;
+import io.avalanche.rpm.format.RpmReader;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,11 +1,11 @@
 package io.avalanche.rpm.validate;
 
 import io.avalanche.rpm.SpecException;
-import io.avalanche.rpm.build.Compression;
-import io.avalanche.rpm.build.Dependency;
-import io.avalanche.rpm.build.FileEntry;
-import io.avalanche.rpm.build.PackageSpec;
-import io.avalanche.rpm.build.RpmWriter;
+import io.avalanche.rpm.write.Compression;
+import io.avalanche.rpm.write.Dependency;
+import io.avalanche.rpm.write.FileEntry;
+import io.avalanche.rpm.write.PackageSpec;
+import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 
 import java.io.IOException;

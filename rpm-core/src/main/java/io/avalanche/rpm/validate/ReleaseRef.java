@@ -9,7 +9,6 @@ import java.util.List;
 /** Which release to validate: tag, RPM arch and package names; knows the published file names. */
 public record ReleaseRef(String tag, String rpmArch, List<String> names) {
     public static final List<String> DEFAULT_NAMES = List.of("avalanchego", "subnet-evm");
-    public static final String KEY_FILE = "RPM-GPG-KEY-avalanchego";
 
     public ReleaseRef {
         tag = ReleaseTag.parse(tag).tag();

@@ -1,15 +1,14 @@
 package io.avalanche.rpm.validate;
 
 import io.avalanche.rpm.RpmException;
-import io.avalanche.rpm.publish.Digests;
-import io.avalanche.rpm.publish.ObjectStore;
-import io.avalanche.rpm.publish.PackageMetadata;
-import io.avalanche.rpm.publish.Publisher;
-import io.avalanche.rpm.publish.RepoXml;
-import io.avalanche.rpm.publish.Repomd;
-import io.avalanche.rpm.publish.YumRepository;
+import io.avalanche.rpm.Digests;
+import io.avalanche.rpm.store.ObjectStore;
+import io.avalanche.rpm.yum.PackageMetadata;
+import io.avalanche.rpm.publish.Layout;
+import io.avalanche.rpm.yum.RepoXml;
+import io.avalanche.rpm.yum.Repomd;
 import io.avalanche.rpm.verify.DetachedSignature;
-import io.avalanche.rpm.verify.TrustedKeys;
+import io.avalanche.rpm.pgp.TrustedKeys;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -41,29 +40,30 @@ public final class RepositoryCheck {
     /** Per released package: listed in primary with its checksum and location. */
     public static final String LISTING = "repo-listing";
     private static final List<String> TYPES = List.of("primary", "filelists", "other");
-    private static final String REPO_FILE_NAME = "avalanchego.repo";
 
     private final ObjectStore store;
+    private final Layout layout;
     private final Instant now;
 
-    public RepositoryCheck(ObjectStore store, Instant now) {
+    public RepositoryCheck(ObjectStore store, Layout layout, Instant now) {
         this.store = store;
+        this.layout = layout;
         this.now = now;
     }
 
     /** Every check of the repository holding {@code rel} (fetched from this store); never throws for bad data. */
-    public List<CheckResult> check(ReleaseRef ref, FetchedRelease rel) {
-        List<CheckResult> out = new ArrayList<>();
+    public List<CheckOutcome> check(ReleaseRef ref, FetchedRelease rel) {
+        List<CheckOutcome> out = new ArrayList<>();
         out.add(timed(REPOSITORY, REPO_FILE, this::repoFile));
-        String dir = Publisher.ROOT + ref.rpmArch() + "/";
-        String repomdKey = dir + YumRepository.REPOMD;
+        String dir = layout.archDir(ref.rpmArch());
+        String repomdKey = Layout.repomd(dir);
         Optional<byte[]> repomd = get(repomdKey);
         if (repomd.isEmpty()) {
             String why = store.describe(repomdKey) + " not found: the release is not in a yum repository; publish it"
                     + " again with rpm-release publish --key";
-            out.add(CheckResult.failed(REPOSITORY, REPOMD_SIGNATURE, why, "", Duration.ZERO));
-            out.add(CheckResult.skipped(REPOSITORY, METADATA, "not checked: no repomd.xml"));
-            rel.rpms().keySet().forEach(n -> out.add(CheckResult.skipped(n, LISTING, "not checked: no repomd.xml")));
+            out.add(CheckOutcome.failed(REPOSITORY, REPOMD_SIGNATURE, why, "", Duration.ZERO));
+            out.add(CheckOutcome.skipped(REPOSITORY, METADATA, "not checked: no repomd.xml"));
+            rel.rpms().keySet().forEach(n -> out.add(CheckOutcome.skipped(n, LISTING, "not checked: no repomd.xml")));
             return out;
         }
         out.add(timed(REPOSITORY, REPOMD_SIGNATURE, () -> signature(repomdKey, repomd.get(), rel.publicKey())));
@@ -80,12 +80,12 @@ public final class RepositoryCheck {
             problems.add(e.getMessage());
         }
         out.add(problems.isEmpty()
-                ? CheckResult.passed(REPOSITORY, METADATA, "primary, filelists and other match the checksums and sizes"
+                ? CheckOutcome.passed(REPOSITORY, METADATA, "primary, filelists and other match the checksums and sizes"
                 + " in repomd.xml", "", since(t0))
-                : CheckResult.failed(REPOSITORY, METADATA, String.join("; ", problems), "", since(t0)));
+                : CheckOutcome.failed(REPOSITORY, METADATA, String.join("; ", problems), "", since(t0)));
         if (docs[0] == null) {
-            rel.rpms().keySet().forEach(n -> out.add(CheckResult.failed(n, LISTING,
-                    "cannot check the listing: " + store.describe(dir + "repodata/") + " has no usable primary", "",
+            rel.rpms().keySet().forEach(n -> out.add(CheckOutcome.failed(n, LISTING,
+                    "cannot check the listing: " + store.describe(Layout.repodata(dir)) + " has no usable primary", "",
                     Duration.ZERO)));
             return out;
         }
@@ -94,7 +94,7 @@ public final class RepositoryCheck {
             listed = RepoXml.read(docs[0], docs[1] == null ? empty("filelists") : docs[1],
                     docs[2] == null ? empty("otherdata") : docs[2]);
         } catch (RpmException | NumberFormatException e) {
-            rel.rpms().keySet().forEach(n -> out.add(CheckResult.failed(n, LISTING,
+            rel.rpms().keySet().forEach(n -> out.add(CheckOutcome.failed(n, LISTING,
                     "primary of " + store.describe(dir) + " cannot be read: " + e.getMessage(), "", Duration.ZERO)));
             return out;
         }
@@ -105,7 +105,7 @@ public final class RepositoryCheck {
     }
 
     private Outcome repoFile() {
-        String key = Publisher.ROOT + REPO_FILE_NAME;
+        String key = layout.repoFile();
         Optional<byte[]> b = get(key);
         if (b.isEmpty()) {
             return new Outcome(false, store.describe(key) + " not found: customers have no repository definition;"
@@ -216,14 +216,14 @@ public final class RepositoryCheck {
     private record Outcome(boolean ok, String message) {
     }
 
-    private static CheckResult timed(String pkg, String check, java.util.function.Supplier<Outcome> body) {
+    private static CheckOutcome timed(String pkg, String check, java.util.function.Supplier<Outcome> body) {
         long t0 = System.nanoTime();
         try {
             Outcome o = body.get();
-            return o.ok() ? CheckResult.passed(pkg, check, o.message(), "", since(t0))
-                    : CheckResult.failed(pkg, check, o.message(), "", since(t0));
+            return o.ok() ? CheckOutcome.passed(pkg, check, o.message(), "", since(t0))
+                    : CheckOutcome.failed(pkg, check, o.message(), "", since(t0));
         } catch (RpmException | UncheckedIOException e) {
-            return CheckResult.failed(pkg, check, e.getMessage(), "", since(t0));
+            return CheckOutcome.failed(pkg, check, e.getMessage(), "", since(t0));
         }
     }
 

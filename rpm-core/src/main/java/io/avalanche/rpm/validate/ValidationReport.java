@@ -23,40 +23,40 @@ import java.util.Map;
  * All check results of one validation run: pass/fail, summary lines, JUnit XML and JSON; {@code platform}
  * (may be null) says which arch ran and whether under emulation, and names the JUnit test cases.
  */
-public record ValidationReport(String release, String target, List<CheckResult> results, Platform platform) {
+public record ValidationReport(String release, String target, List<CheckOutcome> results, Platform platform) {
     public ValidationReport {
         results = List.copyOf(results);
     }
 
-    public ValidationReport(String release, String target, List<CheckResult> results) {
+    public ValidationReport(String release, String target, List<CheckOutcome> results) {
         this(release, target, results, null);
     }
 
     /** True when no check failed (skipped checks do not fail a run by themselves). */
     public boolean passed() {
-        return results.stream().noneMatch(CheckResult::failed);
+        return results.stream().noneMatch(CheckOutcome::failed);
     }
 
-    public List<CheckResult> failures() {
-        return results.stream().filter(CheckResult::failed).toList();
+    public List<CheckOutcome> failures() {
+        return results.stream().filter(CheckOutcome::failed).toList();
     }
 
     /** True when some check could not run (environment) and none found a problem in the release itself. */
     public boolean environmentError() {
-        return results.stream().anyMatch(r -> r.status() == CheckResult.Status.ERROR)
-                && results.stream().noneMatch(r -> r.status() == CheckResult.Status.FAILED);
+        return results.stream().anyMatch(r -> r.status() == CheckOutcome.Status.ERROR)
+                && results.stream().noneMatch(r -> r.status() == CheckOutcome.Status.FAILED);
     }
 
     /** The report of a run that stopped before any check, e.g. the release could not be fetched. */
     public static ValidationReport error(String release, String target, String message) {
-        return new ValidationReport(release, target, List.of(CheckResult.error("validate", "run", message,
+        return new ValidationReport(release, target, List.of(CheckOutcome.error("validate", "run", message,
                 java.time.Duration.ZERO)));
     }
 
     /** One readable line per check, then a verdict line. */
     public List<String> summaryLines() {
         List<String> lines = new ArrayList<>();
-        for (CheckResult r : results) {
+        for (CheckOutcome r : results) {
             String tag = switch (r.status()) {
                 case PASSED -> "PASS";
                 case FAILED -> "FAIL";
@@ -90,14 +90,14 @@ public record ValidationReport(String release, String target, List<CheckResult> 
             w.writeAttribute("name", "rpm-release validate " + release
                     + (platform == null ? "" : " (" + platform.label() + ")"));
             w.writeAttribute("tests", Integer.toString(results.size()));
-            long errors = results.stream().filter(r -> r.status() == CheckResult.Status.ERROR).count();
+            long errors = results.stream().filter(r -> r.status() == CheckOutcome.Status.ERROR).count();
             w.writeAttribute("failures", Long.toString(failures().size() - errors));
             w.writeAttribute("errors", Long.toString(errors));
             w.writeAttribute("skipped", Long.toString(
-                    results.stream().filter(r -> r.status() == CheckResult.Status.SKIPPED).count()));
+                    results.stream().filter(r -> r.status() == CheckOutcome.Status.SKIPPED).count()));
             w.writeAttribute("time", seconds(results.stream().mapToLong(r -> r.time().toMillis()).sum()));
             w.writeCharacters("\n");
-            for (CheckResult r : results) {
+            for (CheckOutcome r : results) {
                 w.writeCharacters("  ");
                 w.writeStartElement("testcase");
                 w.writeAttribute("classname", platform == null ? r.packageName()
@@ -105,12 +105,12 @@ public record ValidationReport(String release, String target, List<CheckResult> 
                 w.writeAttribute("name", platform == null ? r.check() : r.check() + " (" + platform.label() + ")");
                 w.writeAttribute("time", seconds(r.time().toMillis()));
                 if (r.failed()) {
-                    w.writeStartElement(r.status() == CheckResult.Status.ERROR ? "error" : "failure");
+                    w.writeStartElement(r.status() == CheckOutcome.Status.ERROR ? "error" : "failure");
                     w.writeAttribute("message", xmlSafe(r.message()));
                     w.writeAttribute("type", r.check());
                     w.writeCharacters(xmlSafe(r.message() + (r.output().isEmpty() ? "" : "\n\n" + r.output())));
                     w.writeEndElement();
-                } else if (r.status() == CheckResult.Status.SKIPPED) {
+                } else if (r.status() == CheckOutcome.Status.SKIPPED) {
                     w.writeStartElement("skipped");
                     w.writeAttribute("message", xmlSafe(r.message()));
                     w.writeEndElement();
@@ -144,8 +144,20 @@ public record ValidationReport(String release, String target, List<CheckResult> 
         }
     }
 
-    /** {"release", "target", "passed", "checks": [{package, check, status, message, seconds}]}. */
+    /** {@link #toMap()} as indented JSON (the CLI's --json). */
     public String toJson() {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The report in the results vocabulary the CLI and the Jenkins steps share: {"release", "target", "arch",
+     * "emulated", "passed", "checks": [{package, check, status (lower case), message, seconds}]}.
+     */
+    public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("release", release);
         m.put("target", target);
@@ -155,7 +167,7 @@ public record ValidationReport(String release, String target, List<CheckResult> 
         }
         m.put("passed", passed());
         List<Map<String, Object>> checks = new ArrayList<>();
-        for (CheckResult r : results) {
+        for (CheckOutcome r : results) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("package", r.packageName());
             c.put("check", r.check());
@@ -165,11 +177,7 @@ public record ValidationReport(String release, String target, List<CheckResult> 
             checks.add(c);
         }
         m.put("checks", checks);
-        try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return m;
     }
 
     private static String seconds(long millis) {

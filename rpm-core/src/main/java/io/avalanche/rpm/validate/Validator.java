@@ -4,8 +4,8 @@ import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.Tag;
-import io.avalanche.rpm.verify.RpmPackage;
-import io.avalanche.rpm.verify.RpmReader;
+import io.avalanche.rpm.format.RpmPackage;
+import io.avalanche.rpm.format.RpmReader;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -53,22 +53,27 @@ public final class Validator {
      * A foreign arch runs under qemu-user emulation; ValidationException when that is not set up.
      */
     public ValidationReport validate(ReleaseSource source, Path workDir) {
+        ValidationOptions o = options.withVmIdOf(source);
+        return o == options ? run(source, workDir) : new Validator(o).run(source, workDir);
+    }
+
+    private ValidationReport run(ReleaseSource source, Path workDir) {
         ReleaseRef ref = options.ref();
         Platform platform = Platform.resolve(Arch.parse(ref.rpmArch()), options.install()
                 instanceof ValidationOptions.Container ? Platform.Runner.CONTAINER : Platform.Runner.LOCAL);
         FetchedRelease rel = source.fetch(ref, workDir);
-        List<CheckResult> results = new ArrayList<>();
-        List<CheckResult> signatures = new ArrayList<>();
+        List<CheckOutcome> results = new ArrayList<>();
+        List<CheckOutcome> signatures = new ArrayList<>();
         for (var e : rel.rpms().entrySet()) {
-            CheckResult r = timed(e.getKey(), SIGNATURE, () -> {
-                SignatureCheck.Outcome o = options.signatureCheck().check(e.getValue(), rel.publicKey());
+            CheckOutcome r = timed(e.getKey(), SIGNATURE, () -> {
+                SignatureVerifier.Outcome o = options.signatureCheck().check(e.getValue(), rel.publicKey());
                 return new Partial(o.ok(), o.message(), o.detail());
             });
             signatures.add(r);
             results.add(r);
         }
         source.publishedStore().ifPresent(store ->
-                results.addAll(new RepositoryCheck(store, java.time.Instant.now()).check(ref, rel)));
+                results.addAll(new RepositoryCheck(store, source.layout(), java.time.Instant.now()).check(ref, rel)));
         ElfGate gate = new ElfGate(options.targetGlibc());
         for (var e : rel.rpms().entrySet()) {
             results.add(timed(e.getKey(), ELF, () -> {
@@ -81,11 +86,11 @@ public final class Validator {
                 return new Partial(false, String.join("; ", g.problems()), String.join("\n", g.inspected()));
             }));
         }
-        List<String> badSig = signatures.stream().filter(CheckResult::failed).map(CheckResult::packageName).toList();
+        List<String> badSig = signatures.stream().filter(CheckOutcome::failed).map(CheckOutcome::packageName).toList();
         if (!badSig.isEmpty()) {
             for (String name : rel.rpms().keySet()) {
-                results.add(CheckResult.skipped(name, INSTALL, "not installed: signature check failed for " + badSig));
-                results.add(CheckResult.skipped(name, SMOKE, "not run: nothing was installed"));
+                results.add(CheckOutcome.skipped(name, INSTALL, "not installed: signature check failed for " + badSig));
+                results.add(CheckOutcome.skipped(name, SMOKE, "not run: nothing was installed"));
             }
         } else {
             results.addAll(installAndSmoke(rel, workDir, platform));
@@ -100,16 +105,16 @@ public final class Validator {
                 + (platform.emulated() ? " (" + platform.label() + ": " + platform.how() + ")" : "");
     }
 
-    private List<CheckResult> installAndSmoke(FetchedRelease rel, Path workDir, Platform platform) {
-        List<CheckResult> out = new ArrayList<>();
+    private List<CheckOutcome> installAndSmoke(FetchedRelease rel, Path workDir, Platform platform) {
+        List<CheckOutcome> out = new ArrayList<>();
         long t0 = System.nanoTime();
         InstallTarget target;
         try {
             target = open(rel, workDir, platform);
         } catch (RpmException e) {
             for (String name : rel.rpms().keySet()) {
-                out.add(CheckResult.error(name, INSTALL, e.getMessage(), since(t0)));
-                out.add(CheckResult.skipped(name, SMOKE, "not run: no install target"));
+                out.add(CheckOutcome.error(name, INSTALL, e.getMessage(), since(t0)));
+                out.add(CheckOutcome.skipped(name, SMOKE, "not run: no install target"));
             }
             return out;
         }
@@ -127,26 +132,26 @@ public final class Validator {
                 String file = PathNames.name(e.getValue());
                 Exec.Result k = checks.get(name);
                 if (!imp.ok()) {
-                    out.add(CheckResult.failed(name, INSTALL, "rpm --import of the published key failed in "
+                    out.add(CheckOutcome.failed(name, INSTALL, "rpm --import of the published key failed in "
                             + target.describe(), imp.output(), installTime));
                 } else if (!k.ok()) {
-                    out.add(CheckResult.failed(name, INSTALL, "rpm -K " + file + " failed in " + target.describe(),
+                    out.add(CheckOutcome.failed(name, INSTALL, "rpm -K " + file + " failed in " + target.describe(),
                             k.output(), installTime));
                 } else if (inst == null) {
-                    out.add(CheckResult.skipped(name, INSTALL, "not installed: rpm -K failed for another package"));
+                    out.add(CheckOutcome.skipped(name, INSTALL, "not installed: rpm -K failed for another package"));
                 } else if (!inst.ok()) {
-                    out.add(CheckResult.failed(name, INSTALL, "rpm -ivh failed (exit " + inst.exitCode() + ") in "
+                    out.add(CheckOutcome.failed(name, INSTALL, "rpm -ivh failed (exit " + inst.exitCode() + ") in "
                             + target.describe() + ": " + lastLine(inst.output()), k.output() + inst.output(),
                             installTime));
                 } else {
-                    out.add(CheckResult.passed(name, INSTALL, "rpm -K and rpm -ivh OK in " + target.describe(),
+                    out.add(CheckOutcome.passed(name, INSTALL, "rpm -K and rpm -ivh OK in " + target.describe(),
                             k.output() + inst.output(), installTime));
                 }
             }
             boolean installed = inst != null && inst.ok();
             for (var e : rel.rpms().entrySet()) {
                 if (!installed) {
-                    out.add(CheckResult.skipped(e.getKey(), SMOKE, "not run: the packages were not installed"));
+                    out.add(CheckOutcome.skipped(e.getKey(), SMOKE, "not run: the packages were not installed"));
                 } else {
                     out.add(timed(e.getKey(), SMOKE, () -> smoke(target, e.getKey(), e.getValue())));
                 }
@@ -205,19 +210,19 @@ public final class Validator {
     private record Partial(boolean ok, String message, String output) {
     }
 
-    private static CheckResult timed(String pkg, String check, Supplier<Partial> body) {
+    private static CheckOutcome timed(String pkg, String check, Supplier<Partial> body) {
         long t0 = System.nanoTime();
         try {
             Partial p = body.get();
-            return p.ok() ? CheckResult.passed(pkg, check, p.message(), p.output(), since(t0))
-                    : CheckResult.failed(pkg, check, p.message(), p.output(), since(t0));
+            return p.ok() ? CheckOutcome.passed(pkg, check, p.message(), p.output(), since(t0))
+                    : CheckOutcome.failed(pkg, check, p.message(), p.output(), since(t0));
         } catch (RpmException | UncheckedIOException e) {
-            return CheckResult.failed(pkg, check, e.getMessage(), "", since(t0));
+            return CheckOutcome.failed(pkg, check, e.getMessage(), "", since(t0));
         }
     }
 
-    private static List<CheckResult> order(List<CheckResult> results, FetchedRelease rel) {
-        List<CheckResult> out = new ArrayList<>();
+    private static List<CheckOutcome> order(List<CheckOutcome> results, FetchedRelease rel) {
+        List<CheckOutcome> out = new ArrayList<>();
         for (String name : rel.rpms().keySet()) {
             results.stream().filter(r -> r.packageName().equals(name)).forEach(out::add);
         }

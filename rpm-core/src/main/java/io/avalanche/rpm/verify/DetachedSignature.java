@@ -1,5 +1,8 @@
 package io.avalanche.rpm.verify;
 
+import io.avalanche.rpm.format.CheckResult;
+import io.avalanche.rpm.format.CheckStatus;
+import io.avalanche.rpm.pgp.TrustedKeys;
 import org.bouncycastle.bcpg.ArmoredInputStream;
 
 import java.io.ByteArrayInputStream;
@@ -24,7 +27,7 @@ public final class DetachedSignature {
         } catch (IOException e) {
             return CheckResult.of(check, CheckStatus.BAD, "not an OpenPGP signature (" + e.getMessage() + ")");
         }
-        SignatureCheck c = SignatureCheck.start(check, packet, keys, now);
+        SignaturePacketCheck c = SignaturePacketCheck.start(check, packet, keys, now);
         c.update(data, 0, data.length);
         return c.finish();
     }

@@ -1,7 +1,11 @@
 package io.avalanche.rpm.verify;
 
+import io.avalanche.rpm.elf.ElfInspector;
+import io.avalanche.rpm.format.PayloadFiles;
+import io.avalanche.rpm.format.RpmPackage;
+import io.avalanche.rpm.format.RpmReader;
 import io.avalanche.rpm.format.SigTag;
-import io.avalanche.rpm.sign.KeyPolicy;
+import io.avalanche.rpm.pgp.KeyPolicy;
 import org.bouncycastle.openpgp.PGPObjectFactory;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureList;

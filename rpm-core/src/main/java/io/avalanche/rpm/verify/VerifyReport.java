@@ -1,5 +1,6 @@
 package io.avalanche.rpm.verify;
 
+import io.avalanche.rpm.format.CheckResult;
 import java.util.List;
 
 /** Every check of one package; the package passes only when all checks are OK. */

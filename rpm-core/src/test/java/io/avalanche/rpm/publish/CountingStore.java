@@ -1,5 +1,8 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.store.FileHashes;
+import io.avalanche.rpm.store.ObjectStore;
+import io.avalanche.rpm.store.StoredObject;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +28,11 @@ final class CountingStore implements ObjectStore {
     @Override
     public String describe(String key) {
         return delegate.describe(key);
+    }
+
+    @Override
+    public String url() {
+        return delegate.url();
     }
 
     @Override

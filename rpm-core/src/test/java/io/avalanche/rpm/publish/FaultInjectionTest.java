@@ -1,5 +1,10 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.store.StoreException;
+import io.avalanche.rpm.Digests;
+import io.avalanche.rpm.store.S3Settings;
+import io.avalanche.rpm.store.S3Store;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +51,7 @@ class FaultInjectionTest {
             Path p = TestRpms.build(work, "avalanchego", "1.2.3", arch, List.of());
             Files.move(p, rel.resolve("avalanchego-v1.2.3-" + arch + ".rpm"));
         }
-        Files.writeString(rel.resolve(Publisher.KEY_FILE), "key\n");
+        Files.writeString(rel.resolve(ReleaseManifest.KEY_FILE), "key\n");
         return rel;
     }
 
@@ -109,7 +114,7 @@ class FaultInjectionTest {
         try (S3Store faulty = S3Store.open("s3://rel", viaProxy(2));
              S3Store direct = S3Store.open("s3://rel", s3.settings())) {
             assertThatThrownBy(() -> faulty.put("blobs/big.bin", big, Digests.sha256(big)))
-                    .isInstanceOf(PublishException.class)
+                    .isInstanceOf(StoreException.class)
                     .hasMessageContaining("s3://rel/blobs/big.bin").hasMessageContaining("aborted");
             assertThat(direct.head("blobs/big.bin")).isEmpty();
             assertThat(direct.client().listMultipartUploads(b -> b.bucket("rel")).uploads()).isEmpty();
@@ -119,7 +124,7 @@ class FaultInjectionTest {
                     ? FaultProxy.Fault.HTTP_503 : FaultProxy.Fault.NONE;
             assertThatThrownBy(() -> new Publisher(faulty, o -> { }, s -> { })
                     .publish(rel, Publisher.Options.defaults(null).withoutReleaseChecks()))
-                    .isInstanceOf(PublishException.class)
+                    .isInstanceOf(StoreException.class)
                     .hasMessageContaining("s3://rel/linux/rpms/x86_64/avalanchego-v1.2.3-x86_64.rpm");
             assertThat(direct.head("linux/rpms/x86_64/avalanchego-v1.2.3-x86_64.rpm")).isEmpty();
             assertThat(direct.head("linux/rpms/x86_64/repodata/repomd.xml")).isEmpty();

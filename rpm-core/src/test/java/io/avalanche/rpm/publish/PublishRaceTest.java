@@ -1,5 +1,10 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.store.StoreException;
+import io.avalanche.rpm.store.ConcurrentWriteException;
+import io.avalanche.rpm.store.FileStore;
+import io.avalanche.rpm.store.ObjectStore;
+import io.avalanche.rpm.store.S3Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * another process (python's fcntl.lockf, the same POSIX lock as FileChannel.lock) sees and holds.
  */
 class PublishRaceTest {
-    static final String X86 = Publisher.ROOT + "x86_64/";
+    static final String X86 = Layout.SEED.root() + "x86_64/";
     @TempDir
     Path tmp;
 
@@ -59,7 +64,7 @@ class PublishRaceTest {
                 }
             };
             assertThatThrownBy(() -> publisher(hooked).publish(r2, options(3)))
-                    .isInstanceOf(ConcurrentPublishException.class)
+                    .isInstanceOf(ConcurrentWriteException.class)
                     .hasMessageContaining("s3://race/p/linux/rpms/x86_64/repodata/repomd.xml")
                     .hasMessageContaining("re-run publish");
             assertThat(once).isTrue();
@@ -123,7 +128,7 @@ class PublishRaceTest {
             BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
             assertThat(r.readLine()).isEqualTo("locked");
             assertThatThrownBy(() -> publisher(fs).publish(r1, options(2).withLockWait(Duration.ofMillis(300))))
-                    .isInstanceOf(PublishException.class).hasMessageContaining(lockFile.toString())
+                    .isInstanceOf(StoreException.class).hasMessageContaining(lockFile.toString())
                     .hasMessageContaining("another publish");
             assertThat(fs.head(X86 + "avalanchego-v3.0.1-x86_64.rpm")).isEmpty();
         } finally {

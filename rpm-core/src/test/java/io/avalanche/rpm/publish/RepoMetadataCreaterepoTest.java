@@ -1,9 +1,16 @@
 package io.avalanche.rpm.publish;
 
-import io.avalanche.rpm.build.ChangelogEntry;
-import io.avalanche.rpm.build.FileEntry;
-import io.avalanche.rpm.build.PackageSpec;
-import io.avalanche.rpm.build.RpmWriter;
+import io.avalanche.rpm.yum.Repomd;
+import io.avalanche.rpm.store.FileStore;
+import io.avalanche.rpm.Digests;
+import io.avalanche.rpm.yum.PackageFile;
+import io.avalanche.rpm.yum.PackageMetadata;
+import io.avalanche.rpm.yum.RepoXml;
+import io.avalanche.rpm.yum.RpmEntry;
+import io.avalanche.rpm.write.ChangelogEntry;
+import io.avalanche.rpm.write.FileEntry;
+import io.avalanche.rpm.write.PackageSpec;
+import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +46,8 @@ class RepoMetadataCreaterepoTest {
         }
         List<PackageMetadata> ours = compareWithCreaterepo(release, List.of(a, b), "x86_64");
         PackageMetadata alpha = ours.stream().filter(m -> m.name().equals("alpha")).findFirst().orElseThrow();
-        assertThat(alpha.deps("requires")).contains(new Dependency("glibc", "GE", "0", "2.34", null, false),
-                new Dependency("/bin/sh", null, null, null, null, true));
+        assertThat(alpha.deps("requires")).contains(new RpmEntry("glibc", "GE", "0", "2.34", null, false),
+                new RpmEntry("/bin/sh", null, null, null, null, true));
         assertThat(alpha.files()).contains(new PackageFile("/etc/alpha", "dir"),
                 new PackageFile("/var/lib/alpha/state", "ghost"));
         assertThat(alpha.changelogs()).hasSize(2);
@@ -55,13 +62,13 @@ class RepoMetadataCreaterepoTest {
                 .license("BSD-3-Clause").url("https://github.com/ava-labs/avalanchego").vendor("Ava Labs")
                 .packager("Ava Labs <security@avalabs.org>").group("Applications/System").buildHost("builder")
                 .buildTime(1_700_000_000L).require("glibc >= 2.34").require("bash")
-                .provide(io.avalanche.rpm.build.Dependency.parse("avalanche-node = 1.14.1"))
+                .provide(io.avalanche.rpm.write.Dependency.parse("avalanche-node = 1.14.1"))
                 .file(new FileEntry(bin, "/usr/local/bin/avalanchego", 0755))
                 .directory("/var/opt/avalanchego/plugins")
                 .changelog(new ChangelogEntry(1_700_000_000L, "Release Bot <bot@example.invalid>", "- v1.14.1"))
                 .build(), release, "avalanchego-v1.14.1-aarch64.rpm");
         List<PackageMetadata> ours = compareWithCreaterepo(release, List.of(made), "aarch64");
-        assertThat(ours.get(0).deps("requires")).contains(new Dependency("glibc", "GE", "0", "2.34", null, false));
+        assertThat(ours.get(0).deps("requires")).contains(new RpmEntry("glibc", "GE", "0", "2.34", null, false));
         assertThat(ours.get(0).files()).contains(new PackageFile("/usr/local/bin/avalanchego", null));
     }
 

@@ -1,5 +1,10 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.Digests;
+import io.avalanche.rpm.store.ObjectStore;
+import io.avalanche.rpm.yum.PackageMetadata;
+import io.avalanche.rpm.yum.RepoXml;
+import io.avalanche.rpm.yum.Repomd;
 import java.util.List;
 
 /** Reads a published repository's package hrefs back through an ObjectStore. */

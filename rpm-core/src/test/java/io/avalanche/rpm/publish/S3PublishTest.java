@@ -1,5 +1,11 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.store.StoreException;
+import io.avalanche.rpm.store.StoredObject;
+import io.avalanche.rpm.Digests;
+import io.avalanche.rpm.store.S3Settings;
+import io.avalanche.rpm.store.S3Store;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +48,7 @@ class S3PublishTest {
             Path p = TestRpms.build(work, "avalanchego", version, arch, List.of("Provides: marker-" + marker));
             Files.move(p, rel.resolve("avalanchego-v" + version + "-" + arch + ".rpm"));
         }
-        Files.writeString(rel.resolve(Publisher.KEY_FILE), "-----BEGIN PGP PUBLIC KEY BLOCK-----\ntest\n");
+        Files.writeString(rel.resolve(ReleaseManifest.KEY_FILE), "-----BEGIN PGP PUBLIC KEY BLOCK-----\ntest\n");
         return rel;
     }
 
@@ -70,7 +76,7 @@ class S3PublishTest {
             var head = store.client().headObject(b -> b.bucket("releases")
                     .key("team/prod/linux/rpms/RPM-GPG-KEY-avalanchego")
                     .checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED));
-            assertThat(head.checksumSHA256()).isEqualTo(Digests.base64(Digests.sha256(rel.resolve(Publisher.KEY_FILE))));
+            assertThat(head.checksumSHA256()).isEqualTo(Digests.base64(Digests.sha256(rel.resolve(ReleaseManifest.KEY_FILE))));
         }
     }
 
@@ -82,7 +88,7 @@ class S3PublishTest {
         try (S3Store store = S3Store.open("s3://releases", bad)) {
             assertThatThrownBy(() -> new Publisher(store, o -> { }, s -> { })
                     .publish(rel, Publisher.Options.defaults(null).withoutReleaseChecks()))
-                    .isInstanceOf(PublishException.class)
+                    .isInstanceOf(StoreException.class)
                     .hasMessageContaining("S3 authentication failed (SignatureDoesNotMatch)")
                     .hasMessageContaining("AWS_SECRET_ACCESS_KEY")
                     .hasMessageNotContaining("not-the-secret");
@@ -97,7 +103,7 @@ class S3PublishTest {
             // a declared SHA-256 that does not match the bytes sent: the server must reject the upload
             byte[] wrong = Digests.sha256("other bytes".getBytes());
             assertThatThrownBy(() -> store.put("a/blob.bin", file, wrong))
-                    .isInstanceOf(PublishException.class)
+                    .isInstanceOf(StoreException.class)
                     .hasMessageContaining("s3://releases/mismatch/a/blob.bin");
             assertThat(store.head("a/blob.bin")).isEmpty();
 
@@ -107,7 +113,7 @@ class S3PublishTest {
             store.client().putObject(b -> b.bucket("releases").key("mismatch/a/blob.bin"),
                     RequestBody.fromString("the fake bytes"));
             assertThatThrownBy(() -> store.verify("a/blob.bin", right, Files.size(file)))
-                    .isInstanceOf(PublishException.class)
+                    .isInstanceOf(StoreException.class)
                     .hasMessageContaining("checksum mismatch")
                     .hasMessageContaining("s3://releases/mismatch/a/blob.bin");
         }
@@ -127,11 +133,11 @@ class S3PublishTest {
             store.client().putObject(b -> b.bucket("releases").key("dl/a/obj.bin")
                     .metadata(Map.of(S3Store.SHA256_METADATA, Digests.hex(sha))), RequestBody.fromString("evil"));
             Path bad = tmp.resolve("out/bad.bin");
-            assertThatThrownBy(() -> store.download("a/obj.bin", bad)).isInstanceOf(PublishException.class)
+            assertThatThrownBy(() -> store.download("a/obj.bin", bad)).isInstanceOf(StoreException.class)
                     .hasMessageContaining("s3://releases/dl/a/obj.bin").hasMessageContaining("corrupt");
             assertThat(bad).doesNotExist();
             assertThat(tmp.resolve("out")).isDirectoryNotContaining("glob:**.part");
-            assertThatThrownBy(() -> store.download("a/missing.bin", bad)).isInstanceOf(PublishException.class)
+            assertThatThrownBy(() -> store.download("a/missing.bin", bad)).isInstanceOf(StoreException.class)
                     .hasMessageContaining("not found");
         }
     }
@@ -148,7 +154,7 @@ class S3PublishTest {
                     .containsOnly("identical bytes already published");
 
             Path changed = release("2.0.0", "d");
-            Files.copy(rel.resolve(Publisher.KEY_FILE), changed.resolve(Publisher.KEY_FILE),
+            Files.copy(rel.resolve(ReleaseManifest.KEY_FILE), changed.resolve(ReleaseManifest.KEY_FILE),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             byte[] before = store.get("linux/rpms/x86_64/avalanchego-v2.0.0-x86_64.rpm").orElseThrow();
             List<Publisher.Outcome> seen = new ArrayList<>();

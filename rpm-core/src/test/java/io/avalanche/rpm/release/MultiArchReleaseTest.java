@@ -2,13 +2,13 @@ package io.avalanche.rpm.release;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
-import io.avalanche.rpm.publish.S3Settings;
+import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.testing.Cmd;
 import io.avalanche.rpm.testing.TestPackages;
-import io.avalanche.rpm.validate.CheckResult;
+import io.avalanche.rpm.validate.CheckOutcome;
 import io.avalanche.rpm.validate.ValidationOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,7 +85,7 @@ class MultiArchReleaseTest {
                         host.rpm() + " published", foreign.rpm() + " published");
         assertThat(res.validations().get(1).report().target()).contains(foreign.rpm() + ", emulated: qemu-user");
         assertThat(res.validations().get(0).report().results()).hasSize(8)
-                .allMatch(c -> c.status() == CheckResult.Status.PASSED);
+                .allMatch(c -> c.status() == CheckOutcome.Status.PASSED);
         assertThat(Files.readString(tmp.resolve("junit.xml"))).contains(host.rpm() + " published avalanchego");
     }
 }

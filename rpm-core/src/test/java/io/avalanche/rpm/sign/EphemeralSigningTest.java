@@ -1,7 +1,8 @@
 package io.avalanche.rpm.sign;
 
-import io.avalanche.rpm.verify.RpmPackage;
-import io.avalanche.rpm.verify.RpmReader;
+import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.format.RpmPackage;
+import io.avalanche.rpm.format.RpmReader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +45,7 @@ class EphemeralSigningTest {
         assertThat(after.signature().has(1008)).isTrue();
         assertThat(after.mainHeaderOffset()).isEqualTo(main);
 
-        Path pub = key.exportPublicKey(dir.resolve(SigningKey.DEFAULT_PUBLIC_KEY_FILE));
+        Path pub = key.exportPublicKey(dir.resolve(ReleaseManifest.KEY_FILE));
         Path db = RpmFixtures.dbWithKey(dir, pub);
         Proc.Result vk = RpmFixtures.verbose(db, rpm);
         assertThat(vk.exit()).as(vk.all()).isZero();

@@ -1,8 +1,8 @@
 package io.avalanche.rpm.sign;
 
-import io.avalanche.rpm.verify.CheckStatus;
+import io.avalanche.rpm.format.CheckStatus;
 import io.avalanche.rpm.verify.PackageVerifier;
-import io.avalanche.rpm.verify.TrustedKeys;
+import io.avalanche.rpm.pgp.TrustedKeys;
 import io.avalanche.rpm.verify.VerifyReport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

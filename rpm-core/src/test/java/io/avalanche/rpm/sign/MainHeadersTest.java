@@ -1,9 +1,9 @@
 package io.avalanche.rpm.sign;
 
-import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.format.RpmFormatException;
 import io.avalanche.rpm.testing.TestPackages;
-import io.avalanche.rpm.verify.RpmReader;
+import io.avalanche.rpm.format.RpmReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

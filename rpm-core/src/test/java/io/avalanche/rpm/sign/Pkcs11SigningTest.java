@@ -1,7 +1,7 @@
 package io.avalanche.rpm.sign;
 
 import io.avalanche.rpm.SpecException;
-import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.testing.SoftHsm;
 import io.avalanche.rpm.testing.TestPackages;
 import org.bouncycastle.bcpg.ArmoredOutputStream;

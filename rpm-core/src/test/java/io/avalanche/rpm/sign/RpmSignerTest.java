@@ -1,12 +1,14 @@
 package io.avalanche.rpm.sign;
 
+import io.avalanche.rpm.pgp.KeyPolicy;
+import io.avalanche.rpm.pgp.SignaturePacket;
 import io.avalanche.rpm.format.Header;
 import io.avalanche.rpm.format.HeaderCodec;
 import io.avalanche.rpm.format.SigTag;
 import io.avalanche.rpm.verify.PackageVerifier;
-import io.avalanche.rpm.verify.RpmPackage;
-import io.avalanche.rpm.verify.RpmReader;
-import io.avalanche.rpm.verify.TrustedKeys;
+import io.avalanche.rpm.format.RpmPackage;
+import io.avalanche.rpm.format.RpmReader;
+import io.avalanche.rpm.pgp.TrustedKeys;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.bcpg.PublicKeyAlgorithmTags;
 import org.bouncycastle.bcpg.PublicKeyPacket;

@@ -1,10 +1,11 @@
 package io.avalanche.rpm.sign;
 
-import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.verify.PackageVerifier;
-import io.avalanche.rpm.verify.RpmPackage;
-import io.avalanche.rpm.verify.RpmReader;
-import io.avalanche.rpm.verify.TrustedKeys;
+import io.avalanche.rpm.format.RpmPackage;
+import io.avalanche.rpm.format.RpmReader;
+import io.avalanche.rpm.pgp.TrustedKeys;
 import io.avalanche.rpm.verify.VerifyReport;
 import io.avalanche.rpm.testing.TestPackages;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +44,7 @@ class RpmWriterSigningTest {
         assertThat(signed.length).isEqualTo(original.length);
         int main = (int) before.mainHeaderOffset();
         assertThat(Arrays.copyOfRange(signed, main, signed.length)).isEqualTo(Arrays.copyOfRange(original, main, original.length));
-        Path pub = key.exportPublicKey(dir.resolve(SigningKey.DEFAULT_PUBLIC_KEY_FILE));
+        Path pub = key.exportPublicKey(dir.resolve(ReleaseManifest.KEY_FILE));
         Path db = RpmFixtures.dbWithKey(dir, pub);
         Proc.Result vk = RpmFixtures.verbose(db, rpm);
         assertThat(vk.exit()).as(vk.all()).isZero();

@@ -1,10 +1,10 @@
 package io.avalanche.rpm.testing;
 
-import io.avalanche.rpm.build.ChangelogEntry;
-import io.avalanche.rpm.build.Compression;
-import io.avalanche.rpm.build.FileEntry;
-import io.avalanche.rpm.build.PackageSpec;
-import io.avalanche.rpm.build.RpmWriter;
+import io.avalanche.rpm.write.ChangelogEntry;
+import io.avalanche.rpm.write.Compression;
+import io.avalanche.rpm.write.FileEntry;
+import io.avalanche.rpm.write.PackageSpec;
+import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 
 import java.io.IOException;
@@ -56,7 +56,7 @@ public final class TestPackages {
         PackageSpec spec = PackageSpec.builder().name("glibc-provider").version(version).arch(Arch.NOARCH)
                 .summary("Test stand-in for glibc " + version).buildTime(BUILD_TIME)
                 .compression(Compression.parse("gzip"))
-                .provide(new io.avalanche.rpm.build.Dependency("glibc", io.avalanche.rpm.build.Dependency.EQUAL,
+                .provide(new io.avalanche.rpm.write.Dependency("glibc", io.avalanche.rpm.write.Dependency.EQUAL,
                         version))
                 .file(new FileEntry(f, "/usr/share/glibc-provider-" + version + "/README", 0644)).build();
         return RpmWriter.write(spec, dir, "glibc-provider-" + version + ".noarch.rpm");

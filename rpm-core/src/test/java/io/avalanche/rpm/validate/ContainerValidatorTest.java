@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.validate.TestReleases.Variant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,7 @@ class ContainerValidatorTest {
     }
 
     static ValidationReport validate(Variant v, String name, String image) {
-        ReleaseSource src = ReleaseSources.parse("file:" + releases.bucketDir(v, name));
+        ReleaseSource src = ReleaseSource.open("file:" + releases.bucketDir(v, name), S3Settings.fromEnvironment(java.util.Map.of()));
         ValidationOptions o = ValidationOptions.of(new ReleaseRef(TestReleases.TAG, "x86_64"), TestReleases.COMMIT)
                 .withInstall(new ValidationOptions.Container(image, engine));
         ValidationReport r = new Validator(o).validate(src, tmp.resolve("work-" + name));
@@ -43,7 +44,7 @@ class ContainerValidatorTest {
     void goodReleasePassesInContainer() {
         ValidationReport r = validate(Variant.GOOD, "good", ContainerEnv.IMAGE);
         assertThat(r.failures()).isEmpty();
-        assertThat(r.results()).hasSize(13).allMatch(c -> c.status() == CheckResult.Status.PASSED);
+        assertThat(r.results()).hasSize(13).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);
         assertThat(result(r, "avalanchego", Validator.INSTALL).message()).contains("container");
         assertThat(result(r, "avalanchego", Validator.INSTALL).output()).containsIgnoringCase("ok");
     }
@@ -67,7 +68,7 @@ class ContainerValidatorTest {
         ValidationReport r = validate(Variant.TAMPERED, "tampered", ContainerEnv.IMAGE);
         assertThat(result(r, "avalanchego", Validator.SIGNATURE).failed()).isTrue();
         for (String p : List.of("avalanchego", "subnet-evm")) {
-            assertThat(result(r, p, Validator.INSTALL).status()).isEqualTo(CheckResult.Status.SKIPPED);
+            assertThat(result(r, p, Validator.INSTALL).status()).isEqualTo(CheckOutcome.Status.SKIPPED);
         }
     }
 
@@ -76,6 +77,6 @@ class ContainerValidatorTest {
         ValidationReport r = validate(Variant.GOOD, "noimage", "localhost/rpm-release-no-such-image:1");
         assertThat(result(r, "avalanchego", Validator.INSTALL).failed()).isTrue();
         assertThat(result(r, "avalanchego", Validator.INSTALL).message()).contains("cannot start a container");
-        assertThat(result(r, "avalanchego", Validator.SMOKE).status()).isEqualTo(CheckResult.Status.SKIPPED);
+        assertThat(result(r, "avalanchego", Validator.SMOKE).status()).isEqualTo(CheckOutcome.Status.SKIPPED);
     }
 }

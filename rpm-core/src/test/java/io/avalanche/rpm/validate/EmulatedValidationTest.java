@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.validate.TestReleases.Variant;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +42,7 @@ class EmulatedValidationTest {
     }
 
     static ValidationReport validate(Variant v, String name, ValidationOptions.Install install) {
-        ReleaseSource src = ReleaseSources.parse("file:" + releases.bucketDir(v, name, arch));
+        ReleaseSource src = ReleaseSource.open("file:" + releases.bucketDir(v, name, arch), S3Settings.fromEnvironment(java.util.Map.of()));
         ValidationOptions o = ValidationOptions.of(new ReleaseRef(TestReleases.TAG, arch.rpm()), TestReleases.COMMIT)
                 .withInstall(install);
         ValidationReport r = new Validator(o).validate(src, tmp.resolve("work-" + name));
@@ -57,7 +58,7 @@ class EmulatedValidationTest {
     void goodReleasePassesEveryCheckInAnEmulatedContainer() throws Exception {
         ValidationReport r = validate(Variant.GOOD, "good", container());
         assertThat(r.failures()).isEmpty();
-        assertThat(r.results()).hasSize(13).allMatch(c -> c.status() == CheckResult.Status.PASSED);   // 8 package checks + 5 repository checks
+        assertThat(r.results()).hasSize(13).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);   // 8 package checks + 5 repository checks
         assertThat(r.platform().emulated()).isTrue();
         assertThat(r.target()).contains(arch.rpm() + ", emulated").contains("qemu-" + arch.rpm());
         assertThat(result(r, "avalanchego", Validator.INSTALL).message()).contains(arch.rpm() + ", emulated");
@@ -86,7 +87,7 @@ class EmulatedValidationTest {
                 .containsExactly("avalanchego/smoke");
         assertThat(result(r, "avalanchego", Validator.SMOKE).message()).contains("fedcba98")
                 .contains("commit=" + TestReleases.COMMIT);
-        assertThat(result(r, "avalanchego", Validator.INSTALL).status()).isEqualTo(CheckResult.Status.PASSED);
+        assertThat(result(r, "avalanchego", Validator.INSTALL).status()).isEqualTo(CheckOutcome.Status.PASSED);
     }
 
     @Test
@@ -103,18 +104,18 @@ class EmulatedValidationTest {
     void imageOfTheWrongArchIsRefusedByName() {
         String other = ContainerEnv.image(Arch.host());
         ValidationReport r = validate(Variant.GOOD, "wrongimage", new ValidationOptions.Container(other, engine));
-        CheckResult install = result(r, "avalanchego", Validator.INSTALL);
+        CheckOutcome install = result(r, "avalanchego", Validator.INSTALL);
         assertThat(install.failed()).isTrue();
         assertThat(install.message()).contains("image " + other + " is for " + Arch.host().docker())
                 .contains("--arch " + arch.docker());
-        assertThat(result(r, "avalanchego", Validator.SMOKE).status()).isEqualTo(CheckResult.Status.SKIPPED);
+        assertThat(result(r, "avalanchego", Validator.SMOKE).status()).isEqualTo(CheckOutcome.Status.SKIPPED);
     }
 
     @Test
     void localScratchRootRunsTheForeignProgramsUnderEmulation() {
         ValidationReport good = validate(Variant.GOOD, "local-good", new ValidationOptions.Local());
         assertThat(good.failures()).isEmpty();
-        assertThat(good.results()).hasSize(13).allMatch(c -> c.status() == CheckResult.Status.PASSED);   // 8 package checks + 5 repository checks
+        assertThat(good.results()).hasSize(13).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);   // 8 package checks + 5 repository checks
         assertThat(good.target()).contains("emulated");
 
         ValidationReport commit = validate(Variant.WRONG_COMMIT, "local-commit", new ValidationOptions.Local());

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.validate.TestReleases.Variant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class LocalValidatorTest {
     }
 
     static ValidationReport validate(Variant v, String name) {
-        ReleaseSource src = LocalSources.releaseDirectory(releases.releaseDir(v, name));
+        ReleaseSource src = ReleaseSource.directory(releases.releaseDir(v, name));
         ValidationOptions o = ValidationOptions.of(new ReleaseRef(TestReleases.TAG, "x86_64"), TestReleases.COMMIT)
                 .withInstall(new ValidationOptions.Local());
         ValidationReport r = new Validator(o).validate(src, tmp.resolve("work-" + name));
@@ -35,7 +36,7 @@ class LocalValidatorTest {
         return r;
     }
 
-    static CheckResult result(ValidationReport r, String pkg, String check) {
+    static CheckOutcome result(ValidationReport r, String pkg, String check) {
         return r.results().stream().filter(c -> c.packageName().equals(pkg) && c.check().equals(check))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + pkg + "/" + check + " in " + r.results()));
     }
@@ -45,7 +46,7 @@ class LocalValidatorTest {
         ValidationReport r = validate(Variant.GOOD, "good");
         assertThat(r.failures()).isEmpty();
         assertThat(r.passed()).isTrue();
-        assertThat(r.results()).hasSize(8).allMatch(c -> c.status() == CheckResult.Status.PASSED);
+        assertThat(r.results()).hasSize(8).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);
         assertThat(result(r, "avalanchego", Validator.SMOKE).message()).contains("commit=" + TestReleases.COMMIT);
         assertThat(result(r, "subnet-evm", Validator.SMOKE).message())
                 .contains("/var/opt/avalanchego/plugins/" + TestReleases.VM_ID);
@@ -85,13 +86,13 @@ class LocalValidatorTest {
     @Test
     void tamperedPackageFailsBeforeInstall() {
         ValidationReport r = validate(Variant.TAMPERED, "tampered");
-        CheckResult sig = result(r, "avalanchego", Validator.SIGNATURE);
-        assertThat(sig.status()).isEqualTo(CheckResult.Status.FAILED);
+        CheckOutcome sig = result(r, "avalanchego", Validator.SIGNATURE);
+        assertThat(sig.status()).isEqualTo(CheckOutcome.Status.FAILED);
         assertThat(sig.message()).contains("avalanchego-v1.14.1-x86_64.rpm").contains("payload-digest: BAD");
-        assertThat(result(r, "subnet-evm", Validator.SIGNATURE).status()).isEqualTo(CheckResult.Status.PASSED);
+        assertThat(result(r, "subnet-evm", Validator.SIGNATURE).status()).isEqualTo(CheckOutcome.Status.PASSED);
         for (String p : List.of("avalanchego", "subnet-evm")) {
-            assertThat(result(r, p, Validator.INSTALL).status()).isEqualTo(CheckResult.Status.SKIPPED);
-            assertThat(result(r, p, Validator.SMOKE).status()).isEqualTo(CheckResult.Status.SKIPPED);
+            assertThat(result(r, p, Validator.INSTALL).status()).isEqualTo(CheckOutcome.Status.SKIPPED);
+            assertThat(result(r, p, Validator.SMOKE).status()).isEqualTo(CheckOutcome.Status.SKIPPED);
         }
         assertThat(tmp.resolve("work-tampered/root")).doesNotExist();
     }
@@ -104,36 +105,36 @@ class LocalValidatorTest {
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         ValidationOptions o = ValidationOptions.of(new ReleaseRef(TestReleases.TAG, "x86_64"), TestReleases.COMMIT)
                 .withInstall(new ValidationOptions.Local());
-        ValidationReport r = new Validator(o).validate(LocalSources.releaseDirectory(dir));
+        ValidationReport r = new Validator(o).validate(ReleaseSource.directory(dir));
         for (String p : List.of("avalanchego", "subnet-evm")) {
-            assertThat(result(r, p, Validator.SIGNATURE).status()).isEqualTo(CheckResult.Status.FAILED);
+            assertThat(result(r, p, Validator.SIGNATURE).status()).isEqualTo(CheckOutcome.Status.FAILED);
             assertThat(result(r, p, Validator.SIGNATURE).message()).contains("NOKEY");
-            assertThat(result(r, p, Validator.INSTALL).status()).isEqualTo(CheckResult.Status.SKIPPED);
+            assertThat(result(r, p, Validator.INSTALL).status()).isEqualTo(CheckOutcome.Status.SKIPPED);
         }
     }
 
     @Test
     void unsignedPackageFails() {
         ValidationReport r = validate(Variant.UNSIGNED, "unsigned");
-        assertThat(result(r, "avalanchego", Validator.SIGNATURE).status()).isEqualTo(CheckResult.Status.FAILED);
-        assertThat(result(r, "subnet-evm", Validator.SIGNATURE).status()).isEqualTo(CheckResult.Status.FAILED);
-        assertThat(result(r, "avalanchego", Validator.INSTALL).status()).isEqualTo(CheckResult.Status.SKIPPED);
+        assertThat(result(r, "avalanchego", Validator.SIGNATURE).status()).isEqualTo(CheckOutcome.Status.FAILED);
+        assertThat(result(r, "subnet-evm", Validator.SIGNATURE).status()).isEqualTo(CheckOutcome.Status.FAILED);
+        assertThat(result(r, "avalanchego", Validator.INSTALL).status()).isEqualTo(CheckOutcome.Status.SKIPPED);
         assertThat(r.passed()).isFalse();
     }
 
     @Test
     void newerGlibcFailsElfGate() {
         ValidationReport r = validate(Variant.NEW_GLIBC, "glibc");
-        CheckResult elf = result(r, "avalanchego", Validator.ELF);
-        assertThat(elf.status()).isEqualTo(CheckResult.Status.FAILED);
+        CheckOutcome elf = result(r, "avalanchego", Validator.ELF);
+        assertThat(elf.status()).isEqualTo(CheckOutcome.Status.FAILED);
         assertThat(elf.message()).contains("avalanchego-v1.14.1-x86_64.rpm")
                 .contains("/var/opt/avalanchego/bin/avalanchego").contains("GLIBC_2.36").contains("2.34");
-        assertThat(result(r, "subnet-evm", Validator.ELF).status()).isEqualTo(CheckResult.Status.PASSED);
+        assertThat(result(r, "subnet-evm", Validator.ELF).status()).isEqualTo(CheckOutcome.Status.PASSED);
     }
 
     @Test
     void targetGlibcIsConfigurable() {
-        ReleaseSource src = LocalSources.releaseDirectory(releases.releaseDir(Variant.NEW_GLIBC, "glibc236"));
+        ReleaseSource src = ReleaseSource.directory(releases.releaseDir(Variant.NEW_GLIBC, "glibc236"));
         ValidationOptions o = ValidationOptions.of(new ReleaseRef(TestReleases.TAG, "amd64"), TestReleases.COMMIT)
                 .withInstall(new ValidationOptions.Local()).withTargetGlibc("2.36");
         ValidationReport r = new Validator(o).validate(src, tmp.resolve("work-glibc236"));
@@ -143,8 +144,8 @@ class LocalValidatorTest {
     @Test
     void foreignMachineFailsElfGate() {
         ValidationReport r = validate(Variant.WRONG_ARCH, "arch");
-        CheckResult elf = result(r, "avalanchego", Validator.ELF);
-        assertThat(elf.status()).isEqualTo(CheckResult.Status.FAILED);
+        CheckOutcome elf = result(r, "avalanchego", Validator.ELF);
+        assertThat(elf.status()).isEqualTo(CheckOutcome.Status.FAILED);
         assertThat(elf.message()).contains("/var/opt/avalanchego/bin/avalanchego").contains("aarch64")
                 .contains("x86_64");
     }
@@ -152,7 +153,7 @@ class LocalValidatorTest {
     @Test
     void bucketLayoutUsesThePublishedKey() throws Exception {
         Path bucket = releases.bucketDir(Variant.GOOD, "bucket");
-        ReleaseSource src = ReleaseSources.parse("file:" + bucket);
+        ReleaseSource src = ReleaseSource.open("file:" + bucket, S3Settings.fromEnvironment(java.util.Map.of()));
         FetchedRelease rel = src.fetch(new ReleaseRef(TestReleases.TAG, "x86_64"), tmp.resolve("work-bucket"));
         assertThat(rel.rpms()).containsOnlyKeys("avalanchego", "subnet-evm");
         assertThat(Files.readString(rel.publicKey()))

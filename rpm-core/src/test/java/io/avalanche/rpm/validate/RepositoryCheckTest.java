@@ -1,6 +1,9 @@
 package io.avalanche.rpm.validate;
 
-import io.avalanche.rpm.publish.FileStore;
+import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.publish.Layout;
+import io.avalanche.rpm.store.S3Settings;
+import io.avalanche.rpm.store.FileStore;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.validate.TestReleases.Variant;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,14 +50,14 @@ class RepositoryCheckTest {
         return to;
     }
 
-    static List<CheckResult> check(Path bucket) {
-        ReleaseSource src = ReleaseSources.parse("file:" + bucket);
+    static List<CheckOutcome> check(Path bucket) {
+        ReleaseSource src = ReleaseSource.open("file:" + bucket, S3Settings.fromEnvironment(java.util.Map.of()));
         FetchedRelease rel = src.fetch(REF, tmp.resolve("work-" + n++));
         assertThat(src.publishedStore()).isPresent();
-        return new RepositoryCheck(src.publishedStore().orElseThrow(), Instant.now()).check(REF, rel);
+        return new RepositoryCheck(src.publishedStore().orElseThrow(), io.avalanche.rpm.publish.Layout.SEED, Instant.now()).check(REF, rel);
     }
 
-    static CheckResult result(List<CheckResult> rs, String pkg, String check) {
+    static CheckOutcome result(List<CheckOutcome> rs, String pkg, String check) {
         return rs.stream().filter(r -> r.packageName().equals(pkg) && r.check().equals(check)).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + pkg + "/" + check + " in " + rs));
     }
@@ -65,11 +68,11 @@ class RepositoryCheckTest {
 
     @Test
     void intactRepositoryPasses() {
-        List<CheckResult> rs = check(good);
+        List<CheckOutcome> rs = check(good);
         assertThat(rs).extracting(r -> r.packageName() + "/" + r.check()).containsExactlyInAnyOrder(
                 "repository/repo-file", "repository/repomd-signature", "repository/repo-metadata",
                 "avalanchego/repo-listing", "subnet-evm/repo-listing");
-        assertThat(rs).as(rs.toString()).allMatch(r -> r.status() == CheckResult.Status.PASSED);
+        assertThat(rs).as(rs.toString()).allMatch(r -> r.status() == CheckOutcome.Status.PASSED);
     }
 
     @Test
@@ -77,7 +80,7 @@ class RepositoryCheckTest {
         Path bucket = copyOfGood("tampered-repomd");
         Path repomd = repodata(bucket).resolve("repomd.xml");
         Files.writeString(repomd, Files.readString(repomd).replace("<revision>", "<revision>1"));
-        CheckResult sig = result(check(bucket), RepositoryCheck.REPOSITORY, RepositoryCheck.REPOMD_SIGNATURE);
+        CheckOutcome sig = result(check(bucket), RepositoryCheck.REPOSITORY, RepositoryCheck.REPOMD_SIGNATURE);
         assertThat(sig.failed()).isTrue();
         assertThat(sig.message()).contains("repomd.xml").contains("BAD");
     }
@@ -86,7 +89,7 @@ class RepositoryCheckTest {
     void missingAscFails() throws IOException {
         Path bucket = copyOfGood("no-asc");
         Files.delete(repodata(bucket).resolve("repomd.xml.asc"));
-        CheckResult sig = result(check(bucket), RepositoryCheck.REPOSITORY, RepositoryCheck.REPOMD_SIGNATURE);
+        CheckOutcome sig = result(check(bucket), RepositoryCheck.REPOSITORY, RepositoryCheck.REPOMD_SIGNATURE);
         assertThat(sig.failed()).isTrue();
         assertThat(sig.message()).contains("repomd.xml.asc not found");
     }
@@ -96,7 +99,7 @@ class RepositoryCheckTest {
         Path bucket = copyOfGood("gpgcheck-off");
         Path repo = bucket.resolve("linux/rpms/avalanchego.repo");
         Files.writeString(repo, Files.readString(repo).replace("repo_gpgcheck=1", "repo_gpgcheck=0"));
-        CheckResult r = result(check(bucket), RepositoryCheck.REPOSITORY, RepositoryCheck.REPO_FILE);
+        CheckOutcome r = result(check(bucket), RepositoryCheck.REPOSITORY, RepositoryCheck.REPO_FILE);
         assertThat(r.failed()).isTrue();
         assertThat(r.message()).contains("repo_gpgcheck=0");
     }
@@ -108,16 +111,16 @@ class RepositoryCheckTest {
         String node = "avalanchego-" + TestReleases.TAG + "-x86_64.rpm";
         String evm = "subnet-evm-" + TestReleases.TAG + "-x86_64.rpm";
         Files.copy(rel.resolve(node), onlyNode.resolve(node));
-        Files.copy(rel.resolve(Publisher.KEY_FILE), onlyNode.resolve(Publisher.KEY_FILE));
+        Files.copy(rel.resolve(ReleaseManifest.KEY_FILE), onlyNode.resolve(ReleaseManifest.KEY_FILE));
         Path bucket = tmp.resolve("partial");
         try (FileStore store = new FileStore(bucket)) {
             new Publisher(store, o -> { }, l -> { }).publish(onlyNode,
                     Publisher.Options.defaults(releases.repoSigner()));
         }
         Files.copy(rel.resolve(evm), bucket.resolve("linux/rpms/x86_64/" + evm));
-        List<CheckResult> rs = check(bucket);
+        List<CheckOutcome> rs = check(bucket);
         assertThat(result(rs, "avalanchego", RepositoryCheck.LISTING).failed()).isFalse();
-        CheckResult missing = result(rs, "subnet-evm", RepositoryCheck.LISTING);
+        CheckOutcome missing = result(rs, "subnet-evm", RepositoryCheck.LISTING);
         assertThat(missing.failed()).isTrue();
         assertThat(missing.message()).contains("does not list " + evm);
     }
@@ -132,8 +135,8 @@ class RepositoryCheckTest {
         byte[] b = Files.readAllBytes(primary);
         b[b.length / 2] ^= 0x01;
         Files.write(primary, b);
-        List<CheckResult> rs = check(bucket);
-        CheckResult meta = result(rs, RepositoryCheck.REPOSITORY, RepositoryCheck.METADATA);
+        List<CheckOutcome> rs = check(bucket);
+        CheckOutcome meta = result(rs, RepositoryCheck.REPOSITORY, RepositoryCheck.METADATA);
         assertThat(meta.failed()).isTrue();
         assertThat(meta.message()).contains("-primary.xml.gz has SHA-256");
         assertThat(result(rs, "avalanchego", RepositoryCheck.LISTING).failed()).isTrue();
@@ -141,8 +144,8 @@ class RepositoryCheckTest {
 
     @Test
     void packageChangedAfterPublishingFailsItsListing() {
-        List<CheckResult> rs = check(releases.bucketDir(Variant.TAMPERED, "tampered"));
-        CheckResult l = result(rs, "avalanchego", RepositoryCheck.LISTING);
+        List<CheckOutcome> rs = check(releases.bucketDir(Variant.TAMPERED, "tampered"));
+        CheckOutcome l = result(rs, "avalanchego", RepositoryCheck.LISTING);
         assertThat(l.failed()).isTrue();
         assertThat(l.message()).contains("the published file has");
         assertThat(result(rs, RepositoryCheck.REPOSITORY, RepositoryCheck.REPOMD_SIGNATURE).failed()).isFalse();

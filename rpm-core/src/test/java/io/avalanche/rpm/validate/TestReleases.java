@@ -1,15 +1,15 @@
 package io.avalanche.rpm.validate;
 
-import io.avalanche.rpm.build.Compression;
-import io.avalanche.rpm.build.FileEntry;
-import io.avalanche.rpm.build.PackageSpec;
-import io.avalanche.rpm.build.RpmWriter;
+import io.avalanche.rpm.write.Compression;
+import io.avalanche.rpm.write.FileEntry;
+import io.avalanche.rpm.write.PackageSpec;
+import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.publish.DetachedSigner;
-import io.avalanche.rpm.publish.FileStore;
+import io.avalanche.rpm.store.FileStore;
 import io.avalanche.rpm.publish.GpgDetachedSigner;
-import io.avalanche.rpm.publish.ObjectStore;
+import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.release.AvalanchegoPreset;
 

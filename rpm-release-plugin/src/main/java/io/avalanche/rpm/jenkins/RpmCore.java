@@ -3,25 +3,23 @@ package io.avalanche.rpm.jenkins;
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
-import io.avalanche.rpm.build.Compression;
+import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.Header;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.format.Tag;
-import io.avalanche.rpm.publish.Destinations;
-import io.avalanche.rpm.publish.Digests;
-import io.avalanche.rpm.publish.ObjectStore;
+import io.avalanche.rpm.store.Destinations;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.publish.PendingPublish;
-import io.avalanche.rpm.publish.Repomd;
+import io.avalanche.rpm.yum.Repomd;
 import io.avalanche.rpm.publish.Publisher;
-import io.avalanche.rpm.publish.S3Settings;
+import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.publish.YumRepository;
 import io.avalanche.rpm.release.ReleaseBuilder;
-import io.avalanche.rpm.release.ReleaseManifest;
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.release.ReleasePlan;
 import io.avalanche.rpm.release.RepoSigner;
 import io.avalanche.rpm.release.SigningApproval;
-import io.avalanche.rpm.release.StoreReleaseSource;
 import io.avalanche.rpm.release.builder.BuilderImage;
 import io.avalanche.rpm.sign.MainHeaders;
 import io.avalanche.rpm.sign.Pkcs11Token;
@@ -30,11 +28,10 @@ import io.avalanche.rpm.sign.SignResult;
 import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.sign.SigningKeys;
 import io.avalanche.rpm.sign.TokenKeys;
-import io.avalanche.rpm.validate.CheckResult;
+import io.avalanche.rpm.validate.CheckOutcome;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.ReleaseRef;
 import io.avalanche.rpm.validate.ReleaseSource;
-import io.avalanche.rpm.validate.ReleaseSources;
 import io.avalanche.rpm.validate.ValidationOptions;
 import io.avalanche.rpm.validate.ValidationReport;
 import io.avalanche.rpm.validate.Validator;
@@ -338,7 +335,7 @@ final class RpmCore {
      */
     static void refreshManifest(Path dir) {
         if (Files.isRegularFile(dir.resolve(ReleaseManifest.FILE_NAME))) {
-            ReleaseManifest refreshed = ReleaseManifest.read(dir).refresh(dir, ReleaseRef.KEY_FILE);
+            ReleaseManifest refreshed = ReleaseManifest.read(dir).refresh(dir, ReleaseManifest.KEY_FILE);
             if (refreshed.files().isEmpty()) {
                 throw new RpmException(dir.resolve(ReleaseManifest.FILE_NAME) + " lists no files: rebuild the release");
             }
@@ -365,13 +362,9 @@ final class RpmCore {
      */
     static PreparedPublish preparePublish(Path releaseDir, String bucket, String prefix, Map<String, String> awsEnv,
                                           boolean force, Consumer<String> log) throws IOException {
-        ObjectStore store = Destinations.open(Destinations.s3(bucket, prefix), S3Settings.fromEnvironment(awsEnv));
-        try {
-            PendingPublish p = publisher(store, log).prepare(releaseDir,
-                    Publisher.Options.defaults(null).withForce(force));
+        try (Publisher publisher = publisher(Destinations.s3(bucket, prefix), awsEnv, log)) {
+            PendingPublish p = publisher.prepare(releaseDir, Publisher.Options.defaults(null).withForce(force));
             return new PreparedPublish(p.toJson(), new LinkedHashMap<>(p.toSign()));
-        } finally {
-            close(store);
         }
     }
 
@@ -387,40 +380,10 @@ final class RpmCore {
                                                Consumer<String> log) throws IOException {
         Destinations.Destination destination = Destinations.s3(bucket, prefix);
         Publisher.Result result;
-        ObjectStore store = Destinations.open(destination, S3Settings.fromEnvironment(awsEnv));
-        try {
-            result = publisher(store, log).complete(PendingPublish.fromJson(pending), signatures);
-        } finally {
-            close(store);
+        try (Publisher publisher = publisher(destination, awsEnv, log)) {
+            result = publisher.complete(PendingPublish.fromJson(pending), signatures);
         }
-        List<Map<String, Object>> objects = new ArrayList<>();
-        for (Publisher.Outcome o : result.objects()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("key", o.key());
-            m.put("location", o.location());
-            m.put("status", status(o.status()));
-            m.put("size", o.size());
-            m.put("sha256", o.sha256());
-            m.put("detail", o.detail());
-            objects.add(m);
-        }
-        List<Map<String, Object>> repositories = new ArrayList<>();
-        for (YumRepository.Result y : result.repositories()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("dir", y.dir());
-            m.put("packages", y.packages());
-            m.put("reused", y.reused());
-            m.put("readRemotely", y.readRemotely());
-            m.put("signed", signatures.get(y.dir()) != null);   // also true when an identical index was left as it was
-            repositories.add(m);
-        }
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("destination", destination.url());
-        r.put("objects", objects);
-        r.put("repositories", repositories);
-        r.put("signed", !signatures.isEmpty());
-        r.put("repoFile", result.repoFileUrl());
-        return r;
+        return result.toMap();
     }
 
     /** An object's publish status as the CLI's --json and console write it: uploaded, unchanged, replaced, ... */
@@ -428,8 +391,10 @@ final class RpmCore {
         return status.name().toLowerCase(Locale.ROOT);
     }
 
-    private static Publisher publisher(ObjectStore store, Consumer<String> log) {
-        return new Publisher(store, o -> log.accept(status(o.status()) + " " + o.location() + ": " + o.detail()), log);
+    private static Publisher publisher(Destinations.Destination destination, Map<String, String> awsEnv,
+                                       Consumer<String> log) {
+        return Publisher.open(destination, S3Settings.fromEnvironment(awsEnv),
+                o -> log.accept(status(o.status()) + " " + o.location() + ": " + o.detail()), log);
     }
 
     /**
@@ -446,26 +411,17 @@ final class RpmCore {
         ValidationOptions options = ValidationOptions.of(ref, commit).withInstall(
                 new ValidationOptions.Container(image, new ContainerTarget.Engine(d.docker(), dockerEnv, d.stepTimeout())));
         ValidationReport report;
-        Destinations.Destination source = Destinations.checkSource(from);
-        if (source.s3()) {
-            ObjectStore store = Destinations.open(source, S3Settings.fromEnvironment(awsEnv));
-            try {
-                report = new Validator(options).validate(new StoreReleaseSource(store, source.url()), workDir);
-            } finally {
-                close(store);
-            }
-        } else {
-            ReleaseSource releaseSource = ReleaseSources.parse(from);
-            report = new Validator(options).validate(releaseSource, workDir);
+        try (ReleaseSource source = ReleaseSource.open(from, S3Settings.fromEnvironment(awsEnv))) {
+            report = new Validator(options).validate(source, workDir);
         }
         if (junit != null) {
             report.writeJUnit(junit);
         }
         List<String> failures = new ArrayList<>();
-        for (CheckResult c : report.failures()) {
+        for (CheckOutcome c : report.failures()) {
             failures.add(c.packageName() + " " + c.check() + ": " + c.message());
         }
-        Map<String, Object> r = JSON.readValue(report.toJson(), MAP);
+        Map<String, Object> r = new LinkedHashMap<>(report.toMap());
         r.put("failures", failures);
         r.put("summary", new ArrayList<>(report.summaryLines()));
         return r;
@@ -480,15 +436,5 @@ final class RpmCore {
         r.put("targetArch", b.targetArch());
         r.put("buildArgs", new ArrayList<>(b.buildArgs()));
         return r;
-    }
-
-    private static void close(AutoCloseable c) throws IOException {
-        try {
-            c.close();
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException("closing the object store: " + e.getMessage(), e);
-        }
     }
 }

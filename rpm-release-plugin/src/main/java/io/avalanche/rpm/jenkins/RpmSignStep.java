@@ -1,5 +1,6 @@
 package io.avalanche.rpm.jenkins;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
@@ -44,7 +45,7 @@ import java.util.stream.Stream;
  * controller and are never logged.
  */
 public final class RpmSignStep extends Step {
-    static final String PUBLIC_KEY_FILE = "RPM-GPG-KEY-avalanchego";
+    static final String PUBLIC_KEY_FILE = ReleaseManifest.KEY_FILE;
     static final String FUNCTION = "rpmSign";
 
     private SigningKeySource key;

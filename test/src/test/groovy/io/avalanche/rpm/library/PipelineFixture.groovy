@@ -3,7 +3,7 @@ package io.avalanche.rpm.library
 import com.lesfurets.jenkins.unit.BasePipelineTest
 import com.lesfurets.jenkins.unit.MethodCall
 import io.avalanche.rpm.SpecException
-import io.avalanche.rpm.publish.Destinations
+import io.avalanche.rpm.store.Destinations
 import io.avalanche.rpm.release.ReleasePlan
 import io.avalanche.rpm.release.builder.BuilderImage
 

@@ -1,5 +1,0 @@
-package io.avalanche.rpm.build;
-
-/** One %changelog entry: time (seconds since the epoch), author line and text. */
-public record ChangelogEntry(long time, String author, String text) {
-}

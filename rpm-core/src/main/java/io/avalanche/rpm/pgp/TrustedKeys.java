@@ -1,0 +1,124 @@
+package io.avalanche.rpm.pgp;
+
+import io.avalanche.rpm.RpmException;
+import org.bouncycastle.openpgp.PGPException;
+import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.PGPPublicKeyRing;
+import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
+import org.bouncycastle.openpgp.PGPUtil;
+import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The public keys packages are verified against (an armored key file such as RPM-GPG-KEY-avalanchego). */
+public final class TrustedKeys {
+    private static final int MAX_KEY_FILE = 16 << 20;
+    private static final String BEGIN = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
+    private static final String END = "-----END PGP PUBLIC KEY BLOCK-----";
+    private final PGPPublicKeyRingCollection rings;
+
+    public TrustedKeys(PGPPublicKeyRingCollection rings) {
+        this.rings = rings;
+    }
+
+    /** No key at all: every signature is NOKEY (for digest-only checks). */
+    public static TrustedKeys none() {
+        return new TrustedKeys(new PGPPublicKeyRingCollection(List.of()));
+    }
+
+    /** Keys from one public key ring (e.g. SigningKey.publicKeyRing()). */
+    public static TrustedKeys of(PGPPublicKeyRing ring) {
+        return new TrustedKeys(new PGPPublicKeyRingCollection(List.of(ring)));
+    }
+
+    /**
+     * Reads armored or binary public keys; {@code source} names them in messages. Every key of the file is
+     * trusted, as {@code rpmkeys --import} does: several keys in one armored block, and several armored blocks
+     * one after another (a file listing the old and the new key while keys rotate).
+     */
+    public static TrustedKeys load(InputStream in, String source) {
+        try {
+            byte[] all = in.readNBytes(MAX_KEY_FILE + 1);
+            if (all.length > MAX_KEY_FILE) {
+                throw new RpmException(source + ": larger than " + MAX_KEY_FILE / (1 << 20) + " MiB; not a public"
+                        + " key file");
+            }
+            String text = new String(all, StandardCharsets.ISO_8859_1);
+            List<byte[]> parts = armoredBlocks(text);
+            if (parts.isEmpty()) {
+                parts.add(all);
+            }
+            Map<Long, PGPPublicKeyRing> rings = new LinkedHashMap<>();
+            for (byte[] part : parts) {
+                PGPPublicKeyRingCollection c = new PGPPublicKeyRingCollection(
+                        PGPUtil.getDecoderStream(new ByteArrayInputStream(part)), new BcKeyFingerprintCalculator());
+                c.getKeyRings().forEachRemaining(r -> rings.putIfAbsent(r.getPublicKey().getKeyID(), r));
+            }
+            if (rings.isEmpty()) {
+                throw new RpmException(source + ": no OpenPGP public key found; give an armored public key"
+                        + " (gpg --armor --export KEYID)");
+            }
+            return new TrustedKeys(new PGPPublicKeyRingCollection(List.copyOf(rings.values())));
+        } catch (IOException | PGPException | RuntimeException e) {
+            if (e instanceof RpmException r) {
+                throw r;
+            }
+            throw new RpmException(source + ": not an OpenPGP public key file (" + e.getClass().getSimpleName()
+                    + "); give an armored public key (gpg --armor --export KEYID)", e);
+        }
+    }
+
+    /** Primary key IDs of every trusted key ring, as 16 upper-case hex digits, in file order. */
+    public List<String> keyIds() {
+        List<String> ids = new ArrayList<>();
+        rings.getKeyRings().forEachRemaining(r -> ids.add(KeyPolicy.keyIdHex(r.getPublicKey().getKeyID())));
+        return ids;
+    }
+
+    /** Each armored public key block of the text, BEGIN to END line (by index: a regex costs ~50 ms cold). */
+    private static List<byte[]> armoredBlocks(String text) {
+        List<byte[]> parts = new ArrayList<>();
+        int from = 0;
+        while (true) {
+            int b = text.indexOf(BEGIN, from);
+            if (b < 0) {
+                return parts;
+            }
+            int e = text.indexOf(END, b + BEGIN.length());
+            if (e < 0) {
+                return parts;
+            }
+            parts.add(text.substring(b, e + END.length()).getBytes(StandardCharsets.ISO_8859_1));
+            from = e + END.length();
+        }
+    }
+
+    public static TrustedKeys load(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return load(in, file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read the public key: " + e.getMessage(), e);
+        }
+    }
+
+    /** The key (primary or subkey) with this ID, or null. */
+    public PGPPublicKey key(long keyId) {
+        return rings.getPublicKey(keyId);
+    }
+
+    /** The primary key of the ring holding this key ID, or null. */
+    public PGPPublicKey primaryOf(long keyId) {
+        PGPPublicKeyRing r = rings.getPublicKeyRing(keyId);
+        return r == null ? null : r.getPublicKey();
+    }
+}

@@ -1,0 +1,13 @@
+package io.avalanche.rpm.validate;
+
+import java.nio.file.Path;
+
+/** Verifies one package's digests and OpenPGP signature against the published key. */
+@FunctionalInterface
+public interface SignatureVerifier {
+    /** Outcome of a signature check: ok, a one-line message, and detail (tool output) for the report. */
+    record Outcome(boolean ok, String message, String detail) {
+    }
+
+    Outcome check(Path rpm, Path publicKey);
+}
