@@ -56,6 +56,17 @@ public record PackageSpec(String name, String version, String release, Integer e
         changelog = List.copyOf(changelog);
     }
 
+    /** A package without scriptlets or ordering hints. */
+    public PackageSpec(String name, String version, String release, Integer epoch, Arch arch, String summary,
+                       String description, String license, String url, String vendor, String packager, String group,
+                       String buildHost, long buildTime, List<Dependency> requires, List<Dependency> provides,
+                       List<FileEntry> files, List<DirEntry> directories, List<ChangelogEntry> changelog,
+                       Compression compression) {
+        this(name, version, release, epoch, arch, summary, description, license, url, vendor, packager, group,
+                buildHost, buildTime, requires, provides, files, directories, changelog, compression, List.of(),
+                List.of());
+    }
+
     private static void check(String v, String field, String regex) {
         if (v == null || !v.matches(regex) || v.length() > 200) {
             throw new SpecException("invalid package " + field + " '" + v + "': allowed characters are " + regex);

@@ -37,7 +37,7 @@ class ServiceValidationTest {
     static ValidationReport validate(Path dir, ValidationOptions.Install install, String work) {
         ValidationOptions o = ValidationOptions.of(new ReleaseRef(TestReleases.TAG, "x86_64").withService(true),
                 TestReleases.COMMIT).withInstall(install);
-        ValidationReport r = new Validator(o).validate(LocalSources.releaseDirectory(dir), tmp.resolve(work));
+        ValidationReport r = new Validator(o).validate(ReleaseSource.directory(dir), tmp.resolve(work));
         r.summaryLines().forEach(System.out::println);
         return r;
     }
