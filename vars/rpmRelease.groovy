@@ -7,7 +7,7 @@ import groovy.transform.Field
 
 @Field static final List<String> KNOWN_KEYS = ['tag', 'archs', 'agentLabel', 'prAgentLabel', 'image', 'dockerArgs',
         'preset', 'bucket', 'prefix', 'force', 'awsCredentials', 'role', 'region', 'endpointUrl', 'gpgCredentialsId',
-        'passphraseCredentialsId', 'key', 'vmId', 'validateImage', 'out', 'emulateAarch64']
+        'passphraseCredentialsId', 'key', 'vmId', 'validateImage', 'out', 'emulateAarch64', 'withService']
 /**
  * The upstream build, run as a durable `sh` inside the builder container (it survives a controller restart and an
  * abort stops it): avalanchego's scripts/build.sh from the repository root writes build/avalanchego; subnet-evm's
@@ -65,7 +65,8 @@ private Map settings(Map args) {
     }
     Map cfg = [agentLabel: 'linux-${arch}', prAgentLabel: 'linux-${arch}-pr', preset: 'avalanchego', prefix: '',
                force: false, region: 'us-east-1', gpgCredentialsId: 'rpm-gpg-key', validateImage: 'rockylinux:9',
-               dockerArgs: '', out: 'rpm-release-out', bucket: env.RPM_RELEASE_BUCKET, emulateAarch64: false] + args
+               dockerArgs: '', out: 'rpm-release-out', bucket: env.RPM_RELEASE_BUCKET, emulateAarch64: false,
+               withService: false] + args
     cfg.pr = env.CHANGE_ID ? true : false
     if (!cfg.pr) {
         if (cfg.tag == null) {
@@ -89,6 +90,9 @@ private Map settings(Map args) {
     }
     if (!(cfg.emulateAarch64 instanceof Boolean)) {
         error("rpmRelease: emulateAarch64 must be true or false, not '" + cfg.emulateAarch64 + "'")
+    }
+    if (!(cfg.withService instanceof Boolean)) {
+        error("rpmRelease: withService must be true or false, not '" + cfg.withService + "'")
     }
     return cfg
 }
@@ -222,8 +226,12 @@ private void buildStage(Map cfg, Map plan, Map state, String arch) {
                 sh(script: BUILD_SCRIPT, label: 'build avalanchego and subnet-evm (' + arch + ')')
             }
             // packaging only: fast and deterministic; refuses a tag that does not name the built commit
-            Map b = cfg.pr ? rpmBuild(preset: cfg.preset, pullRequest: true, arch: arch, out: out)
-                    : rpmBuild(preset: cfg.preset, tag: plan.tag, arch: arch, out: out)
+            Map build = cfg.pr ? [preset: cfg.preset, pullRequest: true, arch: arch, out: out]
+                    : [preset: cfg.preset, tag: plan.tag, arch: arch, out: out]
+            if (cfg.withService) {
+                build.withService = true   // the noarch avalanchego-service package too, in this arch's repository
+            }
+            Map b = rpmBuild(build)
             state.builds[arch] = [tag: b.tag, commit: b.commit, vmId: b.vmId]
         }
     }
@@ -267,6 +275,9 @@ private void validateStage(Map cfg, Map plan, Map state, String arch, boolean fr
         stage((published ? 'validate published ' : 'validate ') + arch) {
             Map args = [from: published ? state.published : out, image: cfg.validateImage, commit: b.commit,
                         tag: plan.tag ?: b.tag, arch: arch, junit: junitFile]
+            if (cfg.withService) {
+                args.withService = true
+            }
             if (published) {
                 withAWS(awsSettings(cfg)) {
                     rpmValidate(args)

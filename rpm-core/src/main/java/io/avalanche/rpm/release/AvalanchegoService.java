@@ -117,6 +117,20 @@ public final class AvalanchegoService {
         }
     }
 
+    /**
+     * Adds the (unsigned) package to a release directory that {@code m} describes, built at the release's source
+     * date with {@code compression}; writes and returns the updated release.json (the Jenkins rpmBuild step).
+     */
+    public static ReleaseManifest addTo(Path dir, ReleaseManifest m, Compression compression, Consumer<String> log) {
+        ReleaseTag tag = ReleaseTag.parse(m.tag());
+        java.util.List<ReleaseManifest.Artifact> files = new java.util.ArrayList<>(m.files().stream()
+                .filter(a -> !NAME.equals(a.packageName())).toList());
+        files.add(write(tag, m.sourceDateEpoch(), compression, dir, null, log));
+        ReleaseManifest out = m.withFiles(files);
+        out.write(dir);
+        return out;
+    }
+
     private static Path write(Path dir, String name, String text) {
         try {
             Files.createDirectories(dir);

@@ -48,9 +48,20 @@ public final class RpmBuildStep extends Step {
     private String source;
     private String out = DEFAULT_OUT;
     private String compression;
+    private boolean withService;
 
     @DataBoundConstructor
     public RpmBuildStep() {
+    }
+
+    public boolean isWithService() {
+        return withService;
+    }
+
+    /** Also the noarch avalanchego-service package (systemd unit, user, config) in the release directory. */
+    @DataBoundSetter
+    public void setWithService(boolean withService) {
+        this.withService = withService;
     }
 
     public String getTag() {
@@ -218,7 +229,7 @@ public final class RpmBuildStep extends Step {
             FilePath out = workspace.child(step.out);
             String arch = step.arch != null ? step.arch : source.act(new HostArch("rpmBuild"));
             Map<String, Object> release = source.act(new Package(step.tag, step.pullRequest, arch, out.getRemote(),
-                    step.compression, tmp.getRemote(), listener));
+                    step.compression, tmp.getRemote(), listener, step.withService));
             listener.getLogger().println(Messages.RpmBuildStep_Built(release.get("tag"), release.get("arch"),
                     release.get("commit"), out.getRemote(), release.get("compression")));
             return release;
@@ -257,9 +268,11 @@ public final class RpmBuildStep extends Step {
         private final String compression;
         private final String tmp;
         private final TaskListener listener;
+        private final boolean withService;
 
         Package(String tag, boolean pullRequest, String arch, String out, String compression, String tmp,
-                TaskListener listener) {
+                TaskListener listener, boolean withService) {
+            this.withService = withService;
             this.tag = tag;
             this.pullRequest = pullRequest;
             this.arch = arch;
@@ -292,7 +305,7 @@ public final class RpmBuildStep extends Step {
                     }
                 }
                 return RpmCore.packageRelease(source.toPath(), packaged, arch, new File(out).toPath(), chosen,
-                        listener.getLogger()::println);
+                        withService, listener.getLogger()::println);
             } catch (RpmException e) {
                 throw new AbortException("rpmBuild: " + e.getMessage());
             }

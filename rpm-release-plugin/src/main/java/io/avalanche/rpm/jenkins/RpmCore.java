@@ -15,6 +15,7 @@ import io.avalanche.rpm.yum.Repomd;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.publish.YumRepository;
+import io.avalanche.rpm.release.AvalanchegoService;
 import io.avalanche.rpm.release.ReleaseBuilder;
 import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.release.ReleasePlan;
@@ -154,12 +155,21 @@ final class RpmCore {
      */
     static Map<String, Object> packageRelease(Path source, String tag, String arch, Path out, String compression,
                                               Consumer<String> log) {
+        return packageRelease(source, tag, arch, out, compression, false, log);
+    }
+
+    /** As above; {@code withService} adds the noarch avalanchego-service package (unsigned, like the others). */
+    static Map<String, Object> packageRelease(Path source, String tag, String arch, Path out, String compression,
+                                              boolean withService, Consumer<String> log) {
         ReleaseBuilder.checkSource(source);
         ReleaseBuilder.SourceInfo info = ReleaseBuilder.sourceInfo(source);
         ReleaseTag t = ReleaseTag.parse(tag);
         ReleaseBuilder.Request request = new ReleaseBuilder.Request(source, t, Arch.parse(arch), null, out,
                 parseCompression(compression, t.pullRequest()));
         ReleaseManifest m = ReleaseBuilder.packageRelease(request, info, log);
+        if (withService) {
+            m = AvalanchegoService.addTo(out, m, request.compression(), log);
+        }
         Map<String, Object> r = JSON.convertValue(m, MAP);
         r.put("compression", request.compression().toString());
         r.put("dir", out.toString());
@@ -406,7 +416,14 @@ final class RpmCore {
     static Map<String, Object> validate(String from, Path workDir, String image, String commit, String tag, String arch,
                                         Map<String, String> awsEnv, Map<String, String> dockerEnv, Path junit)
             throws IOException {
-        ReleaseRef ref = new ReleaseRef(tag, arch);
+        return validate(from, workDir, image, commit, tag, arch, awsEnv, dockerEnv, junit, false);
+    }
+
+    /** As above; {@code withService}: the release has the avalanchego-service package, checked too. */
+    static Map<String, Object> validate(String from, Path workDir, String image, String commit, String tag, String arch,
+                                        Map<String, String> awsEnv, Map<String, String> dockerEnv, Path junit,
+                                        boolean withService) throws IOException {
+        ReleaseRef ref = new ReleaseRef(tag, arch).withService(withService);
         ContainerTarget.Engine d = ContainerTarget.Engine.dockerCli();
         ValidationOptions options = ValidationOptions.of(ref, commit).withInstall(
                 new ValidationOptions.Container(image, new ContainerTarget.Engine(d.docker(), dockerEnv, d.stepTimeout())));

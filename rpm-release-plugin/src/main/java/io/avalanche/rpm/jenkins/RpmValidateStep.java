@@ -47,6 +47,7 @@ public final class RpmValidateStep extends Step {
     private String tag;
     private String arch;
     private String junit;
+    private boolean withService;
 
     @DataBoundConstructor
     public RpmValidateStep(String from) {
@@ -102,6 +103,16 @@ public final class RpmValidateStep extends Step {
     @DataBoundSetter
     public void setJunit(String junit) {
         this.junit = Util.fixEmptyAndTrim(junit);
+    }
+
+    public boolean isWithService() {
+        return withService;
+    }
+
+    /** The release has the avalanchego-service package: expect it and run its service checks too. */
+    @DataBoundSetter
+    public void setWithService(boolean withService) {
+        this.withService = withService;
     }
 
     @Override
@@ -173,7 +184,8 @@ public final class RpmValidateStep extends Step {
             String junit = step.junit == null ? null : workspace.child(step.junit).getRemote();
             String arch = step.arch != null ? step.arch : workspace.act(new RpmBuildStep.HostArch("rpmValidate"));
             Map<String, Object> report = tmp.act(new Validate(from, step.image, step.commit, step.tag, arch,
-                    new TreeMap<>(StepEnvironment.aws(env)), new TreeMap<>(StepEnvironment.docker(env)), junit, listener));
+                    new TreeMap<>(StepEnvironment.aws(env)), new TreeMap<>(StepEnvironment.docker(env)), junit, listener)
+                    .withService(step.withService));
             @SuppressWarnings("unchecked")
             List<String> failures = (List<String>) report.get("failures");
             if (!failures.isEmpty()) {
@@ -213,6 +225,13 @@ public final class RpmValidateStep extends Step {
         private final TreeMap<String, String> docker;
         private final String junit;
         private final TaskListener listener;
+        private boolean withService;
+
+        /** Expects and checks the avalanchego-service package too. */
+        Validate withService(boolean service) {
+            this.withService = service;
+            return this;
+        }
 
         Validate(String from, String image, String commit, String tag, String arch, TreeMap<String, String> aws,
                  TreeMap<String, String> docker, String junit, TaskListener listener) {
@@ -235,7 +254,7 @@ public final class RpmValidateStep extends Step {
             String zstdProblem = ZstdNative.load(tmp);
             try {
                 Map<String, Object> report = RpmCore.validate(from, work, image, commit, tag, arch, aws, docker,
-                        junit == null ? null : new File(junit).toPath());
+                        junit == null ? null : new File(junit).toPath(), withService);
                 @SuppressWarnings("unchecked")
                 List<String> summary = (List<String>) report.get("summary");
                 summary.forEach(listener.getLogger()::println);

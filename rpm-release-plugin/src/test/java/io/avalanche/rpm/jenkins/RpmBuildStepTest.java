@@ -86,6 +86,22 @@ class RpmBuildStepTest {
     }
 
     @Test
+    void withServiceAddsTheNoarchServicePackage(JenkinsRule j, @TempDir Path tmp) throws Exception {
+        DumbSlave agent = Fixtures.agent(j);
+        WorkflowJob p = Fixtures.job(j, "service", Pipeline.load("build-with-service").with("LABEL", Fixtures.LABEL)
+                .with("BUILD_SCRIPT", Fixtures.BUILD_SCRIPT).with("TAG", "v1.14.1"));
+        FilePath ws = Fixtures.workspace(agent, p);
+        Fixtures.sourceTree(ws, tmp, 0);
+        WorkflowRun b = j.assertBuildStatusSuccess(p.scheduleBuild2(0));
+        String arch = RpmCore.hostArch();
+        j.assertLogContains("files=3 names=[avalanchego-v1.14.1-" + arch + ".rpm, subnet-evm-v1.14.1-" + arch
+                + ".rpm, avalanchego-service-v1.14.1-noarch.rpm]", b);
+        Path rpm = Path.of(ws.getRemote()).resolve("rpm-release-out/avalanchego-service-v1.14.1-noarch.rpm");
+        assertThat(query(rpm, "%{NAME} %{ARCH} %{BUILDTIME} [%{FILENAMES} ]")).as("rpm reads it back")
+                .startsWith("avalanchego-service noarch 1700000000 ").contains("/usr/lib/systemd/system/avalanchego.service");
+    }
+
+    @Test
     void withoutZstdOnTheAgentTheDefaultFallsBackToXzAndAnExplicitZstdFails(JenkinsRule j, @TempDir Path tmp)
             throws Exception {
         // zstd-jni loads this path and nothing else when it is set: the load fails as on a musl or noexec agent

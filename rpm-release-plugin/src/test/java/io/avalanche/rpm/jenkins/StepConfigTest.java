@@ -51,6 +51,7 @@ class StepConfigTest {
         s.setSource("src");
         s.setOut("out");
         s.setCompression("xz:6");
+        s.setWithService(true);
         roundTrip(j, s);
         RpmBuildStep pr = new RpmBuildStep();
         pr.setPullRequest(true);
@@ -138,6 +139,7 @@ class StepConfigTest {
         s.setTag("v1.14.1");
         s.setArch("x86_64");
         s.setJunit("validate.xml");
+        s.setWithService(true);
         roundTrip(j, s);
     }
 

@@ -294,6 +294,34 @@ class RpmReleaseLibraryTest extends PipelineFixture {
     }
 
     @Test
+    void withServiceBuildsAndValidatesTheServicePackageOnEveryArch() {
+        envVars.RPM_RELEASE_BUCKET = 'b'
+        library().call(tag: 'v1.14.1', withService: true)
+        assertThat(calls('rpmBuild').collect { it.args[0] }).containsExactly(
+                [preset: 'avalanchego', tag: 'v1.14.1', arch: 'x86_64', out: 'rpm-release-out/x86_64', withService: true],
+                [preset: 'avalanchego', tag: 'v1.14.1', arch: 'aarch64', out: 'rpm-release-out/aarch64', withService: true])
+        List<Map> validations = calls('rpmValidate').collect { it.args[0] as Map }
+        assertThat(validations.collect { it.withService }).containsExactly(true, true, true, true)
+        assertThat(validations.collect { it.from }).containsExactly('rpm-release-out/x86_64', 'rpm-release-out/aarch64',
+                's3://b', 's3://b')
+        // signing and publishing take the release directory as it is: nothing changes there
+        assertThat(calls('rpmSign').collect { it.args[0] as Map }).noneMatch { it.containsKey('withService') }
+        assertThat(calls('rpmPublish').collect { it.args[0] as Map }).noneMatch { it.containsKey('withService') }
+    }
+
+    @Test
+    void withServiceIsOffByDefaultAndMustBeABoolean() {
+        envVars.RPM_RELEASE_BUCKET = 'b'
+        library().call('v1.14.1')
+        assertThat(calls('rpmBuild').collect { it.args[0] as Map }).noneMatch { it.containsKey('withService') }
+        assertThat(calls('rpmValidate').collect { it.args[0] as Map }).noneMatch { it.containsKey('withService') }
+        helper.clearCallStack()
+        assertThatThrownBy { library().call(tag: 'v1.14.1', bucket: 'b', withService: 'yes') }
+                .isInstanceOf(PipelineError).hasMessageContaining('withService must be true or false')
+        assertNoAgentWasTouched()
+    }
+
+    @Test
     void builderImageIsBuiltFromTheLibraryDockerfileTaggedByGoVersionAndArch() {
         envVars.RPM_RELEASE_BUCKET = 'b'
         library().call('v1.14.1')
