@@ -40,8 +40,12 @@ public final class SystemdBoot {
         Thread hook = new Thread(() -> remove(engine, name), "rm-" + name);
         Runtime.getRuntime().addShutdownHook(hook);
         try {
+            Path dir = key.toAbsolutePath().getParent();
+            if (dir == null) {
+                throw new ValidationException(key + ": the release's key file has no directory");
+            }
             List<String> args = new ArrayList<>(List.of("run", "-d", "--name", name, "--network=none", "--platform",
-                    "linux/" + platform.arch().docker(), "-v", key.getParent().toAbsolutePath() + ":" + MOUNT + ":ro"));
+                    "linux/" + platform.arch().docker(), "-v", dir + ":" + MOUNT + ":ro"));
             args.addAll(runOptions);
             args.addAll(List.of(image, INIT));
             Exec.Result run = docker(engine, args.toArray(String[]::new));

@@ -135,6 +135,11 @@ public final class TestReleases {
      * {@code unit} (null: the shipped unit) and {@code config} (null: the shipped config.json).
      */
     public Path serviceReleaseDir(String name, Arch arch, String unit, String config) {
+        return serviceReleaseDir(name, arch, unit, config, TAG);
+    }
+
+    /** As {@link #serviceReleaseDir(String, Arch, String, String)} for another tag. */
+    public Path serviceReleaseDir(String name, Arch arch, String unit, String config, String tagName) {
         try {
             Path dir = Files.createDirectories(work.resolve(name));
             Path bins = Files.createDirectories(work.resolve(name + "-bin"));
@@ -144,7 +149,7 @@ public final class TestReleases {
                     + "-linux-gnu-gcc", "-O2", "-DGIT_COMMIT=\"" + COMMIT + "\"", "-o", node.toString(),
                     src.toString());
             Path plugin = TestBinaries.compile(bins, "subnet-evm", COMMIT, TestBinaries.Kind.of(arch, false));
-            ReleaseTag tag = ReleaseTag.parse(TAG);
+            ReleaseTag tag = ReleaseTag.parse(tagName);
             Compression zstd = Compression.parse("zstd");
             Path a = RpmWriter.write(AvalanchegoPreset.avalanchego(tag, arch, node, BUILD_TIME, zstd), dir,
                     tag.fileName("avalanchego", arch));
@@ -162,6 +167,14 @@ public final class TestReleases {
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Publishes a release directory into a bucket directory (a signed yum repository per arch), as release does. */
+    public void publish(Path releaseDir, Path bucket) {
+        try (ObjectStore store = new FileStore(bucket)) {
+            new Publisher(store, o -> { }, l -> { }).publish(releaseDir, Publisher.Options.defaults(repoSigner())
+                    .withTimestamp(BUILD_TIME));
         }
     }
 
