@@ -2,7 +2,7 @@
 # Builds the local stand-in for the target image (Debian bookworm + rpm, behaving like Rocky for
 # rpm installs) into the private podman storage of podman-env.sh. Skips when the image exists and
 # was built by this revision of the script (label rpm-release-target-revision); rebuilds an older one.
-# The image holds rpm, systemd (systemctl, systemd-analyze; bootable with podman --systemd) and
+# The image holds rpm, dnf, systemd (systemctl, systemd-analyze; bootable with podman --systemd) and
 # shadow's useradd/groupadd, so the avalanchego-service package's scriptlets and unit can be checked.
 #
 # Usage: scripts/build-target-image.sh [--rebuild] [--arch amd64|arm64] [--also-tag NAME] [--include PKG,...] [IMAGE]
@@ -20,9 +20,9 @@ ARCH=$(dpkg --print-architecture)
 HOST_ARCH=$ARCH
 REBUILD=0
 ALSO=()
-INCLUDE=rpm,passwd,systemd
+EXTRA=
 # Bump when the image's content changes: existing images of an older revision are rebuilt.
-REVISION=2
+REVISION=3
 while [ $# -gt 0 ]; do
     case "$1" in
         --rebuild) REBUILD=1 ;;
@@ -34,12 +34,15 @@ while [ $# -gt 0 ]; do
             esac
             shift ;;
         --also-tag) ALSO+=("$2"); shift ;;
-        --include) INCLUDE="$INCLUDE,$2"; shift ;;
+        --include) EXTRA="$EXTRA,$2"; shift ;;
         -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) IMAGE=$1 ;;
     esac
     shift
 done
+# A target image (no --include) carries dnf (a customer's client), systemd (systemctl, systemd-analyze, bootable in a
+# container) and shadow's useradd; an image with --include (a builder) only rpm and what it names.
+if [ -z "$EXTRA" ]; then INCLUDE=rpm,dnf,passwd,systemd; else INCLUDE="rpm$EXTRA"; fi
 if [ -z "$IMAGE" ]; then
     IMAGE=localhost/rpm-release-target:latest-$ARCH
     if [ "$ARCH" = "$HOST_ARCH" ]; then ALSO+=(localhost/rpm-release-target:latest); fi

@@ -4,6 +4,7 @@
 # per arch, validate again from the bucket (each arch in a container of its own arch when podman is usable, the
 # foreign one under qemu-user emulation; --local otherwise).
 # Usage: scripts/main-job.sh [WORK_DIR]   (default: ./out/main-job; wiped and recreated)
+#   RPM_RELEASE_WITH_SERVICE=1 adds the avalanchego-service package (release --with-service; needs containers)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mkdir -p "${1:-$here/out/main-job}" && cd "${1:-$here/out/main-job}" && pwd)"
@@ -30,6 +31,10 @@ if [ "$(id -u)" = 0 ] && [ "${RPM_RELEASE_LOCAL:-}" != 1 ] && command -v podman 
   fi
 fi
 
+service=()
+if [ "${RPM_RELEASE_WITH_SERVICE:-}" = 1 ]; then service=(--with-service); fi
+
 "$here/rpm-release" release --tag "$tag" --source "$work/source" --arch x86_64 --arch aarch64 --ephemeral \
-  --to "file:$work/bucket" --out "$work/release" --junit "$work/validation-junit.xml" "${validate[@]}"
+  --to "file:$work/bucket" --out "$work/release" --junit "$work/validation-junit.xml" "${validate[@]}" \
+  ${service[@]+"${service[@]}"}
 echo "repository metadata: $work/bucket/linux/rpms/x86_64/repodata/ and $work/bucket/linux/rpms/aarch64/repodata/"

@@ -6,19 +6,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The service package as a customer lives with it, with real dnf in a fresh container of the target image (plus
- * dnf) from a signed repository holding two releases: dnf install avalanchego-service pulls in the avalanchego of
+ * The service package as a customer lives with it, with real dnf in a fresh container of the target image from a
+ * signed repository holding two releases: dnf install avalanchego-service pulls in the avalanchego of
  * the same version-release (not the optional subnet-evm), creates the user and installs a unit systemd-analyze
  * verify accepts; an upgrade keeps an edited config.json and writes the new default as .rpmnew; erase leaves
  * /var/lib/avalanchego and the node's data in place.
  */
 class ServiceLifecycleTest {
-    static final String IMAGE = "localhost/rpm-release-target:dnf-amd64";
     static final String DNF = "dnf -y -q --releasever=9 --setopt=reposdir=/dev/null --setopt=install_weak_deps=False "
             + "--repofrompath=rel,file:///rpms/linux/rpms/x86_64 --setopt=rel.gpgcheck=1 --setopt=rel.repo_gpgcheck=1 "
             + "--setopt=rel.gpgkey=file:///rpms/linux/rpms/RPM-GPG-KEY-avalanchego ";
@@ -35,16 +33,13 @@ class ServiceLifecycleTest {
     @Test
     void installUpgradeEraseWithDnf() {
         ContainerTarget.Engine engine = ContainerEnv.engine();
-        Path scripts = ContainerEnv.repoRoot().resolve("scripts");
-        Tools.ok(scripts, engine.env(), List.of(scripts.resolve("build-target-image.sh").toString(), "--include", "dnf",
-                IMAGE));
         TestReleases releases = new TestReleases(tmp.resolve("fixtures"));
         Path bucket = tmp.resolve("bucket");
         String newDefault = "{\n  \"network-id\": \"mainnet\",\n  \"http-host\": \"127.0.0.1\",\n  \"log-level\": \"info\"\n}\n";
         releases.publish(releases.serviceReleaseDir("r1", Arch.X86_64, null, null, "v1.14.1"), bucket);
         releases.publish(releases.serviceReleaseDir("r2", Arch.X86_64, null, newDefault, "v1.14.2"), bucket);
 
-        try (ContainerTarget c = ContainerTarget.start(engine, IMAGE, bucket)) {
+        try (ContainerTarget c = ContainerTarget.start(engine, ContainerEnv.image(Arch.host()), bucket)) {
             ok(c, DNF + "install avalanchego-service-1.14.1");
             assertThat(ok(c, "rpm -q avalanchego avalanchego-service; rpm -q subnet-evm || true")).contains(
                     "avalanchego-1.14.1-1.x86_64", "avalanchego-service-1.14.1-1.noarch",
