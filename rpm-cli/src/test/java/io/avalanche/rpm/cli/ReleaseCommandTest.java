@@ -56,6 +56,22 @@ class ReleaseCommandTest {
     }
 
     @Test
+    void withServiceAndLocalValidationIsRefusedBeforeAnyBuildWork() {
+        CliRunner.Run r = release("--tag", "v1.14.1", "--ephemeral", "--with-service");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--with-service cannot be validated with --local", "in a container only");
+        assertThat(marker).doesNotExist();
+        assertThat(tmp.resolve("out")).doesNotExist();
+        CliRunner.Run plan = CliRunner.run("release", "--source", source.toString(), "--out",
+                tmp.resolve("out").toString(), "--tag", "v1.14.1", "--ephemeral", "--with-service", "--dry-run",
+                "--to", "file:" + tmp.resolve("bucket"));
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        assertThat(plan.out()).contains("package avalanchego-service: noarch",
+                "/avalanchego-service-v1.14.1-noarch.rpm");
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
     void ephemeralReleaseToS3IsRefusedBeforeAnyBuildWork() {
         CliRunner.Run r = release("--tag", "v1.14.1", "--ephemeral", "--to", "s3://bucket/prefix");
         assertThat(r.exitCode()).isEqualTo(2);
