@@ -18,6 +18,7 @@ import io.avalanche.rpm.validate.ValidationReport;
 import io.avalanche.rpm.validate.Validator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,6 +52,8 @@ import java.util.concurrent.Callable;
             "      --image rockylinux:9 --junit build/validate.xml"},
         footer = {"", "Exit codes: 0 all checks passed, 1 could not run, 2 usage, 3 a check failed."})
 final class ValidateCommand implements Callable<Integer> {
+    private final Map<String, String> environment;
+
     @Spec
     CommandSpec spec;
 
@@ -99,11 +102,8 @@ final class ValidateCommand implements Callable<Integer> {
             description = "DOCKER_HOST for the container CLI, e.g. unix:///run/podman/podman.sock.")
     String dockerHost;
 
-    @Option(names = "--endpoint", description = "S3 endpoint URL (overrides AWS_ENDPOINT_URL).")
-    String endpoint;
-
-    @Option(names = "--region", description = "S3 region (overrides AWS_REGION).")
-    String region;
+    @Mixin
+    S3Options s3 = new S3Options();
 
     @Option(names = "--check-signatures-with", paramLabel = "java|rpmkeys", defaultValue = "java",
             description = "Verify digests and signatures with our Java verifier or with rpmkeys "
@@ -116,9 +116,19 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
 
+    ValidateCommand() {
+        this(System.getenv());
+    }
+
+    /** With an explicit environment (AWS settings) instead of the process's. */
+    ValidateCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
     @Override
     public Integer call() {
         from = io.avalanche.rpm.store.Destinations.checkSource(from).url();
+        S3Settings s3Settings = s3.settings(environment, "validate");
         ReleaseRef ref = new ReleaseRef(tag, arch);
         ValidationOptions.Install install = target.local ? new ValidationOptions.Local()
                 : new ValidationOptions.Container(target.image,
@@ -141,7 +151,7 @@ final class ValidateCommand implements Callable<Integer> {
             }
         }
         ValidationReport report;
-        try (ObjectStore store = from.startsWith("s3://") ? Destinations.open(from, s3Settings()) : null) {
+        try (ObjectStore store = from.startsWith("s3://") ? Destinations.open(from, s3Settings) : null) {
             ReleaseSource source = store != null ? new StoreReleaseSource(store, from) : ReleaseSources.parse(from);
             report = new Validator(options).validate(source);
         } catch (RuntimeException e) {
@@ -163,9 +173,5 @@ final class ValidateCommand implements Callable<Integer> {
         }
         out.flush();
         return report.passed() ? Main.OK : report.environmentError() ? Main.FAILURE : Main.CHECK_FAILED;
-    }
-
-    private S3Settings s3Settings() {
-        return S3Settings.fromEnvironment(System.getenv()).withEndpoint(endpoint).withRegion(region);
     }
 }

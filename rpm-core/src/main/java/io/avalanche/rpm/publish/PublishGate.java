@@ -3,6 +3,7 @@ package io.avalanche.rpm.publish;
 import io.avalanche.rpm.store.FileHashes;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.format.CheckResult;
+import io.avalanche.rpm.sign.EphemeralKeys;
 import io.avalanche.rpm.verify.PackageVerifier;
 import io.avalanche.rpm.verify.VerifyReport;
 
@@ -130,6 +131,10 @@ final class PublishGate {
             throw new UncheckedIOException(local + ": cannot read: " + e.getMessage(), e);
         }
         RepositoryKey mine = RepositoryKey.parse(bytes, local.toString());
+        String destination = store.describe(Publisher.ROOT);
+        if (destination.startsWith("s3://")) {   // where customers verify: never an ephemeral key (exit 2, as release)
+            EphemeralKeys.refuseInRelease(mine.trusted(), local.toString(), destination);
+        }
         if (remote.isPresent() && !mine.sameBytes(remote.get())) {
             RepositoryKey theirs;
             try {

@@ -12,7 +12,13 @@ import io.avalanche.rpm.store.Destinations;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.store.S3Settings;
-import io.avalanche.rpm.sign.RpmSigner;
+import io.avalanche.rpm.sign.KeyChoice;
+import io.avalanche.rpm.sign.KeyExport;
+import io.avalanche.rpm.sign.KeyPurpose;
+import io.avalanche.rpm.sign.KeyRequest;
+import io.avalanche.rpm.sign.KeySource;
+import io.avalanche.rpm.sign.PackageSigning;
+import io.avalanche.rpm.sign.PendingKey;
 import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.validate.CheckOutcome;
 import io.avalanche.rpm.validate.LocalSources;
@@ -41,14 +47,18 @@ public final class ReleasePipeline {
     private ReleasePipeline() {
     }
 
-    /** Everything a release run needs; {@code to} is null for no publishing (PR smoke builds). */
+    /**
+     * Everything a release run needs; {@code to} is null for no publishing (PR smoke builds); {@code key} is the key
+     * options as given (the plan chooses the key: {@link KeyChoice#of}).
+     */
     public record Request(ReleaseTag tag, boolean pullRequest, Path source, List<Arch> arches, String buildImage,
-                          Path out, String to, KeySource key, S3Settings s3, ValidationOptions.Install install,
+                          Path out, String to, KeyRequest key, S3Settings s3, ValidationOptions.Install install,
                           String targetGlibc, Path junit, Compression compression, boolean force,
                           ReleaseBuilder.Checks checks) {
         public Request {
             arches = List.copyOf(new LinkedHashSet<>(arches == null || arches.isEmpty() ? List.of(Arch.host()) : arches));
             checks = checks == null ? ReleaseBuilder.Checks.STRICT : checks;
+            key = key == null ? KeyRequest.NONE : key;
         }
 
         ReleaseBuilder.Request build(Arch arch) {
@@ -77,8 +87,8 @@ public final class ReleasePipeline {
         }
     }
 
-    /** What a release would do: the per-arch build plans and where the release goes. */
-    public record Plan(Request request, List<ReleaseBuilder.Plan> builds) {
+    /** What a release would do: the signing key chosen, the per-arch build plans and where the release goes. */
+    public record Plan(Request request, KeySource key, List<ReleaseBuilder.Plan> builds) {
         /** The plan as --dry-run prints it. */
         public List<String> lines() {
             Request r = request;
@@ -90,8 +100,7 @@ public final class ReleasePipeline {
             }
             l.add("compression: " + r.compression() + (r.compression().workers() > 1 ? ", " + r.compression().workers()
                     + " workers" : ""));
-            l.add("signing:  " + (r.key() instanceof KeySource.KeyFile k ? "key " + k.file()
-                    : "ephemeral RSA-4096 key, valid one day") + "; public key exported as " + ReleaseManifest.KEY_FILE);
+            l.add("signing:  " + key.describe() + "; public key exported as " + ReleaseManifest.KEY_FILE);
             l.add("release directory: " + r.out() + " (this run's files only: "
                     + builds.stream().flatMap(b -> b.packages().stream()).map(ReleaseBuilder.PackagePlan::fileName)
                     .toList() + ", " + ReleaseManifest.KEY_FILE + ", " + ReleaseManifest.FILE_NAME + ")");
@@ -114,39 +123,25 @@ public final class ReleasePipeline {
         }
     }
 
-    /** Refusals that must happen before any build work (key and mode rules). */
-    public static void preflight(Request r) {
+    /** Refusals that must happen before any build work (destination, mode and key rules); returns the key. */
+    public static KeySource preflight(Request r) {
         Destinations.checkIfGiven(r.to());
-        if (r.pullRequest()) {
-            if (r.key() == null || !r.key().ephemeral()) {
-                throw new SpecException("pull-request builds sign with an ephemeral key: do not pass --key with --pr");
-            }
-            if (r.to() != null) {
-                throw new SpecException("pull-request builds publish nothing: do not pass --to with --pr");
-            }
-        } else {
-            if (r.key() == null) {
-                throw new SpecException("a release needs a signing key: pass --key FILE, or --ephemeral explicitly "
-                        + "for a local trial release (never published to S3)");
-            }
-            if (r.key().ephemeral() && Destinations.isS3(r.to())) {
-                throw new SpecException("refusing to publish an ephemeral-signed release to " + r.to()
-                        + ": customers could never verify it; sign with --key FILE");
-            }
+        if (r.pullRequest() && r.to() != null) {
+            throw new SpecException("pull-request builds publish nothing: do not pass --to with --pr");
         }
-        if (r.key() instanceof KeySource.KeyFile k && !Files.isReadable(k.file())) {
-            throw new SpecException("--key " + k.file() + ": no such readable file");
-        }
+        KeyPurpose purpose = r.pullRequest() ? KeyPurpose.pullRequest()
+                : KeyPurpose.release(r.to(), Destinations.isS3(r.to()));
+        return KeyChoice.signingKey(r.key(), purpose);
     }
 
     /** Every refusal of a real run, in the same order, and the plan; runs nothing (--dry-run). */
     public static Plan plan(Request r) {
-        preflight(r);
+        KeySource key = preflight(r);
         List<ReleaseBuilder.Plan> builds = new ArrayList<>();
         for (Arch a : r.arches()) {
             builds.add(ReleaseBuilder.plan(r.build(a)));
         }
-        return new Plan(r, builds);
+        return new Plan(r, key, builds);
     }
 
     /**
@@ -155,8 +150,8 @@ public final class ReleasePipeline {
      */
     public static Plan dryRun(Request r) {
         Plan p = plan(r);
-        if (r.key() instanceof KeySource.KeyFile) {
-            r.key().open().close();
+        if (p.key() instanceof KeySource.KeyFile) {
+            p.key().open().close();
         }
         return p;
     }
@@ -171,8 +166,10 @@ public final class ReleasePipeline {
         Plan plan = plan(r);
         List<String> overrides = plan.builds().get(0).overrides();
         overrides.forEach(o -> log.accept("WARNING: " + o));
-        try (SigningKey key = r.key().open(); OutputDir out = OutputDir.open(r.out())) {
-            log.accept("signing key " + key.keyId() + (key.ephemeral() ? " (ephemeral, expires in 1 day)" : ""));
+        // a key file or a token is opened now, so a wrong passphrase or PIN fails before the build; an ephemeral
+        // key (RSA-4096: 1-3 s) is generated while the build runs
+        try (PendingKey pending = plan.key().ephemeral() ? PendingKey.start(plan.key())
+                : PendingKey.of(plan.key().open()); OutputDir out = OutputDir.open(r.out())) {
             Path stage = out.staging();
             List<ReleaseManifest> built = new ArrayList<>();
             for (ReleaseBuilder.Plan b : plan.builds()) {
@@ -180,9 +177,14 @@ public final class ReleasePipeline {
                         + (b.arch() == Arch.host() ? "" : " (cross-compiled: " + ReleaseBuilder.crossEnvironment(
                         b.arch(), r.buildImage() != null) + ")"));
                 ReleaseBuilder.runSteps(b, r.build(b.arch()), log);
+                SigningKey k = pending.get();
+                if (built.isEmpty()) {
+                    log.accept("signing key " + k.keyId() + (k.ephemeral() ? " (ephemeral, expires in 1 day)" : ""));
+                }
                 built.add(ReleaseBuilder.packageInto(b, r.compression(), stage, log, progress,
-                        RpmWriter.SignatureFiller.signingWith(key.headerSigner())));
+                        RpmWriter.SignatureFiller.signingWith(k.headerSigner())));
             }
+            SigningKey key = pending.get();
             ReleaseManifest combined = ReleaseManifest.combine(built);
             combined.write(stage);
 
@@ -270,28 +272,18 @@ public final class ReleasePipeline {
         return i instanceof ValidationOptions.Container c ? "in a container of " + c.image() : "in a scratch rpm root";
     }
 
-    /** For packages signed as they were written: exports the public key and refreshes release.json. */
+    /**
+     * Half two of signing ({@link PackageSigning#apply}) for packages signed as they were written (their signature
+     * headers were filled by the writer, the first half): exports the public key and records it in release.json.
+     */
     private static ReleaseManifest signed(Path dir, ReleaseManifest m, SigningKey key, Consumer<String> log) {
         for (ReleaseManifest.Artifact a : m.files()) {
             if (a.packageName() != null) {
                 log.accept("  signed " + a.name() + " with key " + key.keyId() + " (as it was written)");
             }
         }
-        key.exportPublicKey(dir.resolve(ReleaseManifest.KEY_FILE));
-        return m.withFile(dir, ReleaseManifest.KEY_FILE);   // the packages' digests were taken after signing
-    }
-
-    /** Signs every RPM of a release directory in place, exports the public key, refreshes release.json. */
-    public static ReleaseManifest sign(Path dir, ReleaseManifest m, SigningKey key, Consumer<String> log) {
-        RpmSigner signer = new RpmSigner(key.headerSigner());
-        for (ReleaseManifest.Artifact a : m.files()) {
-            if (a.packageName() != null) {
-                signer.sign(dir.resolve(a.name()));
-                log.accept("  signed " + a.name() + " with key " + key.keyId());
-            }
-        }
-        key.exportPublicKey(dir.resolve(ReleaseManifest.KEY_FILE));
-        return m.refresh(dir, ReleaseManifest.KEY_FILE);
+        return PackageSigning.apply(List.of(), KeyExport.of(key, dir.resolve(ReleaseManifest.KEY_FILE)))
+                .manifests().get(dir);
     }
 
     private static long totalBytes(Path dir) {

@@ -93,7 +93,7 @@ public final class RpmWriter {
         Path tmp = null;
         try {
             Files.createDirectories(outDir);
-            tmp = Files.createTempFile(outDir, "." + fileName + ".", ".tmp");
+            tmp = io.avalanche.rpm.NewFiles.create(outDir, "." + fileName + ".", ".tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 java.util.concurrent.FutureTask<Void> payloadSync = writeTo(spec, nodes, ch, progress, filler);
                 Profile.mark("payload and headers written");
