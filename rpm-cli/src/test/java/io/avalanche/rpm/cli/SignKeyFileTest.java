@@ -11,9 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -64,14 +62,7 @@ class SignKeyFileTest {
     }
 
     private static Path gpgKey(String name, String algo, Path secret, Path pub) throws IOException {
-        Path home = Files.createDirectory(keys.resolve("gnupg-" + name),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Cmd.run("gpg", "--batch", "--homedir", home.toString(), "--pinentry-mode", "loopback", "--passphrase", "",
-                "--quick-gen-key", "Key " + name + " <" + name + "@example.invalid>", algo, "sign", "1y").ok();
-        Cmd.run(List.of("sh", "-c", "gpg --batch --homedir \"$1\" --pinentry-mode loopback --passphrase '' --armor "
-                + "--export-secret-keys > \"$2\" && gpg --batch --homedir \"$1\" --armor --export > \"$3\"", "sh",
-                home.toString(), secret.toString(), pub.toString())).ok();
-        return home;
+        return TestKeys.gpg(keys, name, algo, "1y", secret, pub);
     }
 
     private Path rpm(String name) throws IOException {

@@ -10,7 +10,6 @@ import io.avalanche.rpm.NewFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -115,9 +114,7 @@ public record ReleaseManifest(String tag, String version, String release, String
     public void write(Path dir) {
         Path target = dir.resolve(FILE_NAME);
         try {
-            Path tmp = NewFiles.create(dir, ".release.json.", ".tmp");
-            JSON.writeValue(tmp.toFile(), this);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            NewFiles.replace(target, tmp -> JSON.writeValue(tmp.toFile(), this));
         } catch (IOException e) {
             throw new RpmException(target + ": cannot write: " + e.getMessage(), e);
         }

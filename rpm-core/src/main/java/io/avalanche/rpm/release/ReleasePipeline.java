@@ -1,7 +1,7 @@
 package io.avalanche.rpm.release;
 
 import io.avalanche.rpm.manifest.ReleaseManifest;
-import io.avalanche.rpm.PathNames;
+import io.avalanche.rpm.Profile;
 import io.avalanche.rpm.ProgressReporter;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.write.Compression;
@@ -177,7 +177,9 @@ public final class ReleasePipeline {
                         + (b.arch() == Arch.host() ? "" : " (cross-compiled: " + ReleaseBuilder.crossEnvironment(
                         b.arch(), r.buildImage() != null) + ")"));
                 ReleaseBuilder.runSteps(b, r.build(b.arch()), log);
+                Profile.mark("built " + b.arch().rpm());
                 SigningKey k = pending.get();
+                Profile.mark("signing key ready");
                 if (built.isEmpty()) {
                     log.accept("signing key " + k.keyId() + (k.ephemeral() ? " (ephemeral, expires in 1 day)" : ""));
                 }

@@ -1,7 +1,6 @@
 package io.avalanche.rpm.sign;
 
 import io.avalanche.rpm.NewFiles;
-import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.pgp.KeyPolicy;
@@ -13,11 +12,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 
 /**
@@ -99,27 +96,10 @@ public record KeyExport(Path target, byte[] armored) {
 
     /** Writes the key whatever the target holds (a directory this run made, such as a release's staging). */
     public Path overwrite() {
-        Path tmp = null;
         try {
-            tmp = NewFiles.create(PathNames.dir(target), "." + PathNames.name(target) + ".", ".tmp");
-            Files.write(tmp, armored);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-            return target;
+            return NewFiles.replace(target, tmp -> Files.write(tmp, armored));
         } catch (IOException e) {
             throw new UncheckedIOException(target + ": cannot write the public key: " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: a hidden temporary file named after the key
-                }
-            }
         }
     }
 

@@ -23,7 +23,8 @@ public final class PendingKey implements AutoCloseable {
     public static PendingKey start(KeySource source) {
         PendingKey p = new PendingKey(new FutureTask<>(() -> {
             SigningKey k = source.open();
-            Profile.mark(source.ephemeral() ? "ephemeral key generated" : "key opened");
+            Profile.mark(source instanceof KeySource.Ephemeral ? "ephemeral key generated"
+                    : source instanceof KeySource.KeyFile ? "key parsed and unlocked" : "token key opened");
             return k;
         }));
         if (!(source instanceof KeySource.Pkcs11)) {

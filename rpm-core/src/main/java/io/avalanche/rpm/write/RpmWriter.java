@@ -20,11 +20,9 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -90,34 +88,19 @@ public final class RpmWriter {
         spec.compression().checkMemory(Runtime.getRuntime().maxMemory());
         List<Node> nodes = nodes(spec);
         Path target = outDir.resolve(fileName);
-        Path tmp = null;
         try {
             Files.createDirectories(outDir);
-            tmp = io.avalanche.rpm.NewFiles.create(outDir, "." + fileName + ".", ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                java.util.concurrent.FutureTask<Void> payloadSync = writeTo(spec, nodes, ch, progress, filler);
-                Profile.mark("payload and headers written");
-                awaitSync(payloadSync);
-                ch.force(false);   // the headers: the payload is on disk already
-                Profile.mark("fsync");
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-            return target;
+            return io.avalanche.rpm.NewFiles.replace(target, tmp -> {
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    java.util.concurrent.FutureTask<Void> payloadSync = writeTo(spec, nodes, ch, progress, filler);
+                    Profile.mark("payload and headers written");
+                    awaitSync(payloadSync);
+                    ch.force(false);   // the headers: the payload is on disk already
+                    Profile.mark("fsync");
+                }
+            });
         } catch (IOException e) {
             throw new RpmException(target + ": cannot write package: " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the temp file is hidden and named after the target
-                }
-            }
         }
     }
 

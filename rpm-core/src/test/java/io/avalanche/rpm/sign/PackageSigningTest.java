@@ -169,21 +169,8 @@ class PackageSigningTest {
         assertThat(snapshot()).containsExactlyInAnyOrderEntriesOf(before);
     }
 
-    /** 0666 minus this process's umask (Linux: /proc/self/status). */
-    static Set<PosixFilePermission> newFileMode() throws IOException {
-        String umask = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Umask:"))
-                .findFirst().orElseThrow().substring(6).trim();
-        int mode = 0666 & ~Integer.parseInt(umask, 8);
-        Set<PosixFilePermission> s = java.util.EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
-            PosixFilePermission.OWNER_READ};
-        for (int i = 0; i < order.length; i++) {
-            if ((mode & (1 << i)) != 0) {
-                s.add(order[i]);
-            }
-        }
-        return s;
+    /** The mode any new file gets here: 0666 minus this process's umask. */
+    private Set<PosixFilePermission> newFileMode() throws IOException {
+        return Files.getPosixFilePermissions(Files.createFile(dir.resolve("probe-" + System.nanoTime())));
     }
 }
