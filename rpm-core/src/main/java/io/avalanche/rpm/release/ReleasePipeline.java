@@ -87,42 +87,6 @@ public final class ReleasePipeline {
         }
     }
 
-    /** What a release would do: the signing key chosen, the per-arch build plans and where the release goes. */
-    public record Plan(Request request, KeySource key, List<ReleaseBuilder.Plan> builds) {
-        /** The plan as --dry-run prints it. */
-        public List<String> lines() {
-            Request r = request;
-            List<String> l = new ArrayList<>();
-            l.add("DRY RUN: nothing is built, signed, published or validated");
-            for (ReleaseBuilder.Plan b : builds) {
-                l.add("== " + b.arch().rpm());
-                b.lines().forEach(x -> l.add("  " + x));
-            }
-            l.add("compression: " + r.compression() + (r.compression().workers() > 1 ? ", " + r.compression().workers()
-                    + " workers" : ""));
-            l.add("signing:  " + key.describe() + "; public key exported as " + ReleaseManifest.KEY_FILE);
-            l.add("release directory: " + r.out() + " (this run's files only: "
-                    + builds.stream().flatMap(b -> b.packages().stream()).map(ReleaseBuilder.PackagePlan::fileName)
-                    .toList() + ", " + ReleaseManifest.KEY_FILE + ", " + ReleaseManifest.FILE_NAME + ")");
-            l.add("validate: from the release directory before publishing" + (r.to() == null ? ""
-                    : ", then from " + r.to()) + " (" + describe(r.install()) + ")");
-            if (r.to() == null) {
-                l.add("publish:  nothing" + (r.pullRequest() ? " (pull-request build)" : " (no --to)"));
-            } else {
-                l.add("publish:  " + r.to() + " (only if validation passes)");
-                for (ReleaseBuilder.Plan b : builds) {
-                    for (ReleaseBuilder.PackagePlan p : b.packages()) {
-                        l.add("  " + Publisher.ROOT + b.arch().rpm() + "/" + p.fileName());
-                    }
-                    l.add("  " + Publisher.ROOT + b.arch().rpm() + "/repodata/repomd.xml (+ repomd.xml.asc)");
-                }
-                l.add("  " + Publisher.ROOT + ReleaseManifest.KEY_FILE);
-                l.add("  " + Publisher.ROOT + "avalanchego.repo");
-            }
-            return l;
-        }
-    }
-
     /** Refusals that must happen before any build work (destination, mode and key rules); returns the key. */
     public static KeySource preflight(Request r) {
         Destinations.checkIfGiven(r.to());
@@ -135,21 +99,24 @@ public final class ReleasePipeline {
     }
 
     /** Every refusal of a real run, in the same order, and the plan; runs nothing (--dry-run). */
-    public static Plan plan(Request r) {
-        KeySource key = preflight(r);
+    public static ReleasePlan plan(Request r) {
+        return plan(r, preflight(r));
+    }
+
+    private static ReleasePlan plan(Request r, KeySource key) {
         List<ReleaseBuilder.Plan> builds = new ArrayList<>();
         for (Arch a : r.arches()) {
             builds.add(ReleaseBuilder.plan(r.build(a)));
         }
-        return new Plan(r, key, builds);
+        return new ReleasePlan(r, key, builds);
     }
 
     /**
      * --dry-run: {@link #plan} plus unlocking a key file (as the real run does first), so a wrong passphrase is
      * refused here too; builds, signs, publishes and validates nothing.
      */
-    public static Plan dryRun(Request r) {
-        Plan p = plan(r);
+    public static ReleasePlan dryRun(Request r) {
+        ReleasePlan p = plan(r);
         if (p.key() instanceof KeySource.KeyFile) {
             p.key().open().close();
         }
@@ -163,13 +130,24 @@ public final class ReleasePipeline {
 
     /** As {@link #run(Request, Consumer)}, reporting compression and upload progress. */
     public static Result run(Request r, Consumer<String> log, ProgressReporter progress) {
-        Plan plan = plan(r);
+        // an ephemeral key (RSA-4096: 1-3 s of CPU) is generated while the tree is read and the build runs; a key
+        // file or a token is opened once the plan holds, so a wrong passphrase or PIN fails before the build
+        KeySource source = preflight(r);
+        PendingKey early = source.ephemeral() ? PendingKey.start(source) : null;
+        ReleasePlan plan;
+        try {
+            plan = plan(r, source);
+        } catch (RuntimeException e) {
+            if (early != null) {
+                early.close();
+            }
+            throw e;
+        }
+        Profile.mark("release planned");
         List<String> overrides = plan.builds().get(0).overrides();
         overrides.forEach(o -> log.accept("WARNING: " + o));
-        // a key file or a token is opened now, so a wrong passphrase or PIN fails before the build; an ephemeral
-        // key (RSA-4096: 1-3 s) is generated while the build runs
-        try (PendingKey pending = plan.key().ephemeral() ? PendingKey.start(plan.key())
-                : PendingKey.of(plan.key().open()); OutputDir out = OutputDir.open(r.out())) {
+        try (PendingKey pending = early != null ? early : PendingKey.of(source.open());
+             OutputDir out = OutputDir.open(r.out())) {
             Path stage = out.staging();
             List<ReleaseManifest> built = new ArrayList<>();
             for (ReleaseBuilder.Plan b : plan.builds()) {
@@ -270,9 +248,6 @@ public final class ReleasePipeline {
         return new ValidationReport(vs.get(0).report().release(), vs.get(0).report().target(), all);
     }
 
-    private static String describe(ValidationOptions.Install i) {
-        return i instanceof ValidationOptions.Container c ? "in a container of " + c.image() : "in a scratch rpm root";
-    }
 
     /**
      * Half two of signing ({@link PackageSigning#apply}) for packages signed as they were written (their signature

@@ -1,0 +1,49 @@
+package io.avalanche.rpm.release;
+
+import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.publish.Publisher;
+import io.avalanche.rpm.sign.KeySource;
+import io.avalanche.rpm.validate.ValidationOptions;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a release would do: the signing key chosen, the per-arch build plans and where the release goes. */
+public record ReleasePlan(ReleasePipeline.Request request, KeySource key, List<ReleaseBuilder.Plan> builds) {
+    /** The plan as --dry-run prints it. */
+    public List<String> lines() {
+        ReleasePipeline.Request r = request;
+        List<String> l = new ArrayList<>();
+        l.add("DRY RUN: nothing is built, signed, published or validated");
+        for (ReleaseBuilder.Plan b : builds) {
+            l.add("== " + b.arch().rpm());
+            b.lines().forEach(x -> l.add("  " + x));
+        }
+        l.add("compression: " + r.compression() + (r.compression().workers() > 1 ? ", " + r.compression().workers()
+                + " workers" : ""));
+        l.add("signing:  " + key.describe() + "; public key exported as " + ReleaseManifest.KEY_FILE);
+        l.add("release directory: " + r.out() + " (this run's files only: "
+                + builds.stream().flatMap(b -> b.packages().stream()).map(ReleaseBuilder.PackagePlan::fileName)
+                .toList() + ", " + ReleaseManifest.KEY_FILE + ", " + ReleaseManifest.FILE_NAME + ")");
+        l.add("validate: from the release directory before publishing" + (r.to() == null ? ""
+                : ", then from " + r.to()) + " (" + describe(r.install()) + ")");
+        if (r.to() == null) {
+            l.add("publish:  nothing" + (r.pullRequest() ? " (pull-request build)" : " (no --to)"));
+        } else {
+            l.add("publish:  " + r.to() + " (only if validation passes)");
+            for (ReleaseBuilder.Plan b : builds) {
+                for (ReleaseBuilder.PackagePlan p : b.packages()) {
+                    l.add("  " + Publisher.ROOT + b.arch().rpm() + "/" + p.fileName());
+                }
+                l.add("  " + Publisher.ROOT + b.arch().rpm() + "/repodata/repomd.xml (+ repomd.xml.asc)");
+            }
+            l.add("  " + Publisher.ROOT + ReleaseManifest.KEY_FILE);
+            l.add("  " + Publisher.ROOT + "avalanchego.repo");
+        }
+        return l;
+    }
+
+    private static String describe(ValidationOptions.Install i) {
+        return i instanceof ValidationOptions.Container c ? "in a container of " + c.image() : "in a scratch rpm root";
+    }
+}
