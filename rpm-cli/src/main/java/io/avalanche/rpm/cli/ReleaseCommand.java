@@ -7,7 +7,7 @@ import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.sign.KeyRequest;
 import io.avalanche.rpm.release.ReleaseBuilder;
 import io.avalanche.rpm.release.ReleasePipeline;
-import io.avalanche.rpm.release.ReleasePlan;
+import io.avalanche.rpm.release.PipelinePlan;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.ValidationOptions;
 import picocli.CommandLine.ArgGroup;
@@ -152,7 +152,7 @@ final class ReleaseCommand implements Callable<Integer> {
                 sourceChecks.checks());
         PrintWriter err = spec.commandLine().getErr();
         if (dryRun) {
-            ReleasePlan plan = ReleasePipeline.dryRun(req);
+            PipelinePlan plan = ReleasePipeline.dryRun(req);
             PrintWriter o = spec.commandLine().getOut();
             plan.lines().forEach(o::println);
             o.flush();

@@ -99,24 +99,24 @@ public final class ReleasePipeline {
     }
 
     /** Every refusal of a real run, in the same order, and the plan; runs nothing (--dry-run). */
-    public static ReleasePlan plan(Request r) {
+    public static PipelinePlan plan(Request r) {
         return plan(r, preflight(r));
     }
 
-    private static ReleasePlan plan(Request r, KeySource key) {
+    private static PipelinePlan plan(Request r, KeySource key) {
         List<ReleaseBuilder.Plan> builds = new ArrayList<>();
         for (Arch a : r.arches()) {
             builds.add(ReleaseBuilder.plan(r.build(a)));
         }
-        return new ReleasePlan(r, key, builds);
+        return new PipelinePlan(r, key, builds);
     }
 
     /**
      * --dry-run: {@link #plan} plus unlocking a key file (as the real run does first), so a wrong passphrase is
      * refused here too; builds, signs, publishes and validates nothing.
      */
-    public static ReleasePlan dryRun(Request r) {
-        ReleasePlan p = plan(r);
+    public static PipelinePlan dryRun(Request r) {
+        PipelinePlan p = plan(r);
         if (p.key() instanceof KeySource.KeyFile) {
             p.key().open().close();
         }
@@ -134,7 +134,7 @@ public final class ReleasePipeline {
         // file or a token is opened once the plan holds, so a wrong passphrase or PIN fails before the build
         KeySource source = preflight(r);
         PendingKey early = source.ephemeral() ? PendingKey.start(source) : null;
-        ReleasePlan plan;
+        PipelinePlan plan;
         try {
             plan = plan(r, source);
         } catch (RuntimeException e) {

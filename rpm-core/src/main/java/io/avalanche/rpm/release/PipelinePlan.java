@@ -8,8 +8,8 @@ import io.avalanche.rpm.validate.ValidationOptions;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What a release would do: the signing key chosen, the per-arch build plans and where the release goes. */
-public record ReleasePlan(ReleasePipeline.Request request, KeySource key, List<ReleaseBuilder.Plan> builds) {
+/** What one release run would do (ReleasePipeline.plan, printed by --dry-run): the signing key chosen, the per-arch build plans and where the release goes. */
+public record PipelinePlan(ReleasePipeline.Request request, KeySource key, List<ReleaseBuilder.Plan> builds) {
     /** The plan as --dry-run prints it. */
     public List<String> lines() {
         ReleasePipeline.Request r = request;
