@@ -46,7 +46,7 @@ class PublishKeyRulesTest {
                     rel.toString());
             assertThat(r.exitCode()).as(r.all()).isEqualTo(Main.USAGE);
             assertThat(r.err().lines().filter(l -> l.startsWith("error: "))).singleElement().asString()
-                    .startsWith("error: refusing to publish an ephemeral-signed release to s3://customers/prod/linux/rpms/: "
+                    .startsWith("error: refusing to publish an ephemeral-signed release to s3://customers/prod: "
                             + rel.resolve("RPM-GPG-KEY-avalanchego") + " holds ephemeral key ")
                     .endsWith("sign with --key FILE");
             try (ObjectStore store = Destinations.open("s3://customers", s3.settings())) {

@@ -1,5 +1,7 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.store.Destinations;
 import io.avalanche.rpm.store.FileHashes;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.format.CheckResult;
@@ -28,10 +30,12 @@ import java.util.function.Consumer;
 final class PublishGate {
     private static final byte[] PROBE = "rpm-release: which key signs repomd.xml?\n".getBytes(StandardCharsets.UTF_8);
     private final ObjectStore store;
+    private final Layout layout;
     private final Consumer<String> log;
 
-    PublishGate(ObjectStore store, Consumer<String> log) {
+    PublishGate(ObjectStore store, Layout layout, Consumer<String> log) {
         this.store = store;
+        this.layout = layout;
         this.log = log;
     }
 
@@ -112,9 +116,9 @@ final class PublishGate {
      * already publishes (packages there are signed by them); else the destination's.
      */
     private RepositoryKey keyToPublish(Path releaseDir, boolean force) {
-        Path local = releaseDir.resolve(Publisher.KEY_FILE);
-        Optional<byte[]> remote = store.get(Publisher.ROOT + Publisher.KEY_FILE);
-        String remoteName = store.describe(Publisher.ROOT + Publisher.KEY_FILE);
+        Path local = releaseDir.resolve(ReleaseManifest.KEY_FILE);
+        Optional<byte[]> remote = store.get(layout.keyFile());
+        String remoteName = store.describe(layout.keyFile());
         if (!Files.isRegularFile(local)) {
             if (remote.isEmpty()) {
                 throw new PublishCheckException(local + " is missing and " + remoteName + " does not exist: dnf "
@@ -131,9 +135,8 @@ final class PublishGate {
             throw new UncheckedIOException(local + ": cannot read: " + e.getMessage(), e);
         }
         RepositoryKey mine = RepositoryKey.parse(bytes, local.toString());
-        String destination = store.describe(Publisher.ROOT);
-        if (destination.startsWith("s3://")) {   // where customers verify: never an ephemeral key (exit 2, as release)
-            EphemeralKeys.refuseInRelease(mine.trusted(), local.toString(), destination);
+        if (Destinations.isS3(store.url())) {   // where customers verify: never an ephemeral key (exit 2, as release)
+            EphemeralKeys.refuseInRelease(mine.trusted(), local.toString(), store.url());
         }
         if (remote.isPresent() && !mine.sameBytes(remote.get())) {
             RepositoryKey theirs;
@@ -171,7 +174,7 @@ final class PublishGate {
     void refuseUnsigning(Collection<String> repoDirs, String repoFile) {
         List<String> signed = new ArrayList<>();
         for (String dir : repoDirs) {
-            String asc = dir + YumRepository.REPOMD + ".asc";
+            String asc = Layout.repomdSignature(dir);
             if (store.head(asc).isPresent()) {
                 signed.add(store.describe(asc));
             }

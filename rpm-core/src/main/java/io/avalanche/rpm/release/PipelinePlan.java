@@ -1,14 +1,17 @@
 package io.avalanche.rpm.release;
 
 import io.avalanche.rpm.manifest.ReleaseManifest;
-import io.avalanche.rpm.publish.Publisher;
+import io.avalanche.rpm.publish.Layout;
 import io.avalanche.rpm.sign.KeySource;
 import io.avalanche.rpm.validate.ValidationOptions;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** What one release run would do (ReleasePipeline.plan, printed by --dry-run): the signing key chosen, the per-arch build plans and where the release goes. */
+/**
+ * What one release run would do ({@link ReleasePipeline#plan}, printed by --dry-run): the signing key chosen, the
+ * per-arch build plans and where the release goes.
+ */
 public record PipelinePlan(ReleasePipeline.Request request, KeySource key, List<ReleaseBuilder.Plan> builds) {
     /** The plan as --dry-run prints it. */
     public List<String> lines() {
@@ -31,14 +34,15 @@ public record PipelinePlan(ReleasePipeline.Request request, KeySource key, List<
             l.add("publish:  nothing" + (r.pullRequest() ? " (pull-request build)" : " (no --to)"));
         } else {
             l.add("publish:  " + r.to() + " (only if validation passes)");
+            Layout layout = Layout.SEED;
             for (ReleaseBuilder.Plan b : builds) {
                 for (ReleaseBuilder.PackagePlan p : b.packages()) {
-                    l.add("  " + Publisher.ROOT + b.arch().rpm() + "/" + p.fileName());
+                    l.add("  " + layout.packageKey(b.arch().rpm(), p.fileName()));
                 }
-                l.add("  " + Publisher.ROOT + b.arch().rpm() + "/repodata/repomd.xml (+ repomd.xml.asc)");
+                l.add("  " + Layout.repomd(layout.archDir(b.arch().rpm())) + " (+ repomd.xml.asc)");
             }
-            l.add("  " + Publisher.ROOT + ReleaseManifest.KEY_FILE);
-            l.add("  " + Publisher.ROOT + "avalanchego.repo");
+            l.add("  " + layout.keyFile());
+            l.add("  " + layout.repoFile());
         }
         return l;
     }

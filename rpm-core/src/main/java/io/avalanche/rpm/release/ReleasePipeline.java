@@ -9,7 +9,7 @@ import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.store.Destinations;
-import io.avalanche.rpm.store.ObjectStore;
+import io.avalanche.rpm.publish.Layout;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.sign.KeyChoice;
@@ -21,7 +21,6 @@ import io.avalanche.rpm.sign.PackageSigning;
 import io.avalanche.rpm.sign.PendingKey;
 import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.validate.CheckOutcome;
-import io.avalanche.rpm.validate.LocalSources;
 import io.avalanche.rpm.validate.ReleaseRef;
 import io.avalanche.rpm.validate.ReleaseSource;
 import io.avalanche.rpm.validate.ValidationOptions;
@@ -34,7 +33,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -85,6 +86,34 @@ public final class ReleasePipeline {
         public String validatedFrom() {
             return validations.isEmpty() ? "nowhere" : validations.get(validations.size() - 1).from();
         }
+
+        /**
+         * The result in the vocabulary the CLI's --json and the Jenkins steps share: tag, commit, arch(es), vmId,
+         * dirty, overrides, releaseDir, files, publicKey, published (a publish's map, or null), repoFile,
+         * validatedFrom, validations [{arch, phase, from, passed}], passed.
+         */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("tag", manifest.tag());
+            m.put("commit", manifest.commit());
+            m.put("arch", manifest.arch());
+            m.put("arches", manifest.arches() != null ? manifest.arches() : List.of(manifest.arch()));
+            m.put("vmId", manifest.vmId());
+            m.put("dirty", manifest.dirty());
+            m.put("overrides", manifest.overrides());
+            m.put("releaseDir", releaseDir.toString());
+            m.put("files", manifest.files());
+            m.put("publicKey", publicKey.toString());
+            m.put("published", published == null ? null : published.toMap());
+            if (published != null) {
+                m.put("repoFile", published.repoFileUrl());
+            }
+            m.put("validatedFrom", validatedFrom());
+            m.put("validations", validations.stream().map(v -> Map.of("arch", v.arch().rpm(), "phase", v.phase(),
+                    "from", v.from(), "passed", v.report().passed())).toList());
+            m.put("passed", passed());
+            return m;
+        }
     }
 
     /** Refusals that must happen before any build work (destination, mode and key rules); returns the key. */
@@ -132,11 +161,11 @@ public final class ReleasePipeline {
     public static Result run(Request r, Consumer<String> log, ProgressReporter progress) {
         // an ephemeral key (RSA-4096: 1-3 s of CPU) is generated while the tree is read and the build runs; a key
         // file or a token is opened once the plan holds, so a wrong passphrase or PIN fails before the build
-        KeySource source = preflight(r);
-        PendingKey early = source.ephemeral() ? PendingKey.start(source) : null;
+        KeySource signingKey = preflight(r);
+        PendingKey early = signingKey.ephemeral() ? PendingKey.start(signingKey) : null;
         PipelinePlan plan;
         try {
-            plan = plan(r, source);
+            plan = plan(r, signingKey);
         } catch (RuntimeException e) {
             if (early != null) {
                 early.close();
@@ -146,7 +175,7 @@ public final class ReleasePipeline {
         Profile.mark("release planned");
         List<String> overrides = plan.builds().get(0).overrides();
         overrides.forEach(o -> log.accept("WARNING: " + o));
-        try (PendingKey pending = early != null ? early : PendingKey.of(source.open());
+        try (PendingKey pending = early != null ? early : PendingKey.of(signingKey.open());
              OutputDir out = OutputDir.open(r.out())) {
             Path stage = out.staging();
             List<ReleaseManifest> built = new ArrayList<>();
@@ -178,7 +207,7 @@ public final class ReleasePipeline {
             String releaseDir = "release directory " + r.out();
             for (Arch a : r.arches()) {
                 validations.add(validate(r, a, manifest, "release directory", releaseDir,
-                        LocalSources.releaseDirectory(stage), log));
+                        ReleaseSource.directory(stage), log));
             }
             boolean prePassed = validations.stream().allMatch(v -> v.report().passed());
             Publisher.Result published = null;
@@ -186,19 +215,19 @@ public final class ReleasePipeline {
                 log.accept("== NOT publishing to " + r.to() + ": validation from the release directory failed; "
                         + "nothing was uploaded");
             } else if (r.to() != null) {
-                try (ObjectStore store = Destinations.open(r.to(), r.s3())) {
-                    log.accept("== publish to " + r.to());
-                    ProgressReporter.Task upload = progress.start("publish to " + r.to(), totalBytes(stage));
-                    Publisher p = new Publisher(store, o -> {
-                        upload.advance(o.size());
-                        log.accept("  " + o.status().name().toLowerCase(Locale.ROOT) + " " + o.location());
-                    }, log);
+                log.accept("== publish to " + r.to());
+                ProgressReporter.Task upload = progress.start("publish to " + r.to(), totalBytes(stage));
+                try (Publisher p = Publisher.open(r.to(), r.s3(), o -> {
+                    upload.advance(o.size());
+                    log.accept("  " + o.status().name().toLowerCase(Locale.ROOT) + " " + o.location());
+                }, log)) {
                     published = p.publish(stage, Publisher.Options.defaults(RepoSigner.of(key.headerSigner()))
                             .withForce(r.force()).withTimestamp(manifest.sourceDateEpoch()));
-                    upload.close();
-                    for (Arch a : r.arches()) {
-                        validations.add(validate(r, a, manifest, "published", r.to(),
-                                new StoreReleaseSource(store, r.to()), log));
+                }
+                upload.close();
+                for (Arch a : r.arches()) {
+                    try (ReleaseSource source = ReleaseSource.open(r.to(), r.s3())) {
+                        validations.add(validate(r, a, manifest, "published", r.to(), source, log));
                     }
                 }
             }
