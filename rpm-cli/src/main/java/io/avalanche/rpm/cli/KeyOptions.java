@@ -19,16 +19,18 @@ final class KeyOptions {
             description = "ASCII-armored secret signing key file (publish: the key that signs repodata/repomd.xml).")
     Path key;
 
-    @Option(names = "--passphrase-env", paramLabel = "VAR", description = "Environment variable holding the key's passphrase.")
+    @Option(names = "--passphrase-env", paramLabel = "VAR",
+            description = "Environment variable holding the key's passphrase.")
     String passphraseEnv;
 
-    @Option(names = "--passphrase-stdin", description = "Read the key's passphrase from the first line of standard input.")
+    @Option(names = "--passphrase-stdin",
+            description = "Read the key's passphrase from the first line of standard input.")
     boolean passphraseStdin;
 
     @Mixin
     Pkcs11Options pkcs11 = new Pkcs11Options();
 
-    /** The key options as given, plus {@code ephemeral} and a gpg key ID (null: none) from the command's own options. */
+    /** The key options as given, plus {@code ephemeral} and a gpg key ID (null: none) from the command's options. */
     KeyRequest request(boolean ephemeral, String gpgKeyId, Function<String, String> environment, InputStream stdin) {
         List<KeyRequest.Secret> passphrase = new ArrayList<>();
         if (passphraseEnv != null) {
