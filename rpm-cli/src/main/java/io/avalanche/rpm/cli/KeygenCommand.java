@@ -1,6 +1,8 @@
 package io.avalanche.rpm.cli;
 
+import io.avalanche.rpm.NewFiles;
 import io.avalanche.rpm.SpecException;
+import io.avalanche.rpm.sign.KeyRequest;
 import io.avalanche.rpm.sign.Pkcs11Token;
 import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.sign.TokenKeys;
@@ -72,7 +74,8 @@ final class KeygenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        token.requireComplete();
+        KeyRequest.Token tk = token.token(null, environment::get, stdin);
+        tk.requireComplete();
         Duration validity = validity(expires);
         if (userId.isBlank()) {
             throw new SpecException("--user-id: give the key's user ID, e.g. 'Release Team <release@example.com>'");
@@ -84,7 +87,7 @@ final class KeygenCommand implements Callable<Integer> {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new SpecException("--export-key " + exportKey + ": the directory does not exist");
         }
-        char[] pin = token.pin(environment::get, stdin);
+        char[] pin = tk.readPin();
         Pkcs11Token t;
         try {
             t = Pkcs11Token.open(token.module, token.token, pin, true);
@@ -92,7 +95,7 @@ final class KeygenCommand implements Callable<Integer> {
             Arrays.fill(pin, '\0');
         }
         PrintWriter out = spec.commandLine().getOut();
-        Path tmp = Files.createTempFile(dir, "." + exportKey.getFileName(), ".tmp");
+        Path tmp = NewFiles.create(dir, "." + exportKey.getFileName() + ".", ".tmp");
         try (SigningKey key = TokenKeys.generate(t, token.key, BITS, userId, validity, Clock.systemUTC())) {
             key.exportPublicKey(tmp);
             Files.move(tmp, exportKey, StandardCopyOption.ATOMIC_MOVE);

@@ -11,11 +11,14 @@ import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.write.SourceDate;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
-import io.avalanche.rpm.release.KeySource;
-import io.avalanche.rpm.sign.RpmSigner;
+import io.avalanche.rpm.sign.KeyChoice;
+import io.avalanche.rpm.sign.KeyPurpose;
+import io.avalanche.rpm.sign.KeySource;
+import io.avalanche.rpm.sign.PendingKey;
 import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.Digests;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** `rpm-release package`: one RPM from files on disk. */
@@ -96,18 +100,11 @@ final class PackageCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
-    @Option(names = "--key", paramLabel = "FILE",
-            description = "Sign the package in the same run with this armored secret key (header-only, in place).")
-    Path key;
+    @Mixin
+    KeyOptions keys = new KeyOptions();
 
-    @Option(names = "--passphrase-env", paramLabel = "VAR", description = "Environment variable holding the key's passphrase.")
-    String passphraseEnv;
-
-    @Option(names = "--ephemeral", description = "Sign with a fresh one-day key (exported next to the package).")
-    boolean ephemeral;
-
-    @picocli.CommandLine.Mixin
-    Pkcs11Options pkcs11 = new Pkcs11Options();
+    @Mixin
+    EphemeralOption ephemeral = new EphemeralOption();
 
     private final Map<String, String> environment;
 
@@ -123,25 +120,16 @@ final class PackageCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Profile.mark("command line parsed");
-        if (key != null && ephemeral) {
-            throw new SpecException("give either --key FILE or --ephemeral, not both");
-        }
-        if (passphraseEnv != null && key == null) {
-            throw new SpecException("--passphrase-env applies only to --key");
-        }
         if ((tag == null) == (version == null)) {
             throw new SpecException("give exactly one of --tag vX.Y.Z or --version V");
         }
-        KeySource tokenKey = pkcs11.keySource(key != null ? "--key" : ephemeral ? "--ephemeral" : null,
-                environment::get, System.in);
-        if (key != null && !Files.isRegularFile(key)) {
-            throw new SpecException("--key " + key + ": no such file");
-        }
-        // A key file is parsed and unlocked on a second thread while the payload is compressed, and joined when
-        // the header is ready to sign: its failure (wrong passphrase) removes what was written, --out is left as it
-        // was. A token is logged in to before anything is written, once the command line is known to be good
-        // (failed logins count against the PIN).
-        PendingKey pending = key != null || ephemeral ? PendingKey.start(this::openKeyFile) : null;
+        Optional<KeyChoice> choice = KeyChoice.of(keys.request(ephemeral.ephemeral, null, environment::get, System.in),
+                KeyPurpose.packaging());
+        // A key file is parsed and unlocked (an ephemeral key generated) on a second thread while the payload is
+        // compressed, and joined when the header is ready to sign: its failure (wrong passphrase) removes what was
+        // written, --out is left as it was. A token is logged in to before anything is written, once the command
+        // line is known to be good (failed logins count against the PIN).
+        PendingKey pending = choice.orElse(null) instanceof KeySource source ? PendingKey.start(source) : null;
         try {
             PackageSpec ps;
             long total = 0;
@@ -182,84 +170,14 @@ final class PackageCommand implements Callable<Integer> {
                 }
                 throw e;
             }
-            if (tokenKey != null) {
-                pending = PendingKey.of(tokenKey.open());   // a wrong PIN fails before writing
+            if (pending != null) {
+                pending.open();   // a token: a wrong PIN fails before writing
             }
             Profile.mark("package described");
             return write(ps, fileName, total, pending);
         } finally {
             if (pending != null) {
                 pending.close();   // ends a token session: the next run logs in again
-            }
-        }
-    }
-
-    /** The signing key of --key or --ephemeral, open and unlocked. */
-    private SigningKey openKeyFile() {
-        if (key != null) {
-            SigningKey k = new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get)).open();
-            Profile.mark("key parsed and unlocked");
-            return k;
-        }
-        return new KeySource.Ephemeral().open();
-    }
-
-    /** A signing key being opened on its own thread; {@link #get} waits for it, {@link #close} closes it. */
-    private static final class PendingKey implements AutoCloseable {
-        private final java.util.concurrent.FutureTask<SigningKey> task;
-
-        private PendingKey(java.util.concurrent.FutureTask<SigningKey> task) {
-            this.task = task;
-        }
-
-        static PendingKey start(java.util.concurrent.Callable<SigningKey> open) {
-            PendingKey p = new PendingKey(new java.util.concurrent.FutureTask<>(open));
-            Thread t = new Thread(p.task, "open-key");
-            t.setDaemon(true);
-            t.start();
-            return p;
-        }
-
-        static PendingKey of(SigningKey key) {
-            PendingKey p = new PendingKey(new java.util.concurrent.FutureTask<>(() -> key));
-            p.task.run();
-            return p;
-        }
-
-        /** Rethrows the opening failure if the key has already failed to open; returns at once otherwise. */
-        void failFast() {
-            if (task.isDone()) {
-                get();
-            }
-        }
-
-        /** The open key; its opening failure is rethrown as it was thrown. */
-        SigningKey get() {
-            try {
-                return task.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while opening the signing key", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (e.getCause() instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(e.getCause());
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                SigningKey k = task.get();
-                if (k != null) {
-                    k.close();
-                }
-            } catch (Exception ignored) {
-                // a failure to open was reported by get(), or the command failed before it was needed
             }
         }
     }

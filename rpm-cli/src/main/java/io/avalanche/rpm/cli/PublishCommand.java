@@ -5,13 +5,18 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.avalanche.rpm.publish.DetachedSigner;
 import io.avalanche.rpm.store.Destinations;
 import io.avalanche.rpm.publish.GpgDetachedSigner;
-import io.avalanche.rpm.release.KeySource;
 import io.avalanche.rpm.release.RepoSigner;
+import io.avalanche.rpm.sign.KeyChoice;
+import io.avalanche.rpm.sign.KeyPurpose;
+import io.avalanche.rpm.sign.KeySource;
+import io.avalanche.rpm.sign.SigningKey;
+import io.avalanche.rpm.write.SourceDate;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.publish.PublishCheckException;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.store.S3Settings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,6 +28,8 @@ import java.util.LinkedHashMap;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
 /** {@code rpm-release publish}: uploads a release directory to S3 or a local directory and updates the yum repos. */
@@ -31,7 +38,8 @@ import java.util.concurrent.Callable;
             "s3://BUCKET[/prefix]/linux/rpms/<arch>/ or a local directory, with signed yum metadata per arch.",
             "Published objects are immutable: identical bytes are skipped, different bytes refused unless --force.",
             "AWS settings come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,",
-            "AWS_DEFAULT_REGION, AWS_ENDPOINT_URL and AWS_PROFILE; --endpoint and --region override them."},
+            "AWS_DEFAULT_REGION, AWS_ENDPOINT_URL and AWS_PROFILE; --endpoint and --region override them.",
+            "A release whose RPM-GPG-KEY-avalanchego holds an ephemeral key is refused for s3:// (exit 2)."},
         footer = {"", "Examples:",
             "  rpm-release publish --to s3://avalanchego-releases --key release.asc --passphrase-env RPM_KEY_PASS out/release",
             "  rpm-release publish --to s3://releases --endpoint http://127.0.0.1:9000 --json out/release",
@@ -46,27 +54,17 @@ final class PublishCommand implements Callable<Integer> {
             description = "s3://BUCKET[/prefix] or file:DIR")
     String to;
 
-    @Option(names = "--endpoint", paramLabel = "URL", description = "S3 endpoint (path-style access), e.g. MinIO")
-    String endpoint;
-
-    @Option(names = "--region", paramLabel = "R", description = "AWS region (default: AWS_REGION or us-east-1)")
-    String region;
-
     @Option(names = "--force", description = "Replace published objects whose bytes differ.")
     boolean force;
 
     @Option(names = "--json", description = "Print the result as JSON on stdout (progress goes to stderr).")
     boolean json;
 
-    @Option(names = "--key", paramLabel = "FILE",
-            description = "Armored secret release key that signs repodata/repomd.xml (repomd.xml.asc).")
-    Path key;
+    @Mixin
+    S3Options s3Options = new S3Options();
 
-    @Option(names = "--passphrase-env", paramLabel = "VAR", description = "Environment variable holding the key's passphrase.")
-    String passphraseEnv;
-
-    @picocli.CommandLine.Mixin
-    Pkcs11Options pkcs11 = new Pkcs11Options();
+    @Mixin
+    KeyOptions keys = new KeyOptions();
 
     @Option(names = "--sign-with", paramLabel = "KEY_ID",
             description = "Alternatively, a gpg key (in GNUPGHOME) that signs repodata/repomd.xml.")
@@ -75,14 +73,6 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--base-url", paramLabel = "URL",
             description = "URL customers use for the destination root in avalanchego.repo (default: the bucket URL)")
     String baseUrl;
-
-    @Option(names = "--timeout", paramLabel = "DURATION",
-            description = "Give up after this long in total (e.g. 90s, 10m; default 10m).")
-    String timeout;
-
-    @Option(names = "--attempt-timeout", paramLabel = "DURATION",
-            description = "Bound of one S3 request attempt: connect, send, every read (default 60s).")
-    String attemptTimeout;
 
     @Parameters(index = "0", paramLabel = "RELEASE_DIR", description = "Directory with the release files.")
     Path releaseDir;
@@ -105,38 +95,28 @@ final class PublishCommand implements Callable<Integer> {
             throw new SpecException(releaseDir + " is not a release directory (RPMs, RPM-GPG-KEY-avalanchego, "
                     + "release.json)");
         }
-        java.time.Duration overall = duration("--timeout", timeout, S3Settings.DEFAULT_TIMEOUT);
-        S3Settings s3 = S3Settings.fromEnvironment(environment).withEndpoint(endpoint).withRegion(region)
-                .withTimeouts(duration("--attempt-timeout", attemptTimeout, S3Settings.DEFAULT_ATTEMPT_TIMEOUT),
-                        overall);
-        if (key != null && signWith != null) {
-            throw new SpecException("give either --key FILE or --sign-with KEY_ID, not both");
-        }
-        if (passphraseEnv != null && key == null) {
-            throw new SpecException("--passphrase-env applies only to --key");
-        }
-        KeySource tokenKey = pkcs11.keySource(key != null ? "--key" : signWith != null ? "--sign-with" : null,
-                environment::get, System.in);
-        try (io.avalanche.rpm.sign.SigningKey tk = tokenKey != null ? tokenKey.open() : null) {
-            return publish(out, err, progress, s3, tk != null ? RepoSigner.of(tk.headerSigner()) : null, dest, overall);
+        S3Settings s3 = s3Options.settings(environment, "publish");
+        OptionalLong epoch = SourceDate.fromEnvironment(environment);
+        Optional<KeyChoice> choice = KeyChoice.of(keys.request(false, signWith, environment::get, System.in),
+                KeyPurpose.publish(dest.url(), dest.s3()));
+        try (SigningKey key = choice.orElse(null) instanceof KeySource k ? k.open() : null) {
+            DetachedSigner signer = key != null ? RepoSigner.of(key.headerSigner())
+                    : choice.orElse(null) instanceof KeyChoice.GpgAgent g ? new GpgDetachedSigner(g.keyId(), environment)
+                    : null;
+            if (signer == null) {
+                err.println("warning: no --key: repodata/repomd.xml is not signed (repo_gpgcheck=0)");
+            }
+            Publisher.Options options = Publisher.Options.defaults(signer).withForce(force).withBaseUrl(baseUrl)
+                    .withLockWait(s3.timeout());
+            if (epoch.isPresent()) {
+                options = options.withTimestamp(epoch.getAsLong());
+            }
+            return publish(out, err, progress, s3, options, dest);
         }
     }
 
     private Integer publish(PrintWriter out, PrintWriter err, PrintWriter progress, S3Settings s3,
-                            DetachedSigner tokenSigner, Destinations.Destination dest, java.time.Duration overall) {
-        DetachedSigner signer = tokenSigner != null ? tokenSigner : key != null
-                ? RepoSigner.of(new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get))
-                        .open().headerSigner())
-                : signWith != null ? new GpgDetachedSigner(signWith, environment) : null;
-        if (signer == null) {
-            err.println("warning: no --key: repodata/repomd.xml is not signed (repo_gpgcheck=0)");
-        }
-        Publisher.Options options = Publisher.Options.defaults(signer).withForce(force).withBaseUrl(baseUrl)
-                .withLockWait(overall);
-        String epoch = environment.get("SOURCE_DATE_EPOCH");
-        if (epoch != null && epoch.matches("\\d+")) {
-            options = options.withTimestamp(Long.parseLong(epoch));
-        }
+                            Publisher.Options options, Destinations.Destination dest) {
         long total = 0;
         try (var files = java.nio.file.Files.list(releaseDir)) {
             total = files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
@@ -144,7 +124,8 @@ final class PublishCommand implements Callable<Integer> {
             total = 0;
         }
         progress.println("publishing " + releaseDir + " to " + dest.url()
-                + (dest.s3() ? " (S3 endpoint " + s3.describeEndpoint() + ", timeout " + overall.toSeconds() + "s)" : ""));
+                + (dest.s3() ? " (S3 endpoint " + s3.describeEndpoint() + ", timeout " + s3.timeout().toSeconds() + "s)"
+                : ""));
         progress.flush();
         try (Progress bar = Progress.open(err, "publish to " + dest.url(), total);
              Publisher publisher = Publisher.open(dest.url(), s3, o -> {
@@ -167,30 +148,6 @@ final class PublishCommand implements Callable<Integer> {
             err.flush();
             return Main.CHECK_FAILED;
         }
-    }
-
-    /** Parses 90, 90s, 500ms, 10m or an ISO-8601 duration (PT90S); a usage error otherwise. */
-    static java.time.Duration duration(String option, String text, java.time.Duration fallback) {
-        if (text == null) {
-            return fallback;
-        }
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        java.time.Duration d;
-        try {
-            if (t.matches("\\d+(ms|s|m|h)?")) {
-                long n = Long.parseLong(t.replaceAll("[a-z]+$", ""));
-                d = t.endsWith("ms") ? java.time.Duration.ofMillis(n) : t.endsWith("m") ? java.time.Duration.ofMinutes(n)
-                        : t.endsWith("h") ? java.time.Duration.ofHours(n) : java.time.Duration.ofSeconds(n);
-            } else {
-                d = java.time.Duration.parse(text.trim().toUpperCase(Locale.ROOT));
-            }
-        } catch (RuntimeException e) {
-            throw new SpecException(option + " " + text + ": not a duration; write e.g. 90s, 10m or 500ms");
-        }
-        if (d.isZero() || d.isNegative()) {
-            throw new SpecException(option + " " + text + ": must be positive");
-        }
-        return d;
     }
 
     private static String toJson(Publisher.Result r) {

@@ -5,10 +5,10 @@ import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
-import io.avalanche.rpm.store.S3Settings;
-import io.avalanche.rpm.release.KeySource;
+import io.avalanche.rpm.sign.KeyRequest;
 import io.avalanche.rpm.release.ReleaseBuilder;
 import io.avalanche.rpm.release.ReleasePipeline;
+import io.avalanche.rpm.release.PipelinePlan;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.ValidationOptions;
 import picocli.CommandLine.ArgGroup;
@@ -90,17 +90,11 @@ final class ReleaseCommand implements Callable<Integer> {
     @Option(names = "--to", description = "s3://BUCKET[/prefix] or file:DIR (default: publish nothing).")
     String to;
 
-    @Option(names = "--key", description = "ASCII-armored secret signing key.")
-    Path key;
+    @Mixin
+    KeyOptions keys = new KeyOptions();
 
-    @Option(names = "--passphrase-env", paramLabel = "VAR", description = "Environment variable holding the key's passphrase.")
-    String passphraseEnv;
-
-    @Option(names = "--ephemeral", description = "Sign with a fresh one-day key (local trials; never s3://).")
-    boolean ephemeral;
-
-    @picocli.CommandLine.Mixin
-    Pkcs11Options pkcs11 = new Pkcs11Options();
+    @Mixin
+    EphemeralOption ephemeral = new EphemeralOption();
 
     @Option(names = "--image", description = "Validate in a container of this image (default ${DEFAULT-VALUE}); "
             + "{arch} in the name becomes each arch's docker name (amd64, arm64) for images that are not multi-arch.",
@@ -127,11 +121,8 @@ final class ReleaseCommand implements Callable<Integer> {
     @Option(names = "--junit", description = "JUnit XML report (default: OUT/validation-junit.xml).")
     Path junit;
 
-    @Option(names = "--endpoint", description = "S3 endpoint URL (overrides AWS_ENDPOINT_URL).")
-    String endpoint;
-
-    @Option(names = "--region", description = "S3 region (overrides AWS_REGION).")
-    String region;
+    @Mixin
+    S3Options s3 = new S3Options();
 
     @Option(names = "--force", description = "Replace published objects whose bytes differ.")
     boolean force;
@@ -156,16 +147,7 @@ final class ReleaseCommand implements Callable<Integer> {
     public Integer call() {
         boolean pr = mode.pr != null;
         ReleaseTag t = pr ? ReleaseTag.forPullRequest(mode.pr) : ReleaseTag.parse(mode.tag);
-        if (key != null && ephemeral) {
-            throw new SpecException("give either --key FILE or --ephemeral, not both");
-        }
-        if (passphraseEnv != null && key == null) {
-            throw new SpecException("--passphrase-env applies only to --key");
-        }
-        KeySource tokenKey = pkcs11.keySource(key != null ? "--key" : ephemeral ? "--ephemeral" : pr ? "--pr" : null,
-                environment::get, System.in);
-        KeySource ks = tokenKey != null ? tokenKey : key != null ? new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get))
-                : ephemeral || pr ? new KeySource.Ephemeral() : null;
+        KeyRequest ks = keys.request(ephemeral.ephemeral, null, environment::get, System.in);
         List<Arch> arches = arch == null || arch.isEmpty() ? List.of(Arch.host())
                 : arch.stream().map(ReleaseCommand::releaseArch).distinct().toList();
         ValidationOptions.Install install = local ? new ValidationOptions.Local()
@@ -173,12 +155,12 @@ final class ReleaseCommand implements Callable<Integer> {
         Path outDir = out.toAbsolutePath();
         Path junitFile = junit != null ? junit.toAbsolutePath() : outDir.resolve("validation-junit.xml");
         ReleasePipeline.Request req = new ReleasePipeline.Request(t, pr, source.toAbsolutePath(), arches, buildImage,
-                outDir, to, ks, s3Settings(), install, glibc, junitFile,
+                outDir, to, ks, s3.settings(environment, "release"), install, glibc, junitFile,
                 compression == null ? Compression.forRelease(pr) : Compression.parse(compression), force,
                 sourceChecks.checks()).withService(withService);
         PrintWriter err = spec.commandLine().getErr();
         if (dryRun) {
-            ReleasePipeline.Plan plan = ReleasePipeline.dryRun(req);
+            PipelinePlan plan = ReleasePipeline.dryRun(req);
             PrintWriter o = spec.commandLine().getOut();
             plan.lines().forEach(o::println);
             o.flush();
@@ -229,9 +211,5 @@ final class ReleaseCommand implements Callable<Integer> {
             throw new SpecException("--arch noarch is not a release arch; use x86_64 or aarch64");
         }
         return x;
-    }
-
-    private S3Settings s3Settings() {
-        return S3Settings.fromEnvironment(environment).withEndpoint(endpoint).withRegion(region);
     }
 }

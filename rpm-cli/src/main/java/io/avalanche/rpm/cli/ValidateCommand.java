@@ -14,6 +14,7 @@ import io.avalanche.rpm.validate.ValidationReport;
 import io.avalanche.rpm.validate.Validator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -50,6 +51,8 @@ import java.util.concurrent.Callable;
             "      --image rockylinux:9 --junit build/validate.xml"},
         footer = {"", "Exit codes: 0 all checks passed, 1 could not run, 2 usage, 3 a check failed."})
 final class ValidateCommand implements Callable<Integer> {
+    private final Map<String, String> environment;
+
     @Spec
     CommandSpec spec;
 
@@ -98,11 +101,8 @@ final class ValidateCommand implements Callable<Integer> {
             description = "DOCKER_HOST for the container CLI, e.g. unix:///run/podman/podman.sock.")
     String dockerHost;
 
-    @Option(names = "--endpoint", description = "S3 endpoint URL (overrides AWS_ENDPOINT_URL).")
-    String endpoint;
-
-    @Option(names = "--region", description = "S3 region (overrides AWS_REGION).")
-    String region;
+    @Mixin
+    S3Options s3 = new S3Options();
 
     @Option(names = "--check-signatures-with", paramLabel = "java|rpmkeys", defaultValue = "java",
             description = "Verify digests and signatures with our Java verifier or with rpmkeys "
@@ -118,9 +118,19 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--with-service", description = "The release has the avalanchego-service package too.")
     boolean withService;
 
+    ValidateCommand() {
+        this(System.getenv());
+    }
+
+    /** With an explicit environment (AWS settings) instead of the process's. */
+    ValidateCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
     @Override
     public Integer call() {
         from = Destinations.checkSource(from).url();
+        S3Settings s3Settings = s3.settings(environment, "validate");
         ReleaseRef ref = new ReleaseRef(tag, arch).withService(withService);
         ValidationOptions.Install install = target.local ? new ValidationOptions.Local()
                 : new ValidationOptions.Container(target.image,
@@ -137,7 +147,7 @@ final class ValidateCommand implements Callable<Integer> {
             options = options.withVmId(vmId, "--vm-id");
         }
         ValidationReport report;
-        try (ReleaseSource source = ReleaseSource.open(from, s3Settings())) {
+        try (ReleaseSource source = ReleaseSource.open(from, s3Settings)) {
             options = options.withVmIdOf(source);
             report = new Validator(options).validate(source);
         } catch (RuntimeException e) {
@@ -159,9 +169,5 @@ final class ValidateCommand implements Callable<Integer> {
         }
         out.flush();
         return report.passed() ? Main.OK : report.environmentError() ? Main.FAILURE : Main.CHECK_FAILED;
-    }
-
-    private S3Settings s3Settings() {
-        return S3Settings.fromEnvironment(System.getenv()).withEndpoint(endpoint).withRegion(region);
     }
 }

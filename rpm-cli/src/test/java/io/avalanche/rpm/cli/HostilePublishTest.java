@@ -13,16 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,13 +66,7 @@ class HostilePublishTest {
     }
 
     private static void gpgKey(String name, Path secret, Path pub) throws IOException {
-        Path home = Files.createDirectory(keys.resolve("gnupg-" + name),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Cmd.run("gpg", "--batch", "--homedir", home.toString(), "--pinentry-mode", "loopback", "--passphrase", "",
-                "--quick-gen-key", "Key " + name + " <" + name + "@example.invalid>", "rsa2048", "sign", "1d").ok();
-        Cmd.run(List.of("sh", "-c", "gpg --batch --homedir \"$1\" --pinentry-mode loopback --passphrase '' --armor "
-                + "--export-secret-keys > \"$2\" && gpg --batch --homedir \"$1\" --armor --export > \"$3\"", "sh",
-                home.toString(), secret.toString(), pub.toString())).ok();
+        Path home = TestKeys.gpg(keys, name, "rsa2048", "1d", secret, pub);
         Cmd.run("gpgconf", "--homedir", home.toString(), "--kill", "all");
     }
 
@@ -271,20 +261,8 @@ class HostilePublishTest {
     @Test
     void anEndpointThatNeverAnswersFailsWithinTheTimeoutNamingIt() throws Exception {
         Path rel = release("6.0.0", secretA, publicA);
-        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            List<Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        held.add(silent.accept());
-                    }
-                } catch (IOException closed) {
-                    // the test is over
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-            String endpoint = "http://127.0.0.1:" + silent.getLocalPort();
+        try (SilentEndpoint silent = SilentEndpoint.start()) {
+            String endpoint = silent.url();
             Map<String, String> env = new HashMap<>(Map.of("AWS_ACCESS_KEY_ID", "AKIASILENT",
                     "AWS_SECRET_ACCESS_KEY", "silent-secret", "AWS_REGION", "us-east-1"));
             // the bound guards against the old hang (3+ minutes); the command's own bound is 3 s
@@ -293,12 +271,7 @@ class HostilePublishTest {
                     "--key", secretA.toString(), rel.toString()));
             oneLineError(r, Main.FAILURE, endpoint, "did not answer", "--timeout");
             assertThat(r.out()).contains("publishing " + rel + " to s3://silent (S3 endpoint " + endpoint);
-            assertThat(held).isNotEmpty();
-            synchronized (held) {
-                for (Socket s : held) {
-                    s.close();
-                }
-            }
+            assertThat(silent.connected()).isTrue();
         }
     }
 

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.Digests;
+import io.avalanche.rpm.NewFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -76,6 +76,14 @@ public record ReleaseManifest(String tag, String version, String release, String
         return rehash(dir, false, name);
     }
 
+    /**
+     * Re-reads size and SHA-256 of exactly these files of dir (after signing changed them), adding those not listed
+     * yet, leaving the other entries' recorded digests; writes release.json; returns it.
+     */
+    public ReleaseManifest withFiles(Path dir, List<String> names) {
+        return rehash(dir, false, names.toArray(String[]::new));
+    }
+
     private ReleaseManifest rehash(Path dir, boolean listed, String... extra) {
         java.util.LinkedHashMap<String, Artifact> byName = new java.util.LinkedHashMap<>();
         try {
@@ -106,9 +114,7 @@ public record ReleaseManifest(String tag, String version, String release, String
     public void write(Path dir) {
         Path target = dir.resolve(FILE_NAME);
         try {
-            Path tmp = Files.createTempFile(dir, ".release.json.", ".tmp");
-            JSON.writeValue(tmp.toFile(), this);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            NewFiles.replace(target, tmp -> JSON.writeValue(tmp.toFile(), this));
         } catch (IOException e) {
             throw new RpmException(target + ": cannot write: " + e.getMessage(), e);
         }

@@ -14,10 +14,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What RHEL 9 accepts of an OpenPGP key: v4, RSA, not revoked, not expired, self-signatures with
- * SHA-256 or stronger. Used both to pick a signing key and to judge a verification key.
+ * What RHEL 9 accepts of an OpenPGP key: v4, RSA of at least 2048 bits, not revoked, not expired, self-signatures
+ * with SHA-256 or stronger. Used both to pick a signing key and to judge a verification key.
  */
 public final class KeyPolicy {
+    /** The smallest RSA modulus RHEL 9's DEFAULT crypto policy accepts (update-crypto-policies, min_rsa_size). */
+    public static final int MIN_RSA_BITS = 2048;
+
     private KeyPolicy() {
     }
 
@@ -51,6 +54,10 @@ public final class KeyPolicy {
             if (!isRsa(k.getAlgorithm())) {
                 p.add("key " + kid + " uses public-key algorithm " + algorithmName(k.getAlgorithm())
                         + "; use an RSA key");
+            } else if (k.getBitStrength() < MIN_RSA_BITS) {
+                p.add("key " + kid + " is RSA-" + k.getBitStrength() + "; RHEL 9's default crypto policy refuses RSA"
+                        + " keys under " + MIN_RSA_BITS + " bits: use an RSA key of " + MIN_RSA_BITS
+                        + " bits or more (4096 recommended)");
             }
             if (revoked(k, primary)) {
                 p.add("key " + kid + " is revoked");

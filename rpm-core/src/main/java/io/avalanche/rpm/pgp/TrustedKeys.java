@@ -85,6 +85,13 @@ public final class TrustedKeys {
         return ids;
     }
 
+    /** The primary key of every trusted key ring, in file order. */
+    public List<PGPPublicKey> primaryKeys() {
+        List<PGPPublicKey> keys = new ArrayList<>();
+        rings.getKeyRings().forEachRemaining(r -> keys.add(r.getPublicKey()));
+        return keys;
+    }
+
     /** Each armored public key block of the text, BEGIN to END line (by index: a regex costs ~50 ms cold). */
     private static List<byte[]> armoredBlocks(String text) {
         List<byte[]> parts = new ArrayList<>();

@@ -1,9 +1,11 @@
 package io.avalanche.rpm.publish;
 
 import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.store.Destinations;
 import io.avalanche.rpm.store.FileHashes;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.format.CheckResult;
+import io.avalanche.rpm.sign.EphemeralKeys;
 import io.avalanche.rpm.verify.PackageVerifier;
 import io.avalanche.rpm.verify.VerifyReport;
 
@@ -133,6 +135,9 @@ final class PublishGate {
             throw new UncheckedIOException(local + ": cannot read: " + e.getMessage(), e);
         }
         RepositoryKey mine = RepositoryKey.parse(bytes, local.toString());
+        if (Destinations.isS3(store.url())) {   // where customers verify: never an ephemeral key (exit 2, as release)
+            EphemeralKeys.refuseInRelease(mine.trusted(), local.toString(), store.url());
+        }
         if (remote.isPresent() && !mine.sameBytes(remote.get())) {
             RepositoryKey theirs;
             try {

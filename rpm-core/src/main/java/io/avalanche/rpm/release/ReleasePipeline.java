@@ -1,7 +1,7 @@
 package io.avalanche.rpm.release;
 
 import io.avalanche.rpm.manifest.ReleaseManifest;
-import io.avalanche.rpm.PathNames;
+import io.avalanche.rpm.Profile;
 import io.avalanche.rpm.ProgressReporter;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.write.Compression;
@@ -12,7 +12,13 @@ import io.avalanche.rpm.store.Destinations;
 import io.avalanche.rpm.publish.Layout;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.store.S3Settings;
-import io.avalanche.rpm.sign.RpmSigner;
+import io.avalanche.rpm.sign.KeyChoice;
+import io.avalanche.rpm.sign.KeyExport;
+import io.avalanche.rpm.sign.KeyPurpose;
+import io.avalanche.rpm.sign.KeyRequest;
+import io.avalanche.rpm.sign.KeySource;
+import io.avalanche.rpm.sign.PackageSigning;
+import io.avalanche.rpm.sign.PendingKey;
 import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.validate.CheckOutcome;
 import io.avalanche.rpm.validate.ReleaseRef;
@@ -43,21 +49,23 @@ public final class ReleasePipeline {
     }
 
     /**
-     * Everything a release run needs; {@code to} is null for no publishing (PR smoke builds); {@code withService}
-     * adds the noarch avalanchego-service package, built once and published in every arch's repository.
+     * Everything a release run needs; {@code to} is null for no publishing (PR smoke builds); {@code key} is the key
+     * options as given (the plan chooses the key: {@link KeyChoice#of}); {@code withService} adds the noarch
+     * avalanchego-service package, built once and published in every arch's repository.
      */
     public record Request(ReleaseTag tag, boolean pullRequest, Path source, List<Arch> arches, String buildImage,
-                          Path out, String to, KeySource key, S3Settings s3, ValidationOptions.Install install,
+                          Path out, String to, KeyRequest key, S3Settings s3, ValidationOptions.Install install,
                           String targetGlibc, Path junit, Compression compression, boolean force,
                           ReleaseBuilder.Checks checks, boolean withService) {
         public Request {
             arches = List.copyOf(new LinkedHashSet<>(arches == null || arches.isEmpty() ? List.of(Arch.host()) : arches));
             checks = checks == null ? ReleaseBuilder.Checks.STRICT : checks;
+            key = key == null ? KeyRequest.NONE : key;
         }
 
         /** Without the service package. */
         public Request(ReleaseTag tag, boolean pullRequest, Path source, List<Arch> arches, String buildImage,
-                       Path out, String to, KeySource key, S3Settings s3, ValidationOptions.Install install,
+                       Path out, String to, KeyRequest key, S3Settings s3, ValidationOptions.Install install,
                        String targetGlibc, Path junit, Compression compression, boolean force,
                        ReleaseBuilder.Checks checks) {
             this(tag, pullRequest, source, arches, buildImage, out, to, key, s3, install, targetGlibc, junit,
@@ -124,106 +132,43 @@ public final class ReleasePipeline {
         }
     }
 
-    /** What a release would do: the per-arch build plans and where the release goes. */
-    public record Plan(Request request, List<ReleaseBuilder.Plan> builds) {
-        /** The plan as --dry-run prints it. */
-        public List<String> lines() {
-            Request r = request;
-            List<String> l = new ArrayList<>();
-            l.add("DRY RUN: nothing is built, signed, published or validated");
-            for (ReleaseBuilder.Plan b : builds) {
-                l.add("== " + b.arch().rpm());
-                b.lines().forEach(x -> l.add("  " + x));
-            }
-            l.add("compression: " + r.compression() + (r.compression().workers() > 1 ? ", " + r.compression().workers()
-                    + " workers" : ""));
-            l.add("signing:  " + (r.key() instanceof KeySource.KeyFile k ? "key " + k.file()
-                    : "ephemeral RSA-4096 key, valid one day") + "; public key exported as " + ReleaseManifest.KEY_FILE);
-            List<String> names = new ArrayList<>(builds.stream().flatMap(b -> b.packages().stream())
-                    .map(ReleaseBuilder.PackagePlan::fileName).toList());
-            if (r.withService()) {
-                names.add(serviceFile(r));
-                l.add("package " + AvalanchegoService.NAME + ": noarch, version " + r.tag().version() + ", release "
-                        + r.tag().release() + ", file " + serviceFile(r) + ", installs " + AvalanchegoService.UNIT_PATH
-                        + ", " + AvalanchegoService.CONFIG_PATH + " (published in every arch's repository)");
-            }
-            l.add("release directory: " + r.out() + " (this run's files only: " + names + ", "
-                    + ReleaseManifest.KEY_FILE + ", " + ReleaseManifest.FILE_NAME + ")");
-            l.add("validate: from the release directory before publishing" + (r.to() == null ? ""
-                    : ", then from " + r.to()) + " (" + describe(r.install()) + ")");
-            if (r.to() == null) {
-                l.add("publish:  nothing" + (r.pullRequest() ? " (pull-request build)" : " (no --to)"));
-            } else {
-                l.add("publish:  " + r.to() + " (only if validation passes)");
-                Layout layout = Layout.SEED;
-                for (ReleaseBuilder.Plan b : builds) {
-                    for (ReleaseBuilder.PackagePlan p : b.packages()) {
-                        l.add("  " + layout.packageKey(b.arch().rpm(), p.fileName()));
-                    }
-                    if (r.withService()) {
-                        l.add("  " + layout.packageKey(b.arch().rpm(), serviceFile(r)));
-                    }
-                    l.add("  " + Layout.repomd(layout.archDir(b.arch().rpm())) + " (+ repomd.xml.asc)");
-                }
-                l.add("  " + layout.keyFile());
-                l.add("  " + layout.repoFile());
-            }
-            return l;
-        }
-    }
-
-    private static String serviceFile(Request r) {
-        return r.tag().fileName(AvalanchegoService.NAME, Arch.NOARCH);
-    }
-
-    /** Refusals that must happen before any build work (key and mode rules). */
-    public static void preflight(Request r) {
+    /** Refusals that must happen before any build work (destination, mode and key rules); returns the key. */
+    public static KeySource preflight(Request r) {
         Destinations.checkIfGiven(r.to());
         if (r.withService() && r.install() instanceof ValidationOptions.Local) {
             throw new SpecException("--with-service cannot be validated with --local: the " + AvalanchegoService.NAME
                     + " package runs scriptlets (a system user, systemctl), which are run in a container only, never "
                     + "on this host; validate in a container (--image IMAGE) or drop --with-service");
         }
-        if (r.pullRequest()) {
-            if (r.key() == null || !r.key().ephemeral()) {
-                throw new SpecException("pull-request builds sign with an ephemeral key: do not pass --key with --pr");
-            }
-            if (r.to() != null) {
-                throw new SpecException("pull-request builds publish nothing: do not pass --to with --pr");
-            }
-        } else {
-            if (r.key() == null) {
-                throw new SpecException("a release needs a signing key: pass --key FILE, or --ephemeral explicitly "
-                        + "for a local trial release (never published to S3)");
-            }
-            if (r.key().ephemeral() && Destinations.isS3(r.to())) {
-                throw new SpecException("refusing to publish an ephemeral-signed release to " + r.to()
-                        + ": customers could never verify it; sign with --key FILE");
-            }
+        if (r.pullRequest() && r.to() != null) {
+            throw new SpecException("pull-request builds publish nothing: do not pass --to with --pr");
         }
-        if (r.key() instanceof KeySource.KeyFile k && !Files.isReadable(k.file())) {
-            throw new SpecException("--key " + k.file() + ": no such readable file");
-        }
+        KeyPurpose purpose = r.pullRequest() ? KeyPurpose.pullRequest()
+                : KeyPurpose.release(r.to(), Destinations.isS3(r.to()));
+        return KeyChoice.signingKey(r.key(), purpose);
     }
 
     /** Every refusal of a real run, in the same order, and the plan; runs nothing (--dry-run). */
-    public static Plan plan(Request r) {
-        preflight(r);
+    public static PipelinePlan plan(Request r) {
+        return plan(r, preflight(r));
+    }
+
+    private static PipelinePlan plan(Request r, KeySource key) {
         List<ReleaseBuilder.Plan> builds = new ArrayList<>();
         for (Arch a : r.arches()) {
             builds.add(ReleaseBuilder.plan(r.build(a)));
         }
-        return new Plan(r, builds);
+        return new PipelinePlan(r, key, builds);
     }
 
     /**
      * --dry-run: {@link #plan} plus unlocking a key file (as the real run does first), so a wrong passphrase is
      * refused here too; builds, signs, publishes and validates nothing.
      */
-    public static Plan dryRun(Request r) {
-        Plan p = plan(r);
-        if (r.key() instanceof KeySource.KeyFile) {
-            r.key().open().close();
+    public static PipelinePlan dryRun(Request r) {
+        PipelinePlan p = plan(r);
+        if (p.key() instanceof KeySource.KeyFile) {
+            p.key().open().close();
         }
         return p;
     }
@@ -235,11 +180,24 @@ public final class ReleasePipeline {
 
     /** As {@link #run(Request, Consumer)}, reporting compression and upload progress. */
     public static Result run(Request r, Consumer<String> log, ProgressReporter progress) {
-        Plan plan = plan(r);
+        // an ephemeral key (RSA-4096: 1-3 s of CPU) is generated while the tree is read and the build runs; a key
+        // file or a token is opened once the plan holds, so a wrong passphrase or PIN fails before the build
+        KeySource signingKey = preflight(r);
+        PendingKey early = signingKey.ephemeral() ? PendingKey.start(signingKey) : null;
+        PipelinePlan plan;
+        try {
+            plan = plan(r, signingKey);
+        } catch (RuntimeException e) {
+            if (early != null) {
+                early.close();
+            }
+            throw e;
+        }
+        Profile.mark("release planned");
         List<String> overrides = plan.builds().get(0).overrides();
         overrides.forEach(o -> log.accept("WARNING: " + o));
-        try (SigningKey key = r.key().open(); OutputDir out = OutputDir.open(r.out())) {
-            log.accept("signing key " + key.keyId() + (key.ephemeral() ? " (ephemeral, expires in 1 day)" : ""));
+        try (PendingKey pending = early != null ? early : PendingKey.of(signingKey.open());
+             OutputDir out = OutputDir.open(r.out())) {
             Path stage = out.staging();
             List<ReleaseManifest> built = new ArrayList<>();
             for (ReleaseBuilder.Plan b : plan.builds()) {
@@ -247,9 +205,16 @@ public final class ReleasePipeline {
                         + (b.arch() == Arch.host() ? "" : " (cross-compiled: " + ReleaseBuilder.crossEnvironment(
                         b.arch(), r.buildImage() != null) + ")"));
                 ReleaseBuilder.runSteps(b, r.build(b.arch()), log);
+                Profile.mark("built " + b.arch().rpm());
+                SigningKey k = pending.get();
+                Profile.mark("signing key ready");
+                if (built.isEmpty()) {
+                    log.accept("signing key " + k.keyId() + (k.ephemeral() ? " (ephemeral, expires in 1 day)" : ""));
+                }
                 built.add(ReleaseBuilder.packageInto(b, r.compression(), stage, log, progress,
-                        RpmWriter.SignatureFiller.signingWith(key.headerSigner())));
+                        RpmWriter.SignatureFiller.signingWith(k.headerSigner())));
             }
+            SigningKey key = pending.get();
             ReleaseManifest combined = ReleaseManifest.combine(built);
             if (r.withService()) {
                 List<ReleaseManifest.Artifact> files = new ArrayList<>(combined.files());
@@ -340,32 +305,19 @@ public final class ReleasePipeline {
         return new ValidationReport(vs.get(0).report().release(), vs.get(0).report().target(), all);
     }
 
-    private static String describe(ValidationOptions.Install i) {
-        return i instanceof ValidationOptions.Container c ? "in a container of " + c.image() : "in a scratch rpm root";
-    }
 
-    /** For packages signed as they were written: exports the public key and refreshes release.json. */
+    /**
+     * Half two of signing ({@link PackageSigning#apply}) for packages signed as they were written (their signature
+     * headers were filled by the writer, the first half): exports the public key and records it in release.json.
+     */
     private static ReleaseManifest signed(Path dir, ReleaseManifest m, SigningKey key, Consumer<String> log) {
         for (ReleaseManifest.Artifact a : m.files()) {
             if (a.packageName() != null) {
                 log.accept("  signed " + a.name() + " with key " + key.keyId() + " (as it was written)");
             }
         }
-        key.exportPublicKey(dir.resolve(ReleaseManifest.KEY_FILE));
-        return m.withFile(dir, ReleaseManifest.KEY_FILE);   // the packages' digests were taken after signing
-    }
-
-    /** Signs every RPM of a release directory in place, exports the public key, refreshes release.json. */
-    public static ReleaseManifest sign(Path dir, ReleaseManifest m, SigningKey key, Consumer<String> log) {
-        RpmSigner signer = new RpmSigner(key.headerSigner());
-        for (ReleaseManifest.Artifact a : m.files()) {
-            if (a.packageName() != null) {
-                signer.sign(dir.resolve(a.name()));
-                log.accept("  signed " + a.name() + " with key " + key.keyId());
-            }
-        }
-        key.exportPublicKey(dir.resolve(ReleaseManifest.KEY_FILE));
-        return m.refresh(dir, ReleaseManifest.KEY_FILE);
+        return PackageSigning.apply(List.of(), KeyExport.of(key, dir.resolve(ReleaseManifest.KEY_FILE)))
+                .manifests().get(dir);
     }
 
     private static long totalBytes(Path dir) {

@@ -1,6 +1,5 @@
 package io.avalanche.rpm.sign;
 
-import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.pgp.KeyPolicy;
 import org.bouncycastle.bcpg.ArmoredOutputStream;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
@@ -11,8 +10,6 @@ import org.bouncycastle.util.encoders.Hex;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -23,8 +20,6 @@ import java.util.Optional;
  * session. Its toString names the key ID and never key material.
  */
 public final class SigningKey implements AutoCloseable {
-    /** File name the public key is published under unless the caller chooses another. */
-
     private final PGPPublicKeyRing publicRing;
     private final PGPPublicKey signingKey;
     private final PGPPrivateKey privateKey;
@@ -135,37 +130,12 @@ public final class SigningKey implements AutoCloseable {
     }
 
     /**
-     * Writes the armored public key to this file and returns the path: a temporary file beside it moved into
-     * place when complete, so a reader never sees half a key and a failure leaves the old file as it was.
+     * Writes the armored public key to this file, replacing it, and returns the path: a temporary file beside it
+     * moved into place when complete (a reader never sees half a key; a failure leaves the old file as it was),
+     * with the mode any new file gets (0666 minus the umask). {@link KeyExport#write} keeps what a file holds.
      */
     public Path exportPublicKey(Path file) {
-        Path dir = io.avalanche.rpm.PathNames.dir(file);
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile(dir, "." + io.avalanche.rpm.PathNames.name(file), ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                exportPublicKey(out);
-            }
-            try {
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system: keep its defaults
-            }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write the public key: " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: a hidden temporary file named after the key
-                }
-            }
-        }
+        return KeyExport.of(this, file).overwrite();
     }
 
     @Override

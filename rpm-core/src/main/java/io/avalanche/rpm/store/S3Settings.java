@@ -7,11 +7,12 @@ import java.util.Map;
 /**
  * How to reach S3: credentials, region, endpoint, profile and transfer tuning. Built from the variables
  * pipeline-aws's {@code withAWS} sets (passed in by the caller, never read from the process here);
- * explicit values override them. toString never shows secrets.
+ * explicit values override them. {@code operation} names the command the timeouts bound in messages ("publish",
+ * "validate"). toString never shows secrets.
  */
 public record S3Settings(String accessKeyId, String secretAccessKey, String sessionToken, String region,
                          URI endpoint, String profile, long multipartThreshold, long partSize, int parallelism,
-                         int maxAttempts, Duration attemptTimeout, Duration timeout) {
+                         int maxAttempts, Duration attemptTimeout, Duration timeout, String operation) {
     public static final long DEFAULT_MULTIPART_THRESHOLD = 64L << 20;
     public static final long DEFAULT_PART_SIZE = 16L << 20;
     public static final long MIN_PART_SIZE = 5L << 20;
@@ -29,6 +30,7 @@ public record S3Settings(String accessKeyId, String secretAccessKey, String sess
         }
         attemptTimeout = attemptTimeout == null ? DEFAULT_ATTEMPT_TIMEOUT : attemptTimeout;
         timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        operation = operation == null || operation.isBlank() ? "publish" : operation;
         if (attemptTimeout.isNegative() || attemptTimeout.isZero() || timeout.isNegative() || timeout.isZero()) {
             throw new io.avalanche.rpm.SpecException("S3 timeouts must be positive (got attempt " + attemptTimeout
                     + ", overall " + timeout + ")");
@@ -38,7 +40,7 @@ public record S3Settings(String accessKeyId, String secretAccessKey, String sess
     /** Defaults only: no credentials (SDK profile/instance chain), us-east-1, AWS endpoint. */
     public static S3Settings defaults() {
         return new S3Settings(null, null, null, null, null, null, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE,
-                4, 6, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_TIMEOUT);
+                4, 6, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_TIMEOUT, null);
     }
 
     /**
@@ -55,7 +57,7 @@ public record S3Settings(String accessKeyId, String secretAccessKey, String sess
         return new S3Settings(value(env, "AWS_ACCESS_KEY_ID"), value(env, "AWS_SECRET_ACCESS_KEY"),
                 value(env, "AWS_SESSION_TOKEN"), region, endpoint == null ? null : endpoint(endpoint),
                 value(env, "AWS_PROFILE"), d.multipartThreshold, d.partSize, d.parallelism, d.maxAttempts,
-                d.attemptTimeout, d.timeout);
+                d.attemptTimeout, d.timeout, null);
     }
 
     private static String value(Map<String, String> env, String name) {
@@ -78,33 +80,33 @@ public record S3Settings(String accessKeyId, String secretAccessKey, String sess
 
     public S3Settings withRegion(String r) {
         return r == null ? this : new S3Settings(accessKeyId, secretAccessKey, sessionToken, r, endpoint, profile,
-                multipartThreshold, partSize, parallelism, maxAttempts, attemptTimeout, timeout);
+                multipartThreshold, partSize, parallelism, maxAttempts, attemptTimeout, timeout, operation);
     }
 
     public S3Settings withEndpoint(String url) {
         return url == null ? this : new S3Settings(accessKeyId, secretAccessKey, sessionToken, region,
                 endpoint(url), profile, multipartThreshold, partSize, parallelism, maxAttempts, attemptTimeout,
-                timeout);
+                timeout, operation);
     }
 
     public S3Settings withCredentials(String id, String secret, String token) {
         return new S3Settings(id, secret, token, region, endpoint, profile, multipartThreshold, partSize,
-                parallelism, maxAttempts, attemptTimeout, timeout);
+                parallelism, maxAttempts, attemptTimeout, timeout, operation);
     }
 
     public S3Settings withProfile(String p) {
         return p == null ? this : new S3Settings(accessKeyId, secretAccessKey, sessionToken, region, endpoint, p,
-                multipartThreshold, partSize, parallelism, maxAttempts, attemptTimeout, timeout);
+                multipartThreshold, partSize, parallelism, maxAttempts, attemptTimeout, timeout, operation);
     }
 
     public S3Settings withMultipart(long threshold, long part, int threads) {
         return new S3Settings(accessKeyId, secretAccessKey, sessionToken, region, endpoint, profile, threshold,
-                part, threads, maxAttempts, attemptTimeout, timeout);
+                part, threads, maxAttempts, attemptTimeout, timeout, operation);
     }
 
     public S3Settings withMaxAttempts(int n) {
         return new S3Settings(accessKeyId, secretAccessKey, sessionToken, region, endpoint, profile,
-                multipartThreshold, partSize, parallelism, n, attemptTimeout, timeout);
+                multipartThreshold, partSize, parallelism, n, attemptTimeout, timeout, operation);
     }
 
     /**
@@ -114,7 +116,13 @@ public record S3Settings(String accessKeyId, String secretAccessKey, String sess
     public S3Settings withTimeouts(Duration attempt, Duration overall) {
         return new S3Settings(accessKeyId, secretAccessKey, sessionToken, region, endpoint, profile,
                 multipartThreshold, partSize, parallelism, maxAttempts, attempt == null ? attemptTimeout : attempt,
-                overall == null ? timeout : overall);
+                overall == null ? timeout : overall, operation);
+    }
+
+    /** As these settings, with the timeouts named after {@code command} in messages ("the whole validate"). */
+    public S3Settings withOperation(String command) {
+        return new S3Settings(accessKeyId, secretAccessKey, sessionToken, region, endpoint, profile,
+                multipartThreshold, partSize, parallelism, maxAttempts, attemptTimeout, timeout, command);
     }
 
     /** The endpoint requests go to, for messages. */
@@ -139,6 +147,6 @@ public record S3Settings(String accessKeyId, String secretAccessKey, String sess
                 + ", region=" + effectiveRegion() + ", endpoint=" + endpoint + ", profile=" + profile
                 + ", multipartThreshold=" + multipartThreshold + ", partSize=" + partSize + ", parallelism="
                 + parallelism + ", maxAttempts=" + maxAttempts + ", attemptTimeout=" + attemptTimeout + ", timeout="
-                + timeout + "]";
+                + timeout + ", operation=" + operation + "]";
     }
 }

@@ -110,8 +110,8 @@ public final class S3Store implements ObjectStore {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw new StoreException("gave up before the next request for " + describe(key) + ": the overall "
-                    + "timeout of " + human(settings.timeout()) + " (--timeout) is spent: S3 endpoint "
-                    + settings.describeEndpoint() + " did not answer in time");
+                    + "timeout of the " + settings.operation() + ", " + human(settings.timeout()) + " (--timeout), is"
+                    + " spent: S3 endpoint " + settings.describeEndpoint() + " did not answer in time");
         }
         return AwsRequestOverrideConfiguration.builder().apiCallAttemptTimeout(settings.attemptTimeout())
                 .apiCallTimeout(Duration.ofNanos(left)).build();
@@ -625,7 +625,8 @@ public final class S3Store implements ObjectStore {
         if (timedOut(e)) {
             return new StoreException("S3 endpoint " + settings.describeEndpoint() + " did not answer in time while "
                     + "trying to " + op + " " + target + " (each attempt is bounded by " + human(settings.attemptTimeout())
-                    + " (--attempt-timeout), the whole publish by " + human(settings.timeout()) + " (--timeout)): "
+                    + " (--attempt-timeout), the whole " + settings.operation() + " by " + human(settings.timeout())
+                    + " (--timeout)): "
                     + "check --endpoint / AWS_ENDPOINT_URL and the network", e);
         }
         return new StoreException("cannot " + op + " " + target + " at " + settings.describeEndpoint() + " after "

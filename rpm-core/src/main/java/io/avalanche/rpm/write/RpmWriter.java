@@ -17,10 +17,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -82,34 +80,19 @@ public final class RpmWriter {
         spec.compression().checkMemory(Runtime.getRuntime().maxMemory());
         List<PayloadNode> nodes = PayloadNode.of(spec);
         Path target = outDir.resolve(fileName);
-        Path tmp = null;
         try {
             Files.createDirectories(outDir);
-            tmp = Files.createTempFile(outDir, "." + fileName + ".", ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                java.util.concurrent.FutureTask<Void> payloadSync = writeTo(spec, nodes, ch, progress, filler);
-                Profile.mark("payload and headers written");
-                awaitSync(payloadSync);
-                ch.force(false);   // the headers: the payload is on disk already
-                Profile.mark("fsync");
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-            return target;
+            return io.avalanche.rpm.NewFiles.replace(target, tmp -> {
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    java.util.concurrent.FutureTask<Void> payloadSync = writeTo(spec, nodes, ch, progress, filler);
+                    Profile.mark("payload and headers written");
+                    awaitSync(payloadSync);
+                    ch.force(false);   // the headers: the payload is on disk already
+                    Profile.mark("fsync");
+                }
+            });
         } catch (IOException e) {
             throw new RpmException(target + ": cannot write package: " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the temp file is hidden and named after the target
-                }
-            }
         }
     }
 

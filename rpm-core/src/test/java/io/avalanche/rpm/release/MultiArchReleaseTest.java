@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
+import io.avalanche.rpm.sign.KeyRequest;
 import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.testing.Cmd;
 import io.avalanche.rpm.testing.TestPackages;
@@ -39,7 +40,7 @@ class MultiArchReleaseTest {
         Path bucket = tmp.resolve("bucket");
         List<String> log = new ArrayList<>();
         ReleasePipeline.Request r = new ReleasePipeline.Request(ReleaseTag.parse("v1.14.1"), false, src,
-                List.of(host, foreign), null, out, "file:" + bucket, new KeySource.Ephemeral(),
+                List.of(host, foreign), null, out, "file:" + bucket, KeyRequest.ephemeralKey(),
                 S3Settings.fromEnvironment(Map.of()), new ValidationOptions.Local(), "2.34", tmp.resolve("junit.xml"),
                 Compression.parse("zstd:3"), false, ReleaseBuilder.Checks.STRICT);
         ReleasePipeline.Result res = ReleasePipeline.run(r, log::add);

@@ -7,6 +7,7 @@ import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.format.RpmPackage;
 import io.avalanche.rpm.format.RpmReader;
+import io.avalanche.rpm.sign.KeyRequest;
 import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.testing.Cmd;
 import io.avalanche.rpm.testing.TestPackages;
@@ -40,7 +41,7 @@ class ServiceReleaseTest {
 
     private ReleasePipeline.Request request(Path src, Path out, Path bucket, ValidationOptions.Install install) {
         return new ReleasePipeline.Request(ReleaseTag.parse("v1.14.1"), false, src, List.of(Arch.X86_64, Arch.AARCH64),
-                null, out, bucket == null ? null : "file:" + bucket, new KeySource.Ephemeral(),
+                null, out, bucket == null ? null : "file:" + bucket, KeyRequest.ephemeralKey(),
                 S3Settings.fromEnvironment(Map.of()), install, "2.34", out.resolve("junit.xml"),
                 Compression.parse("zstd:3"), false, ReleaseBuilder.Checks.STRICT);
     }

@@ -144,6 +144,28 @@ class GpgKeySigningTest {
     }
 
     @Test
+    void refusesRsaKeysUnder2048BitsNamingTheSizeAndThePolicy(@TempDir Path dir) throws IOException {
+        String fpr = gpg.generate(GpgHome.rsa(1024, "sign,cert", null, "rsa1024"));
+        String secret = gpg.exportSecret(fpr, null);
+        SigningException e = catchThrowableOfType(SigningException.class, () -> load(secret, null));
+        assertThat(e).hasMessageContaining("is RSA-1024; RHEL 9's default crypto policy refuses RSA keys under 2048"
+                + " bits");
+        new SecretScan(null, secret).assertClean(e);
+
+        // a package rpmsign signed with that key (Debian's rpm accepts it): our verifier says BAD, naming why
+        Path rpm = RpmFixtures.build(dir, "rsa1024", 1000);
+        Proc.run(List.of("rpmsign", "--addsign", "--define", "_gpg_name " + fpr, "--define", "_gpg_path " + gpg.dir(),
+                "--define", "__gpg /usr/bin/gpg", "--define", "_gpg_digest_algo sha256", rpm.toString())).ok();
+        Path pub = gpg.exportPublic(fpr, dir.resolve("rsa1024.asc"));
+        assertThat(RpmFixtures.enforce(RpmFixtures.dbWithKey(dir, pub), rpm).exit()).as("Debian rpm 4.18 accepts it")
+                .isZero();
+        VerifyReport r = new PackageVerifier(TrustedKeys.load(pub)).verify(rpm);
+        assertThat(r.ok()).isFalse();
+        assertThat(r.checks()).anyMatch(c -> c.check().equals("header-signature") && c.status() == CheckStatus.BAD
+                && c.detail().contains("RSA-1024") && c.detail().contains("crypto policy"));
+    }
+
+    @Test
     void refusesNonRsaKey() throws IOException {
         String fpr = gpg.generate("Key-Type: EDDSA", "Key-Curve: ed25519", "Key-Usage: sign,cert",
                 "Name-Real: eddsa", "Expire-Date: 0", "%no-protection");

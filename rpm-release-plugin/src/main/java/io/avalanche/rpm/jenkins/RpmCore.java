@@ -22,7 +22,10 @@ import io.avalanche.rpm.release.ReleasePlan;
 import io.avalanche.rpm.release.RepoSigner;
 import io.avalanche.rpm.release.SigningApproval;
 import io.avalanche.rpm.release.builder.BuilderImage;
+import io.avalanche.rpm.sign.HeaderToSign;
+import io.avalanche.rpm.sign.KeyExport;
 import io.avalanche.rpm.sign.MainHeaders;
+import io.avalanche.rpm.sign.PackageSigning;
 import io.avalanche.rpm.sign.Pkcs11Token;
 import io.avalanche.rpm.sign.RpmSigner;
 import io.avalanche.rpm.sign.SignResult;
@@ -340,8 +343,8 @@ final class RpmCore {
     }
 
     /**
-     * After signing, as ReleasePipeline.sign does: re-hashes every file release.json lists and adds the public key
-     * file, so publish's digest check holds (no-op without release.json).
+     * After signing: re-hashes every file release.json lists and adds the public key file, so publish's digest check
+     * holds (no-op without release.json). Superseded by {@link #applySignatures}, which does this as part of half two.
      */
     static void refreshManifest(Path dir) {
         if (Files.isRegularFile(dir.resolve(ReleaseManifest.FILE_NAME))) {
@@ -350,6 +353,48 @@ final class RpmCore {
                 throw new RpmException(dir.resolve(ReleaseManifest.FILE_NAME) + " lists no files: rebuild the release");
             }
         }
+    }
+
+    /**
+     * Half one of rpmSign (agent): the main header of every *.rpm in the release directory, by file name in name
+     * order, each read and checked by rpm-core (digests, payload digest present) before anything is changed. Sign
+     * each on the controller with {@link Key#sign}, then hand the signatures to {@link #applySignatures}.
+     */
+    static LinkedHashMap<String, byte[]> headersToSign(Path dir) {
+        LinkedHashMap<String, byte[]> r = new LinkedHashMap<>();
+        for (HeaderToSign h : PackageSigning.headersToSign(PackageSigning.packagesIn(dir))) {
+            r.put(PathNames.name(Path.of(h.file())), h.headerBytes());
+        }
+        return r;
+    }
+
+    /**
+     * Half two of rpmSign (agent): writes each controller-made signature into its package ({@code packets}: file
+     * name to signature packet; {@code headerSha256s}: file name to the SHA-256 of the header bytes the controller
+     * signed, computed there; refused when a header changed since half one), writes {@code publicKey} (armored, from
+     * {@link Key#publicKey}) as RPM-GPG-KEY-avalanchego unless that file already holds the key (a file holding
+     * another key is refused, never overwritten), and records the new digests in release.json. Returns one map per
+     * package: file, inPlace, headerSha256, size.
+     */
+    static List<Map<String, Object>> applySignatures(Path dir, Map<String, byte[]> packets,
+                                                     Map<String, String> headerSha256s, byte[] publicKey) {
+        List<PackageSigning.Signature> signatures = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : packets.entrySet()) {
+            signatures.add(new PackageSigning.Signature(dir.resolve(e.getKey()), e.getValue(),
+                    headerSha256s.get(e.getKey())));
+        }
+        PackageSigning.Applied applied = PackageSigning.apply(signatures,
+                new KeyExport(dir.resolve(ReleaseManifest.KEY_FILE), publicKey));
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (SignResult r : applied.packages()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("file", PathNames.name(r.file()));
+            m.put("inPlace", r.inPlace());
+            m.put("headerSha256", r.headerSha256());
+            m.put("size", r.fileSize());
+            files.add(m);
+        }
+        return files;
     }
 
     /**

@@ -1,9 +1,4 @@
-package io.avalanche.rpm.release;
-
-import io.avalanche.rpm.sign.SigningKey;
-import io.avalanche.rpm.sign.SigningKeys;
-import io.avalanche.rpm.sign.Pkcs11Token;
-import io.avalanche.rpm.sign.TokenKeys;
+package io.avalanche.rpm.sign;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,10 +8,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Where the release signing key comes from: an armored key file (optional passphrase), an ephemeral key, or a
- * PKCS#11 token holding the private key (with its armored public certificate).
+ * A key that signs packages, as {@link KeyChoice#of} chose it: an armored key file (optional passphrase), an
+ * ephemeral key, or a PKCS#11 token holding the private key (with its armored public certificate).
  */
-public sealed interface KeySource permits KeySource.KeyFile, KeySource.Ephemeral, KeySource.Pkcs11 {
+public sealed interface KeySource extends KeyChoice permits KeySource.KeyFile, KeySource.Ephemeral, KeySource.Pkcs11 {
 
     /** Loads or generates the key; close the key when done (it may hold a token session). */
     SigningKey open();
@@ -44,6 +39,11 @@ public sealed interface KeySource permits KeySource.KeyFile, KeySource.Ephemeral
         }
 
         @Override
+        public String describe() {
+            return "key " + file;
+        }
+
+        @Override
         public String toString() {
             return "KeyFile[" + file + "]";
         }
@@ -59,6 +59,11 @@ public sealed interface KeySource permits KeySource.KeyFile, KeySource.Ephemeral
         @Override
         public boolean ephemeral() {
             return true;
+        }
+
+        @Override
+        public String describe() {
+            return "ephemeral RSA-" + SigningKeys.EPHEMERAL_BITS + " key, valid one day";
         }
     }
 
@@ -91,6 +96,11 @@ public sealed interface KeySource permits KeySource.KeyFile, KeySource.Ephemeral
         @Override
         public boolean ephemeral() {
             return false;
+        }
+
+        @Override
+        public String describe() {
+            return "key '" + key + "' on PKCS#11 token '" + token + "'";
         }
 
         @Override
