@@ -278,8 +278,9 @@ class HostileInputTest {
     }
 
     private static CliRunner.Run validate(String from, Path junit, String... more) {
-        List<String> a = new ArrayList<>(List.of("validate", "--from", from, "--tag", TestReleases.TAG, "--arch",
-                "x86_64", "--commit", TestReleases.COMMIT, "--junit", junit.toString()));
+        List<String> a = new ArrayList<>(List.of("validate", "--from", from, "--key", releases.publicKey().toString(),
+                "--tag", TestReleases.TAG, "--arch", "x86_64", "--commit", TestReleases.COMMIT, "--junit",
+                junit.toString()));
         a.addAll(List.of(more));
         return CliRunner.run(a.toArray(String[]::new));
     }
@@ -314,7 +315,7 @@ class HostileInputTest {
             closer.setDaemon(true);
             closer.start();
             Cmd.Result r = launcherJvm(Map.of("AWS_ACCESS_KEY_ID", "hostile", "AWS_SECRET_ACCESS_KEY", "hostile-secret",
-                    "AWS_REGION", "us-east-1", "AWS_EC2_METADATA_DISABLED", "true"), "validate", "--from", "s3://bucket", "--endpoint", "http://127.0.0.1:"
+                    "AWS_REGION", "us-east-1", "AWS_EC2_METADATA_DISABLED", "true"), "validate", "--from", "s3://bucket", "--trust-published-key", "--endpoint", "http://127.0.0.1:"
                     + refusing.getLocalPort(), "--tag", TestReleases.TAG, "--arch", "x86_64", "--commit",
                     TestReleases.COMMIT, "--local");
             assertThat(r.exitCode()).as(r.output()).isEqualTo(Main.FAILURE);

@@ -17,6 +17,7 @@ import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.validate.CheckOutcome;
 import io.avalanche.rpm.validate.ReleaseRef;
 import io.avalanche.rpm.validate.ReleaseSource;
+import io.avalanche.rpm.validate.TrustAnchor;
 import io.avalanche.rpm.validate.ValidationOptions;
 import io.avalanche.rpm.validate.ValidationReport;
 import io.avalanche.rpm.validate.Validator;
@@ -125,7 +126,8 @@ public final class ReleasePipeline {
                     + builds.stream().flatMap(b -> b.packages().stream()).map(ReleaseBuilder.PackagePlan::fileName)
                     .toList() + ", " + ReleaseManifest.KEY_FILE + ", " + ReleaseManifest.FILE_NAME + ")");
             l.add("validate: from the release directory before publishing" + (r.to() == null ? ""
-                    : ", then from " + r.to()) + " (" + describe(r.install()) + ")");
+                    : ", then from " + r.to()) + " (" + describe(r.install()) + ", signatures checked against the key"
+                    + " this release signs with, never a key file found where it validates)");
             if (r.to() == null) {
                 l.add("publish:  nothing" + (r.pullRequest() ? " (pull-request build)" : " (no --to)"));
             } else {
@@ -203,6 +205,7 @@ public final class ReleasePipeline {
         overrides.forEach(o -> log.accept("WARNING: " + o));
         try (SigningKey key = r.key().open(); OutputDir out = OutputDir.open(r.out())) {
             log.accept("signing key " + key.keyId() + (key.ephemeral() ? " (ephemeral, expires in 1 day)" : ""));
+            TrustAnchor anchor = anchorOf(key);
             Path stage = out.staging();
             List<ReleaseManifest> built = new ArrayList<>();
             for (ReleaseBuilder.Plan b : plan.builds()) {
@@ -226,7 +229,7 @@ public final class ReleasePipeline {
             String releaseDir = "release directory " + r.out();
             for (Arch a : r.arches()) {
                 validations.add(validate(r, a, manifest, "release directory", releaseDir,
-                        ReleaseSource.directory(stage), log));
+                        ReleaseSource.directory(stage), anchor, log));
             }
             boolean prePassed = validations.stream().allMatch(v -> v.report().passed());
             Publisher.Result published = null;
@@ -246,7 +249,7 @@ public final class ReleasePipeline {
                 upload.close();
                 for (Arch a : r.arches()) {
                     try (ReleaseSource source = ReleaseSource.open(r.to(), r.s3())) {
-                        validations.add(validate(r, a, manifest, "published", r.to(), source, log));
+                        validations.add(validate(r, a, manifest, "published", r.to(), source, anchor, log));
                     }
                 }
             }
@@ -258,11 +261,22 @@ public final class ReleasePipeline {
         }
     }
 
+    /** The key this release signs with, as validation's trust anchor: never the key file found where it validates. */
+    private static TrustAnchor anchorOf(SigningKey key) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        try {
+            key.exportPublicKey(b);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot export the signing key's public key: " + e.getMessage(), e);
+        }
+        return TrustAnchor.pinned(b.toByteArray(), "the key this release signs with, " + key.keyId());
+    }
+
     private static Validation validate(Request r, Arch a, ReleaseManifest m, String phase, String from,
-                                       ReleaseSource source, Consumer<String> log) {
+                                       ReleaseSource source, TrustAnchor anchor, Consumer<String> log) {
         log.accept("== validate from " + from + " (" + a.rpm() + ", " + phase + ")");
         ValidationOptions vo = ValidationOptions.of(new ReleaseRef(r.tag().tag(), a.rpm()), m.commit())
-                .withInstall(r.install()).withTargetGlibc(r.targetGlibc())
+                .withInstall(r.install()).withTargetGlibc(r.targetGlibc()).withAnchor(anchor)
                 .withVmId(m.vmId(), "release.json (read from " + m.vmIdSource() + " at build time)");
         ValidationReport report = validate(vo, source);
         report.summaryLines().forEach(log);
@@ -293,7 +307,11 @@ public final class ReleasePipeline {
                         c.status(), c.message(), c.output(), c.time()));
             }
         }
-        return new ValidationReport(vs.get(0).report().release(), vs.get(0).report().target(), all);
+        List<String> warnings = vs.stream().flatMap(v -> v.report().warnings().stream()).distinct().toList();
+        List<String> confinement = vs.stream().map(v -> v.report().confinement()).filter(java.util.Objects::nonNull)
+                .distinct().toList();
+        return new ValidationReport(vs.get(0).report().release(), vs.get(0).report().target(), all, null, warnings,
+                confinement.isEmpty() ? null : String.join("; ", confinement));
     }
 
     private static String describe(ValidationOptions.Install i) {
