@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Issue 21 item 4: a package with a good RSA header signature (268) and a second, bad signature must fail, as rpm
@@ -96,6 +97,26 @@ class EverySignatureTest {
                 "267-dsa-by-an-untrusted-key"));
         assertThat(dsa.failures()).extracting(CheckResult::describe).anyMatch(d -> d.contains("tag 267")
                 && d.contains("DSA"));
+    }
+
+    /** publish checks every package with the same verifier: the 268 + bad 267 package is refused, nothing uploaded. */
+    @Test
+    void publishRefusesAGoodRsaSignatureNextToABadDsaOne() throws IOException {
+        Path rel = Files.createDirectories(dir.resolve("release"));
+        Files.copy(with(SigTag.DSAHEADER, dsaPacket), rel.resolve("second-1.0-1.noarch.rpm"));
+        Files.copy(keyFile, rel.resolve("RPM-GPG-KEY-avalanchego"));
+        Path bucket = dir.resolve("bucket");
+        try (var store = new io.avalanche.rpm.store.FileStore(bucket)) {
+            assertThatThrownBy(() -> new io.avalanche.rpm.publish.Publisher(store, o -> { }, l -> { })
+                    .publish(rel, io.avalanche.rpm.publish.Publisher.Options.defaults(null)))
+                    .isInstanceOf(io.avalanche.rpm.publish.PublishCheckException.class)
+                    .hasMessageContaining("tag 267");
+        }
+        if (Files.exists(bucket)) {
+            try (var files = Files.walk(bucket)) {
+                assertThat(files.filter(p -> p.toString().endsWith(".rpm"))).isEmpty();
+            }
+        }
     }
 
     /** Stricter than rpm 4.18 by policy: a valid RSA signature under 267 is refused, next to 268 as alone. */
