@@ -76,6 +76,34 @@ public final class TrustAnchor {
     }
 
     /**
+     * The public part of an armored secret key (e.g. the release key credential the Jenkins controller holds), as a
+     * pinned anchor: no passphrase is needed and nothing secret leaves this method.
+     */
+    public static TrustAnchor pinnedFromSecretKey(byte[] armoredSecret, String source) {
+        try {
+            org.bouncycastle.openpgp.PGPSecretKeyRingCollection rings =
+                    new org.bouncycastle.openpgp.PGPSecretKeyRingCollection(
+                            org.bouncycastle.openpgp.PGPUtil.getDecoderStream(new ByteArrayInputStream(armoredSecret)),
+                            new org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator());
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (org.bouncycastle.bcpg.ArmoredOutputStream armor = new org.bouncycastle.bcpg.ArmoredOutputStream(out)) {
+                for (org.bouncycastle.openpgp.PGPSecretKeyRing r : rings) {
+                    List<org.bouncycastle.openpgp.PGPPublicKey> keys = new java.util.ArrayList<>();
+                    r.getPublicKeys().forEachRemaining(keys::add);
+                    new org.bouncycastle.openpgp.PGPPublicKeyRing(keys).encode(armor);
+                }
+            }
+            return pinned(out.toByteArray(), source);
+        } catch (IOException | org.bouncycastle.openpgp.PGPException | RuntimeException e) {
+            if (e instanceof SpecException s) {
+                throw s;
+            }
+            throw new SpecException(source + ": not an armored OpenPGP secret key (" + e.getClass().getSimpleName()
+                    + ")");
+        }
+    }
+
+    /**
      * The anchor the command line asks for: {@code --key FILE} pins it, {@code --trust-published-key} trusts the
      * published key, neither leaves it unpinned; both at once is a usage error.
      */

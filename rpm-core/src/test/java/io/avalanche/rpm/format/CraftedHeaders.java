@@ -72,6 +72,31 @@ public final class CraftedHeaders {
         }
     }
 
+    /**
+     * {@code base} with its main header edited (e.g. header text no input path accepts), written to {@code out}
+     * with matching digests and size and no signature.
+     */
+    public static Path withMainHeader(Path base, Path out, java.util.function.UnaryOperator<Header> edit) {
+        try {
+            RpmPackage pkg = RpmReader.read(base);
+            byte[] all = Files.readAllBytes(base);
+            byte[] payload = Arrays.copyOfRange(all, (int) pkg.payloadOffset(), all.length);
+            byte[] main = HeaderCodec.encode(edit.apply(pkg.header()), HeaderCodec.REGION_TAG_IMMUTABLE);
+            byte[] sig = HeaderCodec.encode(resealed(pkg.signature(), main, payload.length),
+                    HeaderCodec.REGION_TAG_SIGNATURES);
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            return write(out.toAbsolutePath().getParent(), stem(out), Kind.WRONG_TYPE, false, 0, pkg.lead(),
+                    sig, main, payload).file();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String stem(Path p) {
+        String n = p.getFileName().toString();
+        return n.endsWith(".rpm") ? n.substring(0, n.length() - 4) : n;
+    }
+
     /** One way to craft the entry of a tag: a replacement entry, then an optional count patch. */
     private record Variant(String label, Kind kind, HeaderEntry entry, Integer count) {
         byte[] apply(Header h, int region) {

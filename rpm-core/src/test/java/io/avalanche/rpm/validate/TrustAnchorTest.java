@@ -129,6 +129,23 @@ class TrustAnchorTest {
         assertThat(result(pinned, "avalanchego", Validator.SIGNATURE).status()).isEqualTo(CheckOutcome.Status.PASSED);
     }
 
+    /** The Jenkins controller holds the secret release key: its public part is the anchor, with no passphrase. */
+    @Test
+    void theControllersSecretKeyPinsItsPublicPart() throws Exception {
+        try (io.avalanche.rpm.sign.GpgHome gpg = new io.avalanche.rpm.sign.GpgHome()) {
+            String fpr = gpg.generate(io.avalanche.rpm.sign.GpgHome.rsa(2048, "sign,cert", "pass phrase 123",
+                    "controller key"));
+            byte[] secret = gpg.exportSecret(fpr, "pass phrase 123").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            TrustAnchor fromSecret = TrustAnchor.pinnedFromSecretKey(secret, "credential rpm-gpg-key");
+            TrustAnchor fromPublic = TrustAnchor.pinned(gpg.exportPublic(fpr, tmp.resolve("controller.asc")));
+            assertThat(fromSecret.describe()).contains(fpr.substring(24)).contains("credential rpm-gpg-key");
+            assertThat(fromSecret.describe()).startsWith(fromPublic.describe().substring(0, 27));
+            assertThatThrownBy(() -> TrustAnchor.pinnedFromSecretKey("junk".getBytes(java.nio.charset
+                    .StandardCharsets.UTF_8), "credential x")).isInstanceOf(SpecException.class)
+                    .hasMessageContaining("credential x");
+        }
+    }
+
     @Test
     void aPinnedFileMustHoldAPublicKey() throws Exception {
         Path junk = Files.writeString(tmp.resolve("junk.asc"), "not a key\n");
