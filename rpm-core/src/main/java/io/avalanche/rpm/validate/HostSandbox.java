@@ -96,8 +96,9 @@ final class HostSandbox implements AutoCloseable {
         cmd.addAll(List.of("--mount", "--propagation", "private", "--pid", "--fork", "--kill-child", "--net", "--ipc",
                 "--uts", "--", "sleep", Long.toString(HOLDER_LIFETIME.toSeconds())));
         try {
-            return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            p.getOutputStream().close();
+            return p;
         } catch (IOException e) {
             throw new ConfinementException("cannot run unshare (util-linux): " + e.getMessage());
         }
