@@ -70,6 +70,7 @@ final class HostileProgram implements AutoCloseable {
                     if (argc < 2 || strcmp(argv[1], "--version") != 0) { puts("usage: --version"); return 1; }
                     printf("avalanchego/1.14.1 [database=v1.4.5, rpcchainvm=44, commit=%s, go=1.23.4]\\n", COMMIT);
                     fflush(stdout);
+                    printf("euid=%d\n", (int) geteuid());
                     try_write(OUTSIDE);
                     try_write("/var/opt/avalanchego/bin/dropped");
                     try_write("/dropped");

@@ -145,11 +145,21 @@ class HostileReleaseTest {
         try (HostileProgram h = new HostileProgram(work.resolve("prog"), TestReleases.COMMIT)) {
             Path installed = work.resolve("root");
             Path bin = Files.createDirectories(installed.resolve("var/opt/avalanchego/bin"));
-            Files.copy(h.binary, bin.resolve("avalanchego"));
+            Path prog = Files.copy(h.binary, bin.resolve("avalanchego"));
+            if (asRoot) {
+                // setuid root, as a hostile package may ship it: nosuid binds and no_new_privs keep it uid 65534
+                Files.setPosixFilePermissions(prog, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        "rwxr-xr-x"));
+                new ProcessBuilder("chmod", "4755", prog.toString()).start().waitFor();
+                assertThat(Files.getAttribute(prog, "unix:mode").toString()).isEqualTo(Integer.toString(04755));
+            }
             try (HostSandbox s = HostSandbox.open(installed, work.resolve("sandbox"), asRoot)) {
                 Exec.Result run = s.run("/var/opt/avalanchego/bin/avalanchego", List.of("--version"), Map.of(),
                         java.time.Duration.ofMinutes(1));
                 assertThat(run.exitCode()).as(run.output()).isZero();
+                if (asRoot) {
+                    assertThat(run.output()).contains("euid=65534");
+                }
                 assertThat(run.output()).startsWith("avalanchego/1.14.1").contains("commit=" + TestReleases.COMMIT);
                 assertThat(h.escapes(run.output())).isEmpty();
                 assertThat(s.describe()).contains(asRoot ? "uid 65534" : "user namespace");
