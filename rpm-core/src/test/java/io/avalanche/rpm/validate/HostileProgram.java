@@ -40,9 +40,14 @@ final class HostileProgram implements AutoCloseable {
                     "sleep", "600").start();
             listener = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
             listener.setSoTimeout(1);
-            binary = compile(dir, commit);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        try {
+            binary = compile(dir, commit);
+        } catch (IOException | RuntimeException e) {
+            stopVictims();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
     }
 
@@ -70,7 +75,7 @@ final class HostileProgram implements AutoCloseable {
                     if (argc < 2 || strcmp(argv[1], "--version") != 0) { puts("usage: --version"); return 1; }
                     printf("avalanchego/1.14.1 [database=v1.4.5, rpcchainvm=44, commit=%s, go=1.23.4]\\n", COMMIT);
                     fflush(stdout);
-                    printf("euid=%d\n", (int) geteuid());
+                    printf("euid=%d\\n", (int) geteuid());
                     try_write(OUTSIDE);
                     try_write("/var/opt/avalanchego/bin/dropped");
                     try_write("/dropped");
@@ -124,6 +129,17 @@ final class HostileProgram implements AutoCloseable {
             // no connection came
         }
         return e;
+    }
+
+    private void stopVictims() {
+        rootVictim.destroyForcibly();
+        nobodyVictim.destroyForcibly();
+        try {
+            listener.close();
+            Files.deleteIfExists(open);
+        } catch (IOException ignored) {
+            // best effort: the compile failure is what the test reports
+        }
     }
 
     @Override
