@@ -187,7 +187,7 @@ final class HostSandbox implements AutoCloseable {
     private static List<String> topDirs(Path installed) {
         try (Stream<Path> s = Files.list(installed)) {
             return s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
-                    .map(p -> p.getFileName().toString()).filter(n -> !HOST_DIRS.contains(n)).sorted().toList();
+                    .map(io.avalanche.rpm.PathNames::name).filter(n -> !HOST_DIRS.contains(n)).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(installed + ": cannot list the installed tree: " + e.getMessage(), e);
         }

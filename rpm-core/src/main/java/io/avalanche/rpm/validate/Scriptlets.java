@@ -100,7 +100,7 @@ public final class Scriptlets {
         long t0 = System.nanoTime();
         List<String> found = found(RpmReader.read(rpm).header());
         Duration t = Duration.ofNanos(System.nanoTime() - t0);
-        String file = rpm.getFileName().toString();
+        String file = io.avalanche.rpm.PathNames.name(rpm);
         if (found.isEmpty()) {
             return CheckOutcome.passed(name, CHECK, file + " has no scriptlet or trigger (" + TAGS.size()
                     + " tags checked)", "", t);
