@@ -8,6 +8,7 @@ import io.avalanche.rpm.validate.ReleaseSource;
 import io.avalanche.rpm.validate.JavaSignatureVerifier;
 import io.avalanche.rpm.validate.RpmkeysSignatureVerifier;
 import io.avalanche.rpm.validate.SignatureVerifier;
+import io.avalanche.rpm.validate.TrustAnchor;
 import io.avalanche.rpm.validate.ReleaseRef;
 import io.avalanche.rpm.validate.ValidationOptions;
 import io.avalanche.rpm.validate.ValidationReport;
@@ -28,9 +29,12 @@ import java.util.concurrent.Callable;
 
 /** `rpm-release validate`: signature, ELF gate, install and smoke test of a published release. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Validate a published release: digests and signature against the published",
-            "key, ELF machine and GLIBC versions, install into a fresh container (or a",
-            "scratch rpm root with --local)",
+        description = {"Validate a release: digests and every signature against the expected key",
+            "(--key; required for file: and s3:// unless --trust-published-key), no",
+            "scriptlet or trigger in avalanchego and subnet-evm, ELF machine and GLIBC",
+            "versions of every ELF file, install into a fresh container (or a scratch",
+            "rpm root with --local: installed with --noscripts --notriggers, programs",
+            "run as an unprivileged user in new namespaces on a read-only tree)",
             "and smoke-test avalanchego and the subnet-evm plugin:",
             "avalanchego --version must start with 'avalanchego/' and contain",
             "commit=<full commit>; the plugin must be installed exactly at",
@@ -46,7 +50,8 @@ import java.util.concurrent.Callable;
             "systemd in a container, that the unit starts and stops the node. With --local",
             "it is never installed (its scriptlets run in a container only): a NOTE says so.",
             "", "Example:",
-            "  rpm-release validate --from file:/srv/bucket --tag v1.14.1 --arch x86_64 \\",
+            "  rpm-release validate --from file:/srv/bucket --key RPM-GPG-KEY-avalanchego \\",
+            "      --tag v1.14.1 --arch x86_64 \\",
             "      --commit $(git -C ~/avalanchego rev-parse v1.14.1^{commit}) \\",
             "      --image rockylinux:9 --junit build/validate.xml"},
         footer = {"", "Exit codes: 0 all checks passed, 1 could not run, 2 usage, 3 a check failed."})
@@ -69,6 +74,17 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--commit", required = true, paramLabel = "SHA",
             description = "The built commit (full 40-hex hash) that --version of both programs must report.")
     String commit;
+
+    @Option(names = "--key", paramLabel = "FILE",
+            description = "The expected public key(s), armored (several blocks allowed): signatures and repomd.xml.asc"
+                    + " are checked against it, and the published key file must hold only these keys. Required for"
+                    + " file: and s3:// sources; optional for a release directory (its own key is used).")
+    Path key;
+
+    @Option(names = "--trust-published-key",
+            description = "Check against the key published in the bucket itself (not recommended: whoever can write"
+                    + " there can swap key, packages and metadata together); every report then carries a WARNING.")
+    boolean trustPublishedKey;
 
     @Option(names = "--vm-id", paramLabel = "CB58",
             description = "The subnet-evm VM ID (DEFAULT_VM_ID of graft/subnet-evm/scripts/constants.sh) the plugin "
@@ -142,7 +158,7 @@ final class ValidateCommand implements Callable<Integer> {
             default -> throw new SpecException("--check-signatures-with " + signatureTool + ": use java or rpmkeys");
         };
         ValidationOptions options = ValidationOptions.of(ref, commit).withTargetGlibc(glibc).withInstall(install)
-                .withSignatureCheck(check);
+                .withSignatureCheck(check).withAnchor(TrustAnchor.of(key, trustPublishedKey));
         if (vmId != null) {
             options = options.withVmId(vmId, "--vm-id");
         }
@@ -165,6 +181,7 @@ final class ValidateCommand implements Callable<Integer> {
             out.println(report.toJson());
         } else {
             Output.line(out, "plugin expected at " + options.pluginPath() + " (VM ID from " + options.vmIdSource() + ")");
+            Output.line(out, "signatures checked against " + options.anchor().describe());
             report.summaryLines().forEach(l -> Output.line(out, l));
         }
         out.flush();

@@ -216,10 +216,19 @@ class HostileInputTest {
         Path f = TestPackages.content(tmp, "f", 100, 1);
         Path out = tmp.resolve("out");
         String evil = "x\u001b]0;owned\u0007\u001b[2J\rDONE\u202e";
+        CliRunner.Run refused = CliRunner.run("package", "--name", "x", "--version", "1", "--arch", "noarch", "--file",
+                f + ":/opt/x/f", "--summary", evil, "--out", out.toString());
+        assertThat(refused.exitCode()).as(refused.all()).isEqualTo(Main.USAGE);   // issue 21: refused at input
+        assertThat(refused.err()).contains("U+001B (ESCAPE)");
+        assertNoControl(refused.err());
         CliRunner.Run made = CliRunner.run("package", "--name", "x", "--version", "1", "--arch", "noarch", "--file",
-                f + ":/opt/x/f", "--summary", evil, "--license", evil, "--out", out.toString());
+                f + ":/opt/x/f", "--out", out.toString());
         assertThat(made.exitCode()).as(made.all()).isZero();
-        Path rpm = out.resolve("x-1-1.noarch.rpm");
+        // a package made elsewhere can still carry them: crafted here with the header codec
+        Path rpm = io.avalanche.rpm.format.CraftedHeaders.withMainHeader(out.resolve("x-1-1.noarch.rpm"),
+                tmp.resolve("evil/x-1-1.noarch.rpm"), h -> h.toBuilder()
+                        .strings(io.avalanche.rpm.format.Tag.SUMMARY, evil)
+                        .string(io.avalanche.rpm.format.Tag.LICENSE, evil).build());
         assertThat(Cmd.run("rpm", "-qp", "--qf", "%{SUMMARY}", rpm.toString()).ok().output()).contains("\u001b]0;");
         CliRunner.Run inspect = CliRunner.run("inspect", rpm.toString());
         assertThat(inspect.exitCode()).isZero();
@@ -278,8 +287,9 @@ class HostileInputTest {
     }
 
     private static CliRunner.Run validate(String from, Path junit, String... more) {
-        List<String> a = new ArrayList<>(List.of("validate", "--from", from, "--tag", TestReleases.TAG, "--arch",
-                "x86_64", "--commit", TestReleases.COMMIT, "--junit", junit.toString()));
+        List<String> a = new ArrayList<>(List.of("validate", "--from", from, "--key", releases.publicKey().toString(),
+                "--tag", TestReleases.TAG, "--arch", "x86_64", "--commit", TestReleases.COMMIT, "--junit",
+                junit.toString()));
         a.addAll(List.of(more));
         return CliRunner.run(a.toArray(String[]::new));
     }
@@ -314,7 +324,7 @@ class HostileInputTest {
             closer.setDaemon(true);
             closer.start();
             Cmd.Result r = launcherJvm(Map.of("AWS_ACCESS_KEY_ID", "hostile", "AWS_SECRET_ACCESS_KEY", "hostile-secret",
-                    "AWS_REGION", "us-east-1", "AWS_EC2_METADATA_DISABLED", "true"), "validate", "--from", "s3://bucket", "--endpoint", "http://127.0.0.1:"
+                    "AWS_REGION", "us-east-1", "AWS_EC2_METADATA_DISABLED", "true"), "validate", "--from", "s3://bucket", "--trust-published-key", "--endpoint", "http://127.0.0.1:"
                     + refusing.getLocalPort(), "--tag", TestReleases.TAG, "--arch", "x86_64", "--commit",
                     TestReleases.COMMIT, "--local");
             assertThat(r.exitCode()).as(r.output()).isEqualTo(Main.FAILURE);

@@ -136,7 +136,8 @@ class Pkcs11CommandsTest {
         Path repo = bucket.resolve("linux/rpms/" + arch);
         assertThat(repo.resolve("repodata/repomd.xml.asc")).content().startsWith("-----BEGIN PGP SIGNATURE-----");
 
-        CliRunner.Run validate = CliRunner.run("validate", "--from", "file:" + bucket, "--tag", "v1.14.1", "--arch",
+        CliRunner.Run validate = CliRunner.run("validate", "--from", "file:" + bucket, "--key",
+                out.resolve("RPM-GPG-KEY-avalanchego").toString(), "--tag", "v1.14.1", "--arch",
                 arch, "--commit", commit, "--local", "--junit", tmp.resolve("j.xml").toString());
         assertThat(validate.exitCode()).as(validate.all()).isZero();
 

@@ -151,12 +151,15 @@ class RealTreesReleaseTest {
         assertThat(r.exitCode()).as("the VM ID of this tree, recorded in release.json").isZero();
         assertThat(r.err()).contains("/var/opt/avalanchego/plugins/" + OTHER_VM);
         // from the bucket nothing says which VM ID was built: the default subnet-evm ID is expected, and refused
-        CliRunner.Run v = CliRunner.run("validate", "--from", "file:" + tmp.resolve("bucket"), "--tag", "v1.14.1",
+        String pinned = tmp.resolve("out/RPM-GPG-KEY-avalanchego").toString();
+        CliRunner.Run v = CliRunner.run("validate", "--from", "file:" + tmp.resolve("bucket"), "--key", pinned,
+                "--tag", "v1.14.1",
                 "--arch", ARCH, "--commit", commit, "--local");
         assertThat(v.exitCode()).as(v.all()).isEqualTo(Main.CHECK_FAILED);
         assertThat(v.out()).contains("FAIL  subnet-evm   smoke", "installs its plugin as /var/opt/avalanchego/plugins/"
                 + OTHER_VM, "expected exactly /var/opt/avalanchego/plugins/" + VM);
-        CliRunner.Run given = CliRunner.run("validate", "--from", "file:" + tmp.resolve("bucket"), "--tag", "v1.14.1",
+        CliRunner.Run given = CliRunner.run("validate", "--from", "file:" + tmp.resolve("bucket"), "--key", pinned,
+                "--tag", "v1.14.1",
                 "--arch", ARCH, "--commit", commit, "--local", "--vm-id", OTHER_VM);
         assertThat(given.exitCode()).as(given.all()).isZero();
         CliRunner.Run fromDir = CliRunner.run("validate", "--from", tmp.resolve("out").toString(), "--tag", "v1.14.1",

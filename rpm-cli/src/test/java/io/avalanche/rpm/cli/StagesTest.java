@@ -65,10 +65,11 @@ class StagesTest {
         assertThat(publish.exitCode()).as(publish.all()).isZero();
         assertThat(publish.all()).doesNotContain("does not match");
 
-        CliRunner.Run validate = CliRunner.run("validate", "--from", "file:" + tmp.resolve("bucket"), "--tag",
-                "v1.14.1", "--arch", arch, "--commit", commit, "--local", "--junit", tmp.resolve("j.xml").toString());
+        CliRunner.Run validate = CliRunner.run("validate", "--from", "file:" + tmp.resolve("bucket"), "--key",
+                key.toString(), "--tag", "v1.14.1", "--arch", arch, "--commit", commit, "--local", "--junit", tmp.resolve("j.xml").toString());
         assertThat(validate.exitCode()).as(validate.all()).isZero();
-        CliRunner.Run wrong = CliRunner.run("validate", "--from", "file:" + tmp.resolve("bucket"), "--tag",
+        CliRunner.Run wrong = CliRunner.run("validate", "--from", "file:" + tmp.resolve("bucket"), "--key",
+                key.toString(), "--tag",
                 "v1.14.1", "--arch", arch, "--commit", "0".repeat(40), "--local");
         assertThat(wrong.exitCode()).isEqualTo(3);
         assertThat(Files.readString(tmp.resolve("j.xml"))).contains("testcase");

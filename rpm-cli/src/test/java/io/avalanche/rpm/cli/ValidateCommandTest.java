@@ -28,7 +28,7 @@ class ValidateCommandTest {
     void goodReleaseLocalExitsZeroAndWritesJUnit() throws Exception {
         Path bucket = releases.bucketDir(Variant.GOOD, "good");
         Path xml = tmp.resolve("reports/validate.xml");
-        CliRunner.Run r = CliRunner.run("validate", "--from", "file:" + bucket, "--tag", TestReleases.TAG,
+        CliRunner.Run r = CliRunner.run("validate", "--from", "file:" + bucket, "--key", releases.publicKey().toString(), "--tag", TestReleases.TAG,
                 "--arch", "x86_64", "--commit", TestReleases.COMMIT, "--local", "--junit", xml.toString());
         assertThat(r.exitCode()).as(r.all()).isZero();
         assertThat(r.out()).contains("PASS  avalanchego  smoke").contains("PASSED: v1.14.1 x86_64");
@@ -42,7 +42,7 @@ class ValidateCommandTest {
         Arch foreign = Arch.host() == Arch.X86_64 ? Arch.AARCH64 : Arch.X86_64;
         Path bucket = releases.bucketDir(Variant.GOOD, "foreign", foreign);
         Path xml = tmp.resolve("reports/foreign.xml");
-        CliRunner.Run r = CliRunner.run("validate", "--from", "file:" + bucket, "--tag", TestReleases.TAG,
+        CliRunner.Run r = CliRunner.run("validate", "--from", "file:" + bucket, "--key", releases.publicKey().toString(), "--tag", TestReleases.TAG,
                 "--arch", foreign.docker(), "--commit", TestReleases.COMMIT, "--local", "--junit", xml.toString());
         assertThat(r.exitCode()).as(r.all()).isZero();
         assertThat(r.out()).contains("PASS  avalanchego  smoke").contains(foreign.rpm() + ", emulated")
@@ -58,7 +58,7 @@ class ValidateCommandTest {
         String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
                 "umount /proc/sys/fs/binfmt_misc && exec \"$@\"", "sh", jvm, "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "validate", "--from", "file:" + bucket,
+                System.getProperty("java.class.path"), Main.class.getName(), "validate", "--from", "file:" + bucket, "--key", releases.publicKey().toString(),
                 "--tag", TestReleases.TAG, "--arch", foreign.rpm(), "--commit", TestReleases.COMMIT, "--local")
                 .redirectErrorStream(true).start();
         p.getOutputStream().close();
@@ -84,7 +84,7 @@ class ValidateCommandTest {
     void containerModeThroughTheDockerCli() {
         ContainerTarget.Engine engine = ContainerEnv.engine();
         Path bucket = releases.bucketDir(Variant.WRONG_COMMIT, "commit");
-        CliRunner.Run r = CliRunner.run("validate", "--from", "file:" + bucket, "--tag", TestReleases.TAG,
+        CliRunner.Run r = CliRunner.run("validate", "--from", "file:" + bucket, "--key", releases.publicKey().toString(), "--tag", TestReleases.TAG,
                 "--arch", "x86_64", "--commit", TestReleases.COMMIT, "--image", ContainerEnv.IMAGE,
                 "--docker-host", engine.env().get("DOCKER_HOST"));
         assertThat(r.exitCode()).as(r.all()).isEqualTo(Main.CHECK_FAILED);

@@ -45,7 +45,7 @@ public final class Header {
     /** First string of a STRING / I18NSTRING / STRING_ARRAY entry, or null when absent. */
     public String string(Tag tag) {
         return get(tag).map(e -> {
-            String[] s = (String[]) e.value();
+            String[] s = e.strings();
             return s.length == 0 ? null : s[0];
         }).orElse(null);
     }

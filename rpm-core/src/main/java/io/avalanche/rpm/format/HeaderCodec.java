@@ -106,7 +106,12 @@ public final class HeaderCodec {
         return 16 + il * 16 + dl;
     }
 
-    /** Decodes a complete header (as sized by {@link #totalLength}); hostile input gives RpmFormatException. */
+    /**
+     * Decodes a complete header (as sized by {@link #totalLength}); hostile input gives RpmFormatException, and a
+     * HeaderStructureException when an entry breaks rpm's rules: a type rpm does not know or another than the tag's
+     * (see {@link TagTypes}), a count of 0, data outside the data store, and (for a header with a region) rpm's
+     * index and region checks ({@link HeaderStructure}).
+     */
     public static Header decode(byte[] blob, String what) {
         int total = totalLength(blob, what);
         if (blob.length < total) {
@@ -116,39 +121,54 @@ public final class HeaderCodec {
         int il = b.getInt(8);
         int dl = b.getInt(12);
         int dataStart = 16 + il * 16;
+        int first = b.getInt(16);
+        int region = first == REGION_TAG_SIGNATURES || first == REGION_TAG_IMMUTABLE ? first : 0;
         Header.Builder h = Header.builder();
-        int prevEnd = 0;
         for (int i = 0; i < il; i++) {
             int p = 16 + i * 16;
             int tag = b.getInt(p);
             int typeCode = b.getInt(p + 4);
             int offset = b.getInt(p + 8);
             int count = b.getInt(p + 12);
-            if (typeCode < 0 || typeCode > RpmType.I18NSTRING.code()) {
-                throw new RpmFormatException(what + ": entry " + i + " (tag " + tag + ") has unknown type " + typeCode);
+            if (typeCode < RpmType.CHAR.code() || typeCode > RpmType.I18NSTRING.code()) {
+                throw structure(what, i, tag, "has unknown type " + typeCode);
             }
             RpmType type = RpmType.of(typeCode);
             if (offset < 0 || offset > dl) {
-                throw new RpmFormatException(what + ": entry " + i + " (tag " + tag + ") offset " + offset
-                        + " outside data store of " + dl + " bytes");
+                throw structure(what, i, tag, "offset " + offset + " outside data store of " + dl + " bytes");
             }
-            if (count < 0 || count > dl) {
-                throw new RpmFormatException(what + ": entry " + i + " (tag " + tag + ") count " + count + " is absurd");
+            if (count < 1 || count > dl) {
+                throw structure(what, i, tag, "count " + count + " is " + (count < 1 ? "not positive" : "absurd"));
             }
-            if (i == 0 && (tag == REGION_TAG_SIGNATURES || tag == REGION_TAG_IMMUTABLE)) {
+            if (i == 0 && region != 0) {
                 if (type != RpmType.BIN || count != 16 || offset + 16 > dl) {
-                    throw new RpmFormatException(what + ": malformed region entry");
+                    throw new HeaderStructureException(what + ": malformed region entry");
                 }
                 continue;
             }
             if (offset % type.alignment() != 0) {
-                throw new RpmFormatException(what + ": entry " + i + " (tag " + tag + ") is misaligned");
+                throw structure(what, i, tag, "is misaligned");
             }
-            HeaderEntry e = readValue(blob, dataStart, dl, tag, type, offset, count, what);
-            h.put(e);
-            prevEnd = Math.max(prevEnd, offset);
+            java.util.Optional<String> typeProblem = TagTypes.problem(region == 0 ? REGION_TAG_IMMUTABLE : region,
+                    tag, type, count);
+            if (typeProblem.isPresent()) {
+                throw new HeaderStructureException(what + ": " + typeProblem.get()
+                        + "; the header is damaged or crafted");
+            }
+            h.put(readValue(blob, dataStart, dl, tag, type, offset, count, what));
+        }
+        if (region != 0) {
+            byte[] exact = blob.length == total ? blob : java.util.Arrays.copyOf(blob, total);
+            java.util.Optional<String> p = HeaderStructure.problem(exact, region);
+            if (p.isPresent()) {
+                throw new HeaderStructureException(what + ": " + p.get());
+            }
         }
         return h.build();
+    }
+
+    private static HeaderStructureException structure(String what, int i, int tag, String problem) {
+        return new HeaderStructureException(what + ": entry " + i + " (tag " + tag + ") " + problem);
     }
 
     private static HeaderEntry readValue(byte[] blob, int base, int dl, int tag, RpmType type, int offset,
@@ -157,8 +177,6 @@ public final class HeaderCodec {
         int start = base + offset;
         String where = what + ": tag " + tag;
         switch (type) {
-            case NULL:
-                return new HeaderEntry(tag, type, null);
             case CHAR: case INT8: case BIN: {
                 need(count, 1, limit, where);
                 byte[] v = new byte[count];
@@ -194,10 +212,7 @@ public final class HeaderCodec {
             }
             default: {
                 if (type == RpmType.STRING && count != 1) {
-                    throw new RpmFormatException(where + ": STRING entry with count " + count);
-                }
-                if (count == 0) {
-                    throw new RpmFormatException(where + ": string entry with count 0");
+                    throw new HeaderStructureException(where + ": STRING entry with count " + count);
                 }
                 String[] v = new String[count];
                 int pos = start;
@@ -208,7 +223,7 @@ public final class HeaderCodec {
                         z++;
                     }
                     if (z >= end) {
-                        throw new RpmFormatException(where + ": string runs past the data store");
+                        throw new HeaderStructureException(where + ": string runs past the data store");
                     }
                     v[i] = new String(blob, pos, z - pos, StandardCharsets.UTF_8);
                     pos = z + 1;
@@ -220,7 +235,7 @@ public final class HeaderCodec {
 
     private static void need(int count, int width, int limit, String where) {
         if ((long) count * width > limit) {
-            throw new RpmFormatException(where + ": " + count + " values run past the data store");
+            throw new HeaderStructureException(where + ": " + count + " values run past the data store");
         }
     }
 

@@ -34,24 +34,33 @@ public record HeaderEntry(int tag, RpmType type, Object value) {
         };
     }
 
+    /** The strings of a STRING, STRING_ARRAY or I18NSTRING entry; RpmFormatException for another type. */
     public String[] strings() {
-        return ((String[]) value).clone();
+        return ((String[]) typed(String[].class, "strings")).clone();
     }
 
     public int[] ints() {
-        return ((int[]) value).clone();
+        return ((int[]) typed(int[].class, "INT32 values")).clone();
     }
 
     public short[] shorts() {
-        return ((short[]) value).clone();
+        return ((short[]) typed(short[].class, "INT16 values")).clone();
     }
 
     public long[] longs() {
-        return ((long[]) value).clone();
+        return ((long[]) typed(long[].class, "INT64 values")).clone();
     }
 
     public byte[] bytes() {
-        return ((byte[]) value).clone();
+        return ((byte[]) typed(byte[].class, "bytes")).clone();
+    }
+
+    /** The value when it is of {@code kind}; a typed error naming the tag otherwise (a crafted header). */
+    private Object typed(Class<?> kind, String what) {
+        if (!kind.isInstance(value)) {
+            throw new RpmFormatException("tag " + tag + " holds " + type + ", not " + what);
+        }
+        return value;
     }
 
     /** Every integer type widened to long, for callers that do not care about width. */

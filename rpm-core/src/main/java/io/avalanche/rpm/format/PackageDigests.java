@@ -12,8 +12,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * rpm's integrity checks of one package, signatures aside: header structure, header SHA-256/SHA-1, size, payload
@@ -21,12 +19,6 @@ import java.util.Optional;
  * signature checks of verify/, a hash tee).
  */
 public final class PackageDigests {
-    private static final Map<Integer, RpmType> SIG_TYPES = Map.of(
-            SigTag.DSAHEADER.id(), RpmType.BIN, SigTag.RSAHEADER.id(), RpmType.BIN,
-            SigTag.SHA1HEADER.id(), RpmType.STRING, SigTag.SHA256HEADER.id(), RpmType.STRING,
-            SigTag.PGP.id(), RpmType.BIN, SigTag.GPG.id(), RpmType.BIN, SigTag.MD5.id(), RpmType.BIN,
-            SigTag.SIZE.id(), RpmType.INT32, SigTag.LONGSIZE.id(), RpmType.INT64,
-            SigTag.PAYLOADSIZE.id(), RpmType.INT32);
     private static final int CHUNK = 1 << 16;
 
     /** Receives bytes of the file, in order, from the one read pass. */
@@ -53,7 +45,7 @@ public final class PackageDigests {
                 pkg = RpmReader.read(ch, name);
                 sigBlob = readAt(ch, Lead.SIZE, pkg.signatureLength());
             } catch (RpmException e) {
-                return List.of(CheckResult.of("format", CheckStatus.BAD, e.getMessage()));
+                return List.of(unreadable(e));
             }
             all.addAll(headerChecks(pkg, sigBlob));
             Payload p = payload(pkg);
@@ -66,14 +58,22 @@ public final class PackageDigests {
                 || (c.status() == CheckStatus.MISSING && c.check().equals("payload-digest"))).toList();
     }
 
+    /**
+     * The verdict on a package the reader refused: "structure" when a header's index or an entry's type or count is
+     * wrong (rpm's header checks), "format" for anything else (not an RPM, truncated).
+     */
+    public static CheckResult unreadable(RpmException e) {
+        return CheckResult.of(e instanceof HeaderStructureException ? "structure" : "format", CheckStatus.BAD,
+                e.getMessage());
+    }
+
     /** Structure of both headers, header SHA-256 (required) and SHA-1, and the size the signature header states. */
     public static List<CheckResult> headerChecks(RpmPackage pkg, byte[] sigBlob) {
         List<CheckResult> out = new ArrayList<>();
         Header sig = pkg.signature();
         byte[] hb = pkg.headerBytes();
         String structure = HeaderStructure.problem(sigBlob, HeaderCodec.REGION_TAG_SIGNATURES)
-                .or(() -> HeaderStructure.problem(hb, HeaderCodec.REGION_TAG_IMMUTABLE))
-                .or(() -> typeProblem(sig)).orElse(null);
+                .or(() -> HeaderStructure.problem(hb, HeaderCodec.REGION_TAG_IMMUTABLE)).orElse(null);
         out.add(structure == null ? CheckResult.of("structure", CheckStatus.OK, "")
                 : CheckResult.of("structure", CheckStatus.BAD, structure));
         out.add(digest("header-sha256", sig.get(SigTag.SHA256HEADER).map(e -> e.strings()[0]).orElse(null),
@@ -170,17 +170,6 @@ public final class PackageDigests {
             }
             return out;
         }
-    }
-
-    private static Optional<String> typeProblem(Header sig) {
-        for (HeaderEntry e : sig.entries()) {
-            RpmType want = SIG_TYPES.get(e.tag());
-            if (want != null && (e.type() != want || e.count() < 1
-                    || (want.code() >= RpmType.INT32.code() && want.code() <= RpmType.INT64.code() && e.count() != 1))) {
-                return Optional.of("signature tag " + e.tag() + " has type " + e.type() + " count " + e.count());
-            }
-        }
-        return Optional.empty();
     }
 
     private static CheckResult digest(String check, String stated, String actual, boolean required) {

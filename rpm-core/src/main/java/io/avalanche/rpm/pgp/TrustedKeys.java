@@ -92,6 +92,30 @@ public final class TrustedKeys {
         return keys;
     }
 
+    /**
+     * The keys (primary keys and subkeys, as 16 hex digits) of this set that {@code pinned} does not hold with the
+     * same key material: empty when every key here is one of the pinned keys (user IDs and signatures aside).
+     */
+    public List<String> keysNotIn(TrustedKeys pinned) {
+        List<String> foreign = new ArrayList<>();
+        rings.getKeyRings().forEachRemaining(r -> r.getPublicKeys().forEachRemaining(k -> {
+            PGPPublicKey p = pinned.key(k.getKeyID());
+            if (p == null || !sameMaterial(p, k)) {
+                foreign.add(KeyPolicy.keyIdHex(k.getKeyID()));
+            }
+        }));
+        return foreign;
+    }
+
+    private static boolean sameMaterial(PGPPublicKey a, PGPPublicKey b) {
+        try {
+            return java.util.Arrays.equals(a.getPublicKeyPacket().getEncodedContents(),
+                    b.getPublicKeyPacket().getEncodedContents());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Each armored public key block of the text, BEGIN to END line (by index: a regex costs ~50 ms cold). */
     private static List<byte[]> armoredBlocks(String text) {
         List<byte[]> parts = new ArrayList<>();

@@ -38,7 +38,8 @@ public record PipelinePlan(ReleasePipeline.Request request, KeySource key, List<
         l.add("release directory: " + r.out() + " (this run's files only: " + names + ", " + ReleaseManifest.KEY_FILE
                 + ", " + ReleaseManifest.FILE_NAME + ")");
         l.add("validate: from the release directory before publishing" + (r.to() == null ? ""
-                : ", then from " + r.to()) + " (" + describe(r.install()) + ")");
+                : ", then from " + r.to()) + " (" + describe(r.install()) + ", signatures checked against the key"
+                + " this release signs with, never a key file found where it validates)");
         if (r.to() == null) {
             l.add("publish:  nothing" + (r.pullRequest() ? " (pull-request build)" : " (no --to)"));
         } else {

@@ -23,6 +23,7 @@ import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.validate.CheckOutcome;
 import io.avalanche.rpm.validate.ReleaseRef;
 import io.avalanche.rpm.validate.ReleaseSource;
+import io.avalanche.rpm.validate.TrustAnchor;
 import io.avalanche.rpm.validate.ValidationOptions;
 import io.avalanche.rpm.validate.ValidationReport;
 import io.avalanche.rpm.validate.Validator;
@@ -215,6 +216,7 @@ public final class ReleasePipeline {
                         RpmWriter.SignatureFiller.signingWith(k.headerSigner())));
             }
             SigningKey key = pending.get();
+            TrustAnchor anchor = anchorOf(key);
             ReleaseManifest combined = ReleaseManifest.combine(built);
             if (r.withService()) {
                 List<ReleaseManifest.Artifact> files = new ArrayList<>(combined.files());
@@ -234,7 +236,7 @@ public final class ReleasePipeline {
             String releaseDir = "release directory " + r.out();
             for (Arch a : r.arches()) {
                 validations.add(validate(r, a, manifest, "release directory", releaseDir,
-                        ReleaseSource.directory(stage), log));
+                        ReleaseSource.directory(stage), anchor, log));
             }
             boolean prePassed = validations.stream().allMatch(v -> v.report().passed());
             Publisher.Result published = null;
@@ -254,7 +256,7 @@ public final class ReleasePipeline {
                 upload.close();
                 for (Arch a : r.arches()) {
                     try (ReleaseSource source = ReleaseSource.open(r.to(), r.s3())) {
-                        validations.add(validate(r, a, manifest, "published", r.to(), source, log));
+                        validations.add(validate(r, a, manifest, "published", r.to(), source, anchor, log));
                     }
                 }
             }
@@ -266,12 +268,23 @@ public final class ReleasePipeline {
         }
     }
 
+    /** The key this release signs with, as validation's trust anchor: never the key file found where it validates. */
+    private static TrustAnchor anchorOf(SigningKey key) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        try {
+            key.exportPublicKey(b);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot export the signing key's public key: " + e.getMessage(), e);
+        }
+        return TrustAnchor.pinned(b.toByteArray(), "the key this release signs with, " + key.keyId());
+    }
+
     private static Validation validate(Request r, Arch a, ReleaseManifest m, String phase, String from,
-                                       ReleaseSource source, Consumer<String> log) {
+                                       ReleaseSource source, TrustAnchor anchor, Consumer<String> log) {
         log.accept("== validate from " + from + " (" + a.rpm() + ", " + phase + ")");
         ValidationOptions vo = ValidationOptions.of(new ReleaseRef(r.tag().tag(), a.rpm()).withService(r.withService()),
                         m.commit())
-                .withInstall(r.install()).withTargetGlibc(r.targetGlibc())
+                .withInstall(r.install()).withTargetGlibc(r.targetGlibc()).withAnchor(anchor)
                 .withVmId(m.vmId(), "release.json (read from " + m.vmIdSource() + " at build time)");
         ValidationReport report = validate(vo, source);
         report.summaryLines().forEach(log);
@@ -302,7 +315,11 @@ public final class ReleasePipeline {
                         c.status(), c.message(), c.output(), c.time()));
             }
         }
-        return new ValidationReport(vs.get(0).report().release(), vs.get(0).report().target(), all);
+        List<String> warnings = vs.stream().flatMap(v -> v.report().warnings().stream()).distinct().toList();
+        List<String> confinement = vs.stream().map(v -> v.report().confinement()).filter(java.util.Objects::nonNull)
+                .distinct().toList();
+        return new ValidationReport(vs.get(0).report().release(), vs.get(0).report().target(), all, null, warnings,
+                confinement.isEmpty() ? null : String.join("; ", confinement));
     }
 
 

@@ -110,6 +110,11 @@ public final class ContainerTarget implements InstallTarget {
     }
 
     @Override
+    public String confinement() {
+        return ContainerConfinement.describe(name, image);
+    }
+
+    @Override
     public Exec.Result importKey(Path key) {
         return exec("rpm", "--import", inside(key));
     }

@@ -19,8 +19,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * ELF gate: every executable file of a package must be built for the package's arch and need no
- * {@code GLIBC_x.y} newer than the target's glibc.
+ * ELF gate: every ELF file of a package (executables, shared objects and any other ELF object, whatever its
+ * mode: a 0644 library is loaded all the same) must be built for the package's arch and need no {@code GLIBC_x.y}
+ * newer than the target's glibc.
  */
 public final class ElfGate {
     private final String targetGlibc;
@@ -36,7 +37,10 @@ public final class ElfGate {
         }
     }
 
-    /** Inspects every file with an exec bit; spools each to {@code scratch} so it can be read at random. */
+    /**
+     * Inspects every regular file of the payload (non-ELF content is recognised from its magic and skipped); spools
+     * each ELF file to {@code scratch} so it can be read at random.
+     */
     public Report check(Path rpm, Path scratch) {
         String label = PathNames.name(rpm);
         List<String> problems = new ArrayList<>();
@@ -47,9 +51,6 @@ public final class ElfGate {
             Optional<Integer> machine = ElfInfo.machineForRpmArch(arch);
             Files.createDirectories(scratch);
             PayloadFiles.forEach(pkg, ch, (path, mode, size, content) -> {
-                if ((mode & 0111) == 0) {
-                    return;
-                }
                 Optional<ElfInfo> info;
                 try {
                     info = ElfInspector.inspect(content, label + ":" + path, scratch);

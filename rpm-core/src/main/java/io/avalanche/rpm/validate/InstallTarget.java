@@ -14,7 +14,10 @@ public interface InstallTarget extends AutoCloseable {
     /** {@code rpm -K} of one package with the imported key. */
     Exec.Result checkSignature(Path rpm);
 
-    /** {@code rpm -ivh --define '_pkgverify_level signature'} of all packages at once. */
+    /**
+     * {@code rpm -ivh --define '_pkgverify_level signature'} of all packages at once (on this host with
+     * {@code --noscripts --notriggers}).
+     */
     Exec.Result install(List<Path> rpms);
 
     /** Runs an installed program (absolute path inside the target) with arguments. */
@@ -22,6 +25,9 @@ public interface InstallTarget extends AutoCloseable {
 
     /** Exit 0 when the path exists inside the target and is an executable regular file. */
     Exec.Result isExecutable(String path);
+
+    /** For reports: how package code was kept from the host (what confined the programs that ran). */
+    String confinement();
 
     /** Removes the container or scratch root; never throws. */
     @Override

@@ -9,7 +9,7 @@ import io.avalanche.rpm.verify.VerifyReport;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 
-/** Validation's signature check done in Java: digests and header signature against the published key. */
+/** Validation's signature check done in Java: digests and every signature against the trusted key. */
 public final class JavaSignatureVerifier implements SignatureVerifier {
     @Override
     public Outcome check(Path rpm, Path publicKey) {
@@ -17,7 +17,7 @@ public final class JavaSignatureVerifier implements SignatureVerifier {
         try {
             keys = TrustedKeys.load(publicKey);
         } catch (RpmException e) {
-            return new Outcome(false, "published key " + publicKey.getFileName() + " is unusable: " + e.getMessage(), "");
+            return new Outcome(false, "trusted key " + publicKey.getFileName() + " is unusable: " + e.getMessage(), "");
         }
         VerifyReport r = new PackageVerifier(keys).verify(rpm);
         String detail = r.checks().stream().map(CheckResult::describe).collect(Collectors.joining("\n"));

@@ -11,19 +11,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A scratch {@code rpm --root DIR --dbpath /var/lib/rpm} for machines without a container runtime:
- * a fixture package provides the target glibc, and installed programs run on the host from DIR. A foreign
- * arch installs with {@code --ignorearch} and runs under qemu-user (binfmt_misc) with the cross glibc
- * ({@code QEMU_LD_PREFIX=/usr/<triplet>}).
+ * A scratch {@code rpm --root DIR --dbpath /var/lib/rpm} for machines without a container runtime: a fixture
+ * package provides the target glibc; packages install with {@code --noscripts --notriggers} (package code never runs
+ * as root here), and installed programs run confined in a {@link HostSandbox} (no capabilities, new namespaces, a
+ * read-only tree; uid 65534 when run as root). A foreign arch installs with {@code --ignorearch} and runs under
+ * qemu-user (binfmt_misc) with the cross glibc ({@code QEMU_LD_PREFIX=/usr/<triplet>}).
  */
 public final class LocalTarget implements InstallTarget {
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
     private final Path root;
     private final Platform platform;
+    private final boolean asRoot;
+    private HostSandbox sandbox;
 
-    private LocalTarget(Path root, Platform platform) {
+    private LocalTarget(Path root, Platform platform, boolean asRoot) {
         this.root = root;
         this.platform = platform;
+        this.asRoot = asRoot;
     }
 
     /** A scratch root for the host's arch. */
@@ -33,12 +37,20 @@ public final class LocalTarget implements InstallTarget {
 
     /** Creates DIR (must not exist or be empty), initialises its database and installs the glibc fixture. */
     public static LocalTarget start(Path root, String glibcVersion, Platform platform) {
+        return start(root, glibcVersion, platform, HostSandbox.runningAsRoot());
+    }
+
+    /**
+     * As {@link #start(Path, String, Platform)}; {@code asRoot} chooses the confinement of programs (uid 65534, or a
+     * user namespace as an unprivileged user), so tests can exercise both.
+     */
+    static LocalTarget start(Path root, String glibcVersion, Platform platform, boolean asRoot) {
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the scratch root " + root + ": " + e.getMessage(), e);
         }
-        LocalTarget t = new LocalTarget(root.toAbsolutePath(), platform);
+        LocalTarget t = new LocalTarget(root.toAbsolutePath(), platform, asRoot);
         try {
             Exec.Result init = Exec.run(t.rpm("rpm", "--initdb"), Map.of(), TIMEOUT);
             if (!init.ok()) {
@@ -46,7 +58,7 @@ public final class LocalTarget implements InstallTarget {
                         + "): " + init.output().strip());
             }
             Path fixture = GlibcFixture.build(glibcVersion, root.resolveSibling(root.getFileName() + "-fixture"));
-            List<String> cmd = t.rpm("rpm", "-i", "--nosignature");
+            List<String> cmd = t.rpm("rpm", "-i", "--nosignature", "--noscripts", "--notriggers");
             cmd.add(fixture.toString());
             Exec.Result r = Exec.run(cmd, Map.of(), TIMEOUT);
             if (!r.ok()) {
@@ -83,7 +95,8 @@ public final class LocalTarget implements InstallTarget {
 
     @Override
     public Exec.Result install(List<Path> rpms) {
-        List<String> cmd = rpm("rpm", "-ivh", "--define", "_pkgverify_level signature");
+        List<String> cmd = rpm("rpm", "-ivh", "--noscripts", "--notriggers", "--define",
+                "_pkgverify_level signature");
         if (platform.emulated()) {
             cmd.add("--ignorearch");
         }
@@ -91,13 +104,22 @@ public final class LocalTarget implements InstallTarget {
         return Exec.run(cmd, Map.of(), TIMEOUT);
     }
 
+    /** Runs an installed program confined (see {@link HostSandbox}); the sandbox is built on first use. */
     @Override
     public Exec.Result run(String path, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(hostPath(path).toString()));
-        cmd.addAll(List.of(args));
+        String inside = "/" + root.relativize(hostPath(path));
+        if (sandbox == null) {
+            sandbox = HostSandbox.open(root, root.resolveSibling(root.getFileName() + "-sandbox"), asRoot);
+        }
         Map<String, String> env = platform.emulated() ? Map.of("QEMU_LD_PREFIX", "/usr/" + platform.triplet())
                 : Map.of();
-        return Exec.run(cmd, env, TIMEOUT);
+        return sandbox.run(inside, List.of(args), env, TIMEOUT);
+    }
+
+    @Override
+    public String confinement() {
+        return sandbox != null ? sandbox.describe() : "no package program ran on this host; packages were installed"
+                + " with --noscripts --notriggers";
     }
 
     @Override
@@ -119,6 +141,9 @@ public final class LocalTarget implements InstallTarget {
 
     @Override
     public void close() {
+        if (sandbox != null) {
+            sandbox.close();
+        }
         Cleanup.deleteTree(root);
         Cleanup.deleteTree(root.resolveSibling(root.getFileName() + "-fixture"));
     }

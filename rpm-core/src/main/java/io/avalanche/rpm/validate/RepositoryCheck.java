@@ -27,7 +27,7 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Checks the published yum repository of a release as dnf with gpgcheck=1 and repo_gpgcheck=1 would see it:
- * the .repo file enables both checks, repomd.xml carries a good signature (repomd.xml.asc) by the published key,
+ * the .repo file enables both checks, repomd.xml carries a good signature (repomd.xml.asc) by the trusted key,
  * every metadata file it names matches its checksums and size, and primary lists every released package with
  * its SHA-256, size and location.
  */
@@ -145,8 +145,8 @@ public final class RepositoryCheck {
                     + " with repo_gpgcheck=1 refuses the repository; publish with --key");
         }
         var r = DetachedSignature.verify(REPOMD_SIGNATURE, repomd, asc.get(), TrustedKeys.load(publicKey), now);
-        return r.ok() ? new Outcome(true, "repomd.xml is signed by key " + r.keyId() + " of the published key")
-                : new Outcome(false, store.describe(repomdKey) + ": signature " + r.status() + " against the published"
+        return r.ok() ? new Outcome(true, "repomd.xml is signed by key " + r.keyId() + " of the trusted key")
+                : new Outcome(false, store.describe(repomdKey) + ": signature " + r.status() + " against the trusted"
                 + " key (" + r.describe() + "); the index was changed or signed with another key");
     }
 

@@ -24,7 +24,7 @@ public final class RpmkeysSignatureVerifier implements SignatureVerifier {
             Exec.Result imp = Exec.run(List.of("rpmkeys", "--dbpath", dbpath, "--import", publicKey.toString()),
                     Map.of(), TIMEOUT);
             if (!imp.ok()) {
-                return new Outcome(false, "cannot import the published key " + publicKey.getFileName() + " ("
+                return new Outcome(false, "cannot import the trusted key " + publicKey.getFileName() + " ("
                         + imp.describe() + ")", imp.output());
             }
             Exec.Result k = Exec.run(List.of("rpmkeys", "--dbpath", dbpath, "-v", "--checksig",
@@ -33,7 +33,7 @@ public final class RpmkeysSignatureVerifier implements SignatureVerifier {
             boolean bad = out.contains("NOT OK") || out.contains("BAD") || out.contains("NOKEY")
                     || out.contains("NOTTRUSTED") || out.contains("NOTFOUND");
             if (!k.ok() || bad) {
-                return new Outcome(false, rpm.getFileName() + ": digests/signature NOT OK with the published key"
+                return new Outcome(false, rpm.getFileName() + ": digests/signature NOT OK with the trusted key"
                         + firstProblem(out), out);
             }
             return new Outcome(true, rpm.getFileName() + ": digests and signature OK", out);

@@ -4,11 +4,13 @@ import io.avalanche.rpm.SpecException;
 
 /**
  * What to validate and how: release, built commit (full hash), target glibc, where to install (container image
- * or scratch rpm root), the signature check to use, and the subnet-evm VM ID the plugin must be installed under
- * (with where that ID came from, for messages).
+ * or scratch rpm root), the signature check to use, the subnet-evm VM ID the plugin must be installed under
+ * (with where that ID came from, for messages), the trust anchor (the expected key) and the packages declared to
+ * carry scriptlets (every other package must have none; avalanchego and subnet-evm have none).
  */
 public record ValidationOptions(ReleaseRef ref, String commit, String targetGlibc, Install install,
-                                SignatureVerifier signatureCheck, String vmId, String vmIdSource) {
+                                SignatureVerifier signatureCheck, String vmId, String vmIdSource, TrustAnchor anchor,
+                                java.util.Set<String> scriptletPackages) {
     public static final String DEFAULT_GLIBC = "2.34";
     public static final String DEFAULT_IMAGE = "rockylinux:9";
     public static final String BINARY = "/var/opt/avalanchego/bin/avalanchego";
@@ -61,29 +63,60 @@ public record ValidationOptions(ReleaseRef ref, String commit, String targetGlib
         if (signatureCheck == null) {
             signatureCheck = new JavaSignatureVerifier();
         }
+        anchor = anchor == null ? TrustAnchor.unpinned() : anchor;
+        java.util.Set<String> declared = new java.util.HashSet<>(scriptletPackages == null ? java.util.Set.of()
+                : scriptletPackages);
+        if (ref != null && ref.names().contains(ReleaseRef.SERVICE)) {
+            declared.add(ReleaseRef.SERVICE); // the service package's systemd scriptlets, run in a container only
+        }
+        scriptletPackages = java.util.Set.copyOf(declared);
     }
 
     /** Container install in the default image with the docker CLI on PATH, glibc 2.34, signatures checked in Java. */
     public static ValidationOptions of(ReleaseRef ref, String commit) {
         return new ValidationOptions(ref, commit, DEFAULT_GLIBC,
-                new Container(DEFAULT_IMAGE, ContainerTarget.Engine.dockerCli()), new JavaSignatureVerifier(), null, null);
+                new Container(DEFAULT_IMAGE, ContainerTarget.Engine.dockerCli()), new JavaSignatureVerifier(), null, null,
+                null, null);
     }
 
     public ValidationOptions withInstall(Install i) {
-        return new ValidationOptions(ref, commit, targetGlibc, i, signatureCheck, vmId, vmIdSource);
+        return new ValidationOptions(ref, commit, targetGlibc, i, signatureCheck, vmId, vmIdSource, anchor,
+                scriptletPackages);
     }
 
     public ValidationOptions withTargetGlibc(String g) {
-        return new ValidationOptions(ref, commit, g, install, signatureCheck, vmId, vmIdSource);
+        return new ValidationOptions(ref, commit, g, install, signatureCheck, vmId, vmIdSource, anchor,
+                scriptletPackages);
     }
 
     public ValidationOptions withSignatureCheck(SignatureVerifier c) {
-        return new ValidationOptions(ref, commit, targetGlibc, install, c, vmId, vmIdSource);
+        return new ValidationOptions(ref, commit, targetGlibc, install, c, vmId, vmIdSource, anchor,
+                scriptletPackages);
     }
 
     /** The VM ID the subnet-evm plugin must be installed under, and where it came from (for messages). */
     public ValidationOptions withVmId(String id, String source) {
-        return new ValidationOptions(ref, commit, targetGlibc, install, signatureCheck, id, source);
+        return new ValidationOptions(ref, commit, targetGlibc, install, signatureCheck, id, source, anchor,
+                scriptletPackages);
+    }
+
+    /**
+     * What signatures are judged against: {@link TrustAnchor#pinned} (validate --key, the key a release signed with,
+     * the key the Jenkins controller holds) or {@link TrustAnchor#trustPublished}; unpinned by default.
+     */
+    public ValidationOptions withAnchor(TrustAnchor a) {
+        return new ValidationOptions(ref, commit, targetGlibc, install, signatureCheck, vmId, vmIdSource, a,
+                scriptletPackages);
+    }
+
+    /**
+     * Declares the package {@code name} to carry scriptlets (e.g. a service package): it is validated in a
+     * container only. Every package not declared must carry no scriptlet or trigger.
+     */
+    public ValidationOptions withScriptletPackage(String name) {
+        java.util.Set<String> s = new java.util.HashSet<>(scriptletPackages);
+        s.add(name);
+        return new ValidationOptions(ref, commit, targetGlibc, install, signatureCheck, vmId, vmIdSource, anchor, s);
     }
 
     /**

@@ -21,15 +21,23 @@ import java.util.Map;
 
 /**
  * All check results of one validation run: pass/fail, summary lines, JUnit XML and JSON; {@code platform}
- * (may be null) says which arch ran and whether under emulation, and names the JUnit test cases.
+ * (may be null) says which arch ran and whether under emulation, and names the JUnit test cases; {@code warnings}
+ * (e.g. the published key was trusted explicitly) and {@code confinement} (how package code was kept from the host;
+ * may be null) go into every form of the report.
  */
-public record ValidationReport(String release, String target, List<CheckOutcome> results, Platform platform) {
+public record ValidationReport(String release, String target, List<CheckOutcome> results, Platform platform,
+                               List<String> warnings, String confinement) {
     public ValidationReport {
         results = List.copyOf(results);
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }
 
     public ValidationReport(String release, String target, List<CheckOutcome> results) {
         this(release, target, results, null);
+    }
+
+    public ValidationReport(String release, String target, List<CheckOutcome> results, Platform platform) {
+        this(release, target, results, platform, List.of(), null);
     }
 
     /** True when no check failed (skipped checks do not fail a run by themselves). */
@@ -71,6 +79,10 @@ public record ValidationReport(String release, String target, List<CheckOutcome>
                 lines.add("NOTE  " + r.packageName() + " " + r.check() + ": " + r.message().substring(6));
             }
         }
+        if (confinement != null) {
+            lines.add("NOTE  " + confinement);
+        }
+        lines.addAll(warnings);
         if (platform != null && platform.emulated()) {
             lines.add("NOTE  " + platform.arch().rpm() + " programs ran under emulation, " + platform.how()
                     + ": this proves packaging, install and startup, not behaviour on real " + platform.arch().rpm()
@@ -102,6 +114,7 @@ public record ValidationReport(String release, String target, List<CheckOutcome>
                     results.stream().filter(r -> r.status() == CheckOutcome.Status.SKIPPED).count()));
             w.writeAttribute("time", seconds(results.stream().mapToLong(r -> r.time().toMillis()).sum()));
             w.writeCharacters("\n");
+            writeProperties(w);
             for (CheckOutcome r : results) {
                 w.writeCharacters("  ");
                 w.writeStartElement("testcase");
@@ -127,6 +140,17 @@ public record ValidationReport(String release, String target, List<CheckOutcome>
                 w.writeEndElement();
                 w.writeCharacters("\n");
             }
+            if (confinement != null || !warnings.isEmpty()) {
+                w.writeCharacters("  ");
+                w.writeStartElement("system-out");
+                List<String> lines = new ArrayList<>(warnings);
+                if (confinement != null) {
+                    lines.add("confinement: " + confinement);
+                }
+                w.writeCharacters(xmlSafe(String.join("\n", lines)));
+                w.writeEndElement();
+                w.writeCharacters("\n");
+            }
             w.writeEndElement();
             w.writeEndElement();
             w.writeCharacters("\n");
@@ -137,15 +161,53 @@ public record ValidationReport(String release, String target, List<CheckOutcome>
         }
     }
 
-    /** Writes the JUnit XML to a file (parent directories are created). */
+    /** The suite's warnings and confinement as JUnit properties (shown by CI tools next to the test cases). */
+    private void writeProperties(XMLStreamWriter w) throws XMLStreamException {
+        if (confinement == null && warnings.isEmpty()) {
+            return;
+        }
+        w.writeCharacters("  ");
+        w.writeStartElement("properties");
+        for (String warning : warnings) {
+            w.writeEmptyElement("property");
+            w.writeAttribute("name", "warning");
+            w.writeAttribute("value", xmlSafe(warning));
+        }
+        if (confinement != null) {
+            w.writeEmptyElement("property");
+            w.writeAttribute("name", "confinement");
+            w.writeAttribute("value", xmlSafe(confinement));
+        }
+        w.writeEndElement();
+        w.writeCharacters("\n");
+    }
+
+    /**
+     * Writes the JUnit XML to a file (parent directories are created): into a new file next to it, then renamed over
+     * it, so an existing symbolic link is replaced, never written through, and a reader never sees half a report.
+     */
     public void writeJUnit(Path file) {
+        Path dir = PathNames.dir(file);
+        if (Files.isDirectory(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new UncheckedIOException(new IOException(file + ": is a directory; give --junit a file name"));
+        }
+        Path tmp = dir.resolve("." + PathNames.name(file) + "." + Long.toHexString(System.nanoTime()) + ".tmp");
         try {
-            Files.createDirectories(PathNames.dir(file));
-            try (OutputStream o = Files.newOutputStream(file)) {
+            Files.createDirectories(dir);
+            try (OutputStream o = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE)) {
                 writeJUnit(o);
             }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write the JUnit report: " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort: the report itself was written or its error is reported
+            }
         }
     }
 
@@ -160,7 +222,8 @@ public record ValidationReport(String release, String target, List<CheckOutcome>
 
     /**
      * The report in the results vocabulary the CLI and the Jenkins steps share: {"release", "target", "arch",
-     * "emulated", "passed", "checks": [{package, check, status (lower case), message, seconds}]}.
+     * "emulated", "passed", "warnings": [..], "confinement" (or null), "checks": [{package, check, status (lower
+     * case), message, seconds}]}.
      */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -171,6 +234,8 @@ public record ValidationReport(String release, String target, List<CheckOutcome>
             m.put("emulated", platform.emulated());
         }
         m.put("passed", passed());
+        m.put("warnings", warnings);
+        m.put("confinement", confinement);
         List<Map<String, Object>> checks = new ArrayList<>();
         for (CheckOutcome r : results) {
             Map<String, Object> c = new LinkedHashMap<>();

@@ -17,9 +17,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Validates a published release: per package, (1) digests and signature against the published key,
- * (2) the ELF gate, (3) install into a fresh target with rpm --import / rpm -K / rpm -ivh, (4) smoke test.
- * Install and smoke run only when every signature check passed.
+ * Validates a release: per package, (1) digests and signature against the trust anchor (a pinned key; the published
+ * key only when the caller says so), (2) no scriptlet or trigger unless declared (read from the header, before
+ * anything is installed), (3) the ELF gate, (4) install into a fresh target with rpm --import / rpm -K / rpm -ivh,
+ * (5) smoke test. Install and smoke run only when every signature and scriptlet check passed.
  */
 public final class Validator {
     public static final String SIGNATURE = "signature";
@@ -60,6 +61,7 @@ public final class Validator {
      * A foreign arch runs under qemu-user emulation; ValidationException when that is not set up.
      */
     public ValidationReport validate(ReleaseSource source, Path workDir) {
+        options.anchor().require(source);
         ValidationOptions o = options.withVmIdOf(source);
         return o == options ? run(source, workDir) : new Validator(o).run(source, workDir);
     }
@@ -68,15 +70,28 @@ public final class Validator {
         ReleaseRef ref = options.ref();
         Platform platform = Platform.resolve(Arch.parse(ref.rpmArch()), options.install()
                 instanceof ValidationOptions.Container ? Platform.Runner.CONTAINER : Platform.Runner.LOCAL);
-        FetchedRelease rel = source.fetch(ref, workDir);
-        List<CheckOutcome> results = new ArrayList<>();
-        List<CheckOutcome> signatures = new ArrayList<>();
+        FetchedRelease fetched = source.fetch(ref, workDir);
+        TrustAnchor.Applied anchor = options.anchor().apply(fetched, source);
+        FetchedRelease rel = new FetchedRelease(fetched.rpms(), anchor.keyFile());
+        List<CheckOutcome> results = new ArrayList<>(anchor.checks());
+        List<CheckOutcome> gates = new ArrayList<>();
         for (var e : rel.rpms().entrySet()) {
             CheckOutcome r = timed(e.getKey(), SIGNATURE, () -> {
                 SignatureVerifier.Outcome o = options.signatureCheck().check(e.getValue(), rel.publicKey());
                 return new Partial(o.ok(), o.message(), o.detail());
             });
-            signatures.add(r);
+            gates.add(r);
+            results.add(r);
+        }
+        boolean local = options.install() instanceof ValidationOptions.Local;
+        for (var e : rel.rpms().entrySet()) {
+            CheckOutcome r;
+            try {
+                r = Scriptlets.check(e.getKey(), e.getValue(), options.scriptletPackages(), local);
+            } catch (RpmException | UncheckedIOException ex) {
+                r = CheckOutcome.failed(e.getKey(), Scriptlets.CHECK, ex.getMessage(), "", Duration.ZERO);
+            }
+            gates.add(r);
             results.add(r);
         }
         source.publishedStore().ifPresent(store ->
@@ -86,24 +101,26 @@ public final class Validator {
             results.add(timed(e.getKey(), ELF, () -> {
                 ElfGate.Report g = gate.check(e.getValue(), workDir.resolve("elf"));
                 if (g.ok()) {
-                    return new Partial(true, g.inspected().isEmpty() ? "no ELF executables"
-                            : g.inspected().size() + " ELF executable(s) match " + ref.rpmArch() + " and glibc <= "
+                    return new Partial(true, g.inspected().isEmpty() ? "no ELF files"
+                            : g.inspected().size() + " ELF file(s) match " + ref.rpmArch() + " and glibc <= "
                             + options.targetGlibc(), String.join("\n", g.inspected()));
                 }
                 return new Partial(false, String.join("; ", g.problems()), String.join("\n", g.inspected()));
             }));
         }
-        List<String> badSig = signatures.stream().filter(CheckOutcome::failed).map(CheckOutcome::packageName).toList();
-        if (!badSig.isEmpty()) {
+        List<String> blocked = gates.stream().filter(CheckOutcome::failed)
+                .map(c -> c.packageName() + " " + c.check()).toList();
+        String[] confinement = {"no package code ran: nothing was installed"};
+        if (!blocked.isEmpty()) {
             for (String name : rel.rpms().keySet()) {
-                results.add(CheckOutcome.skipped(name, INSTALL, "not installed: signature check failed for " + badSig));
+                results.add(CheckOutcome.skipped(name, INSTALL, "not installed: " + blocked + " failed"));
                 results.add(CheckOutcome.skipped(name, SMOKE, "not run: nothing was installed"));
             }
         } else {
-            results.addAll(installAndSmoke(rel, workDir, platform));
+            results.addAll(installAndSmoke(rel, workDir, platform, confinement));
         }
         return new ValidationReport(ref.tag() + " " + ref.rpmArch(), targetName(platform), order(results, rel),
-                platform);
+                platform, anchor.warnings(), confinement[0]);
     }
 
     private String targetName(Platform platform) {
@@ -112,7 +129,8 @@ public final class Validator {
                 + (platform.emulated() ? " (" + platform.label() + ": " + platform.how() + ")" : "");
     }
 
-    private List<CheckOutcome> installAndSmoke(FetchedRelease rel, Path workDir, Platform platform) {
+    private List<CheckOutcome> installAndSmoke(FetchedRelease rel, Path workDir, Platform platform,
+                                               String[] confinement) {
         List<CheckOutcome> out = new ArrayList<>();
         long t0 = System.nanoTime();
         InstallTarget target;
@@ -142,7 +160,7 @@ public final class Validator {
                 String file = PathNames.name(e.getValue());
                 Exec.Result k = checks.get(name);
                 if (!imp.ok()) {
-                    out.add(CheckOutcome.failed(name, INSTALL, "rpm --import of the published key failed in "
+                    out.add(CheckOutcome.failed(name, INSTALL, "rpm --import of the trusted key failed in "
                             + target.describe(), imp.output(), installTime));
                 } else if (!k.ok()) {
                     out.add(CheckOutcome.failed(name, INSTALL, "rpm -K " + file + " failed in " + target.describe(),
@@ -167,9 +185,10 @@ public final class Validator {
                 } else if (!installed) {
                     out.add(CheckOutcome.skipped(e.getKey(), SMOKE, "not run: the packages were not installed"));
                 } else {
-                    out.add(timed(e.getKey(), SMOKE, () -> smoke(target, e.getKey(), e.getValue())));
+                    out.add(smokeOrError(target, e.getKey(), e.getValue()));
                 }
             }
+            confinement[0] = target.confinement();
         }
         return out;
     }
@@ -209,6 +228,16 @@ public final class Validator {
             return ContainerTarget.start(c.engine(), c.imageFor(platform.arch()), rel.publicKey().getParent(), platform);
         }
         return LocalTarget.start(workDir.resolve("root"), options.targetGlibc(), platform);
+    }
+
+    /** The smoke check; an ERROR (nothing ran) when the programs cannot be confined on this host. */
+    private CheckOutcome smokeOrError(InstallTarget target, String name, Path rpm) {
+        long t0 = System.nanoTime();
+        try {
+            return timed(name, SMOKE, () -> smoke(target, name, rpm));
+        } catch (HostSandbox.ConfinementException e) {
+            return CheckOutcome.error(name, SMOKE, e.getMessage() + "; nothing was run", since(t0));
+        }
     }
 
     private Partial smoke(InstallTarget target, String name, Path rpm) {
@@ -260,6 +289,8 @@ public final class Validator {
             Partial p = body.get();
             return p.ok() ? CheckOutcome.passed(pkg, check, p.message(), p.output(), since(t0))
                     : CheckOutcome.failed(pkg, check, p.message(), p.output(), since(t0));
+        } catch (HostSandbox.ConfinementException e) {
+            throw e;
         } catch (RpmException | UncheckedIOException e) {
             return CheckOutcome.failed(pkg, check, e.getMessage(), "", since(t0));
         }

@@ -6,6 +6,7 @@ import io.avalanche.rpm.format.CheckStatus;
 import io.avalanche.rpm.format.Header;
 import io.avalanche.rpm.format.Lead;
 import io.avalanche.rpm.format.PackageDigests;
+import io.avalanche.rpm.format.RpmFormatException;
 import io.avalanche.rpm.format.RpmPackage;
 import io.avalanche.rpm.format.RpmReader;
 import io.avalanche.rpm.format.SigTag;
@@ -20,8 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Verifies one RPM in Java as RHEL 9 would: header digests, payload digest (streamed), the header
- * signature (268) and any legacy header+payload signature (1002/1005) against trusted keys.
+ * Verifies one RPM in Java as RHEL 9 would: header digests, payload digest (streamed), and every signature the
+ * package carries: the header signature (268), any DSA-slot header signature (267, refused by policy) and any
+ * legacy header+payload signature (1002 verified, 1005 refused), against trusted keys.
  */
 public final class PackageVerifier {
     private final TrustedKeys keys;
@@ -64,13 +66,19 @@ public final class PackageVerifier {
                 pkg = RpmReader.read(ch, name);
                 sigBlob = PackageDigests.readAt(ch, Lead.SIZE, pkg.signatureLength());
             } catch (RpmException e) {
-                return new VerifyReport(name, List.of(CheckResult.of("format", CheckStatus.BAD, e.getMessage())));
+                return new VerifyReport(name, List.of(PackageDigests.unreadable(e)));
             }
             if (tee != null && !teeHeaders(ch, pkg, sigBlob, tee)) {
                 return new VerifyReport(name, List.of(CheckResult.of("format", CheckStatus.BAD,
                         "the headers changed while the package was read; do not modify it while it is checked")));
             }
             return new VerifyReport(name, checks(ch, pkg, sigBlob, tee));
+        } catch (RpmFormatException e) {
+            return new VerifyReport(name, List.of(PackageDigests.unreadable(e)));
+        } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException | ClassCastException e) {
+            // the last line of defence: one damaged file gets a verdict and never aborts the others
+            return new VerifyReport(name, List.of(CheckResult.of("format", CheckStatus.BAD, name + ": cannot be read ("
+                    + e.getClass().getSimpleName() + "); the package is damaged or crafted")));
         } catch (IOException e) {
             throw new RpmException(name + ": cannot read the package: " + e.getMessage(), e);
         }
@@ -95,18 +103,24 @@ public final class PackageVerifier {
         List<CheckResult> out = new ArrayList<>(PackageDigests.headerChecks(pkg, sigBlob));
 
         java.time.Instant now = clock.instant();
-        int headerSigTag = sig.has(SigTag.RSAHEADER.id()) ? SigTag.RSAHEADER.id()
-                : sig.has(SigTag.DSAHEADER.id()) ? SigTag.DSAHEADER.id() : -1;
-        if (headerSigTag < 0) {
+        boolean rsa = sig.has(SigTag.RSAHEADER.id());
+        boolean dsa = sig.has(SigTag.DSAHEADER.id());
+        if (!rsa && !dsa) {
             out.add(CheckResult.of("header-signature", CheckStatus.MISSING, "no RSA header signature (tag 268)"));
-        } else if (headerSigTag == SigTag.DSAHEADER.id()) {
-            out.add(CheckResult.of("header-signature", CheckStatus.BAD, SignaturePacketCheck.algorithmOf(
-                    bytes(sig, headerSigTag)) + " header signature (tag 267) is not accepted: RHEL 9 policy here"
-                    + " takes RSA signatures (tag 268) only; sign with an RSA key"));
-        } else {
-            SignaturePacketCheck hs = SignaturePacketCheck.start("header-signature", bytes(sig, headerSigTag), keys, now);
+        }
+        if (rsa) {
+            SignaturePacketCheck hs = SignaturePacketCheck.start("header-signature", bytes(sig, SigTag.RSAHEADER.id()),
+                    keys, now);
             hs.update(hb, 0, hb.length);
             out.add(hs.finish());
+        }
+        if (dsa) {
+            // rpm verifies every signature present (lib/rpmvs.c), so a second one counts even next to a good 268
+            out.add(CheckResult.of(rsa ? "header-signature-267" : "header-signature", CheckStatus.BAD,
+                    SignaturePacketCheck.algorithmOf(bytes(sig, SigTag.DSAHEADER.id())) + " header signature (tag 267)"
+                    + (rsa ? " next to the RSA one" : "") + " is not accepted: rpm checks every signature a package"
+                    + " carries, and RHEL 9 policy here takes RSA signatures in tag 268 only; re-sign the package with"
+                    + " an RSA key only (rpmsign --delsign first)"));
         }
 
         List<SignaturePacketCheck> legacy = new ArrayList<>();

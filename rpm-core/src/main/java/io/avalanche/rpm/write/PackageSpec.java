@@ -49,6 +49,18 @@ public record PackageSpec(String name, String version, String release, Integer e
             }
         }
         orders = orders == null ? List.of() : List.copyOf(orders);
+        FreeText.oneLine("summary", summary);
+        FreeText.lines("description", description);
+        FreeText.oneLine("license", license);
+        FreeText.oneLine("url", url);
+        FreeText.oneLine("vendor", vendor);
+        FreeText.oneLine("packager", packager);
+        FreeText.oneLine("group", group);
+        FreeText.oneLine("build host", buildHost);
+        for (ChangelogEntry c : changelog) {
+            FreeText.oneLine("changelog author", c.author());
+            FreeText.lines("changelog text", c.text());
+        }
         requires = List.copyOf(requires);
         provides = List.copyOf(provides);
         files = List.copyOf(files);

@@ -1,6 +1,7 @@
 package io.avalanche.rpm.yum;
 
 import io.avalanche.rpm.format.Header;
+import io.avalanche.rpm.format.HeaderFiles;
 import io.avalanche.rpm.format.Tag;
 import io.avalanche.rpm.format.RpmPackage;
 
@@ -82,14 +83,12 @@ public record PackageMetadata(String name, String arch, String epoch, String ver
     }
 
     private static List<PackageFile> files(Header h) {
-        String[] base = h.strings(Tag.BASENAMES);
-        String[] dirs = h.strings(Tag.DIRNAMES);
-        long[] idx = h.numbers(Tag.DIRINDEXES);
+        List<String> paths = HeaderFiles.paths(h, h.string(Tag.NAME));
         long[] modes = h.numbers(Tag.FILEMODES);
         long[] flags = h.numbers(Tag.FILEFLAGS);
-        List<PackageFile> out = new ArrayList<>(base.length);
-        for (int i = 0; i < base.length; i++) {
-            String path = dirs[(int) idx[i]] + base[i];
+        List<PackageFile> out = new ArrayList<>(paths.size());
+        for (int i = 0; i < paths.size(); i++) {
+            String path = paths.get(i);
             String type = null;
             if (i < modes.length && (modes[i] & 0170000) == 0040000) {
                 type = "dir";

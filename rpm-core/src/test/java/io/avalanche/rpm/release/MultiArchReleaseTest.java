@@ -85,8 +85,12 @@ class MultiArchReleaseTest {
                 .containsExactly(host.rpm() + " release directory", foreign.rpm() + " release directory",
                         host.rpm() + " published", foreign.rpm() + " published");
         assertThat(res.validations().get(1).report().target()).contains(foreign.rpm() + ", emulated: qemu-user");
-        assertThat(res.validations().get(0).report().results()).hasSize(8)
+        assertThat(res.validations().get(0).report().results()).hasSize(11)   // 10 package checks, 1 trust check
                 .allMatch(c -> c.status() == CheckOutcome.Status.PASSED);
+        // every validation, the published ones too, is pinned to the key the release signed with (issue 21)
+        assertThat(res.validations()).allSatisfy(v -> assertThat(v.report().results())
+                .anySatisfy(c -> assertThat(c.check() + " " + c.status() + " " + c.message())
+                        .startsWith("published-key PASSED").contains("the key this release signs with")));
         assertThat(Files.readString(tmp.resolve("junit.xml"))).contains(host.rpm() + " published avalanchego");
     }
 }

@@ -34,7 +34,8 @@ class ContainerValidatorTest {
     static ValidationReport validate(Variant v, String name, String image) {
         ReleaseSource src = ReleaseSource.open("file:" + releases.bucketDir(v, name), S3Settings.fromEnvironment(java.util.Map.of()));
         ValidationOptions o = ValidationOptions.of(new ReleaseRef(TestReleases.TAG, "x86_64"), TestReleases.COMMIT)
-                .withInstall(new ValidationOptions.Container(image, engine));
+                .withInstall(new ValidationOptions.Container(image, engine))
+                .withAnchor(TrustAnchor.pinned(releases.publicKey()));
         ValidationReport r = new Validator(o).validate(src, tmp.resolve("work-" + name));
         r.summaryLines().forEach(System.out::println);
         return r;
@@ -44,7 +45,9 @@ class ContainerValidatorTest {
     void goodReleasePassesInContainer() {
         ValidationReport r = validate(Variant.GOOD, "good", ContainerEnv.IMAGE);
         assertThat(r.failures()).isEmpty();
-        assertThat(r.results()).hasSize(13).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);
+        assertThat(r.results()).hasSize(16).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);
+        assertThat(result(r, TrustAnchor.TRUST, TrustAnchor.PUBLISHED_KEY).message()).contains("only pinned keys");
+        assertThat(r.confinement()).contains("inside container rpm-release-validate-").contains("--network=none");
         assertThat(result(r, "avalanchego", Validator.INSTALL).message()).contains("container");
         assertThat(result(r, "avalanchego", Validator.INSTALL).output()).containsIgnoringCase("ok");
     }

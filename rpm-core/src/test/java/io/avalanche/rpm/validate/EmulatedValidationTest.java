@@ -44,7 +44,8 @@ class EmulatedValidationTest {
     static ValidationReport validate(Variant v, String name, ValidationOptions.Install install) {
         ReleaseSource src = ReleaseSource.open("file:" + releases.bucketDir(v, name, arch), S3Settings.fromEnvironment(java.util.Map.of()));
         ValidationOptions o = ValidationOptions.of(new ReleaseRef(TestReleases.TAG, arch.rpm()), TestReleases.COMMIT)
-                .withInstall(install);
+                .withInstall(install)
+                .withAnchor(TrustAnchor.pinned(releases.publicKey()));
         ValidationReport r = new Validator(o).validate(src, tmp.resolve("work-" + name));
         r.summaryLines().forEach(System.out::println);
         return r;
@@ -58,7 +59,7 @@ class EmulatedValidationTest {
     void goodReleasePassesEveryCheckInAnEmulatedContainer() throws Exception {
         ValidationReport r = validate(Variant.GOOD, "good", container());
         assertThat(r.failures()).isEmpty();
-        assertThat(r.results()).hasSize(13).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);   // 8 package checks + 5 repository checks
+        assertThat(r.results()).hasSize(16).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);   // 10 package checks, 5 repository checks, 1 trust check
         assertThat(r.platform().emulated()).isTrue();
         assertThat(r.target()).contains(arch.rpm() + ", emulated").contains("qemu-" + arch.rpm());
         assertThat(result(r, "avalanchego", Validator.INSTALL).message()).contains(arch.rpm() + ", emulated");
@@ -71,7 +72,7 @@ class EmulatedValidationTest {
         r.writeJUnit(xml);
         Document d = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile());
         NodeList cases = d.getElementsByTagName("testcase");
-        assertThat(cases.getLength()).isEqualTo(13);   // 8 package checks + 5 repository checks
+        assertThat(cases.getLength()).isEqualTo(16);   // 10 package checks, 5 repository checks, 1 trust check
         for (int i = 0; i < cases.getLength(); i++) {
             Element c = (Element) cases.item(i);
             assertThat(c.getAttribute("classname")).startsWith(arch.rpm() + ".");
@@ -115,7 +116,7 @@ class EmulatedValidationTest {
     void localScratchRootRunsTheForeignProgramsUnderEmulation() {
         ValidationReport good = validate(Variant.GOOD, "local-good", new ValidationOptions.Local());
         assertThat(good.failures()).isEmpty();
-        assertThat(good.results()).hasSize(13).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);   // 8 package checks + 5 repository checks
+        assertThat(good.results()).hasSize(16).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);   // 10 package checks, 5 repository checks, 1 trust check
         assertThat(good.target()).contains("emulated");
 
         ValidationReport commit = validate(Variant.WRONG_COMMIT, "local-commit", new ValidationOptions.Local());

@@ -62,6 +62,15 @@ public final class TestReleases {
 
     /** Writes a release directory of the arch (binaries cross-compiled where foreign) for the variant. */
     public Path releaseDir(Variant v, String name, Arch arch) {
+        return releaseDir(v, name, arch, null);
+    }
+
+    /** A good x86_64 release whose avalanchego package carries {@code node} (e.g. a hostile program) instead. */
+    public Path releaseDirWith(String name, Path node) {
+        return releaseDir(Variant.GOOD, name, Arch.X86_64, node);
+    }
+
+    private Path releaseDir(Variant v, String name, Arch arch, Path nodeOverride) {
         try {
             Path dir = Files.createDirectories(work.resolve(name));
             Path bins = work.resolve(name + "-bin");
@@ -72,7 +81,7 @@ public final class TestReleases {
                 default -> TestBinaries.Kind.of(arch, false);
             };
             String commit = v == Variant.WRONG_COMMIT ? "fedcba9876543210fedcba9876543210fedcba98" : COMMIT;
-            Path node = TestBinaries.compile(bins, "avalanchego", commit, kind);
+            Path node = nodeOverride != null ? nodeOverride : TestBinaries.compile(bins, "avalanchego", commit, kind);
             Path plugin = TestBinaries.compile(bins, "subnet-evm", COMMIT, TestBinaries.Kind.of(arch, false));
             ReleaseTag tag = ReleaseTag.parse(TAG);
             Compression zstd = Compression.parse("zstd");
@@ -178,12 +187,23 @@ public final class TestReleases {
         }
     }
 
+    /** The release key's public part (what a validator pins with --key), exported once into the work directory. */
+    public Path publicKey() {
+        Path f = work.resolve("RPM-GPG-KEY-expected");
+        if (!Files.exists(f)) {
+            Tools.ok(work, env(), List.of("gpg", "--batch", "--armor", "--output", f.toString(), "--export",
+                    "validate@example.invalid"));
+        }
+        return f;
+    }
+
     /** Signs repodata/repomd.xml with the release key, through gpg as a release engineer's machine would. */
     public DetachedSigner repoSigner() {
         return new GpgDetachedSigner("validate@example.invalid", env());
     }
 
-    private void sign(Path rpm) {
+    /** Signs a package with the release key (rpmsign through gpg). */
+    public void sign(Path rpm) {
         Tools.ok(work, env(), List.of("rpmsign", "--addsign", "--define", "__gpg /usr/bin/gpg",
                 "--define", "_gpg_path " + gnupg, "--define", "_gpg_name validate@example.invalid", rpm.toString()));
     }
@@ -194,6 +214,37 @@ public final class TestReleases {
             int b = r.read();
             r.seek(r.length() - 1);
             r.write(b ^ 0xff);
+        }
+    }
+
+    /**
+     * avalanchego-1.14.1 built by rpmbuild with the real program at its place plus {@code scriptlets} (spec lines such
+     * as "%pre -p <lua>" and its body), signed with the release key, written as {@code out} (replacing it).
+     */
+    public Path rpmbuildWithScriptlets(Path out, String label, String... scriptlets) {
+        try {
+            Path scratch = Files.createDirectories(work.resolve("scriptlets-" + label));
+            Path node = TestBinaries.compile(scratch, "avalanchego", COMMIT, TestBinaries.Kind.X86_64);
+            Path top = Files.createDirectories(scratch.resolve("rpmbuild"));
+            Path spec = top.resolve("avalanchego.spec");
+            List<String> lines = new java.util.ArrayList<>(List.of(
+                    "%global __os_install_post %{nil}", "%global debug_package %{nil}",
+                    "%global _build_id_links none", "Name: avalanchego", "Version: 1.14.1", "Release: 1",
+                    "Summary: avalanchego with scriptlets", "License: BSD-3-Clause", "AutoReqProv: no",
+                    "Requires: glibc >= 2.34", "%description", "Test package.", "%install",
+                    "install -D -m 0755 " + node + " %{buildroot}/var/opt/avalanchego/bin/avalanchego", "%files",
+                    "/var/opt/avalanchego/bin/avalanchego"));
+            lines.addAll(List.of(scriptlets));
+            lines.add("");
+            Files.writeString(spec, String.join("\n", lines));
+            Tools.ok(work, Map.of(), List.of("rpmbuild", "--define", "_topdir " + top, "--target", "x86_64",
+                    "-bb", spec.toString()));
+            Path built = top.resolve("RPMS/x86_64/avalanchego-1.14.1-1.x86_64.rpm");
+            Files.move(built, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            sign(out);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

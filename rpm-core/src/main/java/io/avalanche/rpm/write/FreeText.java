@@ -1,0 +1,54 @@
+package io.avalanche.rpm.write;
+
+import io.avalanche.rpm.SpecException;
+
+import java.util.Locale;
+
+/**
+ * Free text that goes into a package header (summary, description, license, URL, vendor, packager, group, build
+ * host, changelog): control characters (C0, DEL, C1; line breaks except where a field has lines), bidirectional and
+ * invisible formatting characters, line/paragraph separators and unpaired surrogates are refused at input, naming
+ * the character: they would reach terminals (rpm -qi, dnf info) and repository metadata raw.
+ */
+public final class FreeText {
+    private FreeText() {
+    }
+
+    /** {@code value} when it is one line of printable text (null passes); SpecException naming the character. */
+    public static String oneLine(String field, String value) {
+        return check(field, value, false);
+    }
+
+    /** As {@link #oneLine}, allowing line feeds and tabs (description, changelog text). */
+    public static String lines(String field, String value) {
+        return check(field, value, true);
+    }
+
+    private static String check(String field, String value, boolean lines) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); ) {
+            int c = value.codePointAt(i);
+            if (refused(c, lines)) {
+                String name = Character.getName(c);
+                throw new SpecException("package " + field + ": character " + String.format(Locale.ROOT, "U+%04X", c)
+                        + (name == null ? "" : " (" + name + ")") + " at character " + (value.codePointCount(0, i) + 1)
+                        + " is not allowed: control characters and bidirectional or"
+                        + " invisible formatting characters would reach terminals and repository metadata raw;"
+                        + " remove it" + (lines ? "" : " (this field is one line)"));
+            }
+            i += Character.charCount(c);
+        }
+        return value;
+    }
+
+    private static boolean refused(int c, boolean lines) {
+        if (lines && (c == '\n' || c == '\t')) {
+            return false;
+        }
+        int type = Character.getType(c);
+        return type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
+                || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+    }
+}
