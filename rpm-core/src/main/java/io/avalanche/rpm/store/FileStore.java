@@ -66,7 +66,8 @@ public final class FileStore implements ObjectStore {
 
     @Override
     public String publicUrl(String key) {
-        return path(key).toUri().toString();
+        // not Path.toUri: it leaves '$' (a dnf variable in avalanchego.repo) and other sub-delimiters as they are
+        return "file://" + Destinations.urlPath(path(key).toString()) + (key.endsWith("/") ? "/" : "");
     }
 
     @Override

@@ -182,9 +182,10 @@ public final class S3Store implements ObjectStore {
     public String publicUrl(String key) {
         if (settings.endpoint() != null) {
             String e = settings.endpoint().toString();
-            return (e.endsWith("/") ? e : e + "/") + bucket + "/" + fullKey(key);
+            return (e.endsWith("/") ? e : e + "/") + bucket + "/" + Destinations.urlPath(fullKey(key));
         }
-        return "https://" + bucket + ".s3." + settings.effectiveRegion() + ".amazonaws.com/" + fullKey(key);
+        return "https://" + bucket + ".s3." + settings.effectiveRegion() + ".amazonaws.com/"
+                + Destinations.urlPath(fullKey(key));
     }
 
     @Override
