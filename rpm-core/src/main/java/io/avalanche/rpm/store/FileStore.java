@@ -77,8 +77,9 @@ public final class FileStore implements ObjectStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(new StoredObject(key, Files.size(p), Digests.hex(Digests.sha256(p)),
-                    Files.getLastModifiedTime(p).toInstant()));
+            String sha = Digests.hex(Digests.sha256(p));
+            return Optional.of(new StoredObject(key, Files.size(p), sha, Files.getLastModifiedTime(p).toInstant(),
+                    sha));
         } catch (IOException e) {
             throw new UncheckedIOException(p + ": cannot stat: " + e.getMessage(), e);
         }
