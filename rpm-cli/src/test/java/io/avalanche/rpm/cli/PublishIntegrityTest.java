@@ -152,6 +152,27 @@ class PublishIntegrityTest {
         assertThat(lines.get(lines.size() - 1)).startsWith("error: ").contains("Nothing was uploaded");
     }
 
+    @Test
+    void aFileDestinationWhosePathAUrlWouldReadDifferentlyGetsARepoFileDnfUses() throws Exception {
+        // '?', '#', '%2e%2e', a space, '+' and dnf's own $basearch in the directory name: the .repo file encodes them
+        Path dest = tmp.resolve("a b#c?d%2e%2e+$basearch");
+        Path rel = release("4.0.0", secretOld, Files.readAllBytes(publicOld));
+        CliRunner.Run r = publish("--to", "file:" + dest, "--key", secretOld.toString(), rel.toString());
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        String repo = Files.readString(dest.resolve("linux/rpms/avalanchego.repo"));
+        // as customers do: the .repo file dropped into a yum.repos.d
+        Path reposd = Files.createDirectories(tmp.resolve("yum.repos.d"));
+        Files.writeString(reposd.resolve("avalanchego.repo"), repo);
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Cmd.Result dnf = Cmd.run(List.of("dnf", "-y", "--installroot", root.toString(), "--releasever=9",
+                "--setopt=reposdir=" + reposd, "--setopt=cachedir=" + root.resolve("cache"),
+                "--nodocs", "--setopt=install_weak_deps=False", "install", "avalanchego"), null, Map.of());
+        assertThat(dnf.exitCode()).as(repo + dnf.output()).isZero();
+        assertThat(dnf.output()).contains("Key imported successfully");
+        assertThat(root.resolve("var/opt/avalanchego/bin/avalanchego")).isRegularFile();
+        assertThat(repo).contains("baseurl=file://" + tmp + "/a%20b%23c%3Fd%252e%252e%2B%24basearch/linux/rpms/$basearch/");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"rel?x=1", "rel#frag", "a/%2e%2e/b", "a/%2E%2E", "p+q", "a b", "$basearch", "rel;x"})
     void s3PrefixesAUrlWouldReadDifferentlyAreUsageErrors(String prefix) throws Exception {
