@@ -98,6 +98,11 @@ public final class FileStore implements ObjectStore {
     }
 
     @Override
+    public String url() {
+        return "file:" + root;
+    }
+
+    @Override
     public String publicUrl(String key) {
         // not Path.toUri: it leaves '$' (a dnf variable in avalanchego.repo) and other sub-delimiters as they are
         return "file://" + Destinations.urlPath(path(key).toString()) + (key.endsWith("/") ? "/" : "");
