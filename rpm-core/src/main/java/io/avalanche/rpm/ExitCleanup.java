@@ -15,18 +15,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * What a run undoes when the JVM is stopped early (SIGINT or SIGTERM run the shutdown hooks): the processes it started
- * are ended, the threads that own scratch directories are interrupted so their own cleanup runs, and whatever is
- * still registered after {@link #UNWIND} is deleted. A run that ends normally deletes and unregisters its own; the
- * hook then has nothing to do.
+ * What a run undoes when the JVM is stopped early (SIGINT or SIGTERM run the shutdown hooks): the threads that own
+ * scratch directories (the runs) are stopped — the processes they started are ended, they are interrupted so their own
+ * cleanup runs, and they start no process any more — and whatever is still registered after {@link #UNWIND} is deleted.
+ * Other threads (e.g. other shutdown hooks removing a container) are left alone. A run that ends normally deletes and
+ * unregisters its own; the hook then has nothing to do.
  */
 public final class ExitCleanup {
     /** How long the hook waits for interrupted owners to delete their directories themselves. */
     static final Duration UNWIND = Duration.ofSeconds(5);
     private static final Map<Path, Thread> DIRECTORIES = new ConcurrentHashMap<>();
-    private static final Set<Process> PROCESSES = ConcurrentHashMap.newKeySet();
+    private static final Map<Process, Thread> PROCESSES = new ConcurrentHashMap<>();
     private static final AtomicBoolean HOOKED = new AtomicBoolean();
-    private static volatile boolean stopping;
+    private static volatile Set<Thread> stopped = Set.of();
 
     private ExitCleanup() {
     }
@@ -45,21 +46,27 @@ public final class ExitCleanup {
         return () -> DIRECTORIES.remove(d);
     }
 
-    /** Registers a started process: it and its descendants are ended if the JVM stops while it runs. */
+    /**
+     * Registers a process the calling thread started: when the JVM stops while it runs and the thread owns a scratch
+     * directory, it and its descendants are ended.
+     */
     public static Registration process(Process p) {
         hook();
-        PROCESSES.add(p);
+        PROCESSES.put(p, Thread.currentThread());
         return () -> PROCESSES.remove(p);
     }
 
-    /** True once the JVM began to stop: a run must not start processes or move files into place any more. */
+    /**
+     * True once the JVM began to stop, for a thread whose run is stopped (it owned a scratch directory then): it must
+     * not start processes or move files into place any more.
+     */
     public static boolean stopping() {
-        return stopping;
+        return stopped.contains(Thread.currentThread());
     }
 
-    /** Throws when the JVM is stopping: what a run checks before its next stage ({@code next} names it). */
+    /** Throws when {@link #stopping()}: what a run checks before its next stage ({@code next} names it). */
     public static void checkRunning(String next) {
-        if (stopping) {
+        if (stopping()) {
             throw new RpmException("interrupted: stopping before " + next);
         }
     }
@@ -71,9 +78,9 @@ public final class ExitCleanup {
     }
 
     private static void stop() {
-        stopping = true;
-        end(false);
         Set<Thread> owners = new HashSet<>(DIRECTORIES.values());
+        stopped = Set.copyOf(owners);
+        end(false);
         owners.forEach(Thread::interrupt);
         long deadline = System.nanoTime() + UNWIND.toNanos();
         while (!DIRECTORIES.isEmpty() && System.nanoTime() < deadline) {
@@ -87,9 +94,13 @@ public final class ExitCleanup {
         }
     }
 
-    /** Ends the registered processes, their descendants first (a build script's compiler, a container client). */
+    /** Ends the processes of stopped runs, their descendants first (a build script's compiler, a container client). */
     private static void end(boolean forcibly) {
-        for (Process p : PROCESSES) {
+        for (Map.Entry<Process, Thread> e : PROCESSES.entrySet()) {
+            if (!stopped.contains(e.getValue())) {
+                continue;
+            }
+            Process p = e.getKey();
             p.descendants().forEach(h -> {
                 if (forcibly) {
                     h.destroyForcibly();
