@@ -14,12 +14,16 @@ public interface ProgressReporter {
         }
     };
 
-    /** Starts a task of {@code totalBytes}; close it when done. */
+    /** Starts a task of {@code totalBytes}; close it when done, after {@link Task#succeeded()} when it completed. */
     Task start(String name, long totalBytes);
 
     /** One running task. */
     interface Task extends AutoCloseable {
         void advance(long bytes);
+
+        /** The task completed: closing it then reports it done (a task closed without this failed or stopped). */
+        default void succeeded() {
+        }
 
         @Override
         void close();

@@ -11,12 +11,16 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 
-/** A progress bar on a terminal; a start and an end line otherwise. */
+/**
+ * A progress bar on a terminal; a start and an end line otherwise. The end line says "done" only for a task that
+ * {@link #succeeded()}: a failed one says nothing more (its error line follows).
+ */
 final class Progress implements ProgressReporter.Task {
     private final ProgressBar bar;
     private final PrintWriter plain;
     private final String task;
     private long done;
+    private boolean succeeded;
 
     private Progress(ProgressBar bar, PrintWriter plain, String task) {
         this.bar = bar;
@@ -50,10 +54,15 @@ final class Progress implements ProgressReporter.Task {
     }
 
     @Override
+    public void succeeded() {
+        succeeded = true;
+    }
+
+    @Override
     public void close() {
         if (bar != null) {
             bar.close();
-        } else {
+        } else if (succeeded) {
             plain.println(task + ": done (" + done + " bytes)");
             plain.flush();
         }

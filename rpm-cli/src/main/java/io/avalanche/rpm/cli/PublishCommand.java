@@ -138,6 +138,7 @@ final class PublishCommand implements Callable<Integer> {
                 progress.flush();
             })) {
             Publisher.Result r = publisher.publish(releaseDir, options);
+            bar.succeeded();
             progress.println("repo file: " + r.repoFileUrl());
             if (json) {
                 out.println(toJson(r));

@@ -183,7 +183,8 @@ final class ReleaseCommand implements Callable<Integer> {
             if (r.manifest().overrides() != null) {
                 r.manifest().overrides().forEach(x -> o.println("  WARNING:     " + x));
             }
-            o.println("  RPMs:        " + r.releaseDir());
+            o.println("  RPMs:        " + r.releaseDir() + (r.committed() ? "" : "  (NOT updated: it holds what it "
+                    + "held before this run" + (r.published() == null ? "" : "; the packages are at " + to) + ")"));
             r.manifest().files().forEach(f -> o.println("               " + f.name() + "  sha256 " + f.sha256()));
             o.println("  public key:  " + r.publicKey());
             if (r.published() != null) {

@@ -78,6 +78,14 @@ public final class TrustedKeys {
         }
     }
 
+    /** Fingerprints (hex, upper case) of the primary keys. */
+    public java.util.Set<String> fingerprints() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        rings.getKeyRings().forEachRemaining(r -> out.add(java.util.HexFormat.of().withUpperCase()
+                .formatHex(r.getPublicKey().getFingerprint())));
+        return out;
+    }
+
     /** Primary key IDs of every trusted key ring, as 16 upper-case hex digits, in file order. */
     public List<String> keyIds() {
         List<String> ids = new ArrayList<>();

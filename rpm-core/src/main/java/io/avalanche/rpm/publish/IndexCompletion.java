@@ -59,33 +59,47 @@ final class IndexCompletion {
         } else if (!pending.force() && checkUnsigning) {
             gate.refuseUnsigning(toSign.keySet(), layout.repoFile(pending.repoName()));
         }
+        Replacements.checkBeforeIndex(run, pending.objects());
         List<YumRepository.Result> indexed = new ArrayList<>();
         for (YumRepository.Pending p : pending.repositories()) {
             indexed.add(repository(p.dir(), pending.timestamp()).completeIndex(p, signatures.get(p.dir()), key,
                     !checkUnsigning));
         }
-        // every index is written: the .repo file and the removal of unreferenced metadata go at once
-        List<Callable<Object>> last = new ArrayList<>();
-        last.add(() -> writeRepoFile(layout, pending.repoName(), pending.repoRoot(), signed, repoFile));
+        // every index is written: the .repo file goes while each repodata/ is listed; the listings show the markers
+        // of forced replacements (checked against what this publish stored) and the metadata no index names
+        List<Callable<Object>> next = new ArrayList<>();
+        next.add(() -> writeRepoFile(layout, pending.repoName(), pending.repoRoot(), signed, repoFile));
+        for (YumRepository.Pending p : pending.repositories()) {
+            next.add(() -> run.store.list(Layout.repodata(p.dir())));
+        }
+        List<Object> listed = run.all(next);
+        Map<String, List<StoredObject>> repodata = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pending.repositories().size(); i++) {
+            @SuppressWarnings("unchecked")
+            List<StoredObject> l = (List<StoredObject>) listed.get(i + 1);
+            repodata.put(pending.repositories().get(i).dir(), l);
+        }
+        Replacements.checkAfterIndex(run, pending.objects(), repodata);
+        List<Callable<Object>> orphans = new ArrayList<>();
         for (int i = 0; i < indexed.size(); i++) {
             YumRepository.Pending p = pending.repositories().get(i);
             List<String> written = indexed.get(i).written();
             YumRepository y = new YumRepository(run.store, p.dir(), null, pending.timestamp(), run.log, null);
-            last.add(() -> y.removeOrphans(p, written, orphanGrace));
+            orphans.add(() -> y.removeOrphans(p, written, orphanGrace, repodata.get(p.dir())));
         }
-        List<Object> done = run.all(last);
+        List<Object> done = run.all(orphans);
         List<YumRepository.Result> repos = new ArrayList<>();
         for (int i = 0; i < indexed.size(); i++) {
             YumRepository.Result r = indexed.get(i);
             List<String> removed = new ArrayList<>(r.removed());
-            for (Object o : (List<?>) done.get(i + 1)) {
+            for (Object o : (List<?>) done.get(i)) {
                 removed.add((String) o);
             }
             repos.add(new YumRepository.Result(r.dir(), r.packages(), r.reused(), r.readRemotely(), r.written(),
                     removed));
         }
         return new Publisher.Result(run.store.url(), List.copyOf(pending.objects()), List.copyOf(repos),
-                (String) done.get(0), signed);
+                (String) listed.get(0), signed);
     }
 
     /** Signatures for every repository of the publish or none, each an armored OpenPGP signature. */

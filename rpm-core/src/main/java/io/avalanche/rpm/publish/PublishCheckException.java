@@ -7,4 +7,8 @@ public class PublishCheckException extends PublishException {
     public PublishCheckException(String message) {
         super(message);
     }
+
+    public PublishCheckException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -152,8 +152,8 @@ final class PublishRun {
         // index names them before complete, so a failed upload leaves only unreferenced files (removed later)
         List<Future<Publisher.Outcome>> uploads = new ArrayList<>();
         for (Item it : toUpload) {
-            boolean replacing = options.force() && remote.objects().get(it.key()).isPresent();
-            uploads.add(io.submit(() -> upload(it, replacing)));
+            StoredObject replaced = remote.objects().get(it.key()).orElse(null);
+            uploads.add(io.submit(() -> upload(it, replaced)));
         }
         return metadata(items, remote, outcomes, uploads);
     }
@@ -213,19 +213,26 @@ final class PublishRun {
         return out;
     }
 
-    /** Uploads one file with the hashes of its verifying pass; conditional unless it replaces (forced). */
-    Publisher.Outcome upload(Item it, boolean replacing) {
+    /**
+     * Uploads one file with the hashes of its verifying pass: only while nothing is stored under its key, or, replacing
+     * {@code replaced} (forced), only while the stored object is still the version read, a package's replacement
+     * announced first ({@link Replacements}).
+     */
+    Publisher.Outcome upload(Item it, StoredObject replaced) {
         String how;
         try {
-            how = store.put(it.key(), it.file(), it.hashes(), !replacing);
+            if (replaced != null && it.rpm() != null) {
+                Replacements.mark(store, it.key(), it.sha256());
+            }
+            how = store.put(it.key(), it.file(), it.hashes(), replaced == null ? null : replaced.tag());
         } catch (ConcurrentWriteException e) {
             return concurrent(it);
         }
         return new Publisher.Outcome(it.key(), store.describe(it.key()),
-                replacing ? Publisher.Status.REPLACED : Publisher.Status.UPLOADED, it.size(), it.sha256(), how);
+                replaced != null ? Publisher.Status.REPLACED : Publisher.Status.UPLOADED, it.size(), it.sha256(), how);
     }
 
-    /** Another publish stored this key between our check and our write: the same bytes are fine. */
+    /** Another publish stored or replaced this key between our read and our write: the same bytes are fine. */
     Publisher.Outcome concurrent(Item it) {
         if (existingSha(it.key()).map(it.sha256()::equals).orElse(false)) {
             return unchanged(it.key(), it.size(), it.sha256(), "identical bytes published by a concurrent publish");

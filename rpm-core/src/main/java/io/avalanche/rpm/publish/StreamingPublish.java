@@ -5,6 +5,7 @@ import io.avalanche.rpm.store.ConcurrentWriteException;
 import io.avalanche.rpm.store.FileHashes;
 import io.avalanche.rpm.store.Parallel;
 import io.avalanche.rpm.store.S3Store;
+import io.avalanche.rpm.store.StoredObject;
 import io.avalanche.rpm.verify.PackageVerifier;
 
 import java.util.ArrayList;
@@ -87,7 +88,7 @@ final class StreamingPublish {
         if (keyFile != null && remote.objects().get(keyFile.key()).map(run::shaOf).map(s -> !s.equals(keyHashes.hex()))
                 .orElse(true) && (run.options.force() || remote.objects().get(keyFile.key()).isEmpty())) {
             PublishRun.Item k = items.get(keyFile.key());
-            later.add(run.io.submit(() -> run.upload(k, remote.objects().get(k.key()).isPresent())));
+            later.add(run.io.submit(() -> run.upload(k, remote.objects().get(k.key()).orElse(null))));
         }
         for (int i = 0; i < toStream.size(); i++) {
             uploaded(items.get(toStream.get(i).key()), results.get(i));
@@ -175,14 +176,17 @@ final class StreamingPublish {
 
     /** Streams one package on its own thread; the future holds the echoed checksum or the failure. */
     private CompletableFuture<Object> startUpload(ReleaseScan.Scanned f) {
-        boolean replacing = remote.objects().get(f.key()).isPresent();
+        StoredObject replaced = remote.objects().get(f.key()).orElse(null);
         VerifyingBody body = bodies.get(f);
         String declared = release.declared(f.file());
         CompletableFuture<Object> u = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
+                if (replaced != null) {
+                    Replacements.mark(run.store, f.key(), declared.toLowerCase(java.util.Locale.ROOT));
+                }
                 u.complete(run.store.putStreaming(f.key(), f.size(), body::newStream, Digests.fromHex(declared),
-                        !replacing));
+                        replaced == null ? null : replaced.tag()));
             } catch (RuntimeException e) {
                 u.complete(e);
             } finally {

@@ -23,7 +23,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,10 +118,11 @@ public final class YumRepository {
 
     /**
      * What a metadata update starts from: the .rpm objects listed with their sizes, the current repomd.xml (bytes and
-     * version tag), the version tag of its .asc, and the packages its metadata describes (by href).
+     * version tag), the version tag of its .asc, and the packages its metadata describes (by href); {@code marked}:
+     * the packages a forced replacement marked ({@link Replacements}).
      */
     record State(Map<String, Long> listed, Optional<ObjectStore.Versioned> index, Optional<Repomd> parsed,
-                 String ascTag, byte[][] open, RepoSplice.Index splice) {
+                 String ascTag, byte[][] open, RepoSplice.Index splice, Set<String> marked) {
         /** The packages the current metadata describes, by href (parsed: only when the metadata is not spliced). */
         Map<String, PackageMetadata> known(YumRepository y) {
             Map<String, PackageMetadata> known = new HashMap<>();
@@ -140,11 +140,15 @@ public final class YumRepository {
         List<Object> r = run(List.<java.util.concurrent.Callable<Object>>of(() -> store.list(dir),
                 () -> store.getVersioned(dir + REPOMD), () -> store.getVersioned(dir + REPOMD + ".asc")));
         Map<String, Long> listed = new LinkedHashMap<>();
+        Set<String> marked = new java.util.TreeSet<>();
         for (Object x : (List<?>) r.get(0)) {
             StoredObject o = (StoredObject) x;
             String rel = o.key().substring(dir.length());
             if (!rel.contains("/") && rel.endsWith(".rpm")) {
                 listed.put(rel, o.size());
+            } else if (rel.startsWith(Layout.REPODATA) && Replacements.fileOf(rel.substring(Layout.REPODATA.length()))
+                    != null) {
+                marked.add(Replacements.fileOf(rel.substring(Layout.REPODATA.length())));
             }
         }
         @SuppressWarnings("unchecked")
@@ -154,7 +158,7 @@ public final class YumRepository {
         Optional<Repomd> parsed = oldVersion.map(v -> parseRepomd(v.data()));
         byte[][] open = parsed.map(this::readExisting).orElse(null);
         RepoSplice.Index splice = open == null ? null : RepoSplice.index(open[0], open[1], open[2]);
-        return new State(listed, oldVersion, parsed, ascTag, open, splice);
+        return new State(listed, oldVersion, parsed, ascTag, open, splice, marked);
     }
 
     /** The results of independent requests, concurrently when there is a pool. */
@@ -191,8 +195,15 @@ public final class YumRepository {
         run(c.puts());
     }
 
-    /** Phase 1 without its writes: the new metadata from {@code state} and {@code fresh}. */
-    Computed compute(State state, Map<String, PackageMetadata> fresh) {
+    /**
+     * Phase 1 without its writes: the new metadata from {@code state} and {@code fresh}; the entry of a package a
+     * forced replacement marked is re-read when the package no longer has the SHA-256 the index lists.
+     */
+    Computed compute(State state, Map<String, PackageMetadata> published) {
+        Map<String, PackageMetadata> reread = Replacements.reread(store, dir, state.marked(), state.listed(),
+                published, () -> listedChecksums(state), this, log);
+        Map<String, PackageMetadata> fresh = reread.isEmpty() ? published : new LinkedHashMap<>(published);
+        fresh.putAll(reread);
         Map<String, Long> listed = new LinkedHashMap<>(state.listed());
         for (Map.Entry<String, PackageMetadata> f : fresh.entrySet()) {
             // packages of this publish whose upload may still be under way
@@ -237,6 +248,7 @@ public final class YumRepository {
             all.sort(Comparator.comparing(PackageMetadata::href));
             docs = RepoXml.write(all);
         }
+        remote += reread.size();
         byte[][] open = {docs.primary(), docs.filelists(), docs.other()};
         List<Repomd.Entry> entries = new ArrayList<>();
         List<String> written = new ArrayList<>();
@@ -270,6 +282,16 @@ public final class YumRepository {
         return new Computed(new Pending(dir, repomd, baseSha, baseTag, ascTag, unchanged, previous,
                 new Result(dir, total, reused, remote, unchanged ? List.of() : written, List.of())),
                 unchanged ? List.of() : puts);
+    }
+
+    /** The SHA-256 the current index lists per href. */
+    private Map<String, String> listedChecksums(State state) {
+        if (state.splice() != null) {
+            return state.splice().checksums();
+        }
+        Map<String, String> m = new HashMap<>();
+        state.known(this).forEach((href, p) -> m.put(href, p.sha256()));
+        return m;
     }
 
     /** The old index lists exactly these metadata files (same types, checksums and locations). */
@@ -368,39 +390,15 @@ public final class YumRepository {
                 + "re-run publish to include both");
     }
 
-    /**
-     * Content-addressed metadata files ({@code <sha256>-*}) in repodata/ that neither the new index nor the one it
-     * replaced names. Without an exclusive lock only files older than {@code staleAfter} go: a younger one may
-     * belong to a publish in flight.
-     */
+    /** Removes the metadata no index names and old replacement markers ({@link MetadataCleanup}). */
     List<String> removeOrphans(Pending p, List<String> written, java.time.Duration staleAfter) {
-        Set<String> keep = new HashSet<>(written);
-        keep.addAll(p.previous());
-        try {
-            Repomd current = Repomd.parse(p.repomd(), store.describe(dir + REPOMD));
-            current.entries().forEach(e -> keep.add(dir + e.href()));
-        } catch (MetadataException e) {
-            return List.of();
-        }
-        java.time.Instant cutoff = java.time.Instant.now().minus(staleAfter);
-        List<String> removed = new ArrayList<>();
-        for (StoredObject o : store.list(Layout.repodata(dir))) {
-            String name = o.key().substring(o.key().lastIndexOf('/') + 1);
-            if (keep.contains(o.key()) || !name.matches("[0-9a-f]{64}-.+")
-                    || !o.key().equals(Layout.repodata(dir) + name)) {
-                continue;
-            }
-            if (!store.exclusive() && (o.lastModified() == null || o.lastModified().isAfter(cutoff))) {
-                continue;
-            }
-            store.delete(o.key());
-            removed.add(o.key());
-        }
-        if (!removed.isEmpty()) {
-            log.accept("repository " + store.describe(dir) + ": removed " + removed.size()
-                    + " unreferenced metadata file(s) of earlier or losing publishes");
-        }
-        return removed;
+        return removeOrphans(p, written, staleAfter, store.list(Layout.repodata(dir)));
+    }
+
+    /** As {@link #removeOrphans(Pending, List, java.time.Duration)} from a listing of repodata/ just made. */
+    List<String> removeOrphans(Pending p, List<String> written, java.time.Duration staleAfter,
+                               List<StoredObject> repodata) {
+        return MetadataCleanup.removeOrphans(store, dir, log, p, written, staleAfter, repodata);
     }
 
     /** The parsed index, or null (with a warning) when it is damaged. */
@@ -458,7 +456,7 @@ public final class YumRepository {
     }
 
     /** Metadata of a stored package we have no entry for: its headers by ranged GETs, its SHA-256 from HEAD. */
-    private PackageMetadata readRemote(String href, long size) {
+    PackageMetadata readRemote(String href, long size) {
         String key = dir + href;
         StoredObject o = store.head(key).orElseThrow(() -> new PublishException(store.describe(key)
                 + " vanished while updating the repository metadata; re-run publish"));

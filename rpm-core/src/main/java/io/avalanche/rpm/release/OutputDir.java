@@ -1,5 +1,6 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.ExitCleanup;
 import io.avalanche.rpm.RpmException;
 
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -15,17 +15,19 @@ import java.util.stream.Stream;
  * An output directory that is never cleared: a run writes into a fresh staging directory inside it and, once its
  * outputs are complete, moves exactly those files in (replacing same-named ones). Closing deletes the staging
  * directory, and the output directory itself when this run created it and left it empty: a failed run leaves
- * the output directory as it was.
+ * the output directory as it was. A run stopped by SIGINT or SIGTERM too ({@link ExitCleanup}).
  */
 public final class OutputDir implements AutoCloseable {
     private final Path out;
     private final Path staging;
     private final boolean created;
+    private final ExitCleanup.Registration registration;
 
     private OutputDir(Path out, Path staging, boolean created) {
         this.out = out;
         this.staging = staging;
         this.created = created;
+        this.registration = ExitCleanup.directory(staging);
     }
 
     /** Creates {@code out} if needed and a staging directory {@code out/.rpm-release-staging-*}. */
@@ -49,8 +51,14 @@ public final class OutputDir implements AutoCloseable {
         return out;
     }
 
-    /** Moves the named staging files into the output directory, replacing files of the same names only. */
+    /**
+     * Moves the named staging files into the output directory, replacing files of the same names only; the last name
+     * (release.json) last. Refused once the JVM is stopping: an interrupted run moves nothing.
+     */
     public void commit(List<String> names) {
+        if (ExitCleanup.stopping()) {
+            throw new RpmException("interrupted: nothing was moved into " + out);
+        }
         for (String n : names) {
             Path from = staging.resolve(n);
             Path to = out.resolve(n);
@@ -70,6 +78,7 @@ public final class OutputDir implements AutoCloseable {
     @Override
     public void close() {
         deleteTree(staging);
+        registration.close();
         if (created) {
             try (Stream<Path> s = Files.list(out)) {
                 if (s.findAny().isEmpty()) {
@@ -82,21 +91,6 @@ public final class OutputDir implements AutoCloseable {
     }
 
     static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(OutputDir::deleteQuietly);
-        } catch (IOException ignored) {
-            // a leftover temporary directory is harmless
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // a leftover temporary file is harmless
-        }
+        ExitCleanup.deleteTree(dir);
     }
 }

@@ -1,5 +1,7 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.ExitCleanup;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** Runs a command given as an argument list (never a shell string), streaming its output lines. */
+/**
+ * Runs a command given as an argument list (never a shell string), streaming its output lines; a JVM that stops while
+ * it runs ends it ({@link ExitCleanup}).
+ */
 public final class ProcessRunner {
     private ProcessRunner() {
     }
@@ -23,6 +28,9 @@ public final class ProcessRunner {
 
     /** Runs and waits; output lines go to {@code sink} as they come; the whole output is also kept (bounded). */
     public static Result run(List<String> command, Path dir, Map<String, String> env, Consumer<String> sink) {
+        if (ExitCleanup.stopping()) {
+            throw new BuildException("interrupted: not starting " + command.get(0));
+        }
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
         if (dir != null) {
             pb.directory(dir.toFile());
@@ -37,7 +45,8 @@ public final class ProcessRunner {
         }
         Deque<String> tail = new ArrayDeque<>();
         StringBuilder all = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (ExitCleanup.Registration running = ExitCleanup.process(p);
+             BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             p.getOutputStream().close();
             for (String line; (line = r.readLine()) != null; ) {
                 sink.accept(line);

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.ExitCleanup;
 import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.ProgressReporter;
 import io.avalanche.rpm.RpmException;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -273,20 +273,15 @@ public final class ReleaseBuilder {
         for (Step s : plan.steps()) {
             log.accept("+ (cd " + s.workDir() + " && " + String.join(" ", s.command()) + ")"
                     + (r.image() == null ? "" : "   (in " + r.image() + ")"));
-            try {
-                Files.deleteIfExists(s.output());
-            } catch (IOException e) {
-                throw new BuildException("cannot remove the previous " + s.output() + ": " + e.getMessage(), e);
-            }
+            String output = plan.tree().root().relativize(s.output()).toString();
+            BuildOutput.remove(plan.tree().root(), output);
             if (r.image() == null) {
                 ProcessRunner.check(s.command(), s.workDir(), s.env(), log);
             } else {
-                runInContainer(r.engine(), r.image(), plan.tree().root(), s, log);
+                ContainerBuild.run(r.engine(), r.image(), plan.tree().root(), s, log);
             }
-            if (!Files.isRegularFile(s.output())) {
-                throw new BuildException(String.join(" ", s.command()) + " (in " + s.workDir()
-                        + ") succeeded but did not produce " + s.output());
-            }
+            BuildOutput.requireRegular(plan.tree().root(), output, String.join(" ", s.command()) + " (in "
+                    + s.workDir() + ")");
         }
     }
 
@@ -325,20 +320,46 @@ public final class ReleaseBuilder {
     public static ReleaseManifest packageInto(Plan plan, Compression compression, Path dir, Consumer<String> log,
                                               ProgressReporter progress, RpmWriter.SignatureFiller signer) {
         SourceTree tree = plan.tree();
-        for (Path p : List.of(tree.avalanchegoOutput(), tree.pluginOutput())) {
-            if (!Files.isRegularFile(p)) {
-                throw new BuildException("the build did not produce " + p);
-            }
-            ElfArchCheck.require(p, plan.arch());
-        }
-        long time = plan.git().commitTime();
-        List<PackageSpec> specs = List.of(
-                AvalanchegoPreset.avalanchego(plan.tag(), plan.arch(), tree.avalanchegoOutput(), time, compression),
-                AvalanchegoPreset.subnetEvm(plan.tag(), plan.arch(), tree.pluginOutput(), tree.vmId(), time,
-                        compression));
-        List<ReleaseManifest.Artifact> files = new ArrayList<>();
+        Path inputs;
         try {
             Files.createDirectories(dir);
+            inputs = Files.createTempDirectory(dir, ".rpm-release-inputs-");
+        } catch (IOException e) {
+            throw new RpmException(dir + ": " + e.getMessage(), e);
+        }
+        ExitCleanup.Registration scratch = ExitCleanup.directory(inputs);
+        try {
+            // private copies, read once without following a link: the bytes checked are the bytes packaged
+            Path avalanchego = checked(tree.root(), SourceTree.AVALANCHEGO_OUTPUT, inputs, plan.arch());
+            Path plugin = checked(tree.root(), SourceTree.PLUGIN_OUTPUT, inputs, plan.arch());
+            return packageCopies(plan, compression, dir, log, progress, signer, avalanchego, plugin);
+        } finally {
+            OutputDir.deleteTree(inputs);
+            scratch.close();
+        }
+    }
+
+    /** The private copy of a build output, refused when it is an ELF binary of another arch (naming the output). */
+    private static Path checked(Path root, String output, Path inputs, Arch arch) {
+        Path copy = BuildOutput.capture(root, output, inputs);
+        try {
+            ElfArchCheck.require(copy, arch);
+        } catch (SpecException e) {
+            throw new SpecException(e.getMessage().replace(copy.toString(), root.resolve(output).toString()), e);
+        }
+        return copy;
+    }
+
+    private static ReleaseManifest packageCopies(Plan plan, Compression compression, Path dir, Consumer<String> log,
+                                                 ProgressReporter progress, RpmWriter.SignatureFiller signer,
+                                                 Path avalanchegoBinary, Path pluginBinary) {
+        SourceTree tree = plan.tree();
+        long time = plan.git().commitTime();
+        List<PackageSpec> specs = List.of(
+                AvalanchegoPreset.avalanchego(plan.tag(), plan.arch(), avalanchegoBinary, time, compression),
+                AvalanchegoPreset.subnetEvm(plan.tag(), plan.arch(), pluginBinary, tree.vmId(), time, compression));
+        List<ReleaseManifest.Artifact> files = new ArrayList<>();
+        try {
             for (PackageSpec s : specs) {
                 String name = plan.tag().fileName(s.name(), plan.arch());
                 log.accept("packaging " + name + " (" + compression + ")");
@@ -346,6 +367,7 @@ public final class ReleaseBuilder {
                 Path rpm;
                 try (ProgressReporter.Task task = progress.start("compress " + name, total)) {
                     rpm = RpmWriter.write(s, dir, name, task::advance, signer);
+                    task.succeeded();
                 }
                 files.add(new ReleaseManifest.Artifact(name, s.name(), Files.size(rpm),
                         Digests.hex(Digests.sha256(rpm))));
@@ -356,50 +378,5 @@ public final class ReleaseBuilder {
         return new ReleaseManifest(plan.tag().tag(), plan.tag().version(), plan.tag().release(), plan.git().commit(),
                 time, plan.arch().rpm(), tree.vmId(), files, null, tree.vmIdSource(), !plan.git().clean(),
                 plan.overrides());
-    }
-
-    private static void runInContainer(ContainerTarget.Engine engine, String image, Path source, Step step,
-                                       Consumer<String> log) {
-        String name = "rpm-release-build-" + UUID.randomUUID().toString().substring(0, 12);
-        List<String> args = new ArrayList<>(engine.docker());
-        args.addAll(List.of("run", "--name", name, "--user", owner(source), "-v", source + ":" + source, "-w",
-                step.workDir().toString(), "-e", "HOME=/tmp"));
-        step.env().forEach((k, v) -> args.addAll(List.of("-e", k + "=" + v)));
-        args.add(image);
-        args.addAll(step.command());
-        List<String> remove = new ArrayList<>(engine.docker());
-        remove.addAll(List.of("rm", "-f", name));
-        Thread cleanup = new Thread(() -> ProcessRunner.run(remove, null, engine.env(), l -> { }));
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        String cmd = String.join(" ", step.command());
-        try {
-            ProcessRunner.Result run = ProcessRunner.run(args, null, engine.env(), log);
-            // `docker run` exit codes are unreliable against some engines: also read the container's own state
-            List<String> inspect = new ArrayList<>(engine.docker());
-            inspect.addAll(List.of("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name));
-            ProcessRunner.Result st = ProcessRunner.run(inspect, null, engine.env(), l -> { });
-            String state = st.output().trim();
-            // podman reports a finished container as "stopped" until its cleanup has run, then "exited"
-            if (run.exitCode() != 0 || st.exitCode() != 0 || !state.matches("(exited|stopped) 0")) {
-                throw new BuildException(cmd + " failed in container " + image + " (docker run exit "
-                        + run.exitCode() + ", container state: " + (st.exitCode() == 0 ? state : "unknown") + ")"
-                        + (run.tail().isEmpty() ? "" : ":\n  " + String.join("\n  ", run.tail())));
-            }
-        } finally {
-            ProcessRunner.run(remove, null, engine.env(), l -> { });
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException ignored) {
-                // already shutting down: the hook removes the container
-            }
-        }
-    }
-
-    private static String owner(Path source) {
-        try {
-            return Files.getAttribute(source, "unix:uid") + ":" + Files.getAttribute(source, "unix:gid");
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new BuildException("cannot read the owner of " + source + ": " + e.getMessage());
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.ExitCleanup;
 import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.Profile;
 import io.avalanche.rpm.ProgressReporter;
@@ -88,9 +89,13 @@ public final class ReleasePipeline {
     public record Validation(Arch arch, String phase, String from, ValidationReport report) {
     }
 
-    /** What a release produced and where; {@code published} is null when nothing was published. */
+    /**
+     * What a release produced and where; {@code published} is null when nothing was published. {@code committed}: the
+     * release's files were moved into {@code releaseDir}, which happens only when every validation passed (otherwise
+     * the release directory holds what it held before the run).
+     */
     public record Result(ReleaseManifest manifest, Path releaseDir, Path publicKey, Publisher.Result published,
-                         List<Validation> validations) {
+                         List<Validation> validations, boolean committed) {
         public Result {
             validations = List.copyOf(validations);
         }
@@ -106,7 +111,8 @@ public final class ReleasePipeline {
 
         /**
          * The result in the vocabulary the CLI's --json and the Jenkins steps share: tag, commit, arch(es), vmId,
-         * dirty, overrides, releaseDir, files, publicKey, published (a publish's map, or null), repoFile,
+         * dirty, overrides, releaseDir, releaseDirUpdated (false: a failed run left it as it was), files, publicKey,
+         * published (a publish's map, or null), repoFile,
          * validatedFrom, validations [{arch, phase, from, passed}], passed.
          */
         public Map<String, Object> toMap() {
@@ -119,6 +125,7 @@ public final class ReleasePipeline {
             m.put("dirty", manifest.dirty());
             m.put("overrides", manifest.overrides());
             m.put("releaseDir", releaseDir.toString());
+            m.put("releaseDirUpdated", committed);
             m.put("files", manifest.files());
             m.put("publicKey", publicKey.toString());
             m.put("published", published == null ? null : published.toMap());
@@ -237,6 +244,7 @@ public final class ReleasePipeline {
             for (Arch a : r.arches()) {
                 validations.add(validate(r, a, manifest, "release directory", releaseDir,
                         ReleaseSource.directory(stage), anchor, log));
+                ExitCleanup.checkRunning("publishing");
             }
             boolean prePassed = validations.stream().allMatch(v -> v.report().passed());
             Publisher.Result published = null;
@@ -253,18 +261,29 @@ public final class ReleasePipeline {
                     published = p.publish(stage, Publisher.Options.defaults(RepoSigner.of(key.headerSigner()))
                             .withForce(r.force()).withTimestamp(manifest.sourceDateEpoch()));
                 }
+                upload.succeeded();
                 upload.close();
                 for (Arch a : r.arches()) {
                     try (ReleaseSource source = ReleaseSource.open(r.to(), r.s3())) {
                         validations.add(validate(r, a, manifest, "published", r.to(), source, anchor, log));
                     }
+                    ExitCleanup.checkRunning("moving the release into " + r.out());
                 }
             }
-            out.commit(outputs);
+            // --out receives the release only when every validation passed, before and after publishing: a run that
+            // failed one leaves --out as it was (a published release that failed is where it was published)
+            boolean passed = validations.stream().allMatch(v -> v.report().passed());
+            if (passed) {
+                out.commit(outputs);
+            } else {
+                log.accept("== " + r.out() + " left as it was: validation failed" + (published == null ? ""
+                        : " (the published packages are at " + r.to() + ")"));
+            }
             if (r.junit() != null && !validations.isEmpty()) {
                 junitReport(validations).writeJUnit(r.junit());
             }
-            return new Result(manifest, r.out(), r.out().resolve(ReleaseManifest.KEY_FILE), published, validations);
+            return new Result(manifest, r.out(), r.out().resolve(ReleaseManifest.KEY_FILE), published, validations,
+                    passed);
         }
     }
 
@@ -292,14 +311,18 @@ public final class ReleasePipeline {
     }
 
     private static ValidationReport validate(ValidationOptions vo, ReleaseSource source) {
-        Path work = null;
+        Path work;
         try {
             work = Files.createTempDirectory("rpm-release-validate-");
-            return new Validator(vo).validate(source, work);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a validation directory: " + e.getMessage(), e);
+        }
+        ExitCleanup.Registration scratch = ExitCleanup.directory(work);
+        try {
+            return new Validator(vo).validate(source, work);
         } finally {
             OutputDir.deleteTree(work);
+            scratch.close();   // after the deletion: a stopping JVM waits for it
         }
     }
 

@@ -62,6 +62,7 @@ public final class Destinations {
         String p = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
         if (!p.isEmpty()) {
             checkKey("prefix '" + prefix + "'", p);
+            checkUrlSafe("prefix '" + prefix + "'", p);
         }
         return new Destination(Kind.S3, "s3://" + bucket + (p.isEmpty() ? "" : "/" + p), bucket, p, null);
     }
@@ -119,6 +120,7 @@ public final class Destinations {
         }
         if (!prefix.isEmpty()) {
             checkKey(option + " '" + value + "'", prefix);
+            checkUrlSafe(option + " '" + value + "'", prefix);
         }
         return new Destination(Kind.S3, "s3://" + bucket + (prefix.isEmpty() ? "" : "/" + prefix), bucket, prefix,
                 null);
@@ -138,6 +140,45 @@ public final class Destinations {
         if (key.indexOf('\\') >= 0 || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new SpecException(what + ": key '" + key + "' contains a backslash or control character");
         }
+    }
+
+    /**
+     * Refuses a prefix with characters outside RFC 3986's unreserved set and '/': {@code ?} and {@code #} end a URL's
+     * path, {@code %} starts an escape ({@code %2e%2e} is {@code ..} to a URL), {@code +} is a space to S3, {@code $}
+     * starts a dnf variable; avalanchego.repo's baseurl would then name another place than the bucket.
+     */
+    static void checkUrlSafe(String what, String prefix) {
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = prefix.charAt(i);
+            if (!unreserved(c) && c != '/') {
+                throw new SpecException(what + ": the prefix contains '" + c + "', which the URLs of avalanchego.repo "
+                        + "(dnf's baseurl and gpgkey) would read as something else; use only letters, digits, '.', '_', "
+                        + "'-', '~' and '/'");
+            }
+        }
+    }
+
+    private static boolean unreserved(int c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
+                || c == '_' || c == '~';
+    }
+
+    /**
+     * A path for a URL: every byte (UTF-8) outside RFC 3986's unreserved set and '/' percent-encoded, so that
+     * {@code ?}, {@code #}, {@code %}, spaces and dnf's {@code $variables} in a directory name stay part of the path.
+     */
+    public static String urlPath(String path) {
+        StringBuilder b = new StringBuilder(path.length());
+        for (byte x : path.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = x & 0xff;
+            if (unreserved(c) || c == '/') {
+                b.append((char) c);
+            } else {
+                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return b.toString();
     }
 
     private static Destination file(String option, String value, String rest, boolean source) {

@@ -11,10 +11,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +27,8 @@ import java.util.stream.Stream;
 /**
  * A local directory laid out like the bucket; every write is a temp file plus an atomic rename, created with the
  * process umask (like any other file). Publishers exclude each other with {@link #lock} (a lock file at the root).
+ * Nothing below the root is read, written or removed through a symbolic link: a linked directory (repodata/, an arch
+ * directory) or file (the key, the .repo file, the lock file) is refused, naming it.
  */
 public final class FileStore implements ObjectStore {
     private static final String TEMP_PREFIX = ".tmp-";
@@ -59,6 +63,35 @@ public final class FileStore implements ObjectStore {
         return p;
     }
 
+    /** The path of a key, refused when it or a directory above it, below the root, is a symbolic link. */
+    private Path checked(String key) {
+        Path p = path(key);
+        Path at = root;
+        for (Path part : root.relativize(p)) {
+            at = at.resolve(part);
+            BasicFileAttributes a;
+            try {
+                a = Files.readAttributes(at, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                return p;   // what is below does not exist yet
+            } catch (IOException e) {
+                throw new UncheckedIOException(at + ": cannot stat: " + e.getMessage(), e);
+            }
+            if (a.isSymbolicLink()) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(at).toString();
+                } catch (IOException e) {
+                    target = "?";
+                }
+                throw new StoreException(at + " is a symbolic link (to " + target + "): nothing in a file: destination "
+                        + "is read or written through a link, which could point anywhere on this machine; replace it "
+                        + "with the " + (at.equals(p) && !key.endsWith("/") ? "file" : "directory") + " itself");
+            }
+        }
+        return p;
+    }
+
     @Override
     public String describe(String key) {
         return path(key).toString();
@@ -71,18 +104,20 @@ public final class FileStore implements ObjectStore {
 
     @Override
     public String publicUrl(String key) {
-        return path(key).toUri().toString();
+        // not Path.toUri: it leaves '$' (a dnf variable in avalanchego.repo) and other sub-delimiters as they are
+        return "file://" + Destinations.urlPath(path(key).toString()) + (key.endsWith("/") ? "/" : "");
     }
 
     @Override
     public Optional<StoredObject> head(String key) {
-        Path p = path(key);
-        if (!Files.isRegularFile(p)) {
+        Path p = checked(key);
+        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new StoredObject(key, Files.size(p), Digests.hex(Digests.sha256(p)),
-                    Files.getLastModifiedTime(p).toInstant()));
+            String sha = Digests.hex(Digests.sha256(p));
+            return Optional.of(new StoredObject(key, Files.size(p), sha, Files.getLastModifiedTime(p).toInstant(),
+                    sha));
         } catch (IOException e) {
             throw new UncheckedIOException(p + ": cannot stat: " + e.getMessage(), e);
         }
@@ -90,7 +125,7 @@ public final class FileStore implements ObjectStore {
 
     @Override
     public String put(String key, Path file, byte[] sha256) {
-        Path target = path(key);
+        Path target = checked(key);
         Path tmp = null;
         try {
             Files.createDirectories(PathNames.dir(target));
@@ -121,7 +156,7 @@ public final class FileStore implements ObjectStore {
 
     @Override
     public String put(String key, byte[] data, String contentType) {
-        Path target = path(key);
+        Path target = checked(key);
         Path tmp = null;
         try {
             Files.createDirectories(PathNames.dir(target));
@@ -182,8 +217,8 @@ public final class FileStore implements ObjectStore {
         java.nio.channels.FileChannel ch = null;
         try {
             Files.createDirectories(root);
-            ch = java.nio.channels.FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
+            ch = java.nio.channels.FileChannel.open(checked(LOCK_FILE), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             java.nio.channels.FileLock held;
             while ((held = ch.tryLock()) == null) {
                 if (System.nanoTime() > deadline) {
@@ -266,9 +301,9 @@ public final class FileStore implements ObjectStore {
 
     @Override
     public Optional<byte[]> get(String key) {
-        Path p = path(key);
-        try {
-            return Optional.of(Files.readAllBytes(p));
+        Path p = checked(key);
+        try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.of(in.readAllBytes());
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -278,17 +313,18 @@ public final class FileStore implements ObjectStore {
 
     @Override
     public String download(String key, Path target) {
-        Path source = path(key);
-        if (!Files.isRegularFile(source)) {
+        Path source = checked(key);
+        if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
             throw new StoreException(source + " not found: publish the release first");
         }
-        return ObjectDownload.toFile(source.toString(), target, null, () -> Files.newInputStream(source));
+        return ObjectDownload.toFile(source.toString(), target, null,
+                () -> Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS));
     }
 
     @Override
     public byte[] getRange(String key, long start, long endInclusive) {
-        Path p = path(key);
-        try (SeekableByteChannel ch = Files.newByteChannel(p, StandardOpenOption.READ)) {
+        Path p = checked(key);
+        try (SeekableByteChannel ch = Files.newByteChannel(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             long end = Math.min(endInclusive, ch.size() - 1);
             ByteBuffer b = ByteBuffer.allocate((int) Math.max(0, end - start + 1));
             ch.position(start);
@@ -303,7 +339,7 @@ public final class FileStore implements ObjectStore {
 
     @Override
     public List<StoredObject> list(String prefix) {
-        Path dir = prefix.isEmpty() ? root : path(prefix);
+        Path dir = prefix.isEmpty() ? root : checked(prefix);
         List<StoredObject> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return out;
@@ -339,7 +375,7 @@ public final class FileStore implements ObjectStore {
     @Override
     public void delete(String key) {
         try {
-            Files.deleteIfExists(path(key));
+            Files.deleteIfExists(checked(key));
         } catch (IOException e) {
             throw new UncheckedIOException(path(key) + ": cannot delete: " + e.getMessage(), e);
         }
@@ -347,7 +383,7 @@ public final class FileStore implements ObjectStore {
 
     @Override
     public String verify(String key, byte[] sha256, long size) {
-        Path p = path(key);
+        Path p = checked(key);
         byte[] actual = Digests.sha256(p);
         if (!Arrays.equals(actual, sha256)) {
             throw new StoreException(p + ": SHA-256 mismatch after writing (expected " + Digests.hex(sha256)

@@ -39,12 +39,22 @@ public interface ObjectStore extends AutoCloseable {
     }
 
     /**
-     * Stores a file whose {@link FileHashes} were made in the pass that verified it ({@code ifAbsent}: only when
-     * nothing is stored under the key yet, else {@link ConcurrentWriteException}); the store checks the bytes it
-     * receives against them. Returns how the stored object was verified.
+     * Stores a file whose {@link FileHashes} were made in the pass that verified it, conditionally: only while nothing
+     * is stored under the key ({@code expectedTag} null), or only while the stored object is still the version
+     * {@code expectedTag} ({@link StoredObject#tag()} as read before); else {@link ConcurrentWriteException}. The store
+     * checks the bytes it receives against the hashes. Returns how the stored object was verified. This default checks,
+     * then writes: atomic only under {@link #lock}.
      */
-    default String put(String key, Path file, FileHashes hashes, boolean ifAbsent) {
-        return ifAbsent ? putIfAbsent(key, file, hashes.sha256()) : put(key, file, hashes.sha256());
+    default String put(String key, Path file, FileHashes hashes, String expectedTag) {
+        if (expectedTag == null) {
+            return putIfAbsent(key, file, hashes.sha256());
+        }
+        String now = head(key).map(StoredObject::tag).orElse(null);
+        if (!expectedTag.equals(now)) {
+            throw new ConcurrentWriteException(describe(key) + " changed since this publish read it (another publish "
+                    + "ran at the same time)");
+        }
+        return put(key, file, hashes.sha256());
     }
 
     /** True when {@link #putStreaming} uploads a body while it is produced (S3); false: upload files once checked. */
@@ -55,11 +65,12 @@ public interface ObjectStore extends AutoCloseable {
     /**
      * Stores {@code size} bytes read from a fresh {@code body} stream per attempt (a package verified as it streams:
      * the stream fails instead of giving its last byte when the checks fail, and nothing is stored), declaring
-     * {@code sha256} (raw) for the store to check the bytes against. Returns the SHA-256 (base64)
-     * the store confirmed it received, or null when it confirmed none (then {@link #verify}).
+     * {@code sha256} (raw) for the store to check the bytes against, on the condition of
+     * {@link #put(String, Path, FileHashes, String)}. Returns the SHA-256 (base64) the store confirmed it received, or
+     * null when it confirmed none (then {@link #verify}).
      */
     default String putStreaming(String key, long size, java.util.function.Supplier<java.io.InputStream> body,
-                                byte[] sha256, boolean ifAbsent) {
+                                byte[] sha256, String expectedTag) {
         throw new UnsupportedOperationException(describe(key) + ": this store does not stream uploads");
     }
 

@@ -187,15 +187,16 @@ public final class S3Store implements ObjectStore {
     public String publicUrl(String key) {
         if (settings.endpoint() != null) {
             String e = settings.endpoint().toString();
-            return (e.endsWith("/") ? e : e + "/") + bucket + "/" + fullKey(key);
+            return (e.endsWith("/") ? e : e + "/") + bucket + "/" + Destinations.urlPath(fullKey(key));
         }
-        return "https://" + bucket + ".s3." + settings.effectiveRegion() + ".amazonaws.com/" + fullKey(key);
+        return "https://" + bucket + ".s3." + settings.effectiveRegion() + ".amazonaws.com/"
+                + Destinations.urlPath(fullKey(key));
     }
 
     @Override
     public Optional<StoredObject> head(String key) {
         return headResponse(key).map(h -> new StoredObject(key, h.contentLength(), fullSha256Hex(h),
-                h.lastModified()));
+                h.lastModified(), h.eTag()));
     }
 
     private Optional<HeadObjectResponse> headResponse(String key) {
@@ -232,13 +233,13 @@ public final class S3Store implements ObjectStore {
 
     @Override
     public String put(String key, Path file, byte[] sha256) {
-        return putFile(key, file, sha256, null, false);
+        return putFile(key, file, sha256, null, null, false);
     }
 
     /** Uploads only when no object exists under the key ({@code If-None-Match: *}, honoured by S3 since 2024). */
     @Override
     public String putIfAbsent(String key, Path file, byte[] sha256) {
-        return putFile(key, file, sha256, null, true);
+        return putFile(key, file, sha256, null, null, true);
     }
 
     @Override
@@ -246,12 +247,14 @@ public final class S3Store implements ObjectStore {
         return size >= settings.multipartThreshold() ? settings.partSize() : 0;
     }
 
+    /** Conditional on the ETag read ({@code If-Match}, also on a multipart completion), or on absence. */
     @Override
-    public String put(String key, Path file, FileHashes hashes, boolean ifAbsent) {
-        return putFile(key, file, hashes.sha256(), hashes, ifAbsent);
+    public String put(String key, Path file, FileHashes hashes, String expectedTag) {
+        return putFile(key, file, hashes.sha256(), hashes, expectedTag, expectedTag == null);
     }
 
-    private String putFile(String key, Path file, byte[] sha256, FileHashes hashes, boolean ifAbsent) {
+    private String putFile(String key, Path file, byte[] sha256, FileHashes hashes, String ifMatch,
+                           boolean ifAbsent) {
         long size;
         try {
             size = Files.size(file);
@@ -261,17 +264,19 @@ public final class S3Store implements ObjectStore {
         if (size >= settings.multipartThreshold()) {
             List<byte[]> parts = hashes != null && hashes.partSize() == settings.partSize() && hashes.size() == size
                     ? hashes.parts() : null;
-            return putMultipart(key, file, size, sha256, parts, ifAbsent);
+            return putMultipart(key, file, size, sha256, parts, ifMatch, ifAbsent);
         }
         String echoed;
         try {
             echoed = s3.putObject(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key))
-                    .contentLength(size).contentType(contentType(key)).ifNoneMatch(ifAbsent ? "*" : null)
+                    .contentLength(size).contentType(contentType(key)).ifMatch(ifMatch)
+                    .ifNoneMatch(ifAbsent ? "*" : null)
                     .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(Digests.base64(sha256))
                     .metadata(Map.of(SHA256_METADATA, Digests.hex(sha256))), RequestBody.fromFile(file))
                     .checksumSHA256();
         } catch (SdkException e) {
-            throw conditionFailed(e) ? concurrent(key, "appeared") : translate("upload " + file + " to", key, e);
+            throw conditionFailed(e) ? concurrent(key, ifAbsent ? "appeared" : "changed")
+                    : translate("upload " + file + " to", key, e);
         }
         return checked(key, sha256, size, echoed);
     }
@@ -283,15 +288,17 @@ public final class S3Store implements ObjectStore {
 
     @Override
     public String putStreaming(String key, long size, java.util.function.Supplier<java.io.InputStream> body,
-                               byte[] sha256, boolean ifAbsent) {
+                               byte[] sha256, String expectedTag) {
         try {
             return s3.putObject(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key))
-                    .contentLength(size).contentType(contentType(key)).ifNoneMatch(ifAbsent ? "*" : null)
+                    .contentLength(size).contentType(contentType(key)).ifMatch(expectedTag)
+                    .ifNoneMatch(expectedTag == null ? "*" : null)
                     .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(Digests.base64(sha256))
                     .metadata(Map.of(SHA256_METADATA, Digests.hex(sha256))),
                     RequestBody.fromContentProvider(body::get, size, "application/octet-stream")).checksumSHA256();
         } catch (SdkException e) {
-            throw conditionFailed(e) ? concurrent(key, "appeared") : translate("upload", key, e);
+            throw conditionFailed(e) ? concurrent(key, expectedTag == null ? "appeared" : "changed")
+                    : translate("upload", key, e);
         }
     }
 
@@ -375,7 +382,7 @@ public final class S3Store implements ObjectStore {
      * S3's composite checksum (SHA-256 of the part checksums) is the one of the parts hashed; aborted on any failure.
      */
     private String putMultipart(String key, Path file, long size, byte[] sha256, List<byte[]> partHashes,
-                                boolean ifAbsent) {
+                                String ifMatch, boolean ifAbsent) {
         abortStaleUploads(key);
         String uploadId;
         try {
@@ -411,12 +418,12 @@ public final class S3Store implements ObjectStore {
             String got;
             try {
                 got = s3.completeMultipartUpload(b -> b.overrideConfiguration(timing(key)).bucket(bucket).key(fullKey(key))
-                        .uploadId(uploadId).ifNoneMatch(ifAbsent ? "*" : null).multipartUpload(m -> m.parts(done)))
-                        .checksumSHA256();
+                        .uploadId(uploadId).ifMatch(ifMatch).ifNoneMatch(ifAbsent ? "*" : null)
+                        .multipartUpload(m -> m.parts(done))).checksumSHA256();
             } catch (SdkException e) {
                 if (conditionFailed(e)) {
                     abort(key, uploadId);
-                    throw concurrent(key, "appeared");
+                    throw concurrent(key, ifAbsent ? "appeared" : "changed");
                 }
                 throw e;
             }
@@ -540,7 +547,7 @@ public final class S3Store implements ObjectStore {
         List<StoredObject> out = new ArrayList<>();
         try {
             for (S3Object o : s3.listObjectsV2Paginator(b -> b.overrideConfiguration(timing(dirPrefix)).bucket(bucket).prefix(fullKey(dirPrefix))).contents()) {
-                out.add(new StoredObject(relativeKey(o.key()), o.size(), null, o.lastModified()));
+                out.add(new StoredObject(relativeKey(o.key()), o.size(), null, o.lastModified(), o.eTag()));
             }
         } catch (SdkException e) {
             throw translate("list", dirPrefix, e);

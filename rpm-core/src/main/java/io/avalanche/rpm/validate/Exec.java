@@ -30,6 +30,9 @@ public final class Exec {
 
     /** Runs cmd with extra environment variables; throws ValidationException when it cannot start. */
     public static Result run(List<String> cmd, Map<String, String> env, Duration timeout) {
+        if (io.avalanche.rpm.ExitCleanup.stopping()) {
+            throw new ValidationException("interrupted: not starting " + cmd.get(0));
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p;
@@ -39,7 +42,7 @@ public final class Exec {
             throw new ValidationException("cannot run " + cmd.get(0) + ": " + e.getMessage()
                     + " (install it or put it on PATH)", e);
         }
-        try {
+        try (io.avalanche.rpm.ExitCleanup.Registration running = io.avalanche.rpm.ExitCleanup.process(p)) {
             p.getOutputStream().close();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             Thread reader = new Thread(() -> copyBounded(p.getInputStream(), out), "exec-output");

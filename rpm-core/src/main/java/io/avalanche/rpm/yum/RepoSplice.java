@@ -29,7 +29,7 @@ public final class RepoSplice {
     }
 
     /** The three documents of a repository, indexed: per package its location, package size and SHA-256. */
-    public record Index(Doc[] docs, List<String> hrefs, Map<String, Long> sizes) {
+    public record Index(Doc[] docs, List<String> hrefs, Map<String, Long> sizes, Map<String, String> checksums) {
     }
 
     /** The documents indexed, or null when they are not exactly as {@link RepoXml#write} writes them. */
@@ -43,6 +43,7 @@ public final class RepoSplice {
         }
         List<String> hrefs = new ArrayList<>();
         Map<String, Long> sizes = new HashMap<>();
+        Map<String, String> checksums = new HashMap<>();
         for (int i = 0; i < p.starts.length; i++) {
             String href = attr(primary, p.starts[i], p.ends[i], HREF);
             String size = attr(primary, p.starts[i], p.ends[i], SIZE);
@@ -59,8 +60,9 @@ public final class RepoSplice {
                 return null;
             }
             hrefs.add(href);
+            checksums.put(href, sha);
         }
-        Index idx = new Index(new Doc[] {p, f, o}, hrefs, sizes);
+        Index idx = new Index(new Doc[] {p, f, o}, hrefs, sizes, checksums);
         // the head and tail must be exactly RepoXml's for the old count: then only the count changes
         byte[][] empty = heads(hrefs.size());
         for (int d = 0; d < 3; d++) {

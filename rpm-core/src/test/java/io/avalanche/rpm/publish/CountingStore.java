@@ -58,12 +58,23 @@ final class CountingStore implements ObjectStore {
     }
 
     @Override
-    public String put(String key, Path file, FileHashes hashes, boolean ifAbsent) {
-        if (ifAbsent) {
-            beforeConditionalWrite.accept(key);
-        }
+    public String put(String key, Path file, FileHashes hashes, String expectedTag) {
+        beforeConditionalWrite.accept(key);
         requests.incrementAndGet();
-        return delegate.put(key, file, hashes, ifAbsent);
+        return delegate.put(key, file, hashes, expectedTag);
+    }
+
+    @Override
+    public boolean streams() {
+        return delegate.streams();
+    }
+
+    @Override
+    public String putStreaming(String key, long size, java.util.function.Supplier<java.io.InputStream> body,
+                               byte[] sha256, String expectedTag) {
+        beforeConditionalWrite.accept(key);
+        requests.incrementAndGet();
+        return delegate.putStreaming(key, size, body, sha256, expectedTag);
     }
 
     @Override

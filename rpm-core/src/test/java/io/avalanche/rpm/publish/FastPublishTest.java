@@ -240,18 +240,18 @@ class FastPublishTest {
         try (S3Store store = S3Store.open("s3://fast/mp", settings)) {
             FileHashes h = FileHashes.of(big, store.partSize(size));
             assertThat(h.parts()).hasSize(3);
-            String how = store.put("x/big.bin", big, h, true);
+            String how = store.put("x/big.bin", big, h, null);
             assertThat(how).isEqualTo("S3 composite checksum of 3 parts matches the parts of the file verified");
             assertThat(store.get("x/big.bin").orElseThrow()).isEqualTo(Files.readAllBytes(big));
             assertThat(store.head("x/big.bin").orElseThrow().sha256Hex()).isEqualTo(h.hex());
-            assertThatThrownBy(() -> store.put("x/big.bin", big, h, true))
+            assertThatThrownBy(() -> store.put("x/big.bin", big, h, null))
                     .isInstanceOf(ConcurrentWriteException.class);
 
             // parts hashed from other bytes than those sent: S3 refuses the part, nothing is stored
             List<byte[]> wrong = new ArrayList<>(h.parts());
             wrong.set(1, Digests.sha256("not these bytes".getBytes()));
             FileHashes lying = new FileHashes(h.sha256(), h.size(), h.partSize(), wrong);
-            assertThatThrownBy(() -> store.put("x/other.bin", big, lying, true))
+            assertThatThrownBy(() -> store.put("x/other.bin", big, lying, null))
                     .isInstanceOf(StoreException.class)
                     .hasMessageContaining("s3://fast/mp/x/other.bin").hasMessageContaining("aborted");
             assertThat(store.head("x/other.bin")).isEmpty();

@@ -29,5 +29,12 @@ class DestinationFactoryTest {
         assertThatThrownBy(() -> Destinations.s3("b", "a/../c")).isInstanceOf(SpecException.class)
                 .hasMessageContaining("segment");
         assertThatThrownBy(() -> Destinations.s3("b", "a//c")).hasMessageContaining("segment");
+        // what a URL or dnf would read differently (issue 21): refused by the typed door as by the URL
+        for (String p : new String[] {"rel?x=1", "a#b", "a/%2e%2e/c", "p+q", "$basearch"}) {
+            assertThatThrownBy(() -> Destinations.s3("b", p)).isInstanceOf(SpecException.class)
+                    .hasMessageContaining("the prefix contains");
+            assertThatThrownBy(() -> Destinations.check("s3://b/" + p)).isInstanceOf(SpecException.class)
+                    .hasMessageContaining("the prefix contains");
+        }
     }
 }
