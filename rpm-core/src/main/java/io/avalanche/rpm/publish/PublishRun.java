@@ -2,6 +2,7 @@ package io.avalanche.rpm.publish;
 
 import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.PathNames;
+import io.avalanche.rpm.format.Channel;
 import io.avalanche.rpm.format.RpmPackage;
 import io.avalanche.rpm.store.ConcurrentWriteException;
 import io.avalanche.rpm.store.FileHashes;
@@ -37,16 +38,26 @@ final class PublishRun {
     final Publisher.Options options;
     final Consumer<String> log;
     final Parallel io;
+    /** The channel of the release published (its packages' repositories and .repo file). */
+    final Channel channel;
     private final Consumer<Publisher.Outcome> progress;
+    /** Packages of yanked releases (object keys), read with the destination: never listed in the metadata. */
+    private volatile java.util.Set<String> yanked = java.util.Set.of();
 
     PublishRun(ObjectStore store, Publisher.Options options, Consumer<Publisher.Outcome> progress,
                Consumer<String> log, Parallel io) {
+        this(store, options, progress, log, io, Channel.STABLE);
+    }
+
+    PublishRun(ObjectStore store, Publisher.Options options, Consumer<Publisher.Outcome> progress,
+               Consumer<String> log, Parallel io, Channel channel) {
         this.store = store;
         this.layout = options.layout();
         this.options = options;
         this.progress = progress;
         this.log = log;
         this.io = io;
+        this.channel = channel;
     }
 
     /** A file after its verifying read pass, with the hashes that pass made. */
@@ -69,8 +80,13 @@ final class PublishRun {
         return new PublishGate(store, layout, log);
     }
 
+    /** The repository (and .repo section) name of this run's channel. */
+    String repoName() {
+        return Layout.repoName(options.repoName(), channel);
+    }
+
     String repoFileKey() {
-        return layout.repoFile(options.repoName());
+        return layout.repoFile(repoName());
     }
 
     /**
@@ -105,8 +121,9 @@ final class PublishRun {
         return items;
     }
 
-    /** Reads, concurrently, what the destination holds where this release would write. */
+    /** Reads, concurrently, what the destination holds where this release would write (and what is yanked). */
     Remote read(ReleaseScan release) {
+        yanked = YankRecords.read(store, layout).keys();
         Map<String, Future<Optional<StoredObject>>> heads = new LinkedHashMap<>();
         for (ReleaseScan.Scanned f : release.files()) {
             heads.put(f.key(), io.submit(() -> store.head(f.key())));
@@ -137,7 +154,7 @@ final class PublishRun {
                 toUpload.add(it);
             } else if (existing.get().equals(it.sha256())) {
                 emit(outcomes, unchanged(it.key(), it.size(), it.sha256(), "identical bytes already published"));
-            } else if (options.force()) {
+            } else if (options.force() || rotatesKey(it.file(), it.key())) {
                 toUpload.add(it);
             } else {
                 refused.add(store.describe(it.key()));
@@ -151,7 +168,7 @@ final class PublishRun {
         // index names them before complete, so a failed upload leaves only unreferenced files (removed later)
         List<Future<Publisher.Outcome>> uploads = new ArrayList<>();
         for (Item it : toUpload) {
-            boolean replacing = options.force() && remote.objects().get(it.key()).isPresent();
+            boolean replacing = remote.objects().get(it.key()).isPresent();
             uploads.add(io.submit(() -> upload(it, replacing)));
         }
         return metadata(items, remote, outcomes, uploads);
@@ -189,24 +206,24 @@ final class PublishRun {
     PendingPublish pending(List<Publisher.Outcome> outcomes, List<YumRepository.Pending> repos) {
         String root = options.baseUrl() == null ? store.publicUrl(layout.root())
                 : (options.baseUrl().endsWith("/") ? options.baseUrl() : options.baseUrl() + "/") + layout.root();
-        return new PendingPublish(store.describe(layout.root()), outcomes, repos, options.repoName(), root,
+        return new PendingPublish(store.describe(layout.root()), outcomes, repos, repoName(), root,
                 options.timestamp(), options.force(), layout);
     }
 
     /** Each repository's new metadata (not stored yet) from the items' headers and SHA-256s. */
     Map<YumRepository, YumRepository.Computed> computeMetadata(List<Item> items, Remote remote) {
-        Map<String, Map<String, PackageMetadata>> byArch = new TreeMap<>();
+        Map<String, Map<String, PackageMetadata>> byDir = new TreeMap<>();
         for (Item it : items) {
             if (it.rpm() != null) {
-                String arch = it.rpm().arch();
+                String dir = layout.archDir(channel, it.rpm().arch());
                 long mtime = mtime(it.file());
-                byArch.computeIfAbsent(arch, a -> new TreeMap<>()).put(PathNames.name(it.file()),
+                byDir.computeIfAbsent(dir, a -> new TreeMap<>()).put(PathNames.name(it.file()),
                         PackageMetadata.from(it.rpm(), it.sha256(), mtime, PathNames.name(it.file())));
             }
         }
         Map<YumRepository, YumRepository.Computed> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Map<String, PackageMetadata>> e : byArch.entrySet()) {
-            String dir = layout.archDir(e.getKey());
+        for (Map.Entry<String, Map<String, PackageMetadata>> e : byDir.entrySet()) {
+            String dir = e.getKey();
             YumRepository y = repository(dir);
             out.put(y, y.compute(joinVerified(remote.repositories().get(dir)), e.getValue()));
         }
@@ -233,6 +250,33 @@ final class PublishRun {
         throw refusal(List.of(store.describe(it.key())), "A concurrent publish stored different bytes there.");
     }
 
+    /**
+     * A key rotation: the release's key file replaces the published one when it holds every key that one holds and
+     * more (packages already published still verify); no --force needed. Any other change of the key file is refused.
+     */
+    boolean rotatesKey(Path local, String key) {
+        if (local == null || !key.equals(layout.keyFile())) {
+            return false;
+        }
+        Optional<byte[]> remote = store.get(key);
+        if (remote.isEmpty()) {
+            return false;
+        }
+        try {
+            RepositoryKey theirs = RepositoryKey.parse(remote.get(), store.describe(key));
+            RepositoryKey mine = RepositoryKey.parse(Files.readAllBytes(local), local.toString());
+            boolean more = mine.fingerprints().containsAll(theirs.fingerprints())
+                    && !mine.fingerprints().equals(theirs.fingerprints());
+            if (more) {
+                log.accept("key rotation: " + local + " (key " + mine.describe() + ") holds every key of "
+                        + store.describe(key) + " (key " + theirs.describe() + ") and more: replacing it");
+            }
+            return more;
+        } catch (PublishCheckException | IOException e) {
+            return false;
+        }
+    }
+
     Publisher.Outcome unchanged(String key, long size, String sha, String detail) {
         return new Publisher.Outcome(key, store.describe(key), Publisher.Status.UNCHANGED, size, sha, detail);
     }
@@ -249,7 +293,7 @@ final class PublishRun {
     }
 
     YumRepository repository(String dir) {
-        return new YumRepository(store, dir, null, options.timestamp(), log, io);
+        return new YumRepository(store, dir, null, options.timestamp(), log, io).excluding(yanked);
     }
 
     void emit(List<Publisher.Outcome> outcomes, Publisher.Outcome o) {

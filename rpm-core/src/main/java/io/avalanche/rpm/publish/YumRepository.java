@@ -49,6 +49,8 @@ public final class YumRepository {
     private final long timestamp;
     private final Consumer<String> log;
     private final Parallel io;
+    /** Object keys of packages stored here that the metadata must not list (yanked or being pruned). */
+    private final Set<String> excluded;
 
     /** What an update did: package count, packages read remotely, entries reused, files written/removed. */
     public record Result(String dir, int packages, int reused, int readRemotely, List<String> written,
@@ -73,12 +75,26 @@ public final class YumRepository {
     /** As above, issuing independent requests concurrently on {@code io} (null: one after another). */
     YumRepository(ObjectStore store, String dir, DetachedSigner signer, long timestamp, Consumer<String> log,
                   Parallel io) {
+        this(store, dir, signer, timestamp, log, io, Set.of());
+    }
+
+    private YumRepository(ObjectStore store, String dir, DetachedSigner signer, long timestamp, Consumer<String> log,
+                          Parallel io, Set<String> excluded) {
+        this.excluded = Set.copyOf(excluded);
         this.io = io;
         this.store = store;
         this.dir = dir.endsWith("/") ? dir : dir + "/";
         this.signer = signer;
         this.timestamp = timestamp;
         this.log = log;
+    }
+
+    /**
+     * This repository with packages left out of its metadata (object keys: yanked, or about to be pruned); they stay
+     * stored. A package just published that is excluded is not listed either.
+     */
+    public YumRepository excluding(Set<String> keys) {
+        return new YumRepository(store, dir, signer, timestamp, log, io, keys);
     }
 
     /**
@@ -143,7 +159,7 @@ public final class YumRepository {
         for (Object x : (List<?>) r.get(0)) {
             StoredObject o = (StoredObject) x;
             String rel = o.key().substring(dir.length());
-            if (!rel.contains("/") && rel.endsWith(".rpm")) {
+            if (!rel.contains("/") && rel.endsWith(".rpm") && !excluded.contains(o.key())) {
                 listed.put(rel, o.size());
             }
         }
@@ -192,7 +208,9 @@ public final class YumRepository {
     }
 
     /** Phase 1 without its writes: the new metadata from {@code state} and {@code fresh}. */
-    Computed compute(State state, Map<String, PackageMetadata> fresh) {
+    Computed compute(State state, Map<String, PackageMetadata> freshAll) {
+        Map<String, PackageMetadata> fresh = new LinkedHashMap<>(freshAll);
+        fresh.keySet().removeIf(href -> excluded.contains(dir + href));
         Map<String, Long> listed = new LinkedHashMap<>(state.listed());
         for (Map.Entry<String, PackageMetadata> f : fresh.entrySet()) {
             // packages of this publish whose upload may still be under way
@@ -458,7 +476,7 @@ public final class YumRepository {
     }
 
     /** Metadata of a stored package we have no entry for: its headers by ranged GETs, its SHA-256 from HEAD. */
-    private PackageMetadata readRemote(String href, long size) {
+    PackageMetadata readRemote(String href, long size) {
         String key = dir + href;
         StoredObject o = store.head(key).orElseThrow(() -> new PublishException(store.describe(key)
                 + " vanished while updating the repository metadata; re-run publish"));
