@@ -1,6 +1,7 @@
 #!/bin/bash
-# Builds the local stand-in for the target image (Debian bookworm + rpm, behaving like Rocky for
-# rpm installs) into the private podman storage of podman-env.sh. Skips when the image exists.
+# Builds the local stand-in for the target image (Debian bookworm + rpm + dnf, behaving like Rocky for
+# rpm and dnf installs) into the private podman storage of podman-env.sh. Skips when the image exists
+# and has dnf (an image of an older version of this script, without dnf, is built again).
 #
 # Usage: scripts/build-target-image.sh [--rebuild] [--arch amd64|arm64] [--also-tag NAME] [--include PKG,...] [IMAGE]
 #   --arch    image architecture (default: the host's); a foreign one is bootstrapped under qemu-user
@@ -18,6 +19,7 @@ HOST_ARCH=$ARCH
 REBUILD=0
 ALSO=()
 INCLUDE=rpm
+EXTRA=
 while [ $# -gt 0 ]; do
     case "$1" in
         --rebuild) REBUILD=1 ;;
@@ -29,12 +31,15 @@ while [ $# -gt 0 ]; do
             esac
             shift ;;
         --also-tag) ALSO+=("$2"); shift ;;
-        --include) INCLUDE="$INCLUDE,$2"; shift ;;
+        --include) EXTRA="$EXTRA,$2"; shift ;;
         -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) IMAGE=$1 ;;
     esac
     shift
 done
+# A target image (no --include) carries dnf: validate's upgrade check installs, upgrades and downgrades with the
+# customer's client (Debian's dnf 4). Other images (a builder with --include) do not need it.
+if [ -z "$EXTRA" ]; then INCLUDE=rpm,dnf; else INCLUDE="rpm$EXTRA"; fi
 if [ -z "$IMAGE" ]; then
     IMAGE=localhost/rpm-release-target:latest-$ARCH
     if [ "$ARCH" = "$HOST_ARCH" ]; then ALSO+=(localhost/rpm-release-target:latest); fi
@@ -46,9 +51,21 @@ image_arch() {
     podman image inspect --format '{{.Architecture}}' "$1" 2>/dev/null
 }
 
+has_dnf() {
+    podman run --rm --network=none "$1" test -x /usr/bin/dnf >/dev/null 2>&1
+}
+
 if [ "$REBUILD" = 0 ]; then
     for have in "$IMAGE" "${ALSO[@]}"; do
         podman image exists "$have" || continue
+        # an image of the host's arch built before dnf was added is built again (a few minutes); a foreign one
+        # (20+ minutes under emulation) only with --rebuild: its upgrade checks report the missing dnf until then
+        if [ -z "$EXTRA" ] && [ "$ARCH" = "$HOST_ARCH" ] && [ "$(image_arch "$have")" = "$ARCH" ] \
+                && ! has_dnf "$have"; then
+            echo "build-target-image.sh: $have has no dnf (built by an older version of this script);" \
+                 "building it again" >&2
+            break
+        fi
         if [ "$(image_arch "$have")" != "$ARCH" ]; then
             echo "build-target-image.sh: $have exists but is for $(image_arch "$have"), not $ARCH;" \
                  "pass --rebuild or another IMAGE name" >&2
@@ -145,7 +162,7 @@ rpm --root "$ROOT" --dbpath /var/lib/rpm --initdb
 rpm --root "$ROOT" --dbpath /var/lib/rpm -i --force-debian "$TOP"/RPMS/noarch/*.rpm
 chroot "$ROOT" rpm -q --whatprovides glibc >&2
 
-if podman image exists "$IMAGE"; then podman rmi -f "$IMAGE" >/dev/null; fi
+# The old image is not removed: containers of other runs may still use it (it keeps no tag).
 tar -C "$ROOT" --numeric-owner -c . \
     | podman import --os linux --arch "$ARCH" --change 'CMD ["/bin/bash"]' - "$IMAGE" >/dev/null
 for t in "${ALSO[@]}"; do podman tag "$IMAGE" "$t"; done

@@ -42,14 +42,27 @@ public final class ReleasePipeline {
     private ReleasePipeline() {
     }
 
-    /** Everything a release run needs; {@code to} is null for no publishing (PR smoke builds). */
+    /**
+     * Everything a release run needs; {@code to} is null for no publishing (PR smoke builds). {@code tag} carries the
+     * RPM Release (a respin: {@link ReleaseTag#withRelease}); {@code layout} is where the release goes in {@code to}.
+     */
     public record Request(ReleaseTag tag, boolean pullRequest, Path source, List<Arch> arches, String buildImage,
                           Path out, String to, KeySource key, S3Settings s3, ValidationOptions.Install install,
                           String targetGlibc, Path junit, Compression compression, boolean force,
-                          ReleaseBuilder.Checks checks) {
+                          ReleaseBuilder.Checks checks, Layout layout) {
         public Request {
             arches = List.copyOf(new LinkedHashSet<>(arches == null || arches.isEmpty() ? List.of(Arch.host()) : arches));
             checks = checks == null ? ReleaseBuilder.Checks.STRICT : checks;
+            layout = layout == null ? Layout.SEED : layout;
+        }
+
+        /** A request in the seed's layout. */
+        public Request(ReleaseTag tag, boolean pullRequest, Path source, List<Arch> arches, String buildImage,
+                       Path out, String to, KeySource key, S3Settings s3, ValidationOptions.Install install,
+                       String targetGlibc, Path junit, Compression compression, boolean force,
+                       ReleaseBuilder.Checks checks) {
+            this(tag, pullRequest, source, arches, buildImage, out, to, key, s3, install, targetGlibc, junit,
+                    compression, force, checks, Layout.SEED);
         }
 
         ReleaseBuilder.Request build(Arch arch) {
@@ -129,16 +142,23 @@ public final class ReleasePipeline {
             if (r.to() == null) {
                 l.add("publish:  nothing" + (r.pullRequest() ? " (pull-request build)" : " (no --to)"));
             } else {
-                l.add("publish:  " + r.to() + " (only if validation passes)");
-                Layout layout = Layout.SEED;
+                l.add("publish:  " + r.to() + " (only if validation passes), layout " + r.layout().id());
+                Layout layout = r.layout();
+                io.avalanche.rpm.format.Channel channel = r.tag().channel();
+                String repoName = Layout.repoName(Layout.REPO_NAME, channel);
+                l.add("channel:  " + channel.id() + " (repository " + repoName + ", " + (channel.stable()
+                        ? "enabled by default" : "opt-in: enabled=0, dnf --enablerepo=" + repoName) + ")");
+                String base = r.to().endsWith("/") ? r.to() : r.to() + "/";
                 for (ReleaseBuilder.Plan b : builds) {
+                    String dir = layout.archDir(channel, b.arch().rpm());
                     for (ReleaseBuilder.PackagePlan p : b.packages()) {
-                        l.add("  " + layout.packageKey(b.arch().rpm(), p.fileName()));
+                        l.add("  " + p.fileName() + " -> repository " + base + dir + " as "
+                                + base + layout.packageKey(channel, b.arch().rpm(), p.fileName()));
                     }
-                    l.add("  " + Layout.repomd(layout.archDir(b.arch().rpm())) + " (+ repomd.xml.asc)");
+                    l.add("  " + base + Layout.repomd(dir) + " (+ repomd.xml.asc)");
                 }
-                l.add("  " + layout.keyFile());
-                l.add("  " + layout.repoFile());
+                l.add("  " + base + layout.keyFile());
+                l.add("  " + base + layout.repoFile(channel));
             }
             return l;
         }
@@ -241,11 +261,11 @@ public final class ReleasePipeline {
                     log.accept("  " + o.status().name().toLowerCase(Locale.ROOT) + " " + o.location());
                 }, log)) {
                     published = p.publish(stage, Publisher.Options.defaults(RepoSigner.of(key.headerSigner()))
-                            .withForce(r.force()).withTimestamp(manifest.sourceDateEpoch()));
+                            .withForce(r.force()).withTimestamp(manifest.sourceDateEpoch()).withLayout(r.layout()));
                 }
                 upload.close();
                 for (Arch a : r.arches()) {
-                    try (ReleaseSource source = ReleaseSource.open(r.to(), r.s3())) {
+                    try (ReleaseSource source = ReleaseSource.open(r.to(), r.s3(), r.layout())) {
                         validations.add(validate(r, a, manifest, "published", r.to(), source, log));
                     }
                 }
@@ -261,7 +281,8 @@ public final class ReleasePipeline {
     private static Validation validate(Request r, Arch a, ReleaseManifest m, String phase, String from,
                                        ReleaseSource source, Consumer<String> log) {
         log.accept("== validate from " + from + " (" + a.rpm() + ", " + phase + ")");
-        ValidationOptions vo = ValidationOptions.of(new ReleaseRef(r.tag().tag(), a.rpm()), m.commit())
+        ValidationOptions vo = ValidationOptions.of(new ReleaseRef(r.tag().tag(), a.rpm())
+                        .withRelease(r.tag().release()), m.commit())
                 .withInstall(r.install()).withTargetGlibc(r.targetGlibc())
                 .withVmId(m.vmId(), "release.json (read from " + m.vmIdSource() + " at build time)");
         ValidationReport report = validate(vo, source);
