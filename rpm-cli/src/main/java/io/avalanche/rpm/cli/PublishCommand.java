@@ -35,7 +35,11 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
             "  rpm-release publish --to s3://avalanchego-releases --key release.asc --passphrase-env RPM_KEY_PASS out/release",
             "  rpm-release publish --to s3://releases --endpoint http://127.0.0.1:9000 --json out/release",
-            "  rpm-release publish --to file:/tmp/bucket out/release"})
+            "  rpm-release publish --to file:/tmp/bucket out/release",
+            "  rpm-release publish --to s3://avalanchego-releases --layout el9 --dry-run out/release",
+            "", "Channels: vX.Y.Z goes to the stable repositories (linux/rpms/<arch>/, avalanchego.repo, enabled);",
+            "-rc.N to testing, -fuji* to fuji, any other pre-release to experimental (linux/rpms/<channel>/<arch>/,",
+            "avalanchego-<channel>.repo with enabled=0: customers opt in with dnf --enablerepo)."})
 final class PublishCommand implements Callable<Integer> {
     private final Map<String, String> environment;
 
@@ -84,6 +88,15 @@ final class PublishCommand implements Callable<Integer> {
             description = "Bound of one S3 request attempt: connect, send, every read (default 60s).")
     String attemptTimeout;
 
+    @Option(names = "--layout", paramLabel = "seed|el9", defaultValue = "seed",
+            description = "Where in DEST: seed (linux/rpms/<arch>/, RPM-GPG-KEY-avalanchego; the default) or el9 "
+                    + "(upstream's linux/rpms/rhel/el9/<arch>/, GPG-KEY-avalanchego).")
+    String layout = "seed";
+
+    @Option(names = "--dry-run", description = "Read the release directory and print the channel and the "
+            + "repository each package will appear in; read and write nothing at DEST.")
+    boolean dryRun;
+
     @Parameters(index = "0", paramLabel = "RELEASE_DIR", description = "Directory with the release files.")
     Path releaseDir;
 
@@ -101,9 +114,13 @@ final class PublishCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter progress = json ? err : out;
         Destinations.Destination dest = Destinations.check(to);
+        io.avalanche.rpm.publish.Layout lay = io.avalanche.rpm.publish.Layout.named(layout);
         if (!java.nio.file.Files.isDirectory(releaseDir)) {
             throw new SpecException(releaseDir + " is not a release directory (RPMs, RPM-GPG-KEY-avalanchego, "
                     + "release.json)");
+        }
+        if (dryRun) {
+            return dryRun(out, err, dest, lay);
         }
         java.time.Duration overall = duration("--timeout", timeout, S3Settings.DEFAULT_TIMEOUT);
         S3Settings s3 = S3Settings.fromEnvironment(environment).withEndpoint(endpoint).withRegion(region)
@@ -118,12 +135,36 @@ final class PublishCommand implements Callable<Integer> {
         KeySource tokenKey = pkcs11.keySource(key != null ? "--key" : signWith != null ? "--sign-with" : null,
                 environment::get, System.in);
         try (io.avalanche.rpm.sign.SigningKey tk = tokenKey != null ? tokenKey.open() : null) {
-            return publish(out, err, progress, s3, tk != null ? RepoSigner.of(tk.headerSigner()) : null, dest, overall);
+            return publish(out, err, progress, s3, tk != null ? RepoSigner.of(tk.headerSigner()) : null, dest, overall,
+                    lay);
+        }
+    }
+
+    /** --dry-run: the channel and each package's repository, from the release directory alone. */
+    private Integer dryRun(PrintWriter out, PrintWriter err, Destinations.Destination dest,
+                           io.avalanche.rpm.publish.Layout lay) {
+        S3Settings s3 = S3Settings.fromEnvironment(environment).withEndpoint(endpoint).withRegion(region);
+        try (Publisher publisher = Publisher.open(dest.url(), s3, o -> { }, line -> Output.line(err, line))) {
+            Publisher.Plan plan = publisher.plan(releaseDir, Publisher.Options.defaults(null).withLayout(lay));
+            if (json) {
+                out.println(Output.toJson(plan.toMap()));
+            } else {
+                Output.line(out, "DRY RUN: nothing is read from or written to " + dest.url() + " (layout "
+                        + lay.id() + ")");
+                plan.lines().forEach(l -> Output.line(out, l));
+            }
+            out.flush();
+            return Main.OK;
+        } catch (PublishCheckException e) {
+            err.println("error: " + Output.escape(e.getMessage()));
+            err.flush();
+            return Main.CHECK_FAILED;
         }
     }
 
     private Integer publish(PrintWriter out, PrintWriter err, PrintWriter progress, S3Settings s3,
-                            DetachedSigner tokenSigner, Destinations.Destination dest, java.time.Duration overall) {
+                            DetachedSigner tokenSigner, Destinations.Destination dest, java.time.Duration overall,
+                            io.avalanche.rpm.publish.Layout lay) {
         DetachedSigner signer = tokenSigner != null ? tokenSigner : key != null
                 ? RepoSigner.of(new KeySource.KeyFile(key, Passphrases.fromEnv(passphraseEnv, environment::get))
                         .open().headerSigner())
@@ -132,7 +173,7 @@ final class PublishCommand implements Callable<Integer> {
             err.println("warning: no --key: repodata/repomd.xml is not signed (repo_gpgcheck=0)");
         }
         Publisher.Options options = Publisher.Options.defaults(signer).withForce(force).withBaseUrl(baseUrl)
-                .withLockWait(overall);
+                .withLockWait(overall).withLayout(lay);
         String epoch = environment.get("SOURCE_DATE_EPOCH");
         if (epoch != null && epoch.matches("\\d+")) {
             options = options.withTimestamp(Long.parseLong(epoch));

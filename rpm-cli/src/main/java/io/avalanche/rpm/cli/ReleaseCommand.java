@@ -52,7 +52,9 @@ import java.util.concurrent.Callable;
             "    --arch x86_64 --arch aarch64 --local",
             "  rpm-release release --tag v1.14.1 --source ~/avalanchego \\",
             "    --key release.asc --to s3://b --dry-run",
-            "  rpm-release release --pr 4f2a9c1 --source ./src --local"})
+            "  rpm-release release --pr 4f2a9c1 --source ./src --local",
+            "  rpm-release release --tag v1.14.1 --release 2 --source ~/avalanchego \\",
+            "    --key release.asc --to s3://b   (a respin: 1.14.1-2)"})
 final class ReleaseCommand implements Callable<Integer> {
     private final Map<String, String> environment;
 
@@ -136,6 +138,15 @@ final class ReleaseCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Option(names = "--release", paramLabel = "N", description = "RPM Release (default 1): a respin of the same tag "
+            + "as N (1.14.1-2), which dnf upgrades to from 1.14.1-1; published as <name>-<tag>_<N>-<arch>.rpm.")
+    String release;
+
+    @Option(names = "--layout", paramLabel = "seed|el9", defaultValue = "seed",
+            description = "Where in --to: seed (linux/rpms/<arch>/, the default) or el9 (upstream's "
+                    + "linux/rpms/rhel/el9/<arch>/, GPG-KEY-avalanchego).")
+    String layout = "seed";
+
     ReleaseCommand() {
         this(System.getenv());
     }
@@ -149,6 +160,13 @@ final class ReleaseCommand implements Callable<Integer> {
     public Integer call() {
         boolean pr = mode.pr != null;
         ReleaseTag t = pr ? ReleaseTag.forPullRequest(mode.pr) : ReleaseTag.parse(mode.tag);
+        if (release != null) {
+            if (pr) {
+                throw new SpecException("--release applies to a --tag release (a respin), not to --pr builds");
+            }
+            t = t.withRelease(release);
+        }
+        Layout lay = Layout.named(layout);
         if (key != null && ephemeral) {
             throw new SpecException("give either --key FILE or --ephemeral, not both");
         }
@@ -168,7 +186,7 @@ final class ReleaseCommand implements Callable<Integer> {
         ReleasePipeline.Request req = new ReleasePipeline.Request(t, pr, source.toAbsolutePath(), arches, buildImage,
                 outDir, to, ks, s3Settings(), install, glibc, junitFile,
                 compression == null ? Compression.forRelease(pr) : Compression.parse(compression), force,
-                sourceChecks.checks());
+                sourceChecks.checks(), lay);
         PrintWriter err = spec.commandLine().getErr();
         if (dryRun) {
             ReleasePipeline.Plan plan = ReleasePipeline.dryRun(req);
@@ -198,8 +216,10 @@ final class ReleaseCommand implements Callable<Integer> {
             r.manifest().files().forEach(f -> o.println("               " + f.name() + "  sha256 " + f.sha256()));
             o.println("  public key:  " + r.publicKey());
             if (r.published() != null) {
-                o.println("  published:   " + to + "  (yum repo metadata: " + String.join(", ", arches.stream()
-                        .map(x -> Layout.repodata(Layout.SEED.archDir(x.rpm()))).toList()) + ")");
+                io.avalanche.rpm.format.Channel channel = t.channel();
+                o.println("  published:   " + to + "  (channel " + channel.id() + ", yum repo metadata: "
+                        + String.join(", ", arches.stream().map(x -> Layout.repodata(lay.archDir(channel,
+                        x.rpm()))).toList()) + ")");
                 o.println("  repo file:   " + r.published().repoFileUrl());
             } else {
                 o.println("  published:   nothing (" + (pr ? "pull-request build" : to == null ? "no --to given"

@@ -111,10 +111,19 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
 
+    @Option(names = "--release", paramLabel = "N", description = "RPM Release of the tag (default 1; a respin's N).")
+    String release;
+
+    @Option(names = "--layout", paramLabel = "seed|el9", defaultValue = "seed",
+            description = "Where in a published location: seed (linux/rpms/<arch>/, the default) or el9 "
+                    + "(upstream's linux/rpms/rhel/el9/<arch>/, GPG-KEY-avalanchego).")
+    String layout = "seed";
+
     @Override
     public Integer call() {
         from = Destinations.checkSource(from).url();
-        ReleaseRef ref = new ReleaseRef(tag, arch);
+        ReleaseRef ref = new ReleaseRef(tag, arch).withRelease(release == null ? "1" : release);
+        io.avalanche.rpm.publish.Layout lay = io.avalanche.rpm.publish.Layout.named(layout);
         ValidationOptions.Install install = target.local ? new ValidationOptions.Local()
                 : new ValidationOptions.Container(target.image,
                 new ContainerTarget.Engine(List.of(docker),
@@ -130,7 +139,7 @@ final class ValidateCommand implements Callable<Integer> {
             options = options.withVmId(vmId, "--vm-id");
         }
         ValidationReport report;
-        try (ReleaseSource source = ReleaseSource.open(from, s3Settings())) {
+        try (ReleaseSource source = ReleaseSource.open(from, s3Settings(), lay)) {
             options = options.withVmIdOf(source);
             report = new Validator(options).validate(source);
         } catch (RuntimeException e) {
