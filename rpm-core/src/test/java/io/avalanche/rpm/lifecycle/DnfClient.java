@@ -18,7 +18,7 @@ import java.util.Map;
  * and opt-in repositories enabled the way a customer does it ({@code --enablerepo}). A glibc stand-in package is
  * installed first, as the target's glibc.
  */
-final class DnfClient {
+public final class DnfClient {
     private final Path root;
     private final Path repos;
     private final List<String> enabled;
@@ -30,7 +30,7 @@ final class DnfClient {
     }
 
     /** A fresh machine under {@code dir} that enables, beyond the defaults, the repositories named. */
-    static DnfClient create(Path dir, String... optIn) {
+    public static DnfClient create(Path dir, String... optIn) {
         try {
             Path root = Files.createDirectories(dir.resolve("root"));
             Path repos = Files.createDirectories(dir.resolve("yum.repos.d"));
@@ -46,7 +46,7 @@ final class DnfClient {
     }
 
     /** Copies every published .repo file (as published) into this machine's repository directory. */
-    DnfClient useRepoFilesOf(Path publishedRoot) {
+    public DnfClient useRepoFilesOf(Path publishedRoot) {
         try (var s = Files.list(publishedRoot)) {
             for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".repo")).toList()) {
                 Files.copy(f, repos.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -58,7 +58,7 @@ final class DnfClient {
     }
 
     /** Copies the .repo files given as bytes (from a store), by file name. */
-    DnfClient useRepoFiles(Map<String, byte[]> files) {
+    public DnfClient useRepoFiles(Map<String, byte[]> files) {
         try {
             for (Map.Entry<String, byte[]> e : files.entrySet()) {
                 Files.write(repos.resolve(e.getKey()), e.getValue());
@@ -70,7 +70,7 @@ final class DnfClient {
     }
 
     /** Runs dnf on this machine (fresh metadata every time: a customer after metadata_expire). */
-    Tools.Run dnf(String... args) {
+    public Tools.Run dnf(String... args) {
         List<String> cmd = new ArrayList<>(List.of("dnf", "-y", "--installroot", root.toString(), "--releasever=9",
                 "--setopt=reposdir=" + repos, "--setopt=cachedir=" + root.resolve("var/cache/dnf"),
                 "--setopt=metadata_expire=0", "--setopt=install_weak_deps=False", "--nodocs",
@@ -83,7 +83,7 @@ final class DnfClient {
     }
 
     /** dnf that must succeed. */
-    String ok(String... args) {
+    public String ok(String... args) {
         Tools.Run r = dnf(args);
         if (r.exitCode() != 0) {
             throw new AssertionError("dnf " + String.join(" ", args) + " failed (" + r.exitCode() + "):\n" + r.output());
@@ -92,14 +92,14 @@ final class DnfClient {
     }
 
     /** The installed version-release of a package (rpm's database in the root), or null. */
-    String installed(String name) {
+    public String installed(String name) {
         Tools.Run r = Tools.run(root, Map.of(), List.of("rpm", "--root", root.toString(), "-q", "--qf",
                 "%{VERSION}-%{RELEASE}", name));
         return r.exitCode() == 0 ? r.output().strip() : null;
     }
 
     /** Every version-release of a package the enabled repositories offer ({@code more}: repositories enabled too). */
-    List<String> offered(String name, String... more) {
+    public List<String> offered(String name, String... more) {
         List<String> args = new ArrayList<>();
         for (String m : more) {
             args.add("--enablerepo=" + m);
