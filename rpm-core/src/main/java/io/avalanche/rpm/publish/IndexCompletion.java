@@ -87,7 +87,7 @@ final class IndexCompletion {
             repos.add(new YumRepository.Result(r.dir(), r.packages(), r.reused(), r.readRemotely(), r.written(),
                     removed));
         }
-        return new Publisher.Result(pending.destination(), List.copyOf(pending.objects()), List.copyOf(repos),
+        return new Publisher.Result(run.store.url(), List.copyOf(pending.objects()), List.copyOf(repos),
                 (String) done.get(0), signed);
     }
 

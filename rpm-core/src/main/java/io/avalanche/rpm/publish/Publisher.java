@@ -84,7 +84,7 @@ public final class Publisher implements AutoCloseable {
         private static final long serialVersionUID = 1L;
     }
 
-    /** Everything a publish did: where, each object, each repository, the .repo file, whether the indexes are signed. */
+    /** Everything a publish did: where (the destination as --to takes it), each object, each repository, the .repo file, whether the indexes are signed. */
     public record Result(String destination, List<Outcome> objects, List<YumRepository.Result> repositories,
                          String repoFileUrl, boolean signed) implements Serializable {
         private static final long serialVersionUID = 1L;
@@ -139,6 +139,12 @@ public final class Publisher implements AutoCloseable {
      * settings are used for s3:// only) that opens its store now and closes it with {@link #close}.
      */
     public static Publisher open(String destination, S3Settings s3, Consumer<Outcome> progress, Consumer<String> log) {
+        return open(Destinations.check(destination), s3, progress, log);
+    }
+
+    /** As {@link #open(String, S3Settings, Consumer, Consumer)} for a destination checked already. */
+    public static Publisher open(Destinations.Destination destination, S3Settings s3, Consumer<Outcome> progress,
+                                 Consumer<String> log) {
         return new Publisher(Destinations.open(destination, s3), true, progress, log);
     }
 
