@@ -136,10 +136,10 @@ final class ChannelHistory {
 
     private void fetch(String key, Path copy) throws IOException {
         Path target = copy.resolve(key).normalize();
-        if (!target.startsWith(copy) || key.contains("..")) {
+        if (!target.startsWith(copy) || key.contains("..") || target.equals(copy)) {
             throw new ValidationException(store.describe(key) + ": a location outside the repository");
         }
-        Files.createDirectories(target.getParent());
+        Files.createDirectories(io.avalanche.rpm.PathNames.dir(target));
         if (store.head(key).isEmpty()) {
             throw new ValidationException(store.describe(key) + " not found (named by the published repository)");
         }

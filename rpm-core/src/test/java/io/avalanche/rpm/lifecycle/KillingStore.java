@@ -44,6 +44,11 @@ final class KillingStore implements ObjectStore {
     }
 
     @Override
+    public String url() {
+        return delegate.url();
+    }
+
+    @Override
     public String describe(String key) {
         return delegate.describe(key);
     }
