@@ -250,31 +250,9 @@ final class PublishRun {
         throw refusal(List.of(store.describe(it.key())), "A concurrent publish stored different bytes there.");
     }
 
-    /**
-     * A key rotation: the release's key file replaces the published one when it holds every key that one holds and
-     * more (packages already published still verify); no --force needed. Any other change of the key file is refused.
-     */
+    /** A key rotation ({@link PublishGate#rotatesKey}): the key file may replace the published one. */
     boolean rotatesKey(Path local, String key) {
-        if (local == null || !key.equals(layout.keyFile())) {
-            return false;
-        }
-        Optional<byte[]> remote = store.get(key);
-        if (remote.isEmpty()) {
-            return false;
-        }
-        try {
-            RepositoryKey theirs = RepositoryKey.parse(remote.get(), store.describe(key));
-            RepositoryKey mine = RepositoryKey.parse(Files.readAllBytes(local), local.toString());
-            boolean more = mine.fingerprints().containsAll(theirs.fingerprints())
-                    && !mine.fingerprints().equals(theirs.fingerprints());
-            if (more) {
-                log.accept("key rotation: " + local + " (key " + mine.describe() + ") holds every key of "
-                        + store.describe(key) + " (key " + theirs.describe() + ") and more: replacing it");
-            }
-            return more;
-        } catch (PublishCheckException | IOException e) {
-            return false;
-        }
+        return gate().rotatesKey(local, key);
     }
 
     Publisher.Outcome unchanged(String key, long size, String sha, String detail) {
