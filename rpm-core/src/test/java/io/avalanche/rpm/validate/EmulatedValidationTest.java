@@ -58,7 +58,11 @@ class EmulatedValidationTest {
     void goodReleasePassesEveryCheckInAnEmulatedContainer() throws Exception {
         ValidationReport r = validate(Variant.GOOD, "good", container());
         assertThat(r.failures()).isEmpty();
-        assertThat(r.results()).hasSize(13).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);   // 8 package checks + 5 repository checks
+        assertThat(r.results()).hasSize(15);   // 8 package checks + 5 repository checks + 2 upgrade NOTEs
+        assertThat(r.results()).filteredOn(c -> !c.check().equals(UpgradeCheck.UPGRADE))
+                .allMatch(c -> c.status() == CheckOutcome.Status.PASSED);
+        assertThat(r.results()).filteredOn(c -> c.check().equals(UpgradeCheck.UPGRADE)).hasSize(2)
+                .allMatch(c -> c.status() == CheckOutcome.Status.SKIPPED && c.message().startsWith("NOTE: "));
         assertThat(r.platform().emulated()).isTrue();
         assertThat(r.target()).contains(arch.rpm() + ", emulated").contains("qemu-" + arch.rpm());
         assertThat(result(r, "avalanchego", Validator.INSTALL).message()).contains(arch.rpm() + ", emulated");
@@ -115,7 +119,11 @@ class EmulatedValidationTest {
     void localScratchRootRunsTheForeignProgramsUnderEmulation() {
         ValidationReport good = validate(Variant.GOOD, "local-good", new ValidationOptions.Local());
         assertThat(good.failures()).isEmpty();
-        assertThat(good.results()).hasSize(13).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);   // 8 package checks + 5 repository checks
+        assertThat(good.results()).hasSize(15);   // 8 package checks + 5 repository checks + 2 upgrade NOTEs
+        assertThat(good.results()).filteredOn(c -> !c.check().equals(UpgradeCheck.UPGRADE))
+                .allMatch(c -> c.status() == CheckOutcome.Status.PASSED);
+        assertThat(good.results()).filteredOn(c -> c.check().equals(UpgradeCheck.UPGRADE)).hasSize(2)
+                .allMatch(c -> c.status() == CheckOutcome.Status.SKIPPED && c.message().startsWith("NOTE: "));
         assertThat(good.target()).contains("emulated");
 
         ValidationReport commit = validate(Variant.WRONG_COMMIT, "local-commit", new ValidationOptions.Local());
