@@ -75,7 +75,7 @@ class EmulatedValidationTest {
         r.writeJUnit(xml);
         Document d = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile());
         NodeList cases = d.getElementsByTagName("testcase");
-        assertThat(cases.getLength()).isEqualTo(13);   // 8 package checks + 5 repository checks
+        assertThat(cases.getLength()).isEqualTo(15);   // 8 package checks + 5 repository checks + 2 upgrade NOTEs
         for (int i = 0; i < cases.getLength(); i++) {
             Element c = (Element) cases.item(i);
             assertThat(c.getAttribute("classname")).startsWith(arch.rpm() + ".");
