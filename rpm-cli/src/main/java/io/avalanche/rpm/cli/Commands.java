@@ -17,6 +17,9 @@ final class Commands {
                 new PublishCommand(),
                 new ValidateCommand(),
                 new ReleaseCommand(),
+                new PruneCommand(),
+                new YankCommand(),
+                new UnyankCommand(),
                 new KeygenCommand());
     }
 }

@@ -140,8 +140,10 @@ final class PackageCommand implements Callable<Integer> {
                 String rel = release == null ? "1" : release;
                 ReleaseTag t = tag == null ? null : ReleaseTag.parse(tag);
                 if (t != null) {
+                    // a respin of a tag (--release N): its own file name, <name>-<tag>_<N>-<arch>.rpm
+                    t = release == null ? t : t.withRelease(release);
                     ver = t.version();
-                    rel = release == null ? t.release() : release;
+                    rel = t.release();
                 }
                 Compression c = Compression.parse(compression);
                 if (workers != null) {

@@ -4,12 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.avalanche.rpm.publish.DetachedSigner;
 import io.avalanche.rpm.store.Destinations;
-import io.avalanche.rpm.publish.GpgDetachedSigner;
-import io.avalanche.rpm.release.RepoSigner;
-import io.avalanche.rpm.sign.KeyChoice;
-import io.avalanche.rpm.sign.KeyPurpose;
-import io.avalanche.rpm.sign.KeySource;
-import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.write.SourceDate;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.publish.PublishCheckException;
@@ -28,7 +22,6 @@ import java.util.LinkedHashMap;
 
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
@@ -43,7 +36,11 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
             "  rpm-release publish --to s3://avalanchego-releases --key release.asc --passphrase-env RPM_KEY_PASS out/release",
             "  rpm-release publish --to s3://releases --endpoint http://127.0.0.1:9000 --json out/release",
-            "  rpm-release publish --to file:/tmp/bucket out/release"})
+            "  rpm-release publish --to file:/tmp/bucket out/release",
+            "  rpm-release publish --to s3://avalanchego-releases --layout el9 --dry-run out/release",
+            "", "Channels: vX.Y.Z goes to the stable repositories (linux/rpms/<arch>/, avalanchego.repo, enabled);",
+            "-rc.N to testing, -fuji* to fuji, any other pre-release to experimental (linux/rpms/<channel>/<arch>/,",
+            "avalanchego-<channel>.repo with enabled=0: customers opt in with dnf --enablerepo)."})
 final class PublishCommand implements Callable<Integer> {
     private final Map<String, String> environment;
 
@@ -64,15 +61,20 @@ final class PublishCommand implements Callable<Integer> {
     S3Options s3Options = new S3Options();
 
     @Mixin
-    KeyOptions keys = new KeyOptions();
-
-    @Option(names = "--sign-with", paramLabel = "KEY_ID",
-            description = "Alternatively, a gpg key (in GNUPGHOME) that signs repodata/repomd.xml.")
-    String signWith;
+    RepoKeyOptions keys = new RepoKeyOptions();
 
     @Option(names = "--base-url", paramLabel = "URL",
             description = "URL customers use for the destination root in avalanchego.repo (default: the bucket URL)")
     String baseUrl;
+
+    @Option(names = "--layout", paramLabel = "seed|el9", defaultValue = "seed",
+            description = "Where in DEST: seed (linux/rpms/<arch>/, RPM-GPG-KEY-avalanchego; the default) or el9 "
+                    + "(upstream's linux/rpms/rhel/el9/<arch>/, GPG-KEY-avalanchego).")
+    String layout = "seed";
+
+    @Option(names = "--dry-run", description = "Read the release directory and print the channel and the "
+            + "repository each package will appear in; read and write nothing at DEST.")
+    boolean dryRun;
 
     @Parameters(index = "0", paramLabel = "RELEASE_DIR", description = "Directory with the release files.")
     Path releaseDir;
@@ -91,27 +93,49 @@ final class PublishCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter progress = json ? err : out;
         Destinations.Destination dest = Destinations.check(to);
+        io.avalanche.rpm.publish.Layout lay = io.avalanche.rpm.publish.Layout.named(layout);
         if (!java.nio.file.Files.isDirectory(releaseDir)) {
             throw new SpecException(releaseDir + " is not a release directory (RPMs, RPM-GPG-KEY-avalanchego, "
                     + "release.json)");
         }
+        if (dryRun) {
+            return dryRun(out, err, dest, lay);
+        }
         S3Settings s3 = s3Options.settings(environment, "publish");
         OptionalLong epoch = SourceDate.fromEnvironment(environment);
-        Optional<KeyChoice> choice = KeyChoice.of(keys.request(false, signWith, environment::get, System.in),
-                KeyPurpose.publish(dest.url(), dest.s3()));
-        try (SigningKey key = choice.orElse(null) instanceof KeySource k ? k.open() : null) {
-            DetachedSigner signer = key != null ? RepoSigner.of(key.headerSigner())
-                    : choice.orElse(null) instanceof KeyChoice.GpgAgent g ? new GpgDetachedSigner(g.keyId(), environment)
-                    : null;
+        try (RepoKeyOptions.Open key = keys.open(dest, environment, System.in)) {
+            DetachedSigner signer = key.signer();
             if (signer == null) {
                 err.println("warning: no --key: repodata/repomd.xml is not signed (repo_gpgcheck=0)");
             }
             Publisher.Options options = Publisher.Options.defaults(signer).withForce(force).withBaseUrl(baseUrl)
-                    .withLockWait(s3.timeout());
+                    .withLockWait(s3.timeout()).withLayout(lay);
             if (epoch.isPresent()) {
                 options = options.withTimestamp(epoch.getAsLong());
             }
             return publish(out, err, progress, s3, options, dest);
+        }
+    }
+
+    /** --dry-run: the channel and each package's repository, from the release directory alone. */
+    private Integer dryRun(PrintWriter out, PrintWriter err, Destinations.Destination dest,
+                           io.avalanche.rpm.publish.Layout lay) {
+        S3Settings s3 = s3Options.settings(environment, "publish");
+        try (Publisher publisher = Publisher.open(dest.url(), s3, o -> { }, line -> Output.line(err, line))) {
+            Publisher.Plan plan = publisher.plan(releaseDir, Publisher.Options.defaults(null).withLayout(lay));
+            if (json) {
+                out.println(Output.toJson(plan.toMap()));
+            } else {
+                Output.line(out, "DRY RUN: nothing is read from or written to " + dest.url() + " (layout "
+                        + lay.id() + ")");
+                plan.lines().forEach(l -> Output.line(out, l));
+            }
+            out.flush();
+            return Main.OK;
+        } catch (PublishCheckException e) {
+            err.println("error: " + Output.escape(e.getMessage()));
+            err.flush();
+            return Main.CHECK_FAILED;
         }
     }
 

@@ -55,7 +55,9 @@ import java.util.concurrent.Callable;
             "    --arch x86_64 --arch aarch64 --local",
             "  rpm-release release --tag v1.14.1 --source ~/avalanchego \\",
             "    --key release.asc --to s3://b --dry-run",
-            "  rpm-release release --pr 4f2a9c1 --source ./src --local"})
+            "  rpm-release release --pr 4f2a9c1 --source ./src --local",
+            "  rpm-release release --tag v1.14.1 --release 2 --source ~/avalanchego \\",
+            "    --key release.asc --to s3://b   (a respin: 1.14.1-2)"})
 final class ReleaseCommand implements Callable<Integer> {
     private final Map<String, String> environment;
 
@@ -133,6 +135,14 @@ final class ReleaseCommand implements Callable<Integer> {
     @Option(names = "--with-service", description = "Also build, sign, publish and validate the avalanchego-service "
             + "package (systemd unit, user, config; noarch).")
     boolean withService;
+    @Option(names = "--release", paramLabel = "N", description = "RPM Release (default 1): a respin of the same tag "
+            + "as N (1.14.1-2), which dnf upgrades to from 1.14.1-1; published as <name>-<tag>_<N>-<arch>.rpm.")
+    String release;
+
+    @Option(names = "--layout", paramLabel = "seed|el9", defaultValue = "seed",
+            description = "Where in --to: seed (linux/rpms/<arch>/, the default) or el9 (upstream's "
+                    + "linux/rpms/rhel/el9/<arch>/, GPG-KEY-avalanchego).")
+    String layout = "seed";
 
     ReleaseCommand() {
         this(System.getenv());
@@ -147,6 +157,13 @@ final class ReleaseCommand implements Callable<Integer> {
     public Integer call() {
         boolean pr = mode.pr != null;
         ReleaseTag t = pr ? ReleaseTag.forPullRequest(mode.pr) : ReleaseTag.parse(mode.tag);
+        if (release != null) {
+            if (pr) {
+                throw new SpecException("--release applies to a --tag release (a respin), not to --pr builds");
+            }
+            t = t.withRelease(release);
+        }
+        Layout lay = Layout.named(layout);
         KeyRequest ks = keys.request(ephemeral.ephemeral, null, environment::get, System.in);
         List<Arch> arches = arch == null || arch.isEmpty() ? List.of(Arch.host())
                 : arch.stream().map(ReleaseCommand::releaseArch).distinct().toList();
@@ -157,7 +174,7 @@ final class ReleaseCommand implements Callable<Integer> {
         ReleasePipeline.Request req = new ReleasePipeline.Request(t, pr, source.toAbsolutePath(), arches, buildImage,
                 outDir, to, ks, s3.settings(environment, "release"), install, glibc, junitFile,
                 compression == null ? Compression.forRelease(pr) : Compression.parse(compression), force,
-                sourceChecks.checks()).withService(withService);
+                sourceChecks.checks()).withLayout(lay).withService(withService);
         PrintWriter err = spec.commandLine().getErr();
         if (dryRun) {
             PipelinePlan plan = ReleasePipeline.dryRun(req);
@@ -188,8 +205,10 @@ final class ReleaseCommand implements Callable<Integer> {
             r.manifest().files().forEach(f -> o.println("               " + f.name() + "  sha256 " + f.sha256()));
             o.println("  public key:  " + r.publicKey());
             if (r.published() != null) {
-                o.println("  published:   " + to + "  (yum repo metadata: " + String.join(", ", arches.stream()
-                        .map(x -> Layout.repodata(Layout.SEED.archDir(x.rpm()))).toList()) + ")");
+                io.avalanche.rpm.format.Channel channel = t.channel();
+                o.println("  published:   " + to + "  (channel " + channel.id() + ", yum repo metadata: "
+                        + String.join(", ", arches.stream().map(x -> Layout.repodata(lay.archDir(channel,
+                        x.rpm()))).toList()) + ")");
                 o.println("  repo file:   " + r.published().repoFileUrl());
             } else {
                 o.println("  published:   nothing (" + (pr ? "pull-request build" : to == null ? "no --to given"

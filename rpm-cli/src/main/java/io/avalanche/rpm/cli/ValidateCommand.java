@@ -131,6 +131,14 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
 
+    @Option(names = "--release", paramLabel = "N", description = "RPM Release of the tag (default 1; a respin's N).")
+    String release;
+
+    @Option(names = "--layout", paramLabel = "seed|el9", defaultValue = "seed",
+            description = "Where in a published location: seed (linux/rpms/<arch>/, the default) or el9 "
+                    + "(upstream's linux/rpms/rhel/el9/<arch>/, GPG-KEY-avalanchego).")
+    String layout = "seed";
+
     @Option(names = "--with-service", description = "The release has the avalanchego-service package too.")
     boolean withService;
 
@@ -147,7 +155,8 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         from = Destinations.checkSource(from).url();
         S3Settings s3Settings = s3.settings(environment, "validate");
-        ReleaseRef ref = new ReleaseRef(tag, arch).withService(withService);
+        ReleaseRef ref = new ReleaseRef(tag, arch).withRelease(release == null ? "1" : release).withService(withService);
+        io.avalanche.rpm.publish.Layout lay = io.avalanche.rpm.publish.Layout.named(layout);
         ValidationOptions.Install install = target.local ? new ValidationOptions.Local()
                 : new ValidationOptions.Container(target.image,
                 new ContainerTarget.Engine(List.of(docker),
@@ -163,7 +172,7 @@ final class ValidateCommand implements Callable<Integer> {
             options = options.withVmId(vmId, "--vm-id");
         }
         ValidationReport report;
-        try (ReleaseSource source = ReleaseSource.open(from, s3Settings)) {
+        try (ReleaseSource source = ReleaseSource.open(from, s3Settings, lay)) {
             options = options.withVmIdOf(source);
             report = new Validator(options).validate(source);
         } catch (RuntimeException e) {

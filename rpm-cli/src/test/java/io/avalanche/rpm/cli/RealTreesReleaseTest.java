@@ -277,7 +277,8 @@ class RealTreesReleaseTest {
                 "package subnet-evm: version 1.15.0~fuji_rc.4, release 1, file subnet-evm-v1.15.0-fuji-rc.4-" + ARCH
                         + ".rpm, installs /var/opt/avalanchego/plugins/" + VM,
                 "publish:  file:" + tmp.resolve("bucket") + " (only if validation passes)",
-                "linux/rpms/" + ARCH + "/subnet-evm-v1.15.0-fuji-rc.4-" + ARCH + ".rpm",
+                "linux/rpms/fuji/" + ARCH + "/subnet-evm-v1.15.0-fuji-rc.4-" + ARCH + ".rpm",
+                "channel:  fuji (repository avalanchego-fuji, opt-in: enabled=0, dnf --enablerepo=avalanchego-fuji)",
                 "linux/rpms/RPM-GPG-KEY-avalanchego", "AVALANCHEGO_COMMIT=" + head(src), "compression: zstd:3");
         assertThat(r.err()).isEmpty();
         // without --compression a tagged release takes the measured default (docs/performance.md)

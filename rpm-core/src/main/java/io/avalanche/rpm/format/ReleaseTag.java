@@ -93,9 +93,61 @@ public record ReleaseTag(String tag, String version, String release, boolean pul
         return parse("v0.0.0-pr." + s.substring(0, Math.min(12, s.length())));
     }
 
-    /** Package file name as published today: &lt;name&gt;-&lt;tag&gt;-&lt;rpm-arch&gt;.rpm. */
+    /**
+     * Package file name as published today: &lt;name&gt;-&lt;tag&gt;-&lt;rpm-arch&gt;.rpm for Release 1; a respin
+     * (Release N &gt; 1) is &lt;name&gt;-&lt;tag&gt;_&lt;N&gt;-&lt;rpm-arch&gt;.rpm ({@code _} never occurs in a tag, so no
+     * respin's name can be another tag's).
+     */
     public String fileName(String packageName, Arch arch) {
-        return packageName + "-" + tag + "-" + arch.rpm() + ".rpm";
+        return fileName(packageName, arch.rpm());
+    }
+
+    /** As {@link #fileName(String, Arch)} for an RPM arch name. */
+    public String fileName(String packageName, String rpmArch) {
+        return packageName + "-" + tag + (release.equals("1") ? "" : "_" + release) + "-" + rpmArch + ".rpm";
+    }
+
+    /** The semver pre-release after the first '-' ({@code rc.2}, {@code fuji-rc.4}); null for a plain vX.Y.Z. */
+    public String preRelease() {
+        int dash = tag.indexOf('-');
+        return dash < 0 ? null : tag.substring(dash + 1);
+    }
+
+    /** The channel this tag is published in ({@link Channel}: the one rule). */
+    public Channel channel() {
+        return Channel.of(this);
+    }
+
+    /**
+     * The same tag as RPM Release {@code n} (a respin: 1.14.1-2 from the same tag, which dnf upgrades to from
+     * 1.14.1-1); {@code n} is a whole number from 1, without leading zeros.
+     */
+    public ReleaseTag withRelease(String n) {
+        if (n == null || !n.matches("[1-9][0-9]{0,8}")) {
+            throw new SpecException("--release '" + printable(String.valueOf(n)) + "': a respin's RPM Release is a "
+                    + "whole number from 1 (1 is the first build of a tag; 2 its first respin)");
+        }
+        return new ReleaseTag(tag, version, n, pullRequest);
+    }
+
+    /**
+     * The tag an RPM version was mapped from ({@code 1.15.0~fuji_rc.4} → {@code v1.15.0-fuji-rc.4}) with that
+     * Release, or empty when no tag maps to this version (a package built with --version).
+     */
+    public static java.util.Optional<ReleaseTag> fromVersion(String rpmVersion, String rpmRelease) {
+        if (rpmVersion == null || rpmVersion.indexOf('-') >= 0) {
+            return java.util.Optional.empty();
+        }
+        String tag = "v" + rpmVersion.replaceFirst("~", "-").replace('_', '-');
+        try {
+            ReleaseTag t = parse(tag);
+            if (!t.version().equals(rpmVersion)) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(rpmRelease == null || rpmRelease.equals("1") ? t : t.withRelease(rpmRelease));
+        } catch (SpecException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static String printable(String s) {

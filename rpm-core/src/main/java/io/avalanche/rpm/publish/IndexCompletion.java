@@ -67,8 +67,11 @@ final class IndexCompletion {
         }
         // every index is written: the .repo file goes while each repodata/ is listed; the listings show the markers
         // of forced replacements (checked against what this publish stored) and the metadata no index names
+        io.avalanche.rpm.format.Channel channel = pending.repositories().stream()
+                .map(p -> layout.channelOf(p.dir())).flatMap(java.util.Optional::stream).findFirst()
+                .orElse(io.avalanche.rpm.format.Channel.STABLE);
         List<Callable<Object>> next = new ArrayList<>();
-        next.add(() -> writeRepoFile(layout, pending.repoName(), pending.repoRoot(), signed, repoFile));
+        next.add(() -> writeRepoFile(layout, channel, pending.repoName(), pending.repoRoot(), signed, repoFile));
         for (YumRepository.Pending p : pending.repositories()) {
             next.add(() -> run.store.list(Layout.repodata(p.dir())));
         }
@@ -129,14 +132,19 @@ final class IndexCompletion {
         return new YumRepository(run.store, dir, null, timestamp, run.log, run.io);
     }
 
-    /** The .repo file customers drop into /etc/yum.repos.d; rewritten only when its text changes. */
-    private String writeRepoFile(Layout layout, String repoName, String root, boolean signed,
-                                 Optional<StoredObject> known) {
+    /**
+     * The .repo file customers drop into /etc/yum.repos.d, one per channel; a pre-release channel's says enabled=0
+     * (customers opt in with dnf --enablerepo or dnf config-manager --set-enabled). Rewritten only when its text
+     * changes.
+     */
+    private String writeRepoFile(Layout layout, io.avalanche.rpm.format.Channel channel, String repoName, String root,
+                                 boolean signed, Optional<StoredObject> known) {
         String key = layout.repoFile(repoName);
+        String base = root + layout.channelPath(channel);
         String text = "[" + repoName + "]\n"
-                + "name=AvalancheGo $basearch\n"
-                + "baseurl=" + root + "$basearch/\n"
-                + "enabled=1\n"
+                + "name=AvalancheGo" + (channel.stable() ? "" : " " + channel.id()) + " $basearch\n"
+                + "baseurl=" + base + "$basearch/\n"
+                + "enabled=" + (channel.stable() ? 1 : 0) + "\n"
                 + "gpgcheck=1\n"
                 + "repo_gpgcheck=" + (signed ? 1 : 0) + "\n"
                 + "gpgkey=" + root + layout.keyFileName() + "\n";

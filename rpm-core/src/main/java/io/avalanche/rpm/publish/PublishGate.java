@@ -191,4 +191,31 @@ final class PublishGate {
                     + "Nothing was uploaded.");
         }
     }
+
+    /**
+     * A key rotation: the release's key file replaces the published one when it holds every key that one holds and
+     * more (packages already published still verify); no --force needed. Any other change of the key file is refused.
+     */
+    boolean rotatesKey(Path local, String key) {
+        if (local == null || !key.equals(layout.keyFile())) {
+            return false;
+        }
+        Optional<byte[]> remote = store.get(key);
+        if (remote.isEmpty()) {
+            return false;
+        }
+        try {
+            RepositoryKey theirs = RepositoryKey.parse(remote.get(), store.describe(key));
+            RepositoryKey mine = RepositoryKey.parse(Files.readAllBytes(local), local.toString());
+            boolean more = mine.fingerprints().containsAll(theirs.fingerprints())
+                    && !mine.fingerprints().equals(theirs.fingerprints());
+            if (more) {
+                log.accept("key rotation: " + local + " (key " + mine.describe() + ") holds every key of "
+                        + store.describe(key) + " (key " + theirs.describe() + ") and more: replacing it");
+            }
+            return more;
+        } catch (PublishCheckException | IOException e) {
+            return false;
+        }
+    }
 }

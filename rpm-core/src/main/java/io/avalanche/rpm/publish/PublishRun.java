@@ -2,6 +2,7 @@ package io.avalanche.rpm.publish;
 
 import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.PathNames;
+import io.avalanche.rpm.format.Channel;
 import io.avalanche.rpm.format.RpmPackage;
 import io.avalanche.rpm.store.ConcurrentWriteException;
 import io.avalanche.rpm.store.FileHashes;
@@ -37,16 +38,26 @@ final class PublishRun {
     final Publisher.Options options;
     final Consumer<String> log;
     final Parallel io;
+    /** The channel of the release published (its packages' repositories and .repo file). */
+    final Channel channel;
     private final Consumer<Publisher.Outcome> progress;
+    /** Packages of yanked releases (object keys), read with the destination: never listed in the metadata. */
+    private volatile java.util.Set<String> yanked = java.util.Set.of();
 
     PublishRun(ObjectStore store, Publisher.Options options, Consumer<Publisher.Outcome> progress,
                Consumer<String> log, Parallel io) {
+        this(store, options, progress, log, io, Channel.STABLE);
+    }
+
+    PublishRun(ObjectStore store, Publisher.Options options, Consumer<Publisher.Outcome> progress,
+               Consumer<String> log, Parallel io, Channel channel) {
         this.store = store;
         this.layout = options.layout();
         this.options = options;
         this.progress = progress;
         this.log = log;
         this.io = io;
+        this.channel = channel;
     }
 
     /** A file after its verifying read pass, with the hashes that pass made. */
@@ -69,8 +80,13 @@ final class PublishRun {
         return new PublishGate(store, layout, log);
     }
 
+    /** The repository (and .repo section) name of this run's channel. */
+    String repoName() {
+        return Layout.repoName(options.repoName(), channel);
+    }
+
     String repoFileKey() {
-        return layout.repoFile(options.repoName());
+        return layout.repoFile(repoName());
     }
 
     /**
@@ -106,8 +122,9 @@ final class PublishRun {
         return items;
     }
 
-    /** Reads, concurrently, what the destination holds where this release would write. */
+    /** Reads, concurrently, what the destination holds where this release would write (and what is yanked). */
     Remote read(ReleaseScan release) {
+        yanked = YankRecords.read(store, layout).keys();
         Map<String, Future<Optional<StoredObject>>> heads = new LinkedHashMap<>();
         for (ReleaseScan.Scanned f : release.files()) {
             heads.put(f.key(), io.submit(() -> store.head(f.key())));
@@ -138,7 +155,7 @@ final class PublishRun {
                 toUpload.add(it);
             } else if (existing.get().equals(it.sha256())) {
                 emit(outcomes, unchanged(it.key(), it.size(), it.sha256(), "identical bytes already published"));
-            } else if (options.force()) {
+            } else if (options.force() || rotatesKey(it.file(), it.key())) {
                 toUpload.add(it);
             } else {
                 refused.add(store.describe(it.key()));
@@ -190,7 +207,7 @@ final class PublishRun {
     PendingPublish pending(List<Publisher.Outcome> outcomes, List<YumRepository.Pending> repos) {
         String root = options.baseUrl() == null ? store.publicUrl(layout.root())
                 : (options.baseUrl().endsWith("/") ? options.baseUrl() : options.baseUrl() + "/") + layout.root();
-        return new PendingPublish(store.describe(layout.root()), outcomes, repos, options.repoName(), root,
+        return new PendingPublish(store.describe(layout.root()), outcomes, repos, repoName(), root,
                 options.timestamp(), options.force(), layout);
     }
 
@@ -240,6 +257,11 @@ final class PublishRun {
         throw refusal(List.of(store.describe(it.key())), "A concurrent publish stored different bytes there.");
     }
 
+    /** A key rotation ({@link PublishGate#rotatesKey}): the key file may replace the published one. */
+    boolean rotatesKey(Path local, String key) {
+        return gate().rotatesKey(local, key);
+    }
+
     Publisher.Outcome unchanged(String key, long size, String sha, String detail) {
         return new Publisher.Outcome(key, store.describe(key), Publisher.Status.UNCHANGED, size, sha, detail);
     }
@@ -256,7 +278,7 @@ final class PublishRun {
     }
 
     YumRepository repository(String dir) {
-        return new YumRepository(store, dir, null, options.timestamp(), log, io);
+        return new YumRepository(store, dir, null, options.timestamp(), log, io).excluding(yanked);
     }
 
     void emit(List<Publisher.Outcome> outcomes, Publisher.Outcome o) {

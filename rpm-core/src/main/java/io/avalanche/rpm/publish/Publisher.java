@@ -154,6 +154,81 @@ public final class Publisher implements AutoCloseable {
     }
 
     /**
+     * What {@link #publish} would do, read from the release directory alone (nothing at the destination is read or
+     * written): the channel and, per package, the repository it will appear in (--dry-run). Refuses what publish
+     * refuses before reading the destination (file names, manifest, mixed channels).
+     */
+    public Plan plan(Path releaseDir, Options options) {
+        return Plan.of(ReleaseScan.of(releaseDir, options.layout(), log), options, store);
+    }
+
+    /** Where a publish puts each package: channel, repository directory and URL, object key, the .repo file. */
+    public record Plan(String channel, boolean enabledByDefault, String repoName, String repoFile,
+                       List<Placement> packages, String keyFile) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        public Plan {
+            packages = List.copyOf(packages);
+        }
+
+        /** One package: its file, the repository (directory) it appears in, and its object. */
+        public record Placement(String file, String name, String evr, String arch, String repository, String key)
+                implements Serializable {
+            private static final long serialVersionUID = 1L;
+        }
+
+        static Plan of(ReleaseScan release, Options options, ObjectStore store) {
+            Layout layout = options.layout();
+            List<Placement> ps = new java.util.ArrayList<>();
+            for (ReleaseScan.Scanned f : release.files()) {
+                if (f.rpm() != null) {
+                    String dir = layout.archDir(release.channel(), f.rpm().arch());
+                    ps.add(new Placement(io.avalanche.rpm.PathNames.name(f.file()), f.rpm().packageName(),
+                            f.rpm().evr(), f.rpm().arch(), store.describe(dir), store.describe(f.key())));
+                }
+            }
+            String name = Layout.repoName(options.repoName(), release.channel());
+            return new Plan(release.channel().id(), release.channel().stable(), name,
+                    store.describe(layout.repoFile(name)), ps, store.describe(layout.keyFile()));
+        }
+
+        /** The plan as --dry-run prints it. */
+        public List<String> lines() {
+            List<String> l = new java.util.ArrayList<>();
+            l.add("channel: " + channel + " (repository " + repoName + ", " + (enabledByDefault
+                    ? "enabled by default" : "opt-in: enabled=0, dnf --enablerepo=" + repoName) + ")");
+            for (Placement p : packages) {
+                l.add("  " + p.file() + " (" + p.name() + " " + p.evr() + " " + p.arch() + ") -> repository "
+                        + p.repository() + " as " + p.key());
+            }
+            l.add("  .repo file: " + repoFile);
+            l.add("  public key: " + keyFile);
+            return l;
+        }
+
+        /** The plan as JSON-ready data. */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("channel", channel);
+            m.put("enabledByDefault", enabledByDefault);
+            m.put("repoName", repoName);
+            m.put("repoFile", repoFile);
+            m.put("keyFile", keyFile);
+            m.put("packages", packages.stream().map(p -> {
+                Map<String, Object> e = new java.util.LinkedHashMap<>();
+                e.put("file", p.file());
+                e.put("name", p.name());
+                e.put("evr", p.evr());
+                e.put("arch", p.arch());
+                e.put("repository", p.repository());
+                e.put("key", p.key());
+                return e;
+            }).toList());
+            return m;
+        }
+    }
+
+    /**
      * Publishes the release directory: checks (keys, packages, see {@link PublishGate}), then packages, metadata, each
      * repomd.xml signed with {@code options.signer()} (none: unsigned), the index and the .repo file. Throws
      * {@link PublishCheckException} when a check fails (nothing uploaded), {@link PublishException} (naming objects)
@@ -163,7 +238,7 @@ public final class Publisher implements AutoCloseable {
     public Result publish(Path releaseDir, Options options) {
         ReleaseScan release = ReleaseScan.of(releaseDir, options.layout(), log);
         try (Parallel io = new Parallel(Parallel.THREADS)) {
-            PublishRun run = new PublishRun(store, options, progress, log, io);
+            PublishRun run = new PublishRun(store, options, progress, log, io, release.channel());
             if (store.exclusive()) {
                 return LockedPublish.run(run, release);
             }
@@ -185,7 +260,7 @@ public final class Publisher implements AutoCloseable {
     public PendingPublish prepare(Path releaseDir, Options options) {
         ReleaseScan release = ReleaseScan.of(releaseDir, options.layout(), log);
         try (Parallel io = new Parallel(Parallel.THREADS)) {
-            PublishRun run = new PublishRun(store, options, progress, log, io);
+            PublishRun run = new PublishRun(store, options, progress, log, io, release.channel());
             List<PublishRun.Item> items = run.checked(release, false);
             try (ObjectStore.Lock lock = store.lock(options.lockWait())) {
                 return run.prepare(items, run.read(release));

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.format.Arch;
+import io.avalanche.rpm.format.Channel;
+import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.format.RpmPackage;
 import io.avalanche.rpm.format.RpmReader;
 import io.avalanche.rpm.manifest.ReleaseManifest;
@@ -21,10 +23,12 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * A release directory read for publishing: its packages (headers parsed), its key file and release.json's digests.
- * A noarch package goes into the repository of every arch the release has packages for (one entry per directory).
+ * A release directory read for publishing: its packages (headers parsed, file names checked against them), its key
+ * file and release.json's digests, and the one channel they are published in. When release.json exists it is the
+ * manifest: exactly its files are published, each present. A noarch package goes into the repository of every
+ * arch the release has packages for (one entry per directory).
  */
-record ReleaseScan(Path dir, List<Scanned> files, Map<String, String> manifest) {
+record ReleaseScan(Path dir, List<Scanned> files, Map<String, String> manifest, Channel channel) {
 
     /** A file of the release directory: where it goes, its size, its parsed headers (null: the key file). */
     record Scanned(Path file, String key, long size, RpmPackage rpm) {
@@ -42,7 +46,7 @@ record ReleaseScan(Path dir, List<Scanned> files, Map<String, String> manifest) 
         });
     }
 
-    /** The repository directories the packages go to. */
+    /** The repository directories the packages go to (their channel's, one per arch). */
     List<String> dirs(Layout layout) {
         return files.stream().filter(f -> f.rpm() != null).map(f -> dirOf(f.key())).distinct().toList();
     }
@@ -87,9 +91,15 @@ record ReleaseScan(Path dir, List<Scanned> files, Map<String, String> manifest) 
             throw new PublishException(dir + ": no .rpm files to publish");
         }
         // release.json's SHA-256s are checked against the ones the verifying read pass makes, never trusted
-        Map<String, String> manifest = manifestDigests(dir.resolve(ReleaseManifest.FILE_NAME));
+        Path manifestFile = dir.resolve(ReleaseManifest.FILE_NAME);
+        Map<String, String> manifest = manifestDigests(manifestFile);
+        Path key = dir.resolve(ReleaseManifest.KEY_FILE);
+        if (Files.isRegularFile(manifestFile)) {
+            exactlyTheManifest(dir, manifest, rpms, Files.isRegularFile(key));
+        }
         List<Scanned> files = new ArrayList<>();
         List<Scanned> noarch = new ArrayList<>();
+        Map<Channel, List<String>> channels = new TreeMap<>();
         for (Path p : rpms) {
             RpmPackage rpm = RpmReader.read(p);
             String arch = rpm.arch();
@@ -103,11 +113,22 @@ record ReleaseScan(Path dir, List<Scanned> files, Map<String, String> manifest) 
                 throw new PublishException(p + ": file name cannot be published (hidden, control characters or "
                         + "backslash); rename it <name>-<tag>-<arch>.rpm");
             }
+            checkName(p, rpm);
+            Channel channel = Channel.ofVersion(rpm.version());
+            channels.computeIfAbsent(channel, c -> new ArrayList<>()).add(name);
             if (arch.equals(Arch.NOARCH.rpm())) {
                 noarch.add(new Scanned(p, name, size(p), rpm));
             } else {
-                files.add(new Scanned(p, layout.packageKey(arch, name), size(p), rpm));
+                files.add(new Scanned(p, layout.packageKey(channel, arch, name), size(p), rpm));
             }
+        }
+        if (channels.size() > 1) {
+            List<String> each = new ArrayList<>();
+            channels.forEach((c, names) -> each.add(c.id() + ": " + names));
+            throw new PublishCheckException(dir + " mixes releases of several channels (" + String.join("; ", each)
+                    + "): a stable release and a pre-release are never published together, so that no pre-release "
+                    + "can reach the stable repository. Publish each release directory on its own. Nothing was "
+                    + "uploaded.");
         }
         List<String> archDirs = files.stream().map(f -> dirOf(f.key())).distinct().sorted().toList();
         if (!noarch.isEmpty() && archDirs.isEmpty()) {
@@ -120,13 +141,69 @@ record ReleaseScan(Path dir, List<Scanned> files, Map<String, String> manifest) 
                 files.add(new Scanned(n.file(), d + n.key(), n.size(), n.rpm()));
             }
         }
-        Path key = dir.resolve(ReleaseManifest.KEY_FILE);
         if (Files.isRegularFile(key)) {
             files.add(new Scanned(key, layout.keyFile(), size(key), null));
         } else {
             log.accept("warning: " + key + " is missing; the repository's gpgkey URL will not resolve");
         }
-        return new ReleaseScan(dir, files, manifest);
+        return new ReleaseScan(dir, files, manifest, channels.keySet().iterator().next());
+    }
+
+    /**
+     * The file name a package must be published under, from its header alone: {@code <name>-<tag>-<arch>.rpm} (a
+     * respin: {@code <name>-<tag>_<release>-<arch>.rpm}) when its version is a tag's mapping, else rpm's own
+     * {@code <name>-<version>-<release>.<arch>.rpm}.
+     */
+    static String expectedName(RpmPackage rpm) {
+        return ReleaseTag.fromVersion(rpm.version(), rpm.release())
+                .map(t -> t.fileName(rpm.packageName(), rpm.arch()))
+                .orElse(rpm.packageName() + "-" + rpm.version() + "-" + rpm.release() + "." + rpm.arch() + ".rpm");
+    }
+
+    /** Refuses a package whose file name is not the one its header gives: a published name is taken forever. */
+    private static void checkName(Path p, RpmPackage rpm) {
+        String want = expectedName(rpm);
+        String name = PathNames.name(p);
+        if (!name.equals(want)) {
+            String tag = ReleaseTag.fromVersion(rpm.version(), rpm.release()).map(t -> ", tag " + t.tag()).orElse("");
+            throw new PublishCheckException(p + ": its header is " + printable(rpm.packageName()) + " "
+                    + printable(rpm.version()) + "-" + printable(rpm.release()) + " " + printable(rpm.arch()) + tag
+                    + ", so its file name must be " + printable(want) + ", not " + printable(name) + ": a published "
+                    + "name is taken forever. Rename the file, or rebuild the package with the right --name, --tag "
+                    + "and --arch. Nothing was uploaded.");
+        }
+    }
+
+    /**
+     * With a release.json, the directory must hold exactly its files: every listed package present (and the key when
+     * listed), each listed with a SHA-256, and no package it does not list (a stale RPM of another release).
+     */
+    private static void exactlyTheManifest(Path dir, Map<String, String> manifest, List<Path> rpms, boolean hasKey) {
+        Path file = dir.resolve(ReleaseManifest.FILE_NAME);
+        List<String> present = rpms.stream().map(PathNames::name).toList();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, String> e : manifest.entrySet()) {
+            boolean isKey = e.getKey().equals(ReleaseManifest.KEY_FILE);
+            if (isKey ? !hasKey : !present.contains(e.getKey())) {
+                problems.add("it lists " + e.getKey() + ", which is not in " + dir);
+            } else if (e.getValue() == null || !e.getValue().matches("[0-9a-fA-F]{64}")) {
+                problems.add("it lists " + e.getKey() + " without a SHA-256");
+            }
+        }
+        for (String name : present) {
+            if (!manifest.containsKey(name)) {
+                problems.add(dir + " holds " + name + ", which it does not list (a file of another release?)");
+            }
+        }
+        if (hasKey && !manifest.containsKey(ReleaseManifest.KEY_FILE)) {
+            problems.add(dir + " holds " + ReleaseManifest.KEY_FILE + ", which it does not list");
+        }
+        if (!problems.isEmpty()) {
+            throw new PublishCheckException(file + " is the release's manifest and publish ships exactly its files, "
+                    + "but " + String.join("; ", problems) + ". Remove files of other releases from the directory, or "
+                    + "rebuild the release (rpm-release sign refreshes " + ReleaseManifest.FILE_NAME + "). Nothing "
+                    + "was uploaded.");
+        }
     }
 
     private static String printable(String s) {
@@ -155,14 +232,15 @@ record ReleaseScan(Path dir, List<Scanned> files, Map<String, String> manifest) 
         return out;
     }
 
+    /** Entries naming a package or the key file (by file, fileName, filename, name or path), with their sha256. */
     private static void collect(JsonNode n, Map<String, String> out) {
         if (n.isObject()) {
             JsonNode sha = n.get("sha256");
             for (String f : List.of("file", "fileName", "filename", "name", "path")) {
                 JsonNode v = n.get(f);
-                if (sha != null && sha.isTextual() && v != null && v.isTextual() && (v.asText().endsWith(".rpm")
+                if (v != null && v.isTextual() && !v.asText().isEmpty() && (v.asText().endsWith(".rpm")
                         || PathNames.name(Path.of(v.asText())).equals(ReleaseManifest.KEY_FILE))) {
-                    out.put(PathNames.name(Path.of(v.asText())), sha.asText());
+                    out.put(PathNames.name(Path.of(v.asText())), sha != null && sha.isTextual() ? sha.asText() : null);
                 }
             }
         }

@@ -35,6 +35,8 @@ final class StreamingPublish {
     private RepositoryKey key;
     private PublishRun.Remote remote;
     private FileHashes keyHashes;
+    /** The key file replaces the published one as a rotation ({@link PublishRun#rotatesKey}). */
+    private boolean keyRotation;
 
     private StreamingPublish(PublishRun run, ReleaseScan release) {
         this.run = run;
@@ -86,7 +88,7 @@ final class StreamingPublish {
         List<Future<Publisher.Outcome>> later = new ArrayList<>();
         ReleaseScan.Scanned keyFile = release.keyFile();
         if (keyFile != null && remote.objects().get(keyFile.key()).map(run::shaOf).map(s -> !s.equals(keyHashes.hex()))
-                .orElse(true) && (run.options.force() || remote.objects().get(keyFile.key()).isEmpty())) {
+                .orElse(true) && (run.options.force() || keyRotation || remote.objects().get(keyFile.key()).isEmpty())) {
             PublishRun.Item k = items.get(keyFile.key());
             later.add(run.io.submit(() -> run.upload(k, remote.objects().get(k.key()).orElse(null))));
         }
@@ -162,6 +164,8 @@ final class StreamingPublish {
                 if (f.rpm() != null) {
                     toStream.add(f);
                 }
+            } else if (f.rpm() == null && run.rotatesKey(f.file(), f.key())) {
+                keyRotation = true;
             } else {
                 refused.add(run.store.describe(f.key()));
                 run.emit(outcomes, run.refusedOutcome(f.key(), f.size(), sha, existing.get()));

@@ -48,6 +48,8 @@ public final class YumRepository {
     private final long timestamp;
     private final Consumer<String> log;
     private final Parallel io;
+    /** Object keys of packages stored here that the metadata must not list (yanked or being pruned). */
+    private final Set<String> excluded;
 
     /** What an update did: package count, packages read remotely, entries reused, files written/removed. */
     public record Result(String dir, int packages, int reused, int readRemotely, List<String> written,
@@ -72,12 +74,26 @@ public final class YumRepository {
     /** As above, issuing independent requests concurrently on {@code io} (null: one after another). */
     YumRepository(ObjectStore store, String dir, DetachedSigner signer, long timestamp, Consumer<String> log,
                   Parallel io) {
+        this(store, dir, signer, timestamp, log, io, Set.of());
+    }
+
+    private YumRepository(ObjectStore store, String dir, DetachedSigner signer, long timestamp, Consumer<String> log,
+                          Parallel io, Set<String> excluded) {
+        this.excluded = Set.copyOf(excluded);
         this.io = io;
         this.store = store;
         this.dir = dir.endsWith("/") ? dir : dir + "/";
         this.signer = signer;
         this.timestamp = timestamp;
         this.log = log;
+    }
+
+    /**
+     * This repository with packages left out of its metadata (object keys: yanked, or about to be pruned); they stay
+     * stored. A package just published that is excluded is not listed either.
+     */
+    public YumRepository excluding(Set<String> keys) {
+        return new YumRepository(store, dir, signer, timestamp, log, io, keys);
     }
 
     /**
@@ -144,7 +160,7 @@ public final class YumRepository {
         for (Object x : (List<?>) r.get(0)) {
             StoredObject o = (StoredObject) x;
             String rel = o.key().substring(dir.length());
-            if (!rel.contains("/") && rel.endsWith(".rpm")) {
+            if (!rel.contains("/") && rel.endsWith(".rpm") && !excluded.contains(o.key())) {
                 listed.put(rel, o.size());
             } else if (rel.startsWith(Layout.REPODATA) && Replacements.fileOf(rel.substring(Layout.REPODATA.length()))
                     != null) {
@@ -196,14 +212,16 @@ public final class YumRepository {
     }
 
     /**
-     * Phase 1 without its writes: the new metadata from {@code state} and {@code fresh}; the entry of a package a
-     * forced replacement marked is re-read when the package no longer has the SHA-256 the index lists.
+     * Phase 1 without its writes: the new metadata from {@code state} and {@code fresh} (yanked packages left out);
+     * the entry of a package a forced replacement marked is re-read when the package no longer has the SHA-256 the
+     * index lists.
      */
     Computed compute(State state, Map<String, PackageMetadata> published) {
         Map<String, PackageMetadata> reread = Replacements.reread(store, dir, state.marked(), state.listed(),
                 published, () -> listedChecksums(state), this, log);
-        Map<String, PackageMetadata> fresh = reread.isEmpty() ? published : new LinkedHashMap<>(published);
+        Map<String, PackageMetadata> fresh = new LinkedHashMap<>(published);
         fresh.putAll(reread);
+        fresh.keySet().removeIf(href -> excluded.contains(dir + href));
         Map<String, Long> listed = new LinkedHashMap<>(state.listed());
         for (Map.Entry<String, PackageMetadata> f : fresh.entrySet()) {
             // packages of this publish whose upload may still be under way

@@ -43,19 +43,28 @@ public record PipelinePlan(ReleasePipeline.Request request, KeySource key, List<
         if (r.to() == null) {
             l.add("publish:  nothing" + (r.pullRequest() ? " (pull-request build)" : " (no --to)"));
         } else {
-            l.add("publish:  " + r.to() + " (only if validation passes)");
-            Layout layout = Layout.SEED;
+            l.add("publish:  " + r.to() + " (only if validation passes), layout " + r.layout().id());
+            Layout layout = r.layout();
+            io.avalanche.rpm.format.Channel channel = r.tag().channel();
+            String repoName = Layout.repoName(Layout.REPO_NAME, channel);
+            l.add("channel:  " + channel.id() + " (repository " + repoName + ", " + (channel.stable()
+                    ? "enabled by default" : "opt-in: enabled=0, dnf --enablerepo=" + repoName) + ")");
+            String base = r.to().endsWith("/") ? r.to() : r.to() + "/";
             for (ReleaseBuilder.Plan b : builds) {
-                for (ReleaseBuilder.PackagePlan p : b.packages()) {
-                    l.add("  " + layout.packageKey(b.arch().rpm(), p.fileName()));
-                }
+                String dir = layout.archDir(channel, b.arch().rpm());
+                List<String> files = new ArrayList<>(b.packages().stream().map(ReleaseBuilder.PackagePlan::fileName)
+                        .toList());
                 if (r.withService()) {
-                    l.add("  " + layout.packageKey(b.arch().rpm(), service));
+                    files.add(service);
                 }
-                l.add("  " + Layout.repomd(layout.archDir(b.arch().rpm())) + " (+ repomd.xml.asc)");
+                for (String f : files) {
+                    l.add("  " + f + " -> repository " + base + dir + " as "
+                            + base + layout.packageKey(channel, b.arch().rpm(), f));
+                }
+                l.add("  " + base + Layout.repomd(dir) + " (+ repomd.xml.asc)");
             }
-            l.add("  " + layout.keyFile());
-            l.add("  " + layout.repoFile());
+            l.add("  " + base + layout.keyFile());
+            l.add("  " + base + layout.repoFile(channel));
         }
         return l;
     }

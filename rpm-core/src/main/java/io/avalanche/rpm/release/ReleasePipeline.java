@@ -52,32 +52,41 @@ public final class ReleasePipeline {
 
     /**
      * Everything a release run needs; {@code to} is null for no publishing (PR smoke builds); {@code key} is the key
-     * options as given (the plan chooses the key: {@link KeyChoice#of}); {@code withService} adds the noarch
-     * avalanchego-service package, built once and published in every arch's repository.
+     * options as given (the plan chooses the key: {@link KeyChoice#of}); {@code tag} carries the RPM Release (a
+     * respin: {@link ReleaseTag#withRelease}); {@code layout} is where the release goes in {@code to};
+     * {@code withService} adds the noarch avalanchego-service package, built once and published in every arch's
+     * repository.
      */
     public record Request(ReleaseTag tag, boolean pullRequest, Path source, List<Arch> arches, String buildImage,
                           Path out, String to, KeyRequest key, S3Settings s3, ValidationOptions.Install install,
                           String targetGlibc, Path junit, Compression compression, boolean force,
-                          ReleaseBuilder.Checks checks, boolean withService) {
+                          ReleaseBuilder.Checks checks, Layout layout, boolean withService) {
         public Request {
             arches = List.copyOf(new LinkedHashSet<>(arches == null || arches.isEmpty() ? List.of(Arch.host()) : arches));
             checks = checks == null ? ReleaseBuilder.Checks.STRICT : checks;
             key = key == null ? KeyRequest.NONE : key;
+            layout = layout == null ? Layout.SEED : layout;
         }
 
-        /** Without the service package. */
+        /** In the seed's layout, without the service package. */
         public Request(ReleaseTag tag, boolean pullRequest, Path source, List<Arch> arches, String buildImage,
                        Path out, String to, KeyRequest key, S3Settings s3, ValidationOptions.Install install,
                        String targetGlibc, Path junit, Compression compression, boolean force,
                        ReleaseBuilder.Checks checks) {
             this(tag, pullRequest, source, arches, buildImage, out, to, key, s3, install, targetGlibc, junit,
-                    compression, force, checks, false);
+                    compression, force, checks, Layout.SEED, false);
         }
 
         /** This request with or without the avalanchego-service package. */
         public Request withService(boolean service) {
             return new Request(tag, pullRequest, source, arches, buildImage, out, to, key, s3, install, targetGlibc,
-                    junit, compression, force, checks, service);
+                    junit, compression, force, checks, layout, service);
+        }
+
+        /** This request in another layout of the destination. */
+        public Request withLayout(Layout l) {
+            return new Request(tag, pullRequest, source, arches, buildImage, out, to, key, s3, install, targetGlibc,
+                    junit, compression, force, checks, l, withService);
         }
 
         ReleaseBuilder.Request build(Arch arch) {
@@ -259,12 +268,12 @@ public final class ReleasePipeline {
                     log.accept("  " + o.status().name().toLowerCase(Locale.ROOT) + " " + o.location());
                 }, log)) {
                     published = p.publish(stage, Publisher.Options.defaults(RepoSigner.of(key.headerSigner()))
-                            .withForce(r.force()).withTimestamp(manifest.sourceDateEpoch()));
+                            .withForce(r.force()).withTimestamp(manifest.sourceDateEpoch()).withLayout(r.layout()));
                 }
                 upload.succeeded();
                 upload.close();
                 for (Arch a : r.arches()) {
-                    try (ReleaseSource source = ReleaseSource.open(r.to(), r.s3())) {
+                    try (ReleaseSource source = ReleaseSource.open(r.to(), r.s3(), r.layout())) {
                         validations.add(validate(r, a, manifest, "published", r.to(), source, anchor, log));
                     }
                     ExitCleanup.checkRunning("moving the release into " + r.out());
@@ -301,8 +310,8 @@ public final class ReleasePipeline {
     private static Validation validate(Request r, Arch a, ReleaseManifest m, String phase, String from,
                                        ReleaseSource source, TrustAnchor anchor, Consumer<String> log) {
         log.accept("== validate from " + from + " (" + a.rpm() + ", " + phase + ")");
-        ValidationOptions vo = ValidationOptions.of(new ReleaseRef(r.tag().tag(), a.rpm()).withService(r.withService()),
-                        m.commit())
+        ValidationOptions vo = ValidationOptions.of(new ReleaseRef(r.tag().tag(), a.rpm())
+                        .withRelease(r.tag().release()).withService(r.withService()), m.commit())
                 .withInstall(r.install()).withTargetGlibc(r.targetGlibc()).withAnchor(anchor)
                 .withVmId(m.vmId(), "release.json (read from " + m.vmIdSource() + " at build time)");
         ValidationReport report = validate(vo, source);

@@ -71,6 +71,14 @@ public record ReleasePlan(String tag, String version, String release, boolean pu
                         new Stage(PUBLISH, false), new Stage(VALIDATE_PUBLISHED, true)));
     }
 
+    /**
+     * The channel the release is published in ({@code stable}, {@code testing}, {@code fuji}, {@code experimental}:
+     * the one rule of {@link io.avalanche.rpm.format.Channel}); null for a pull-request run.
+     */
+    public String channel() {
+        return tag == null ? null : ReleaseTag.parse(tag).channel().id();
+    }
+
     /** True when the run publishes (release builds only). */
     public boolean publish() {
         return stages.stream().anyMatch(s -> s.name().equals(PUBLISH));

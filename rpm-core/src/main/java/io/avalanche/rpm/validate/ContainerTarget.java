@@ -29,7 +29,8 @@ public final class ContainerTarget implements InstallTarget {
 
     static final String NAME_PREFIX = "rpm-release-validate-";
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String MOUNT = "/rpms";
+    /** Where the directory given to {@link #start} is mounted (read-only). */
+    static final String MOUNT = "/rpms";
 
     private final Engine runtime;
     private final String image;

@@ -33,7 +33,7 @@ final class PublishedSource implements ReleaseSource {
             Map<String, Path> rpms = new LinkedHashMap<>();
             for (String name : ref.names()) {
                 String file = ref.fileName(name);
-                rpms.put(name, download(layout.packageKey(ref.rpmArch(), file), out.resolve(file)));
+                rpms.put(name, download(layout.packageKey(ref.channel(), ref.rpmArch(), file), out.resolve(file)));
             }
             Path keyFile = download(layout.keyFile(), out.resolve(ReleaseManifest.KEY_FILE));
             return new FetchedRelease(rpms, keyFile);

@@ -54,8 +54,8 @@ public final class RepositoryCheck {
     /** Every check of the repository holding {@code rel} (fetched from this store); never throws for bad data. */
     public List<CheckOutcome> check(ReleaseRef ref, FetchedRelease rel) {
         List<CheckOutcome> out = new ArrayList<>();
-        out.add(timed(REPOSITORY, REPO_FILE, this::repoFile));
-        String dir = layout.archDir(ref.rpmArch());
+        out.add(timed(REPOSITORY, REPO_FILE, () -> repoFile(ref)));
+        String dir = layout.archDir(ref.channel(), ref.rpmArch());
         String repomdKey = Layout.repomd(dir);
         Optional<byte[]> repomd = get(repomdKey);
         if (repomd.isEmpty()) {
@@ -104,8 +104,8 @@ public final class RepositoryCheck {
         return out;
     }
 
-    private Outcome repoFile() {
-        String key = layout.repoFile();
+    private Outcome repoFile(ReleaseRef ref) {
+        String key = layout.repoFile(ref.channel());
         Optional<byte[]> b = get(key);
         if (b.isEmpty()) {
             return new Outcome(false, store.describe(key) + " not found: customers have no repository definition;"

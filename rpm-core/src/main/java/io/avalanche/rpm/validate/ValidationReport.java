@@ -68,10 +68,11 @@ public record ValidationReport(String release, String target, List<CheckOutcome>
             String tag = switch (r.status()) {
                 case PASSED -> "PASS";
                 case FAILED -> "FAIL";
-                case SKIPPED -> "SKIP";
+                case SKIPPED -> r.message().startsWith("NOTE: ") ? "NOTE" : "SKIP";
                 case ERROR -> "ERROR";
             };
-            lines.add(String.format(Locale.ROOT, "%s  %-12s %-10s %s", tag, r.packageName(), r.check(), r.message()));
+            String message = tag.equals("NOTE") ? r.message().substring("NOTE: ".length()) : r.message();
+            lines.add(String.format(Locale.ROOT, "%s  %-12s %-10s %s", tag, r.packageName(), r.check(), message));
         }
         long failed = failures().size();
         for (CheckOutcome r : results) {

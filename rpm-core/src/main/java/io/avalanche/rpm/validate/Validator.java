@@ -118,6 +118,9 @@ public final class Validator {
             }
         } else {
             results.addAll(installAndSmoke(rel, workDir, platform, confinement));
+            // from a published location: the customer's upgrade path, with dnf, in a container of its own
+            source.publishedStore().ifPresent(store -> results.addAll(new UpgradeCheck(store, source.layout(),
+                    options, platform).check(ref, rel, workDir)));
         }
         return new ValidationReport(ref.tag() + " " + ref.rpmArch(), targetName(platform), order(results, rel),
                 platform, anchor.warnings(), confinement[0]);

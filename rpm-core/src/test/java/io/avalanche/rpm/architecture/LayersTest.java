@@ -26,7 +26,7 @@ class LayersTest {
             Map.entry("write", 4),
             Map.entry("store", 5), Map.entry("yum", 5),
             Map.entry("publish", 6),
-            Map.entry("validate", 7), Map.entry("release.builder", 7),
+            Map.entry("validate", 7), Map.entry("release.builder", 7), Map.entry("lifecycle", 7),
             Map.entry("release", 8));
     private static final Path MAIN = Path.of("src/main/java/io/avalanche/rpm");
     private static final Pattern REF = Pattern.compile("\\bio\\.avalanche\\.rpm\\.((?:[a-z]+\\.)*)[A-Z]");

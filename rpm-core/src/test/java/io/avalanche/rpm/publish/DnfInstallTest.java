@@ -28,7 +28,7 @@ class DnfInstallTest {
             Path glibc = TestRpms.build(work, "glibc-fixture", "2.34", "x86_64", List.of("Provides: glibc = 2.34"));
             for (Path p : List.of(app, glibc)) {
                 gpg.rpmsign(p);
-                Files.move(p, release.resolve(p.getFileName()));
+                Files.move(p, release.resolve(TestRpms.publishedName(p)));   // avalanchego-v1.14.1-x86_64.rpm
             }
             Files.write(release.resolve(ReleaseManifest.KEY_FILE), gpg.publicKey());
             Path dest = tmp.resolve("bucket");

@@ -41,6 +41,9 @@ class RepoMetadataCreaterepoTest {
                 "Requires: libfoo.so.1()(64bit)", "Provides: alpha-api = 2:4.5-6", "Provides: alpha-cli",
                 "Conflicts: beta < 1.0", "Obsoletes: alpha-old <= 0.9", "Recommends: gamma", "Suggests: delta > 1"));
         Path b = TestRpms.build(work, "beta", "2.0", "x86_64", List.of("Requires: alpha = 1.2.3-1", "Epoch: 3"));
+        Path a0 = a;
+        a = Files.move(a, a.resolveSibling(TestRpms.publishedName(a)));   // alpha-v1.2.3-x86_64.rpm
+        assertThat(a0.getFileName().toString()).isEqualTo("alpha-1.2.3-1.x86_64.rpm");
         for (Path p : List.of(a, b)) {
             Files.copy(p, release.resolve(p.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
         }

@@ -13,6 +13,11 @@ public final class TestRpms {
     private TestRpms() {
     }
 
+    /** The file name publish requires for a package, from its header (ReleaseScan.expectedName). */
+    public static String publishedName(Path rpm) {
+        return ReleaseScan.expectedName(io.avalanche.rpm.format.RpmReader.read(rpm));
+    }
+
     /** A package with a binary, a config file, a directory, a ghost, deps and two changelog entries. */
     public static Path build(Path work, String name, String version, String arch, List<String> extraTags) throws IOException {
         Path top = Files.createTempDirectory(work, "top");

@@ -59,7 +59,11 @@ class EmulatedValidationTest {
     void goodReleasePassesEveryCheckInAnEmulatedContainer() throws Exception {
         ValidationReport r = validate(Variant.GOOD, "good", container());
         assertThat(r.failures()).isEmpty();
-        assertThat(r.results()).hasSize(16).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);   // 10 package checks, 5 repository checks, 1 trust check
+        assertThat(r.results()).hasSize(18);   // 10 package checks, 5 repository checks, 1 trust check, 2 upgrade NOTEs
+        assertThat(r.results()).filteredOn(c -> !c.check().equals(UpgradeCheck.UPGRADE))
+                .allMatch(c -> c.status() == CheckOutcome.Status.PASSED);
+        assertThat(r.results()).filteredOn(c -> c.check().equals(UpgradeCheck.UPGRADE)).hasSize(2)
+                .allMatch(c -> c.status() == CheckOutcome.Status.SKIPPED && c.message().startsWith("NOTE: "));
         assertThat(r.platform().emulated()).isTrue();
         assertThat(r.target()).contains(arch.rpm() + ", emulated").contains("qemu-" + arch.rpm());
         assertThat(result(r, "avalanchego", Validator.INSTALL).message()).contains(arch.rpm() + ", emulated");
@@ -72,7 +76,7 @@ class EmulatedValidationTest {
         r.writeJUnit(xml);
         Document d = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile());
         NodeList cases = d.getElementsByTagName("testcase");
-        assertThat(cases.getLength()).isEqualTo(16);   // 10 package checks, 5 repository checks, 1 trust check
+        assertThat(cases.getLength()).isEqualTo(18);   // 10 package checks, 5 repository checks, 1 trust check, 2 upgrade NOTEs
         for (int i = 0; i < cases.getLength(); i++) {
             Element c = (Element) cases.item(i);
             assertThat(c.getAttribute("classname")).startsWith(arch.rpm() + ".");
@@ -116,7 +120,11 @@ class EmulatedValidationTest {
     void localScratchRootRunsTheForeignProgramsUnderEmulation() {
         ValidationReport good = validate(Variant.GOOD, "local-good", new ValidationOptions.Local());
         assertThat(good.failures()).isEmpty();
-        assertThat(good.results()).hasSize(16).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);   // 10 package checks, 5 repository checks, 1 trust check
+        assertThat(good.results()).hasSize(18);   // 10 package checks, 5 repository checks, 1 trust check, 2 upgrade NOTEs
+        assertThat(good.results()).filteredOn(c -> !c.check().equals(UpgradeCheck.UPGRADE))
+                .allMatch(c -> c.status() == CheckOutcome.Status.PASSED);
+        assertThat(good.results()).filteredOn(c -> c.check().equals(UpgradeCheck.UPGRADE)).hasSize(2)
+                .allMatch(c -> c.status() == CheckOutcome.Status.SKIPPED && c.message().startsWith("NOTE: "));
         assertThat(good.target()).contains("emulated");
 
         ValidationReport commit = validate(Variant.WRONG_COMMIT, "local-commit", new ValidationOptions.Local());

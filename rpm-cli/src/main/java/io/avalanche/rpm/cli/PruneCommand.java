@@ -1,0 +1,96 @@
+package io.avalanche.rpm.cli;
+
+import io.avalanche.rpm.format.Channel;
+import io.avalanche.rpm.lifecycle.Lifecycle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/** {@code rpm-release prune}: keeps the N newest releases of each channel and arch, deletes the others. */
+@Command(name = "prune", mixinStandardHelpOptions = true,
+        description = {"Keep the --keep N newest releases of each channel and arch of a published repository",
+            "and delete the older ones. The newest stable release is never removed (even with --keep 0); a",
+            "yanked release newer than a kept one stays (unyank can restore it). The metadata of each",
+            "repository is rewritten and signed again first (--key), then the packages are deleted; the",
+            "replaced metadata generation stays for readers in flight. Without --yes (or with --dry-run) it",
+            "prints the plan and changes nothing."},
+        footer = {"", "Examples:",
+            "  rpm-release prune --to s3://avalanchego-releases --keep 5",
+            "  rpm-release prune --to s3://avalanchego-releases --keep 5 --key release.asc --passphrase-env RPM_KEY_PASS --yes",
+            "  rpm-release prune --to file:/srv/bucket --keep 0 --channel testing --key release.asc --yes",
+            "", "Exit codes: 0 ok (or plan printed), 1 failure, 2 usage, 3 the key does not match the published one."})
+final class PruneCommand implements Callable<Integer> {
+    private final Map<String, String> environment;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DestinationOptions destination = new DestinationOptions();
+
+    @Mixin
+    RepoKeyOptions keys = new RepoKeyOptions();
+
+    @Option(names = "--keep", required = true, paramLabel = "N",
+            description = "Releases to keep per channel and arch (0 or more).")
+    int keep;
+
+    @Option(names = "--channel", paramLabel = "CHANNEL",
+            description = "Prune only this channel (stable, testing, fuji, experimental); repeatable. Default: all.")
+    List<String> channels;
+
+    @Option(names = "--yes", description = "Apply the plan (without it, prune only prints what it would do).")
+    boolean yes;
+
+    @Option(names = "--dry-run", description = "Print the plan and change nothing (the default without --yes).")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "Print the plan and result as JSON on stdout.")
+    boolean json;
+
+    PruneCommand() {
+        this(System.getenv());
+    }
+
+    PruneCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String url = destination.url();
+        Set<Channel> only = channels == null ? Set.of()
+                : channels.stream().map(Channel::named).collect(Collectors.toUnmodifiableSet());
+        boolean apply = yes && !dryRun;
+        try (RepoKeyOptions.Open key = apply ? keys.open(destination.destination(), environment, System.in)
+                : RepoKeyOptions.Open.none();
+             Lifecycle l = Lifecycle.open(url, destination.s3(environment, "prune"), line -> Output.line(err, line))) {
+            Lifecycle.PruneResult r = l.prune(keep, only, new Lifecycle.Options(destination.layout(), key.signer(),
+                    destination.overall(environment, "prune"), apply));
+            if (json) {
+                out.println(Output.toJson(r.toMap()));
+            } else {
+                Output.line(out, (apply ? "PRUNE " : "PLAN (nothing changed; --yes applies it): prune ") + url
+                        + " --keep " + keep);
+                r.plan().lines().forEach(x -> Output.line(out, x));
+                if (apply) {
+                    Output.line(out, r.deleted().isEmpty() ? "nothing to prune" : "deleted " + r.deleted().size()
+                            + " package(s) after rewriting " + r.rewritten().size() + " repository index(es)");
+                }
+            }
+            out.flush();
+            return Main.OK;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.avalanche.rpm.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code rpm-release unyank}: brings a yanked release back into its channel's metadata. */
+@Command(name = "unyank", mixinStandardHelpOptions = true,
+        description = {"Bring a yanked release back into the metadata of its channel (dnf offers it again) and",
+            "remove its entries from <root>yanked/<TAG>.json. The metadata is signed again (--key)."},
+        footer = {"", "Example:",
+            "  rpm-release unyank v1.14.1 --to s3://bucket --key release.asc --passphrase-env RPM_KEY_PASS",
+            "", "Exit codes: 0 ok, 1 failure (e.g. TAG is not yanked), 2 usage, 3 the key does not match."})
+final class UnyankCommand implements Callable<Integer> {
+    private final Map<String, String> environment;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "TAG", description = "The yanked release tag, e.g. v1.14.1.")
+    String tag;
+
+    @Mixin
+    DestinationOptions destination = new DestinationOptions();
+
+    @Mixin
+    RepoKeyOptions keys = new RepoKeyOptions();
+
+    @Option(names = "--release", paramLabel = "N", description = "Only RPM Release N of the tag.")
+    String release;
+
+    @Option(names = "--dry-run", description = "Print what would return to which metadata; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "Print the result as JSON on stdout.")
+    boolean json;
+
+    UnyankCommand() {
+        this(System.getenv());
+    }
+
+    UnyankCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    @Override
+    public Integer call() {
+        return LifecycleOutput.run(spec, json, destination, keys, environment, !dryRun,
+                (l, o) -> l.unyank(tag, release, o));
+    }
+}

@@ -1,0 +1,202 @@
+package io.avalanche.rpm.lifecycle;
+
+import io.avalanche.rpm.publish.DetachedSigner;
+import io.avalanche.rpm.publish.Layout;
+import io.avalanche.rpm.publish.Publisher;
+import io.avalanche.rpm.release.RepoSigner;
+import io.avalanche.rpm.sign.SigningKey;
+import io.avalanche.rpm.sign.SigningKeys;
+import io.avalanche.rpm.store.FileStore;
+import io.avalanche.rpm.store.ObjectStore;
+import io.avalanche.rpm.store.S3Settings;
+import io.avalanche.rpm.store.S3Store;
+import io.avalanche.rpm.store.StoredObject;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What customers see after a history of releases: seven real tag shapes published in order (a stable release, a
+ * release candidate, a Fuji release candidate, a patch, a yank, its respin, a key rotation with a release candidate
+ * and a stable release, then a prune), on file: and on S3 (S3Proxy; customers read it through an anonymous endpoint,
+ * as through a CDN). After each step a stable client (the default repositories) and an opted-in client (testing
+ * enabled) install or upgrade with real dnf, and the test asserts what each one has.
+ */
+class ReleaseHistoryTest {
+    static SigningKey keyA;
+    static SigningKey keyB;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void keys() {
+        keyA = SigningKeys.ephemeral();
+        keyB = SigningKeys.ephemeral();
+    }
+
+    @AfterAll
+    static void close() {
+        keyA.close();
+        keyB.close();
+    }
+
+    @Test
+    void onFile() {
+        Path bucket = tmp.resolve("bucket");
+        try (FileStore store = new FileStore(bucket)) {
+            history(store, null);
+        }
+    }
+
+    @Test
+    void onS3() throws Exception {
+        BlobStore blobs = new TransientNio2BlobStore();
+        blobs.createContainer("history");
+        S3Proxy publisher = S3Proxy.builder().blobStore(blobs).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V4, "AKIAHISTORY", "history-secret-0123456789")
+                .ignoreUnknownHeaders(true).v4MaxNonChunkedRequestSize(256L << 20).build();
+        S3Proxy customers = S3Proxy.builder().blobStore(blobs).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.NONE, null, null).build();
+        publisher.start();
+        customers.start();
+        try {
+            for (S3Proxy p : new S3Proxy[] {publisher, customers}) {
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (!"STARTED".equals(p.getState()) && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+            }
+            S3Settings s3 = S3Settings.fromEnvironment(Map.of("AWS_ACCESS_KEY_ID", "AKIAHISTORY",
+                    "AWS_SECRET_ACCESS_KEY", "history-secret-0123456789", "AWS_REGION", "us-east-1",
+                    "AWS_ENDPOINT_URL", "http://127.0.0.1:" + publisher.getPort()));
+            try (S3Store store = S3Store.open("s3://history", s3)) {
+                history(store, "http://127.0.0.1:" + customers.getPort() + "/history/");
+            }
+        } finally {
+            customers.stop();
+            publisher.stop();
+        }
+    }
+
+    private void history(ObjectStore store, String baseUrl) {
+        ReleaseDirs dirs = new ReleaseDirs(tmp.resolve("work"));
+        byte[] onlyA = ReleaseDirs.keyFile(keyA);
+        byte[] rotated = ReleaseDirs.keyFile(keyA, keyB);
+        DnfClient stable = DnfClient.create(tmp.resolve("stable"));
+        DnfClient optIn = DnfClient.create(tmp.resolve("opt-in"), "avalanchego-testing");
+        History h = new History(store, baseUrl, stable, optIn);
+
+        h.publish(dirs.make("v1.14.1", "1", keyA, onlyA), keyA);
+        h.expect("v1.14.1", "1.14.1-1", "1.14.1-1");
+
+        h.publish(dirs.make("v1.14.2-rc.1", "1", keyA, onlyA), keyA);
+        h.expect("v1.14.2-rc.1", "1.14.1-1", "1.14.2~rc.1-1");
+
+        h.publish(dirs.make("v1.15.0-fuji-rc.4", "1", keyA, onlyA), keyA);
+        h.expect("v1.15.0-fuji-rc.4", "1.14.1-1", "1.14.2~rc.1-1");
+        assertThat(optIn.offered("avalanchego")).doesNotContain("1.15.0~fuji_rc.4-1");
+        assertThat(optIn.offered("avalanchego", "avalanchego-fuji")).contains("1.15.0~fuji_rc.4-1");
+
+        h.publish(dirs.make("v1.14.2", "1", keyA, onlyA), keyA);
+        h.expect("v1.14.2 (a patch)", "1.14.2-1", "1.14.2-1");
+
+        Lifecycle life = new Lifecycle(store, s -> { });
+        life.yank("v1.14.2", null, "breaks state sync", options(keyA));
+        h.expect("yank v1.14.2", "1.14.2-1", "1.14.2-1");   // installed releases stay installed
+        assertThat(stable.offered("avalanchego")).containsExactly("1.14.1-1");
+        assertThat(optIn.offered("avalanchego")).containsExactly("1.14.1-1", "1.14.2~rc.1-1");
+
+        h.publish(dirs.make("v1.14.2", "2", keyA, onlyA), keyA);
+        h.expect("v1.14.2 respun as 1.14.2-2", "1.14.2-2", "1.14.2-2");
+
+        // key rotation: the key file holds the old and the new key; new packages and metadata are signed by the new
+        h.publish(dirs.make("v1.14.3-rc.2", "1", keyB, rotated), keyB);
+        h.expect("v1.14.3-rc.2 signed by the new key", "1.14.2-2", "1.14.3~rc.2-1");
+
+        h.publish(dirs.make("v1.14.3", "1", keyB, rotated), keyB);
+        h.expect("v1.14.3 signed by the new key", "1.14.3-1", "1.14.3-1");
+
+        Lifecycle.PruneResult pruned = life.prune(1, Set.of(), options(keyB));
+        assertThat(pruned.deleted()).hasSize(8).contains("linux/rpms/x86_64/avalanchego-v1.14.2-x86_64.rpm",
+                "linux/rpms/x86_64/avalanchego-v1.14.2_2-x86_64.rpm",
+                "linux/rpms/testing/x86_64/subnet-evm-v1.14.2-rc.1-x86_64.rpm");
+        pruned.deleted().forEach(k -> assertThat(store.head(k)).as(k).isEmpty());
+        assertThat(store.head("linux/rpms/fuji/x86_64/avalanchego-v1.15.0-fuji-rc.4-x86_64.rpm")).isPresent();
+        h.expect("prune --keep 1", "1.14.3-1", "1.14.3-1");
+        assertThat(stable.offered("avalanchego")).containsExactly("1.14.3-1");
+        assertThat(optIn.offered("avalanchego")).containsExactly("1.14.3-1", "1.14.3~rc.2-1");
+        DnfClient newcomer = DnfClient.create(tmp.resolve("newcomer")).useRepoFiles(h.repoFiles());
+        newcomer.ok("install", "avalanchego", "subnet-evm");
+        assertThat(newcomer.installed("subnet-evm")).isEqualTo("1.14.3-1");
+    }
+
+    private static Lifecycle.Options options(SigningKey key) {
+        return new Lifecycle.Options(Layout.SEED, RepoSigner.of(key.headerSigner()), Duration.ofSeconds(30), true);
+    }
+
+    /** The destination, its customers, and the steps so far. */
+    private static final class History {
+        private final ObjectStore store;
+        private final String baseUrl;
+        private final DnfClient stable;
+        private final DnfClient optIn;
+        private boolean installed;
+
+        History(ObjectStore store, String baseUrl, DnfClient stable, DnfClient optIn) {
+            this.store = store;
+            this.baseUrl = baseUrl;
+            this.stable = stable;
+            this.optIn = optIn;
+        }
+
+        void publish(Path release, SigningKey key) {
+            DetachedSigner signer = RepoSigner.of(key.headerSigner());
+            new Publisher(store, o -> { }, l -> { }).publish(release,
+                    Publisher.Options.defaults(signer).withBaseUrl(baseUrl));
+        }
+
+        /** Both clients take the published .repo files, install (first step) or upgrade, and have what is expected. */
+        void expect(String step, String stableHas, String optInHas) {
+            Map<String, byte[]> repos = repoFiles();
+            for (DnfClient c : new DnfClient[] {stable, optIn}) {
+                c.useRepoFiles(repos);
+                if (installed) {
+                    c.ok("upgrade");
+                } else {
+                    c.ok("install", "avalanchego", "subnet-evm");
+                }
+            }
+            installed = true;
+            assertThat(stable.installed("avalanchego")).as("stable client after " + step).isEqualTo(stableHas);
+            assertThat(stable.installed("subnet-evm")).as("stable client after " + step).isEqualTo(stableHas);
+            assertThat(optIn.installed("avalanchego")).as("opted-in client after " + step).isEqualTo(optInHas);
+        }
+
+        /** The published .repo files, by file name, as a customer downloads them. */
+        Map<String, byte[]> repoFiles() {
+            Map<String, byte[]> out = new LinkedHashMap<>();
+            for (StoredObject o : store.list(Layout.SEED.root())) {
+                String rel = o.key().substring(Layout.SEED.root().length());
+                if (!rel.contains("/") && rel.endsWith(".repo")) {
+                    out.put(rel, store.get(o.key()).orElseThrow());
+                }
+            }
+            return out;
+        }
+    }
+}
