@@ -22,6 +22,7 @@ public final class DnfClient {
     private final Path root;
     private final Path repos;
     private final List<String> enabled;
+    private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
 
     private DnfClient(Path root, Path repos, List<String> enabled) {
         this.root = root;
@@ -69,10 +70,14 @@ public final class DnfClient {
         return this;
     }
 
-    /** Runs dnf on this machine (fresh metadata every time: a customer after metadata_expire). */
+    /**
+     * Runs dnf on this machine (fresh metadata every time: a customer after metadata_expire). Each run has a cache
+     * directory of its own: for a file:// repository dnf reuses its solv cache when repomd.xml has the size and mtime
+     * second it had (a rewrite within the same second), which an http customer, who compares checksums, never sees.
+     */
     public Tools.Run dnf(String... args) {
         List<String> cmd = new ArrayList<>(List.of("dnf", "-y", "--installroot", root.toString(), "--releasever=9",
-                "--setopt=reposdir=" + repos, "--setopt=cachedir=" + root.resolve("var/cache/dnf"),
+                "--setopt=reposdir=" + repos, "--setopt=cachedir=" + root.resolve("var/cache/dnf-" + RUNS.incrementAndGet()),
                 "--setopt=metadata_expire=0", "--setopt=install_weak_deps=False", "--nodocs",
                 "--setopt=keepcache=False"));
         // a customer opts in once the channel's .repo file is published
