@@ -1,6 +1,7 @@
 package io.avalanche.rpm.release;
 
 import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.ProcessRunner;
 import io.avalanche.rpm.ProgressReporter;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -279,9 +279,14 @@ public final class ReleaseBuilder {
                 throw new BuildException("cannot remove the previous " + s.output() + ": " + e.getMessage(), e);
             }
             if (r.image() == null) {
-                ProcessRunner.check(s.command(), s.workDir(), s.env(), log);
+                ProcessRunner.Result run = ProcessRunner.of(s.command()).in(s.workDir()).env(s.env()).onLine(log)
+                        .run();
+                if (!run.ok()) {
+                    throw new BuildException(String.join(" ", s.command()) + " failed with exit code " + run.exitCode()
+                            + (run.output().isBlank() ? "" : ":\n  " + String.join("\n  ", run.tail(20))));
+                }
             } else {
-                runInContainer(r.engine(), r.image(), plan.tree().root(), s, log);
+                ContainerStep.run(r.engine(), r.image(), plan.tree().root(), s.command(), s.workDir(), s.env(), log);
             }
             if (!Files.isRegularFile(s.output())) {
                 throw new BuildException(String.join(" ", s.command()) + " (in " + s.workDir()
@@ -356,50 +361,5 @@ public final class ReleaseBuilder {
         return new ReleaseManifest(plan.tag().tag(), plan.tag().version(), plan.tag().release(), plan.git().commit(),
                 time, plan.arch().rpm(), tree.vmId(), files, null, tree.vmIdSource(), !plan.git().clean(),
                 plan.overrides());
-    }
-
-    private static void runInContainer(ContainerTarget.Engine engine, String image, Path source, Step step,
-                                       Consumer<String> log) {
-        String name = "rpm-release-build-" + UUID.randomUUID().toString().substring(0, 12);
-        List<String> args = new ArrayList<>(engine.docker());
-        args.addAll(List.of("run", "--name", name, "--user", owner(source), "-v", source + ":" + source, "-w",
-                step.workDir().toString(), "-e", "HOME=/tmp"));
-        step.env().forEach((k, v) -> args.addAll(List.of("-e", k + "=" + v)));
-        args.add(image);
-        args.addAll(step.command());
-        List<String> remove = new ArrayList<>(engine.docker());
-        remove.addAll(List.of("rm", "-f", name));
-        Thread cleanup = new Thread(() -> ProcessRunner.run(remove, null, engine.env(), l -> { }));
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        String cmd = String.join(" ", step.command());
-        try {
-            ProcessRunner.Result run = ProcessRunner.run(args, null, engine.env(), log);
-            // `docker run` exit codes are unreliable against some engines: also read the container's own state
-            List<String> inspect = new ArrayList<>(engine.docker());
-            inspect.addAll(List.of("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name));
-            ProcessRunner.Result st = ProcessRunner.run(inspect, null, engine.env(), l -> { });
-            String state = st.output().trim();
-            // podman reports a finished container as "stopped" until its cleanup has run, then "exited"
-            if (run.exitCode() != 0 || st.exitCode() != 0 || !state.matches("(exited|stopped) 0")) {
-                throw new BuildException(cmd + " failed in container " + image + " (docker run exit "
-                        + run.exitCode() + ", container state: " + (st.exitCode() == 0 ? state : "unknown") + ")"
-                        + (run.tail().isEmpty() ? "" : ":\n  " + String.join("\n  ", run.tail())));
-            }
-        } finally {
-            ProcessRunner.run(remove, null, engine.env(), l -> { });
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException ignored) {
-                // already shutting down: the hook removes the container
-            }
-        }
-    }
-
-    private static String owner(Path source) {
-        try {
-            return Files.getAttribute(source, "unix:uid") + ":" + Files.getAttribute(source, "unix:gid");
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new BuildException("cannot read the owner of " + source + ": " + e.getMessage());
-        }
     }
 }

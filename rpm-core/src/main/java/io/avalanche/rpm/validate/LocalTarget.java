@@ -1,5 +1,7 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.ProcessRunner;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,6 +20,8 @@ import java.util.Map;
  */
 public final class LocalTarget implements InstallTarget {
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
+    /** Output kept per step (the container target keeps the same). */
+    static final int MAX_OUTPUT = 256 * 1024;
     private final Path root;
     private final Platform platform;
 
@@ -40,7 +44,7 @@ public final class LocalTarget implements InstallTarget {
         }
         LocalTarget t = new LocalTarget(root.toAbsolutePath(), platform);
         try {
-            Exec.Result init = Exec.run(t.rpm("rpm", "--initdb"), Map.of(), TIMEOUT);
+            ProcessRunner.Result init = exec(t.rpm("rpm", "--initdb"), Map.of());
             if (!init.ok()) {
                 throw new ValidationException("cannot create an rpm database in " + root + " (" + init.describe()
                         + "): " + init.output().strip());
@@ -48,7 +52,7 @@ public final class LocalTarget implements InstallTarget {
             Path fixture = GlibcFixture.build(glibcVersion, root.resolveSibling(root.getFileName() + "-fixture"));
             List<String> cmd = t.rpm("rpm", "-i", "--nosignature");
             cmd.add(fixture.toString());
-            Exec.Result r = Exec.run(cmd, Map.of(), TIMEOUT);
+            ProcessRunner.Result r = exec(cmd, Map.of());
             if (!r.ok()) {
                 throw new ValidationException("cannot install the glibc fixture into " + root + " (" + r.describe()
                         + "): " + r.output().strip());
@@ -72,41 +76,45 @@ public final class LocalTarget implements InstallTarget {
     }
 
     @Override
-    public Exec.Result importKey(Path key) {
-        return Exec.run(rpm("rpmkeys", "--import", key.toAbsolutePath().toString()), Map.of(), TIMEOUT);
-    }
-
-    @Override
-    public Exec.Result checkSignature(Path rpm) {
-        return Exec.run(rpm("rpm", "-K", rpm.toAbsolutePath().toString()), Map.of(), TIMEOUT);
-    }
-
-    @Override
-    public Exec.Result install(List<Path> rpms) {
-        List<String> cmd = rpm("rpm", "-ivh", "--define", "_pkgverify_level signature");
-        if (platform.emulated()) {
-            cmd.add("--ignorearch");
+    public Step.Results run(List<Step> steps) {
+        Step.Results out = new Step.Results();
+        for (Step s : steps) {
+            if (out.allPassed(s.needs())) {
+                long t0 = System.nanoTime();
+                ProcessRunner.Result r = run(s.action());
+                out.put(s.id(), r, Duration.ofNanos(System.nanoTime() - t0));
+            }
         }
-        rpms.forEach(p -> cmd.add(p.toAbsolutePath().toString()));
-        return Exec.run(cmd, Map.of(), TIMEOUT);
+        return out;
     }
 
-    @Override
-    public Exec.Result run(String path, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(hostPath(path).toString()));
-        cmd.addAll(List.of(args));
-        Map<String, String> env = platform.emulated() ? Map.of("QEMU_LD_PREFIX", "/usr/" + platform.triplet())
-                : Map.of();
-        return Exec.run(cmd, env, TIMEOUT);
-    }
-
-    @Override
-    public Exec.Result isExecutable(String path) {
+    private ProcessRunner.Result run(Step.Action action) {
+        if (action instanceof Step.ImportKey k) {
+            return exec(rpm("rpmkeys", "--import", k.key().toAbsolutePath().toString()), Map.of());
+        } else if (action instanceof Step.CheckSignature c) {
+            return exec(rpm("rpm", "-K", c.rpm().toAbsolutePath().toString()), Map.of());
+        } else if (action instanceof Step.Install i) {
+            List<String> cmd = rpm("rpm", "-ivh", "--define", "_pkgverify_level signature");
+            if (platform.emulated()) {
+                cmd.add("--ignorearch");
+            }
+            i.rpms().forEach(p -> cmd.add(p.toAbsolutePath().toString()));
+            return exec(cmd, Map.of());
+        } else if (action instanceof Step.Run r) {
+            List<String> cmd = new ArrayList<>(List.of(hostPath(r.path()).toString()));
+            cmd.addAll(r.args());
+            return exec(cmd, platform.emulated() ? Map.of("QEMU_LD_PREFIX", "/usr/" + platform.triplet()) : Map.of());
+        }
+        String path = ((Step.IsExecutable) action).path();
         Path p = hostPath(path);
         boolean ok = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.isExecutable(p);
         String why = !Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? "no such file"
                 : ok ? "executable" : "not an executable regular file";
-        return new Exec.Result(List.of("test", "-x", path), ok ? 0 : 1, p + ": " + why);
+        return new ProcessRunner.Result(List.of("test", "-x", path), ok ? 0 : 1, p + ": " + why);
+    }
+
+    private static ProcessRunner.Result exec(List<String> cmd, Map<String, String> env) {
+        return ProcessRunner.of(cmd).env(env).timeout(TIMEOUT).maxOutput(MAX_OUTPUT).run();
     }
 
     private Path hostPath(String path) {

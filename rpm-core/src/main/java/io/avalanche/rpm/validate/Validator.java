@@ -1,6 +1,7 @@
 package io.avalanche.rpm.validate;
 
 import io.avalanche.rpm.PathNames;
+import io.avalanche.rpm.ProcessRunner;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.Tag;
@@ -103,29 +104,33 @@ public final class Validator {
     private List<CheckOutcome> installAndSmoke(FetchedRelease rel, Path workDir, Platform platform) {
         List<CheckOutcome> out = new ArrayList<>();
         long t0 = System.nanoTime();
+        Map<String, String> misplaced = new LinkedHashMap<>();
+        List<Step> steps = steps(rel, misplaced);
         InstallTarget target;
         try {
             target = open(rel, workDir, platform);
         } catch (RpmException e) {
-            for (String name : rel.rpms().keySet()) {
-                out.add(CheckOutcome.error(name, INSTALL, e.getMessage(), since(t0)));
-                out.add(CheckOutcome.skipped(name, SMOKE, "not run: no install target"));
-            }
-            return out;
+            return notInstalled(rel, e, t0);
         }
         try (target) {
-            Exec.Result imp = target.importKey(rel.publicKey());
-            Map<String, Exec.Result> checks = new LinkedHashMap<>();
-            for (var e : rel.rpms().entrySet()) {
-                checks.put(e.getKey(), imp.ok() ? target.checkSignature(e.getValue()) : null);
+            Duration opened = since(t0);
+            Step.Results res;
+            try {
+                res = target.run(steps);
+            } catch (RpmException e) {
+                return notInstalled(rel, e, t0);
             }
-            boolean allK = imp.ok() && checks.values().stream().allMatch(Exec.Result::ok);
-            Exec.Result inst = allK ? target.install(List.copyOf(rel.rpms().values())) : null;
-            Duration installTime = since(t0);
+            List<String> checkIds = rel.rpms().keySet().stream().map(n -> CHECK + n).toList();
+            List<String> installIds = new ArrayList<>(List.of(IMPORT));
+            installIds.addAll(checkIds);
+            installIds.add(INSTALL);
+            Duration installTime = opened.plus(res.time(installIds.toArray(String[]::new)));
+            ProcessRunner.Result imp = res.get(IMPORT);
+            ProcessRunner.Result inst = res.get(INSTALL);
             for (var e : rel.rpms().entrySet()) {
                 String name = e.getKey();
                 String file = PathNames.name(e.getValue());
-                Exec.Result k = checks.get(name);
+                ProcessRunner.Result k = res.get(CHECK + name);
                 if (!imp.ok()) {
                     out.add(CheckOutcome.failed(name, INSTALL, "rpm --import of the published key failed in "
                             + target.describe(), imp.output(), installTime));
@@ -145,42 +150,95 @@ public final class Validator {
             }
             boolean installed = inst != null && inst.ok();
             for (var e : rel.rpms().entrySet()) {
+                String name = e.getKey();
                 if (!installed) {
-                    out.add(CheckOutcome.skipped(e.getKey(), SMOKE, "not run: the packages were not installed"));
+                    out.add(CheckOutcome.skipped(name, SMOKE, "not run: the packages were not installed"));
                 } else {
-                    out.add(timed(e.getKey(), SMOKE, () -> smoke(target, e.getKey(), e.getValue())));
+                    Duration t = res.time(EXECUTABLE + name, RUN + name);
+                    Partial p = smoke(target, name, res, misplaced.get(name));
+                    out.add(p.ok() ? CheckOutcome.passed(name, SMOKE, p.message(), p.output(), t)
+                            : CheckOutcome.failed(name, SMOKE, p.message(), p.output(), t));
                 }
             }
         }
         return out;
     }
 
+    private static final String IMPORT = "import";
+    private static final String CHECK = "rpm -K ";
+    private static final String RUN = "run ";
+    private static final String EXECUTABLE = "is executable ";
+
+    /**
+     * The steps in the target: import the key, rpm -K each package, install all when every check passed, then
+     * the smoke commands (a plugin only when the package puts it where it belongs, recorded in {@code misplaced}).
+     */
+    private List<Step> steps(FetchedRelease rel, Map<String, String> misplaced) {
+        List<Step> steps = new ArrayList<>(List.of(new Step(IMPORT, new Step.ImportKey(rel.publicKey()))));
+        List<String> installNeeds = new ArrayList<>(List.of(IMPORT));
+        for (var e : rel.rpms().entrySet()) {
+            steps.add(new Step(CHECK + e.getKey(), new Step.CheckSignature(e.getValue()), IMPORT));
+            installNeeds.add(CHECK + e.getKey());
+        }
+        steps.add(new Step(INSTALL, new Step.Install(List.copyOf(rel.rpms().values())), installNeeds));
+        for (var e : rel.rpms().entrySet()) {
+            String name = e.getKey();
+            if (name.equals("avalanchego")) {
+                steps.add(new Step(RUN + name, new Step.Run(ValidationOptions.BINARY, List.of("--version")), INSTALL));
+            } else if (name.equals("subnet-evm")) {
+                String plugin = options.pluginPath();
+                String wrong;
+                try {
+                    wrong = SmokeCheck.pluginPlacement(pluginFiles(e.getValue()), plugin, options.vmIdSource());
+                    wrong = wrong == null ? null : e.getValue().getFileName() + " " + wrong;
+                } catch (RpmException | UncheckedIOException x) {
+                    wrong = x.getMessage();
+                }
+                if (wrong != null) {
+                    misplaced.put(name, wrong);
+                    continue;
+                }
+                steps.add(new Step(EXECUTABLE + name, new Step.IsExecutable(plugin), INSTALL));
+                steps.add(new Step(RUN + name, new Step.Run(plugin, List.of("--version")), INSTALL, EXECUTABLE + name));
+            }
+        }
+        return steps;
+    }
+
+    private static List<CheckOutcome> notInstalled(FetchedRelease rel, RpmException e, long t0) {
+        List<CheckOutcome> out = new ArrayList<>();
+        for (String name : rel.rpms().keySet()) {
+            out.add(CheckOutcome.error(name, INSTALL, e.getMessage(), since(t0)));
+            out.add(CheckOutcome.skipped(name, SMOKE, "not run: no install target"));
+        }
+        return out;
+    }
+
     private InstallTarget open(FetchedRelease rel, Path workDir, Platform platform) {
         if (options.install() instanceof ValidationOptions.Container c) {
-            return ContainerTarget.start(c.engine(), c.imageFor(platform.arch()), rel.publicKey().getParent(), platform);
+            return ContainerTarget.open(c.engine(), c.imageFor(platform.arch()), rel.publicKey().getParent(), platform);
         }
         return LocalTarget.start(workDir.resolve("root"), options.targetGlibc(), platform);
     }
 
-    private Partial smoke(InstallTarget target, String name, Path rpm) {
+    private Partial smoke(InstallTarget target, String name, Step.Results res, String misplaced) {
         String commit = options.commit();
         if (name.equals("avalanchego")) {
-            Exec.Result r = target.run(ValidationOptions.BINARY, "--version");
+            ProcessRunner.Result r = res.get(RUN + name);
             SmokeCheck.Verdict v = SmokeCheck.avalanchego(ValidationOptions.BINARY, r.exitCode(), r.output(), commit);
             return new Partial(v.ok(), v.message(), r.output());
         }
         if (name.equals("subnet-evm")) {
             String plugin = options.pluginPath();
-            String misplaced = SmokeCheck.pluginPlacement(pluginFiles(rpm), plugin, options.vmIdSource());
             if (misplaced != null) {
-                return new Partial(false, rpm.getFileName() + " " + misplaced, "");
+                return new Partial(false, misplaced, "");
             }
-            Exec.Result x = target.isExecutable(plugin);
+            ProcessRunner.Result x = res.get(EXECUTABLE + name);
             if (!x.ok()) {
                 return new Partial(false, "plugin " + plugin + " is missing or not executable in " + target.describe(),
                         x.output());
             }
-            Exec.Result r = target.run(plugin, "--version");
+            ProcessRunner.Result r = res.get(RUN + name);
             SmokeCheck.Verdict v = SmokeCheck.plugin(plugin, r.exitCode(), r.output(), commit);
             return new Partial(v.ok(), v.message(), r.output());
         }

@@ -58,7 +58,12 @@ public final class ContainerEnv {
 
     /** Names of all containers (running or not) the engine knows. */
     public static List<String> containers() {
-        String out = Tools.ok(null, engine().env(), List.of("docker", "ps", "-a", "--format", "{{.Names}}"));
+        return containersOf(engine());
+    }
+
+    /** Names of all containers (running or not) the given engine knows. */
+    public static List<String> containersOf(ContainerTarget.Engine e) {
+        String out = Tools.ok(null, e.env(), List.of("docker", "ps", "-a", "--format", "{{.Names}}"));
         return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 

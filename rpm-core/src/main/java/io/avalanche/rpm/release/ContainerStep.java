@@ -1,0 +1,68 @@
+package io.avalanche.rpm.release;
+
+import io.avalanche.rpm.ProcessRunner;
+import io.avalanche.rpm.validate.ContainerTarget;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * One build step in a throw-away container of the build image: the source tree mounted at its own path, run as its
+ * owner; success only when both `docker run` and the container's own recorded state say exit 0.
+ */
+final class ContainerStep {
+    private ContainerStep() {
+    }
+
+    /** Runs {@code command} in {@code workDir} inside a container of {@code image}; BuildException on failure. */
+    static void run(ContainerTarget.Engine engine, String image, Path source, List<String> command, Path workDir,
+                    Map<String, String> env, Consumer<String> log) {
+        String name = "rpm-release-build-" + UUID.randomUUID().toString().substring(0, 12);
+        List<String> args = new ArrayList<>(engine.docker());
+        args.addAll(List.of("run", "--name", name, "--user", owner(source), "-v", source + ":" + source, "-w",
+                workDir.toString(), "-e", "HOME=/tmp"));
+        env.forEach((k, v) -> args.addAll(List.of("-e", k + "=" + v)));
+        args.add(image);
+        args.addAll(command);
+        List<String> remove = new ArrayList<>(engine.docker());
+        remove.addAll(List.of("rm", "-f", name));
+        Thread cleanup = new Thread(() -> ProcessRunner.of(remove).env(engine.env()).run());
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        String cmd = String.join(" ", command);
+        try {
+            ProcessRunner.Result run = ProcessRunner.of(args).env(engine.env()).onLine(log).run();
+            // `docker run` exit codes are unreliable against some engines: also read the container's own state
+            List<String> inspect = new ArrayList<>(engine.docker());
+            inspect.addAll(List.of("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name));
+            ProcessRunner.Result st = ProcessRunner.of(inspect).env(engine.env()).run();
+            String state = st.output().trim();
+            // podman reports a finished container as "stopped" until its cleanup has run, then "exited"
+            if (run.exitCode() != 0 || st.exitCode() != 0 || !state.matches("(exited|stopped) 0")) {
+                throw new BuildException(cmd + " failed in container " + image + " (docker run exit "
+                        + run.exitCode() + ", container state: " + (st.exitCode() == 0 ? state : "unknown") + ")"
+                        + (run.output().isBlank() ? "" : ":\n  " + String.join("\n  ", run.tail(20))));
+            }
+        } finally {
+            ProcessRunner.of(remove).env(engine.env()).run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException ignored) {
+                // already shutting down: the hook removes the container
+            }
+        }
+    }
+
+    private static String owner(Path source) {
+        try {
+            return Files.getAttribute(source, "unix:uid") + ":" + Files.getAttribute(source, "unix:gid");
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new BuildException("cannot read the owner of " + source + ": " + e.getMessage());
+        }
+    }
+}
