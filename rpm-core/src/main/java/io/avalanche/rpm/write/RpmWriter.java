@@ -149,7 +149,7 @@ public final class RpmWriter {
         try (PayloadHasher hasher = new PayloadHasher(nodes.size(), BUFFER)) {
             CountingStream compressedOut = new CountingStream(Channels.newOutputStream(ch), hasher);
             try (OutputStream comp = PayloadCompressor.open(spec.compression(),
-                    new BufferedOutputStream(compressedOut, 1 << 16), payloadEstimate(nodes))) {
+                    new BufferedOutputStream(compressedOut, 1 << 16), payloadEstimate(nodes), archiveSize(nodes))) {
                 CpioWriter cpio = new CpioWriter(comp, hasher::archiveBytes);
                 for (int i = 0; i < nodes.size(); i++) {
                     Node n = nodes.get(i);
@@ -228,6 +228,11 @@ public final class RpmWriter {
     }
 
     /** The file bytes of the payload (the cpio size without headers); sizes compression jobs. */
+    private static long archiveSize(List<Node> nodes) {   // exactly what the cpio loop above writes for them
+        return CpioWriter.size(nodes.stream().map(n -> "." + n.path).toList(),
+                nodes.stream().mapToLong(n -> n.dir ? -1 : n.size).toArray());
+    }
+
     private static long payloadEstimate(List<Node> nodes) {
         long total = 0;
         for (Node n : nodes) {
