@@ -1,14 +1,13 @@
 // rpmRelease: builds, signs, validates, publishes and validates again the avalanchego / subnet-evm RPMs, one
-// parallel branch per architecture. Thin on purpose: every decision lives in the rpm-release plugin steps (rpm-core).
+// parallel branch per architecture. Thin on purpose: the rpm-release plugin's steps (rpm-core) decide the tag, the
+// arches, the compression and the stages (rpmPlan) and every refusal; this library runs the stages on Jenkins nodes.
 // Usage: rpmRelease('v1.14.1') or rpmRelease(tag: 'v1.14.1', bucket: 'my-bucket', ...); see rpmRelease.txt.
 
 import groovy.transform.Field
 
-@Field static final String TAG_PATTERN = /^v\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/
-@Field static final List<String> KNOWN_ARCHS = ['x86_64', 'aarch64']
-@Field static final List<String> KNOWN_KEYS = ['tag', 'archs', 'agentLabel', 'image', 'dockerArgs', 'preset',
-        'bucket', 'prefix', 'force', 'awsCredentials', 'role', 'region', 'endpointUrl', 'gpgCredentialsId',
-        'passphraseCredentialsId', 'validateImage', 'out', 'emulateAarch64']
+@Field static final List<String> KNOWN_KEYS = ['tag', 'archs', 'agentLabel', 'prAgentLabel', 'image', 'dockerArgs',
+        'preset', 'bucket', 'prefix', 'force', 'awsCredentials', 'role', 'region', 'endpointUrl', 'gpgCredentialsId',
+        'passphraseCredentialsId', 'key', 'vmId', 'validateImage', 'out', 'emulateAarch64']
 /**
  * The upstream build, run as a durable `sh` inside the builder container (it survives a controller restart and an
  * abort stops it): avalanchego's scripts/build.sh from the repository root writes build/avalanchego; subnet-evm's
@@ -28,33 +27,30 @@ def call(String tag) {
 
 def call(Map args) {
     Map cfg = settings(args == null ? [:] : args)
-    // Everything above validated the input without touching an agent; only now are nodes allocated.
-    Map commits = [:]
-    Map branches = [:]
-    for (int i = 0; i < cfg.archs.size(); i++) {
-        String arch = cfg.archs[i]
-        branches[arch] = {
-            commits[arch] = buildArch(cfg, arch)
-            validateArch(cfg, arch, commits[arch] as String, cfg.out + '/' + arch, 'rpm-validate-' + arch + '.xml')
+    // rpm-core's plan, before any node: it refuses a bad tag or arch and lists the arches and the stages in order
+    Map plan = rpmPlan(planArguments(cfg))
+    checkLabels(cfg, plan.archs as List)
+    // Everything above checked the input without touching an agent; only now are nodes allocated.
+    Map state = [builds: [:], published: null]
+    List stages = plan.stages as List
+    int i = 0
+    while (i < stages.size()) {
+        if (stages[i].perArch) {
+            // consecutive per-arch stages run in one parallel branch per arch: an arch goes on as soon as it can
+            List group = []
+            while (i < stages.size() && stages[i].perArch) {
+                group.add(stages[i].name as String)
+                i++
+            }
+            perArch(cfg, plan, state, group)
+        } else {
+            once(cfg, plan, state, stages[i].name as String)
+            i++
         }
     }
-    // A failed branch fails parallel: nothing below runs, so a release that did not pass is never published.
-    parallel(branches)
-    if (cfg.pr) {
-        return
-    }
-    publish(cfg)
-    Map after = [:]
-    for (int i = 0; i < cfg.archs.size(); i++) {
-        String arch = cfg.archs[i]
-        after[arch] = {
-            validateArch(cfg, arch, commits[arch] as String, s3Destination(cfg), 'rpm-validate-published-' + arch + '.xml')
-        }
-    }
-    parallel(after)
 }
 
-/** Merges defaults with the caller's map and refuses bad input before any node is allocated. */
+/** Merges defaults with the caller's map and refuses what only this library knows about, before any node. */
 private Map settings(Map args) {
     // index loops over lists: CPS-safe whatever a later edit puts inside them
     List keys = new ArrayList(args.keySet())
@@ -67,31 +63,26 @@ private Map settings(Map args) {
     if (unknown) {
         error('rpmRelease: unknown option(s) ' + unknown.join(', ') + '; known: ' + KNOWN_KEYS.join(', '))
     }
-    Map cfg = [archs: KNOWN_ARCHS, agentLabel: 'linux-${arch}', preset: 'avalanchego', prefix: '', force: false,
-               region: 'us-east-1', gpgCredentialsId: 'rpm-gpg-key', validateImage: 'rockylinux:9',
+    Map cfg = [agentLabel: 'linux-${arch}', prAgentLabel: 'linux-${arch}-pr', preset: 'avalanchego', prefix: '',
+               force: false, region: 'us-east-1', gpgCredentialsId: 'rpm-gpg-key', validateImage: 'rockylinux:9',
                dockerArgs: '', out: 'rpm-release-out', bucket: env.RPM_RELEASE_BUCKET, emulateAarch64: false] + args
     cfg.pr = env.CHANGE_ID ? true : false
     if (!cfg.pr) {
-        String tag = cfg.tag == null ? '' : cfg.tag.toString()
-        if (!(tag ==~ TAG_PATTERN)) {
-            error("rpmRelease: invalid tag '" + tag.replaceAll(/[^\x20-\x7e]/, '?')
-                    + "': expected vMAJOR.MINOR.PATCH[-PRERELEASE], e.g. v1.14.1 or v1.14.1-rc.2")
+        if (cfg.tag == null) {
+            error('rpmRelease: no tag. A pushed tag sets env.TAG_NAME; a manual build passes params.TAG, which is '
+                    + 'null on the first build of a new branch job (that build declares the TAG parameter): run '
+                    + '"Build with Parameters" again with TAG=vX.Y.Z')
         }
-        cfg.tag = tag
         if (!cfg.bucket) {
             error('rpmRelease: bucket is required for a release build (the S3 bucket the RPMs are published to)')
         }
-        if (!cfg.gpgCredentialsId) {
-            error('rpmRelease: gpgCredentialsId is required for a release build (a File credential with the armored key)')
+        if (!cfg.key && !cfg.gpgCredentialsId) {
+            error('rpmRelease: gpgCredentialsId is required for a release build (a File credential with the armored '
+                    + 'key), or give key: pkcs11(...)')
         }
     }
-    if (!(cfg.archs instanceof List) || cfg.archs.isEmpty()) {
-        error('rpmRelease: archs must be a non-empty list of ' + KNOWN_ARCHS.join(', '))
-    }
-    for (int i = 0; i < cfg.archs.size(); i++) {
-        if (!KNOWN_ARCHS.contains(cfg.archs[i] as String)) {
-            error("rpmRelease: unknown arch '" + cfg.archs[i] + "': use " + KNOWN_ARCHS.join(' or '))
-        }
+    if (cfg.archs != null && (!(cfg.archs instanceof List) || cfg.archs.isEmpty())) {
+        error('rpmRelease: archs must be a non-empty list, e.g. [\'x86_64\', \'aarch64\']')
     }
     if (!(cfg.out ==~ /[A-Za-z0-9_-][A-Za-z0-9._-]*/)) {
         error("rpmRelease: out must be a plain directory name inside the workspace, not '" + cfg.out + "'")
@@ -102,88 +93,199 @@ private Map settings(Map args) {
     return cfg
 }
 
-/**
- * One architecture on its own agent: checkout (the tag itself for release builds), the upstream build as a durable
- * sh in the builder container, packaging (rpmBuild) and signing (rpmSign) there, then the release directory is
- * stashed for validation and publishing. Returns the built commit.
- */
-private String buildArch(Map cfg, String arch) {
-    String commit = null
-    node(agentLabel(cfg, arch)) {
-        Map scmVars = null
-        stage('checkout ' + arch) {
-            scmVars = cfg.pr ? checkout(scm) : checkoutTag(cfg.tag)
-        }
-        commit = scmVars == null || scmVars.GIT_COMMIT == null ? '' : scmVars.GIT_COMMIT.toString()
-        if (!(commit ==~ /[0-9a-f]{40}/)) {
-            error('rpmRelease: checkout did not report the commit (GIT_COMMIT); use a Git SCM')
-        }
-        String tag = releaseTag(cfg, commit)
-        String out = cfg.out + '/' + arch
-
-        def image = builderImage(cfg, arch)
-        image.inside(cfg.dockerArgs) {
-            stage('build ' + arch) {
-                String epoch = sh(script: 'git log -1 --format=%ct HEAD', returnStdout: true).trim()
-                withEnv(['SOURCE_DATE_EPOCH=' + epoch]) {
-                    sh(script: BUILD_SCRIPT, label: 'build avalanchego and subnet-evm (' + arch + ')')
-                }
-                // packaging only: fast and deterministic; checks the tag names the built commit (release builds).
-                // A pull-request smoke build is thrown away: zstd-3, not the release's zstd-19 (docs/performance.md)
-                Map build = [preset: cfg.preset, tag: tag, arch: arch, out: out]
-                rpmBuild(cfg.pr ? build + [compression: 'zstd:3'] : build)
-            }
-            stage('sign ' + arch) {
-                if (cfg.pr) {
-                    rpmSign(ephemeral: true, dir: out)
-                } else {
-                    rpmSign(signingKey(cfg) + [release: true, dir: out])
-                }
-            }
-        }
-        stash(name: stashName(arch), includes: out + '/**')
+/** What rpmPlan is asked: the tag (release builds; a pull request's tag comes from its commit) and the arches. */
+private Map planArguments(Map cfg) {
+    Map a = [pullRequest: cfg.pr]
+    if (cfg.tag != null) {
+        a.tag = cfg.tag.toString()   // a pull request given a tag: rpmPlan refuses it
     }
-    return commit
+    if (cfg.archs != null) {
+        a.archs = cfg.archs.join(',')
+    }
+    return a
 }
 
 /**
- * Validates one arch's release (the stashed release directory before publishing, s3://... after) on an agent of that
- * arch, or with emulateAarch64 on an x86_64 agent under qemu; records the JUnit report even when validation fails,
- * without letting the recording hide the real failure.
+ * Pull-request builds run the pull request's own build scripts, so they run on agents of their own: the release
+ * label and the pull-request label must differ for every arch, and the release label may not name the pull-request
+ * one (a release build must never run where pull-request code ran).
  */
-private void validateArch(Map cfg, String arch, String commit, String from, String report) {
-    boolean published = from.startsWith('s3://')
-    String label = validationLabel(cfg, arch)
-    node(label) {
-        String junitFile = cfg.out + '/' + report
-        String phase = published ? 'validate published ' : 'validate '
-        if (arch == 'aarch64' && cfg.emulateAarch64) {
-            echo('rpmRelease: validating aarch64 on ' + label + ' under qemu emulation (emulateAarch64: true): '
-                    + 'proves packaging, install and startup, not behaviour on aarch64 hardware')
+private void checkLabels(Map cfg, List archs) {
+    List all = new ArrayList(archs)
+    if (cfg.emulateAarch64 && !all.contains('x86_64')) {
+        all.add('x86_64')
+    }
+    for (int i = 0; i < all.size(); i++) {
+        String release = label(cfg.agentLabel, all[i] as String)
+        String pr = label(cfg.prAgentLabel, all[i] as String)
+        if (release == pr) {
+            error("rpmRelease: the pull-request label must differ from the release label: agentLabel and prAgentLabel "
+                    + "are both '" + release + "' for " + all[i] + '; pull-request code must never run on release agents')
         }
-        Throwable failure = null
-        try {
-            stage(phase + arch) {
-                Map args = [from: from, image: cfg.validateImage, commit: commit, tag: releaseTag(cfg, commit),
-                            arch: arch, junit: junitFile]
-                if (published) {
-                    withAWS(awsSettings(cfg)) {
-                        rpmValidate(args)
-                    }
-                } else {
-                    dir(cfg.out + '/' + arch) {
+        if (namesLabel(release, pr)) {
+            error("rpmRelease: release builds must not run on the pull-request label '" + pr + "' (agentLabel '"
+                    + release + "'); give release agents a label of their own")
+        }
+    }
+}
+
+/** True when a label expression names the atom {@code name} other than as !name (strings only: CPS-safe). */
+private boolean namesLabel(String expression, String name) {
+    String q = java.util.regex.Pattern.quote(name)
+    String positive = expression.replaceAll('!\\s*' + q + '(?![\\w.-])', ' ')
+    return positive ==~ ('(?s).*(?<![\\w.-])' + q + '(?![\\w.-]).*')
+}
+
+/** Runs a group of per-arch stages, one parallel branch per arch; a failed branch fails parallel and the build. */
+private void perArch(Map cfg, Map plan, Map state, List group) {
+    Map branches = [:]
+    List archs = plan.archs as List
+    for (int i = 0; i < archs.size(); i++) {
+        String arch = archs[i]
+        branches[arch] = {
+            runArch(cfg, plan, state, arch, group)
+        }
+    }
+    parallel(branches)
+}
+
+/** An arch's stages, consecutive stages on the same label in one node (the release directory stays in place). */
+private void runArch(Map cfg, Map plan, Map state, String arch, List group) {
+    int i = 0
+    while (i < group.size()) {
+        String nodeLabel = stageLabel(cfg, group[i] as String, arch)
+        List onNode = []
+        while (i < group.size() && stageLabel(cfg, group[i] as String, arch) == nodeLabel) {
+            onNode.add(group[i])
+            i++
+        }
+        node(nodeLabel) {
+            for (int k = 0; k < onNode.size(); k++) {
+                perArchStage(cfg, plan, state, onNode[k] as String, arch, k == 0)
+            }
+        }
+    }
+}
+
+/** One per-arch stage; {@code fresh}: first stage on this node, the release directory is not here yet. */
+private void perArchStage(Map cfg, Map plan, Map state, String name, String arch, boolean fresh) {
+    switch (name) {
+        case 'build':
+            buildStage(cfg, plan, state, arch)
+            break
+        case 'sign':
+            signStage(cfg, plan, state, arch, fresh)
+            break
+        case 'validate':
+            validateStage(cfg, plan, state, arch, fresh, false)
+            break
+        case 'validate-published':
+            validateStage(cfg, plan, state, arch, fresh, true)
+            break
+        default:
+            unknownStage(name)
+    }
+}
+
+/** A stage that runs once for the whole release. */
+private void once(Map cfg, Map plan, Map state, String name) {
+    if (name == 'publish') {
+        publishStage(cfg, plan, state)
+    } else {
+        unknownStage(name)
+    }
+}
+
+private void unknownStage(String name) {
+    error("rpmRelease: the plan has stage '" + name + "', which this version of the library does not run; use the "
+            + 'library version that matches the rpm-release plugin')
+}
+
+/**
+ * Checkout (the tag itself for release builds), the upstream build as a durable sh in the builder container, then
+ * rpmBuild packages it; for a pull request rpmBuild takes the tag from the commit and the compression from rpm-core.
+ */
+private void buildStage(Map cfg, Map plan, Map state, String arch) {
+    stage('checkout ' + arch) {
+        if (cfg.pr) {
+            checkout(scm)
+        } else {
+            checkoutTag(plan.tag as String)
+        }
+    }
+    String out = outDir(cfg, arch)
+    def image = builderImage(cfg, arch)
+    image.inside(cfg.dockerArgs) {
+        stage('build ' + arch) {
+            String epoch = sh(script: 'git log -1 --format=%ct HEAD', returnStdout: true).trim()
+            withEnv(['SOURCE_DATE_EPOCH=' + epoch]) {
+                sh(script: BUILD_SCRIPT, label: 'build avalanchego and subnet-evm (' + arch + ')')
+            }
+            // packaging only: fast and deterministic; refuses a tag that does not name the built commit
+            Map b = cfg.pr ? rpmBuild(preset: cfg.preset, pullRequest: true, arch: arch, out: out)
+                    : rpmBuild(preset: cfg.preset, tag: plan.tag, arch: arch, out: out)
+            state.builds[arch] = [tag: b.tag, commit: b.commit, vmId: b.vmId]
+        }
+    }
+}
+
+/**
+ * Signs on the build's node; the controller signs only headers that are exactly this build's packages: this tag,
+ * this arch, the VM ID the build read (or the one pinned with vmId:). Then stashes the release directory.
+ */
+private void signStage(Map cfg, Map plan, Map state, String arch, boolean fresh) {
+    if (fresh) {
+        error('rpmRelease: sign must run on the node that built ' + arch)
+    }
+    Map b = state.builds[arch] as Map
+    String out = outDir(cfg, arch)
+    stage('sign ' + arch) {
+        if (cfg.pr) {
+            // an ephemeral key, and the same approval a release gets: a pull request that would break it shows here
+            rpmSign(key: ephemeral(), tag: b.tag, arch: arch, vmId: cfg.vmId ?: b.vmId, dir: out)
+        } else {
+            rpmSign(key: signingKey(cfg), release: true, tag: plan.tag, arch: arch, vmId: cfg.vmId ?: b.vmId, dir: out)
+        }
+    }
+    stash(name: stashName(arch), includes: out + '/**')
+}
+
+/**
+ * Validates one arch's release (the release directory before publishing, the published location after) and records
+ * the JUnit report even when validation fails, without letting the recording hide the real failure.
+ */
+private void validateStage(Map cfg, Map plan, Map state, String arch, boolean fresh, boolean published) {
+    Map b = state.builds[arch] as Map
+    String out = outDir(cfg, arch)
+    String junitFile = cfg.out + '/' + (published ? 'rpm-validate-published-' : 'rpm-validate-') + arch + '.xml'
+    if (arch == 'aarch64' && cfg.emulateAarch64) {
+        echo('rpmRelease: validating aarch64 on ' + stageLabel(cfg, 'validate', arch) + ' under qemu emulation '
+                + '(emulateAarch64: true): proves packaging, install and startup, not behaviour on aarch64 hardware')
+    }
+    Throwable failure = null
+    try {
+        stage((published ? 'validate published ' : 'validate ') + arch) {
+            Map args = [from: published ? state.published : out, image: cfg.validateImage, commit: b.commit,
+                        tag: plan.tag ?: b.tag, arch: arch, junit: junitFile]
+            if (published) {
+                withAWS(awsSettings(cfg)) {
+                    rpmValidate(args)
+                }
+            } else {
+                if (fresh) {
+                    dir(out) {
                         deleteDir()
                     }
                     unstash(stashName(arch))
-                    rpmValidate(args)
                 }
+                rpmValidate(args)
             }
-        } catch (Throwable t) {
-            failure = t
-            throw t
-        } finally {
-            recordJUnit(junitFile, failure)
         }
+    } catch (Throwable t) {
+        failure = t
+        throw t
+    } finally {
+        recordJUnit(junitFile, failure)
     }
 }
 
@@ -200,22 +302,24 @@ private void recordJUnit(String file, Throwable failure) {
     }
 }
 
-/** Publishes every arch's validated release (unstashed on one agent) inside withAWS, then archives it. */
-private void publish(Map cfg) {
-    node(agentLabel(cfg, cfg.archs[0] as String)) {
+/** Publishes every arch's validated release (unstashed on one release agent) inside withAWS, then archives it. */
+private void publishStage(Map cfg, Map plan, Map state) {
+    List archs = plan.archs as List
+    node(label(cfg.agentLabel, archs[0] as String)) {
         stage('publish') {
-            for (int i = 0; i < cfg.archs.size(); i++) {
-                dir(cfg.out + '/' + cfg.archs[i]) {
+            for (int i = 0; i < archs.size(); i++) {
+                dir(outDir(cfg, archs[i] as String)) {
                     deleteDir()
                 }
-                unstash(stashName(cfg.archs[i] as String))
+                unstash(stashName(archs[i] as String))
             }
             withAWS(awsSettings(cfg)) {
                 // Runs no code from the checkout: only the plugin's publish step. The same key signs each
                 // repodata/repomd.xml, on the controller (the agent sends the bytes, gets the signature).
-                for (int i = 0; i < cfg.archs.size(); i++) {
-                    rpmPublish([bucket: cfg.bucket, prefix: cfg.prefix, force: cfg.force,
-                                dir: cfg.out + '/' + cfg.archs[i]] + signingKey(cfg))
+                for (int i = 0; i < archs.size(); i++) {
+                    Map r = rpmPublish(bucket: cfg.bucket, prefix: cfg.prefix, force: cfg.force,
+                            dir: outDir(cfg, archs[i] as String), key: signingKey(cfg))
+                    state.published = r.destination   // rpm-core's spelling of bucket and prefix
                 }
             }
             archiveArtifacts(artifacts: cfg.out + '/*/**', fingerprint: true)
@@ -250,17 +354,23 @@ private Map checkoutTag(String tag) {
                           extensions: []])
 }
 
-private String releaseTag(Map cfg, String commit) {
-    return cfg.pr ? 'v0.0.0-pr.' + commit.substring(0, 12) : cfg.tag
+/** A label template with ${arch} filled in. */
+private String label(def template, String arch) {
+    return template.toString().replace('${arch}', arch)
 }
 
-private String agentLabel(Map cfg, String arch) {
-    return cfg.agentLabel.toString().replace('${arch}', arch)
+/**
+ * Where a stage runs: builds and signing on the build agents of the arch (pull requests on their own agents), the
+ * validations on agents of the arch, or on x86_64 agents (qemu) for aarch64 with emulateAarch64.
+ */
+private String stageLabel(Map cfg, String stage, String arch) {
+    def template = cfg.pr ? cfg.prAgentLabel : cfg.agentLabel
+    boolean validation = stage == 'validate' || stage == 'validate-published'
+    return label(template, validation && arch == 'aarch64' && cfg.emulateAarch64 ? 'x86_64' : arch)
 }
 
-/** Where an arch is validated: its own agents, or x86_64 agents (qemu) for aarch64 with emulateAarch64. */
-private String validationLabel(Map cfg, String arch) {
-    return agentLabel(cfg, arch == 'aarch64' && cfg.emulateAarch64 ? 'x86_64' : arch)
+private String outDir(Map cfg, String arch) {
+    return cfg.out + '/' + arch
 }
 
 private String stashName(String arch) {
@@ -282,13 +392,16 @@ private def builderImage(Map cfg, String arch) {
     return image
 }
 
-/** The release key's credential IDs, as rpmSign and rpmPublish take them (release builds only). */
-private Map signingKey(Map cfg) {
-    Map key = [credentialsId: cfg.gpgCredentialsId]
-    if (cfg.passphraseCredentialsId) {
-        key.passphraseCredentialsId = cfg.passphraseCredentialsId
+/** The release key for rpmSign and rpmPublish (release builds only): the caller's key:, or keyFile(...). */
+private def signingKey(Map cfg) {
+    if (cfg.key) {
+        return cfg.key
     }
-    return key
+    Map k = [credentialsId: cfg.gpgCredentialsId]
+    if (cfg.passphraseCredentialsId) {
+        k.passphraseCredentialsId = cfg.passphraseCredentialsId
+    }
+    return keyFile(k)
 }
 
 private Map awsSettings(Map cfg) {
@@ -303,8 +416,4 @@ private Map awsSettings(Map cfg) {
         aws.endpointUrl = cfg.endpointUrl
     }
     return aws
-}
-
-private String s3Destination(Map cfg) {
-    return 's3://' + cfg.bucket + (cfg.prefix ? '/' + cfg.prefix : '')
 }

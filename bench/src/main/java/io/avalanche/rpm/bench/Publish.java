@@ -1,5 +1,6 @@
 package io.avalanche.rpm.bench;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.store.S3Settings;
@@ -49,7 +50,7 @@ final class Publish {
      * (and sign refreshes) has: file names with their SHA-256. An existing one is kept as it is.
      */
     static Path withManifest(Path releaseDir) throws Exception {
-        if (Files.isRegularFile(releaseDir.resolve(Publisher.MANIFEST))) {
+        if (Files.isRegularFile(releaseDir.resolve(ReleaseManifest.FILE_NAME))) {
             return releaseDir;
         }
         Path copy = Files.createTempDirectory("publish-release");
@@ -62,7 +63,7 @@ final class Publish {
                         .append(", \"sha256\": \"").append(Digests.hex(Digests.sha256(f))).append("\"}");
             }
         }
-        Files.writeString(copy.resolve(Publisher.MANIFEST), json.append("]}\n"));
+        Files.writeString(copy.resolve(ReleaseManifest.FILE_NAME), json.append("]}\n"));
         copy.toFile().deleteOnExit();
         return copy;
     }

@@ -1,5 +1,7 @@
 package io.avalanche.rpm.bench;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.publish.Layout;
 import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.write.FileEntry;
 import io.avalanche.rpm.write.PackageSpec;
@@ -55,8 +57,8 @@ final class PublishScale {
                 String name = "benchpkg-run" + (i + 1) + ".x86_64.rpm";
                 Path rel = Files.createDirectories(work.resolve("rel" + (i + 1)));
                 Files.copy(smallRpm, rel.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-                Files.copy(keyAsc, rel.resolve(Publisher.KEY_FILE), StandardCopyOption.REPLACE_EXISTING);
-                Files.writeString(rel.resolve(Publisher.MANIFEST), "{\"files\": [{\"name\": \"" + name
+                Files.copy(keyAsc, rel.resolve(ReleaseManifest.KEY_FILE), StandardCopyOption.REPLACE_EXISTING);
+                Files.writeString(rel.resolve(ReleaseManifest.FILE_NAME), "{\"files\": [{\"name\": \"" + name
                         + "\", \"sha256\": \"" + Digests.hex(Digests.sha256(smallRpm)) + "\"}]}\n");
                 long e = publish(settings, "empty" + (i + 1), rel);
                 long b = publish(settings, "repo1000", rel);
@@ -115,7 +117,7 @@ final class PublishScale {
                     String file = name + "-1." + n + "-1.x86_64.rpm";
                     Path rpm = RpmWriter.write(spec, out, file);
                     byte[] sha = Digests.sha256(rpm);
-                    store.put(Publisher.ROOT + "x86_64/" + file, rpm, sha);
+                    store.put(Layout.SEED.root() + "x86_64/" + file, rpm, sha);
                     return PackageMetadata.from(RpmReader.read(rpm), Digests.hex(sha), 1700000000L, file);
                 }));
             }
@@ -125,7 +127,7 @@ final class PublishScale {
                 all.put(m.href(), m);
             }
             // one index of all 1,000, from the headers read locally
-            YumRepository.Result r = new YumRepository(store, Publisher.ROOT + "x86_64/", null, 1700000000L,
+            YumRepository.Result r = new YumRepository(store, Layout.SEED.root() + "x86_64/", null, 1700000000L,
                     m -> { }).update(all);
             if (r.packages() != PACKAGES) {
                 throw new IllegalStateException("seeded " + r.packages() + " packages, expected " + PACKAGES);

@@ -8,7 +8,6 @@ import io.avalanche.rpm.publish.GpgDetachedSigner;
 import io.avalanche.rpm.release.KeySource;
 import io.avalanche.rpm.release.RepoSigner;
 import io.avalanche.rpm.SpecException;
-import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.publish.PublishCheckException;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.store.S3Settings;
@@ -147,9 +146,8 @@ final class PublishCommand implements Callable<Integer> {
         progress.println("publishing " + releaseDir + " to " + dest.url()
                 + (dest.s3() ? " (S3 endpoint " + s3.describeEndpoint() + ", timeout " + overall.toSeconds() + "s)" : ""));
         progress.flush();
-        try (ObjectStore store = Destinations.open(dest.url(), s3);
-             Progress bar = Progress.open(err, "publish to " + dest.url(), total)) {
-            Publisher.Result r = new Publisher(store, o -> {
+        try (Progress bar = Progress.open(err, "publish to " + dest.url(), total);
+             Publisher publisher = Publisher.open(dest.url(), s3, o -> {
                 bar.advance(o.size());
                 progress.printf("%-9s %s (%d bytes, sha256 %s)%s%n", o.status().name().toLowerCase(Locale.ROOT),
                         o.location(), o.size(), o.sha256(), o.detail().isEmpty() ? "" : ": " + o.detail());
@@ -157,7 +155,8 @@ final class PublishCommand implements Callable<Integer> {
             }, line -> {
                 progress.println(line);
                 progress.flush();
-            }).publish(releaseDir, options);
+            })) {
+            Publisher.Result r = publisher.publish(releaseDir, options);
             progress.println("repo file: " + r.repoFileUrl());
             if (json) {
                 out.println(toJson(r));
@@ -195,13 +194,7 @@ final class PublishCommand implements Callable<Integer> {
     }
 
     private static String toJson(Publisher.Result r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("objects", r.objects().stream().map(o -> Map.of("key", o.key(), "location", o.location(),
-                "status", o.status().name().toLowerCase(Locale.ROOT), "size", o.size(), "sha256", o.sha256(),
-                "detail", o.detail())).toList());
-        m.put("repositories", r.repositories().stream().map(y -> Map.of("dir", y.dir(), "packages", y.packages(),
-                "reused", y.reused(), "readRemotely", y.readRemotely())).toList());
-        m.put("repoFile", r.repoFileUrl());
+        Map<String, Object> m = r.toMap();
         try {
             return new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                     .writerWithDefaultPrettyPrinter().writeValueAsString(m);

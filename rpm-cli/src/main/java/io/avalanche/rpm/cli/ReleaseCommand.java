@@ -1,5 +1,6 @@
 package io.avalanche.rpm.cli;
 
+import io.avalanche.rpm.publish.Layout;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.format.Arch;
@@ -181,26 +182,9 @@ final class ReleaseCommand implements Callable<Integer> {
             err.flush();
         }, Progress.reporter(err));
         PrintWriter o = spec.commandLine().getOut();
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("tag", r.manifest().tag());
-        result.put("commit", r.manifest().commit());
-        result.put("arch", r.manifest().arch());
-        result.put("arches", arches.stream().map(Arch::rpm).toList());
-        result.put("vmId", r.manifest().vmId());
-        result.put("dirty", r.manifest().dirty());
-        result.put("overrides", r.manifest().overrides());
-        result.put("releaseDir", r.releaseDir().toString());
-        result.put("files", r.manifest().files());
-        result.put("publicKey", r.publicKey().toString());
+        Map<String, Object> result = new LinkedHashMap<>(r.toMap());
         result.put("publishedTo", to);
-        if (r.published() != null) {
-            result.put("repoFile", r.published().repoFileUrl());
-        }
-        result.put("validatedFrom", r.validatedFrom());
-        result.put("validations", r.validations().stream().map(v -> Map.of("arch", v.arch().rpm(), "phase", v.phase(),
-                "from", v.from(), "passed", v.report().passed())).toList());
         result.put("junit", junitFile.toString());
-        result.put("passed", r.passed());
         if (json) {
             o.println(Output.toJson(result));
         } else {
@@ -215,7 +199,7 @@ final class ReleaseCommand implements Callable<Integer> {
             o.println("  public key:  " + r.publicKey());
             if (r.published() != null) {
                 o.println("  published:   " + to + "  (yum repo metadata: " + String.join(", ", arches.stream()
-                        .map(x -> "linux/rpms/" + x.rpm() + "/repodata/").toList()) + ")");
+                        .map(x -> Layout.repodata(Layout.SEED.archDir(x.rpm()))).toList()) + ")");
                 o.println("  repo file:   " + r.published().repoFileUrl());
             } else {
                 o.println("  published:   nothing (" + (pr ? "pull-request build" : to == null ? "no --to given"

@@ -2,17 +2,13 @@ package io.avalanche.rpm.cli;
 
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.store.Destinations;
-import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.store.S3Settings;
-import io.avalanche.rpm.manifest.ReleaseManifest;
-import io.avalanche.rpm.release.StoreReleaseSource;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.ReleaseSource;
 import io.avalanche.rpm.validate.JavaSignatureVerifier;
 import io.avalanche.rpm.validate.RpmkeysSignatureVerifier;
 import io.avalanche.rpm.validate.SignatureVerifier;
 import io.avalanche.rpm.validate.ReleaseRef;
-import io.avalanche.rpm.validate.ReleaseSources;
 import io.avalanche.rpm.validate.ValidationOptions;
 import io.avalanche.rpm.validate.ValidationReport;
 import io.avalanche.rpm.validate.Validator;
@@ -23,7 +19,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -118,7 +113,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        from = io.avalanche.rpm.store.Destinations.checkSource(from).url();
+        from = Destinations.checkSource(from).url();
         ReleaseRef ref = new ReleaseRef(tag, arch);
         ValidationOptions.Install install = target.local ? new ValidationOptions.Local()
                 : new ValidationOptions.Container(target.image,
@@ -133,16 +128,10 @@ final class ValidateCommand implements Callable<Integer> {
                 .withSignatureCheck(check);
         if (vmId != null) {
             options = options.withVmId(vmId, "--vm-id");
-        } else {
-            Path manifest = from.startsWith("s3://") || from.startsWith("file:") ? null
-                    : Path.of(from).resolve(ReleaseManifest.FILE_NAME);
-            if (manifest != null && Files.isRegularFile(manifest) && ReleaseManifest.read(manifest.getParent()).vmId() != null) {
-                options = options.withVmId(ReleaseManifest.read(manifest.getParent()).vmId(), manifest.toString());
-            }
         }
         ValidationReport report;
-        try (ObjectStore store = from.startsWith("s3://") ? Destinations.open(from, s3Settings()) : null) {
-            ReleaseSource source = store != null ? new StoreReleaseSource(store, from) : ReleaseSources.parse(from);
+        try (ReleaseSource source = ReleaseSource.open(from, s3Settings())) {
+            options = options.withVmIdOf(source);
             report = new Validator(options).validate(source);
         } catch (RuntimeException e) {
             if (junit != null && !(e instanceof SpecException)) {

@@ -18,8 +18,10 @@ public enum Layout {
 
     /** The repository name of the stable channel, and the base name of its .repo file. */
     public static final String REPO_NAME = "avalanchego";
+    /** A repository's metadata directory, relative to its arch directory. */
+    public static final String REPODATA = "repodata/";
     /** A repository's index, relative to its arch directory. */
-    public static final String REPOMD = "repodata/repomd.xml";
+    public static final String REPOMD = REPODATA + "repomd.xml";
 
     private final String id;
     private final String root;
@@ -80,7 +82,7 @@ public enum Layout {
 
     /** The metadata directory of a repository; {@code dir} is an {@link #archDir}. */
     public static String repodata(String dir) {
-        return dir + "repodata/";
+        return dir + REPODATA;
     }
 
     /** The object key of the .repo file of a repository named {@code repoName}. */

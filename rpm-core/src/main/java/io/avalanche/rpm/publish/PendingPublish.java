@@ -14,19 +14,20 @@ import java.util.Map;
  * stored, no index written yet. Plain data (Serializable, and JSON through {@link #toJson()}) so it can cross a
  * process or remoting boundary to where the signing key is and back.
  *
- * @param destination  the store root it was prepared for ({@code store.describe(Publisher.ROOT)})
+ * @param destination  the store root it was prepared for ({@code store.describe(layout.root())})
  * @param objects      the package/key outcomes so far
  * @param repositories per repository directory: the new repomd.xml bytes, the SHA-256 of the one it replaces,
  *                     the old metadata to remove
  * @param repoName     section name of the .repo file
- * @param repoRoot     URL customers reach {@link Publisher#ROOT} under
+ * @param repoRoot     URL customers reach the layout root under
  * @param timestamp    metadata timestamp (epoch seconds)
  * @param force        the publish was forced: {@link Publisher#complete} may then drop the signatures of a signed
  *                     repository
+ * @param layout       where the release goes in the destination
  */
 public record PendingPublish(String destination, List<Publisher.Outcome> objects,
                              List<YumRepository.Pending> repositories, String repoName, String repoRoot,
-                             long timestamp, boolean force) implements Serializable {
+                             long timestamp, boolean force, Layout layout) implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.store.FileHashes;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.format.CheckResult;
@@ -27,10 +28,12 @@ import java.util.function.Consumer;
 final class PublishGate {
     private static final byte[] PROBE = "rpm-release: which key signs repomd.xml?\n".getBytes(StandardCharsets.UTF_8);
     private final ObjectStore store;
+    private final Layout layout;
     private final Consumer<String> log;
 
-    PublishGate(ObjectStore store, Consumer<String> log) {
+    PublishGate(ObjectStore store, Layout layout, Consumer<String> log) {
         this.store = store;
+        this.layout = layout;
         this.log = log;
     }
 
@@ -111,9 +114,9 @@ final class PublishGate {
      * already publishes (packages there are signed by them); else the destination's.
      */
     private RepositoryKey keyToPublish(Path releaseDir, boolean force) {
-        Path local = releaseDir.resolve(Publisher.KEY_FILE);
-        Optional<byte[]> remote = store.get(Publisher.ROOT + Publisher.KEY_FILE);
-        String remoteName = store.describe(Publisher.ROOT + Publisher.KEY_FILE);
+        Path local = releaseDir.resolve(ReleaseManifest.KEY_FILE);
+        Optional<byte[]> remote = store.get(layout.keyFile());
+        String remoteName = store.describe(layout.keyFile());
         if (!Files.isRegularFile(local)) {
             if (remote.isEmpty()) {
                 throw new PublishCheckException(local + " is missing and " + remoteName + " does not exist: dnf "
@@ -166,7 +169,7 @@ final class PublishGate {
     void refuseUnsigning(Collection<String> repoDirs, String repoFile) {
         List<String> signed = new ArrayList<>();
         for (String dir : repoDirs) {
-            String asc = dir + YumRepository.REPOMD + ".asc";
+            String asc = Layout.repomdSignature(dir);
             if (store.head(asc).isPresent()) {
                 signed.add(store.describe(asc));
             }

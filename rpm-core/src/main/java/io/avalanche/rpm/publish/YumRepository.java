@@ -40,7 +40,7 @@ import java.util.zip.GZIPOutputStream;
  * phases ({@link #prepare}, {@link #complete}) when the signature is made elsewhere.
  */
 public final class YumRepository {
-    public static final String REPOMD = "repodata/repomd.xml";
+    public static final String REPOMD = Layout.REPOMD;
     private static final String[] TYPES = {"primary", "filelists", "other"};
 
     private final ObjectStore store;
@@ -244,7 +244,7 @@ public final class YumRepository {
         for (int i = 0; i < TYPES.length; i++) {
             byte[] gz = gzip(open[i]);
             String sha = Digests.sha256Hex(gz);
-            String href = "repodata/" + sha + "-" + TYPES[i] + ".xml.gz";
+            String href = Layout.REPODATA + sha + "-" + TYPES[i] + ".xml.gz";
             puts.add(() -> {
                 try {
                     store.putIfAbsent(dir + href, gz, "application/gzip");
@@ -384,10 +384,10 @@ public final class YumRepository {
         }
         java.time.Instant cutoff = java.time.Instant.now().minus(staleAfter);
         List<String> removed = new ArrayList<>();
-        for (StoredObject o : store.list(dir + "repodata/")) {
+        for (StoredObject o : store.list(Layout.repodata(dir))) {
             String name = o.key().substring(o.key().lastIndexOf('/') + 1);
             if (keep.contains(o.key()) || !name.matches("[0-9a-f]{64}-.+")
-                    || !o.key().equals(dir + "repodata/" + name)) {
+                    || !o.key().equals(Layout.repodata(dir) + name)) {
                 continue;
             }
             if (!store.exclusive() && (o.lastModified() == null || o.lastModified().isAfter(cutoff))) {

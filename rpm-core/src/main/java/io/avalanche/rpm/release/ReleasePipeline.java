@@ -9,13 +9,12 @@ import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.store.Destinations;
-import io.avalanche.rpm.store.ObjectStore;
+import io.avalanche.rpm.publish.Layout;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.sign.RpmSigner;
 import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.validate.CheckOutcome;
-import io.avalanche.rpm.validate.LocalSources;
 import io.avalanche.rpm.validate.ReleaseRef;
 import io.avalanche.rpm.validate.ReleaseSource;
 import io.avalanche.rpm.validate.ValidationOptions;
@@ -28,7 +27,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -75,6 +76,34 @@ public final class ReleasePipeline {
         public String validatedFrom() {
             return validations.isEmpty() ? "nowhere" : validations.get(validations.size() - 1).from();
         }
+
+        /**
+         * The result in the vocabulary the CLI's --json and the Jenkins steps share: tag, commit, arch(es), vmId,
+         * dirty, overrides, releaseDir, files, publicKey, published (a publish's map, or null), repoFile,
+         * validatedFrom, validations [{arch, phase, from, passed}], passed.
+         */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("tag", manifest.tag());
+            m.put("commit", manifest.commit());
+            m.put("arch", manifest.arch());
+            m.put("arches", manifest.arches() != null ? manifest.arches() : List.of(manifest.arch()));
+            m.put("vmId", manifest.vmId());
+            m.put("dirty", manifest.dirty());
+            m.put("overrides", manifest.overrides());
+            m.put("releaseDir", releaseDir.toString());
+            m.put("files", manifest.files());
+            m.put("publicKey", publicKey.toString());
+            m.put("published", published == null ? null : published.toMap());
+            if (published != null) {
+                m.put("repoFile", published.repoFileUrl());
+            }
+            m.put("validatedFrom", validatedFrom());
+            m.put("validations", validations.stream().map(v -> Map.of("arch", v.arch().rpm(), "phase", v.phase(),
+                    "from", v.from(), "passed", v.report().passed())).toList());
+            m.put("passed", passed());
+            return m;
+        }
     }
 
     /** What a release would do: the per-arch build plans and where the release goes. */
@@ -101,14 +130,15 @@ public final class ReleasePipeline {
                 l.add("publish:  nothing" + (r.pullRequest() ? " (pull-request build)" : " (no --to)"));
             } else {
                 l.add("publish:  " + r.to() + " (only if validation passes)");
+                Layout layout = Layout.SEED;
                 for (ReleaseBuilder.Plan b : builds) {
                     for (ReleaseBuilder.PackagePlan p : b.packages()) {
-                        l.add("  " + Publisher.ROOT + b.arch().rpm() + "/" + p.fileName());
+                        l.add("  " + layout.packageKey(b.arch().rpm(), p.fileName()));
                     }
-                    l.add("  " + Publisher.ROOT + b.arch().rpm() + "/repodata/repomd.xml (+ repomd.xml.asc)");
+                    l.add("  " + Layout.repomd(layout.archDir(b.arch().rpm())) + " (+ repomd.xml.asc)");
                 }
-                l.add("  " + Publisher.ROOT + ReleaseManifest.KEY_FILE);
-                l.add("  " + Publisher.ROOT + "avalanchego.repo");
+                l.add("  " + layout.keyFile());
+                l.add("  " + layout.repoFile());
             }
             return l;
         }
@@ -196,7 +226,7 @@ public final class ReleasePipeline {
             String releaseDir = "release directory " + r.out();
             for (Arch a : r.arches()) {
                 validations.add(validate(r, a, manifest, "release directory", releaseDir,
-                        LocalSources.releaseDirectory(stage), log));
+                        ReleaseSource.directory(stage), log));
             }
             boolean prePassed = validations.stream().allMatch(v -> v.report().passed());
             Publisher.Result published = null;
@@ -204,19 +234,19 @@ public final class ReleasePipeline {
                 log.accept("== NOT publishing to " + r.to() + ": validation from the release directory failed; "
                         + "nothing was uploaded");
             } else if (r.to() != null) {
-                try (ObjectStore store = Destinations.open(r.to(), r.s3())) {
-                    log.accept("== publish to " + r.to());
-                    ProgressReporter.Task upload = progress.start("publish to " + r.to(), totalBytes(stage));
-                    Publisher p = new Publisher(store, o -> {
-                        upload.advance(o.size());
-                        log.accept("  " + o.status().name().toLowerCase(Locale.ROOT) + " " + o.location());
-                    }, log);
+                log.accept("== publish to " + r.to());
+                ProgressReporter.Task upload = progress.start("publish to " + r.to(), totalBytes(stage));
+                try (Publisher p = Publisher.open(r.to(), r.s3(), o -> {
+                    upload.advance(o.size());
+                    log.accept("  " + o.status().name().toLowerCase(Locale.ROOT) + " " + o.location());
+                }, log)) {
                     published = p.publish(stage, Publisher.Options.defaults(RepoSigner.of(key.headerSigner()))
                             .withForce(r.force()).withTimestamp(manifest.sourceDateEpoch()));
-                    upload.close();
-                    for (Arch a : r.arches()) {
-                        validations.add(validate(r, a, manifest, "published", r.to(),
-                                new StoreReleaseSource(store, r.to()), log));
+                }
+                upload.close();
+                for (Arch a : r.arches()) {
+                    try (ReleaseSource source = ReleaseSource.open(r.to(), r.s3())) {
+                        validations.add(validate(r, a, manifest, "published", r.to(), source, log));
                     }
                 }
             }

@@ -49,6 +49,23 @@ public final class Destinations {
         return parse("--from", from, true);
     }
 
+    /**
+     * The S3 destination of a bucket and an optional key prefix, for front ends that take them as two fields (no
+     * s3:// string to build and parse again). Checked as {@link #check} checks s3://BUCKET/prefix; leading and
+     * trailing '/' of the prefix are dropped.
+     */
+    public static Destination s3(String bucket, String prefix) {
+        if (bucket == null || !BUCKET.matcher(bucket).matches()) {
+            throw new SpecException("bucket '" + bucket + "' is not a valid S3 bucket name (lower-case letters, "
+                    + "digits, '.' and '-', at most 63 characters)");
+        }
+        String p = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
+        if (!p.isEmpty()) {
+            checkKey("prefix '" + prefix + "'", p);
+        }
+        return new Destination(Kind.S3, "s3://" + bucket + (p.isEmpty() ? "" : "/" + p), bucket, p, null);
+    }
+
     /** True when {@code to} names an S3 destination, however its scheme is spelled (null: false). */
     public static boolean isS3(String to) {
         return to != null && check(to).s3();
@@ -161,7 +178,11 @@ public final class Destinations {
 
     /** The store for a destination (checked first); S3 settings are used only for s3:// URLs. */
     public static ObjectStore open(String to, S3Settings s3) {
-        Destination d = check(to);
+        return open(check(to), s3);
+    }
+
+    /** The store for a checked destination; S3 settings are used only for S3. */
+    public static ObjectStore open(Destination d, S3Settings s3) {
         if (d.s3()) {
             return new S3Store(d.bucket(), d.prefix(), s3);
         }

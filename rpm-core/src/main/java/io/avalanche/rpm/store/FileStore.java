@@ -65,6 +65,11 @@ public final class FileStore implements ObjectStore {
     }
 
     @Override
+    public String url() {
+        return "file:" + root;
+    }
+
+    @Override
     public String publicUrl(String key) {
         return path(key).toUri().toString();
     }

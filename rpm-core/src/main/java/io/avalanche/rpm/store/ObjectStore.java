@@ -14,6 +14,9 @@ public interface ObjectStore extends AutoCloseable {
     /** Human-readable address of a key, for messages: {@code s3://bucket/prefix/key} or a path. */
     String describe(String key);
 
+    /** The destination this store was opened for, as --to/--from take it ({@code s3://bucket/prefix}, {@code file:DIR}). */
+    String url();
+
     /** URL under which clients (dnf) reach a key, e.g. {@code https://bucket.s3.amazonaws.com/key}. */
     String publicUrl(String key);
 

@@ -174,6 +174,11 @@ public final class S3Store implements ObjectStore {
         return describeRaw(key);
     }
 
+    @Override
+    public String url() {
+        return "s3://" + bucket + (prefix.isEmpty() ? "" : "/" + prefix);
+    }
+
     private String describeRaw(String key) {
         return "s3://" + bucket + "/" + (prefix.isEmpty() ? key : prefix + "/" + key);
     }

@@ -1,15 +1,21 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.publish.Layout;
+import io.avalanche.rpm.store.Destinations;
+import io.avalanche.rpm.store.FileStore;
 import io.avalanche.rpm.store.ObjectStore;
+import io.avalanche.rpm.store.S3Settings;
 
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Where a release is read from (release directory, file: bucket, S3). Implementations copy the
- * RPMs and the public key published next to them into {@code workDir}; they never use a local key.
+ * Where a release is read from: a release directory, or a published tree ({@code file:DIR}, {@code s3://}).
+ * {@link #open} is the one door; a source copies the RPMs and the public key published next to them into a work
+ * directory and never uses a local key. Close it when done (it may hold an S3 client).
  */
-public interface ReleaseSource {
+public interface ReleaseSource extends AutoCloseable {
     /** Copies the release into workDir (RPMs and key side by side); throws ValidationException when absent. */
     FetchedRelease fetch(ReleaseRef ref, Path workDir);
 
@@ -22,5 +28,52 @@ public interface ReleaseSource {
      */
     default Optional<ObjectStore> publishedStore() {
         return Optional.empty();
+    }
+
+    /** The layout a published tree is read in (a release directory has none: the seed's, unused). */
+    default Layout layout() {
+        return Layout.SEED;
+    }
+
+    /** The release.json this source holds (a release directory's; a published tree has none). */
+    default Optional<ReleaseManifest> manifest() {
+        return Optional.empty();
+    }
+
+    /** Where {@link #manifest} was read, for messages. */
+    default String manifestLocation() {
+        return describe();
+    }
+
+    @Override
+    default void close() {
+    }
+
+    /**
+     * Opens {@code from} ({@code --from}: DIR, {@code file:DIR} or {@code s3://BUCKET[/prefix]}, checked first: a
+     * usage error says what is wrong); published trees are read in the seed layout.
+     */
+    static ReleaseSource open(String from, S3Settings s3) {
+        return open(from, s3, Layout.SEED);
+    }
+
+    /** As {@link #open(String, S3Settings)}, reading a published tree in {@code layout}. */
+    static ReleaseSource open(String from, S3Settings s3, Layout layout) {
+        Destinations.Destination d = Destinations.checkSource(from);
+        return switch (d.kind()) {
+            case DIRECTORY -> new DirectorySource(d.dir());
+            case FILE -> new PublishedSource(new FileStore(d.dir()), d.url(), layout, true);
+            case S3 -> new PublishedSource(Destinations.open(d.url(), s3), d.url(), layout, true);
+        };
+    }
+
+    /** A release directory given as a path (no parsing: any name is a directory). */
+    static ReleaseSource directory(Path dir) {
+        return new DirectorySource(dir);
+    }
+
+    /** A published tree read from a store the caller owns (and closes). */
+    static ReleaseSource published(ObjectStore store, String describe, Layout layout) {
+        return new PublishedSource(store, describe, layout, false);
     }
 }

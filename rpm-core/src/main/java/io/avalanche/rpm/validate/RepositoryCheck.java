@@ -4,10 +4,9 @@ import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.yum.PackageMetadata;
-import io.avalanche.rpm.publish.Publisher;
+import io.avalanche.rpm.publish.Layout;
 import io.avalanche.rpm.yum.RepoXml;
 import io.avalanche.rpm.yum.Repomd;
-import io.avalanche.rpm.publish.YumRepository;
 import io.avalanche.rpm.verify.DetachedSignature;
 import io.avalanche.rpm.pgp.TrustedKeys;
 
@@ -41,13 +40,14 @@ public final class RepositoryCheck {
     /** Per released package: listed in primary with its checksum and location. */
     public static final String LISTING = "repo-listing";
     private static final List<String> TYPES = List.of("primary", "filelists", "other");
-    private static final String REPO_FILE_NAME = "avalanchego.repo";
 
     private final ObjectStore store;
+    private final Layout layout;
     private final Instant now;
 
-    public RepositoryCheck(ObjectStore store, Instant now) {
+    public RepositoryCheck(ObjectStore store, Layout layout, Instant now) {
         this.store = store;
+        this.layout = layout;
         this.now = now;
     }
 
@@ -55,8 +55,8 @@ public final class RepositoryCheck {
     public List<CheckOutcome> check(ReleaseRef ref, FetchedRelease rel) {
         List<CheckOutcome> out = new ArrayList<>();
         out.add(timed(REPOSITORY, REPO_FILE, this::repoFile));
-        String dir = Publisher.ROOT + ref.rpmArch() + "/";
-        String repomdKey = dir + YumRepository.REPOMD;
+        String dir = layout.archDir(ref.rpmArch());
+        String repomdKey = Layout.repomd(dir);
         Optional<byte[]> repomd = get(repomdKey);
         if (repomd.isEmpty()) {
             String why = store.describe(repomdKey) + " not found: the release is not in a yum repository; publish it"
@@ -85,7 +85,7 @@ public final class RepositoryCheck {
                 : CheckOutcome.failed(REPOSITORY, METADATA, String.join("; ", problems), "", since(t0)));
         if (docs[0] == null) {
             rel.rpms().keySet().forEach(n -> out.add(CheckOutcome.failed(n, LISTING,
-                    "cannot check the listing: " + store.describe(dir + "repodata/") + " has no usable primary", "",
+                    "cannot check the listing: " + store.describe(Layout.repodata(dir)) + " has no usable primary", "",
                     Duration.ZERO)));
             return out;
         }
@@ -105,7 +105,7 @@ public final class RepositoryCheck {
     }
 
     private Outcome repoFile() {
-        String key = Publisher.ROOT + REPO_FILE_NAME;
+        String key = layout.repoFile();
         Optional<byte[]> b = get(key);
         if (b.isEmpty()) {
             return new Outcome(false, store.describe(key) + " not found: customers have no repository definition;"

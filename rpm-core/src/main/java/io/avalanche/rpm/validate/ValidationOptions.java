@@ -15,6 +15,7 @@ public record ValidationOptions(ReleaseRef ref, String commit, String targetGlib
     public static final String PLUGIN_DIR = "/var/opt/avalanchego/plugins";
     /** DEFAULT_VM_ID of graft/subnet-evm/scripts/constants.sh at every upstream tag from v1.14.1-rc.0 to HEAD. */
     public static final String SUBNET_EVM_VM_ID = "srEXiWaHuhNyGwPUi444Tu47ZEDwxTWrbQiuD7FmgSAQ6X7Dy";
+    private static final String DEFAULT_VM_ID_SOURCE = "the subnet-evm VM ID of every upstream tag since v1.14.1-rc.0";
     private static final java.util.regex.Pattern CB58 = java.util.regex.Pattern.compile("[1-9A-HJ-NP-Za-km-z]{20,64}");
 
     /** Where packages are installed for the smoke test. */
@@ -45,7 +46,7 @@ public record ValidationOptions(ReleaseRef ref, String commit, String targetGlib
         commit = commit.toLowerCase(java.util.Locale.ROOT);
         if (vmId == null) {
             vmId = SUBNET_EVM_VM_ID;
-            vmIdSource = "the subnet-evm VM ID of every upstream tag since v1.14.1-rc.0";
+            vmIdSource = DEFAULT_VM_ID_SOURCE;
         }
         if (!CB58.matcher(vmId).matches()) {
             throw new SpecException("--vm-id '" + vmId + "' is not a cb58 VM ID (as DEFAULT_VM_ID in "
@@ -83,6 +84,18 @@ public record ValidationOptions(ReleaseRef ref, String commit, String targetGlib
     /** The VM ID the subnet-evm plugin must be installed under, and where it came from (for messages). */
     public ValidationOptions withVmId(String id, String source) {
         return new ValidationOptions(ref, commit, targetGlibc, install, signatureCheck, id, source);
+    }
+
+    /**
+     * The VM ID read from the release.json {@code source} holds, at build time, unless one was given explicitly
+     * (--vm-id, the pipeline's): these options unchanged when the source has none.
+     */
+    public ValidationOptions withVmIdOf(ReleaseSource source) {
+        if (!vmIdSource.equals(DEFAULT_VM_ID_SOURCE)) {
+            return this;
+        }
+        return source.manifest().filter(m -> m.vmId() != null)
+                .map(m -> withVmId(m.vmId(), source.manifestLocation())).orElse(this);
     }
 
     /** Where the plugin must be installed. */

@@ -144,8 +144,20 @@ public record ValidationReport(String release, String target, List<CheckOutcome>
         }
     }
 
-    /** {"release", "target", "passed", "checks": [{package, check, status, message, seconds}]}. */
+    /** {@link #toMap()} as indented JSON (the CLI's --json). */
     public String toJson() {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The report in the results vocabulary the CLI and the Jenkins steps share: {"release", "target", "arch",
+     * "emulated", "passed", "checks": [{package, check, status (lower case), message, seconds}]}.
+     */
+    public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("release", release);
         m.put("target", target);
@@ -165,11 +177,7 @@ public record ValidationReport(String release, String target, List<CheckOutcome>
             checks.add(c);
         }
         m.put("checks", checks);
-        try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return m;
     }
 
     private static String seconds(long millis) {

@@ -54,6 +54,11 @@ public final class Validator {
      * A foreign arch runs under qemu-user emulation; ValidationException when that is not set up.
      */
     public ValidationReport validate(ReleaseSource source, Path workDir) {
+        ValidationOptions o = options.withVmIdOf(source);
+        return o == options ? run(source, workDir) : new Validator(o).run(source, workDir);
+    }
+
+    private ValidationReport run(ReleaseSource source, Path workDir) {
         ReleaseRef ref = options.ref();
         Platform platform = Platform.resolve(Arch.parse(ref.rpmArch()), options.install()
                 instanceof ValidationOptions.Container ? Platform.Runner.CONTAINER : Platform.Runner.LOCAL);
@@ -69,7 +74,7 @@ public final class Validator {
             results.add(r);
         }
         source.publishedStore().ifPresent(store ->
-                results.addAll(new RepositoryCheck(store, java.time.Instant.now()).check(ref, rel)));
+                results.addAll(new RepositoryCheck(store, source.layout(), java.time.Instant.now()).check(ref, rel)));
         ElfGate gate = new ElfGate(options.targetGlibc());
         for (var e : rel.rpms().entrySet()) {
             results.add(timed(e.getKey(), ELF, () -> {

@@ -31,6 +31,11 @@ final class CountingStore implements ObjectStore {
     }
 
     @Override
+    public String url() {
+        return delegate.url();
+    }
+
+    @Override
     public String publicUrl(String key) {
         return delegate.publicUrl(key);
     }

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.store.FileStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,7 @@ class DnfInstallTest {
                 gpg.rpmsign(p);
                 Files.move(p, release.resolve(p.getFileName()));
             }
-            Files.write(release.resolve(Publisher.KEY_FILE), gpg.publicKey());
+            Files.write(release.resolve(ReleaseManifest.KEY_FILE), gpg.publicKey());
             Path dest = tmp.resolve("bucket");
             Publisher.Result r = new Publisher(new FileStore(dest), o -> { }, s -> { })
                     .publish(release, Publisher.Options.defaults(gpg.signer()));
@@ -41,7 +42,7 @@ class DnfInstallTest {
                     "gpgkey=" + dest.resolve("linux/rpms/RPM-GPG-KEY-avalanchego").toUri());
 
             Path root = Files.createDirectories(tmp.resolve("root"));
-            Tools.Run ok = dnf(root, repo, dest.resolve("linux/rpms/" + Publisher.KEY_FILE));
+            Tools.Run ok = dnf(root, repo, dest.resolve("linux/rpms/" + ReleaseManifest.KEY_FILE));
             assertThat(ok.exit()).as(ok.out()).isZero();
             assertThat(ok.out()).contains("Importing GPG key", "Key imported successfully");
             assertThat(root.resolve("usr/bin/avalanchego")).exists();
@@ -52,7 +53,7 @@ class DnfInstallTest {
             Files.writeString(repomd, Files.readString(repomd).replace("<revision>", "<revision>1"),
                     StandardCharsets.UTF_8);
             Path root2 = Files.createDirectories(tmp.resolve("root2"));
-            Tools.Run bad = dnf(root2, repo, dest.resolve("linux/rpms/" + Publisher.KEY_FILE));
+            Tools.Run bad = dnf(root2, repo, dest.resolve("linux/rpms/" + ReleaseManifest.KEY_FILE));
             assertThat(bad.out()).contains("repomd.xml GPG signature verification error");
             assertThat(bad.exit()).as(bad.out()).isNotZero();
             assertThat(root2.resolve("usr/bin/avalanchego")).doesNotExist();

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.store.StoreException;
 import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.yum.PackageMetadata;
@@ -63,7 +64,7 @@ class FastPublishTest {
             Files.move(TestRpms.build(work, "avalanchego", version, arch, List.of()), rpm);
             gpg.rpmsign(rpm);
         }
-        Files.write(rel.resolve(Publisher.KEY_FILE), gpg.publicKey());
+        Files.write(rel.resolve(ReleaseManifest.KEY_FILE), gpg.publicKey());
         writeManifest(rel);
         return rel;
     }
@@ -71,13 +72,13 @@ class FastPublishTest {
     private static void writeManifest(Path rel) throws Exception {
         StringBuilder json = new StringBuilder("{\"tag\": \"v1\", \"files\": [");
         try (var s = Files.list(rel)) {
-            for (Path f : s.filter(p -> !p.getFileName().toString().equals(Publisher.MANIFEST)).sorted().toList()) {
+            for (Path f : s.filter(p -> !p.getFileName().toString().equals(ReleaseManifest.FILE_NAME)).sorted().toList()) {
                 json.append(json.charAt(json.length() - 1) == '[' ? "" : ", ").append("{\"name\": \"")
                         .append(f.getFileName()).append("\", \"size\": ").append(Files.size(f))
                         .append(", \"sha256\": \"").append(Digests.hex(Digests.sha256(f))).append("\"}");
             }
         }
-        Files.writeString(rel.resolve(Publisher.MANIFEST), json.append("]}\n"));
+        Files.writeString(rel.resolve(ReleaseManifest.FILE_NAME), json.append("]}\n"));
     }
 
     private static Publisher publisher(ObjectStore store) {
@@ -116,9 +117,9 @@ class FastPublishTest {
     @Test
     void aReleaseJsonThatDisagreesWithAPackageRefusesThePublish() throws Exception {
         Path rel = release("1.0.0", "x86_64");
-        String manifest = Files.readString(rel.resolve(Publisher.MANIFEST));
+        String manifest = Files.readString(rel.resolve(ReleaseManifest.FILE_NAME));
         String sha = Digests.hex(Digests.sha256(rel.resolve("avalanchego-v1.0.0-x86_64.rpm")));
-        Files.writeString(rel.resolve(Publisher.MANIFEST), manifest.replace(sha, "0".repeat(64)));
+        Files.writeString(rel.resolve(ReleaseManifest.FILE_NAME), manifest.replace(sha, "0".repeat(64)));
         // S3: the package streams while it is verified; a directory: verified, then copied
         try (S3Store store = S3Store.open("s3://fast/manifest", s3.settings())) {
             assertThatThrownBy(() -> publisher(store).publish(rel, options()))
@@ -134,11 +135,11 @@ class FastPublishTest {
         assertThat(dir.list("")).isEmpty();
         // the key file is checked the same way
         writeManifest(rel);
-        Files.writeString(rel.resolve(Publisher.MANIFEST), Files.readString(rel.resolve(Publisher.MANIFEST)).replace(
-                Digests.hex(Digests.sha256(rel.resolve(Publisher.KEY_FILE))), "1".repeat(64)));
+        Files.writeString(rel.resolve(ReleaseManifest.FILE_NAME), Files.readString(rel.resolve(ReleaseManifest.FILE_NAME)).replace(
+                Digests.hex(Digests.sha256(rel.resolve(ReleaseManifest.KEY_FILE))), "1".repeat(64)));
         try (S3Store store = S3Store.open("s3://fast/manifest-key", s3.settings())) {
             assertThatThrownBy(() -> publisher(store).publish(rel, options()))
-                    .isInstanceOf(PublishCheckException.class).hasMessageContaining(Publisher.KEY_FILE);
+                    .isInstanceOf(PublishCheckException.class).hasMessageContaining(ReleaseManifest.KEY_FILE);
             assertThat(store.list("")).isEmpty();
         }
     }
@@ -175,7 +176,7 @@ class FastPublishTest {
             assertThat(r.objects()).extracting(Publisher.Outcome::detail).containsOnly(S3Store.VERIFIED);
             for (String arch : List.of("x86_64", "aarch64")) {
                 String name = "avalanchego-v3.0.0-" + arch + ".rpm";
-                String key = Publisher.ROOT + arch + "/" + name;
+                String key = Layout.SEED.root() + arch + "/" + name;
                 assertThat(store.get(key).orElseThrow()).isEqualTo(Files.readAllBytes(rel.resolve(name)));
                 assertThat(store.head(key).orElseThrow().sha256Hex())
                         .isEqualTo(Digests.hex(Digests.sha256(rel.resolve(name))));
@@ -216,9 +217,9 @@ class FastPublishTest {
             assertThat(faulty.faultsInjected()).isEqualTo(1);
             assertThat(r.objects()).extracting(Publisher.Outcome::status).containsOnly(Publisher.Status.UPLOADED);
             String name = "avalanchego-v5.0.0-x86_64.rpm";
-            assertThat(store.get(Publisher.ROOT + "x86_64/" + name).orElseThrow())
+            assertThat(store.get(Layout.SEED.root() + "x86_64/" + name).orElseThrow())
                     .isEqualTo(Files.readAllBytes(rel.resolve(name)));
-            assertThat(RepoMetadataCreaterepoTestSupport.packages(store, Publisher.ROOT + "x86_64/"))
+            assertThat(RepoMetadataCreaterepoTestSupport.packages(store, Layout.SEED.root() + "x86_64/"))
                     .containsExactly(name);
         }
     }
@@ -261,7 +262,7 @@ class FastPublishTest {
     @Test
     void publishingIntoAThousandPackageRepositoryIssuesAsManyRequestsAsIntoAnEmptyOne() throws Exception {
         Path rel = release("4.0.0", "x86_64");
-        String dir = Publisher.ROOT + "x86_64/";
+        String dir = Layout.SEED.root() + "x86_64/";
         try (FaultProxy counting = new FaultProxy(s3.proxy.getPort());
              S3Store store = S3Store.open("s3://fast/big", S3Settings.fromEnvironment(s3.env(counting.endpoint())));
              S3Store empty = S3Store.open("s3://fast/empty", S3Settings.fromEnvironment(s3.env(counting.endpoint())))) {

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.store.StoreException;
 import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.store.S3Settings;
@@ -50,7 +51,7 @@ class FaultInjectionTest {
             Path p = TestRpms.build(work, "avalanchego", "1.2.3", arch, List.of());
             Files.move(p, rel.resolve("avalanchego-v1.2.3-" + arch + ".rpm"));
         }
-        Files.writeString(rel.resolve(Publisher.KEY_FILE), "key\n");
+        Files.writeString(rel.resolve(ReleaseManifest.KEY_FILE), "key\n");
         return rel;
     }
 

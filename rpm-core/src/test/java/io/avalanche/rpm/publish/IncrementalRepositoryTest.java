@@ -1,5 +1,6 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.store.FileStore;
 import io.avalanche.rpm.store.S3Store;
@@ -31,7 +32,7 @@ class IncrementalRepositoryTest {
         Path rel = Files.createDirectories(tmp.resolve("r-" + name + version + arch));
         Path p = TestRpms.build(work, name, version, arch, List.of());
         Files.move(p, rel.resolve(name + "-v" + version + "-" + arch + ".rpm"));
-        Files.writeString(rel.resolve(Publisher.KEY_FILE), "key\n");
+        Files.writeString(rel.resolve(ReleaseManifest.KEY_FILE), "key\n");
         return rel;
     }
 

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * another process (python's fcntl.lockf, the same POSIX lock as FileChannel.lock) sees and holds.
  */
 class PublishRaceTest {
-    static final String X86 = Publisher.ROOT + "x86_64/";
+    static final String X86 = Layout.SEED.root() + "x86_64/";
     @TempDir
     Path tmp;
 

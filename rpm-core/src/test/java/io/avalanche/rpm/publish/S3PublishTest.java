@@ -1,5 +1,6 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.store.StoreException;
 import io.avalanche.rpm.store.StoredObject;
 import io.avalanche.rpm.Digests;
@@ -47,7 +48,7 @@ class S3PublishTest {
             Path p = TestRpms.build(work, "avalanchego", version, arch, List.of("Provides: marker-" + marker));
             Files.move(p, rel.resolve("avalanchego-v" + version + "-" + arch + ".rpm"));
         }
-        Files.writeString(rel.resolve(Publisher.KEY_FILE), "-----BEGIN PGP PUBLIC KEY BLOCK-----\ntest\n");
+        Files.writeString(rel.resolve(ReleaseManifest.KEY_FILE), "-----BEGIN PGP PUBLIC KEY BLOCK-----\ntest\n");
         return rel;
     }
 
@@ -75,7 +76,7 @@ class S3PublishTest {
             var head = store.client().headObject(b -> b.bucket("releases")
                     .key("team/prod/linux/rpms/RPM-GPG-KEY-avalanchego")
                     .checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED));
-            assertThat(head.checksumSHA256()).isEqualTo(Digests.base64(Digests.sha256(rel.resolve(Publisher.KEY_FILE))));
+            assertThat(head.checksumSHA256()).isEqualTo(Digests.base64(Digests.sha256(rel.resolve(ReleaseManifest.KEY_FILE))));
         }
     }
 
@@ -153,7 +154,7 @@ class S3PublishTest {
                     .containsOnly("identical bytes already published");
 
             Path changed = release("2.0.0", "d");
-            Files.copy(rel.resolve(Publisher.KEY_FILE), changed.resolve(Publisher.KEY_FILE),
+            Files.copy(rel.resolve(ReleaseManifest.KEY_FILE), changed.resolve(ReleaseManifest.KEY_FILE),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             byte[] before = store.get("linux/rpms/x86_64/avalanchego-v2.0.0-x86_64.rpm").orElseThrow();
             List<Publisher.Outcome> seen = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.yum.MetadataException;
 import io.avalanche.rpm.store.ConcurrentWriteException;
 import io.avalanche.rpm.Digests;
@@ -36,8 +37,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * RepoSigner) verified by gpg, a publish in between detected, an abandoned prepare leaving the old index whole.
  */
 class TwoPhasePublishTest {
-    static final String X86 = Publisher.ROOT + "x86_64/";
-    static final String ARM = Publisher.ROOT + "aarch64/";
+    static final String X86 = Layout.SEED.root() + "x86_64/";
+    static final String ARM = Layout.SEED.root() + "aarch64/";
     static final long TS = 1_700_000_000L;
     static S3ProxyFixture s3;
     @TempDir
@@ -70,7 +71,7 @@ class TwoPhasePublishTest {
             Files.move(p, rpm);
             gpg.rpmsign(rpm);
         }
-        Files.write(rel.resolve(Publisher.KEY_FILE), gpg.publicKey());
+        Files.write(rel.resolve(ReleaseManifest.KEY_FILE), gpg.publicKey());
         return rel;
     }
 
@@ -127,7 +128,7 @@ class TwoPhasePublishTest {
         assertThat(twice.list(X86 + "repodata/")).hasSize(7);
         assertThat(RepoMetadataCreaterepoTestSupport.packages(twice, X86))
                 .containsExactly("avalanchego-v1.0.0-x86_64.rpm", "avalanchego-v1.0.1-x86_64.rpm");
-        assertThat(new String(twice.get(Publisher.ROOT + "avalanchego.repo").orElseThrow(), StandardCharsets.UTF_8))
+        assertThat(new String(twice.get(Layout.SEED.repoFile()).orElseThrow(), StandardCharsets.UTF_8))
                 .contains("repo_gpgcheck=0");
     }
 
@@ -147,7 +148,7 @@ class TwoPhasePublishTest {
                         .isEqualTo(pending.toSign().get(dir));
                 gpgVerify(gpg.publicKey(), store, dir);
             }
-            assertThat(new String(store.get(Publisher.ROOT + "avalanchego.repo").orElseThrow(),
+            assertThat(new String(store.get(Layout.SEED.repoFile()).orElseThrow(),
                     StandardCharsets.UTF_8)).contains("repo_gpgcheck=1");
         }
     }
@@ -159,7 +160,7 @@ class TwoPhasePublishTest {
         ByteArrayOutputStream pub = new ByteArrayOutputStream();
         key.exportPublicKey(pub);
         // the packages are gpg's; this test is about the repository signature by the release key alone
-        Files.write(rel.resolve(Publisher.KEY_FILE), pub.toByteArray());
+        Files.write(rel.resolve(ReleaseManifest.KEY_FILE), pub.toByteArray());
         FileStore fs = new FileStore(tmp.resolve("dest"));
         PendingPublish pending = publisher(fs).prepare(rel, options().withoutReleaseChecks());
         Publisher.Result r = publisher(fs).complete(pending, pending.sign(RepoSigner.of(key.headerSigner())));
@@ -226,8 +227,8 @@ class TwoPhasePublishTest {
             assertThat(fs.get(X86 + YumRepository.REPOMD).orElseThrow()).isEqualTo(repomd);
             assertThat(fs.get(X86 + YumRepository.REPOMD + ".asc").orElseThrow())
                     .isEqualTo(before.get(X86 + YumRepository.REPOMD + ".asc"));
-            assertThat(fs.get(Publisher.ROOT + "avalanchego.repo").orElseThrow())
-                    .isEqualTo(before.get(Publisher.ROOT + "avalanchego.repo"));
+            assertThat(fs.get(Layout.SEED.repoFile()).orElseThrow())
+                    .isEqualTo(before.get(Layout.SEED.repoFile()));
             for (Map.Entry<String, byte[]> e : before.entrySet()) {
                 assertThat(tree(fs.root())).containsEntry(e.getKey(), e.getValue());
             }
@@ -253,7 +254,7 @@ class TwoPhasePublishTest {
                 .isInstanceOf(PublishException.class).hasMessageContaining("complete it with the same destination");
         assertThat(fs.head(X86 + YumRepository.REPOMD)).isEmpty();
         assertThat(fs.head(ARM + YumRepository.REPOMD)).isEmpty();
-        assertThat(fs.head(Publisher.ROOT + "avalanchego.repo")).isEmpty();
+        assertThat(fs.head(Layout.SEED.repoFile())).isEmpty();
     }
 
     @Test

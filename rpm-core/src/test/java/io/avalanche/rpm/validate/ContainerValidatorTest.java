@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.validate.TestReleases.Variant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,7 @@ class ContainerValidatorTest {
     }
 
     static ValidationReport validate(Variant v, String name, String image) {
-        ReleaseSource src = ReleaseSources.parse("file:" + releases.bucketDir(v, name));
+        ReleaseSource src = ReleaseSource.open("file:" + releases.bucketDir(v, name), S3Settings.fromEnvironment(java.util.Map.of()));
         ValidationOptions o = ValidationOptions.of(new ReleaseRef(TestReleases.TAG, "x86_64"), TestReleases.COMMIT)
                 .withInstall(new ValidationOptions.Container(image, engine));
         ValidationReport r = new Validator(o).validate(src, tmp.resolve("work-" + name));

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.validate.TestReleases.Variant;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +42,7 @@ class EmulatedValidationTest {
     }
 
     static ValidationReport validate(Variant v, String name, ValidationOptions.Install install) {
-        ReleaseSource src = ReleaseSources.parse("file:" + releases.bucketDir(v, name, arch));
+        ReleaseSource src = ReleaseSource.open("file:" + releases.bucketDir(v, name, arch), S3Settings.fromEnvironment(java.util.Map.of()));
         ValidationOptions o = ValidationOptions.of(new ReleaseRef(TestReleases.TAG, arch.rpm()), TestReleases.COMMIT)
                 .withInstall(install);
         ValidationReport r = new Validator(o).validate(src, tmp.resolve("work-" + name));

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.validate.TestReleases.Variant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class LocalValidatorTest {
     }
 
     static ValidationReport validate(Variant v, String name) {
-        ReleaseSource src = LocalSources.releaseDirectory(releases.releaseDir(v, name));
+        ReleaseSource src = ReleaseSource.directory(releases.releaseDir(v, name));
         ValidationOptions o = ValidationOptions.of(new ReleaseRef(TestReleases.TAG, "x86_64"), TestReleases.COMMIT)
                 .withInstall(new ValidationOptions.Local());
         ValidationReport r = new Validator(o).validate(src, tmp.resolve("work-" + name));
@@ -104,7 +105,7 @@ class LocalValidatorTest {
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         ValidationOptions o = ValidationOptions.of(new ReleaseRef(TestReleases.TAG, "x86_64"), TestReleases.COMMIT)
                 .withInstall(new ValidationOptions.Local());
-        ValidationReport r = new Validator(o).validate(LocalSources.releaseDirectory(dir));
+        ValidationReport r = new Validator(o).validate(ReleaseSource.directory(dir));
         for (String p : List.of("avalanchego", "subnet-evm")) {
             assertThat(result(r, p, Validator.SIGNATURE).status()).isEqualTo(CheckOutcome.Status.FAILED);
             assertThat(result(r, p, Validator.SIGNATURE).message()).contains("NOKEY");
@@ -133,7 +134,7 @@ class LocalValidatorTest {
 
     @Test
     void targetGlibcIsConfigurable() {
-        ReleaseSource src = LocalSources.releaseDirectory(releases.releaseDir(Variant.NEW_GLIBC, "glibc236"));
+        ReleaseSource src = ReleaseSource.directory(releases.releaseDir(Variant.NEW_GLIBC, "glibc236"));
         ValidationOptions o = ValidationOptions.of(new ReleaseRef(TestReleases.TAG, "amd64"), TestReleases.COMMIT)
                 .withInstall(new ValidationOptions.Local()).withTargetGlibc("2.36");
         ValidationReport r = new Validator(o).validate(src, tmp.resolve("work-glibc236"));
@@ -152,7 +153,7 @@ class LocalValidatorTest {
     @Test
     void bucketLayoutUsesThePublishedKey() throws Exception {
         Path bucket = releases.bucketDir(Variant.GOOD, "bucket");
-        ReleaseSource src = ReleaseSources.parse("file:" + bucket);
+        ReleaseSource src = ReleaseSource.open("file:" + bucket, S3Settings.fromEnvironment(java.util.Map.of()));
         FetchedRelease rel = src.fetch(new ReleaseRef(TestReleases.TAG, "x86_64"), tmp.resolve("work-bucket"));
         assertThat(rel.rpms()).containsOnlyKeys("avalanchego", "subnet-evm");
         assertThat(Files.readString(rel.publicKey()))

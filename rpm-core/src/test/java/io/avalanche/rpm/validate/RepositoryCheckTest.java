@@ -1,5 +1,8 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.publish.Layout;
+import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.store.FileStore;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.validate.TestReleases.Variant;
@@ -48,10 +51,10 @@ class RepositoryCheckTest {
     }
 
     static List<CheckOutcome> check(Path bucket) {
-        ReleaseSource src = ReleaseSources.parse("file:" + bucket);
+        ReleaseSource src = ReleaseSource.open("file:" + bucket, S3Settings.fromEnvironment(java.util.Map.of()));
         FetchedRelease rel = src.fetch(REF, tmp.resolve("work-" + n++));
         assertThat(src.publishedStore()).isPresent();
-        return new RepositoryCheck(src.publishedStore().orElseThrow(), Instant.now()).check(REF, rel);
+        return new RepositoryCheck(src.publishedStore().orElseThrow(), io.avalanche.rpm.publish.Layout.SEED, Instant.now()).check(REF, rel);
     }
 
     static CheckOutcome result(List<CheckOutcome> rs, String pkg, String check) {
@@ -108,7 +111,7 @@ class RepositoryCheckTest {
         String node = "avalanchego-" + TestReleases.TAG + "-x86_64.rpm";
         String evm = "subnet-evm-" + TestReleases.TAG + "-x86_64.rpm";
         Files.copy(rel.resolve(node), onlyNode.resolve(node));
-        Files.copy(rel.resolve(Publisher.KEY_FILE), onlyNode.resolve(Publisher.KEY_FILE));
+        Files.copy(rel.resolve(ReleaseManifest.KEY_FILE), onlyNode.resolve(ReleaseManifest.KEY_FILE));
         Path bucket = tmp.resolve("partial");
         try (FileStore store = new FileStore(bucket)) {
             new Publisher(store, o -> { }, l -> { }).publish(onlyNode,

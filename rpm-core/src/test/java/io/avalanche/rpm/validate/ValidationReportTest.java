@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.SpecException;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -71,23 +72,16 @@ class ValidationReportTest {
 
     @Test
     void sourcesAndRefs() {
-        assertThat(ReleaseSources.parse("file:/srv/b").describe()).isEqualTo("file:/srv/b");
-        assertThat(ReleaseSources.parse("file:///srv/b").describe()).isEqualTo("file:/srv/b");
-        assertThat(ReleaseSources.parse("/srv/rel").describe()).isEqualTo("release directory /srv/rel");
-        assertThatThrownBy(() -> ReleaseSources.parse("s3://b/p")).isInstanceOf(SpecException.class);
-        assertThatThrownBy(() -> ReleaseSources.parse("http://x/y")).isInstanceOf(SpecException.class);
-        ReleaseSource fake = new ReleaseSource() {
-            @Override
-            public FetchedRelease fetch(ReleaseRef ref, java.nio.file.Path workDir) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public String describe() {
-                return "s3 fake";
-            }
-        };
-        assertThat(ReleaseSources.parse("s3://b/p", uri -> fake).describe()).isEqualTo("s3 fake");
+        S3Settings s3 = S3Settings.fromEnvironment(java.util.Map.of());
+        assertThat(ReleaseSource.open("file:/srv/b", s3).describe()).isEqualTo("file:/srv/b");
+        assertThat(ReleaseSource.open("file:///srv/b", s3).describe()).isEqualTo("file:/srv/b");
+        assertThat(ReleaseSource.open("/srv/rel", s3).describe()).isEqualTo("release directory /srv/rel");
+        assertThat(ReleaseSource.open("/srv/rel", s3).publishedStore()).isEmpty();
+        try (ReleaseSource s = ReleaseSource.open("S3://b/p", s3)) {
+            assertThat(s.describe()).isEqualTo("s3://b/p");
+            assertThat(s.publishedStore()).isPresent();
+        }
+        assertThatThrownBy(() -> ReleaseSource.open("http://x/y", s3)).isInstanceOf(SpecException.class);
         assertThat(new ReleaseRef("v1.14.1", "arm64").fileName("subnet-evm"))
                 .isEqualTo("subnet-evm-v1.14.1-aarch64.rpm");
         assertThatThrownBy(() -> new ReleaseRef("v1.14.1", "ppc")).isInstanceOf(SpecException.class);

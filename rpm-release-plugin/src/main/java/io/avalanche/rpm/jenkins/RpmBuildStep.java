@@ -29,9 +29,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code rpmBuild(preset: 'avalanchego', tag: 'v1.14.1', arch: 'x86_64')}: packages the binaries the upstream build
- * left in the source tree ({@code build/avalanchego}, {@code build/subnet-evm}) into signed-ready RPMs and
- * release.json on the agent; returns the release summary (tag, commit, arch, files with size and SHA-256). It runs no
+ * {@code rpmBuild(preset: 'avalanchego', tag: 'v1.14.1', arch: 'x86_64')} or {@code rpmBuild(pullRequest: true)}:
+ * packages the binaries the upstream build left in the source tree ({@code build/avalanchego}, {@code
+ * build/subnet-evm}) into signed-ready RPMs and release.json on the agent; returns release.json's fields (tag,
+ * version, release, commit, arch, vmId, files with size and SHA-256, ...) plus compression and dir. A pull-request
+ * build takes its tag from the commit (v0.0.0-pr.&lt;12 hex digits&gt;) and rpm-core's fast compression. It runs no
  * build: the long Go compile is a durable {@code sh} in the builder container (the shared library runs it), so a
  * controller restart or an abort never leaves a half-run compile behind. Every parameter is checked before any work.
  */
@@ -39,7 +41,8 @@ public final class RpmBuildStep extends Step {
     static final String DEFAULT_PRESET = "avalanchego";
     static final String DEFAULT_OUT = "rpm-release-out";
 
-    private final String tag;
+    private String tag;
+    private boolean pullRequest;
     private String preset = DEFAULT_PRESET;
     private String arch;
     private String source;
@@ -47,12 +50,27 @@ public final class RpmBuildStep extends Step {
     private String compression;
 
     @DataBoundConstructor
-    public RpmBuildStep(String tag) {
-        this.tag = Util.fixEmptyAndTrim(tag);
+    public RpmBuildStep() {
     }
 
     public String getTag() {
         return tag;
+    }
+
+    /** The release tag, vMAJOR.MINOR.PATCH[-PRERELEASE]; not with pullRequest. */
+    @DataBoundSetter
+    public void setTag(String tag) {
+        this.tag = Util.fixEmptyAndTrim(tag);
+    }
+
+    public boolean isPullRequest() {
+        return pullRequest;
+    }
+
+    /** A pull-request smoke build: the tag is v0.0.0-pr.&lt;12 hex digits of the checked-out commit&gt;. */
+    @DataBoundSetter
+    public void setPullRequest(boolean pullRequest) {
+        this.pullRequest = pullRequest;
     }
 
     public String getPreset() {
@@ -97,7 +115,7 @@ public final class RpmBuildStep extends Step {
         return compression;
     }
 
-    /** zstd[:LEVEL], xz[:LEVEL], gzip[:LEVEL] or none; empty means rpm-core's default. */
+    /** zstd[:LEVEL], xz[:LEVEL], gzip[:LEVEL] or none; empty means rpm-core's default for the build. */
     @DataBoundSetter
     public void setCompression(String compression) {
         this.compression = Util.fixEmptyAndTrim(compression);
@@ -114,8 +132,16 @@ public final class RpmBuildStep extends Step {
         if (!DEFAULT_PRESET.equals(preset)) {
             throw new AbortException(Messages.RpmBuildStep_UnknownPreset(preset, DEFAULT_PRESET));
         }
+        if (pullRequest && tag != null) {
+            throw new AbortException(Messages.RpmBuildStep_TagAndPullRequest(tag));
+        }
+        if (!pullRequest && tag == null) {
+            throw new AbortException(Messages.RpmBuildStep_NoTag());
+        }
         try {
-            RpmCore.checkTag(tag);
+            if (tag != null) {
+                RpmCore.checkTag(tag);
+            }
             if (arch != null) {
                 RpmCore.rpmArch(arch);
             }
@@ -191,8 +217,8 @@ public final class RpmBuildStep extends Step {
             FilePath source = step.source == null ? workspace : workspace.child(step.source);
             FilePath out = workspace.child(step.out);
             String arch = step.arch != null ? step.arch : source.act(new HostArch("rpmBuild"));
-            Map<String, Object> release = source.act(
-                    new Package(step.tag, arch, out.getRemote(), step.compression, tmp.getRemote(), listener));
+            Map<String, Object> release = source.act(new Package(step.tag, step.pullRequest, arch, out.getRemote(),
+                    step.compression, tmp.getRemote(), listener));
             listener.getLogger().println(Messages.RpmBuildStep_Built(release.get("tag"), release.get("arch"),
                     release.get("commit"), out.getRemote(), release.get("compression")));
             return release;
@@ -225,14 +251,17 @@ public final class RpmBuildStep extends Step {
     static final class Package extends MasterToSlaveFileCallable<Map<String, Object>> {
         private static final long serialVersionUID = 1L;
         private final String tag;
+        private final boolean pullRequest;
         private final String arch;
         private final String out;
         private final String compression;
         private final String tmp;
         private final TaskListener listener;
 
-        Package(String tag, String arch, String out, String compression, String tmp, TaskListener listener) {
+        Package(String tag, boolean pullRequest, String arch, String out, String compression, String tmp,
+                TaskListener listener) {
             this.tag = tag;
+            this.pullRequest = pullRequest;
             this.arch = arch;
             this.out = out;
             this.compression = compression;
@@ -244,14 +273,15 @@ public final class RpmBuildStep extends Step {
         public Map<String, Object> invoke(File source, VirtualChannel channel) throws IOException {
             try {
                 RpmCore.checkSource(source.toPath());
-                RpmCore.checkTag(source.toPath(), tag, arch).forEach(listener.getLogger()::println);
+                String packaged = RpmCore.tagToPackage(source.toPath(), tag, pullRequest);
+                RpmCore.checkTag(source.toPath(), packaged, arch).forEach(listener.getLogger()::println);
                 for (String output : RpmCore.BUILD_OUTPUTS) {
                     if (!Files.isRegularFile(source.toPath().resolve(output))) {
                         throw new AbortException(Messages.RpmBuildStep_NotBuilt(source.toPath().resolve(output), output));
                     }
                 }
                 String chosen = compression;
-                if (RpmCore.isZstd(compression)) {
+                if (RpmCore.isZstd(compression, pullRequest)) {
                     String problem = ZstdNative.load(new File(tmp));
                     if (problem != null && compression != null) {
                         throw new AbortException(Messages.RpmBuildStep_ZstdUnavailable(compression, problem));
@@ -261,7 +291,7 @@ public final class RpmBuildStep extends Step {
                         chosen = RpmCore.ZSTD_FALLBACK;
                     }
                 }
-                return RpmCore.packageRelease(source.toPath(), tag, arch, new File(out).toPath(), chosen,
+                return RpmCore.packageRelease(source.toPath(), packaged, arch, new File(out).toPath(), chosen,
                         listener.getLogger()::println);
             } catch (RpmException e) {
                 throw new AbortException("rpmBuild: " + e.getMessage());

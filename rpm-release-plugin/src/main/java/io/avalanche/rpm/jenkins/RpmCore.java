@@ -2,12 +2,14 @@ package io.avalanche.rpm.jenkins;
 
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.RpmException;
+import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.format.Arch;
+import io.avalanche.rpm.format.Header;
 import io.avalanche.rpm.format.ReleaseTag;
+import io.avalanche.rpm.format.Tag;
 import io.avalanche.rpm.store.Destinations;
 import io.avalanche.rpm.Digests;
-import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.publish.PendingPublish;
 import io.avalanche.rpm.yum.Repomd;
 import io.avalanche.rpm.publish.Publisher;
@@ -15,8 +17,9 @@ import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.publish.YumRepository;
 import io.avalanche.rpm.release.ReleaseBuilder;
 import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.release.ReleasePlan;
 import io.avalanche.rpm.release.RepoSigner;
-import io.avalanche.rpm.release.StoreReleaseSource;
+import io.avalanche.rpm.release.SigningApproval;
 import io.avalanche.rpm.release.builder.BuilderImage;
 import io.avalanche.rpm.sign.MainHeaders;
 import io.avalanche.rpm.sign.Pkcs11Token;
@@ -29,10 +32,12 @@ import io.avalanche.rpm.validate.CheckOutcome;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.ReleaseRef;
 import io.avalanche.rpm.validate.ReleaseSource;
-import io.avalanche.rpm.validate.ReleaseSources;
 import io.avalanche.rpm.validate.ValidationOptions;
 import io.avalanche.rpm.validate.ValidationReport;
 import io.avalanche.rpm.validate.Validator;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,6 +48,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -54,6 +60,35 @@ import java.util.function.Consumer;
  */
 final class RpmCore {
     private RpmCore() {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() { };
+
+    /**
+     * What a release run does, as rpm-core decides it before any agent is used: [tag, version, release, pullRequest,
+     * archs, compression, publish, stages: [[name, perArch], ...]]; a pull-request plan has no tag (rpmBuild takes it
+     * from the commit). Refuses (SpecException) a missing or invalid tag, an unknown arch.
+     */
+    static Map<String, Object> plan(String tag, boolean pullRequest, List<String> archs) {
+        ReleasePlan p = ReleasePlan.of(tag, pullRequest, archs);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("tag", p.tag());
+        r.put("version", p.version());
+        r.put("release", p.release());
+        r.put("pullRequest", p.pullRequest());
+        r.put("archs", new ArrayList<>(p.arches().stream().map(Arch::rpm).toList()));
+        r.put("compression", p.compression().toString());
+        r.put("publish", p.publish());
+        List<Map<String, Object>> stages = new ArrayList<>();
+        for (ReleasePlan.Stage s : p.stages()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", s.name());
+            m.put("perArch", s.perArch());
+            stages.add(m);
+        }
+        r.put("stages", stages);
+        return r;
     }
 
     /** The tag as given when it is a release tag (vMAJOR.MINOR.PATCH[-PRERELEASE]); else SpecException. */
@@ -90,54 +125,97 @@ final class RpmCore {
         return ReleaseBuilder.plan(r).overrides().stream().map(o -> "WARNING: " + o).toList();
     }
 
-    /** The compression as rpm-core reads it, checked (null or blank: rpm-core's default, zstd); else SpecException. */
+    /** The compression as rpm-core reads it, checked (null or blank: rpm-core's release default); else SpecException. */
     static String checkCompression(String compression) {
-        return parseCompression(compression).toString();
+        return parseCompression(compression, false).toString();
     }
 
-    /** True when the compression (null or blank: the default) is zstd, which needs zstd-jni's native library. */
-    static boolean isZstd(String compression) {
-        return parseCompression(compression).algorithm() == Compression.Algorithm.ZSTD;
+    /**
+     * True when the compression (null or blank: rpm-core's default for a release or a pull-request build) is zstd,
+     * which needs zstd-jni's native library.
+     */
+    static boolean isZstd(String compression, boolean pullRequest) {
+        return parseCompression(compression, pullRequest).algorithm() == Compression.Algorithm.ZSTD;
     }
 
     /** What rpmBuild packages with when zstd cannot load on the agent: xz, which RHEL 9's rpm reads as well. */
     static final String ZSTD_FALLBACK = "xz";
 
-    private static Compression parseCompression(String compression) {
-        return compression == null || compression.isBlank() ? Compression.defaults() : Compression.parse(compression);
+    private static Compression parseCompression(String compression, boolean pullRequest) {
+        return compression == null || compression.isBlank() ? Compression.forRelease(pullRequest)
+                : Compression.parse(compression);
     }
 
     /**
      * Packages the built binaries (build/avalanchego, build/subnet-evm) of a source tree into {@code out} (RPMs +
-     * release.json), reading the commit and its time with git; returns the manifest as a map.
+     * release.json), reading the commit and its time with git. Compression null: rpm-core's default for the tag
+     * (zstd-19 for a release, zstd-3 for a pull-request tag). Returns release.json's fields (the vocabulary of
+     * {@code build --json}) plus compression and dir.
      */
     static Map<String, Object> packageRelease(Path source, String tag, String arch, Path out, String compression,
                                               Consumer<String> log) {
         ReleaseBuilder.checkSource(source);
         ReleaseBuilder.SourceInfo info = ReleaseBuilder.sourceInfo(source);
-        ReleaseBuilder.Request request = new ReleaseBuilder.Request(source, ReleaseTag.parse(tag), Arch.parse(arch),
-                null, out, parseCompression(compression));
+        ReleaseTag t = ReleaseTag.parse(tag);
+        ReleaseBuilder.Request request = new ReleaseBuilder.Request(source, t, Arch.parse(arch), null, out,
+                parseCompression(compression, t.pullRequest()));
         ReleaseManifest m = ReleaseBuilder.packageRelease(request, info, log);
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("tag", m.tag());
-        r.put("version", m.version());
-        r.put("release", m.release());
-        r.put("commit", m.commit());
-        r.put("arch", m.arch());
-        r.put("vmId", m.vmId());
+        Map<String, Object> r = JSON.convertValue(m, MAP);
         r.put("compression", request.compression().toString());
         r.put("dir", out.toString());
-        List<Map<String, Object>> files = new ArrayList<>();
-        for (ReleaseManifest.Artifact a : m.files()) {
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("name", a.name());
-            f.put("package", a.packageName());
-            f.put("size", a.size());
-            f.put("sha256", a.sha256());
-            files.add(f);
-        }
-        r.put("files", files);
         return r;
+    }
+
+    /**
+     * The tag to package: {@code tag} as given, or with {@code pullRequest} (and no tag) the pull-request tag of the
+     * checked-out commit, v0.0.0-pr.&lt;12 hex digits&gt; (git runs here, on the agent).
+     */
+    static String tagToPackage(Path source, String tag, boolean pullRequest) {
+        if (tag != null) {
+            return ReleaseTag.parse(tag).tag();
+        }
+        if (!pullRequest) {
+            throw new SpecException("no tag: give tag, or pullRequest: true for a pull-request build");
+        }
+        return ReleaseTag.forPullRequest(ReleaseBuilder.sourceInfo(source).commit()).tag();
+    }
+
+    /** Checks the parameters of a signing approval (tag, arch, optional VM ID); else RpmException naming the bad one. */
+    static void checkApproval(String tag, String arch, String vmId) {
+        if (tag == null || arch == null) {
+            throw new SpecException("a signing approval needs tag and arch");
+        }
+        SigningApproval.forBuild(tag, arch, vmId);
+    }
+
+    /** name-version-release.arch of a main header (checked to be one); for records of signatures made without approval. */
+    static String nevra(byte[] mainHeader) {
+        Header h = MainHeaders.require(mainHeader, "main header from the agent");
+        return h.string(Tag.NAME) + "-" + h.string(Tag.VERSION) + "-"
+                + h.string(Tag.RELEASE) + "." + h.string(Tag.ARCH);
+    }
+
+    /**
+     * The signing approval of a build (rpm-core's SigningApproval) applied to headers an agent sent: each must be
+     * exactly a package of {@code tag} for {@code arch}, the plugin under {@code vmId}. Returns per header [file, name,
+     * nevra, headerSha256]; throws RpmException naming the first refused field.
+     */
+    static List<Map<String, String>> approve(String tag, String arch, String vmId, Map<String, byte[]> headers) {
+        List<Map<String, String>> r = new ArrayList<>();
+        for (SigningApproval.Approved a : SigningApproval.forBuild(tag, arch, vmId).approveAll(headers)) {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("file", a.fileName());
+            m.put("name", a.name());
+            m.put("nevra", a.nevra());
+            m.put("headerSha256", a.headerSha256());
+            r.add(m);
+        }
+        return r;
+    }
+
+    /** The index of a repository directory (as rpm-core names the directories it asks to sign). */
+    static String repomdPath(String dir) {
+        return dir + YumRepository.REPOMD;
     }
 
     /** An unlocked signing key. It lives on the controller only: not Serializable, so it cannot reach an agent. */
@@ -160,7 +238,7 @@ final class RpmCore {
          * that are not a repository index as rpm-core writes it (the key signs indexes, not whatever an agent sends).
          */
         byte[] signRepository(String dir, byte[] repomd) {
-            Repomd.parseCanonical(repomd, dir + YumRepository.REPOMD);
+            Repomd.parseCanonical(repomd, repomdPath(dir));
             return RepoSigner.of(key.headerSigner()).signDetached(repomd);
         }
 
@@ -273,19 +351,20 @@ final class RpmCore {
         private static final long serialVersionUID = 1L;
     }
 
+    /** The canonical s3://BUCKET[/prefix] of a bucket and prefix, checked by rpm-core; else SpecException. */
+    static String destination(String bucket, String prefix) {
+        return Destinations.s3(bucket, prefix).url();
+    }
+
     /**
-     * Phase 1 of rpmPublish (agent): everything up to, not including, writing repomd.xml.asc / repomd.xml, to
-     * s3://BUCKET[/prefix] (or file:DIR) with the AWS settings withAWS set.
+     * Phase 1 of rpmPublish (agent): everything up to, not including, writing repomd.xml.asc / repomd.xml, to the
+     * bucket and prefix with the AWS settings withAWS set.
      */
-    static PreparedPublish preparePublish(Path releaseDir, String destination, Map<String, String> awsEnv,
+    static PreparedPublish preparePublish(Path releaseDir, String bucket, String prefix, Map<String, String> awsEnv,
                                           boolean force, Consumer<String> log) throws IOException {
-        ObjectStore store = Destinations.open(destination, S3Settings.fromEnvironment(awsEnv));
-        try {
-            PendingPublish p = publisher(store, log).prepare(releaseDir,
-                    Publisher.Options.defaults(null).withForce(force));
+        try (Publisher publisher = publisher(Destinations.s3(bucket, prefix), awsEnv, log)) {
+            PendingPublish p = publisher.prepare(releaseDir, Publisher.Options.defaults(null).withForce(force));
             return new PreparedPublish(p.toJson(), new LinkedHashMap<>(p.toSign()));
-        } finally {
-            close(store);
         }
     }
 
@@ -293,52 +372,36 @@ final class RpmCore {
      * Phase 2 of rpmPublish (agent): writes each repomd.xml.asc ({@code signatures}: repository directory to the
      * armored signature over its {@link PreparedPublish#toSign()} bytes; empty: unsigned) and repomd.xml, removes
      * the old metadata, writes the .repo file. Fails (re-run publish) when another publish changed an index since
-     * phase 1.
+     * phase 1. Returns the vocabulary of {@code publish --json} (objects with lower-case status, repositories,
+     * repoFile) plus destination, signed, and per repository signed.
      */
-    static Map<String, Object> completePublish(String pending, String destination, Map<String, String> awsEnv,
-                                               Map<String, byte[]> signatures, Consumer<String> log)
-            throws IOException {
+    static Map<String, Object> completePublish(String pending, String bucket, String prefix,
+                                               Map<String, String> awsEnv, Map<String, byte[]> signatures,
+                                               Consumer<String> log) throws IOException {
+        Destinations.Destination destination = Destinations.s3(bucket, prefix);
         Publisher.Result result;
-        ObjectStore store = Destinations.open(destination, S3Settings.fromEnvironment(awsEnv));
-        try {
-            result = publisher(store, log).complete(PendingPublish.fromJson(pending), signatures);
-        } finally {
-            close(store);
+        try (Publisher publisher = publisher(destination, awsEnv, log)) {
+            result = publisher.complete(PendingPublish.fromJson(pending), signatures);
         }
-        List<Map<String, Object>> objects = new ArrayList<>();
-        for (Publisher.Outcome o : result.objects()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("key", o.key());
-            m.put("location", o.location());
-            m.put("status", o.status().name());
-            m.put("size", o.size());
-            m.put("sha256", o.sha256());
-            objects.add(m);
-        }
-        List<Map<String, Object>> repositories = new ArrayList<>();
-        for (YumRepository.Result y : result.repositories()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("dir", y.dir());
-            m.put("packages", y.packages());
-            m.put("signed", signatures.get(y.dir()) != null);   // also true when an identical index was left as it was
-            repositories.add(m);
-        }
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("destination", destination);
-        r.put("objects", objects);
-        r.put("repositories", repositories);
-        r.put("signed", !signatures.isEmpty());
-        r.put("repoFileUrl", result.repoFileUrl());
-        return r;
+        return result.toMap();
     }
 
-    private static Publisher publisher(ObjectStore store, Consumer<String> log) {
-        return new Publisher(store, o -> log.accept(o.status() + " " + o.location() + ": " + o.detail()), log);
+    /** An object's publish status as the CLI's --json and console write it: uploaded, unchanged, replaced, ... */
+    static String status(Enum<?> status) {
+        return status.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Publisher publisher(Destinations.Destination destination, Map<String, String> awsEnv,
+                                       Consumer<String> log) {
+        return Publisher.open(destination, S3Settings.fromEnvironment(awsEnv),
+                o -> log.accept(status(o.status()) + " " + o.location() + ": " + o.detail()), log);
     }
 
     /**
-     * Validates a release (a directory, file:DIR or s3://BUCKET[/prefix]) in a fresh container of {@code image}
-     * with the docker CLI of the machine this runs on; writes JUnit XML when {@code junit} is not null.
+     * Validates a release (a directory, file:DIR or s3://BUCKET[/prefix], as rpm-core parses it) in a fresh
+     * container of {@code image} with the docker CLI of the machine this runs on; writes JUnit XML when {@code junit}
+     * is not null. Returns the vocabulary of {@code validate --json} (release, target, arch, emulated, passed,
+     * checks with lower-case status) plus failures (one line per failed check) and summary (the console lines).
      */
     static Map<String, Object> validate(String from, Path workDir, String image, String commit, String tag, String arch,
                                         Map<String, String> awsEnv, Map<String, String> dockerEnv, Path junit)
@@ -348,15 +411,7 @@ final class RpmCore {
         ValidationOptions options = ValidationOptions.of(ref, commit).withInstall(
                 new ValidationOptions.Container(image, new ContainerTarget.Engine(d.docker(), dockerEnv, d.stepTimeout())));
         ValidationReport report;
-        if (from.startsWith("s3://")) {
-            ObjectStore store = Destinations.open(from, S3Settings.fromEnvironment(awsEnv));
-            try {
-                report = new Validator(options).validate(new StoreReleaseSource(store, from), workDir);
-            } finally {
-                close(store);
-            }
-        } else {
-            ReleaseSource source = ReleaseSources.parse(from);
+        try (ReleaseSource source = ReleaseSource.open(from, S3Settings.fromEnvironment(awsEnv))) {
             report = new Validator(options).validate(source, workDir);
         }
         if (junit != null) {
@@ -366,8 +421,7 @@ final class RpmCore {
         for (CheckOutcome c : report.failures()) {
             failures.add(c.packageName() + " " + c.check() + ": " + c.message());
         }
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("passed", report.passed());
+        Map<String, Object> r = new LinkedHashMap<>(report.toMap());
         r.put("failures", failures);
         r.put("summary", new ArrayList<>(report.summaryLines()));
         return r;
@@ -382,15 +436,5 @@ final class RpmCore {
         r.put("targetArch", b.targetArch());
         r.put("buildArgs", new ArrayList<>(b.buildArgs()));
         return r;
-    }
-
-    private static void close(AutoCloseable c) throws IOException {
-        try {
-            c.close();
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException("closing the object store: " + e.getMessage(), e);
-        }
     }
 }

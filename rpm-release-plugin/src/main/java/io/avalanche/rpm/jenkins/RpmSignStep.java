@@ -6,23 +6,20 @@ import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
 import hudson.Util;
-import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
+import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.RpmException;
 import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.plaincredentials.FileCredentials;
-import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -40,108 +37,36 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * {@code rpmSign(credentialsId: 'rpm-gpg-key', passphraseCredentialsId: 'rpm-gpg-pass', release: true)} or
- * {@code rpmSign(ephemeral: true)}: signs every RPM of a release directory with a header-only signature. The main
- * headers are read on the agent, signed here on the controller, and the signatures written back on the agent: the
- * private key and its passphrase never leave the controller and are never logged.
+ * {@code rpmSign(key: keyFile(credentialsId: 'rpm-gpg-key'), release: true, tag: 'v1.14.1', arch: 'x86_64',
+ * vmId: build.vmId)} or {@code rpmSign(key: ephemeral())}: signs every RPM of a release directory with a header-only
+ * signature. The main headers are read on the agent; the controller signs a header only when rpm-core's signing
+ * approval finds it exactly a package of this tag, arch and VM ID (an agent may be subverted), records every
+ * signature in the build, and sends the signatures back: the private key and its passphrase never leave the
+ * controller and are never logged.
  */
 public final class RpmSignStep extends Step {
     static final String PUBLIC_KEY_FILE = ReleaseManifest.KEY_FILE;
+    static final String FUNCTION = "rpmSign";
 
-    private String credentialsId;
-    private String passphraseCredentialsId;
-    private boolean ephemeral;
+    private SigningKeySource key;
     private boolean release;
-    private String pkcs11Module;
-    private String pkcs11Token;
-    private String pkcs11Key;
-    private String pinCredentialsId;
-    private String certificateId;
+    private String tag;
+    private String arch;
+    private String vmId;
     private String dir = RpmBuildStep.DEFAULT_OUT;
 
     @DataBoundConstructor
     public RpmSignStep() {
     }
 
-    public String getCredentialsId() {
-        return credentialsId;
+    public SigningKeySource getKey() {
+        return key;
     }
 
-    /** File credential holding the ASCII-armored secret key. */
+    /** keyFile(...), pkcs11(...) or ephemeral(). */
     @DataBoundSetter
-    public void setCredentialsId(String credentialsId) {
-        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
-    }
-
-    public String getPassphraseCredentialsId() {
-        return passphraseCredentialsId;
-    }
-
-    /** Optional Secret text credential with the key's passphrase. */
-    @DataBoundSetter
-    public void setPassphraseCredentialsId(String passphraseCredentialsId) {
-        this.passphraseCredentialsId = Util.fixEmptyAndTrim(passphraseCredentialsId);
-    }
-
-    public boolean isEphemeral() {
-        return ephemeral;
-    }
-
-    @DataBoundSetter
-    public void setEphemeral(boolean ephemeral) {
-        this.ephemeral = ephemeral;
-    }
-
-    public String getPkcs11Module() {
-        return pkcs11Module;
-    }
-
-    /** PKCS#11 module (.so) on the controller of the token holding the key; see TokenCredentials. */
-    @DataBoundSetter
-    public void setPkcs11Module(String pkcs11Module) {
-        this.pkcs11Module = Util.fixEmptyAndTrim(pkcs11Module);
-    }
-
-    public String getPkcs11Token() {
-        return pkcs11Token;
-    }
-
-    @DataBoundSetter
-    public void setPkcs11Token(String pkcs11Token) {
-        this.pkcs11Token = Util.fixEmptyAndTrim(pkcs11Token);
-    }
-
-    public String getPkcs11Key() {
-        return pkcs11Key;
-    }
-
-    @DataBoundSetter
-    public void setPkcs11Key(String pkcs11Key) {
-        this.pkcs11Key = Util.fixEmptyAndTrim(pkcs11Key);
-    }
-
-    public String getPinCredentialsId() {
-        return pinCredentialsId;
-    }
-
-    /** Secret text credential with the token's user PIN. */
-    @DataBoundSetter
-    public void setPinCredentialsId(String pinCredentialsId) {
-        this.pinCredentialsId = Util.fixEmptyAndTrim(pinCredentialsId);
-    }
-
-    public String getCertificateId() {
-        return certificateId;
-    }
-
-    /** File credential with the armored OpenPGP certificate of the token key. */
-    @DataBoundSetter
-    public void setCertificateId(String certificateId) {
-        this.certificateId = Util.fixEmptyAndTrim(certificateId);
-    }
-
-    TokenCredentials.Settings tokenSettings() {
-        return new TokenCredentials.Settings(pkcs11Module, pkcs11Token, pkcs11Key, pinCredentialsId, certificateId);
+    public void setKey(SigningKeySource key) {
+        this.key = key;
     }
 
     public boolean isRelease() {
@@ -152,6 +77,36 @@ public final class RpmSignStep extends Step {
     @DataBoundSetter
     public void setRelease(boolean release) {
         this.release = release;
+    }
+
+    public String getTag() {
+        return tag;
+    }
+
+    /** The tag this build releases, as the pipeline gave it (not as an agent reports it); required unless ephemeral. */
+    @DataBoundSetter
+    public void setTag(String tag) {
+        this.tag = Util.fixEmptyAndTrim(tag);
+    }
+
+    public String getArch() {
+        return arch;
+    }
+
+    /** The arch this build packages; required with a key that is not ephemeral. */
+    @DataBoundSetter
+    public void setArch(String arch) {
+        this.arch = Util.fixEmptyAndTrim(arch);
+    }
+
+    public String getVmId() {
+        return vmId;
+    }
+
+    /** The subnet-evm VM ID the build read (rpmBuild's result vmId); without it no subnet-evm package is signed. */
+    @DataBoundSetter
+    public void setVmId(String vmId) {
+        this.vmId = Util.fixEmptyAndTrim(vmId);
     }
 
     public String getDir() {
@@ -165,7 +120,29 @@ public final class RpmSignStep extends Step {
 
     @Override
     public StepExecution start(StepContext context) throws Exception {
+        check();
         return new Execution(this, context);
+    }
+
+    /** Refusals that need no agent and no key: which key, and what a release key may sign. */
+    void check() throws AbortException {
+        if (key == null) {
+            throw new AbortException(Messages.RpmSignStep_NoKey());
+        }
+        if (release && key.isEphemeral()) {
+            throw new AbortException(Messages.RpmSignStep_ReleaseRefusesEphemeral());
+        }
+        if (!key.isEphemeral() && (tag == null || arch == null)) {
+            throw new AbortException(Messages.RpmSignStep_ApprovalNeedsTagAndArch());
+        }
+        key.check(FUNCTION);
+        if (tag != null || arch != null) {
+            try {
+                RpmCore.checkApproval(tag, arch, vmId);
+            } catch (RpmException e) {
+                throw new AbortException(FUNCTION + ": " + e.getMessage());
+            }
+        }
     }
 
     /** Describes {@code rpmSign} to Pipeline and to the snippet generator. */
@@ -174,7 +151,7 @@ public final class RpmSignStep extends Step {
     public static final class DescriptorImpl extends StepDescriptor {
         @Override
         public String getFunctionName() {
-            return "rpmSign";
+            return FUNCTION;
         }
 
         @NonNull
@@ -188,26 +165,19 @@ public final class RpmSignStep extends Step {
             return Set.of(FilePath.class, TaskListener.class, Run.class);
         }
 
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            return Forms.credentials(item, credentialsId, FileCredentials.class);
+        public FormValidation doCheckTag(@QueryParameter String value) {
+            return Util.fixEmptyAndTrim(value) == null ? FormValidation.ok() : Forms.checkTag(value);
         }
 
-        public ListBoxModel doFillPassphraseCredentialsIdItems(@AncestorInPath Item item,
-                                                               @QueryParameter String passphraseCredentialsId) {
-            return Forms.credentials(item, passphraseCredentialsId, StringCredentials.class);
-        }
-
-        public ListBoxModel doFillPinCredentialsIdItems(@AncestorInPath Item item,
-                                                        @QueryParameter String pinCredentialsId) {
-            return Forms.credentials(item, pinCredentialsId, StringCredentials.class);
-        }
-
-        public ListBoxModel doFillCertificateIdItems(@AncestorInPath Item item, @QueryParameter String certificateId) {
-            return Forms.credentials(item, certificateId, FileCredentials.class);
+        public ListBoxModel doFillArchItems() {
+            return Forms.archItems();
         }
     }
 
-    /** Reads headers on the agent, signs on the controller, writes signatures and the public key on the agent. */
+    /**
+     * Reads headers on the agent; on the controller approves them, signs and records; writes signatures and the
+     * public key on the agent.
+     */
     static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
         private static final long serialVersionUID = 1L;
         private final transient RpmSignStep step;
@@ -223,45 +193,57 @@ public final class RpmSignStep extends Step {
             FilePath workspace = c.get(FilePath.class);
             TaskListener listener = c.get(TaskListener.class);
             Run<?, ?> run = c.get(Run.class);
-            if (step.ephemeral && step.release) {
-                throw new AbortException(Messages.RpmSignStep_ReleaseRefusesEphemeral());
-            }
-            TokenCredentials.Settings token = step.tokenSettings();
-            if (token.configured()) {
-                TokenCredentials.check("rpmSign", token, step.credentialsId, step.passphraseCredentialsId, step.ephemeral);
-            } else {
-                SigningCredentials.check("rpmSign", step.credentialsId, step.passphraseCredentialsId, step.ephemeral);
+            if (!step.key.isEphemeral()) {
+                SigningKeySource.refuseInChangeRequest(run, listener, FUNCTION);
             }
             FilePath dir = workspace.child(step.dir);
             LinkedHashMap<String, byte[]> headers = dir.act(new ReadHeaders());
             if (headers.isEmpty()) {
                 throw new AbortException(Messages.RpmSignStep_NoPackages(dir.getRemote()));
             }
-            RpmCore.Key key = token.configured() ? TokenCredentials.load(run, "rpmSign", token)
-                    : SigningCredentials.load(run, "rpmSign", step.credentialsId, step.passphraseCredentialsId,
-                    step.ephemeral);
+            // the controller's own judgement of what the agent sent, before the key is unlocked
+            List<Map<String, String>> approved = null;
+            if (step.tag != null) {
+                try {
+                    approved = RpmCore.approve(step.tag, step.arch, step.vmId, headers);
+                } catch (RpmException e) {
+                    throw new AbortException(Messages.RpmSignStep_Refused(e.getMessage()));
+                }
+            }
+            RpmCore.Key key = step.key.unlock(run, FUNCTION);
             LinkedHashMap<String, HeaderSignature> signatures = new LinkedHashMap<>();
+            List<RpmSignaturesAction.Signature> made = new ArrayList<>();
+            String buildUrl = RpmSignaturesAction.buildUrl(run);
             try {
+                int i = 0;
                 for (Map.Entry<String, byte[]> e : headers.entrySet()) {
                     // the digest of the bytes signed here, not one the agent reports
-                    signatures.put(e.getKey(), new HeaderSignature(key.sign(e.getValue()), RpmCore.sha256(e.getValue())));
+                    String sha256 = RpmCore.sha256(e.getValue());
+                    signatures.put(e.getKey(), new HeaderSignature(key.sign(e.getValue()), sha256));
+                    String subject = approved != null ? approved.get(i).get("nevra") : RpmCore.nevra(e.getValue());
+                    made.add(new RpmSignaturesAction.Signature("header", subject, e.getKey(), sha256, key, buildUrl,
+                            System.currentTimeMillis()));
+                    i++;
                 }
             } catch (RpmException e) {
-                throw new AbortException("rpmSign: " + e.getMessage());
+                throw new AbortException(FUNCTION + ": " + e.getMessage());
             } finally {
                 key.close();   // every header is signed before any is written: a token failure leaves the RPMs as they were
             }
+            RpmSignaturesAction.record(run, made, listener);
             List<Map<String, Object>> files = dir.act(new WriteSignatures(signatures, PUBLIC_KEY_FILE, key.publicKey()));
             listener.getLogger().println(key.ephemeral()
                     ? Messages.RpmSignStep_SignedEphemeral(files.size(), key.keyId())
-                    : token.configured() ? Messages.RpmSignStep_SignedToken(files.size(), key.keyId(), key.holder())
-                    : Messages.RpmSignStep_Signed(files.size(), key.keyId()));
+                    : Messages.RpmSignStep_Signed(files.size(), key.keyId(), key.holder()));
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("keyId", key.keyId());
             result.put("fingerprint", key.fingerprint());
             result.put("ephemeral", key.ephemeral());
             result.put("keyHolder", key.holder());
             result.put("publicKey", step.dir + "/" + PUBLIC_KEY_FILE);
+            for (int i = 0; i < files.size(); i++) {
+                files.get(i).put("nevra", made.get(i).getSubject());
+            }
             result.put("files", new ArrayList<>(files));
             return result;
         }
@@ -283,7 +265,7 @@ public final class RpmSignStep extends Step {
                 try {
                     r.put(PathNames.name(rpm), RpmCore.headerToSign(rpm));
                 } catch (RpmException e) {
-                    throw new AbortException("rpmSign: " + e.getMessage());
+                    throw new AbortException(FUNCTION + ": " + e.getMessage());
                 }
             }
             return r;
@@ -315,13 +297,13 @@ public final class RpmSignStep extends Step {
                     r.add(RpmCore.applySignature(rpm, e.getValue().packet(), e.getValue().headerSha256()));
                 }
             } catch (RpmException e) {
-                throw new AbortException("rpmSign: " + e.getMessage());
+                throw new AbortException(FUNCTION + ": " + e.getMessage());
             }
             Files.write(dir.toPath().resolve(publicKeyFile), publicKey);
             try {
                 RpmCore.refreshManifest(dir.toPath());
             } catch (RpmException e) {
-                throw new AbortException("rpmSign: " + e.getMessage());
+                throw new AbortException(FUNCTION + ": " + e.getMessage());
             }
             return r;
         }

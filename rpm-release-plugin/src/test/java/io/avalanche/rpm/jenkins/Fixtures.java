@@ -12,6 +12,11 @@ import hudson.model.Label;
 import hudson.slaves.DumbSlave;
 import hudson.slaves.RetentionStrategy;
 import hudson.util.Secret;
+import io.avalanche.rpm.write.Compression;
+import io.avalanche.rpm.write.RpmWriter;
+import io.avalanche.rpm.format.Arch;
+import io.avalanche.rpm.format.ReleaseTag;
+import io.avalanche.rpm.release.AvalanchegoPreset;
 import io.avalanche.rpm.testing.Cmd;
 import io.avalanche.rpm.testing.TestPackages;
 import org.jenkinsci.plugins.plaincredentials.impl.FileCredentialsImpl;
@@ -67,10 +72,10 @@ final class Fixtures {
         return agent;
     }
 
-    /** A pipeline job with a sandboxed script. */
-    static WorkflowJob job(JenkinsRule j, String name, String script) throws Exception {
+    /** A pipeline job with a sandboxed script from pipelines/ (the only place a test makes a CpsFlowDefinition). */
+    static WorkflowJob job(JenkinsRule j, String name, Pipeline script) throws Exception {
         WorkflowJob p = j.createProject(WorkflowJob.class, name);
-        p.setDefinition(new CpsFlowDefinition(script, true));
+        p.setDefinition(new CpsFlowDefinition(script.text(), true));
         return p;
     }
 
@@ -103,10 +108,26 @@ final class Fixtures {
         return ws;
     }
 
+    /**
+     * The two packages of a release of {@code tag} for x86_64, written by rpm-core's writer from the avalanchego preset
+     * (the plugin under {@link #VM_ID}), unsigned, into ws/dir; returns their paths on this machine.
+     */
+    static List<Path> presetRelease(FilePath ws, String dir, Path scratch, String tag) throws Exception {
+        ReleaseTag t = ReleaseTag.parse(tag);
+        Compression gzip = Compression.parse("gzip");
+        Path bin = TestPackages.content(scratch.resolve("bin"), "binary", 20_000, 5);
+        Path out = Files.createDirectories(Path.of(ws.child(dir).getRemote()));
+        return List.of(
+                RpmWriter.write(AvalanchegoPreset.avalanchego(t, Arch.X86_64, bin, TestPackages.BUILD_TIME, gzip), out,
+                        t.fileName(AvalanchegoPreset.AVALANCHEGO, Arch.X86_64)),
+                RpmWriter.write(AvalanchegoPreset.subnetEvm(t, Arch.X86_64, bin, VM_ID, TestPackages.BUILD_TIME, gzip),
+                        out, t.fileName(AvalanchegoPreset.SUBNET_EVM, Arch.X86_64)));
+    }
+
     /** Copies RPMs made by rpm-core's writer into ws/dir (unsigned, with reserved signature space). */
     static void unsignedRelease(FilePath ws, String dir, Path scratch) throws Exception {
         Path rpm = TestPackages.avalanchego(Files.createDirectories(scratch.resolve("rpms")),
-                io.avalanche.rpm.write.Compression.parse("gzip"), 20_000);
+                Compression.parse("gzip"), 20_000);
         FilePath target = ws.child(dir);
         target.mkdirs();
         target.child(rpm.getFileName().toString()).copyFrom(new FilePath(rpm.toFile()));

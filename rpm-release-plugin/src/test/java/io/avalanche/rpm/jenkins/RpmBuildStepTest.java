@@ -30,13 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @WithJenkins
 class RpmBuildStepTest {
 
-    private static String buildAndPackage(String rpmBuildArgs) {
-        return "node('" + Fixtures.LABEL + "') {\n"
-                + "  withEnv(['SOURCE_DATE_EPOCH=1700000000']) { sh '''" + Fixtures.BUILD_SCRIPT + "''' }\n"
-                + "  def r = rpmBuild(" + rpmBuildArgs + ")\n"
-                + "  echo \"tag=${r.tag} arch=${r.arch} commit=${r.commit} files=${r.files.size()} vmId=${r.vmId} "
-                + "compression=${r.compression}\"\n"
-                + "}\n";
+    /** The upstream build as a durable sh, then rpmBuild of {@code tag} ("" compression: rpm-core's default). */
+    private static Pipeline buildAndPackage(String tag, String compression) {
+        return Pipeline.load("build-and-package").with("LABEL", Fixtures.LABEL)
+                .with("BUILD_SCRIPT", Fixtures.BUILD_SCRIPT).with("TAG", tag).with("COMPRESSION", compression);
     }
 
     private static String query(Path rpm, String format) throws IOException {
@@ -57,7 +54,7 @@ class RpmBuildStepTest {
     @Test
     void packagesWhatTheShBuildLeftWithZstdLoadedFromTheWorkspaceTmp(JenkinsRule j, @TempDir Path tmp) throws Exception {
         DumbSlave agent = Fixtures.agent(j);
-        WorkflowJob p = Fixtures.job(j, "build", buildAndPackage("tag: 'v1.14.1-rc.2'"));
+        WorkflowJob p = Fixtures.job(j, "build", buildAndPackage("v1.14.1-rc.2", ""));
         FilePath ws = Fixtures.workspace(agent, p);
         String commit = Fixtures.sourceTree(ws, tmp, 0);
 
@@ -65,6 +62,9 @@ class RpmBuildStepTest {
         String arch = RpmCore.hostArch();
         j.assertLogContains("tag=v1.14.1-rc.2 arch=" + arch + " commit=" + commit + " files=2 vmId=" + Fixtures.VM_ID
                 + " compression=zstd:19", b);
+        // release.json's vocabulary, as rpm-release build --json prints it
+        j.assertLogContains("version=1.14.1~rc.2 release=1 first=avalanchego-v1.14.1-rc.2-" + arch
+                + ".rpm package=avalanchego", b);
 
         Path ws0 = Path.of(ws.getRemote());
         assertThat(Files.readString(ws0.resolve("build/source-date-epoch"))).as("SOURCE_DATE_EPOCH reached the sh build")
@@ -90,7 +90,7 @@ class RpmBuildStepTest {
             throws Exception {
         // zstd-jni loads this path and nothing else when it is set: the load fails as on a musl or noexec agent
         DumbSlave agent = Fixtures.agentWith(j, "no-zstd", "-DZstdNativePath=" + tmp.resolve("missing/libzstd-jni.so"));
-        WorkflowJob p = Fixtures.job(j, "fallback", buildAndPackage("tag: 'v1.14.1'"));
+        WorkflowJob p = Fixtures.job(j, "fallback", buildAndPackage("v1.14.1", ""));
         FilePath ws = Fixtures.workspace(agent, p);
         Fixtures.sourceTree(ws, tmp, 0);
         WorkflowRun b = j.assertBuildStatusSuccess(p.scheduleBuild2(0));
@@ -100,24 +100,44 @@ class RpmBuildStepTest {
         Path rpm = Path.of(ws.getRemote(), "rpm-release-out", "avalanchego-v1.14.1-" + RpmCore.hostArch() + ".rpm");
         assertThat(query(rpm, "%{PAYLOADCOMPRESSOR}")).isEqualTo("xz");
 
-        WorkflowJob q = Fixtures.job(j, "explicit-zstd", buildAndPackage("tag: 'v1.14.1', compression: 'zstd:3'"));
+        WorkflowJob q = Fixtures.job(j, "explicit-zstd", buildAndPackage("v1.14.1", "zstd:3"));
         Fixtures.sourceTree(Fixtures.workspace(agent, q), tmp.resolve("q"), 0);
         WorkflowRun c = j.assertBuildStatus(Result.FAILURE, q.scheduleBuild2(0));
         j.assertLogContains("rpmBuild: compression zstd:3 needs zstd-jni, which cannot run on this agent", c);
         assertThat(Path.of(Fixtures.workspace(agent, q).getRemote(), "rpm-release-out")).doesNotExist();
     }
 
+    @Test
+    void aPullRequestBuildTakesItsTagFromTheCommitAndCompressesFast(JenkinsRule j, @TempDir Path tmp) throws Exception {
+        DumbSlave agent = Fixtures.agent(j);
+        WorkflowJob p = Fixtures.job(j, "pr", Pipeline.load("build-pull-request").with("LABEL", Fixtures.LABEL)
+                .with("BUILD_SCRIPT", Fixtures.BUILD_SCRIPT));
+        FilePath ws = Fixtures.workspace(agent, p);
+        String commit = Fixtures.sourceTree(ws, tmp, 0);
+        WorkflowRun b = j.assertBuildStatusSuccess(p.scheduleBuild2(0));
+        j.assertLogContains("tag=v0.0.0-pr." + commit.substring(0, 12) + " version=0.0.0~pr." + commit.substring(0, 12)
+                + " compression=zstd:3 files=2", b);
+        Path rpm = Path.of(ws.getRemote(), "rpm-release-out",
+                "avalanchego-v0.0.0-pr." + commit.substring(0, 12) + "-" + RpmCore.hostArch() + ".rpm");
+        assertThat(query(rpm, "%{VERSION} %{PAYLOADFLAGS}")).isEqualTo("0.0.0~pr." + commit.substring(0, 12) + " 3");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "tag: 'v1.2.3;rm -rf /'                 | invalid tag",
-            "tag: 'v1.2.3', preset: 'geth'           | unknown preset \"geth\"",
-            "tag: 'v1.2.3', arch: 's390x'            | rpmBuild: unknown architecture 's390x'",
-            "tag: 'v1.2.3', compression: 'lz4'       | rpmBuild: unknown compression 'lz4'",
-            "tag: 'v1.2.3', compression: 'zstd:42'   | rpmBuild: compression level 42 is outside 1..19"})
-    void everyParameterIsCheckedBeforeAnyWork(String args, String message, JenkinsRule j) throws Exception {
+            "v1.2.3;rm -rf / | false |          |        |          | invalid tag",
+            "v1.2.3          | false | geth     |        |          | unknown preset \"geth\"",
+            "v1.2.3          | false |          | s390x  |          | rpmBuild: unknown architecture 's390x'",
+            "v1.2.3          | false |          |        | lz4      | rpmBuild: unknown compression 'lz4'",
+            "v1.2.3          | false |          |        | zstd:42  | rpmBuild: compression level 42 is outside 1..19",
+            "v1.2.3          | true  |          |        |          | rpmBuild: pullRequest: true takes its tag from the commit",
+            "                | false |          |        |          | rpmBuild: no tag"})
+    void everyParameterIsCheckedBeforeAnyWork(String tag, String pullRequest, String preset, String arch,
+                                              String compression, String message, JenkinsRule j) throws Exception {
         DumbSlave agent = Fixtures.agent(j);
         // no source tree and no build: a parameter error must come first, not "does not exist"
-        WorkflowJob p = Fixtures.job(j, "bad-args", "node('" + Fixtures.LABEL + "') { rpmBuild(" + args + ") }");
+        WorkflowJob p = Fixtures.job(j, "bad-args", Pipeline.load("build-parameters").with("LABEL", Fixtures.LABEL)
+                .with("TAG", blank(tag)).with("PULL_REQUEST", pullRequest).with("PRESET", blank(preset))
+                .with("ARCH", blank(arch)).with("COMPRESSION", blank(compression)));
         FilePath ws = Fixtures.workspace(agent, p);
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
         j.assertLogContains(message, b);
@@ -126,10 +146,14 @@ class RpmBuildStepTest {
         assertThat(ws.child("rpm-release-out").exists()).isFalse();
     }
 
+    private static String blank(String csv) {
+        return csv == null ? "" : csv;
+    }
+
     @Test
     void withoutTheBuildRpmBuildSaysWhatToRunFirst(JenkinsRule j, @TempDir Path tmp) throws Exception {
         DumbSlave agent = Fixtures.agent(j);
-        WorkflowJob p = Fixtures.job(j, "not-built", "node('" + Fixtures.LABEL + "') { rpmBuild(tag: 'v1.14.1') }");
+        WorkflowJob p = Fixtures.job(j, "not-built", Pipeline.load("build-only").with("LABEL", Fixtures.LABEL));
         FilePath ws = Fixtures.workspace(agent, p);
         Fixtures.sourceTree(ws, tmp, 0);
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
@@ -141,7 +165,7 @@ class RpmBuildStepTest {
     @Test
     void aFailingShBuildFailsTheBuildBeforePackaging(JenkinsRule j, @TempDir Path tmp) throws Exception {
         DumbSlave agent = Fixtures.agent(j);
-        WorkflowJob p = Fixtures.job(j, "fail", buildAndPackage("tag: 'v1.14.1'"));
+        WorkflowJob p = Fixtures.job(j, "fail", buildAndPackage("v1.14.1", ""));
         Fixtures.sourceTree(Fixtures.workspace(agent, p), tmp, 3);
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
         j.assertLogContains("script returned exit code 3", b);
@@ -152,7 +176,7 @@ class RpmBuildStepTest {
     @Test
     void aTagThatIsNotAtTheCheckedOutCommitIsRefusedBeforePackaging(JenkinsRule j, @TempDir Path tmp) throws Exception {
         DumbSlave agent = Fixtures.agent(j);
-        WorkflowJob p = Fixtures.job(j, "wrong-tag", buildAndPackage("tag: 'v1.14.2'"));
+        WorkflowJob p = Fixtures.job(j, "wrong-tag", buildAndPackage("v1.14.2", ""));
         Fixtures.sourceTree(Fixtures.workspace(agent, p), tmp, 0);
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
         j.assertLogContains("tag v1.14.2 does not exist in the repository", b);
@@ -163,7 +187,7 @@ class RpmBuildStepTest {
     @Test
     void notASourceTreeIsAUserError(JenkinsRule j) throws Exception {
         DumbSlave agent = Fixtures.agent(j);
-        WorkflowJob p = Fixtures.job(j, "empty", "node('" + Fixtures.LABEL + "') { rpmBuild(tag: 'v1.14.1') }");
+        WorkflowJob p = Fixtures.job(j, "empty", Pipeline.load("build-only").with("LABEL", Fixtures.LABEL));
         Fixtures.workspace(agent, p);
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
         j.assertLogContains("is not an avalanchego source tree", b);
@@ -172,14 +196,14 @@ class RpmBuildStepTest {
     @Test
     void anArchErrorNamesTheStepThatRaisedIt(JenkinsRule j) throws Exception {
         DumbSlave agent = Fixtures.agentWith(j, "s390x", "-Dos.arch=s390x");
-        WorkflowJob p = Fixtures.job(j, "arch", "node('" + Fixtures.LABEL + "') {\n"
-                + "  rpmValidate(from: 'out', commit: '0123456789abcdef0123456789abcdef01234567', tag: 'v1.14.1')\n}\n");
+        WorkflowJob p = Fixtures.job(j, "arch", Pipeline.load("validate-host-arch").with("LABEL", Fixtures.LABEL));
         Fixtures.workspace(agent, p);
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
         j.assertLogContains("rpmValidate: unknown architecture 's390x'", b);
         j.assertLogNotContains("rpmBuild:", b);
 
-        WorkflowJob q = Fixtures.job(j, "arch-image", "node('" + Fixtures.LABEL + "') { rpmBuilderImage() }");
+        WorkflowJob q = Fixtures.job(j, "arch-image", Pipeline.load("builder-image-host-arch").with("LABEL",
+                Fixtures.LABEL));
         Fixtures.sourceTree(Fixtures.workspace(agent, q), Files.createTempDirectory("arch-image"), 0);
         WorkflowRun c = j.assertBuildStatus(Result.FAILURE, q.scheduleBuild2(0));
         j.assertLogContains("rpmBuilderImage: unknown architecture 's390x'", c);
@@ -189,10 +213,7 @@ class RpmBuildStepTest {
     @Test
     void builderImageComesFromGoMod(JenkinsRule j, @TempDir Path tmp) throws Exception {
         DumbSlave agent = Fixtures.agent(j);
-        WorkflowJob p = Fixtures.job(j, "image", "node('" + Fixtures.LABEL + "') {\n"
-                + "  def i = rpmBuilderImage(arch: 'aarch64')\n"
-                + "  echo \"tag=${i.tag} go=${i.goVersion} args=${i.buildArgs}\"\n"
-                + "}\n");
+        WorkflowJob p = Fixtures.job(j, "image", Pipeline.load("builder-image").with("LABEL", Fixtures.LABEL));
         Fixtures.sourceTree(Fixtures.workspace(agent, p), tmp, 0);
         WorkflowRun b = j.assertBuildStatusSuccess(p.scheduleBuild2(0));
         j.assertLogContains("tag=rpm-release-builder:go1.23.4-arm64 go=1.23.4 "

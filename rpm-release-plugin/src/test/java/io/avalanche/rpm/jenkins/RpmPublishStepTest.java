@@ -3,6 +3,7 @@ package io.avalanche.rpm.jenkins;
 import hudson.FilePath;
 import hudson.model.Result;
 import hudson.slaves.DumbSlave;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.store.S3Store;
 import io.avalanche.rpm.sign.GpgHome;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,26 +72,26 @@ class RpmPublishStepTest {
         return proxy.endpoint();
     }
 
-    String script(String publishArgs) {
-        return "node('" + Fixtures.LABEL + "') {\n"
-                + "  withAWS(credentials: 'aws-publisher', region: 'us-east-1', endpointUrl: '" + endpoint() + "') {\n"
-                + "    def r = rpmPublish(" + publishArgs + ")\n"
-                + "    echo \"objects=${r.objects.size()} first=${r.objects[0].status}\"\n"
-                + "  }\n"
-                + "}\n";
+    Pipeline publish(boolean force) {
+        return Pipeline.load("publish").with("LABEL", Fixtures.LABEL).with("ENDPOINT", endpoint()).with("FORCE", force);
+    }
+
+    Pipeline signEphemeralThenPublish() {
+        return Pipeline.load("sign-ephemeral-then-publish").with("LABEL", Fixtures.LABEL).with("ENDPOINT", endpoint());
     }
 
     @Test
     void publishesTheSignedReleaseWithTheAwsSettingsOfWithAws(JenkinsRule j, @TempDir Path tmp) throws Exception {
         DumbSlave agent = Fixtures.agent(j);
         Fixtures.addCredentials(j, Fixtures.awsKeys("aws-publisher", ID, SECRET));
-        WorkflowJob p = Fixtures.job(j, "publish", "node('" + Fixtures.LABEL + "') { rpmSign(ephemeral: true) }\n"
-                + script("bucket: 'rpms'"));
+        WorkflowJob p = Fixtures.job(j, "publish", signEphemeralThenPublish());
         FilePath ws = Fixtures.workspace(agent, p);
         Fixtures.unsignedRelease(ws, "rpm-release-out", tmp);
 
         WorkflowRun b = j.assertBuildStatusSuccess(p.scheduleBuild2(0));
-        j.assertLogContains("objects=2 first=UPLOADED", b);
+        // the CLI's publish --json vocabulary: lower-case status, repoFile
+        j.assertLogContains("objects=2 first=uploaded destination=s3://rpms repoFile=", b);
+        j.assertLogContains("avalanchego.repo", b);
         j.assertLogContains("published UNSIGNED", b);
         j.assertLogContains("to s3://rpms (AWS settings from the environment: AWS_ACCESS_KEY_ID, AWS_DEFAULT_REGION, "
                 + "AWS_ENDPOINT_URL, AWS_REGION, AWS_SECRET_ACCESS_KEY)", b);
@@ -107,10 +109,10 @@ class RpmPublishStepTest {
         }
 
         // the same signed bytes again: a no-op
-        WorkflowJob republish = Fixtures.job(j, "republish", script("bucket: 'rpms'"));
+        WorkflowJob republish = Fixtures.job(j, "republish", publish(false));
         ws.child("rpm-release-out").copyRecursiveTo(Fixtures.workspace(agent, republish).child("rpm-release-out"));
         WorkflowRun again = j.assertBuildStatusSuccess(republish.scheduleBuild2(0));
-        j.assertLogContains("objects=2 first=UNCHANGED", again);
+        j.assertLogContains("objects=2 first=unchanged", again);
     }
 
     S3Store store() {
@@ -124,19 +126,13 @@ class RpmPublishStepTest {
         DumbSlave agent = Fixtures.agent(j);
         Fixtures.addCredentials(j, Fixtures.awsKeys("aws-publisher", ID, SECRET),
                 Fixtures.keyFile("rpm-gpg-key", armoredSecret), Fixtures.secretText("rpm-gpg-pass", PASS));
-        String keys = "credentialsId: 'rpm-gpg-key', passphraseCredentialsId: 'rpm-gpg-pass'";
-        WorkflowJob p = Fixtures.job(j, "signed-publish", "node('" + Fixtures.LABEL + "') {\n"
-                + "  rpmSign(" + keys + ", release: true)\n"
-                + "  withAWS(credentials: 'aws-publisher', region: 'us-east-1', endpointUrl: '" + endpoint() + "') {\n"
-                + "    def r = rpmPublish(bucket: 'rpms', " + keys + ")\n"
-                + "    echo \"signed=${r.signed} repos=${r.repositories.size()} repoSigned=${r.repositories[0].signed}\"\n"
-                + "  }\n"
-                + "}\n");
+        WorkflowJob p = Fixtures.job(j, "signed-publish", Pipeline.load("publish-signed").with("LABEL", Fixtures.LABEL)
+                .with("PASS_ID", "rpm-gpg-pass").with("ENDPOINT", endpoint()).with("PREFIX", ""));
         FilePath ws = Fixtures.workspace(agent, p);
         Fixtures.unsignedRelease(ws, "rpm-release-out", tmp);
 
         WorkflowRun b = j.assertBuildStatusSuccess(p.scheduleBuild2(0));
-        j.assertLogContains("signed=true repos=1 repoSigned=true", b);
+        j.assertLogContains("signed=true repos=1 repoSigned=true repoFile=", b);
         j.assertLogContains("rpmPublish: signed repodata/repomd.xml of 1 repository(ies) with key", b);
         j.assertLogNotContains("UNSIGNED", b);
         j.assertLogNotContains(PASS, b);
@@ -167,6 +163,12 @@ class RpmPublishStepTest {
                     verify.resolve("repomd.xml").toString()).exit()).isNotZero();
             assertThat(new String(store.get("linux/rpms/avalanchego.repo").orElseThrow(), StandardCharsets.UTF_8))
                     .contains("repo_gpgcheck=1");
+            // the build records both signatures the controller made: the package header and the repository index
+            List<RpmSignaturesAction.Signature> made = b.getAction(RpmSignaturesAction.class).getSignatures();
+            assertThat(made).extracting(RpmSignaturesAction.Signature::getKind).containsExactly("header", "repomd");
+            assertThat(made.get(1).getSubject()).isEqualTo("linux/rpms/x86_64/repodata/repomd.xml");
+            assertThat(made.get(1).getSha256()).isEqualTo(Digests.sha256Hex(store.get(REPOMD).orElseThrow()));
+            assertThat(made.get(1).getKeyId()).isEqualTo(made.get(0).getKeyId());
         }
     }
 
@@ -176,12 +178,8 @@ class RpmPublishStepTest {
         // repomd.xml with another key, which every dnf client rejects: the publish stops before the index is written
         DumbSlave agent = Fixtures.agent(j);
         Fixtures.addCredentials(j, Fixtures.awsKeys("aws-publisher", ID, SECRET));
-        WorkflowJob p = Fixtures.job(j, "trial", "node('" + Fixtures.LABEL + "') {\n"
-                + "  rpmSign(ephemeral: true)\n"
-                + "  withAWS(credentials: 'aws-publisher', region: 'us-east-1', endpointUrl: '" + endpoint() + "') {\n"
-                + "    rpmPublish(bucket: 'rpms', ephemeral: true)\n"
-                + "  }\n"
-                + "}\n");
+        WorkflowJob p = Fixtures.job(j, "trial", Pipeline.load("publish-ephemeral-key").with("LABEL", Fixtures.LABEL)
+                .with("ENDPOINT", endpoint()));
         FilePath ws = Fixtures.workspace(agent, p);
         Fixtures.unsignedRelease(ws, "rpm-release-out", tmp);
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
@@ -199,8 +197,8 @@ class RpmPublishStepTest {
         String wrong = "not-the-publish-passphrase-3";
         Fixtures.addCredentials(j, Fixtures.awsKeys("aws-publisher", ID, SECRET),
                 Fixtures.keyFile("rpm-gpg-key", armoredSecret), Fixtures.secretText("bad-pass", wrong));
-        WorkflowJob p = Fixtures.job(j, "bad-pass", "node('" + Fixtures.LABEL + "') { rpmSign(ephemeral: true) }\n"
-                + script("bucket: 'rpms', credentialsId: 'rpm-gpg-key', passphraseCredentialsId: 'bad-pass'"));
+        WorkflowJob p = Fixtures.job(j, "bad-pass", Pipeline.load("publish-key-file").with("LABEL", Fixtures.LABEL)
+                .with("PASS_ID", "bad-pass").with("ENDPOINT", endpoint()));
         Fixtures.unsignedRelease(Fixtures.workspace(agent, p), "rpm-release-out", tmp);
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
         j.assertLogContains("rpmPublish: ", b);
@@ -211,46 +209,50 @@ class RpmPublishStepTest {
         try (S3Store store = store()) {
             assertThat(store.head(KEY)).isEmpty();
         }
+    }
 
-        WorkflowJob both = Fixtures.job(j, "both", "node('" + Fixtures.LABEL + "') {\n"
-                + "  rpmPublish(bucket: 'rpms', ephemeral: true, credentialsId: 'rpm-gpg-key')\n}\n");
-        j.assertLogContains("rpmPublish: ephemeral: true signs with a throw-away key",
-                j.assertBuildStatus(Result.FAILURE, both.scheduleBuild2(0)));
+    @Test
+    void badBucketsAndPrefixesAreRefusedByRpmCoreBeforeAnyWork(JenkinsRule j) throws Exception {
+        DumbSlave agent = Fixtures.agent(j);
+        WorkflowJob p = Fixtures.job(j, "bad-bucket", Pipeline.load("publish-bad-bucket").with("LABEL", Fixtures.LABEL)
+                .with("BUCKET", "Not_A_Bucket").with("PREFIX", ""));
+        Fixtures.workspace(agent, p);
+        j.assertLogContains("rpmPublish: bucket 'Not_A_Bucket' is not a valid S3 bucket name",
+                j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0)));
+        WorkflowJob q = Fixtures.job(j, "bad-prefix", Pipeline.load("publish-bad-bucket").with("LABEL", Fixtures.LABEL)
+                .with("BUCKET", "rpms").with("PREFIX", "a/../b"));
+        j.assertLogContains("segment", j.assertBuildStatus(Result.FAILURE, q.scheduleBuild2(0)));
     }
 
     @Test
     void differentBytesAreRefusedUnlessForced(JenkinsRule j, @TempDir Path tmp) throws Exception {
         DumbSlave agent = Fixtures.agent(j);
         Fixtures.addCredentials(j, Fixtures.awsKeys("aws-publisher", ID, SECRET));
-        WorkflowJob first = Fixtures.job(j, "first", "node('" + Fixtures.LABEL + "') { rpmSign(ephemeral: true) }\n"
-                + script("bucket: 'rpms'"));
+        WorkflowJob first = Fixtures.job(j, "first", signEphemeralThenPublish());
         Fixtures.unsignedRelease(Fixtures.workspace(agent, first), "rpm-release-out", tmp.resolve("a"));
         j.assertBuildStatusSuccess(first.scheduleBuild2(0));
 
         // signed again with another ephemeral key: same package, different bytes
-        WorkflowJob second = Fixtures.job(j, "second", "node('" + Fixtures.LABEL + "') { rpmSign(ephemeral: true) }\n"
-                + script("bucket: 'rpms'"));
+        WorkflowJob second = Fixtures.job(j, "second", signEphemeralThenPublish());
         Fixtures.unsignedRelease(Fixtures.workspace(agent, second), "rpm-release-out", tmp.resolve("b"));
         WorkflowRun refused = j.assertBuildStatus(Result.FAILURE, second.scheduleBuild2(0));
         j.assertLogContains("refusing to overwrite", refused);
 
-        WorkflowJob forced = Fixtures.job(j, "forced", script("bucket: 'rpms', force: true"));
+        WorkflowJob forced = Fixtures.job(j, "forced", publish(true));
         Fixtures.workspace(agent, second).child("rpm-release-out")
                 .copyRecursiveTo(Fixtures.workspace(agent, forced).child("rpm-release-out"));
         WorkflowRun b = j.assertBuildStatusSuccess(forced.scheduleBuild2(0));
-        j.assertLogContains("REPLACED", b);
+        j.assertLogContains("replaced", b);
     }
 
     @Test
     void withoutWithAwsTheCredentialsAreMissing(JenkinsRule j, @TempDir Path tmp) throws Exception {
         DumbSlave agent = Fixtures.agent(j);
-        WorkflowJob p = Fixtures.job(j, "no-aws", "node('" + Fixtures.LABEL + "') {\n"
-                + "  rpmSign(ephemeral: true)\n"
-                + "  withEnv(['AWS_ENDPOINT_URL=" + endpoint() + "', 'AWS_REGION=us-east-1']) { rpmPublish(bucket: 'rpms') }\n"
-                + "}\n");
+        WorkflowJob p = Fixtures.job(j, "no-aws", Pipeline.load("publish-without-aws").with("LABEL", Fixtures.LABEL)
+                .with("ENDPOINT", endpoint()));
         Fixtures.unsignedRelease(Fixtures.workspace(agent, p), "rpm-release-out", tmp);
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
         j.assertLogContains("AWS settings from the environment: AWS_ENDPOINT_URL, AWS_REGION)", b);
-        j.assertLogNotContains("UPLOADED", b);
+        j.assertLogNotContains("uploaded s3://", b);
     }
 }

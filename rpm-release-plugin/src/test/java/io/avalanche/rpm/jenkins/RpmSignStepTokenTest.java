@@ -48,24 +48,21 @@ class RpmSignStepTokenTest {
 
     @AfterEach
     void forbidModules() {
-        System.clearProperty(TokenCredentials.ALLOWED_MODULES);
+        System.clearProperty(Pkcs11Source.ALLOWED_MODULES);
     }
 
-    static String step(String pinId) {
-        return "rpmSign(pkcs11Module: '" + SoftHsm.MODULE + "', pkcs11Token: '" + token + "', pkcs11Key: '" + KEY
-                + "', pinCredentialsId: '" + pinId + "', certificateId: 'token-cert', release: true)";
+    static Pipeline step(String pinId) {
+        return Pipeline.load("sign-pkcs11").with("LABEL", Fixtures.LABEL).with("MODULE", SoftHsm.MODULE)
+                .with("TOKEN", token).with("KEY", KEY).with("PIN_ID", pinId);
     }
 
     @Test
     void signsOnTheControllerWithTheTokenKey(JenkinsRule j, @TempDir Path tmp) throws Exception {
-        System.setProperty(TokenCredentials.ALLOWED_MODULES, SoftHsm.MODULE.toString());
+        System.setProperty(Pkcs11Source.ALLOWED_MODULES, SoftHsm.MODULE.toString());
         DumbSlave agent = Fixtures.agent(j);
         Fixtures.addCredentials(j, Fixtures.secretText("token-pin", SoftHsm.PIN),
                 Fixtures.keyFile("token-cert", certificate));
-        WorkflowJob p = Fixtures.job(j, "token", "node('" + Fixtures.LABEL + "') {\n"
-                + "  def r = " + step("token-pin") + "\n"
-                + "  echo \"signed=${r.files.size()} holder=${r.keyHolder}\"\n"
-                + "}\n");
+        WorkflowJob p = Fixtures.job(j, "token", step("token-pin"));
         FilePath ws = Fixtures.workspace(agent, p);
         Fixtures.unsignedRelease(ws, "rpm-release-out", tmp);
 
@@ -89,7 +86,7 @@ class RpmSignStepTokenTest {
         DumbSlave agent = Fixtures.agent(j);
         String wrong = "not-the-token-pin-97531";
         Fixtures.addCredentials(j, Fixtures.secretText("bad-pin", wrong), Fixtures.keyFile("token-cert", certificate));
-        WorkflowJob p = Fixtures.job(j, "token-bad", "node('" + Fixtures.LABEL + "') { " + step("bad-pin") + " }");
+        WorkflowJob p = Fixtures.job(j, "token-bad", step("bad-pin"));
         FilePath ws = Fixtures.workspace(agent, p);
         Fixtures.unsignedRelease(ws, "rpm-release-out", tmp);
         Path out = Path.of(ws.child("rpm-release-out").getRemote());
@@ -99,17 +96,20 @@ class RpmSignStepTokenTest {
         WorkflowRun notAllowed = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
         j.assertLogContains("is not allowed on this controller", notAllowed);
 
-        System.setProperty(TokenCredentials.ALLOWED_MODULES, SoftHsm.MODULE.toString());
+        System.setProperty(Pkcs11Source.ALLOWED_MODULES, SoftHsm.MODULE.toString());
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
         j.assertLogContains("rpmSign: PKCS#11 token '" + token + "': wrong PIN (CKR_PIN_INCORRECT)", b);
         j.assertLogNotContains(wrong, b);
         assertThat(Files.readAllBytes(rpm)).isEqualTo(before);
         assertThat(out.resolve("RPM-GPG-KEY-avalanchego")).doesNotExist();
 
-        WorkflowJob mixed = Fixtures.job(j, "token-mixed", "node('" + Fixtures.LABEL + "') { rpmSign(ephemeral: true,"
-                + " pkcs11Module: '" + SoftHsm.MODULE + "') }");
-        Fixtures.unsignedRelease(Fixtures.workspace(agent, mixed), "rpm-release-out", tmp.resolve("m"));
-        j.assertLogContains("a PKCS#11 token key excludes credentialsId",
-                j.assertBuildStatus(Result.FAILURE, mixed.scheduleBuild2(0)));
+        // a token key without its certificate cannot be configured: refused before the step runs
+        WorkflowJob incomplete = Fixtures.job(j, "token-incomplete", Pipeline.load("sign-pkcs11-incomplete")
+                .with("LABEL", Fixtures.LABEL).with("MODULE", SoftHsm.MODULE));
+        Fixtures.unsignedRelease(Fixtures.workspace(agent, incomplete), "rpm-release-out", tmp.resolve("m"));
+        WorkflowRun i = j.assertBuildStatus(Result.FAILURE, incomplete.scheduleBuild2(0));
+        j.assertLogContains("pkcs11: every field is required; missing: certificateId", i);
+        assertThat(Path.of(Fixtures.workspace(agent, incomplete).child("rpm-release-out/RPM-GPG-KEY-avalanchego")
+                .getRemote())).doesNotExist();
     }
 }

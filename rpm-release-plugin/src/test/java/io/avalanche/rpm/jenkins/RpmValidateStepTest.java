@@ -25,27 +25,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RpmValidateStepTest {
     static final String IMAGE = System.getProperty("rpmRelease.validateImage", "rockylinux:9");
 
-    private static String pipeline(String commitExpression) {
-        // default compression: zstd, so the agent-side ELF gate reads zstd payloads through the steps
-        return "node('" + Fixtures.LABEL + "') {\n"
-                + "  sh  + Fixtures.BUILD_SCRIPT + \n"
-                + "  def r = rpmBuild(tag: 'v1.14.1')\n"
-                + "  rpmSign(ephemeral: true)\n"
-                + "  def v = rpmValidate(from: 'rpm-release-out', image: '" + IMAGE + "', commit: " + commitExpression
-                + ", tag: 'v1.14.1', arch: r.arch, junit: 'validate.xml')\n"
-                + "  echo \"passed=${v.passed}\"\n"
-                + "}\n";
+    /** Default compression: zstd, so the agent-side ELF gate reads zstd payloads through the steps. */
+    private static Pipeline pipeline(String commit) {
+        return Pipeline.load("validate-release").with("LABEL", Fixtures.LABEL).with("BUILD_SCRIPT", Fixtures.BUILD_SCRIPT)
+                .with("IMAGE", IMAGE).with("COMMIT", commit);
     }
 
     @Test
     void aGoodReleaseInstallsAndRunsInTheTargetImage(JenkinsRule j, @TempDir Path tmp) throws Exception {
         Cmd.requireTool("docker");
         DumbSlave agent = Fixtures.agent(j);
-        WorkflowJob p = Fixtures.job(j, "validate", pipeline("r.commit"));
+        WorkflowJob p = Fixtures.job(j, "validate", pipeline(""));   // "": the commit rpmBuild read
         FilePath ws = Fixtures.workspace(agent, p);
         Fixtures.sourceTree(ws, tmp, 0);
         WorkflowRun b = j.assertBuildStatusSuccess(p.scheduleBuild2(0));
-        j.assertLogContains("passed=true", b);
+        // the CLI's validate --json vocabulary: checks with lower-case status
+        j.assertLogContains("passed=true release=v1.14.1 " + RpmCore.hostArch() + " failedChecks=0", b);
+        assertThat(JenkinsRule.getLog(b)).containsPattern("passedChecks=[1-9]");
         String xml = Files.readString(Path.of(ws.child("validate.xml").getRemote()));
         assertThat(xml).contains("<testsuite").contains("<testcase").doesNotContain("<failure");
     }
@@ -54,7 +50,7 @@ class RpmValidateStepTest {
     void aWrongCommitFailsListingTheFailedChecksAndStillWritesJUnit(JenkinsRule j, @TempDir Path tmp) throws Exception {
         Cmd.requireTool("docker");
         DumbSlave agent = Fixtures.agent(j);
-        WorkflowJob p = Fixtures.job(j, "validate-wrong-commit", pipeline("'1111111111111111111111111111111111111111'"));
+        WorkflowJob p = Fixtures.job(j, "validate-wrong-commit", pipeline("1111111111111111111111111111111111111111"));
         FilePath ws = Fixtures.workspace(agent, p);
         Fixtures.sourceTree(ws, tmp, 0);
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
@@ -66,9 +62,8 @@ class RpmValidateStepTest {
     @Test
     void aRelativeFileSourceResolvesAgainstTheWorkspace(JenkinsRule j) throws Exception {
         DumbSlave agent = Fixtures.agent(j);
-        WorkflowJob p = Fixtures.job(j, "validate-file", "node('" + Fixtures.LABEL + "') {\n"
-                + "  rpmValidate(from: 'file:bucket-copy', commit: '0123456789abcdef0123456789abcdef01234567', "
-                + "tag: 'v1.14.1', arch: 'x86_64')\n}\n");
+        WorkflowJob p = Fixtures.job(j, "validate-file", Pipeline.load("validate-from").with("LABEL", Fixtures.LABEL)
+                .with("FROM", "file:bucket-copy"));
         FilePath ws = Fixtures.workspace(agent, p);
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
         // the error names the directory inside the workspace, not one under the agent process's working directory
@@ -83,9 +78,8 @@ class RpmValidateStepTest {
     @Test
     void missingReleaseIsAUserError(JenkinsRule j) throws Exception {
         DumbSlave agent = Fixtures.agent(j);
-        WorkflowJob p = Fixtures.job(j, "validate-nothing", "node('" + Fixtures.LABEL + "') {\n"
-                + "  rpmValidate(from: 'nothing-here', commit: '0123456789abcdef0123456789abcdef01234567', tag: 'v1.14.1', "
-                + "arch: 'x86_64')\n}\n");
+        WorkflowJob p = Fixtures.job(j, "validate-nothing", Pipeline.load("validate-from").with("LABEL", Fixtures.LABEL)
+                .with("FROM", "nothing-here"));
         Fixtures.workspace(agent, p);
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
         j.assertLogContains("rpmValidate:", b);

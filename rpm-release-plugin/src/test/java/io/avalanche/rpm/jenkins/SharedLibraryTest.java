@@ -13,6 +13,7 @@ import org.jenkinsci.plugins.workflow.libs.LibraryRetriever;
 import org.jenkinsci.plugins.workflow.libs.LibraryRetrieverDescriptor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
@@ -21,7 +22,10 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The repository's shared library (vars/, resources/) in a real Jenkins: bad input stops before any node. */
+/**
+ * The repository's shared library (vars/, resources/) in a real Jenkins: bad input (rpmPlan's refusals, label rules)
+ * stops before any node.
+ */
 @WithJenkins
 class SharedLibraryTest {
 
@@ -52,8 +56,12 @@ class SharedLibraryTest {
         }
     }
 
+    /** The Jenkins of this test: taken once, in {@link #library}, and kept (JTH starts one per JenkinsRule resolution). */
+    private JenkinsRule j;
+
     @BeforeEach
-    void library(JenkinsRule j) throws Exception {
+    void library(JenkinsRule rule) throws Exception {
+        j = rule;
         LibraryConfiguration c = new LibraryConfiguration("rpm-release", new RepositoryRetriever());
         c.setDefaultVersion("main");
         GlobalLibraries.get().setLibraries(List.of(c));
@@ -61,13 +69,27 @@ class SharedLibraryTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"latest", "v1.2.3;rm -rf /", "", "v1.2"})
-    void invalidTagsStopBeforeAnyNode(String tag, JenkinsRule j) throws Exception {
-        WorkflowJob p = Fixtures.job(j, "release", "@Library('rpm-release') _\n"
-                + "withEnv(['RPM_RELEASE_BUCKET=rpms']) { rpmRelease('" + tag.replace("'", "\\'") + "') }\n");
+    @ValueSource(strings = {"latest", "v1.2.3;rm -rf /", "", "v1.2", "v0.0.0-pr.0123456789ab"})
+    void invalidTagsStopBeforeAnyNode(String tag) throws Exception {
+        WorkflowJob p = Fixtures.job(j, "release", Pipeline.load("library-release").with("TAG", tag));
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
-        j.assertLogContains("rpmRelease: invalid tag", b);
+        j.assertLogContains("rpmPlan: ", b);
         j.assertLogNotContains("Running on", b);
+        j.assertLogNotContains("[Pipeline] node", b);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "linux-${arch}    ; linux-${arch}    ; the pull-request label must differ",
+            "linux-x86_64     ; linux-x86_64     ; the pull-request label must differ",
+            "linux-${arch}-pr ; linux-${arch}-pr ; the pull-request label must differ",
+            "linux-${arch} || linux-${arch}-pr ; linux-${arch}-pr ; release builds must not run on the pull-request label"})
+    void labelsThatLetPullRequestAgentsBuildReleasesStopBeforeAnyNode(String agentLabel, String prAgentLabel,
+                                                                      String message) throws Exception {
+        WorkflowJob p = Fixtures.job(j, "labels", Pipeline.load("library-labels").with("AGENT_LABEL", agentLabel)
+                .with("PR_AGENT_LABEL", prAgentLabel));
+        WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+        j.assertLogContains(message, b);
         j.assertLogNotContains("[Pipeline] node", b);
     }
 }

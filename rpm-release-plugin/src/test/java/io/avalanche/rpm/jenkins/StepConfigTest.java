@@ -2,6 +2,7 @@ package io.avalanche.rpm.jenkins;
 
 import hudson.FilePath;
 import hudson.Launcher;
+import hudson.model.Descriptor;
 import hudson.model.Result;
 import hudson.util.ListBoxModel;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
@@ -19,6 +20,7 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 import java.io.ByteArrayOutputStream;
 import java.io.NotSerializableException;
 import java.io.ObjectOutputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -34,7 +36,7 @@ class StepConfigTest {
 
     @Test
     void everyStepIsRegisteredUnderItsFunctionName(JenkinsRule j) {
-        for (String name : List.of("rpmBuild", "rpmSign", "rpmPublish", "rpmValidate", "rpmBuilderImage")) {
+        for (String name : List.of("rpmBuild", "rpmSign", "rpmPublish", "rpmValidate", "rpmBuilderImage", "rpmPlan")) {
             StepDescriptor d = StepDescriptor.byFunctionName(name);
             assertThat(d).as(name).isNotNull();
             assertThat(d.getDisplayName()).as(name).contains("rpm-release");
@@ -43,27 +45,40 @@ class StepConfigTest {
 
     @Test
     void rpmBuildRoundTrips(JenkinsRule j) throws Exception {
-        RpmBuildStep s = new RpmBuildStep("v1.14.1-rc.2");
+        RpmBuildStep s = new RpmBuildStep();
+        s.setTag("v1.14.1-rc.2");
         s.setArch("aarch64");
         s.setSource("src");
         s.setOut("out");
         s.setCompression("xz:6");
         roundTrip(j, s);
-        roundTrip(j, new RpmBuildStep("v1.14.1"));
+        RpmBuildStep pr = new RpmBuildStep();
+        pr.setPullRequest(true);
+        roundTrip(j, pr);
     }
 
     @Test
-    void rpmSignRoundTrips(JenkinsRule j) throws Exception {
+    void rpmSignRoundTripsEveryKindOfKey(JenkinsRule j) throws Exception {
         Fixtures.addCredentials(j, Fixtures.keyFile("gpg-key", "not a key"), Fixtures.secretText("gpg-pass", "x"));
         RpmSignStep s = new RpmSignStep();
-        s.setCredentialsId("gpg-key");
-        s.setPassphraseCredentialsId("gpg-pass");
+        KeyFileSource key = new KeyFileSource("gpg-key");
+        key.setPassphraseCredentialsId("gpg-pass");
+        s.setKey(key);
         s.setRelease(true);
+        s.setTag("v1.14.1");
+        s.setArch("x86_64");
+        s.setVmId(Fixtures.VM_ID);
         s.setDir("out/x86_64");
         roundTrip(j, s);
         RpmSignStep e = new RpmSignStep();
-        e.setEphemeral(true);
+        e.setKey(new EphemeralSource());
         roundTrip(j, e);
+        RpmSignStep t = new RpmSignStep();
+        t.setKey(new Pkcs11Source("/usr/lib/softhsm/libsofthsm2.so", "release", "rpm-2026", "gpg-pass", "gpg-key"));
+        t.setRelease(true);
+        t.setTag("v1.14.1");
+        t.setArch("aarch64");
+        roundTrip(j, t);
     }
 
     @Test
@@ -72,18 +87,47 @@ class StepConfigTest {
         s.setPrefix("staging");
         s.setForce(true);
         s.setDir("out/aarch64");
+        s.setKey(new EphemeralSource());
         roundTrip(j, s);
+        // rpm-core's canonical destination of bucket and prefix, never a string the plugin builds
         assertThat(s.destination()).isEqualTo("s3://avalanchego-rpms/staging");
         assertThat(new RpmPublishStep("b").destination()).isEqualTo("s3://b");
 
         Fixtures.addCredentials(j, Fixtures.keyFile("gpg-key", "not a key"), Fixtures.secretText("gpg-pass", "x"));
         RpmPublishStep signed = new RpmPublishStep("avalanchego-rpms");
-        signed.setCredentialsId("gpg-key");
-        signed.setPassphraseCredentialsId("gpg-pass");
+        KeyFileSource key = new KeyFileSource("gpg-key");
+        key.setPassphraseCredentialsId("gpg-pass");
+        signed.setKey(key);
         roundTrip(j, signed);
-        RpmPublishStep trial = new RpmPublishStep("avalanchego-rpms");
-        trial.setEphemeral(true);
-        roundTrip(j, trial);
+    }
+
+    @Test
+    void invalidKeyConfigurationsCannotBeMade() {
+        assertThatThrownBy(() -> new KeyFileSource(" ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("keyFile: credentialsId is required");
+        assertThatThrownBy(() -> new Pkcs11Source("/m.so", "t", "", "pin", null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing: key, certificateId");
+    }
+
+    @Test
+    void rpmPlanRoundTripsAndAnswersWithoutANode(JenkinsRule j) throws Exception {
+        RpmPlanStep s = new RpmPlanStep();
+        s.setTag("v1.14.1");
+        s.setArchs("x86_64,aarch64");
+        roundTrip(j, s);
+        WorkflowJob p = Fixtures.job(j, "plan", Pipeline.load("plan").with("TAG", "v1.15.0-fuji-rc.4")
+                .with("PULL_REQUEST", false).with("ARCHS", ""));
+        WorkflowRun b = j.assertBuildStatusSuccess(p.scheduleBuild2(0));
+        j.assertLogContains("tag=v1.15.0-fuji-rc.4 archs=[x86_64, aarch64] compression=zstd:19 publish=true "
+                + "stages=[build, sign, validate, publish, validate-published]", b);
+        j.assertLogNotContains("[Pipeline] node", b);
+        WorkflowJob pr = Fixtures.job(j, "plan-pr", Pipeline.load("plan").with("TAG", "").with("PULL_REQUEST", true)
+                .with("ARCHS", "arm64"));
+        j.assertLogContains("tag=null archs=[aarch64] compression=zstd:3 publish=false stages=[build, sign, validate]",
+                j.assertBuildStatusSuccess(pr.scheduleBuild2(0)));
+        WorkflowJob bad = Fixtures.job(j, "plan-bad", Pipeline.load("plan").with("TAG", "latest")
+                .with("PULL_REQUEST", false).with("ARCHS", ""));
+        j.assertLogContains("rpmPlan: invalid tag 'latest'", j.assertBuildStatus(Result.FAILURE, bad.scheduleBuild2(0)));
     }
 
     @Test
@@ -109,11 +153,21 @@ class StepConfigTest {
     void credentialsDropdownsOfferTheMatchingTypes(JenkinsRule j) throws Exception {
         Fixtures.addCredentials(j, Fixtures.keyFile("gpg-key", "not a key"), Fixtures.secretText("gpg-pass", "x"),
                 Fixtures.awsKeys("aws", "AKIA", "secret"));
-        RpmSignStep.DescriptorImpl d = j.jenkins.getDescriptorByType(RpmSignStep.DescriptorImpl.class);
+        KeyFileSource.DescriptorImpl d = j.jenkins.getDescriptorByType(KeyFileSource.DescriptorImpl.class);
         assertThat(values(d.doFillCredentialsIdItems(null, ""))).contains("", "gpg-key").doesNotContain("gpg-pass", "aws");
         assertThat(values(d.doFillPassphraseCredentialsIdItems(null, ""))).contains("", "gpg-pass")
                 .doesNotContain("gpg-key", "aws");
         assertThat(values(d.doFillCredentialsIdItems(null, "gone"))).contains("gone");
+        Pkcs11Source.DescriptorImpl t = j.jenkins.getDescriptorByType(Pkcs11Source.DescriptorImpl.class);
+        assertThat(values(t.doFillPinCredentialsIdItems(null, ""))).contains("gpg-pass").doesNotContain("gpg-key");
+        assertThat(values(t.doFillCertificateIdItems(null, ""))).contains("gpg-key").doesNotContain("gpg-pass");
+        // the step forms offer the three kinds of keys
+        List<String> kinds = new ArrayList<>();
+        for (Descriptor<SigningKeySource> kind
+                : j.jenkins.<SigningKeySource, Descriptor<SigningKeySource>>getDescriptorList(SigningKeySource.class)) {
+            kinds.add(kind.clazz.getSimpleName());
+        }
+        assertThat(kinds).containsExactlyInAnyOrder("KeyFileSource", "Pkcs11Source", "EphemeralSource");
     }
 
     @Test
@@ -130,12 +184,9 @@ class StepConfigTest {
      * is one the step requires and node provides, and the hint names the step and node.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"rpmBuild(tag: 'v1.14.1')", "rpmSign(ephemeral: true)", "rpmPublish(bucket: 'b')",
-            "rpmValidate(from: 'out', commit: '0123456789abcdef0123456789abcdef01234567', tag: 'v1.14.1')",
-            "rpmBuilderImage(arch: 'x86_64')"})
-    void everyStepFailsOutsideNode(String call, JenkinsRule j) throws Exception {
-        String function = call.substring(0, call.indexOf('('));
-        WorkflowJob p = Fixtures.job(j, "outside-node", call);
+    @ValueSource(strings = {"rpmBuild", "rpmSign", "rpmPublish", "rpmValidate", "rpmBuilderImage"})
+    void everyStepFailsOutsideNode(String function, JenkinsRule j) throws Exception {
+        WorkflowJob p = Fixtures.job(j, "outside-node", Pipeline.load("outside-node-" + function));
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
         assertNamesAMissingNodeContext(JenkinsRule.getLog(b), function);
     }

@@ -2,11 +2,17 @@ package io.avalanche.rpm.library
 
 import com.lesfurets.jenkins.unit.BasePipelineTest
 import com.lesfurets.jenkins.unit.MethodCall
+import io.avalanche.rpm.SpecException
+import io.avalanche.rpm.store.Destinations
+import io.avalanche.rpm.release.ReleasePlan
 import io.avalanche.rpm.release.builder.BuilderImage
 
 /** JenkinsPipelineUnit set-up shared by the library tests: mocked plugin steps, docker global, recorded calls. */
 abstract class PipelineFixture extends BasePipelineTest {
     static final String COMMIT = '0123456789abcdef0123456789abcdef01234567'
+    static final String VM_ID = 'srEXiWaHuhNyGwPUi444Tu47ZEDwxTWrbQiuD7FmgSAQ6X7Dy'
+    /** The tag rpmBuild(pullRequest: true) takes from COMMIT, as rpm-core makes it. */
+    static final String PR_TAG = 'v0.0.0-pr.0123456789ab'
     static final String GO_MOD = 'module github.com/ava-labs/avalanchego\n\ngo 1.23\n\ntoolchain go1.23.4\n'
 
     /** The pipeline's `error` step: it aborts the build in Jenkins, so it throws here too. */
@@ -121,16 +127,40 @@ abstract class PipelineFixture extends BasePipelineTest {
             BuilderImage b = BuilderImage.forGoMod(GO_MOD, m.arch as String)
             return [tag: b.tag(), goVersion: b.goVersion().toString(), targetArch: b.targetArch(), buildArgs: b.buildArgs()]
         })
+        // rpmPlan answers what rpm-core decides (its refusals are the step's AbortException)
+        helper.registerAllowedMethod('rpmPlan', [Map], { Map m -> plan(m) })
+        // the typed keys: Pipeline turns these symbols into the step's key:, here they stay recognisable maps
+        helper.registerAllowedMethod('keyFile', [Map], { Map m -> [keyFile: m] })
+        helper.registerAllowedMethod('pkcs11', [Map], { Map m -> [pkcs11: m] })
+        helper.registerAllowedMethod('ephemeral', [], { -> [ephemeral: [:]] })
         helper.registerAllowedMethod('rpmBuild', [Map], { Map m ->
             context('rpmBuild', m)
-            return [tag: m.tag, arch: m.arch, commit: COMMIT, files: []]
+            return [tag: m.pullRequest ? PR_TAG : m.tag, arch: m.arch, commit: COMMIT, vmId: VM_ID, files: []]
         })
         helper.registerAllowedMethod('rpmSign', [Map], { Map m -> context('rpmSign', m); [keyId: 'ABCDEF0123456789'] })
-        helper.registerAllowedMethod('rpmPublish', [Map], { Map m -> context('rpmPublish', m); [] })
+        helper.registerAllowedMethod('rpmPublish', [Map], { Map m ->
+            context('rpmPublish', m)
+            return [destination: Destinations.s3(m.bucket as String, m.prefix as String).url(), objects: [],
+                    repoFile: 'https://example/avalanchego.repo']
+        })
         helper.registerAllowedMethod('rpmValidate', [Map], { Map m -> context('rpmValidate', m); [failures: []] })
         helper.registerAllowedMethod('buildingTag', [], { envVars.TAG_NAME != null })
         helper.registerAllowedMethod('string', [Map], { Map m -> [string: m] })
         helper.registerAllowedMethod('parameters', [List], { List l -> [parameters: l] })
+    }
+
+    /** What the rpmPlan step returns: rpm-core's ReleasePlan as the plugin's RpmCore.plan maps it. */
+    static Map plan(Map m) {
+        ReleasePlan p
+        try {
+            p = ReleasePlan.of(m.tag as String, m.pullRequest as boolean,
+                    m.archs == null ? null : (m.archs as String).split(',').toList())
+        } catch (SpecException e) {
+            throw new PipelineError('rpmPlan: ' + e.message)
+        }
+        return [tag: p.tag(), version: p.version(), release: p.release(), pullRequest: p.pullRequest(),
+                archs: p.arches().collect { it.rpm() }, compression: p.compression().toString(), publish: p.publish(),
+                stages: p.stages().collect { [name: it.name(), perArch: it.perArch()] }]
     }
 
     void context(String step, Map args) {
@@ -154,9 +184,11 @@ abstract class PipelineFixture extends BasePipelineTest {
     }
 
     /** The library's own methods; every other recorded call is a Jenkins step or the docker global. */
-    static final List<String> LIBRARY_METHODS = ['rpmRelease', 'call', 'settings', 'buildArch', 'validateArch', 'recordJUnit',
-                                                 'publish', 'checkoutTag', 'releaseTag', 'agentLabel', 'validationLabel',
-                                                 'stashName', 'builderImage', 'signingKey', 'awsSettings', 's3Destination']
+    static final List<String> LIBRARY_METHODS = ['rpmRelease', 'call', 'settings', 'planArguments', 'checkLabels',
+                                                 'namesLabel', 'perArch', 'runArch', 'perArchStage', 'once', 'unknownStage',
+                                                 'buildStage', 'signStage', 'validateStage', 'recordJUnit', 'publishStage',
+                                                 'checkoutTag', 'label', 'stageLabel', 'outDir', 'stashName',
+                                                 'builderImage', 'signingKey', 'awsSettings']
 
     /** Every argument of every step call (not the library's own methods), flattened to text. */
     String stepArguments() {

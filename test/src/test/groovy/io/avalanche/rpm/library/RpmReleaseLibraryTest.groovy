@@ -5,6 +5,7 @@ import io.avalanche.rpm.release.builder.BuilderImage
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.params.ParameterizedTest
+import org.junit.jupiter.params.provider.CsvSource
 import org.junit.jupiter.params.provider.ValueSource
 
 import java.nio.file.Files
@@ -14,7 +15,10 @@ import java.nio.file.Paths
 import static org.assertj.core.api.Assertions.assertThat
 import static org.assertj.core.api.Assertions.assertThatThrownBy
 
-/** vars/rpmRelease.groovy under JenkinsPipelineUnit: tag, manual and pull-request modes, input validation. */
+/**
+ * vars/rpmRelease.groovy under JenkinsPipelineUnit: tag, manual and pull-request modes, the stages rpmPlan lists, the
+ * label rules that keep pull-request code off release agents, input validation before any node.
+ */
 class RpmReleaseLibraryTest extends PipelineFixture {
 
     @BeforeEach
@@ -24,6 +28,9 @@ class RpmReleaseLibraryTest extends PipelineFixture {
 
     static final String X86 = 'linux-x86_64'
     static final String ARM = 'linux-aarch64'
+    static final String X86_PR = 'linux-x86_64-pr'
+    static final String ARM_PR = 'linux-aarch64-pr'
+    static final Map RELEASE_KEY = [keyFile: [credentialsId: 'rpm-gpg-key']]
 
     @Test
     void tagBuildBuildsValidatesPublishesAndValidatesAgainOnEachArch() {
@@ -31,26 +38,27 @@ class RpmReleaseLibraryTest extends PipelineFixture {
         library().call('v1.14.1')
         printCallStack()
 
+        // rpm-core's plan comes first, before any node
+        assertThat(names().findAll { it in ['rpmPlan', 'node'] }.first()).isEqualTo('rpmPlan')
+        assertThat(calls('rpmPlan').collect { it.args[0] }).containsExactly([pullRequest: false, tag: 'v1.14.1'])
         List<MethodCall> parallels = calls('parallel')
         assertThat(parallels).hasSize(2)
         assertThat((parallels[0].args[0] as Map).keySet()).containsExactly('x86_64', 'aarch64')
         assertThat((parallels[1].args[0] as Map).keySet()).containsExactly('x86_64', 'aarch64')
-        // build, validate (x86_64); build, validate (aarch64); publish; validate the published release per arch
-        assertThat(calls('node').collect { it.args[0] }).containsExactly(X86, X86, ARM, ARM, X86, X86, ARM)
+        // build + sign + validate per arch on one node; publish; validate the published release per arch
+        assertThat(calls('node').collect { it.args[0] }).containsExactly(X86, ARM, X86, X86, ARM)
 
         assertThat(calls('rpmBuild').collect { it.args[0] }).containsExactly(
                 [preset: 'avalanchego', tag: 'v1.14.1', arch: 'x86_64', out: 'rpm-release-out/x86_64'],
                 [preset: 'avalanchego', tag: 'v1.14.1', arch: 'aarch64', out: 'rpm-release-out/aarch64'])
         assertThat(calls('rpmSign').collect { it.args[0] }).containsExactly(
-                [credentialsId: 'rpm-gpg-key', release: true, dir: 'rpm-release-out/x86_64'],
-                [credentialsId: 'rpm-gpg-key', release: true, dir: 'rpm-release-out/aarch64'])
+                [key: RELEASE_KEY, release: true, tag: 'v1.14.1', arch: 'x86_64', vmId: VM_ID, dir: 'rpm-release-out/x86_64'],
+                [key: RELEASE_KEY, release: true, tag: 'v1.14.1', arch: 'aarch64', vmId: VM_ID, dir: 'rpm-release-out/aarch64'])
         assertThat(calls('withAWS').collect { it.args[0] })
                 .containsExactly([region: 'us-east-1'], [region: 'us-east-1'], [region: 'us-east-1'])
         assertThat(calls('rpmPublish').collect { it.args[0] }).containsExactly(
-                [bucket: 'avalanchego-rpms', prefix: '', force: false, dir: 'rpm-release-out/x86_64',
-                 credentialsId: 'rpm-gpg-key'],
-                [bucket: 'avalanchego-rpms', prefix: '', force: false, dir: 'rpm-release-out/aarch64',
-                 credentialsId: 'rpm-gpg-key'])
+                [bucket: 'avalanchego-rpms', prefix: '', force: false, dir: 'rpm-release-out/x86_64', key: RELEASE_KEY],
+                [bucket: 'avalanchego-rpms', prefix: '', force: false, dir: 'rpm-release-out/aarch64', key: RELEASE_KEY])
         assertThat(calls('rpmValidate').collect { it.args[0] }).containsExactly(
                 [from: 'rpm-release-out/x86_64', image: 'rockylinux:9', commit: COMMIT, tag: 'v1.14.1', arch: 'x86_64',
                  junit: 'rpm-release-out/rpm-validate-x86_64.xml'],
@@ -67,6 +75,40 @@ class RpmReleaseLibraryTest extends PipelineFixture {
                 [testResults: 'rpm-release-out/rpm-validate-published-aarch64.xml', allowEmptyResults: true])
         assertThat(calls('archiveArtifacts').collect { it.args[0] }).containsExactly(
                 [artifacts: 'rpm-release-out/*/**', fingerprint: true])
+    }
+
+    @Test
+    void theLibraryRunsTheStagesThePlanListsInItsOrder() {
+        envVars.RPM_RELEASE_BUCKET = 'b'
+        // a plan without publishing (as a pull request's): nothing is published, nothing validated from S3
+        helper.registerAllowedMethod('rpmPlan', [Map], { Map m ->
+            Map p = plan(m)
+            p.stages = p.stages.findAll { !(it.name in ['publish', 'validate-published']) }
+            return p
+        })
+        library().call(tag: 'v1.14.1', archs: ['x86_64'])
+        assertThat(names()).contains('rpmBuild', 'rpmSign', 'rpmValidate').doesNotContain('rpmPublish', 'withAWS')
+
+        // a stage this library does not know stops the build with a clear message instead of being skipped
+        helper.clearCallStack()
+        helper.registerAllowedMethod('rpmPlan', [Map], { Map m ->
+            Map p = plan(m)
+            p.stages = [[name: 'notarize', perArch: false]] + p.stages
+            return p
+        })
+        assertThatThrownBy { library().call(tag: 'v1.14.1', archs: ['x86_64']) }.isInstanceOf(PipelineError)
+                .hasMessageContaining("the plan has stage 'notarize', which this version of the library does not run")
+        assertThat(names()).doesNotContain('node')
+    }
+
+    @Test
+    void theArchesComeFromThePlan() {
+        envVars.RPM_RELEASE_BUCKET = 'b'
+        library().call(tag: 'v1.14.1', archs: ['arm64', 'aarch64'])
+        // rpm-core normalizes and deduplicates: one aarch64 branch
+        assertThat(calls('rpmPlan').collect { it.args[0] }).containsExactly(
+                [pullRequest: false, tag: 'v1.14.1', archs: 'arm64,aarch64'])
+        assertThat(calls('rpmBuild').collect { (it.args[0] as Map).arch }).containsExactly('aarch64')
     }
 
     @Test
@@ -105,6 +147,8 @@ class RpmReleaseLibraryTest extends PipelineFixture {
         assertThat(shells[1].env).containsExactly('SOURCE_DATE_EPOCH=' + EPOCH)
         List<String> order = names().findAll { it in ['sh', 'rpmBuild', 'rpmSign'] }
         assertThat(order).containsExactly('sh', 'sh', 'rpmBuild', 'rpmSign')
+        // the library passes no compression: rpm-core chooses it for a release or a pull request
+        assertThat(calls('rpmBuild').collect { (it.args[0] as Map).containsKey('compression') }).containsOnly(false)
     }
 
     /** The exact upstream commands (DESIGN, "The real upstream"): avalanchego from the root, subnet-evm with an absolute output. */
@@ -112,32 +156,58 @@ class RpmReleaseLibraryTest extends PipelineFixture {
             './scripts/build.sh "$out/subnet-evm"\n'
 
     @Test
-    void eachArchIsValidatedFromItsStashBeforeAnythingIsPublished() {
+    void eachArchIsValidatedBeforeAnythingIsPublished() {
         envVars.RPM_RELEASE_BUCKET = 'avalanchego-rpms'
         library().call('v1.14.1')
         List<String> interesting = ['rpmBuild', 'rpmSign', 'stash', 'unstash', 'rpmValidate', 'rpmPublish']
         List<String> order = names().findAll { interesting.contains(it) }
         assertThat(order).containsExactly(
-                'rpmBuild', 'rpmSign', 'stash', 'unstash', 'rpmValidate',          // x86_64
-                'rpmBuild', 'rpmSign', 'stash', 'unstash', 'rpmValidate',          // aarch64
+                'rpmBuild', 'rpmSign', 'stash', 'rpmValidate',                     // x86_64, one node
+                'rpmBuild', 'rpmSign', 'stash', 'rpmValidate',                     // aarch64, one node
                 'unstash', 'unstash', 'rpmPublish', 'rpmPublish',                  // publish, both arches passed
                 'rpmValidate', 'rpmValidate')                                      // from S3
         assertThat(calls('stash').collect { it.args[0] }).containsExactly(
                 [name: 'rpm-release-x86_64', includes: 'rpm-release-out/x86_64/**'],
                 [name: 'rpm-release-aarch64', includes: 'rpm-release-out/aarch64/**'])
-        assertThat(calls('unstash').collect { it.args[0] }).containsExactly('rpm-release-x86_64', 'rpm-release-aarch64',
-                'rpm-release-x86_64', 'rpm-release-aarch64')
+        assertThat(calls('unstash').collect { it.args[0] }).containsExactly('rpm-release-x86_64', 'rpm-release-aarch64')
         assertThat(stepContexts.collect { [it.step, it.node, it.image, it.aws, it.args.from] }).containsExactly(
                 ['rpmBuild', X86, 'rpm-release-builder:go1.23.4-amd64', false, null],
-                ['rpmSign', X86, 'rpm-release-builder:go1.23.4-amd64', false, null],
+                ['rpmSign', X86, null, false, null],
                 ['rpmValidate', X86, null, false, 'rpm-release-out/x86_64'],
                 ['rpmBuild', ARM, 'rpm-release-builder:go1.23.4-arm64', false, null],
-                ['rpmSign', ARM, 'rpm-release-builder:go1.23.4-arm64', false, null],
+                ['rpmSign', ARM, null, false, null],
                 ['rpmValidate', ARM, null, false, 'rpm-release-out/aarch64'],
                 ['rpmPublish', X86, null, true, null],
                 ['rpmPublish', X86, null, true, null],
                 ['rpmValidate', X86, null, true, 's3://avalanchego-rpms'],
                 ['rpmValidate', ARM, null, true, 's3://avalanchego-rpms'])
+    }
+
+    @Test
+    void theReleaseKeySignsOnlyTheTagTheControllerKnows() {
+        envVars.RPM_RELEASE_BUCKET = 'b'
+        // whatever an agent reports as the packaged tag, rpmSign's approval gets the plan's tag
+        String commit = COMMIT   // a local: Groovy 2.4 closures cannot read the base class's constants
+        String vmId = VM_ID
+        helper.registerAllowedMethod('rpmBuild', [Map], { Map m ->
+            context('rpmBuild', m)
+            return [tag: 'v9.9.9', arch: m.arch, commit: commit, vmId: vmId, files: []]
+        })
+        library().call(tag: 'v1.14.1', archs: ['x86_64'])
+        assertThat(calls('rpmSign').collect { (it.args[0] as Map).tag }).containsExactly('v1.14.1')
+        assertThat(calls('rpmValidate').collect { (it.args[0] as Map).tag }).containsOnly('v1.14.1')
+    }
+
+    @Test
+    void aPinnedVmIdAndATokenKeyReachTheSteps() {
+        String pinned = 'mgj786NP7uDwBCcq6YwThhaN8FLyybkCa4zBWTQbNgmK6k9A6'
+        Map token = [pkcs11: [module: '/usr/lib64/pkcs11/hsm.so', token: 'release', key: 'rpm-2026',
+                              pinCredentialsId: 'hsm-pin', certificateId: 'hsm-cert']]
+        library().call(tag: 'v1.14.1', bucket: 'b', archs: ['x86_64'], vmId: pinned, key: token)
+        assertThat(calls('rpmSign').collect { it.args[0] }).containsExactly(
+                [key: token, release: true, tag: 'v1.14.1', arch: 'x86_64', vmId: pinned, dir: 'rpm-release-out/x86_64'])
+        assertThat(calls('rpmPublish').collect { (it.args[0] as Map).key }).containsExactly(token)
+        assertThat(stepArguments()).doesNotContain('rpm-gpg-key')
     }
 
     @Test
@@ -201,8 +271,9 @@ class RpmReleaseLibraryTest extends PipelineFixture {
         envVars.RPM_RELEASE_BUCKET = 'b'
         library().call(tag: 'v1.14.1', emulateAarch64: true)
         // the aarch64 build stays native on its own agents (the builder image is per arch)
-        assertThat(stepContexts.findAll { it.step == 'rpmBuild' }.collect { [it.args.arch, it.node] })
-                .containsExactly(['x86_64', X86], ['aarch64', ARM])
+        assertThat(stepContexts.findAll { it.step in ['rpmBuild', 'rpmSign'] }.collect { [it.step, it.args.arch, it.node] })
+                .containsExactly(['rpmBuild', 'x86_64', X86], ['rpmSign', 'x86_64', X86], ['rpmBuild', 'aarch64', ARM],
+                        ['rpmSign', 'aarch64', ARM])
         // both aarch64 validations (release directory, then S3) run on x86_64 agents, still for arch aarch64
         List<Map> armValidations = stepContexts.findAll { it.step == 'rpmValidate' && it.args.arch == 'aarch64' }
         assertThat(armValidations.collect { [it.node, it.args.from] }).containsExactly(
@@ -211,6 +282,8 @@ class RpmReleaseLibraryTest extends PipelineFixture {
                 .hasSize(2)
         // the stash made on the aarch64 agent is what the x86_64 agent validates
         assertThat(stashes).containsEntry('rpm-release-aarch64', ARM)
+        assertThat(names().findAll { it in ['unstash', 'rpmValidate'] }.take(3))
+                .containsExactly('rpmValidate', 'unstash', 'rpmValidate')
     }
 
     @Test
@@ -252,64 +325,113 @@ class RpmReleaseLibraryTest extends PipelineFixture {
         assertThat(calls('docker.image').collect { it.args[0] }).containsExactly('registry.example/builder:7')
         assertThat(calls('docker.build')).isEmpty()
         assertThat(calls('rpmBuilderImage')).isEmpty()
+        Map key = [keyFile: [credentialsId: 'gpg-file', passphraseCredentialsId: 'gpg-pass']]
         assertThat(calls('rpmSign').collect { it.args[0] }).containsExactly(
-                [credentialsId: 'gpg-file', release: true, dir: 'rpm-release-out/aarch64', passphraseCredentialsId: 'gpg-pass'])
+                [key: key, release: true, tag: 'v1.14.1-rc.2', arch: 'aarch64', vmId: VM_ID, dir: 'rpm-release-out/aarch64'])
         assertThat(calls('withAWS').collect { it.args[0] }.unique()).containsExactly(
                 [region: 'eu-west-1', credentials: 'aws-release', role: 'arn:aws:iam::123456789012:role/rpm-publisher',
                  endpointUrl: 'https://s3.example'])
         assertThat(calls('rpmPublish').collect { it.args[0] }).containsExactly(
-                [bucket: 'rpms', prefix: 'staging', force: true, dir: 'rpm-release-out/aarch64',
-                 credentialsId: 'gpg-file', passphraseCredentialsId: 'gpg-pass'])
+                [bucket: 'rpms', prefix: 'staging', force: true, dir: 'rpm-release-out/aarch64', key: key])
+        // the published location is rpm-publish's answer (rpm-core's spelling), not a string the library builds
         assertThat(calls('rpmValidate').last().args[0] as Map)
                 .containsEntry('from', 's3://rpms/staging').containsEntry('image', 'rockylinux:9.4')
                 .containsEntry('tag', 'v1.14.1-rc.2')
     }
 
     @Test
-    void pullRequestIsASmokeBuildWithoutCredentialsOrUpload() {
+    void pullRequestIsASmokeBuildOnItsOwnAgentsWithoutCredentialsOrUpload() {
         envVars.CHANGE_ID = '1234'
         envVars.RPM_RELEASE_BUCKET = 'avalanchego-rpms'
         library().call(bucket: 'rpms', awsCredentials: 'aws-release', role: 'arn:aws:iam::1:role/r',
                 gpgCredentialsId: 'gpg-file', passphraseCredentialsId: 'gpg-pass')
         printCallStack()
 
-        assertThat(calls('node').collect { it.args[0] }).containsExactly(X86, X86, ARM, ARM)
+        assertThat(calls('rpmPlan').collect { it.args[0] }).containsExactly([pullRequest: true])
+        // the pull-request label, never a release agent
+        assertThat(calls('node').collect { it.args[0] }).containsExactly(X86_PR, ARM_PR)
         assertThat(calls('checkout').collect { it.args[0] }).containsOnly(binding.getVariable('scm'))
-        assertThat(calls('rpmBuild').collect { (it.args[0] as Map).tag }).containsOnly('v0.0.0-pr.0123456789ab')
-        assertThat(calls('rpmBuild').collect { (it.args[0] as Map).compression }).containsOnly('zstd:3')
+        // rpmBuild takes the tag from the commit and rpm-core's pull-request compression
+        assertThat(calls('rpmBuild').collect { it.args[0] }).containsExactly(
+                [preset: 'avalanchego', pullRequest: true, arch: 'x86_64', out: 'rpm-release-out/x86_64'],
+                [preset: 'avalanchego', pullRequest: true, arch: 'aarch64', out: 'rpm-release-out/aarch64'])
         assertThat(calls('rpmSign').collect { it.args[0] }).containsExactly(
-                [ephemeral: true, dir: 'rpm-release-out/x86_64'], [ephemeral: true, dir: 'rpm-release-out/aarch64'])
-        assertThat(names()).doesNotContain('withAWS', 'rpmPublish', 'withCredentials', 'archiveArtifacts')
+                [key: [ephemeral: [:]], tag: PR_TAG, arch: 'x86_64', vmId: VM_ID, dir: 'rpm-release-out/x86_64'],
+                [key: [ephemeral: [:]], tag: PR_TAG, arch: 'aarch64', vmId: VM_ID, dir: 'rpm-release-out/aarch64'])
+        assertThat(names()).doesNotContain('withAWS', 'rpmPublish', 'withCredentials', 'archiveArtifacts', 'keyFile')
         assertThat(stepArguments()).contains('rpmSign(').doesNotContain('gpg-file', 'gpg-pass', 'aws-release', 'role/r', 'passphraseCredentialsId')
-        assertThat(calls('rpmValidate').collect { (it.args[0] as Map).from })
-                .containsExactly('rpm-release-out/x86_64', 'rpm-release-out/aarch64')
+        assertThat(calls('rpmValidate').collect { [(it.args[0] as Map).from, (it.args[0] as Map).tag] }).containsExactly(
+                ['rpm-release-out/x86_64', PR_TAG], ['rpm-release-out/aarch64', PR_TAG])
         assertThat(calls('junit')).hasSize(2)
         assertThat(stepContexts.findAll { it.aws }).isEmpty()
     }
 
+    @Test
+    void pullRequestsValidateOnTheirOwnAgentsToo() {
+        envVars.CHANGE_ID = '1234'
+        library().call(prAgentLabel: 'untrusted-${arch}', emulateAarch64: true)
+        assertThat(calls('node').collect { it.args[0] }).containsExactly('untrusted-x86_64', 'untrusted-aarch64',
+                'untrusted-x86_64')
+        assertThat(stepContexts.findAll { it.step == 'rpmValidate' }.collect { it.node })
+                .containsExactly('untrusted-x86_64', 'untrusted-x86_64')
+    }
+
+    @ParameterizedTest(name = "agentLabel ''{0}'', prAgentLabel ''{1}''")
+    @CsvSource(delimiterString = ';', value = [
+            "linux-\${arch}; linux-\${arch}; the pull-request label must differ",
+            "ci; ci; the pull-request label must differ",
+            "linux-\${arch}-pr; linux-\${arch}-pr; the pull-request label must differ",
+            "linux-\${arch} || linux-\${arch}-pr; linux-\${arch}-pr; release builds must not run on the pull-request label 'linux-x86_64-pr'",
+            "(fast || linux-x86_64-pr) && docker; linux-\${arch}-pr; release builds must not run on the pull-request label"])
+    void labelsThatLetPullRequestAgentsNearReleasesAreRefusedBeforeAnyNode(String agentLabel, String prAgentLabel,
+                                                                          String message) {
+        assertThatThrownBy { library().call(tag: 'v1.14.1', bucket: 'b', agentLabel: agentLabel, prAgentLabel: prAgentLabel) }
+                .isInstanceOf(PipelineError).hasMessageContaining(message)
+        assertNoAgentWasTouched()
+        // a pull request is refused the same way: the rule protects both kinds of build
+        helper.clearCallStack()
+        envVars.CHANGE_ID = '7'
+        assertThatThrownBy { library().call(agentLabel: agentLabel, prAgentLabel: prAgentLabel) }
+                .isInstanceOf(PipelineError).hasMessageContaining('pull-request label')
+        assertNoAgentWasTouched()
+    }
+
+    @Test
+    void aReleaseLabelThatExcludesThePullRequestLabelIsFine() {
+        library().call(tag: 'v1.14.1', bucket: 'b', archs: ['x86_64'], agentLabel: 'linux-${arch} && !linux-${arch}-pr')
+        assertThat(calls('node').collect { it.args[0] }.unique()).containsExactly('linux-x86_64 && !linux-x86_64-pr')
+    }
+
     @ParameterizedTest(name = "tag ''{0}'' is refused before any node")
-    @ValueSource(strings = ['latest', 'v1.2.3;rm -rf /', '', ' v1.2.3', 'v1.2.3\n', 'v1.2', '1.2.3', 'v1.2.3-', 'v1.2.3-rc_1',
+    @ValueSource(strings = ['latest', 'v1.2.3;rm -rf /', ' v1.2.3', 'v1.2.3\n', 'v1.2', '1.2.3', 'v1.2.3-', 'v1.2.3-rc_1',
             'v1.2.3-$(id)', 'v1.2.3 && true'])
-    void invalidTagsAreRefusedBeforeAnyNode(String tag) {
+    void invalidTagsAreRefusedByRpmCoreBeforeAnyNode(String tag) {
         envVars.RPM_RELEASE_BUCKET = 'b'
         assertThatThrownBy { library().call(tag) }
                 .isInstanceOf(PipelineError)
+                .hasMessageStartingWith('rpmPlan: ')
                 .hasMessageContaining('invalid tag')
         assertNoAgentWasTouched()
     }
 
     @Test
-    void missingTagIsRefusedBeforeAnyNode() {
+    void aMissingTagSaysWhyItIsMissing() {
         envVars.RPM_RELEASE_BUCKET = 'b'
-        assertThatThrownBy { library().call([bucket: 'b']) }.isInstanceOf(PipelineError).hasMessageContaining('invalid tag')
-        assertThatThrownBy { library().call((String) null) }.isInstanceOf(PipelineError).hasMessageContaining('invalid tag')
+        // params.TAG is null on the first build of a new branch job: the library says so
+        assertThatThrownBy { library().call([bucket: 'b']) }.isInstanceOf(PipelineError)
+                .hasMessageContaining('rpmRelease: no tag').hasMessageContaining('first build of a new branch job')
+        assertThatThrownBy { library().call((String) null) }.isInstanceOf(PipelineError)
+                .hasMessageContaining('Build with Parameters')
+        assertThatThrownBy { library().call('') }.isInstanceOf(PipelineError).hasMessageContaining('rpmPlan: no tag')
+        assertThatThrownBy { library().call('v0.0.0-pr.0123456789ab') }.isInstanceOf(PipelineError)
+                .hasMessageContaining('form of a pull-request smoke build')
         assertNoAgentWasTouched()
     }
 
     @Test
     void validTagsPass() {
         envVars.RPM_RELEASE_BUCKET = 'b'
-        for (String tag : ['v1.14.1', 'v0.0.1-rc.2', 'v10.20.30-beta.1.x']) {
+        for (String tag : ['v1.14.1', 'v0.0.1-rc.2', 'v10.20.30-beta.1.x', 'v1.15.0-fuji-rc.4']) {
             helper.clearCallStack()
             library().call(tag: tag, archs: ['x86_64'])
             assertThat(calls('rpmBuild').collect { (it.args[0] as Map).tag }).containsExactly(tag)
@@ -320,7 +442,9 @@ class RpmReleaseLibraryTest extends PipelineFixture {
     void otherBadInputIsRefusedBeforeAnyNode() {
         assertThatThrownBy { library().call('v1.14.1') }.isInstanceOf(PipelineError).hasMessageContaining('bucket is required')
         assertThatThrownBy { library().call(tag: 'v1.14.1', bucket: 'b', archs: ['s390x']) }
-                .isInstanceOf(PipelineError).hasMessageContaining("unknown arch 's390x'")
+                .isInstanceOf(PipelineError).hasMessageContaining("rpmPlan: unknown architecture 's390x'")
+        assertThatThrownBy { library().call(tag: 'v1.14.1', bucket: 'b', archs: ['noarch']) }
+                .isInstanceOf(PipelineError).hasMessageContaining("arch 'noarch' is not released")
         assertThatThrownBy { library().call(tag: 'v1.14.1', bucket: 'b', archs: []) }
                 .isInstanceOf(PipelineError).hasMessageContaining('archs must be a non-empty list')
         assertThatThrownBy { library().call(tag: 'v1.14.1', bucket: 'b', arch: 'x86_64') }
@@ -331,15 +455,10 @@ class RpmReleaseLibraryTest extends PipelineFixture {
         }
         assertThatThrownBy { library().call(tag: 'v1.14.1', bucket: 'b', gpgCredentialsId: '') }
                 .isInstanceOf(PipelineError).hasMessageContaining('gpgCredentialsId is required')
+        envVars.CHANGE_ID = '5'
+        assertThatThrownBy { library().call(tag: 'v1.14.1') }.isInstanceOf(PipelineError)
+                .hasMessageContaining('rpmPlan: a pull-request build takes its tag from the commit')
         assertNoAgentWasTouched()
-    }
-
-    @Test
-    void checkoutWithoutACommitIsAnError() {
-        envVars.RPM_RELEASE_BUCKET = 'b'
-        helper.registerAllowedMethod('checkout', [Map], { Map scm -> [:] })
-        assertThatThrownBy { library().call(tag: 'v1.14.1', archs: ['x86_64']) }.hasMessageContaining('GIT_COMMIT')
-        assertThat(names()).doesNotContain('rpmBuild')
     }
 
     private void assertNoAgentWasTouched() {

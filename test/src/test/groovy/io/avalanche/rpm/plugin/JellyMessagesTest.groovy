@@ -56,10 +56,11 @@ class JellyMessagesTest {
     }
 
     @Test
-    void everyStepHasAConfigJelly() {
+    void everyStepAndKeyWithFieldsHasAConfigJelly() {
         List<String> configs = jellyFiles().collect { RESOURCES.relativize(it).toString() }.findAll { it.endsWith('/config.jelly') }
         assertThat(configs.collect { it.split('/')[-2] }).containsExactlyInAnyOrder(
-                'RpmBuildStep', 'RpmSignStep', 'RpmPublishStep', 'RpmValidateStep', 'RpmBuilderImageStep')
+                'RpmBuildStep', 'RpmSignStep', 'RpmPublishStep', 'RpmValidateStep', 'RpmBuilderImageStep', 'RpmPlanStep',
+                'KeyFileSource', 'Pkcs11Source')
     }
 
     @Test

@@ -1,0 +1,119 @@
+package io.avalanche.rpm.jenkins;
+
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.Util;
+import hudson.model.Item;
+import hudson.model.Run;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.avalanche.rpm.RpmException;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.plaincredentials.FileCredentials;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code keyFile(credentialsId: 'rpm-gpg-key', passphraseCredentialsId: 'rpm-gpg-pass')}: an ASCII-armored secret
+ * key from a File credential and its optional passphrase from a Secret text credential.
+ */
+public final class KeyFileSource extends SigningKeySource {
+    private final String credentialsId;
+    private String passphraseCredentialsId;
+
+    @DataBoundConstructor
+    public KeyFileSource(String credentialsId) {
+        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
+        if (this.credentialsId == null) {
+            throw new IllegalArgumentException(Messages.KeyFileSource_CredentialsRequired());
+        }
+    }
+
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    public String getPassphraseCredentialsId() {
+        return passphraseCredentialsId;
+    }
+
+    /** Optional Secret text credential with the key's passphrase. */
+    @DataBoundSetter
+    public void setPassphraseCredentialsId(String passphraseCredentialsId) {
+        this.passphraseCredentialsId = Util.fixEmptyAndTrim(passphraseCredentialsId);
+    }
+
+    @Override
+    public boolean isEphemeral() {
+        return false;
+    }
+
+    @Override
+    RpmCore.Key unlock(Run<?, ?> run, String step) throws IOException {
+        FileCredentials file = CredentialsProvider.findCredentialById(credentialsId, FileCredentials.class, run,
+                List.of());
+        if (file == null) {
+            throw new AbortException(Messages.KeyFileSource_CredentialsNotFound(step, credentialsId));
+        }
+        CredentialsProvider.track(run, file);
+        char[] passphrase = null;
+        if (passphraseCredentialsId != null) {
+            StringCredentials secret = CredentialsProvider.findCredentialById(passphraseCredentialsId,
+                    StringCredentials.class, run, List.of());
+            if (secret == null) {
+                throw new AbortException(Messages.KeyFileSource_PassphraseNotFound(step, passphraseCredentialsId));
+            }
+            CredentialsProvider.track(run, secret);
+            passphrase = secret.getSecret().getPlainText().toCharArray();
+        }
+        try (InputStream armored = file.getContent()) {
+            return RpmCore.loadKey(armored, passphrase, "credential '" + credentialsId + "'");
+        } catch (RpmException e) {
+            throw new AbortException(step + ": " + e.getMessage());
+        } finally {
+            if (passphrase != null) {
+                Arrays.fill(passphrase, '\0');
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "keyFile(" + credentialsId + ")";
+    }
+
+    /** Describes {@code keyFile(...)}: credentials dropdowns of the matching types. */
+    @Extension
+    @Symbol("keyFile")
+    public static final class DescriptorImpl extends KeyDescriptor {
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return Messages.KeyFileSource_DisplayName();
+        }
+
+        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
+            return Forms.credentials(item, credentialsId, FileCredentials.class);
+        }
+
+        public ListBoxModel doFillPassphraseCredentialsIdItems(@AncestorInPath Item item,
+                                                               @QueryParameter String passphraseCredentialsId) {
+            return Forms.credentials(item, passphraseCredentialsId, StringCredentials.class);
+        }
+
+        public FormValidation doCheckCredentialsId(@QueryParameter String value) {
+            return Util.fixEmptyAndTrim(value) == null
+                    ? FormValidation.error(Messages.KeyFileSource_CredentialsRequired()) : FormValidation.ok();
+        }
+    }
+}

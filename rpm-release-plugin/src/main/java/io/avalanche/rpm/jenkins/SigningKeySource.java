@@ -1,0 +1,46 @@
+package io.avalanche.rpm.jenkins;
+
+import hudson.AbortException;
+import hudson.model.AbstractDescribableImpl;
+import hudson.model.Descriptor;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+
+import java.io.IOException;
+
+/**
+ * The key rpmSign and rpmPublish sign with, as one typed value ({@code key: keyFile(...)}, {@code pkcs11(...)} or
+ * {@code ephemeral()}), as credentials-binding models its bindings: each kind is a Describable with its own
+ * required fields, so a mix of two kinds cannot be configured. The key is unlocked on the controller only.
+ */
+public abstract class SigningKeySource extends AbstractDescribableImpl<SigningKeySource> {
+
+    /** True for a throw-away key (pull-request smoke builds, local trials); release builds refuse it. */
+    public abstract boolean isEphemeral();
+
+    /**
+     * Unlocks the key on the controller; {@code step} (e.g. "rpmSign") prefixes every message. Tracks the credentials
+     * used by the run; never logs or returns key material, passphrases or PINs. Close the key when done.
+     */
+    abstract RpmCore.Key unlock(Run<?, ?> run, String step) throws IOException;
+
+    /** Refuses what can be told before any work (e.g. a PKCS#11 module the administrator did not allow). */
+    void check(String step) throws AbortException {
+    }
+
+    /**
+     * Refuses a key that is not ephemeral in a pull-request build: the run's own environment, as the controller
+     * computes it (branch-api sets CHANGE_ID for change requests; a script's withEnv cannot unset it here).
+     */
+    static void refuseInChangeRequest(Run<?, ?> run, TaskListener listener, String step)
+            throws IOException, InterruptedException {
+        String changeId = run.getEnvironment(listener).get("CHANGE_ID");
+        if (changeId != null && !changeId.isBlank()) {
+            throw new AbortException(Messages.SigningKeySource_ChangeRequest(step, changeId));
+        }
+    }
+
+    /** Lists the kinds of keys in the step forms. */
+    public abstract static class KeyDescriptor extends Descriptor<SigningKeySource> {
+    }
+}

@@ -1,0 +1,4 @@
+// RpmBuildStepTest: rpmBuilderImage without arch takes the agent's
+node('@@LABEL@@') {
+  rpmBuilderImage()
+}

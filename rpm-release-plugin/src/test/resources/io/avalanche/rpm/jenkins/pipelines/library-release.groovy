@@ -1,0 +1,3 @@
+// SharedLibraryTest: the repository's library in a real Jenkins
+@Library('rpm-release') _
+withEnv(['RPM_RELEASE_BUCKET=rpms']) { rpmRelease('@@TAG@@') }

@@ -1,0 +1,4 @@
+// RpmSignStepTest: no key at all
+node('@@LABEL@@') {
+  rpmSign()
+}
