@@ -99,6 +99,7 @@ public final class ContainerTarget implements InstallTarget {
 
     @Override
     public Step.Results run(List<Step> steps) {
+        Step.checkOrder(steps);
         List<List<String>> commands = new ArrayList<>(List.of(List.of("uname", "-m")));
         List<List<Integer>> needs = new ArrayList<>(List.of(List.of()));
         Map<String, Integer> index = new HashMap<>();

@@ -77,6 +77,7 @@ public final class LocalTarget implements InstallTarget {
 
     @Override
     public Step.Results run(List<Step> steps) {
+        Step.checkOrder(steps);
         Step.Results out = new Step.Results();
         for (Step s : steps) {
             if (out.allPassed(s.needs())) {

@@ -21,6 +21,22 @@ public record Step(String id, Action action, List<String> needs) {
         this(id, action, List.of(needs));
     }
 
+    /** Refuses a list whose ids repeat or where a step needs one that is not before it (a programming error). */
+    public static void checkOrder(List<Step> steps) {
+        java.util.Set<String> before = new java.util.HashSet<>();
+        for (Step s : steps) {
+            for (String n : s.needs()) {
+                if (!before.contains(n)) {
+                    throw new IllegalArgumentException("step '" + s.id() + "' needs '" + n
+                            + "', which is not before it");
+                }
+            }
+            if (!before.add(s.id())) {
+                throw new IllegalArgumentException("step id '" + s.id() + "' is used twice");
+            }
+        }
+    }
+
     /** What a step does inside the target. */
     public sealed interface Action permits ImportKey, CheckSignature, Install, Run, IsExecutable {
     }

@@ -27,6 +27,11 @@ public final class Validator {
     public static final String ELF = "elf";
     public static final String INSTALL = "install";
     public static final String SMOKE = "smoke";
+    /** Step ids in the install target (a package name follows the last three). */
+    private static final String IMPORT = "import";
+    private static final String CHECK = "rpm -K ";
+    private static final String RUN = "run ";
+    private static final String EXECUTABLE = "is executable ";
 
     private final ValidationOptions options;
 
@@ -168,11 +173,6 @@ public final class Validator {
         }
         return out;
     }
-
-    private static final String IMPORT = "import";
-    private static final String CHECK = "rpm -K ";
-    private static final String RUN = "run ";
-    private static final String EXECUTABLE = "is executable ";
 
     /**
      * The steps in the target: import the key, rpm -K each package, install all when every check passed, then

@@ -55,4 +55,15 @@ class ContainerScriptTest {
         String b64 = Base64.getMimeEncoder().encodeToString(output.getBytes(StandardCharsets.UTF_8));
         return ContainerScript.STEP + n + " " + status + "\n" + (b64.isEmpty() ? "" : b64 + "\n");
     }
+
+    @Test
+    void stepsMayNeedOnlyEarlierSteps() {
+        Step a = new Step("a", new Step.IsExecutable("/bin/sh"));
+        Step b = new Step("b", new Step.IsExecutable("/bin/sh"), "a");
+        Step.checkOrder(List.of(a, b));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Step.checkOrder(List.of(b, a)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'b' needs 'a'");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Step.checkOrder(List.of(a, a)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("used twice");
+    }
 }

@@ -28,7 +28,7 @@ class ContainerValidatorTest {
 
     @AfterEach
     void noContainerLeftBehind() {
-        assertThat(ContainerEnv.containers()).noneMatch(n -> n.startsWith(ContainerTarget.NAME_PREFIX));
+        assertThat(ContainerEnv.leftBehind()).isEmpty();
     }
 
     static ValidationReport validate(Variant v, String name, String image) {
@@ -37,7 +37,7 @@ class ContainerValidatorTest {
                 .withInstall(new ValidationOptions.Container(image, engine));
         ValidationReport r = new Validator(o).validate(src, tmp.resolve("work-" + name));
         r.summaryLines().forEach(System.out::println);
-        return r;
+        return ContainerEnv.track(r);
     }
 
     @Test
