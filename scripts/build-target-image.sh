@@ -48,7 +48,13 @@ if [ -z "$IMAGE" ]; then
     if [ "$ARCH" = "$HOST_ARCH" ]; then ALSO+=(localhost/rpm-release-target:latest); fi
 fi
 
-eval "$("$HERE/podman-env.sh" start)"
+# Only the podman CLI is used here (no API call): the service's configuration is enough once it exists, so a
+# caller that started the service does not pay for a second probe.
+if [ -f "${RPM_RELEASE_PODMAN_DIR:-/var/tmp/rpm-release-podman}/containers.conf" ]; then
+    eval "$("$HERE/podman-env.sh" env)"
+else
+    eval "$("$HERE/podman-env.sh" start)"
+fi
 
 image_arch() {
     podman image inspect --format '{{.Architecture}}' "$1" 2>/dev/null

@@ -3,14 +3,23 @@
 # their jar signatures removed (a signed jar is re-verified on every start and is excluded from class data
 # sharing) and an AppCDS archive of the classes package, sign, verify and inspect load.
 # OUT_DIR becomes a symlink to a fresh versioned directory, switched atomically, so launchers running meanwhile
-# keep a complete directory; the launcher resolves the link once.
+# keep a complete directory; the launcher resolves the link once. The launcher keeps one OUT_DIR per JDK (a
+# directory fast-start/ of them); an archive is only valid for the JDK that made it.
 # Usage: fast-start.sh JAVA CLI_JAR LIB_DIR OUT_DIR
 set -euo pipefail
 java_bin="$1"; jar="$2"; lib="$3"; fast="$4"
-mkdir -p "$(dirname "$fast")"
+parent="$(dirname "$fast")"
+if [ -L "$parent" ]; then   # an older launcher's single archive: fast-start was a link to fast-start.<n>
+  rm -f "$parent"
+  rm -rf "$parent".[0-9]*
+fi
+mkdir -p "$parent"
 exec 9>"$fast.lock"
 flock 9
-if [ -f "$fast/app.jsa" ] && [ -f "$fast/classpath" ] && [ -z "$(find "$jar" "$lib" -newer "$fast/app.jsa" -print -quit)" ]; then
+jdk="$(readlink -f "$java_bin" 2>/dev/null || echo "$java_bin")"
+jdk="${jdk%/bin/java}"
+if [ -f "$fast/app.jsa" ] && [ -f "$fast/classpath" ] && ! [ "$jdk/lib/modules" -nt "$fast/app.jsa" ] \
+    && [ -z "$(find "$jar" "$lib" -newer "$fast/app.jsa" -print -quit)" ]; then
   exit 0   # another launcher made it meanwhile
 fi
 echo "rpm-release: preparing fast start (class data sharing archive) ..."
@@ -93,7 +102,9 @@ if command -v gpg >/dev/null; then
   gpgconf --kill gpg-agent >/dev/null 2>&1 || true
   unset GNUPGHOME
 fi
-cat "$work"/*.lst | sort -u > "$work/all.classlist"
+# one list from all runs: newer JDKs number every class (" id: N", per run), which would clash between runs; the
+# numbers matter only for classes of custom loaders (lines with "source:"), which these runs do not load
+cat "$work"/*.lst | sed -E '/ source: /!s/ id: [0-9]+$//' | sort -u > "$work/all.classlist"
 "$java_bin" -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile="$work/all.classlist" \
   -XX:SharedArchiveFile="$fast/app.jsa.tmp" -cp "$cp_" >"$work/dump.log" 2>&1
 mv "$fast/app.jsa.tmp" "$fast/app.jsa"

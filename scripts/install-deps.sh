@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the tests use as oracles and runtimes, enables qemu-user emulation of the foreign
 # arch (binfmt_misc), then checks every capability the tests rely on. Idempotent; needs root.
-# Usage: scripts/install-deps.sh [--check-only]   (Debian 12 / Ubuntu, amd64 or arm64 host)
+# Usage: scripts/install-deps.sh [--check-only|--recheck]   (Debian 12 / Ubuntu, amd64 or arm64 host)
+# After a passing self-check it records a fingerprint (this script, the installed versions of its packages, the
+# binfmt_misc handler, the java and docker found); later runs with the same fingerprint skip the ~2-10 s
+# self-check. --recheck runs it anyway; --check-only installs nothing and always checks.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Everything here is installed with --no-install-recommends: list what the tests run, not what it recommends.
 pkgs=(rpm rpmlint rpm2cpio cpio gnupg createrepo-c dnf podman runc mmdebstrap arch-test gcc libc6-dev
       gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-x86-64-linux-gnu libc6-dev-amd64-cross
-      qemu-user-static binfmt-support zstd xz-utils openssl git binutils file zip unzip softhsm2 opensc)
+      qemu-user-static binfmt-support zstd xz-utils openssl git binutils file zip unzip softhsm2 opensc curl)
 
 die() { echo "install-deps: MISSING: $*" >&2; exit 1; }
 
@@ -23,6 +26,22 @@ want=()
 for p in "${pkgs[@]}"; do [[ " ${own[*]} " == *" $p "* ]] || want+=("$p"); done
 command -v javac >/dev/null || want+=(openjdk-17-jdk-headless)
 command -v docker >/dev/null || want+=(docker.io)   # only for its docker CLI: the tests talk to podman
+
+# What the self-check depends on; a change to any of it runs the self-check again.
+state="${RPM_RELEASE_STATE_DIR:-/var/tmp/rpm-release-state}"
+stamp="$state/install-deps.ok"
+fingerprint() {
+  { sha256sum "$0"
+    dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\n' "${want[@]}" 2>&1
+    cat "/proc/sys/fs/binfmt_misc/qemu-$qemu" 2>&1
+    readlink -f "$(command -v javac)" "$(command -v docker)" 2>&1
+  } | sha256sum | cut -d' ' -f1
+}
+if [ -z "${1:-}" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(fingerprint)" ]; then
+  echo "install-deps: ok (self-check passed before with the same packages, handler, java and docker;" \
+    "--recheck runs it again)" >&2
+  exit 0
+fi
 
 if [ "${1:-}" != --check-only ]; then
   missing=()
@@ -87,5 +106,7 @@ done
 try "Java 17+ for the Maven wrapper (openjdk-17-jdk-headless)" bash -c \
   'v=$(javac -version 2>&1 | sed -E "s/^javac ([0-9]+).*/\1/"); [ "$v" -ge 17 ]'
 try "podman behind the docker CLI (scripts/podman-env.sh start; podman, runc, docker)" bash -c \
-  "eval \"\$('$here/scripts/podman-env.sh' start)\" && docker version --format '{{.Server.Version}}'"
+  "eval \"\$('$here/scripts/podman-env.sh' start)\" && docker ps -q --filter 'name=^rpm-release-ping\$'"
+mkdir -p -m 700 "$state"
+fingerprint > "$stamp"
 echo "install-deps: ok ($host with $foreign under qemu-$qemu, rpm, dnf, createrepo_c, podman via docker)" >&2

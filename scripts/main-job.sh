@@ -23,8 +23,12 @@ git -C "$work/source" tag "$tag"   # a release is built from the commit its tag 
 
 validate=(--local)
 if [ "$(id -u)" = 0 ] && [ "${RPM_RELEASE_LOCAL:-}" != 1 ] && command -v podman >/dev/null && command -v docker >/dev/null; then
-  if eval "$("$here/scripts/podman-env.sh" start)" && "$here/scripts/build-target-image.sh" --arch amd64 >&2 \
-      && "$here/scripts/build-target-image.sh" --arch arm64 >&2; then
+  # one probe of the service (podman-env.sh start), then one docker call for both images; build only a missing one
+  images=(localhost/rpm-release-target:latest-amd64 localhost/rpm-release-target:latest-arm64)
+  if eval "$("$here/scripts/podman-env.sh" start)" \
+      && { [ "$(docker image inspect -f '{{.Architecture}}' "${images[@]}" 2>/dev/null | tr '\n' ' ')" = "amd64 arm64 " ] \
+           || { "$here/scripts/build-target-image.sh" --arch amd64 >&2 \
+                && "$here/scripts/build-target-image.sh" --arch arm64 >&2; }; }; then
     validate=(--image 'localhost/rpm-release-target:latest-{arch}')
   else
     echo "main-job: container runtime not usable; validating with --local" >&2

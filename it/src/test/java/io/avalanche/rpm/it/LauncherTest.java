@@ -29,10 +29,19 @@ class LauncherTest {
         return Cmd.run(a, tmp, Map.of());
     }
 
+    /** The launcher's name for the archive of the JDK it finds (JAVA_HOME, else java on PATH, links resolved). */
+    static String archiveKey() throws Exception {
+        String javaHome = System.getenv("JAVA_HOME");
+        Path java = javaHome != null ? Path.of(javaHome, "bin", "java")
+                : Path.of(Cmd.run("bash", "-c", "command -v java").ok().output().strip());
+        String jdk = java.toRealPath().toString().replaceFirst("/bin/java$", "");
+        return jdk.replaceAll("[^A-Za-z0-9._-]", "_").replaceFirst("^_", "");
+    }
+
     @Test
     void packageSignVerifyAndInspectRunOnTheShortClassPath() throws Exception {
         assertThat(cli("--version").ok().output()).contains("rpm-release");
-        Path fast = ROOT.resolve("rpm-cli/target/fast-start");
+        Path fast = ROOT.resolve("rpm-cli/target/fast-start").resolve(archiveKey());
         List<String> lines = Files.readAllLines(fast.resolve("classpath"));
         assertThat(lines).hasSizeGreaterThanOrEqualTo(2);
         assertThat(lines.get(0)).contains("picocli-", "rpm-core-", "bcprov-").doesNotContain("/s3-", "/sdk-core-");

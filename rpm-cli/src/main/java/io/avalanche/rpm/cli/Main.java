@@ -15,7 +15,6 @@ import java.util.Arrays;
 /** Entry point of the rpm-release command line: parses arguments, maps errors to exit codes. */
 @Command(name = "rpm-release", mixinStandardHelpOptions = true, version = "rpm-release 0.1.0",
         description = "Build, sign, publish and validate RPM packages of avalanchego and subnet-evm.",
-        subcommands = {CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage, 3 a verification or validation check failed."})
 public final class Main {
     public static final int OK = 0;
@@ -50,22 +49,16 @@ public final class Main {
         for (Object sub : commands) {
             cl.addSubcommand(sub);
         }
+        if (commands.size() != 1) {   // no single command named: help, usage errors and the command list
+            cl.addSubcommand(new CommandLine.HelpCommand());
+        }
         // the platform charset, as PrintWriter(OutputStream) uses on Java 17, now stated
         cl.setOut(new PrintWriter(out, true, Charset.defaultCharset()));
         cl.setErr(new PrintWriter(err, true, Charset.defaultCharset()));
-        cl.setExitCodeExceptionMapper(Main::exitCodeOf);
-        cl.setParameterExceptionHandler((ex, ignored) -> {
-            CommandLine c = ex.getCommandLine();
-            String cmd = c == null ? "rpm-release" : c.getCommandSpec().qualifiedName();
-            PrintWriter e = cl.getErr();
-            e.println("error: " + Output.escape(ex.getMessage()) + " (see " + cmd + " --help)");
-            if (main.stacktrace) {
-                ex.printStackTrace(e);
-            }
-            e.flush();
-            return USAGE;
-        });
-        cl.setExecutionExceptionHandler((ex, line, parsed) -> report(line.getErr(), ex, main.stacktrace));
+        Handlers h = new Handlers(main, cl);
+        cl.setExitCodeExceptionMapper(h);
+        cl.setParameterExceptionHandler(h);
+        cl.setExecutionExceptionHandler(h);
         int rc;
         try {
             rc = cl.execute(args);
@@ -76,6 +69,44 @@ public final class Main {
         out.flush();
         err.flush();
         return rc;
+    }
+
+    /**
+     * Error handling and exit codes for picocli, as one named class rather than lambdas: picocli's interfaces are
+     * Java 5 class files, for which lambdas are spun at every start instead of coming from the CDS archive.
+     */
+    private static final class Handlers implements CommandLine.IParameterExceptionHandler,
+            CommandLine.IExecutionExceptionHandler, CommandLine.IExitCodeExceptionMapper {
+        private final Main main;
+        private final CommandLine cl;
+
+        Handlers(Main main, CommandLine cl) {
+            this.main = main;
+            this.cl = cl;
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+            CommandLine c = ex.getCommandLine();
+            String cmd = c == null ? "rpm-release" : c.getCommandSpec().qualifiedName();
+            PrintWriter e = cl.getErr();
+            e.println("error: " + Output.escape(ex.getMessage()) + " (see " + cmd + " --help)");
+            if (main.stacktrace) {
+                ex.printStackTrace(e);
+            }
+            e.flush();
+            return USAGE;
+        }
+
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine line, CommandLine.ParseResult parsed) {
+            return report(line.getErr(), ex, main.stacktrace);
+        }
+
+        @Override
+        public int getExitCode(Throwable ex) {
+            return exitCodeOf(ex);
+        }
     }
 
     /** Prints one "error: ..." line (the stack trace only with --stacktrace) and returns the exit code. */
@@ -93,19 +124,17 @@ public final class Main {
      * reflection: ~15 ms apiece at start-up); all of them otherwise, for help and error messages.
      */
     static java.util.List<Object> subcommandsFor(String... args) {
-        java.util.List<Object> all = Commands.all();
         for (String a : args) {
             if (a.startsWith("-")) {
                 continue;
             }
-            for (Object sub : all) {
-                if (sub.getClass().getAnnotation(Command.class).name().equals(a)) {
-                    return java.util.List.of(sub);
-                }
+            Object sub = Commands.named(a);
+            if (sub != null) {
+                return java.util.List.of(sub);
             }
             break;
         }
-        return all;
+        return Commands.all();
     }
 
     static int exitCodeOf(Throwable ex) {

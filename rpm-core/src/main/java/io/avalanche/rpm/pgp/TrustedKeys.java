@@ -5,15 +5,12 @@ import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
-import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,8 +20,7 @@ import java.util.Map;
 /** The public keys packages are verified against (an armored key file such as RPM-GPG-KEY-avalanchego). */
 public final class TrustedKeys {
     private static final int MAX_KEY_FILE = 16 << 20;
-    private static final String BEGIN = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
-    private static final String END = "-----END PGP PUBLIC KEY BLOCK-----";
+    private static final String PUBLIC = "PUBLIC KEY BLOCK";
     private final PGPPublicKeyRingCollection rings;
 
     public TrustedKeys(PGPPublicKeyRingCollection rings) {
@@ -53,15 +49,15 @@ public final class TrustedKeys {
                 throw new RpmException(source + ": larger than " + MAX_KEY_FILE / (1 << 20) + " MiB; not a public"
                         + " key file");
             }
-            String text = new String(all, StandardCharsets.ISO_8859_1);
-            List<byte[]> parts = armoredBlocks(text);
+            List<byte[]> parts = new ArrayList<>();
+            List<Armor.Block> blocks = Armor.blocks(all);
+            blocks.stream().filter(b -> b.type().equals(PUBLIC)).forEach(b -> parts.add(b.data()));
             if (parts.isEmpty()) {
-                parts.add(all);
+                parts.add(Armor.binary(all));   // binary keys, or another armored type (refused below)
             }
             Map<Long, PGPPublicKeyRing> rings = new LinkedHashMap<>();
             for (byte[] part : parts) {
-                PGPPublicKeyRingCollection c = new PGPPublicKeyRingCollection(
-                        PGPUtil.getDecoderStream(new ByteArrayInputStream(part)), new BcKeyFingerprintCalculator());
+                PGPPublicKeyRingCollection c = new PGPPublicKeyRingCollection(part, new BcKeyFingerprintCalculator());
                 c.getKeyRings().forEachRemaining(r -> rings.putIfAbsent(r.getPublicKey().getKeyID(), r));
             }
             if (rings.isEmpty()) {
@@ -121,24 +117,6 @@ public final class TrustedKeys {
                     b.getPublicKeyPacket().getEncodedContents());
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    /** Each armored public key block of the text, BEGIN to END line (by index: a regex costs ~50 ms cold). */
-    private static List<byte[]> armoredBlocks(String text) {
-        List<byte[]> parts = new ArrayList<>();
-        int from = 0;
-        while (true) {
-            int b = text.indexOf(BEGIN, from);
-            if (b < 0) {
-                return parts;
-            }
-            int e = text.indexOf(END, b + BEGIN.length());
-            if (e < 0) {
-                return parts;
-            }
-            parts.add(text.substring(b, e + END.length()).getBytes(StandardCharsets.ISO_8859_1));
-            from = e + END.length();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.ProcessRunner;
 import io.avalanche.rpm.validate.ContainerTarget;
 
 import java.io.IOException;
@@ -27,24 +28,24 @@ final class ContainerBuild {
         args.addAll(step.command());
         List<String> remove = new ArrayList<>(engine.docker());
         remove.addAll(List.of("rm", "-f", name));
-        Thread cleanup = new Thread(() -> ProcessRunner.run(remove, null, engine.env(), l -> { }));
+        Thread cleanup = new Thread(() -> ProcessRunner.of(remove).env(engine.env()).run());
         Runtime.getRuntime().addShutdownHook(cleanup);
         String cmd = String.join(" ", step.command());
         try {
-            ProcessRunner.Result run = ProcessRunner.run(args, null, engine.env(), log);
+            ProcessRunner.Result run = ProcessRunner.of(args).env(engine.env()).onLine(log).run();
             // `docker run` exit codes are unreliable against some engines: also read the container's own state
             List<String> inspect = new ArrayList<>(engine.docker());
             inspect.addAll(List.of("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name));
-            ProcessRunner.Result st = ProcessRunner.run(inspect, null, engine.env(), l -> { });
+            ProcessRunner.Result st = ProcessRunner.of(inspect).env(engine.env()).run();
             String state = st.output().trim();
             // podman reports a finished container as "stopped" until its cleanup has run, then "exited"
             if (run.exitCode() != 0 || st.exitCode() != 0 || !state.matches("(exited|stopped) 0")) {
                 throw new BuildException(cmd + " failed in container " + image + " (docker run exit "
                         + run.exitCode() + ", container state: " + (st.exitCode() == 0 ? state : "unknown") + ")"
-                        + (run.tail().isEmpty() ? "" : ":\n  " + String.join("\n  ", run.tail())));
+                        + (run.output().isBlank() ? "" : ":\n  " + String.join("\n  ", run.tail(20))));
             }
         } finally {
-            ProcessRunner.run(remove, null, engine.env(), l -> { });
+            ProcessRunner.of(remove).env(engine.env()).run();
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException ignored) {

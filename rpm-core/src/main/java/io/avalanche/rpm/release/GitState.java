@@ -1,5 +1,6 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.ProcessRunner;
 import io.avalanche.rpm.SpecException;
 
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ public record GitState(String commit, long commitTime, List<String> changes, Str
     private static ProcessRunner.Result git(Path source, String... args) {
         List<String> cmd = new java.util.ArrayList<>(List.of("git", "-C", source.toString()));
         cmd.addAll(List.of(args));
-        return ProcessRunner.run(cmd, null, Map.of("GIT_OPTIONAL_LOCKS", "0"), l -> { });
+        return ProcessRunner.of(cmd).env(Map.of("GIT_OPTIONAL_LOCKS", "0")).run();
     }
 
     private static String firstLine(String s) {

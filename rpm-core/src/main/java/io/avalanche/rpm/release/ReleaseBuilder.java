@@ -2,6 +2,7 @@ package io.avalanche.rpm.release;
 
 import io.avalanche.rpm.ExitCleanup;
 import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.ProcessRunner;
 import io.avalanche.rpm.ProgressReporter;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
@@ -276,7 +277,12 @@ public final class ReleaseBuilder {
             String output = plan.tree().root().relativize(s.output()).toString();
             BuildOutput.remove(plan.tree().root(), output);
             if (r.image() == null) {
-                ProcessRunner.check(s.command(), s.workDir(), s.env(), log);
+                ProcessRunner.Result run = ProcessRunner.of(s.command()).in(s.workDir()).env(s.env()).onLine(log)
+                        .run();
+                if (!run.ok()) {
+                    throw new BuildException(String.join(" ", s.command()) + " failed with exit code " + run.exitCode()
+                            + (run.output().isBlank() ? "" : ":\n  " + String.join("\n  ", run.tail(20))));
+                }
             } else {
                 ContainerBuild.run(r.engine(), r.image(), plan.tree().root(), s, log);
             }

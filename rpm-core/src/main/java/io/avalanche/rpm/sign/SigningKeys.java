@@ -1,5 +1,6 @@
 package io.avalanche.rpm.sign;
 
+import io.avalanche.rpm.pgp.Armor;
 import io.avalanche.rpm.pgp.KeyPolicy;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.bcpg.PublicKeyAlgorithmTags;
@@ -21,7 +22,6 @@ import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKeyRingCollection;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator;
-import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
 import org.bouncycastle.openpgp.operator.bc.BcPBESecretKeyDecryptorBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentSignerBuilder;
@@ -100,8 +100,8 @@ public final class SigningKeys {
 
     private static PGPSecretKeyRingCollection readRings(InputStream in, String source) {
         try {
-            PGPSecretKeyRingCollection rings = new PGPSecretKeyRingCollection(PGPUtil.getDecoderStream(in),
-                    new BcKeyFingerprintCalculator());
+            PGPSecretKeyRingCollection rings = new PGPSecretKeyRingCollection(
+                    Armor.binary(in.readNBytes(16 << 20)), new BcKeyFingerprintCalculator());
             if (rings.size() == 0) {
                 throw new SigningException(source + ": no secret key found; give an armored secret key"
                         + " (gpg --armor --export-secret-keys KEYID)");

@@ -1,20 +1,27 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.ProcessRunner;
+
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A fresh container of the target image, started detached with {@code --network=none} under a unique
- * name, the release directory mounted read-only at /rpms; every step is a {@code docker exec} whose
- * status is read directly. The container is removed with {@code docker rm -f} on close and on JVM exit.
+ * A fresh container of the target image for one validation: {@link #run} starts it with {@code --network=none},
+ * the release directory mounted read-only at /rpms, and runs every step in it as one script
+ * ({@link ContainerScript}) in one {@code docker run --rm}. One run instead of a long-lived container and a
+ * {@code docker exec} per step: each exec session of podman's Docker API keeps two conmon processes alive for
+ * its exit delay (five minutes) after it ended, even after the container was removed. No exit status is taken
+ * from the {@code --rm} run (podman 4.3 reports 0 there): each step's status travels in the script's output.
+ * The container is removed with {@code docker rm -f} on close and on JVM exit unless the run ended cleanly.
  */
 public final class ContainerTarget implements InstallTarget {
-    /** How to reach the container runtime: CLI command, extra environment (e.g. DOCKER_HOST), timeout per step. */
+    /** How to reach the container runtime: CLI command, extra environment (e.g. DOCKER_HOST), timeout per run. */
     public record Engine(List<String> docker, Map<String, String> env, Duration stepTimeout) {
         public Engine {
             docker = List.copyOf(docker);
@@ -25,76 +32,58 @@ public final class ContainerTarget implements InstallTarget {
         public static Engine dockerCli() {
             return new Engine(List.of("docker"), Map.of(), Duration.ofMinutes(10));
         }
+
+        /** Runs the CLI with these arguments (this engine's environment and timeout). */
+        public ProcessRunner.Result docker(String... args) {
+            List<String> cmd = new ArrayList<>(docker);
+            cmd.addAll(List.of(args));
+            return ProcessRunner.of(cmd).env(env).timeout(stepTimeout).run();
+        }
     }
 
     static final String NAME_PREFIX = "rpm-release-validate-";
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Where the directory given to {@link #start} is mounted (read-only). */
+    /** Where the directory given to {@link #open} is mounted (read-only). */
     static final String MOUNT = "/rpms";
 
     private final Engine runtime;
     private final String image;
+    private final Path releaseDir;
     private final Platform platform;
     private final String name;
     private final Thread hook;
+    private volatile boolean mayExist;
+    private boolean hooked;
 
-    private ContainerTarget(Engine runtime, String image, Platform platform, String name, Thread hook) {
+    private ContainerTarget(Engine runtime, String image, Path releaseDir, Platform platform) {
         this.runtime = runtime;
         this.image = image;
+        this.releaseDir = releaseDir.toAbsolutePath();
         this.platform = platform;
-        this.name = name;
-        this.hook = hook;
+        this.name = NAME_PREFIX + HexFormat.of().formatHex(RANDOM.generateSeed(6));
+        this.hook = new Thread(this::removeIfStarted, "rm-" + name);
     }
 
-    /** A container of the host's arch. */
-    public static ContainerTarget start(Engine runtime, String image, Path releaseDir) {
-        return start(runtime, image, releaseDir, Platform.host());
+    /** A target of the host's arch. */
+    public static ContainerTarget open(Engine runtime, String image, Path releaseDir) {
+        return open(runtime, image, releaseDir, Platform.host());
     }
 
     /**
-     * Starts the container with {@code --platform linux/<arch>} (under emulation when the platform says so);
-     * refuses a local image of another arch and checks {@code uname -m} inside. On any failure the container
-     * is removed again and ValidationException is thrown.
+     * A target for {@code platform} ({@code --platform linux/<arch>}, under emulation when the platform says so):
+     * asks the engine for the image's arch (one call, which also proves the engine answers) and refuses a local
+     * image of another arch. The container itself starts in {@link #run}.
      */
-    public static ContainerTarget start(Engine runtime, String image, Path releaseDir, Platform platform) {
+    public static ContainerTarget open(Engine runtime, String image, Path releaseDir, Platform platform) {
         String dockerArch = platform.arch().docker();
-        Exec.Result have = docker(runtime, "image", "inspect", "-f", "{{.Architecture}}", image);
+        ProcessRunner.Result have = runtime.docker("image", "inspect", "-f", "{{.Architecture}}", image);
         if (have.ok() && !have.output().strip().equals(dockerArch)) {
             throw new ValidationException("image " + image + " is for " + have.output().strip() + ", but the release"
                     + " is " + platform.arch().rpm() + ": pass --image with an " + dockerArch
                     + " image (here: scripts/build-target-image.sh --arch " + dockerArch
                     + " builds localhost/rpm-release-target:latest-" + dockerArch + ")");
         }
-        String name = NAME_PREFIX + HexFormat.of().formatHex(RANDOM.generateSeed(6));
-        Thread hook = new Thread(() -> remove(runtime, name), "rm-" + name);
-        java.lang.Runtime.getRuntime().addShutdownHook(hook);
-        ContainerTarget t = new ContainerTarget(runtime, image, platform, name, hook);
-        try {
-            List<String> cmd = new ArrayList<>(runtime.docker());
-            cmd.addAll(List.of("run", "-d", "--name", name, "--network=none", "--platform", "linux/" + dockerArch,
-                    "-v", releaseDir.toAbsolutePath() + ":" + MOUNT + ":ro", image, "sleep", "infinity"));
-            Exec.Result r = Exec.run(cmd, runtime.env(), runtime.stepTimeout());
-            if (!r.ok()) {
-                throw new ValidationException("cannot start a container of " + image + " for linux/" + dockerArch
-                        + " (" + r.describe() + "): " + r.output().strip()
-                        + "; build or pull the image first (scripts/build-target-image.sh --arch " + dockerArch + ")");
-            }
-            Exec.Result state = docker(runtime, "inspect", "-f", "{{.State.Running}}", name);
-            if (!state.ok() || !state.output().strip().equals("true")) {
-                throw new ValidationException("container " + name + " of " + image + " is not running: "
-                        + state.output().strip());
-            }
-            Exec.Result machine = t.exec("uname", "-m");
-            if (!machine.ok() || !machine.output().strip().equals(platform.arch().rpm())) {
-                throw new ValidationException("container " + name + " of " + image + " runs '"
-                        + machine.output().strip() + "' programs, not " + platform.arch().rpm()
-                        + " (uname -m); use a " + dockerArch + " image");
-            }
-            return t;
-        } catch (RuntimeException e) {
-            t.close();
-            throw e;
-        }
+        return new ContainerTarget(runtime, image, releaseDir, platform);
     }
 
     public String name() {
@@ -116,65 +105,140 @@ public final class ContainerTarget implements InstallTarget {
     }
 
     @Override
-    public Exec.Result importKey(Path key) {
-        return exec("rpm", "--import", inside(key));
+    public Step.Results run(List<Step> steps) {
+        Step.checkOrder(steps);
+        List<List<String>> commands = new ArrayList<>(List.of(List.of("uname", "-m")));
+        List<List<Integer>> needs = new ArrayList<>(List.of(List.of()));
+        Map<String, Integer> index = new HashMap<>();
+        for (Step s : steps) {
+            index.put(s.id(), commands.size());
+            commands.add(command(s.action()));
+            needs.add(s.needs().stream().map(index::get).toList());
+        }
+        ContainerScript.Rendered script = ContainerScript.render(commands, needs);
+        String dockerArch = platform.arch().docker();
+        List<String> cmd = new ArrayList<>(runtime.docker());
+        cmd.addAll(List.of("run", "--rm", "--name", name, "--network=none", "--platform", "linux/" + dockerArch,
+                "-v", releaseDir + ":" + MOUNT + ":ro", image, "/bin/sh", "-c", script.script(), "rpm-release-steps"));
+        cmd.addAll(script.args());
+        StepClock clock = new StepClock(System.nanoTime());
+        mayExist = true;
+        if (!hooked) {
+            java.lang.Runtime.getRuntime().addShutdownHook(hook);
+            hooked = true;
+        }
+        ProcessRunner.Result r = ProcessRunner.of(cmd).env(runtime.env()).timeout(runtime.stepTimeout()).errorsApart()
+                .maxOutput(commands.size() * (LocalTarget.MAX_OUTPUT * 4 / 3 + 1024)).onLine(clock).run();
+        ContainerScript.Parsed parsed = ContainerScript.parse(r.output(), commands);
+        if (!parsed.started()) {
+            throw new ValidationException("cannot start a container of " + image + " for linux/" + dockerArch
+                    + " (" + r.describe().replace(script.script(), "SCRIPT") + "): " + r.errors().strip()
+                    + "; build or pull the image first (scripts/build-target-image.sh --arch " + dockerArch + ")");
+        }
+        mayExist = !parsed.finished();   // a run that printed its last line has ended, and --rm removed it
+        ProcessRunner.Result machine = parsed.results().get(0);
+        if (machine == null || !machine.ok() || !machine.output().strip().equals(platform.arch().rpm())) {
+            throw new ValidationException("container " + name + " of " + image + " runs '"
+                    + (machine == null ? "" : machine.output().strip()) + "' programs, not " + platform.arch().rpm()
+                    + " (uname -m); use a " + dockerArch + " image");
+        }
+        Step.Results out = new Step.Results();
+        for (Step s : steps) {
+            int i = index.get(s.id());
+            ProcessRunner.Result res = parsed.results().get(i);
+            if (res == null && out.allPassed(s.needs())) {
+                res = new ProcessRunner.Result(commands.get(i), -1, "no result: " + (r.exitCode() == -1
+                        ? "timed out after " + runtime.stepTimeout().toSeconds() + " s"
+                        : "the container ended before this step finished (docker run: exit " + r.exitCode() + ")"
+                        + (r.errors().isBlank() ? "" : "\n" + r.errors().strip())));
+            }
+            if (res != null) {
+                out.put(s.id(), res, clock.time(i));
+            }
+        }
+        return out;
     }
 
-    @Override
-    public Exec.Result checkSignature(Path rpm) {
-        return exec("rpm", "-K", inside(rpm));
-    }
-
-    @Override
-    public Exec.Result install(List<Path> rpms) {
-        List<String> cmd = new ArrayList<>(List.of("rpm", "-ivh", "--define", "_pkgverify_level signature"));
-        rpms.forEach(p -> cmd.add(inside(p)));
-        return exec(cmd.toArray(String[]::new));
-    }
-
-    @Override
-    public Exec.Result run(String path, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(path));
-        cmd.addAll(List.of(args));
-        return exec(cmd.toArray(String[]::new));
-    }
-
-    @Override
-    public Exec.Result isExecutable(String path) {
-        return exec("test", "-f", path, "-a", "-x", path);
-    }
-
-    private Exec.Result exec(String... cmd) {
-        List<String> full = new ArrayList<>(List.of("exec", name));
-        full.addAll(List.of(cmd));
-        return docker(runtime, full.toArray(String[]::new));
+    private List<String> command(Step.Action action) {
+        if (action instanceof Step.ImportKey k) {
+            return List.of("rpm", "--import", inside(k.key()));
+        } else if (action instanceof Step.CheckSignature c) {
+            return List.of("rpm", "-K", inside(c.rpm()));
+        } else if (action instanceof Step.Install i) {
+            List<String> cmd = new ArrayList<>(List.of("rpm", "-ivh", "--define", "_pkgverify_level signature"));
+            i.rpms().forEach(p -> cmd.add(inside(p)));
+            return cmd;
+        } else if (action instanceof Step.Run r) {
+            List<String> cmd = new ArrayList<>(List.of(r.path()));
+            cmd.addAll(r.args());
+            return cmd;
+        }
+        String path = ((Step.IsExecutable) action).path();
+        return List.of("test", "-f", path, "-a", "-x", path);
     }
 
     private static String inside(Path p) {
         return MOUNT + "/" + p.getFileName();
     }
 
-    private static Exec.Result docker(Engine runtime, String... args) {
-        List<String> cmd = new ArrayList<>(runtime.docker());
-        cmd.addAll(List.of(args));
-        return Exec.run(cmd, runtime.env(), runtime.stepTimeout());
-    }
-
-    private static void remove(Engine runtime, String name) {
-        try {
-            docker(runtime, "rm", "-f", name);
-        } catch (RuntimeException ignored) {
-            // nothing more can be done; the name is unique and says who left it
+    private void removeIfStarted() {
+        if (mayExist) {
+            try {
+                runtime.docker("rm", "-f", name);
+            } catch (RuntimeException ignored) {
+                // nothing more can be done; the name is unique and says who left it
+            }
         }
     }
 
     @Override
     public void close() {
-        remove(runtime, name);
-        try {
-            java.lang.Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException ignored) {
-            // the JVM is already shutting down and runs the hook itself
+        removeIfStarted();
+        if (hooked) {
+            try {
+                java.lang.Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already shutting down and runs the hook itself
+            }
+        }
+    }
+
+    /**
+     * When each step's result line arrived: a step's time runs from the previous step's result, the first one's
+     * (after the script's own uname step, index 0) from the start of the run, so it includes the container's start.
+     */
+    private static final class StepClock implements java.util.function.Consumer<String> {
+        private final Map<Integer, Long> arrived = new java.util.concurrent.ConcurrentHashMap<>();
+        private final long start;
+
+        StepClock(long start) {
+            this.start = start;
+        }
+
+        @Override
+        public void accept(String line) {
+            if (line.startsWith(ContainerScript.STEP)) {
+                String[] f = line.substring(ContainerScript.STEP.length()).split(" ");
+                if (f[0].matches("\\d{1,4}")) {
+                    arrived.putIfAbsent(Integer.parseInt(f[0]), System.nanoTime());
+                }
+            }
+        }
+
+        /** From the arrival of the latest earlier result (or the start) to this step's result. */
+        Duration time(int step) {
+            Long end = arrived.get(step);
+            if (end == null) {
+                return Duration.ZERO;
+            }
+            long from = start;
+            for (int i = step - 1; i >= 1; i--) {
+                if (arrived.containsKey(i)) {
+                    from = arrived.get(i);
+                    break;
+                }
+            }
+            return Duration.ofNanos(end - from);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.ProcessRunner;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -178,7 +180,7 @@ final class HostSandbox implements AutoCloseable {
         if (root) {
             List<String> proc = new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid), "-m", "-p", "--",
                     "mount", "-t", "proc", "-o", "nosuid,nodev,noexec", "proc", r + "/proc"));
-            ok(Exec.run(proc, Map.of(), STEP));
+            ok(exec(proc, STEP));
         }
         step("mount", "-o", "remount,bind,ro", r);
     }
@@ -222,10 +224,14 @@ final class HostSandbox implements AutoCloseable {
     private void step(String... args) {
         List<String> cmd = enter(false);
         cmd.addAll(List.of(args));
-        ok(Exec.run(cmd, Map.of(), STEP));
+        ok(exec(cmd, STEP));
     }
 
-    private static void ok(Exec.Result r) {
+    private static ProcessRunner.Result exec(List<String> cmd, Duration timeout) {
+        return ProcessRunner.of(cmd).timeout(timeout).maxOutput(LocalTarget.MAX_OUTPUT).run();
+    }
+
+    private static void ok(ProcessRunner.Result r) {
         if (!r.ok()) {
             throw new ConfinementException("cannot build the smoke test's sandbox (" + r.describe() + "): "
                     + r.output().strip());
@@ -233,7 +239,7 @@ final class HostSandbox implements AutoCloseable {
     }
 
     /** Runs {@code path} (absolute, inside the installed tree) confined, with only {@code env} in its environment. */
-    Exec.Result run(String path, List<String> args, Map<String, String> env, Duration timeout) {
+    ProcessRunner.Result run(String path, List<String> args, Map<String, String> env, Duration timeout) {
         List<String> cmd = enter(true);
         cmd.addAll(List.of("chroot", newRoot.toString(), "/usr/bin/setpriv"));
         if (root) {
@@ -244,8 +250,8 @@ final class HostSandbox implements AutoCloseable {
         env.forEach((k, v) -> cmd.add(k + "=" + v));
         cmd.add(path);
         cmd.addAll(args);
-        Exec.Result r = Exec.run(cmd, Map.of(), timeout);
-        return new Exec.Result(r.command().subList(r.command().size() - 1 - args.size(), r.command().size()),
+        ProcessRunner.Result r = exec(cmd, timeout);
+        return new ProcessRunner.Result(r.command().subList(r.command().size() - 1 - args.size(), r.command().size()),
                 r.exitCode(), r.output());
     }
 
@@ -277,6 +283,9 @@ final class HostSandbox implements AutoCloseable {
     }
 
     /** The sandbox cannot be made here: the smoke test could not run (an environment error, nothing ran). */
+    /** The exit status a target records for a program it did not run because it could not confine it. */
+    static final int NOT_CONFINED = -2;
+
     static final class ConfinementException extends ValidationException {
         private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,5 @@
 package io.avalanche.rpm.validate;
 
-import java.nio.file.Path;
 import java.util.List;
 
 /** A fresh system to install the release into: a container of the target image or a scratch rpm root. */
@@ -8,25 +7,14 @@ public interface InstallTarget extends AutoCloseable {
     /** For messages, e.g. "container rpm-release-validate-1a2b (rockylinux:9)". */
     String describe();
 
-    /** {@code rpm --import} of the published key. */
-    Exec.Result importKey(Path key);
-
-    /** {@code rpm -K} of one package with the imported key. */
-    Exec.Result checkSignature(Path rpm);
-
     /**
-     * {@code rpm -ivh --define '_pkgverify_level signature'} of all packages at once (on this host with
-     * {@code --noscripts --notriggers}).
+     * Runs the steps in order, each only when every step it needs passed. A step that should have run but has no
+     * result (the target stopped or timed out) gets exit status -1 and a message saying so. ValidationException
+     * when the target cannot run them at all (it cannot start, or it is not the platform asked for).
      */
-    Exec.Result install(List<Path> rpms);
+    Step.Results run(List<Step> steps);
 
-    /** Runs an installed program (absolute path inside the target) with arguments. */
-    Exec.Result run(String path, String... args);
-
-    /** Exit 0 when the path exists inside the target and is an executable regular file. */
-    Exec.Result isExecutable(String path);
-
-    /** For reports: how package code was kept from the host (what confined the programs that ran). */
+    /** How package code was kept from this host, for the report. */
     String confinement();
 
     /** Removes the container or scratch root; never throws. */

@@ -1,5 +1,7 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.ProcessRunner;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +21,8 @@ import java.util.Map;
  */
 public final class LocalTarget implements InstallTarget {
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
+    /** Output kept per step (the container target keeps the same). */
+    static final int MAX_OUTPUT = 256 * 1024;
     private final Path root;
     private final Platform platform;
     private final boolean asRoot;
@@ -52,7 +56,7 @@ public final class LocalTarget implements InstallTarget {
         }
         LocalTarget t = new LocalTarget(root.toAbsolutePath(), platform, asRoot);
         try {
-            Exec.Result init = Exec.run(t.rpm("rpm", "--initdb"), Map.of(), TIMEOUT);
+            ProcessRunner.Result init = exec(t.rpm("rpm", "--initdb"), Map.of());
             if (!init.ok()) {
                 throw new ValidationException("cannot create an rpm database in " + root + " (" + init.describe()
                         + "): " + init.output().strip());
@@ -60,7 +64,7 @@ public final class LocalTarget implements InstallTarget {
             Path fixture = GlibcFixture.build(glibcVersion, root.resolveSibling(root.getFileName() + "-fixture"));
             List<String> cmd = t.rpm("rpm", "-i", "--nosignature", "--noscripts", "--notriggers");
             cmd.add(fixture.toString());
-            Exec.Result r = Exec.run(cmd, Map.of(), TIMEOUT);
+            ProcessRunner.Result r = exec(cmd, Map.of());
             if (!r.ok()) {
                 throw new ValidationException("cannot install the glibc fixture into " + root + " (" + r.describe()
                         + "): " + r.output().strip());
@@ -84,36 +88,59 @@ public final class LocalTarget implements InstallTarget {
     }
 
     @Override
-    public Exec.Result importKey(Path key) {
-        return Exec.run(rpm("rpmkeys", "--import", key.toAbsolutePath().toString()), Map.of(), TIMEOUT);
-    }
-
-    @Override
-    public Exec.Result checkSignature(Path rpm) {
-        return Exec.run(rpm("rpm", "-K", rpm.toAbsolutePath().toString()), Map.of(), TIMEOUT);
-    }
-
-    @Override
-    public Exec.Result install(List<Path> rpms) {
-        List<String> cmd = rpm("rpm", "-ivh", "--noscripts", "--notriggers", "--define",
-                "_pkgverify_level signature");
-        if (platform.emulated()) {
-            cmd.add("--ignorearch");
+    public Step.Results run(List<Step> steps) {
+        Step.checkOrder(steps);
+        Step.Results out = new Step.Results();
+        for (Step s : steps) {
+            if (out.allPassed(s.needs())) {
+                long t0 = System.nanoTime();
+                ProcessRunner.Result r = run(s.action());
+                out.put(s.id(), r, Duration.ofNanos(System.nanoTime() - t0));
+            }
         }
-        rpms.forEach(p -> cmd.add(p.toAbsolutePath().toString()));
-        return Exec.run(cmd, Map.of(), TIMEOUT);
+        return out;
     }
 
-    /** Runs an installed program confined (see {@link HostSandbox}); the sandbox is built on first use. */
-    @Override
-    public Exec.Result run(String path, String... args) {
-        String inside = "/" + root.relativize(hostPath(path));
-        if (sandbox == null) {
-            sandbox = HostSandbox.open(root, root.resolveSibling(root.getFileName() + "-sandbox"), asRoot);
+    private ProcessRunner.Result run(Step.Action action) {
+        if (action instanceof Step.ImportKey k) {
+            return exec(rpm("rpmkeys", "--import", k.key().toAbsolutePath().toString()), Map.of());
+        } else if (action instanceof Step.CheckSignature c) {
+            return exec(rpm("rpm", "-K", c.rpm().toAbsolutePath().toString()), Map.of());
+        } else if (action instanceof Step.Install i) {
+            List<String> cmd = rpm("rpm", "-ivh", "--noscripts", "--notriggers", "--define",
+                    "_pkgverify_level signature");
+            if (platform.emulated()) {
+                cmd.add("--ignorearch");
+            }
+            i.rpms().forEach(p -> cmd.add(p.toAbsolutePath().toString()));
+            return exec(cmd, Map.of());
+        } else if (action instanceof Step.Run r) {
+            return confined(r);
+        }
+        String path = ((Step.IsExecutable) action).path();
+        Path p = hostPath(path);
+        boolean ok = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.isExecutable(p);
+        String why = !Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? "no such file"
+                : ok ? "executable" : "not an executable regular file";
+        return new ProcessRunner.Result(List.of("test", "-x", path), ok ? 0 : 1, p + ": " + why);
+    }
+
+    /**
+     * Runs an installed program confined (see {@link HostSandbox}); the sandbox is built on first use. When it cannot
+     * be built nothing runs: the result has exit status {@link HostSandbox#NOT_CONFINED} and says why.
+     */
+    private ProcessRunner.Result confined(Step.Run r) {
+        String inside = "/" + root.relativize(hostPath(r.path()));
+        try {
+            if (sandbox == null) {
+                sandbox = HostSandbox.open(root, root.resolveSibling(root.getFileName() + "-sandbox"), asRoot);
+            }
+        } catch (HostSandbox.ConfinementException e) {
+            return new ProcessRunner.Result(List.of(r.path()), HostSandbox.NOT_CONFINED, e.getMessage());
         }
         Map<String, String> env = platform.emulated() ? Map.of("QEMU_LD_PREFIX", "/usr/" + platform.triplet())
                 : Map.of();
-        return sandbox.run(inside, List.of(args), env, TIMEOUT);
+        return sandbox.run(inside, r.args(), env, TIMEOUT);
     }
 
     @Override
@@ -122,13 +149,8 @@ public final class LocalTarget implements InstallTarget {
                 + " with --noscripts --notriggers";
     }
 
-    @Override
-    public Exec.Result isExecutable(String path) {
-        Path p = hostPath(path);
-        boolean ok = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.isExecutable(p);
-        String why = !Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? "no such file"
-                : ok ? "executable" : "not an executable regular file";
-        return new Exec.Result(List.of("test", "-x", path), ok ? 0 : 1, p + ": " + why);
+    private static ProcessRunner.Result exec(List<String> cmd, Map<String, String> env) {
+        return ProcessRunner.of(cmd).env(env).timeout(TIMEOUT).maxOutput(MAX_OUTPUT).run();
     }
 
     private Path hostPath(String path) {

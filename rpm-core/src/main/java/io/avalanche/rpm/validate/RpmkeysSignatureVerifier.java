@@ -1,12 +1,12 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.ProcessRunner;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Signature check with the rpm tools: imports the key into a private database, then
@@ -21,14 +21,14 @@ public final class RpmkeysSignatureVerifier implements SignatureVerifier {
         try {
             db = Files.createTempDirectory("rpm-release-keys");
             String dbpath = db.toAbsolutePath().toString();
-            Exec.Result imp = Exec.run(List.of("rpmkeys", "--dbpath", dbpath, "--import", publicKey.toString()),
-                    Map.of(), TIMEOUT);
+            ProcessRunner.Result imp = ProcessRunner.of("rpmkeys", "--dbpath", dbpath, "--import",
+                    publicKey.toString()).timeout(TIMEOUT).run();
             if (!imp.ok()) {
                 return new Outcome(false, "cannot import the trusted key " + publicKey.getFileName() + " ("
                         + imp.describe() + ")", imp.output());
             }
-            Exec.Result k = Exec.run(List.of("rpmkeys", "--dbpath", dbpath, "-v", "--checksig",
-                    "--define", "_pkgverify_level signature", rpm.toString()), Map.of(), TIMEOUT);
+            ProcessRunner.Result k = ProcessRunner.of("rpmkeys", "--dbpath", dbpath, "-v", "--checksig",
+                    "--define", "_pkgverify_level signature", rpm.toString()).timeout(TIMEOUT).run();
             String out = k.output();
             boolean bad = out.contains("NOT OK") || out.contains("BAD") || out.contains("NOKEY")
                     || out.contains("NOTTRUSTED") || out.contains("NOTFOUND");

@@ -57,10 +57,9 @@ public final class ServiceCheck {
         return s.toString();
     }
 
-    /** Runs the checks in an installed target. */
-    public static Verdict installed(InstallTarget target) {
-        Exec.Result r = target.run("/bin/sh", "-c", script());
-        return judge(r.output());
+    /** The checks as one step in the installed target (its output goes to {@link #judge}). */
+    static Step.Run step() {
+        return new Step.Run("/bin/sh", List.of("-c", script()));
     }
 
     static Verdict judge(String output) {

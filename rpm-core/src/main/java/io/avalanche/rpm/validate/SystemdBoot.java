@@ -1,5 +1,7 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.ProcessRunner;
+
 import io.avalanche.rpm.PathNames;
 
 import java.nio.file.Path;
@@ -48,13 +50,13 @@ public final class SystemdBoot {
                     "linux/" + platform.arch().docker(), "-v", dir + ":" + MOUNT + ":ro"));
             args.addAll(runOptions);
             args.addAll(List.of(image, INIT));
-            Exec.Result run = docker(engine, args.toArray(String[]::new));
+            ProcessRunner.Result run = docker(engine, args.toArray(String[]::new));
             if (!run.ok()) {
                 return new ServiceCheck.Verdict(CheckOutcome.Status.SKIPPED, "not run: " + image + " cannot boot "
                         + INIT + " in a container (" + lastLine(run.output()) + ")", run.output());
             }
             // systemctl cannot connect until systemd has made its socket: retry, then wait for the boot to end
-            Exec.Result boot = docker(engine, "exec", name, "/bin/sh", "-c", "i=0; while [ $i -lt " + BOOT_SECONDS
+            ProcessRunner.Result boot = docker(engine, "exec", name, "/bin/sh", "-c", "i=0; while [ $i -lt " + BOOT_SECONDS
                     + " ]; do s=$(timeout " + BOOT_SECONDS + " systemctl is-system-running --wait 2>&1); case \"$s\""
                     + " in running|degraded) echo \"$s\"; exit 0;; esac; sleep 1; i=$((i+1)); done; echo \"$s\"");
             String state = lastLine(boot.output());
@@ -63,7 +65,7 @@ public final class SystemdBoot {
                         + " in a container of " + image + " within " + BOOT_SECONDS + " s (state '" + state + "')",
                         boot.output());
             }
-            Exec.Result r = docker(engine, "exec", name, "/bin/sh", "-c", script(rpms, key));
+            ProcessRunner.Result r = docker(engine, "exec", name, "/bin/sh", "-c", script(rpms, key));
             return judge(r.output() + "\nboot=" + state);
         } finally {
             remove(engine, name);
@@ -183,10 +185,8 @@ public final class SystemdBoot {
         return l.isEmpty() ? "" : l.get(l.size() - 1).strip();
     }
 
-    private static Exec.Result docker(ContainerTarget.Engine engine, String... args) {
-        List<String> cmd = new ArrayList<>(engine.docker());
-        cmd.addAll(List.of(args));
-        return Exec.run(cmd, engine.env(), engine.stepTimeout());
+    private static ProcessRunner.Result docker(ContainerTarget.Engine engine, String... args) {
+        return engine.docker(args);
     }
 
     private static void remove(ContainerTarget.Engine engine, String name) {

@@ -1,5 +1,7 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.ProcessRunner;
+
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.format.Evr;
 import io.avalanche.rpm.format.RpmPackage;
@@ -27,6 +29,9 @@ import java.util.regex.Pattern;
 public final class UpgradeCheck {
     public static final String UPGRADE = "upgrade";
     public static final String DOWNGRADE = "downgrade";
+    private static final String DNF = "dnf --version";
+    /** The transactions in order: the previous release, this one, the previous one again. */
+    private static final List<String> VERBS = List.of("install", UPGRADE, DOWNGRADE);
     private static final Pattern ANY_COMMIT = Pattern.compile("(commit=|@)[0-9a-fA-F]{40}(?![0-9A-Za-z])");
 
     private final ObjectStore store;
@@ -96,85 +101,110 @@ public final class UpgradeCheck {
         return order(names, out);
     }
 
-    /** Install the previous release, upgrade, downgrade, checking after each: in a container of its own. */
+    /**
+     * Install the previous release, upgrade, downgrade, checking after each: in a container of its own, every
+     * command in one run ({@link InstallTarget#run}), each transaction only when the one before it succeeded.
+     */
     private List<CheckOutcome> walk(ValidationOptions.Container c, ChannelHistory history, List<String> names, Evr prev,
                                     Map<String, Evr> current, List<PackageMetadata> needed, Path workDir, long t0) {
         Path copy = workDir.resolve("upgrade-repository");
         String repoText;
-        InstallTarget box;
+        String repo = history.repoName();
+        List<io.avalanche.rpm.validate.Step> steps = new ArrayList<>();
+        steps.add(new io.avalanche.rpm.validate.Step(DNF, new io.avalanche.rpm.validate.Step.Run("dnf",
+                List.of("--version"))));
+        String before = DNF;
+        for (String verb : VERBS) {
+            Evr to = verb.equals(UPGRADE) ? null : prev;
+            List<String> cmd = new ArrayList<>(List.of("-y", "--releasever=9", "--setopt=reposdir="
+                    + ContainerTarget.MOUNT + "/yum.repos.d", "--disablerepo=*", "--enablerepo=" + repo,
+                    "--setopt=install_weak_deps=False", "--nodocs", verb));
+            for (String n : names) {
+                cmd.add(n + "-" + (to != null ? to : current.get(n)));
+            }
+            steps.add(new io.avalanche.rpm.validate.Step(verb, new io.avalanche.rpm.validate.Step.Run("dnf", cmd),
+                    before));
+            for (String n : names) {
+                steps.add(new io.avalanche.rpm.validate.Step(verb + " q " + n, new io.avalanche.rpm.validate.Step.Run(
+                        "rpm", List.of("-q", "--qf", "%{EPOCHNUM}:%{VERSION}-%{RELEASE}", n)), verb));
+                steps.add(new io.avalanche.rpm.validate.Step(verb + " V " + n, new io.avalanche.rpm.validate.Step.Run(
+                        "rpm", List.of("-V", n)), verb));
+                String binary = binary(n);
+                if (binary != null) {
+                    steps.add(new io.avalanche.rpm.validate.Step(verb + " smoke " + n,
+                            new io.avalanche.rpm.validate.Step.Run(binary, List.of("--version")), verb));
+                }
+            }
+            before = verb;
+        }
+        io.avalanche.rpm.validate.Step.Results res;
+        String where;
         try {
             repoText = history.copy(copy, needed, ContainerTarget.MOUNT);
-            box = ContainerTarget.start(c.engine(), c.imageFor(platform.arch()), copy, platform);
+            try (ContainerTarget box = ContainerTarget.open(c.engine(), c.imageFor(platform.arch()), copy, platform)) {
+                where = box.describe();
+                res = box.run(steps);
+            }
         } catch (RpmException | UncheckedIOException e) {
             return all(names, n -> CheckOutcome.error(n, UPGRADE, "the upgrade check could not start: "
                     + e.getMessage(), since(t0)));
         }
-        try (box) {
-            Exec.Result dnf = box.run("dnf", "--version");
-            if (!dnf.ok()) {
-                return all(names, n -> CheckOutcome.error(n, UPGRADE, "image " + c.imageFor(platform.arch())
-                        + " has no dnf (" + lastLine(dnf.output()) + "): the upgrade check needs the customer's "
-                        + "client; rebuild the stand-in with scripts/build-target-image.sh --rebuild --arch "
-                        + platform.arch().docker(), since(t0)));
-            }
-            String repo = history.repoName();
-            StringBuilder log = new StringBuilder("# " + repo + ".repo as published (baseurl and gpgkey pointed at "
-                    + "the copy in " + ContainerTarget.MOUNT + ")\n" + repoText + "\n");
-            Step first = step(box, log, "install", names, prev, null, repo);
-            Step up = first.ok ? step(box, log, "upgrade", names, null, current, repo) : null;
-            Step down = up != null && up.ok ? step(box, log, "downgrade", names, prev, null, repo) : null;
-            List<CheckOutcome> out = new ArrayList<>();
-            for (String n : names) {
-                String route = prev + " -> " + current.get(n);
-                String how = " with dnf from repository " + repo + " (its .repo file as published: "
-                        + setting(repoText, "gpgcheck") + ", " + setting(repoText, "repo_gpgcheck") + ") in "
-                        + box.describe();
-                String upProblem = !first.ok ? first.problem : first.problems.get(n) != null ? first.problems.get(n)
-                        : !up.ok ? up.problem : up.problems.get(n);
-                if (upProblem == null) {
-                    out.add(CheckOutcome.passed(n, UPGRADE, "installed " + prev + ", upgraded " + route + how
-                            + "; rpm -V and the smoke test passed on both", log.toString(), since(t0)));
-                } else {
-                    out.add(CheckOutcome.failed(n, UPGRADE, "upgrade " + route + how + ": " + upProblem,
-                            log.toString(), since(t0)));
-                }
-                if (down == null) {
-                    out.add(CheckOutcome.skipped(n, DOWNGRADE, "not run: the upgrade failed"));
-                } else {
-                    String p = !down.ok ? down.problem : down.problems.get(n);
-                    out.add(p == null ? CheckOutcome.passed(n, DOWNGRADE, "downgraded " + current.get(n) + " -> "
-                            + prev + how + "; rpm -V and the smoke test passed", log.toString(), since(t0))
-                            : CheckOutcome.failed(n, DOWNGRADE, "downgrade " + current.get(n) + " -> " + prev + how
-                            + ": " + p, log.toString(), since(t0)));
-                }
-            }
-            return out;
+        ProcessRunner.Result dnf = res.get(DNF);
+        if (!dnf.ok()) {
+            return all(names, n -> CheckOutcome.error(n, UPGRADE, "image " + c.imageFor(platform.arch())
+                    + " has no dnf (" + lastLine(dnf.output()) + "): the upgrade check needs the customer's "
+                    + "client; rebuild the stand-in with scripts/build-target-image.sh --rebuild --arch "
+                    + platform.arch().docker(), since(t0)));
         }
+        StringBuilder log = new StringBuilder("# " + repo + ".repo as published (baseurl and gpgkey pointed at "
+                + "the copy in " + ContainerTarget.MOUNT + ")\n" + repoText + "\n");
+        Phase first = phase(res, log, "install", names, prev, null);
+        Phase up = first.ok ? phase(res, log, UPGRADE, names, null, current) : null;
+        Phase down = up != null && up.ok ? phase(res, log, DOWNGRADE, names, prev, null) : null;
+        List<CheckOutcome> out = new ArrayList<>();
+        for (String n : names) {
+            String route = prev + " -> " + current.get(n);
+            String how = " with dnf from repository " + repo + " (its .repo file as published: "
+                    + setting(repoText, "gpgcheck") + ", " + setting(repoText, "repo_gpgcheck") + ") in " + where;
+            String upProblem = !first.ok ? first.problem : first.problems.get(n) != null ? first.problems.get(n)
+                    : !up.ok ? up.problem : up.problems.get(n);
+            if (upProblem == null) {
+                out.add(CheckOutcome.passed(n, UPGRADE, "installed " + prev + ", upgraded " + route + how
+                        + "; rpm -V and the smoke test passed on both", log.toString(), since(t0)));
+            } else {
+                out.add(CheckOutcome.failed(n, UPGRADE, "upgrade " + route + how + ": " + upProblem,
+                        log.toString(), since(t0)));
+            }
+            if (down == null) {
+                out.add(CheckOutcome.skipped(n, DOWNGRADE, "not run: the upgrade failed"));
+            } else {
+                String p = !down.ok ? down.problem : down.problems.get(n);
+                out.add(p == null ? CheckOutcome.passed(n, DOWNGRADE, "downgraded " + current.get(n) + " -> "
+                        + prev + how + "; rpm -V and the smoke test passed", log.toString(), since(t0))
+                        : CheckOutcome.failed(n, DOWNGRADE, "downgrade " + current.get(n) + " -> " + prev + how
+                        + ": " + p, log.toString(), since(t0)));
+            }
+        }
+        return out;
     }
 
     /** One dnf transaction and the checks after it: whether dnf succeeded, and per package what is wrong. */
-    private record Step(boolean ok, String problem, Map<String, String> problems) {
+    private record Phase(boolean ok, String problem, Map<String, String> problems) {
     }
 
-    private Step step(InstallTarget box, StringBuilder log, String verb, List<String> names, Evr to,
-                      Map<String, Evr> toEach, String repo) {
-        List<String> cmd = new ArrayList<>(List.of("-y", "--releasever=9", "--setopt=reposdir=" + ContainerTarget.MOUNT
-                + "/yum.repos.d", "--disablerepo=*", "--enablerepo=" + repo, "--setopt=install_weak_deps=False",
-                "--nodocs", verb));
-        for (String n : names) {
-            cmd.add(n + "-" + (to != null ? to : toEach.get(n)));
-        }
-        Exec.Result r = box.run("dnf", cmd.toArray(String[]::new));
-        log.append("$ dnf ").append(String.join(" ", cmd)).append("\n").append(r.output()).append("\n");
+    private Phase phase(io.avalanche.rpm.validate.Step.Results res, StringBuilder log, String verb, List<String> names,
+                        Evr to, Map<String, Evr> toEach) {
+        ProcessRunner.Result r = res.get(verb);
+        log.append("$ ").append(String.join(" ", r.command())).append("\n").append(r.output()).append("\n");
         if (!r.ok()) {
-            return new Step(false, "dnf " + verb + " failed (exit " + r.exitCode() + "): " + lastLine(r.output()),
+            return new Phase(false, "dnf " + verb + " failed (exit " + r.exitCode() + "): " + lastLine(r.output()),
                     Map.of());
         }
         Map<String, String> problems = new LinkedHashMap<>();
         for (String n : names) {
             Evr want = to != null ? to : toEach.get(n);
-            Exec.Result q = box.run("rpm", "-q", "--qf", "%{EPOCHNUM}:%{VERSION}-%{RELEASE}", n);
-            Exec.Result v = box.run("rpm", "-V", n);
+            ProcessRunner.Result q = res.get(verb + " q " + n);
+            ProcessRunner.Result v = res.get(verb + " V " + n);
             log.append("$ rpm -q ").append(n).append(": ").append(q.output().strip()).append("\n$ rpm -V ").append(n)
                     .append(": exit ").append(v.exitCode()).append("\n").append(v.output());
             String installed = q.output().strip();
@@ -185,27 +215,30 @@ public final class UpgradeCheck {
                 problems.put(n, "after dnf " + verb + ", rpm -V " + n + " reports changed files: "
                         + lastLine(v.output()));
             } else {
-                String smoke = smoke(box, n, toEach != null);
+                String smoke = smoke(res.get(verb + " smoke " + n), n, toEach != null);
                 log.append("$ smoke ").append(n).append(": ").append(smoke == null ? "ok" : smoke).append("\n");
                 if (smoke != null) {
                     problems.put(n, "after dnf " + verb + ", " + smoke);
                 }
             }
         }
-        return new Step(true, null, problems);
+        return new Phase(true, null, problems);
+    }
+
+    private String binary(String name) {
+        return name.equals("avalanchego") ? ValidationOptions.BINARY
+                : name.equals("subnet-evm") ? options.pluginPath() : null;
     }
 
     /**
      * The smoke test after a transaction: the release being validated must report its commit; the previous one
      * (whose commit is not known here) must start and report a full commit. Null when it passes.
      */
-    private String smoke(InstallTarget box, String name, boolean validated) {
-        String binary = name.equals("avalanchego") ? ValidationOptions.BINARY
-                : name.equals("subnet-evm") ? options.pluginPath() : null;
+    private String smoke(ProcessRunner.Result r, String name, boolean validated) {
+        String binary = binary(name);
         if (binary == null) {
             return null;
         }
-        Exec.Result r = box.run(binary, "--version");
         if (validated) {
             SmokeCheck.Verdict v = name.equals("avalanchego")
                     ? SmokeCheck.avalanchego(binary, r.exitCode(), r.output(), options.commit())

@@ -1,6 +1,7 @@
 package io.avalanche.rpm.validate;
 
 import io.avalanche.rpm.PathNames;
+import io.avalanche.rpm.ProcessRunner;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.Tag;
@@ -31,6 +32,11 @@ public final class Validator {
     public static final String SERVICE = "service";
     public static final String SYSTEMD = "systemd";
     /** Why --local never installs the service package. */
+    /** Step ids in the install target (a package name follows the last three). */
+    private static final String IMPORT = "import";
+    private static final String CHECK = "rpm -K ";
+    private static final String RUN = "run ";
+    private static final String EXECUTABLE = "is executable ";
     static final String LOCAL_NOTE = "NOTE: not installed: " + ServiceCheck.PACKAGE + " runs scriptlets (creates a "
             + "user, calls systemctl), which rpm-release runs in a container only, never on this host; validate in a "
             + "container (--image) to check it";
@@ -136,32 +142,33 @@ public final class Validator {
                                                String[] confinement) {
         List<CheckOutcome> out = new ArrayList<>();
         long t0 = System.nanoTime();
+        boolean local = options.install() instanceof ValidationOptions.Local;
+        Map<String, String> misplaced = new LinkedHashMap<>();
+        List<Step> steps = steps(rel, misplaced, local);
         InstallTarget target;
         try {
             target = open(rel, workDir, platform);
         } catch (RpmException e) {
-            for (String name : rel.rpms().keySet()) {
-                out.add(CheckOutcome.error(name, INSTALL, e.getMessage(), since(t0)));
-                out.add(CheckOutcome.skipped(name, SMOKE, "not run: no install target"));
-            }
-            return out;
+            return notInstalled(rel, e, t0);
         }
         try (target) {
-            Exec.Result imp = target.importKey(rel.publicKey());
-            Map<String, Exec.Result> checks = new LinkedHashMap<>();
-            for (var e : rel.rpms().entrySet()) {
-                checks.put(e.getKey(), imp.ok() ? target.checkSignature(e.getValue()) : null);
+            Duration opened = since(t0);
+            Step.Results res;
+            try {
+                res = target.run(steps);
+            } catch (RpmException e) {
+                return notInstalled(rel, e, t0);
             }
-            boolean allK = imp.ok() && checks.values().stream().allMatch(Exec.Result::ok);
-            boolean local = options.install() instanceof ValidationOptions.Local;
-            List<Path> toInstall = rel.rpms().entrySet().stream()
-                    .filter(e -> !(local && e.getKey().equals(ServiceCheck.PACKAGE))).map(Map.Entry::getValue).toList();
-            Exec.Result inst = allK ? target.install(toInstall) : null;
-            Duration installTime = since(t0);
+            List<String> installIds = new ArrayList<>(List.of(IMPORT));
+            rel.rpms().keySet().forEach(n -> installIds.add(CHECK + n));
+            installIds.add(INSTALL);
+            Duration installTime = opened.plus(res.time(installIds.toArray(String[]::new)));
+            ProcessRunner.Result imp = res.get(IMPORT);
+            ProcessRunner.Result inst = res.get(INSTALL);
             for (var e : rel.rpms().entrySet()) {
                 String name = e.getKey();
                 String file = PathNames.name(e.getValue());
-                Exec.Result k = checks.get(name);
+                ProcessRunner.Result k = res.get(CHECK + name);
                 if (!imp.ok()) {
                     out.add(CheckOutcome.failed(name, INSTALL, "rpm --import of the trusted key failed in "
                             + target.describe(), imp.output(), installTime));
@@ -183,12 +190,13 @@ public final class Validator {
             }
             boolean installed = inst != null && inst.ok();
             for (var e : rel.rpms().entrySet()) {
-                if (e.getKey().equals(ServiceCheck.PACKAGE)) {
-                    out.addAll(service(target, rel, platform, installed, local));
+                String name = e.getKey();
+                if (name.equals(ServiceCheck.PACKAGE)) {
+                    out.addAll(service(res, rel, platform, installed, local));
                 } else if (!installed) {
-                    out.add(CheckOutcome.skipped(e.getKey(), SMOKE, "not run: the packages were not installed"));
+                    out.add(CheckOutcome.skipped(name, SMOKE, "not run: the packages were not installed"));
                 } else {
-                    out.add(smokeOrError(target, e.getKey(), e.getValue()));
+                    out.add(smoke(target, name, res, misplaced.get(name)));
                 }
             }
             confinement[0] = target.confinement();
@@ -196,8 +204,58 @@ public final class Validator {
         return out;
     }
 
+    /**
+     * The steps in the target: import the key, rpm -K each package, install all when every check passed (--local:
+     * never the service package), then the smoke commands (a plugin only when the package puts it where it belongs,
+     * recorded in {@code misplaced}) and the service package's check.
+     */
+    private List<Step> steps(FetchedRelease rel, Map<String, String> misplaced, boolean local) {
+        List<Step> steps = new ArrayList<>(List.of(new Step(IMPORT, new Step.ImportKey(rel.publicKey()))));
+        List<String> installNeeds = new ArrayList<>(List.of(IMPORT));
+        for (var e : rel.rpms().entrySet()) {
+            steps.add(new Step(CHECK + e.getKey(), new Step.CheckSignature(e.getValue()), IMPORT));
+            installNeeds.add(CHECK + e.getKey());
+        }
+        List<Path> toInstall = rel.rpms().entrySet().stream()
+                .filter(e -> !(local && e.getKey().equals(ServiceCheck.PACKAGE))).map(Map.Entry::getValue).toList();
+        steps.add(new Step(INSTALL, new Step.Install(toInstall), installNeeds));
+        for (var e : rel.rpms().entrySet()) {
+            String name = e.getKey();
+            if (name.equals("avalanchego")) {
+                steps.add(new Step(RUN + name, new Step.Run(ValidationOptions.BINARY, List.of("--version")), INSTALL));
+            } else if (name.equals("subnet-evm")) {
+                String plugin = options.pluginPath();
+                String wrong;
+                try {
+                    wrong = SmokeCheck.pluginPlacement(pluginFiles(e.getValue()), plugin, options.vmIdSource());
+                    wrong = wrong == null ? null : PathNames.name(e.getValue()) + " " + wrong;
+                } catch (RpmException | UncheckedIOException x) {
+                    wrong = x.getMessage();
+                }
+                if (wrong != null) {
+                    misplaced.put(name, wrong);
+                    continue;
+                }
+                steps.add(new Step(EXECUTABLE + name, new Step.IsExecutable(plugin), INSTALL));
+                steps.add(new Step(RUN + name, new Step.Run(plugin, List.of("--version")), INSTALL, EXECUTABLE + name));
+            } else if (name.equals(ServiceCheck.PACKAGE) && !local) {
+                steps.add(new Step(RUN + name, ServiceCheck.step(), INSTALL));
+            }
+        }
+        return steps;
+    }
+
+    private static List<CheckOutcome> notInstalled(FetchedRelease rel, RpmException e, long t0) {
+        List<CheckOutcome> out = new ArrayList<>();
+        for (String name : rel.rpms().keySet()) {
+            out.add(CheckOutcome.error(name, INSTALL, e.getMessage(), since(t0)));
+            out.add(CheckOutcome.skipped(name, SMOKE, "not run: no install target"));
+        }
+        return out;
+    }
+
     /** The service package's two checks: in the installed target, then with systemd booted in its own container. */
-    private List<CheckOutcome> service(InstallTarget target, FetchedRelease rel, Platform platform, boolean installed,
+    private List<CheckOutcome> service(Step.Results res, FetchedRelease rel, Platform platform, boolean installed,
                                        boolean local) {
         String name = ServiceCheck.PACKAGE;
         if (local) {
@@ -209,7 +267,9 @@ public final class Validator {
                     CheckOutcome.skipped(name, SYSTEMD, "not run: the packages were not installed"));
         }
         List<CheckOutcome> out = new ArrayList<>();
-        out.add(verdict(name, SERVICE, () -> ServiceCheck.installed(target)));
+        ProcessRunner.Result r = res.get(RUN + name);
+        ServiceCheck.Verdict v = ServiceCheck.judge(r.output());
+        out.add(new CheckOutcome(name, SERVICE, v.status(), v.message(), v.output(), res.time(RUN + name)));
         ValidationOptions.Container c = (ValidationOptions.Container) options.install();
         out.add(verdict(name, SYSTEMD, () -> SystemdBoot.check(c.engine(), c.imageFor(platform.arch()), platform,
                 List.copyOf(rel.rpms().values()), rel.publicKey())));
@@ -228,44 +288,43 @@ public final class Validator {
 
     private InstallTarget open(FetchedRelease rel, Path workDir, Platform platform) {
         if (options.install() instanceof ValidationOptions.Container c) {
-            return ContainerTarget.start(c.engine(), c.imageFor(platform.arch()), rel.publicKey().getParent(), platform);
+            return ContainerTarget.open(c.engine(), c.imageFor(platform.arch()), rel.publicKey().getParent(), platform);
         }
         return LocalTarget.start(workDir.resolve("root"), options.targetGlibc(), platform);
     }
 
-    /** The smoke check; an ERROR (nothing ran) when the programs cannot be confined on this host. */
-    private CheckOutcome smokeOrError(InstallTarget target, String name, Path rpm) {
-        long t0 = System.nanoTime();
-        try {
-            return timed(name, SMOKE, () -> smoke(target, name, rpm));
-        } catch (HostSandbox.ConfinementException e) {
-            return CheckOutcome.error(name, SMOKE, e.getMessage() + "; nothing was run", since(t0));
+    /**
+     * The smoke check from the steps' results; an ERROR (nothing ran) when the programs could not be confined on this
+     * host ({@link HostSandbox#NOT_CONFINED}).
+     */
+    private CheckOutcome smoke(InstallTarget target, String name, Step.Results res, String misplaced) {
+        Duration t = res.time(EXECUTABLE + name, RUN + name);
+        ProcessRunner.Result run = res.get(RUN + name);
+        if (run != null && run.exitCode() == HostSandbox.NOT_CONFINED) {
+            return CheckOutcome.error(name, SMOKE, run.output() + "; nothing was run", t);
         }
-    }
-
-    private Partial smoke(InstallTarget target, String name, Path rpm) {
         String commit = options.commit();
+        Partial p;
         if (name.equals("avalanchego")) {
-            Exec.Result r = target.run(ValidationOptions.BINARY, "--version");
-            SmokeCheck.Verdict v = SmokeCheck.avalanchego(ValidationOptions.BINARY, r.exitCode(), r.output(), commit);
-            return new Partial(v.ok(), v.message(), r.output());
-        }
-        if (name.equals("subnet-evm")) {
+            SmokeCheck.Verdict v = SmokeCheck.avalanchego(ValidationOptions.BINARY, run.exitCode(), run.output(), commit);
+            p = new Partial(v.ok(), v.message(), run.output());
+        } else if (name.equals("subnet-evm")) {
             String plugin = options.pluginPath();
-            String misplaced = SmokeCheck.pluginPlacement(pluginFiles(rpm), plugin, options.vmIdSource());
+            ProcessRunner.Result x = misplaced != null ? null : res.get(EXECUTABLE + name);
             if (misplaced != null) {
-                return new Partial(false, rpm.getFileName() + " " + misplaced, "");
-            }
-            Exec.Result x = target.isExecutable(plugin);
-            if (!x.ok()) {
-                return new Partial(false, "plugin " + plugin + " is missing or not executable in " + target.describe(),
+                p = new Partial(false, misplaced, "");
+            } else if (!x.ok()) {
+                p = new Partial(false, "plugin " + plugin + " is missing or not executable in " + target.describe(),
                         x.output());
+            } else {
+                SmokeCheck.Verdict v = SmokeCheck.plugin(plugin, run.exitCode(), run.output(), commit);
+                p = new Partial(v.ok(), v.message(), run.output());
             }
-            Exec.Result r = target.run(plugin, "--version");
-            SmokeCheck.Verdict v = SmokeCheck.plugin(plugin, r.exitCode(), r.output(), commit);
-            return new Partial(v.ok(), v.message(), r.output());
+        } else {
+            p = new Partial(true, "no smoke test defined for package " + name, "");
         }
-        return new Partial(true, "no smoke test defined for package " + name, "");
+        return p.ok() ? CheckOutcome.passed(name, SMOKE, p.message(), p.output(), t)
+                : CheckOutcome.failed(name, SMOKE, p.message(), p.output(), t);
     }
 
     /** Files the package installs directly under the plugin directory; their names are the VM IDs. */
@@ -292,8 +351,6 @@ public final class Validator {
             Partial p = body.get();
             return p.ok() ? CheckOutcome.passed(pkg, check, p.message(), p.output(), since(t0))
                     : CheckOutcome.failed(pkg, check, p.message(), p.output(), since(t0));
-        } catch (HostSandbox.ConfinementException e) {
-            throw e;
         } catch (RpmException | UncheckedIOException e) {
             return CheckOutcome.failed(pkg, check, e.getMessage(), "", since(t0));
         }

@@ -3,6 +3,7 @@ package io.avalanche.rpm.write;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Streams a cpio "newc" archive (the RPM payload format) to an OutputStream. Header, padding and trailer
@@ -72,6 +73,25 @@ final class CpioWriter {
 
     long written() {
         return written;
+    }
+
+    /**
+     * The exact size of the archive this writer produces for these entries, in order: each name as passed to
+     * {@link #header} and its data size, or -1 for an entry without data and without {@link #endData} (a
+     * directory); then {@link #finish}. Lets a compressor be told the payload's size before the first byte.
+     */
+    static long size(List<String> names, long[] dataSizes) {
+        long at = 0;
+        for (int i = 0; i <= names.size(); i++) {
+            String name = i < names.size() ? names.get(i) : "TRAILER!!!";
+            long header = 110 + name.getBytes(StandardCharsets.UTF_8).length + 1;
+            at += header + ((4 - ((at + header) & 3)) & 3);
+            if (i < names.size() && dataSizes[i] >= 0) {
+                at += dataSizes[i];
+                at += (4 - (at & 3)) & 3;
+            }
+        }
+        return at;
     }
 
     private void own(byte[] b, int off, int len) throws IOException {

@@ -15,8 +15,19 @@ final class PayloadCompressor {
 
     /** Opens the compressor; {@code payloadBytes} (about the uncompressed size) sizes zstd's jobs. */
     static OutputStream open(Compression c, OutputStream out, long payloadBytes) throws IOException {
+        return open(c, out, payloadBytes, -1);
+    }
+
+    /**
+     * As {@link #open(Compression, OutputStream, long)}; with {@code exactBytes} (the payload's size, -1 when
+     * unknown) zstd is told the size up front ({@link ZstdPayloadStream}) and must then get exactly that many.
+     */
+    static OutputStream open(Compression c, OutputStream out, long payloadBytes, long exactBytes) throws IOException {
         return switch (c.algorithm()) {
             case ZSTD -> {
+                if (exactBytes >= 0) {
+                    yield new ZstdPayloadStream(out, c, exactBytes, c.zstdJobSize(payloadBytes));
+                }
                 ZstdOutputStream z = new ZstdOutputStream(out, c.level());
                 if (c.workers() > 1) {
                     z.setWorkers(c.workers());

@@ -124,7 +124,7 @@ public final class RpmWriter {
         try (PayloadHasher hasher = new PayloadHasher(nodes.size(), BUFFER)) {
             CountingStream compressedOut = new CountingStream(Channels.newOutputStream(ch), hasher);
             try (OutputStream comp = PayloadCompressor.open(spec.compression(),
-                    new BufferedOutputStream(compressedOut, 1 << 16), payloadEstimate(nodes))) {
+                    new BufferedOutputStream(compressedOut, 1 << 16), payloadEstimate(nodes), archiveSize(nodes))) {
                 CpioWriter cpio = new CpioWriter(comp, hasher::archiveBytes);
                 for (int i = 0; i < nodes.size(); i++) {
                     PayloadNode n = nodes.get(i);
@@ -206,6 +206,13 @@ public final class RpmWriter {
             }
             throw new IOException("cannot flush the payload to disk: " + e.getCause(), e.getCause());
         }
+    }
+
+    /** The cpio archive's exact size for these nodes: what the loop above writes (ghosts have no entry). */
+    private static long archiveSize(List<PayloadNode> nodes) {
+        List<PayloadNode> in = nodes.stream().filter(PayloadNode::inPayload).toList();
+        return CpioWriter.size(in.stream().map(n -> "." + n.path()).toList(),
+                in.stream().mapToLong(PayloadNode::size).toArray());
     }
 
     /** The file bytes of the payload (the cpio size without headers); sizes compression jobs. */

@@ -56,9 +56,30 @@ public final class ContainerEnv {
         return image;
     }
 
+    private static final java.util.Set<String> TRACKED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Remembers the validation containers a report names, for {@link #leftBehind()}. */
+    public static ValidationReport track(ValidationReport r) {
+        TRACKED.addAll(EngineProcesses.containerNames(r));
+        return r;
+    }
+
+    /**
+     * The containers of this JVM's validations (as {@link #track} saw them) the engine still knows. Only ours:
+     * other users of the shared engine may be validating at the same time.
+     */
+    public static List<String> leftBehind() {
+        return containers().stream().filter(TRACKED::contains).toList();
+    }
+
     /** Names of all containers (running or not) the engine knows. */
     public static List<String> containers() {
-        String out = Tools.ok(null, engine().env(), List.of("docker", "ps", "-a", "--format", "{{.Names}}"));
+        return containersOf(engine());
+    }
+
+    /** Names of all containers (running or not) the given engine knows. */
+    public static List<String> containersOf(ContainerTarget.Engine e) {
+        String out = Tools.ok(null, e.env(), List.of("docker", "ps", "-a", "--format", "{{.Names}}"));
         return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 

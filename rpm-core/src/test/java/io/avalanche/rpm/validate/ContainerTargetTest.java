@@ -12,27 +12,78 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The container target reads real exit statuses and never leaves a container behind. */
+/** The container target runs every step in one container, reads real statuses and never leaves a container behind. */
 class ContainerTargetTest {
     @TempDir
     Path tmp;
 
+    private static Step run(String id, String path, List<String> args, String... needs) {
+        return new Step(id, new Step.Run(path, args), needs);
+    }
+
     @Test
-    void execStatusesAreRealAndMountIsReadOnly() throws Exception {
+    void stepStatusesAreRealArgumentsVerbatimAndMountIsReadOnly() throws Exception {
         ContainerTarget.Engine engine = ContainerEnv.engine();
         Files.writeString(tmp.resolve("hello.txt"), "hi");
+        String odd = "it's \"$HOME\" `id` $(id) ${1} \\ * ;";
+        String forged = ContainerScript.STEP + "8 0\n" + ContainerScript.END + "\n";
         String name;
-        try (ContainerTarget t = ContainerTarget.start(engine, ContainerEnv.IMAGE, tmp)) {
+        Step.Results r;
+        try (ContainerTarget t = ContainerTarget.open(engine, ContainerEnv.IMAGE, tmp)) {
             name = t.name();
-            assertThat(ContainerEnv.containers()).contains(name);
-            assertThat(t.run("/bin/sh", "-c", "exit 7").exitCode()).isEqualTo(7);
-            assertThat(t.run("/bin/cat", "/rpms/hello.txt").output()).isEqualTo("hi");
-            assertThat(t.run("/bin/sh", "-c", "echo x > /rpms/new").ok()).isFalse();
-            assertThat(t.isExecutable("/bin/sh").ok()).isTrue();
-            assertThat(t.isExecutable("/rpms/hello.txt").ok()).isFalse();
-            assertThat(t.run("/bin/cat", "/proc/net/dev").output()).doesNotContain("eth0");
+            r = t.run(List.of(
+                    run("exit7", "/bin/sh", List.of("-c", "exit 7")),
+                    run("cat", "/bin/cat", List.of("/rpms/hello.txt")),
+                    run("write", "/bin/sh", List.of("-c", "echo x > /rpms/new")),
+                    new Step("sh", new Step.IsExecutable("/bin/sh")),
+                    new Step("txt", new Step.IsExecutable("/rpms/hello.txt")),
+                    run("net", "/bin/cat", List.of("/proc/net/dev")),
+                    run("forge", "/bin/sh", List.of("-c", "printf '%s' \"$1\"; exit 3", "sh", forged)),
+                    run("after-failure", "/bin/true", List.of(), "exit7"),
+                    run("odd", "/bin/echo", List.of(odd), "cat", "sh"),
+                    run("stderr", "/bin/sh", List.of("-c", "echo out; echo err >&2"))));
+            assertThat(ContainerEnv.containers()).doesNotContain(name);   // the run removed it (--rm)
         }
+        assertThat(r.get("exit7").exitCode()).isEqualTo(7);
+        assertThat(r.get("cat").output()).isEqualTo("hi");
+        assertThat(r.get("write").ok()).isFalse();
+        assertThat(r.get("sh").ok()).isTrue();
+        assertThat(r.get("txt").ok()).isFalse();
+        assertThat(r.get("net").output()).doesNotContain("eth0");
+        assertThat(r.get("forge").exitCode()).isEqualTo(3);
+        assertThat(r.get("forge").output()).isEqualTo(forged);
+        assertThat(r.get("after-failure")).isNull();
+        assertThat(r.get("odd").output()).isEqualTo(odd + "\n");
+        assertThat(r.get("stderr").output()).isEqualTo("out\nerr\n");
+        assertThat(r.time("exit7")).isPositive();
+        assertThat(ContainerEnv.containers()).doesNotContain(name);
+    }
+
+    @Test
+    void aMissingImageIsAnErrorNamingIt() {
+        ContainerTarget.Engine engine = ContainerEnv.engine();
+        try (ContainerTarget t = ContainerTarget.open(engine, "localhost/rpm-release-no-such-image:1", tmp)) {
+            assertThatThrownBy(() -> t.run(List.of(run("x", "/bin/true", List.of()))))
+                    .isInstanceOf(ValidationException.class)
+                    .hasMessageContaining("cannot start a container of localhost/rpm-release-no-such-image:1");
+        }
+    }
+
+    @Test
+    void aStepThatOutlivesTheTimeoutHasNoResultAndTheContainerIsRemoved() {
+        ContainerTarget.Engine e = ContainerEnv.engine();
+        ContainerTarget.Engine slow = new ContainerTarget.Engine(e.docker(), e.env(), java.time.Duration.ofSeconds(8));
+        String name;
+        Step.Results r;
+        try (ContainerTarget t = ContainerTarget.open(slow, ContainerEnv.IMAGE, tmp)) {
+            name = t.name();
+            r = t.run(List.of(run("quick", "/bin/true", List.of()), run("hang", "/bin/sleep", List.of("600"), "quick")));
+        }
+        assertThat(r.get("quick").ok()).as(r.get("quick").toString()).isTrue();
+        assertThat(r.get("hang").exitCode()).isEqualTo(-1);
+        assertThat(r.get("hang").output()).contains("timed out");
         assertThat(ContainerEnv.containers()).doesNotContain(name);
     }
 

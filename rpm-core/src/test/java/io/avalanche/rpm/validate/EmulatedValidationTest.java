@@ -38,7 +38,7 @@ class EmulatedValidationTest {
 
     @AfterEach
     void noContainerLeftBehind() {
-        assertThat(ContainerEnv.containers()).noneMatch(n -> n.startsWith(ContainerTarget.NAME_PREFIX));
+        assertThat(ContainerEnv.leftBehind()).isEmpty();
     }
 
     static ValidationReport validate(Variant v, String name, ValidationOptions.Install install) {
@@ -48,7 +48,7 @@ class EmulatedValidationTest {
                 .withAnchor(TrustAnchor.pinned(releases.publicKey()));
         ValidationReport r = new Validator(o).validate(src, tmp.resolve("work-" + name));
         r.summaryLines().forEach(System.out::println);
-        return r;
+        return ContainerEnv.track(r);
     }
 
     static ValidationOptions.Install container() {

@@ -154,7 +154,7 @@ class HostileReleaseTest {
                 assertThat((Integer) Files.getAttribute(prog, "unix:mode") & 07777).isEqualTo(04755);
             }
             try (HostSandbox s = HostSandbox.open(installed, work.resolve("sandbox"), asRoot)) {
-                Exec.Result run = s.run("/var/opt/avalanchego/bin/avalanchego", List.of("--version"), Map.of(),
+                io.avalanche.rpm.ProcessRunner.Result run = s.run("/var/opt/avalanchego/bin/avalanchego", List.of("--version"), Map.of(),
                         java.time.Duration.ofMinutes(1));
                 assertThat(run.exitCode()).as(run.output()).isZero();
                 if (asRoot) {

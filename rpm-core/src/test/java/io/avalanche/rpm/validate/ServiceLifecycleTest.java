@@ -1,5 +1,7 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.ProcessRunner;
+
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.release.AvalanchegoService;
 import org.junit.jupiter.api.Test;
@@ -24,8 +26,8 @@ class ServiceLifecycleTest {
     @TempDir
     Path tmp;
 
-    private static String ok(ContainerTarget c, String script) {
-        Exec.Result r = c.run("/bin/sh", "-c", script);
+    private static String ok(ShellContainer c, String script) {
+        ProcessRunner.Result r = c.sh(script);
         assertThat(r.exitCode()).as("%s\n%s", script, r.output()).isZero();
         return r.output();
     }
@@ -39,7 +41,7 @@ class ServiceLifecycleTest {
         releases.publish(releases.serviceReleaseDir("r1", Arch.X86_64, null, null, "v1.14.1"), bucket);
         releases.publish(releases.serviceReleaseDir("r2", Arch.X86_64, null, newDefault, "v1.14.2"), bucket);
 
-        try (ContainerTarget c = ContainerTarget.start(engine, ContainerEnv.image(Arch.host()), bucket)) {
+        try (ShellContainer c = ShellContainer.start(engine, ContainerEnv.image(Arch.host()), bucket)) {
             ok(c, DNF + "install avalanchego-service-1.14.1");
             assertThat(ok(c, "rpm -q avalanchego avalanchego-service; rpm -q subnet-evm || true")).contains(
                     "avalanchego-1.14.1-1.x86_64", "avalanchego-service-1.14.1-1.noarch",

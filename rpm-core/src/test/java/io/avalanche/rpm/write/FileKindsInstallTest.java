@@ -3,8 +3,8 @@ package io.avalanche.rpm.write;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.testing.TestPackages;
 import io.avalanche.rpm.validate.ContainerEnv;
-import io.avalanche.rpm.validate.ContainerTarget;
-import io.avalanche.rpm.validate.Exec;
+import io.avalanche.rpm.ProcessRunner;
+import io.avalanche.rpm.validate.ShellContainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,12 +22,12 @@ class FileKindsInstallTest {
     @TempDir
     Path tmp;
 
-    private static Exec.Result sh(ContainerTarget c, String script) {
-        return c.run("/bin/sh", "-c", script);
+    private static ProcessRunner.Result sh(ShellContainer c, String script) {
+        return c.sh(script);
     }
 
-    private static String ok(ContainerTarget c, String script) {
-        Exec.Result r = sh(c, script);
+    private static String ok(ShellContainer c, String script) {
+        ProcessRunner.Result r = sh(c, script);
         assertThat(r.exitCode()).as("%s\n%s", script, r.output()).isZero();
         return r.output();
     }
@@ -39,7 +39,7 @@ class FileKindsInstallTest {
             PackageSpec s = TestPackages.featureSpec(tmp.resolve("src"), v[0], v[1]).build();
             RpmWriter.write(s, rpms, s.rpmFileName());
         }
-        try (ContainerTarget c = ContainerTarget.start(ContainerEnv.engine(), ContainerEnv.image(Arch.host()), rpms)) {
+        try (ShellContainer c = ShellContainer.start(ContainerEnv.engine(), ContainerEnv.image(Arch.host()), rpms)) {
             ok(c, "rpm -ivh --nosignature /rpms/demo-1.0-1.noarch.rpm");
             assertThat(ok(c, "getent passwd demo")).startsWith("demo:x:").contains(":/var/lib/demo:/sbin/nologin");
             assertThat(ok(c, "stat -c '%U:%G %a %F %n' /var/lib/demo /var/log/demo /etc/demo /etc/demo/demo.conf "

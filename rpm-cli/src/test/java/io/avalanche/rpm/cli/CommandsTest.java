@@ -1,0 +1,47 @@
+package io.avalanche.rpm.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Command;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each subcommand is found under its own @Command name, alone; help and the command list still see them all. */
+class CommandsTest {
+    @Test
+    void everyCommandIsNamedAsItsAnnotationSays() {
+        for (Object c : Commands.all()) {
+            String name = c.getClass().getAnnotation(Command.class).name();
+            assertThat(Commands.named(name)).as(name).isNotNull().hasSameClassAs(c);
+            assertThat(Main.subcommandsFor("--stacktrace", name, "--help")).hasSize(1)
+                    .allMatch(x -> x.getClass() == c.getClass());
+        }
+        assertThat(Commands.named("no-such-command")).isNull();
+        assertThat(Main.subcommandsFor("help", "publish")).hasSize(Commands.all().size());
+    }
+
+    @Test
+    void helpAndUsageListEveryCommand() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+                StandardCharsets.UTF_8), "help");
+        assertThat(rc).isZero();
+        String text = out.toString(StandardCharsets.UTF_8);
+        for (Object c : Commands.all()) {
+            assertThat(text).contains(c.getClass().getAnnotation(Command.class).name());
+        }
+        assertThat(text).contains("help");
+        out.reset();
+        assertThat(Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+                StandardCharsets.UTF_8), "help", "verify")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: rpm-release verify");
+        err.reset();
+        assertThat(Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+                StandardCharsets.UTF_8), "verify", "--no-such-option")).isEqualTo(Main.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: ").contains("rpm-release verify --help");
+    }
+}
