@@ -210,9 +210,9 @@ public final class ReleasePipeline {
             List<ReleaseManifest> built = new ArrayList<>();
             for (ReleaseBuilder.Plan b : plan.builds()) {
                 log.accept("== build " + r.tag().tag() + " for " + b.arch().rpm()
-                        + (b.arch() == Arch.host() ? "" : " (cross-compiled: " + ReleaseBuilder.crossEnvironment(
+                        + (b.arch() == Arch.host() ? "" : " (cross-compiled: " + BuildSteps.crossEnvironment(
                         b.arch(), r.buildImage() != null) + ")"));
-                ReleaseBuilder.runSteps(b, r.build(b.arch()), log);
+                BuildSteps.run(b, r.build(b.arch()), log);
                 Profile.mark("built " + b.arch().rpm());
                 SigningKey k = pending.get();
                 Profile.mark("signing key ready");
