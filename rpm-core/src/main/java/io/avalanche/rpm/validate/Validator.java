@@ -42,7 +42,7 @@ public final class Validator {
         try {
             return validate(source, work);
         } finally {
-            Cleanup.deleteTree(work);
+            io.avalanche.rpm.ExitCleanup.deleteTree(work);
         }
     }
 
