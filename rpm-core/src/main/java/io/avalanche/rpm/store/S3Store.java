@@ -56,11 +56,11 @@ public final class S3Store implements ObjectStore {
     }
 
     public S3Client client() {
-        return s3;
+        return c.s3;
     }
 
     public String bucket() {
-        return bucket;
+        return c.bucket;
     }
 
     @Override
