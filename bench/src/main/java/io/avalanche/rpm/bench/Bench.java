@@ -42,7 +42,7 @@ public final class Bench {
     private static void usage() {
         System.err.println("usage: Bench inprocess INPUT LEVEL WORKERS RUNS WARMUPS WORKDIR | sign SECRET_KEY SMALL_RPM LARGE_RPM RUNS"
                 + " | verify PUBLIC_KEY RPM RUNS | packagesign INPUT SECRET_KEY LEVEL WORKERS RUNS WORKDIR BASELINE_SCRIPT"
-                + " | publish RELEASE_DIR RPM RUNS | rawjob INPUT LEVEL WORKERS JOBSIZE OUT");
+                + " | publish RELEASE_DIR RPM RUNS | publish-scale SMALL_RPM_DIR PUBLIC_KEY RUNS | rawjob INPUT LEVEL WORKERS JOBSIZE OUT");
         System.exit(2);
     }
 }

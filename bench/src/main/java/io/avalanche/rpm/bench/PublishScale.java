@@ -31,8 +31,9 @@ import java.util.concurrent.Future;
 /**
  * Publishing one new package into an empty repository against publishing it into one that holds 1,000 packages
  * (S3Proxy in-process, same client settings). The 1,000 are small unsigned packages written with RpmWriter, stored
- * and indexed once before the runs (not timed); each run publishes a fresh copy (new file name) of the signed SMALL_RPM with
- * its key, alternating empty / 1,000.
+ * and indexed once before the runs (not timed); each run publishes the next of the signed packages in SMALL_DIR (a
+ * published name is taken forever and must match the header: one package per run, the warm-up included) with its
+ * key, alternating empty / 1,000.
  */
 final class PublishScale {
     static final int PACKAGES = 1000;
@@ -40,7 +41,15 @@ final class PublishScale {
     private PublishScale() {
     }
 
-    static void run(Path smallRpm, Path keyAsc, int runs) throws Exception {
+    static void run(Path smallDir, Path keyAsc, int runs) throws Exception {
+        List<Path> small;
+        try (var s = Files.list(smallDir)) {
+            small = s.filter(p -> p.toString().endsWith(".rpm")).sorted().toList();
+        }
+        if (small.size() < runs + 1) {
+            throw new IllegalArgumentException(smallDir + " holds " + small.size() + " packages; " + (runs + 1)
+                    + " needed (one per run and the warm-up)");
+        }
         Path work = Files.createTempDirectory("publish-scale");
         BlobStore blobs = new TransientNio2BlobStore();
         blobs.createContainer("bench");
@@ -54,12 +63,16 @@ final class PublishScale {
             long[] empty = new long[runs];
             long[] big = new long[runs];
             for (int i = -1; i < runs; i++) {
-                String name = "benchpkg-run" + (i + 1) + ".x86_64.rpm";
+                Path smallRpm = small.get(i + 1);
+                String name = smallRpm.getFileName().toString();
                 Path rel = Files.createDirectories(work.resolve("rel" + (i + 1)));
                 Files.copy(smallRpm, rel.resolve(name), StandardCopyOption.REPLACE_EXISTING);
                 Files.copy(keyAsc, rel.resolve(ReleaseManifest.KEY_FILE), StandardCopyOption.REPLACE_EXISTING);
+                // release.json lists every file of the release (the manifest rule), the key file too
                 Files.writeString(rel.resolve(ReleaseManifest.FILE_NAME), "{\"files\": [{\"name\": \"" + name
-                        + "\", \"sha256\": \"" + Digests.hex(Digests.sha256(smallRpm)) + "\"}]}\n");
+                        + "\", \"sha256\": \"" + Digests.hex(Digests.sha256(smallRpm)) + "\"}, {\"name\": \""
+                        + ReleaseManifest.KEY_FILE + "\", \"sha256\": \"" + Digests.hex(Digests.sha256(keyAsc))
+                        + "\"}]}\n");
                 long e = publish(settings, "empty" + (i + 1), rel);
                 long b = publish(settings, "repo1000", rel);
                 if (i >= 0) {

@@ -172,6 +172,10 @@ final class PublishGate {
      * would fail.
      */
     void refuseUnsigning(Collection<String> repoDirs, String repoFile) {
+        // the .repo file is read while the signatures are looked for
+        java.util.concurrent.CompletableFuture<Boolean> demandedBy = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> store.get(repoFile).map(b -> new String(b, StandardCharsets.UTF_8).contains("repo_gpgcheck=1"))
+                        .orElse(false), Background::newThread);
         List<String> signed = new ArrayList<>();
         for (String dir : repoDirs) {
             String asc = Layout.repomdSignature(dir);
@@ -179,8 +183,7 @@ final class PublishGate {
                 signed.add(store.describe(asc));
             }
         }
-        boolean demanded = store.get(repoFile).map(b -> new String(b, StandardCharsets.UTF_8)
-                .contains("repo_gpgcheck=1")).orElse(false);
+        boolean demanded = Background.joinVerified(demandedBy);
         if (demanded) {
             signed.add(store.describe(repoFile) + " (repo_gpgcheck=1)");
         }

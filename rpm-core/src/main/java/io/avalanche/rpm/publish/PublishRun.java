@@ -116,9 +116,10 @@ final class PublishRun {
         return items;
     }
 
-    /** Reads, concurrently, what the destination holds where this release would write (and what is yanked). */
+    /** Reads, concurrently, what the destination holds where this release would write; repositories in the background. */
     Remote read(ReleaseScan release) {
-        yanked = YankRecords.read(store, layout).keys();
+        CompletableFuture<java.util.Set<String>> yanks = CompletableFuture.supplyAsync(
+                () -> YankRecords.read(store, layout).keys(), Background::newThread);
         Map<String, Future<Optional<StoredObject>>> heads = new LinkedHashMap<>();
         for (ReleaseScan.Scanned f : release.files()) {
             heads.put(f.key(), io.submit(() -> store.head(f.key())));
@@ -126,12 +127,12 @@ final class PublishRun {
         Future<Optional<StoredObject>> repoFile = io.submit(() -> store.head(repoFileKey()));
         Map<String, CompletableFuture<YumRepository.State>> repos = new TreeMap<>();
         for (String dir : release.dirs(layout)) {
-            // the listing and the metadata are needed only once the uploads run: read on their own thread
-            YumRepository y = repository(dir);
-            repos.put(dir, CompletableFuture.supplyAsync(y::read, Background::newThread));
+            repos.put(dir, CompletableFuture.supplyAsync(() -> repository(dir).read(() -> Background.joinVerified(yanks)),
+                    Background::newThread));
         }
         Map<String, Optional<StoredObject>> objects = new LinkedHashMap<>();
         heads.forEach((k, f) -> objects.put(k, Parallel.join(f)));
+        yanked = Background.joinVerified(yanks);
         return new Remote(objects, repos, Parallel.join(repoFile));
     }
 

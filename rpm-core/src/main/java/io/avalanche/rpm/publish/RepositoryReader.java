@@ -40,29 +40,34 @@ final class RepositoryReader {
         this.dir = y.dir;
     }
 
-    /** As {@link YumRepository#read}. */
-    YumRepository.State read() {
-        List<Object> r = y.run(List.<java.util.concurrent.Callable<Object>>of(() -> store.list(dir),
-                () -> store.getVersioned(dir + REPOMD), () -> store.getVersioned(dir + REPOMD + ".asc")));
+    /**
+     * As {@link YumRepository#read}: the listing and the .asc are read while repomd.xml, then the metadata it names,
+     * are fetched and opened; {@code excluded} (more keys to leave out, e.g. yanked packages read meanwhile) is asked
+     * for only once the listing is in.
+     */
+    YumRepository.State read(java.util.function.Supplier<Set<String>> excluded) {
+        java.util.concurrent.Future<List<StoredObject>> listing = y.start(() -> store.list(dir));
+        java.util.concurrent.Future<Optional<ObjectStore.Versioned>> asc = y.start(
+                () -> store.getVersioned(dir + REPOMD + ".asc"));
+        Optional<ObjectStore.Versioned> oldVersion = store.getVersioned(dir + REPOMD);
+        Optional<Repomd> parsed = oldVersion.map(v -> parseRepomd(v.data()));
+        byte[][] open = parsed.map(this::readExisting).orElse(null);
+        RepoSplice.Index splice = open == null ? null : RepoSplice.index(open[0], open[1], open[2]);
+        String ascTag = io.avalanche.rpm.store.Parallel.join(asc).map(ObjectStore.Versioned::tag).orElse(null);
+        List<StoredObject> objects = io.avalanche.rpm.store.Parallel.join(listing);
+        Set<String> out = new java.util.HashSet<>(y.excluded);
+        out.addAll(excluded.get());
         Map<String, Long> listed = new LinkedHashMap<>();
         Set<String> marked = new java.util.TreeSet<>();
-        for (Object x : (List<?>) r.get(0)) {
-            StoredObject o = (StoredObject) x;
+        for (StoredObject o : objects) {
             String rel = o.key().substring(dir.length());
-            if (!rel.contains("/") && rel.endsWith(".rpm") && !y.excluded.contains(o.key())) {
+            if (!rel.contains("/") && rel.endsWith(".rpm") && !out.contains(o.key())) {
                 listed.put(rel, o.size());
             } else if (rel.startsWith(Layout.REPODATA) && Replacements.fileOf(rel.substring(Layout.REPODATA.length()))
                     != null) {
                 marked.add(Replacements.fileOf(rel.substring(Layout.REPODATA.length())));
             }
         }
-        @SuppressWarnings("unchecked")
-        Optional<ObjectStore.Versioned> oldVersion = (Optional<ObjectStore.Versioned>) r.get(1);
-        @SuppressWarnings("unchecked")
-        String ascTag = ((Optional<ObjectStore.Versioned>) r.get(2)).map(ObjectStore.Versioned::tag).orElse(null);
-        Optional<Repomd> parsed = oldVersion.map(v -> parseRepomd(v.data()));
-        byte[][] open = parsed.map(this::readExisting).orElse(null);
-        RepoSplice.Index splice = open == null ? null : RepoSplice.index(open[0], open[1], open[2]);
         return new YumRepository.State(listed, oldVersion, parsed, ascTag, open, splice, marked);
     }
 

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
@@ -82,28 +81,54 @@ final class StreamingPublish {
             failChecks();   // a package that failed its checks explains more
             throw e;
         }
+        // once every package passed its checks (the verifying passes end before their uploads do), the key file and
+        // the new metadata files go up while the packages finish streaming; no index names them before the packages
+        // are stored, so a failed upload leaves only unreferenced files (removed later), as in PublishRun.prepare
+        List<Future<?>> later = new ArrayList<>();
+        if (allPassed.handle((v, e) -> e == null).join()) {
+            later.addAll(uploadKeyFile());
+            computed.values().forEach(c -> c.puts().forEach(p -> later.add(run.io.submit(p))));
+        }
         List<Object> results = uploads.stream().map(CompletableFuture::join).toList();
-        failChecks();
-        Map<String, PublishRun.Item> items = verifiedItems();
-        List<Future<Publisher.Outcome>> later = new ArrayList<>();
-        ReleaseScan.Scanned keyFile = release.keyFile();
-        if (keyFile != null && remote.objects().get(keyFile.key()).map(run::shaOf).map(s -> !s.equals(keyHashes.hex()))
-                .orElse(true) && (run.options.force() || keyRotation || remote.objects().get(keyFile.key()).isEmpty())) {
-            PublishRun.Item k = items.get(keyFile.key());
-            later.add(run.io.submit(() -> run.upload(k, remote.objects().get(k.key()).orElse(null))));
+        try {
+            failChecks();
+            Map<String, PublishRun.Item> items = verifiedItems();
+            for (int i = 0; i < toStream.size(); i++) {
+                uploaded(items.get(toStream.get(i).key()), results.get(i));
+            }
+        } finally {
+            later.forEach(f -> quietly(f));
         }
-        for (int i = 0; i < toStream.size(); i++) {
-            uploaded(items.get(toStream.get(i).key()), results.get(i));
-        }
-        List<Callable<Boolean>> puts = new ArrayList<>();
-        computed.values().forEach(c -> puts.addAll(c.puts()));
-        run.all(puts);
-        for (Future<Publisher.Outcome> f : later) {
-            run.emit(outcomes, Parallel.join(f));
+        for (Future<?> f : later) {
+            if (Parallel.join(f) instanceof Publisher.Outcome o) {
+                run.emit(outcomes, o);
+            }
         }
         PendingPublish pending = run.pending(outcomes, computed.values().stream()
                 .map(YumRepository.Computed::pending).toList());
         return new IndexCompletion(run).signAndComplete(pending, remote.repoFile());
+    }
+
+    /** The key file's upload when it is new, forced, or a rotation (empty when the published one stays). */
+    private List<Future<Publisher.Outcome>> uploadKeyFile() {
+        ReleaseScan.Scanned keyFile = release.keyFile();
+        if (keyFile != null && remote.objects().get(keyFile.key()).map(run::shaOf).map(s -> !s.equals(keyHashes.hex()))
+                .orElse(true) && (run.options.force() || keyRotation || remote.objects().get(keyFile.key()).isEmpty())) {
+            PublishRun.Item k = new PublishRun.Item(keyFile.file(), keyFile.key(), keyHashes, keyFile.size(), null);
+            return List.of(run.io.submit(() -> run.upload(k, remote.objects().get(k.key()).orElse(null))));
+        }
+        return List.of();
+    }
+
+    /** Waits for a request whose failure another failure being thrown already explains. */
+    private static void quietly(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // rethrown by Parallel.join when nothing else failed
+        }
     }
 
     /** The key checks of {@link PublishGate} run on their own thread while the destination is read. */

@@ -146,7 +146,26 @@ public final class YumRepository {
 
     /** Reads the repository's current state: the listing, repomd.xml and its .asc at once, then its metadata files. */
     State read() {
-        return new RepositoryReader(this).read();
+        return new RepositoryReader(this).read(Set::of);
+    }
+
+    /** As {@link #read}, also leaving out the keys {@code excluded} gives once the listing is in. */
+    State read(java.util.function.Supplier<Set<String>> excluded) {
+        return new RepositoryReader(this).read(excluded);
+    }
+
+    /** Starts an independent request on the pool (none: runs it now). */
+    <T> java.util.concurrent.Future<T> start(java.util.concurrent.Callable<T> task) {
+        if (io != null) {
+            return io.submit(task);
+        }
+        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+        try {
+            f.complete(task.call());
+        } catch (Exception e) {
+            f.completeExceptionally(e);
+        }
+        return f;
     }
 
     /** The results of independent requests, concurrently when there is a pool. */
