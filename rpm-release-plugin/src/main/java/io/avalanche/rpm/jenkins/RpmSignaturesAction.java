@@ -39,7 +39,7 @@ public final class RpmSignaturesAction implements RunAction2 {
         private final String buildUrl;
         private final long time;
 
-        Signature(String kind, String subject, String file, String sha256, RpmCore.Key key, String buildUrl,
+        Signature(String kind, String subject, String file, String sha256, RpmCoreKeys.Key key, String buildUrl,
                   long time) {
             this.kind = kind;
             this.subject = subject;
