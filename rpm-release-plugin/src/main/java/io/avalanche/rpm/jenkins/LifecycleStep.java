@@ -198,18 +198,23 @@ public abstract class LifecycleStep extends Step {
             }
         }
 
-        /** Signs each rewritten repomd.xml rpm-core hands over (a canonical index only) and keeps a record of it. */
+        /**
+         * Signs what rpm-core's Lifecycle hands over here on the controller (each rewritten repomd.xml, and the probe
+         * that checks the key against the published key file) and keeps a record of every signature.
+         */
         private static UnaryOperator<byte[]> signer(RpmCoreKeys.Key key, String destination, Run<?, ?> run,
                                                     List<RpmSignaturesAction.Signature> made) {
             if (key == null) {
                 return null;
             }
             String buildUrl = RpmSignaturesAction.buildUrl(run);
-            return repomd -> {
-                byte[] signature = key.signRepository("", repomd);
-                made.add(new RpmSignaturesAction.Signature("repomd", RpmCorePublish.repomdPath("") + " of "
-                        + destination, destination, RpmCore.sha256(repomd), key, buildUrl,
-                        System.currentTimeMillis()));
+            return data -> {
+                byte[] signature = key.signForLifecycle(data);
+                boolean index = RpmCoreKeys.isRepositoryIndex(data);
+                made.add(new RpmSignaturesAction.Signature(index ? "repomd" : "key-check", index
+                        ? RpmCorePublish.repomdPath("") + " of " + destination
+                        : "rpm-core's probe of the key against the published key file of " + destination,
+                        destination, RpmCore.sha256(data), key, buildUrl, System.currentTimeMillis()));
                 return signature;
             };
         }

@@ -112,6 +112,15 @@ final class RpmCoreKeys {
             return RepoSigner.of(key.headerSigner()).signDetached(repomd);
         }
 
+        /**
+         * The armored detached signature over bytes rpm-core hands over on the controller (the lifecycle's rewritten
+         * repomd.xml, and the probe with which it checks the key against the published key file); never for bytes an
+         * agent sent, which {@link #signRepository} checks first.
+         */
+        byte[] signForLifecycle(byte[] data) {
+            return RepoSigner.of(key.headerSigner()).signDetached(data);
+        }
+
         String keyId() {
             return key.keyId();
         }
@@ -140,6 +149,16 @@ final class RpmCoreKeys {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             key.exportPublicKey(out);
             return out.toByteArray();
+        }
+    }
+
+    /** True when the bytes are a repository index as rpm-core writes it (a repomd.xml), for signature records. */
+    static boolean isRepositoryIndex(byte[] data) {
+        try {
+            Repomd.parseCanonical(data, "repomd.xml");
+            return true;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

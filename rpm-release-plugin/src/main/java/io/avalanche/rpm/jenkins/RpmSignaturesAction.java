@@ -53,7 +53,7 @@ public final class RpmSignaturesAction implements RunAction2 {
             this.time = time;
         }
 
-        /** "header" (an RPM main header) or "repomd" (a repository index). */
+        /** "header" (an RPM main header), "repomd" (a repository index) or "key-check" (rpm-core's key probe). */
         @Exported
         public String getKind() {
             return kind;
