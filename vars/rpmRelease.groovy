@@ -88,11 +88,11 @@ private Map settings(Map args) {
     if (!(cfg.out ==~ /[A-Za-z0-9_-][A-Za-z0-9._-]*/)) {
         error("rpmRelease: out must be a plain directory name inside the workspace, not '" + cfg.out + "'")
     }
-    if (!(cfg.emulateAarch64 instanceof Boolean)) {
-        error("rpmRelease: emulateAarch64 must be true or false, not '" + cfg.emulateAarch64 + "'")
-    }
-    if (!(cfg.withService instanceof Boolean)) {
-        error("rpmRelease: withService must be true or false, not '" + cfg.withService + "'")
+    List<String> flags = ['emulateAarch64', 'withService']
+    for (int i = 0; i < flags.size(); i++) {
+        if (!(cfg[flags[i]] instanceof Boolean)) {
+            error('rpmRelease: ' + flags[i] + " must be true or false, not '" + cfg[flags[i]] + "'")
+        }
     }
     return cfg
 }
@@ -281,13 +281,11 @@ private void validateStage(Map cfg, Map plan, Map state, String arch, boolean fr
             if (!cfg.pr) {
                 args.key = signingKey(cfg)   // judged against the key the controller holds, never the bucket's
             }
-            if (published) {
-                args.layout = plan.layout
-            }
             if (cfg.withService) {
                 args.withService = true
             }
             if (published) {
+                args.layout = plan.layout   // rpm-core's name of the layout rpmPublish used
                 withAWS(awsSettings(cfg)) {
                     rpmValidate(args)
                 }
