@@ -16,6 +16,8 @@ import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,15 +105,32 @@ public abstract class LifecycleStep extends Step {
         return url;
     }
 
-    /** True when {@code dir} is one of the administrator's directories or inside one. */
+    /**
+     * True when {@code dir} is one of the administrator's directories or inside one, compared as real paths where
+     * they exist (a link inside an allowed directory that leads out of it is not inside it).
+     */
     static boolean allowedFileDirectory(Path dir) {
-        Path wanted = dir.toAbsolutePath().normalize();
+        Path wanted = real(dir);
         for (String root : System.getProperty(FILE_ROOTS, "").split(":")) {
-            if (!root.isBlank() && wanted.startsWith(Path.of(root.trim()).toAbsolutePath().normalize())) {
+            if (!root.isBlank() && wanted.startsWith(real(Path.of(root.trim())))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The real path of the longest existing ancestor of {@code p}, with the rest of {@code p} appended. */
+    private static Path real(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        try {
+            return existing == null ? abs : existing.toRealPath().resolve(existing.relativize(abs));
+        } catch (IOException e) {
+            return abs;
+        }
     }
 
     @Override

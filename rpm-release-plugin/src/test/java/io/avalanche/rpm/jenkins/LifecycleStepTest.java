@@ -58,6 +58,7 @@ class LifecycleStepTest {
 
     /** The Jenkins of this test: taken once, here, and kept (JTH starts one per JenkinsRule resolution). */
     private JenkinsRule j;
+    private Path allowed;
     private Path bucket;
     private Path repository;
     private String to;
@@ -65,7 +66,7 @@ class LifecycleStepTest {
     @BeforeEach
     void publishThreeReleases(JenkinsRule rule, @TempDir Path tmp) throws Exception {
         j = rule;
-        Path allowed = tmp.resolve("allowed");
+        allowed = tmp.resolve("allowed");
         bucket = allowed.resolve("bucket");
         to = "file:" + bucket;
         System.setProperty(LifecycleStep.FILE_ROOTS, allowed.toString());
@@ -185,6 +186,10 @@ class LifecycleStepTest {
         WorkflowRun outside = failure("outside", yank("file:" + elsewhere, "v1.14.2", "r", "", false, ""));
         j.assertLogContains("rpmYank: file: destination " + elsewhere + " is not allowed on this controller", outside);
         j.assertLogContains(LifecycleStep.FILE_ROOTS, outside);
+        // a link inside the allowed directory that leads out of it is not inside it
+        Files.createSymbolicLink(allowed.resolve("escape"), elsewhere);
+        j.assertLogContains("is not allowed on this controller",
+                failure("escape", yank("file:" + allowed.resolve("escape"), "v1.14.2", "r", "", false, "")));
         // rpm-core's own refusals, with the step's name
         j.assertLogContains("rpmYank: invalid tag 'latest'", failure("bad-tag", yank(to, "latest", "r", "", false, "")));
         j.assertLogContains("a respin's RPM Release is a whole number from 1",
