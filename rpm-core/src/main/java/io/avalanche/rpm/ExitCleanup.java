@@ -125,8 +125,8 @@ public final class ExitCleanup {
     }
 
     /**
-     * Deletes a tree without following symbolic links out of it nor entering another file system mounted in it;
-     * what cannot be deleted stays.
+     * Deletes a tree without following symbolic links out of it nor entering another file system mounted in it
+     * (read-only directories are made writable first); what cannot be deleted stays.
      */
     public static void deleteTree(Path root) {
         if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
@@ -137,8 +137,11 @@ public final class ExitCleanup {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                    return device.equals(Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS))
-                            ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+                    if (!device.equals(Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS))) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    dir.toFile().setWritable(true);   // an installed rpm root has read-only directories
+                    return FileVisitResult.CONTINUE;
                 }
 
                 @Override

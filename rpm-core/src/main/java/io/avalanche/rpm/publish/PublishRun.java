@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
@@ -43,11 +42,6 @@ final class PublishRun {
     private final Consumer<Publisher.Outcome> progress;
     /** Packages of yanked releases (object keys), read with the destination: never listed in the metadata. */
     private volatile java.util.Set<String> yanked = java.util.Set.of();
-
-    PublishRun(ObjectStore store, Publisher.Options options, Consumer<Publisher.Outcome> progress,
-               Consumer<String> log, Parallel io) {
-        this(store, options, progress, log, io, Channel.STABLE);
-    }
 
     PublishRun(ObjectStore store, Publisher.Options options, Consumer<Publisher.Outcome> progress,
                Consumer<String> log, Parallel io, Channel channel) {
@@ -134,7 +128,7 @@ final class PublishRun {
         for (String dir : release.dirs(layout)) {
             // the listing and the metadata are needed only once the uploads run: read on their own thread
             YumRepository y = repository(dir);
-            repos.put(dir, CompletableFuture.supplyAsync(y::read, PublishRun::newThread));
+            repos.put(dir, CompletableFuture.supplyAsync(y::read, Background::newThread));
         }
         Map<String, Optional<StoredObject>> objects = new LinkedHashMap<>();
         heads.forEach((k, f) -> objects.put(k, Parallel.join(f)));
@@ -155,7 +149,7 @@ final class PublishRun {
                 toUpload.add(it);
             } else if (existing.get().equals(it.sha256())) {
                 emit(outcomes, unchanged(it.key(), it.size(), it.sha256(), "identical bytes already published"));
-            } else if (options.force() || rotatesKey(it.file(), it.key())) {
+            } else if (options.force() || gate().rotatesKey(it.file(), it.key())) {
                 toUpload.add(it);
             } else {
                 refused.add(store.describe(it.key()));
@@ -225,7 +219,7 @@ final class PublishRun {
         for (Map.Entry<String, Map<String, PackageMetadata>> e : byDir.entrySet()) {
             String dir = e.getKey();
             YumRepository y = repository(dir);
-            out.put(y, y.compute(joinVerified(remote.repositories().get(dir)), e.getValue()));
+            out.put(y, y.compute(Background.joinVerified(remote.repositories().get(dir)), e.getValue()));
         }
         return out;
     }
@@ -255,11 +249,6 @@ final class PublishRun {
             return unchanged(it.key(), it.size(), it.sha256(), "identical bytes published by a concurrent publish");
         }
         throw refusal(List.of(store.describe(it.key())), "A concurrent publish stored different bytes there.");
-    }
-
-    /** A key rotation ({@link PublishGate#rotatesKey}): the key file may replace the published one. */
-    boolean rotatesKey(Path local, String key) {
-        return gate().rotatesKey(local, key);
     }
 
     Publisher.Outcome unchanged(String key, long size, String sha, String detail) {
@@ -293,27 +282,6 @@ final class PublishRun {
 
     String shaOf(StoredObject o) {
         return o.sha256Hex() != null ? o.sha256Hex() : Digests.sha256Hex(store.get(o.key()).orElseThrow());
-    }
-
-    static void newThread(Runnable r) {
-        Thread t = new Thread(r, "publish-check");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    /** The value of a future, its failure rethrown as itself (not wrapped). */
-    static <T> T joinVerified(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
     }
 
     /** Runs the tasks on the I/O pool, results in order. */

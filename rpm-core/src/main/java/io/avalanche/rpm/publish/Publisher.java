@@ -1,5 +1,6 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.format.Channel;
 import io.avalanche.rpm.store.Destinations;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.store.Parallel;
@@ -281,7 +282,8 @@ public final class Publisher implements AutoCloseable {
         Options options = Options.defaults(null).withLayout(pending.layout()).withTimestamp(pending.timestamp());
         try (Parallel io = new Parallel(Parallel.THREADS);
              ObjectStore.Lock lock = store.lock(S3Settings.DEFAULT_TIMEOUT)) {
-            return new IndexCompletion(new PublishRun(store, options, progress, log, io)).complete(pending, signatures,
+            return new IndexCompletion(new PublishRun(store, options, progress, log, io,
+                    Channel.STABLE)).complete(pending, signatures,
                     YumRepository.ORPHAN_GRACE, null, true);
         }
     }

@@ -111,14 +111,14 @@ final class StreamingPublish {
         PublishGate gate = run.gate();
         CompletableFuture<RepositoryKey> keys = CompletableFuture.supplyAsync(() -> gate.checkKeys(release.dir(),
                 release.dirs(run.layout), run.options.signer(), true, run.options.force(), run.repoFileKey()),
-                PublishRun::newThread);
+                Background::newThread);
         try {
             remote = run.read(release);
         } catch (RuntimeException e) {
-            PublishRun.joinVerified(keys);
+            Background.joinVerified(keys);
             throw e;
         }
-        key = PublishRun.joinVerified(keys);
+        key = Background.joinVerified(keys);
         run.log.accept("checking " + release.rpms().size() + " package(s) against " + key.source() + " (key "
                 + key.describe() + ") as they upload");
     }
@@ -164,7 +164,7 @@ final class StreamingPublish {
                 if (f.rpm() != null) {
                     toStream.add(f);
                 }
-            } else if (f.rpm() == null && run.rotatesKey(f.file(), f.key())) {
+            } else if (f.rpm() == null && run.gate().rotatesKey(f.file(), f.key())) {
                 keyRotation = true;
             } else {
                 refused.add(run.store.describe(f.key()));

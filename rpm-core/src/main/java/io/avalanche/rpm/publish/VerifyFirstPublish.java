@@ -16,15 +16,15 @@ final class VerifyFirstPublish {
 
     static Publisher.Result run(PublishRun run, ReleaseScan release) {
         CompletableFuture<List<PublishRun.Item>> verified = CompletableFuture.supplyAsync(
-                () -> run.checked(release, true), PublishRun::newThread);
+                () -> run.checked(release, true), Background::newThread);
         PublishRun.Remote remote;
         try {
             remote = run.read(release);
         } catch (RuntimeException e) {
-            PublishRun.joinVerified(verified);   // a failed check explains more than a failed read
+            Background.joinVerified(verified);   // a failed check explains more than a failed read
             throw e;
         }
-        List<PublishRun.Item> items = PublishRun.joinVerified(verified);
+        List<PublishRun.Item> items = Background.joinVerified(verified);
         try (ObjectStore.Lock lock = run.store.lock(run.options.lockWait())) {
             return new IndexCompletion(run).signAndComplete(run.prepare(items, remote), remote.repoFile());
         }

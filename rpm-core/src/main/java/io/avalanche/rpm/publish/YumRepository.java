@@ -1,19 +1,13 @@
 package io.avalanche.rpm.publish;
 
-import io.avalanche.rpm.yum.MetadataException;
 import io.avalanche.rpm.store.ConcurrentWriteException;
-import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.store.Parallel;
-import io.avalanche.rpm.store.RangedChannel;
 import io.avalanche.rpm.store.StoredObject;
 import io.avalanche.rpm.yum.PackageMetadata;
 import io.avalanche.rpm.yum.RepoSplice;
 import io.avalanche.rpm.yum.RepoXml;
 import io.avalanche.rpm.yum.Repomd;
-import io.avalanche.rpm.RpmException;
-import io.avalanche.rpm.format.RpmPackage;
-import io.avalanche.rpm.format.RpmReader;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,9 +15,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,16 +32,17 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class YumRepository {
     public static final String REPOMD = Layout.REPOMD;
-    private static final String[] TYPES = {"primary", "filelists", "other"};
+    /** The metadata documents, in the order of {@link io.avalanche.rpm.yum.RepoXml.Documents}. */
+    static final List<String> TYPES = List.of("primary", "filelists", "other");
 
-    private final ObjectStore store;
-    private final String dir;
+    final ObjectStore store;
+    final String dir;
     private final DetachedSigner signer;
-    private final long timestamp;
-    private final Consumer<String> log;
+    final long timestamp;
+    final Consumer<String> log;
     private final Parallel io;
     /** Object keys of packages stored here that the metadata must not list (yanked or being pruned). */
-    private final Set<String> excluded;
+    final Set<String> excluded;
 
     /** What an update did: package count, packages read remotely, entries reused, files written/removed. */
     public record Result(String dir, int packages, int reused, int readRemotely, List<String> written,
@@ -153,32 +146,11 @@ public final class YumRepository {
 
     /** Reads the repository's current state: the listing, repomd.xml and its .asc at once, then its metadata files. */
     State read() {
-        List<Object> r = run(List.<java.util.concurrent.Callable<Object>>of(() -> store.list(dir),
-                () -> store.getVersioned(dir + REPOMD), () -> store.getVersioned(dir + REPOMD + ".asc")));
-        Map<String, Long> listed = new LinkedHashMap<>();
-        Set<String> marked = new java.util.TreeSet<>();
-        for (Object x : (List<?>) r.get(0)) {
-            StoredObject o = (StoredObject) x;
-            String rel = o.key().substring(dir.length());
-            if (!rel.contains("/") && rel.endsWith(".rpm") && !excluded.contains(o.key())) {
-                listed.put(rel, o.size());
-            } else if (rel.startsWith(Layout.REPODATA) && Replacements.fileOf(rel.substring(Layout.REPODATA.length()))
-                    != null) {
-                marked.add(Replacements.fileOf(rel.substring(Layout.REPODATA.length())));
-            }
-        }
-        @SuppressWarnings("unchecked")
-        Optional<ObjectStore.Versioned> oldVersion = (Optional<ObjectStore.Versioned>) r.get(1);
-        @SuppressWarnings("unchecked")
-        String ascTag = ((Optional<ObjectStore.Versioned>) r.get(2)).map(ObjectStore.Versioned::tag).orElse(null);
-        Optional<Repomd> parsed = oldVersion.map(v -> parseRepomd(v.data()));
-        byte[][] open = parsed.map(this::readExisting).orElse(null);
-        RepoSplice.Index splice = open == null ? null : RepoSplice.index(open[0], open[1], open[2]);
-        return new State(listed, oldVersion, parsed, ascTag, open, splice, marked);
+        return new RepositoryReader(this).read();
     }
 
     /** The results of independent requests, concurrently when there is a pool. */
-    private <T> List<T> run(List<java.util.concurrent.Callable<T>> tasks) {
+    <T> List<T> run(List<java.util.concurrent.Callable<T>> tasks) {
         if (io != null) {
             return io.all(tasks);
         }
@@ -214,117 +186,10 @@ public final class YumRepository {
     /**
      * Phase 1 without its writes: the new metadata from {@code state} and {@code fresh} (yanked packages left out);
      * the entry of a package a forced replacement marked is re-read when the package no longer has the SHA-256 the
-     * index lists.
+     * index lists ({@link MetadataComputation}).
      */
     Computed compute(State state, Map<String, PackageMetadata> published) {
-        Map<String, PackageMetadata> reread = Replacements.reread(store, dir, state.marked(), state.listed(),
-                published, () -> listedChecksums(state), this, log);
-        Map<String, PackageMetadata> fresh = new LinkedHashMap<>(published);
-        fresh.putAll(reread);
-        fresh.keySet().removeIf(href -> excluded.contains(dir + href));
-        Map<String, Long> listed = new LinkedHashMap<>(state.listed());
-        for (Map.Entry<String, PackageMetadata> f : fresh.entrySet()) {
-            // packages of this publish whose upload may still be under way
-            listed.putIfAbsent(f.getKey(), f.getValue().packageSize());
-        }
-        Optional<ObjectStore.Versioned> oldVersion = state.index();
-        Optional<byte[]> oldBytes = oldVersion.map(ObjectStore.Versioned::data);
-        String baseSha = oldBytes.map(Digests::sha256Hex).orElse(null);
-        String baseTag = oldVersion.map(ObjectStore.Versioned::tag).orElse(null);
-        String ascTag = state.ascTag();
-        Optional<Repomd> old = state.parsed();
-        RepoSplice.Index splice = state.splice();
-        boolean spliced = splice != null && splice.sizes().keySet().stream().allMatch(listed::containsKey)
-                && listed.entrySet().stream().allMatch(e -> fresh.containsKey(e.getKey())
-                        || e.getValue().equals(splice.sizes().get(e.getKey())));
-        RepoXml.Documents docs;
-        int total = listed.size();
-        int reused = 0;
-        int remote = 0;
-        if (spliced) {
-            // every package is either just published or described by the current metadata: copy their elements
-            reused = (int) listed.keySet().stream().filter(h -> !fresh.containsKey(h)).count();
-            docs = RepoSplice.splice(splice, new ArrayList<>(fresh.values()));
-        } else {
-            Map<String, PackageMetadata> known = state.known(this);
-            List<PackageMetadata> all = new ArrayList<>();
-            for (Map.Entry<String, Long> e : listed.entrySet()) {
-                String href = e.getKey();
-                PackageMetadata m = fresh.get(href);
-                if (m == null) {
-                    PackageMetadata k = known.get(href);
-                    if (k != null && k.packageSize() == e.getValue()) {
-                        m = k;
-                        reused++;
-                    } else {
-                        m = readRemote(href, e.getValue());
-                        remote++;
-                    }
-                }
-                all.add(m);
-            }
-            all.sort(Comparator.comparing(PackageMetadata::href));
-            docs = RepoXml.write(all);
-        }
-        remote += reread.size();
-        byte[][] open = {docs.primary(), docs.filelists(), docs.other()};
-        List<Repomd.Entry> entries = new ArrayList<>();
-        List<String> written = new ArrayList<>();
-        List<java.util.concurrent.Callable<Boolean>> puts = new ArrayList<>();
-        for (int i = 0; i < TYPES.length; i++) {
-            byte[] gz = gzip(open[i]);
-            String sha = Digests.sha256Hex(gz);
-            String href = Layout.REPODATA + sha + "-" + TYPES[i] + ".xml.gz";
-            puts.add(() -> {
-                try {
-                    store.putIfAbsent(dir + href, gz, "application/gzip");
-                } catch (ConcurrentWriteException e) {
-                    // content-addressed: whoever stored it first stored these very bytes
-                }
-                return true;
-            });
-            written.add(dir + href);
-            entries.add(new Repomd.Entry(TYPES[i], sha, Digests.sha256Hex(open[i]), href, timestamp, gz.length,
-                    open[i].length));
-        }
-        byte[] repomd = new Repomd(timestamp, entries).toXml();
-        List<String> previous = new ArrayList<>();
-        old.ifPresent(r -> r.entries().forEach(e -> previous.add(dir + e.href())));
-        boolean unchanged = old.isPresent() && sameData(old.get(), entries);
-        if (unchanged) {
-            repomd = oldBytes.get();
-        }
-        log.accept("repository " + store.describe(dir) + ": " + total + " packages (" + reused
-                + " from existing metadata" + (spliced ? ", copied as they were" : "") + ", " + remote
-                + " read by header ranges, " + (total - reused - remote) + " just uploaded)");
-        return new Computed(new Pending(dir, repomd, baseSha, baseTag, ascTag, unchanged, previous,
-                new Result(dir, total, reused, remote, unchanged ? List.of() : written, List.of())),
-                unchanged ? List.of() : puts);
-    }
-
-    /** The SHA-256 the current index lists per href. */
-    private Map<String, String> listedChecksums(State state) {
-        if (state.splice() != null) {
-            return state.splice().checksums();
-        }
-        Map<String, String> m = new HashMap<>();
-        state.known(this).forEach((href, p) -> m.put(href, p.sha256()));
-        return m;
-    }
-
-    /** The old index lists exactly these metadata files (same types, checksums and locations). */
-    private static boolean sameData(Repomd old, List<Repomd.Entry> now) {
-        if (old.entries().size() != now.size()) {
-            return false;
-        }
-        for (Repomd.Entry e : now) {
-            Optional<Repomd.Entry> o = old.entry(e.type());
-            if (o.isEmpty() || !e.checksum().equals(o.get().checksum()) || !e.href().equals(o.get().href())
-                    || !e.openChecksum().equals(o.get().openChecksum())) {
-                return false;
-            }
-        }
-        return true;
+        return MetadataComputation.compute(this, state, published);
     }
 
     /**
@@ -352,46 +217,7 @@ public final class YumRepository {
      * always read again (whether its signature can stay depends on it).
      */
     Result completeIndex(Pending p, byte[] armoredSignature, RepositoryKey key, boolean justRead) {
-        if (!p.dir().equals(dir)) {
-            throw new PublishException("pending metadata of " + store.describe(p.dir()) + " cannot complete "
-                    + store.describe(dir));
-        }
-        String idx = dir + REPOMD;
-        String asc = idx + ".asc";
-        boolean reread = !justRead || p.unchanged();
-        List<Optional<byte[]>> reads = reread ? run(List.<java.util.concurrent.Callable<Optional<byte[]>>>of(
-                () -> store.get(idx), () -> store.get(asc))) : null;
-        if (reread) {
-            String nowSha = reads.get(0).map(Digests::sha256Hex).orElse(null);
-            if (!java.util.Objects.equals(nowSha, p.baseSha256())) {
-                throw changed(idx);
-            }
-        }
-        List<String> written = new ArrayList<>(p.result().written());
-        List<String> removed = new ArrayList<>();
-        boolean ascExists = reread ? reads.get(1).isPresent() : p.ascTag() != null;
-        Optional<byte[]> ascNow = reread ? reads.get(1) : Optional.empty();
-        boolean keepAsIs = p.unchanged() && (armoredSignature == null ? !ascExists
-                : ascNow.isPresent() && key != null && key.checkDetached(p.repomd(), ascNow.get()) == null);
-        if (!keepAsIs) {
-            try {
-                if (armoredSignature != null) {
-                    store.putIf(asc, armoredSignature, "text/plain", p.ascTag());
-                    written.add(asc);
-                }
-                store.putIf(idx, p.repomd(), "application/xml", p.baseTag());
-            } catch (ConcurrentWriteException e) {
-                throw changed(idx);
-            }
-            written.add(idx);
-            if (armoredSignature == null && ascExists) {
-                store.delete(asc);
-                removed.add(asc);
-                log.accept("warning: " + store.describe(idx) + " is now unsigned: removed the old repomd.xml.asc");
-            }
-        }
-        Result r = p.result();
-        return new Result(dir, r.packages(), r.reused(), r.readRemotely(), List.copyOf(written), List.copyOf(removed));
+        return IndexWriter.completeIndex(this, p, armoredSignature, key, justRead);
     }
 
     /** As {@link #complete(Pending, byte[], RepositoryKey, java.time.Duration)} with no key and a 15-minute grace. */
@@ -401,12 +227,6 @@ public final class YumRepository {
 
     /** How old an unreferenced metadata file must be before a publish that holds no lock removes it. */
     public static final java.time.Duration ORPHAN_GRACE = java.time.Duration.ofMinutes(15);
-
-    private ConcurrentWriteException changed(String idx) {
-        return new ConcurrentWriteException(store.describe(idx) + " changed since this publish read it (another "
-                + "publish of " + store.describe(dir) + " ran in between); this publish did not write its index: "
-                + "re-run publish to include both");
-    }
 
     /** Removes the metadata no index names and old replacement markers ({@link MetadataCleanup}). */
     List<String> removeOrphans(Pending p, List<String> written, java.time.Duration staleAfter) {
@@ -419,77 +239,14 @@ public final class YumRepository {
         return MetadataCleanup.removeOrphans(store, dir, log, p, written, staleAfter, repodata);
     }
 
-    /** The parsed index, or null (with a warning) when it is damaged. */
-    private Repomd parseRepomd(byte[] b) {
-        try {
-            return Repomd.parse(b, store.describe(dir + REPOMD));
-        } catch (MetadataException e) {
-            log.accept("warning: " + e.getMessage() + "; rebuilding the metadata from package headers");
-            return null;
-        }
-    }
-
-    /** The current metadata files, opened and checked against repomd.xml; null (with a warning) if damaged. */
-    private byte[][] readExisting(Repomd r) {
-        byte[][] open = new byte[TYPES.length][];
-        List<java.util.concurrent.Callable<Optional<byte[]>>> gets = new ArrayList<>();
-        for (String type : TYPES) {
-            Optional<Repomd.Entry> e = r.entry(type);
-            if (e.isEmpty()) {
-                warnRebuild("repomd.xml lists no " + type);
-                return null;
-            }
-            gets.add(() -> store.get(dir + e.get().href()));
-        }
-        List<Optional<byte[]>> got = run(gets);
-        for (int i = 0; i < TYPES.length; i++) {
-            Optional<Repomd.Entry> e = r.entry(TYPES[i]);
-            Optional<byte[]> gz = got.get(i);
-            if (gz.isEmpty()) {
-                warnRebuild(store.describe(dir + e.get().href()) + " is missing");
-                return null;
-            }
-            if (!Digests.sha256Hex(gz.get()).equals(e.get().checksum())) {
-                warnRebuild(store.describe(dir + e.get().href()) + " does not match its repomd.xml checksum");
-                return null;
-            }
-            open[i] = gunzip(gz.get());
-        }
-        return open;
-    }
-
     /** The packages the current metadata describes; empty (forcing a header re-read) if it is damaged. */
     List<PackageMetadata> parseExisting(byte[][] open) {
-        try {
-            return RepoXml.read(open[0], open[1], open[2]);
-        } catch (RpmException e) {
-            warnRebuild(e.getMessage());
-            return List.of();
-        }
-    }
-
-    private List<PackageMetadata> warnRebuild(String why) {
-        log.accept("warning: " + why + "; rebuilding the metadata of " + store.describe(dir) + " from package headers");
-        return List.of();
+        return new RepositoryReader(this).parseExisting(open);
     }
 
     /** Metadata of a stored package we have no entry for: its headers by ranged GETs, its SHA-256 from HEAD. */
     PackageMetadata readRemote(String href, long size) {
-        String key = dir + href;
-        StoredObject o = store.head(key).orElseThrow(() -> new PublishException(store.describe(key)
-                + " vanished while updating the repository metadata; re-run publish"));
-        String sha = o.sha256Hex();
-        if (sha == null) {
-            sha = Digests.sha256Hex(store.get(key).orElseThrow());
-        }
-        RpmPackage p;
-        try (RangedChannel ch = new RangedChannel(store, key, size)) {
-            p = RpmReader.read(ch, store.describe(key));
-        } catch (IOException e) {
-            throw new UncheckedIOException(store.describe(key) + ": cannot read headers: " + e.getMessage(), e);
-        }
-        long mtime = o.lastModified() == null ? timestamp : o.lastModified().getEpochSecond();
-        return PackageMetadata.from(p, sha, mtime, href);
+        return new RepositoryReader(this).readRemote(href, size);
     }
 
     static byte[] gzip(byte[] data) {

@@ -34,7 +34,7 @@ final class BuildOutput {
     /** Copies {@code root/relative} into {@code into} (a private directory) under its file name; returns the copy. */
     static Path capture(Path root, String relative, Path into) {
         Path shown = root.resolve(relative);
-        String name = shown.getFileName().toString();
+        String name = io.avalanche.rpm.PathNames.name(shown);
         Path copy = into.resolve(name);
         try (SecureDirectoryStream<Path> dir = parentOf(root, relative)) {
             if (dir == null) {
@@ -73,7 +73,7 @@ final class BuildOutput {
             if (dir == null) {
                 throw new BuildException(producedBy + " succeeded but did not produce " + shown);
             }
-            regularFile(dir, shown.getFileName().toString(), shown);
+            regularFile(dir, io.avalanche.rpm.PathNames.name(shown), shown);
         } catch (NoSuchFileException e) {
             throw new BuildException(producedBy + " succeeded but did not produce " + shown, e);
         } catch (IOException e) {
@@ -88,7 +88,7 @@ final class BuildOutput {
             if (dir == null) {
                 return;
             }
-            String name = shown.getFileName().toString();
+            String name = io.avalanche.rpm.PathNames.name(shown);
             BasicFileAttributes a = attributes(dir, name);
             if (a == null) {
                 return;
@@ -163,7 +163,7 @@ final class BuildOutput {
             throw new NoSuchFileException(shown.toString());
         }
         if (a.isSymbolicLink()) {
-            throw link(shown.getParent(), name, "file");
+            throw link(java.util.Objects.requireNonNullElse(shown.getParent(), shown), name, "file");
         }
         if (!a.isRegularFile()) {
             throw new BuildException(shown + " is not a regular file (" + (a.isDirectory() ? "a directory"

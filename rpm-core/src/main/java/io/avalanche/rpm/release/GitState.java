@@ -64,4 +64,22 @@ public record GitState(String commit, long commitTime, List<String> changes, Str
         int nl = t.indexOf('\n');
         return nl < 0 ? t : t.substring(0, nl);
     }
+
+    /** Why {@code tag} does not name the checked-out commit, or null when it does. */
+    String mismatch(io.avalanche.rpm.format.ReleaseTag tag) {
+        if (tag.pullRequest()) {
+            String sha = tag.tag().substring(tag.tag().lastIndexOf('.') + 1);
+            return commit().startsWith(sha) ? null : "pull-request tag " + tag.tag() + " names commit " + sha
+                    + " but commit " + commit() + " is checked out; pass --pr the checked-out commit";
+        }
+        if (tagCommit() == null) {
+            return "tag " + tag.tag() + " does not exist in the repository: check out the tag you release "
+                    + "(git fetch --tags && git checkout " + tag.tag() + ") or create it";
+        }
+        if (!tagCommit().equals(commit())) {
+            return "tag " + tag.tag() + " points at commit " + tagCommit() + " but commit " + commit()
+                    + " is checked out: git checkout " + tag.tag();
+        }
+        return null;
+    }
 }

@@ -2,7 +2,6 @@ package io.avalanche.rpm.release;
 
 import io.avalanche.rpm.ExitCleanup;
 import io.avalanche.rpm.manifest.ReleaseManifest;
-import io.avalanche.rpm.ProcessRunner;
 import io.avalanche.rpm.ProgressReporter;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
@@ -15,7 +14,6 @@ import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.validate.ContainerTarget;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,7 +137,7 @@ public final class ReleaseBuilder {
             }
             overrides.add("--allow-dirty: " + what);
         }
-        String mismatch = tagMismatch(r.tag(), git);
+        String mismatch = git.mismatch(r.tag());
         if (mismatch != null) {
             if (!r.checks().allowTagMismatch()) {
                 throw new SpecException(tree.root() + ": " + mismatch + " (or pass --allow-tag-mismatch to build "
@@ -147,73 +145,8 @@ public final class ReleaseBuilder {
             }
             overrides.add("--allow-tag-mismatch: " + mismatch);
         }
-        return new Plan(tree, git, r.tag(), r.arch(), r.image(), steps(tree, git, r.arch(), r.image() != null),
+        return new Plan(tree, git, r.tag(), r.arch(), r.image(), BuildSteps.of(tree, git, r.arch(), r.image() != null),
                 packages(tree, r.tag(), r.arch()), overrides);
-    }
-
-    private static String tagMismatch(ReleaseTag tag, GitState git) {
-        if (tag.pullRequest()) {
-            String sha = tag.tag().substring(tag.tag().lastIndexOf('.') + 1);
-            return git.commit().startsWith(sha) ? null : "pull-request tag " + tag.tag() + " names commit " + sha
-                    + " but commit " + git.commit() + " is checked out; pass --pr the checked-out commit";
-        }
-        if (git.tagCommit() == null) {
-            return "tag " + tag.tag() + " does not exist in the repository: check out the tag you release "
-                    + "(git fetch --tags && git checkout " + tag.tag() + ") or create it";
-        }
-        if (!git.tagCommit().equals(git.commit())) {
-            return "tag " + tag.tag() + " points at commit " + git.tagCommit() + " but commit " + git.commit()
-                    + " is checked out: git checkout " + tag.tag();
-        }
-        return null;
-    }
-
-    /** The build steps as upstream's packaging runs them (lib-build-common.sh build_binary). */
-    static List<Step> steps(SourceTree tree, GitState git, Arch arch, boolean inContainer) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("SOURCE_DATE_EPOCH", Long.toString(git.commitTime()));
-        // as upstream's packaging: the commit is passed explicitly, VCS stamping is off
-        env.put("AVALANCHEGO_COMMIT", git.commit());
-        String goflags = inContainer ? null : System.getenv("GOFLAGS");
-        env.put("GOFLAGS", (goflags == null || goflags.isBlank() ? "" : goflags + " ") + "-buildvcs=false");
-        env.putAll(crossEnvironment(arch, inContainer));
-        return List.of(
-                new Step("avalanchego", List.of("./" + SourceTree.AVALANCHEGO_BUILD), tree.root(),
-                        tree.avalanchegoOutput(), env),
-                new Step("subnet-evm", List.of("./scripts/build.sh", tree.pluginOutput().toString()),
-                        tree.root().resolve(SourceTree.SUBNET_EVM_DIR), tree.pluginOutput(), env));
-    }
-
-    /**
-     * GOOS/GOARCH/CGO_ENABLED (and CC, the cross compiler, when it is on PATH or the build runs in a container)
-     * for a foreign arch; empty for this machine's arch.
-     */
-    public static Map<String, String> crossEnvironment(Arch arch, boolean inContainer) {
-        Map<String, String> env = new LinkedHashMap<>();
-        if (arch == Arch.host()) {
-            return env;
-        }
-        env.put("GOOS", "linux");
-        env.put("GOARCH", arch.docker());
-        env.put("CGO_ENABLED", "1");
-        String cc = (arch == Arch.AARCH64 ? "aarch64" : "x86_64") + "-linux-gnu-gcc";
-        if (inContainer || onPath(cc)) {
-            env.put("CC", cc);
-        }
-        return env;
-    }
-
-    private static boolean onPath(String exe) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String d : path.split(File.pathSeparator)) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, exe))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static List<PackagePlan> packages(SourceTree tree, ReleaseTag tag, Arch arch) {
@@ -258,7 +191,7 @@ public final class ReleaseBuilder {
     public static ReleaseManifest build(Request r, Consumer<String> log, ProgressReporter progress) {
         Plan plan = plan(r);
         plan.overrides().forEach(o -> log.accept("WARNING: " + o));
-        runSteps(plan, r, log);
+        BuildSteps.run(plan, r, log);
         try (OutputDir out = OutputDir.open(r.out())) {
             ReleaseManifest m = packageInto(plan, r.compression(), out.staging(), log, progress);
             m.write(out.staging());
@@ -266,28 +199,6 @@ public final class ReleaseBuilder {
             names.add(ReleaseManifest.FILE_NAME);
             out.commit(names);
             return m;
-        }
-    }
-
-    /** Runs the plan's build steps (host or container) and checks each produced its output. */
-    public static void runSteps(Plan plan, Request r, Consumer<String> log) {
-        for (Step s : plan.steps()) {
-            log.accept("+ (cd " + s.workDir() + " && " + String.join(" ", s.command()) + ")"
-                    + (r.image() == null ? "" : "   (in " + r.image() + ")"));
-            String output = plan.tree().root().relativize(s.output()).toString();
-            BuildOutput.remove(plan.tree().root(), output);
-            if (r.image() == null) {
-                ProcessRunner.Result run = ProcessRunner.of(s.command()).in(s.workDir()).env(s.env()).onLine(log)
-                        .run();
-                if (!run.ok()) {
-                    throw new BuildException(String.join(" ", s.command()) + " failed with exit code " + run.exitCode()
-                            + (run.output().isBlank() ? "" : ":\n  " + String.join("\n  ", run.tail(20))));
-                }
-            } else {
-                ContainerBuild.run(r.engine(), r.image(), plan.tree().root(), s, log);
-            }
-            BuildOutput.requireRegular(plan.tree().root(), output, String.join(" ", s.command()) + " (in "
-                    + s.workDir() + ")");
         }
     }
 
@@ -301,7 +212,7 @@ public final class ReleaseBuilder {
                                                  ProgressReporter progress) {
         SourceTree tree = SourceTree.read(r.source());
         GitState git = new GitState(info.commit(), info.commitTime(), List.of(), null);
-        Plan plan = new Plan(tree, git, r.tag(), r.arch(), r.image(), steps(tree, git, r.arch(), r.image() != null),
+        Plan plan = new Plan(tree, git, r.tag(), r.arch(), r.image(), BuildSteps.of(tree, git, r.arch(), r.image() != null),
                 packages(tree, r.tag(), r.arch()), List.of());
         try {
             Files.createDirectories(r.out());

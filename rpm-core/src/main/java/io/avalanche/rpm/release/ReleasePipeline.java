@@ -14,24 +14,16 @@ import io.avalanche.rpm.publish.Layout;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.sign.KeyChoice;
-import io.avalanche.rpm.sign.KeyExport;
 import io.avalanche.rpm.sign.KeyPurpose;
 import io.avalanche.rpm.sign.KeyRequest;
 import io.avalanche.rpm.sign.KeySource;
-import io.avalanche.rpm.sign.PackageSigning;
 import io.avalanche.rpm.sign.PendingKey;
 import io.avalanche.rpm.sign.SigningKey;
-import io.avalanche.rpm.validate.CheckOutcome;
-import io.avalanche.rpm.validate.ReleaseRef;
 import io.avalanche.rpm.validate.ReleaseSource;
 import io.avalanche.rpm.validate.TrustAnchor;
 import io.avalanche.rpm.validate.ValidationOptions;
 import io.avalanche.rpm.validate.ValidationReport;
-import io.avalanche.rpm.validate.Validator;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -40,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The whole release: plan (every refusal) → build and package per arch → sign with one key → validate from the
@@ -219,9 +210,9 @@ public final class ReleasePipeline {
             List<ReleaseManifest> built = new ArrayList<>();
             for (ReleaseBuilder.Plan b : plan.builds()) {
                 log.accept("== build " + r.tag().tag() + " for " + b.arch().rpm()
-                        + (b.arch() == Arch.host() ? "" : " (cross-compiled: " + ReleaseBuilder.crossEnvironment(
+                        + (b.arch() == Arch.host() ? "" : " (cross-compiled: " + BuildSteps.crossEnvironment(
                         b.arch(), r.buildImage() != null) + ")"));
-                ReleaseBuilder.runSteps(b, r.build(b.arch()), log);
+                BuildSteps.run(b, r.build(b.arch()), log);
                 Profile.mark("built " + b.arch().rpm());
                 SigningKey k = pending.get();
                 Profile.mark("signing key ready");
@@ -232,7 +223,7 @@ public final class ReleasePipeline {
                         RpmWriter.SignatureFiller.signingWith(k.headerSigner())));
             }
             SigningKey key = pending.get();
-            TrustAnchor anchor = anchorOf(key);
+            TrustAnchor anchor = PipelineStages.anchorOf(key);
             ReleaseManifest combined = ReleaseManifest.combine(built);
             if (r.withService()) {
                 List<ReleaseManifest.Artifact> files = new ArrayList<>(combined.files());
@@ -243,7 +234,7 @@ public final class ReleasePipeline {
             combined.write(stage);
 
             log.accept("== sign");
-            ReleaseManifest manifest = signed(stage, combined, key, log);
+            ReleaseManifest manifest = PipelineStages.signed(stage, combined, key, log);
             List<String> outputs = new ArrayList<>(manifest.files().stream().map(ReleaseManifest.Artifact::name)
                     .toList());
             outputs.add(ReleaseManifest.FILE_NAME);
@@ -251,7 +242,7 @@ public final class ReleasePipeline {
             List<Validation> validations = new ArrayList<>();
             String releaseDir = "release directory " + r.out();
             for (Arch a : r.arches()) {
-                validations.add(validate(r, a, manifest, "release directory", releaseDir,
+                validations.add(PipelineStages.validate(r, a, manifest, "release directory", releaseDir,
                         ReleaseSource.directory(stage), anchor, log));
                 ExitCleanup.checkRunning("publishing");
             }
@@ -262,7 +253,7 @@ public final class ReleasePipeline {
                         + "nothing was uploaded");
             } else if (r.to() != null) {
                 log.accept("== publish to " + r.to());
-                ProgressReporter.Task upload = progress.start("publish to " + r.to(), totalBytes(stage));
+                ProgressReporter.Task upload = progress.start("publish to " + r.to(), PipelineStages.totalBytes(stage));
                 try (Publisher p = Publisher.open(r.to(), r.s3(), o -> {
                     upload.advance(o.size());
                     log.accept("  " + o.status().name().toLowerCase(Locale.ROOT) + " " + o.location());
@@ -274,7 +265,7 @@ public final class ReleasePipeline {
                 upload.close();
                 for (Arch a : r.arches()) {
                     try (ReleaseSource source = ReleaseSource.open(r.to(), r.s3(), r.layout())) {
-                        validations.add(validate(r, a, manifest, "published", r.to(), source, anchor, log));
+                        validations.add(PipelineStages.validate(r, a, manifest, "published", r.to(), source, anchor, log));
                     }
                     ExitCleanup.checkRunning("moving the release into " + r.out());
                 }
@@ -289,91 +280,10 @@ public final class ReleasePipeline {
                         : " (the published packages are at " + r.to() + ")"));
             }
             if (r.junit() != null && !validations.isEmpty()) {
-                junitReport(validations).writeJUnit(r.junit());
+                PipelineStages.junitReport(validations).writeJUnit(r.junit());
             }
             return new Result(manifest, r.out(), r.out().resolve(ReleaseManifest.KEY_FILE), published, validations,
                     passed);
-        }
-    }
-
-    /** The key this release signs with, as validation's trust anchor: never the key file found where it validates. */
-    private static TrustAnchor anchorOf(SigningKey key) {
-        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
-        try {
-            key.exportPublicKey(b);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot export the signing key's public key: " + e.getMessage(), e);
-        }
-        return TrustAnchor.pinned(b.toByteArray(), "the key this release signs with, " + key.keyId());
-    }
-
-    private static Validation validate(Request r, Arch a, ReleaseManifest m, String phase, String from,
-                                       ReleaseSource source, TrustAnchor anchor, Consumer<String> log) {
-        log.accept("== validate from " + from + " (" + a.rpm() + ", " + phase + ")");
-        ValidationOptions vo = ValidationOptions.of(new ReleaseRef(r.tag().tag(), a.rpm())
-                        .withRelease(r.tag().release()).withService(r.withService()), m.commit())
-                .withInstall(r.install()).withTargetGlibc(r.targetGlibc()).withAnchor(anchor)
-                .withVmId(m.vmId(), "release.json (read from " + m.vmIdSource() + " at build time)");
-        ValidationReport report = validate(vo, source);
-        report.summaryLines().forEach(log);
-        return new Validation(a, phase, from, report);
-    }
-
-    private static ValidationReport validate(ValidationOptions vo, ReleaseSource source) {
-        Path work;
-        try {
-            work = Files.createTempDirectory("rpm-release-validate-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a validation directory: " + e.getMessage(), e);
-        }
-        ExitCleanup.Registration scratch = ExitCleanup.directory(work);
-        try {
-            return new Validator(vo).validate(source, work);
-        } finally {
-            OutputDir.deleteTree(work);
-            scratch.close();   // after the deletion: a stopping JVM waits for it
-        }
-    }
-
-    /** One JUnit report: a single validation as it is, several with "arch phase package" class names. */
-    static ValidationReport junitReport(List<Validation> vs) {
-        if (vs.size() == 1) {
-            return vs.get(0).report();
-        }
-        List<CheckOutcome> all = new ArrayList<>();
-        for (Validation v : vs) {
-            for (CheckOutcome c : v.report().results()) {
-                all.add(new CheckOutcome(v.arch().rpm() + " " + v.phase() + " " + c.packageName(), c.check(),
-                        c.status(), c.message(), c.output(), c.time()));
-            }
-        }
-        List<String> warnings = vs.stream().flatMap(v -> v.report().warnings().stream()).distinct().toList();
-        List<String> confinement = vs.stream().map(v -> v.report().confinement()).filter(java.util.Objects::nonNull)
-                .distinct().toList();
-        return new ValidationReport(vs.get(0).report().release(), vs.get(0).report().target(), all, null, warnings,
-                confinement.isEmpty() ? null : String.join("; ", confinement));
-    }
-
-
-    /**
-     * Half two of signing ({@link PackageSigning#apply}) for packages signed as they were written (their signature
-     * headers were filled by the writer, the first half): exports the public key and records it in release.json.
-     */
-    private static ReleaseManifest signed(Path dir, ReleaseManifest m, SigningKey key, Consumer<String> log) {
-        for (ReleaseManifest.Artifact a : m.files()) {
-            if (a.packageName() != null) {
-                log.accept("  signed " + a.name() + " with key " + key.keyId() + " (as it was written)");
-            }
-        }
-        return PackageSigning.apply(List.of(), KeyExport.of(key, dir.resolve(ReleaseManifest.KEY_FILE)))
-                .manifests().get(dir);
-    }
-
-    private static long totalBytes(Path dir) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        } catch (IOException e) {
-            return 0;
         }
     }
 }

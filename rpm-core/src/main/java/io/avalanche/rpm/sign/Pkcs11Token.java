@@ -1,38 +1,32 @@
 package io.avalanche.rpm.sign;
 
-import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
 import com.sun.jna.ptr.NativeLongByReference;
 
-import java.math.BigInteger;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.RSAPublicKeySpec;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+
+import static io.avalanche.rpm.sign.Pkcs11Module.check;
+import static io.avalanche.rpm.sign.Pkcs11Module.keepAlive;
 
 /**
- * A logged-in session on one PKCS#11 token, found by its label in a module (a .so file): finds or generates
- * RSA keys by CKA_LABEL and makes CKM_RSA_PKCS signatures with them. Private keys never leave the token.
- * Messages name the module, token and key, never the PIN.
+ * A logged-in session on one PKCS#11 token, found by its label in a module (a .so file, {@link Pkcs11Module}): finds
+ * or generates RSA keys by CKA_LABEL ({@link Pkcs11Objects}) and makes CKM_RSA_PKCS signatures with them. Private keys
+ * never leave the token. Messages name the module, token and key, never the PIN.
  */
 public final class Pkcs11Token implements AutoCloseable {
     private static final SecureRandom ID_RANDOM = new SecureRandom();
-    private static final Map<String, Module> MODULES = new HashMap<>();
 
     private final String moduleKey;
-    private final Module module;
+    private final Pkcs11Module module;
     private final String label;
     private final NativeLong session;
+    private final Pkcs11Objects objects;
     private boolean closed;
 
     /** An RSA private key on the token with its public half; {@code handle} is valid for this session only. */
@@ -43,11 +37,12 @@ public final class Pkcs11Token implements AutoCloseable {
         }
     }
 
-    private Pkcs11Token(String moduleKey, Module module, String label, NativeLong session) {
+    private Pkcs11Token(String moduleKey, Pkcs11Module module, String label, NativeLong session) {
         this.moduleKey = moduleKey;
         this.module = module;
         this.label = label;
         this.session = session;
+        this.objects = new Pkcs11Objects(module, session, label);
     }
 
     /**
@@ -60,10 +55,10 @@ public final class Pkcs11Token implements AutoCloseable {
                     + " or --pin-stdin (Jenkins: a Secret-text credential)");
         }
         String key = modulePath.toAbsolutePath().normalize().toString();
-        Module m = acquire(modulePath, key);
+        Pkcs11Module m = Pkcs11Module.acquire(modulePath, key);
         NativeLong session = null;
         try {
-            NativeLong slot = findSlot(m, modulePath, tokenLabel);
+            NativeLong slot = m.findSlot(modulePath, tokenLabel);
             NativeLongByReference s = new NativeLongByReference();
             long flags = Cryptoki.CKF_SERIAL_SESSION | (readWrite ? Cryptoki.CKF_RW_SESSION : 0);
             check(m.lib.C_OpenSession(slot, new NativeLong(flags), null, null, s),
@@ -75,12 +70,12 @@ public final class Pkcs11Token implements AutoCloseable {
             if (session != null) {
                 m.lib.C_CloseSession(session);
             }
-            release(key, m);
+            Pkcs11Module.release(key, m);
             throw e;
         }
     }
 
-    private static void login(Module m, NativeLong session, String tokenLabel, char[] pin) {
+    private static void login(Pkcs11Module m, NativeLong session, String tokenLabel, char[] pin) {
         java.nio.ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(pin));
         byte[] p = new byte[encoded.remaining()];
         encoded.get(p);
@@ -113,10 +108,10 @@ public final class Pkcs11Token implements AutoCloseable {
     /** The private RSA key labelled {@code keyLabel}; refuses when there is none, several, or it is not RSA. */
     public synchronized Key findKey(String keyLabel) {
         ensureOpen();
-        List<Long> handles = find(new Cryptoki.Template().ulong(Cryptoki.CKA_CLASS, Cryptoki.CKO_PRIVATE_KEY)
+        List<Long> handles = objects.find(new Cryptoki.Template().ulong(Cryptoki.CKA_CLASS, Cryptoki.CKO_PRIVATE_KEY)
                 .bytes(Cryptoki.CKA_LABEL, keyLabel.getBytes(StandardCharsets.UTF_8)));
         if (handles.isEmpty()) {
-            List<String> labels = privateKeyLabels();
+            List<String> labels = objects.privateKeyLabels();
             throw new SigningException("PKCS#11 token '" + label + "' has no private key labelled '" + keyLabel + "'"
                     + (labels.isEmpty() ? " (it holds no private keys)" : " (private keys: " + String.join(", ", labels)
                     + ")") + "; check --pkcs11-key or create the key with rpm-release keygen");
@@ -126,14 +121,14 @@ public final class Pkcs11Token implements AutoCloseable {
                     + keyLabel + "'; give the release key a unique label");
         }
         long h = handles.get(0);
-        long type = toLong(attribute(h, Cryptoki.CKA_KEY_TYPE));
+        long type = objects.ulong(h, Cryptoki.CKA_KEY_TYPE);
         if (type != Cryptoki.CKK_RSA) {
             throw new SigningException("PKCS#11 token '" + label + "' key '" + keyLabel + "' is not an RSA key"
                     + " (CKA_KEY_TYPE " + type + "); RHEL 9 RPM signatures here are RSA");
         }
-        RSAPublicKey pub = publicKeyOf(h, keyLabel);
-        return new Key(keyLabel, h, pub, bool(h, Cryptoki.CKA_SENSITIVE), bool(h, Cryptoki.CKA_EXTRACTABLE),
-                bool(h, Cryptoki.CKA_NEVER_EXTRACTABLE));
+        RSAPublicKey pub = objects.publicKeyOf(h, keyLabel);
+        return new Key(keyLabel, h, pub, objects.bool(h, Cryptoki.CKA_SENSITIVE),
+                objects.bool(h, Cryptoki.CKA_EXTRACTABLE), objects.bool(h, Cryptoki.CKA_NEVER_EXTRACTABLE));
     }
 
     /**
@@ -143,7 +138,7 @@ public final class Pkcs11Token implements AutoCloseable {
     public synchronized Key generateRsaKey(String keyLabel, int bits) {
         ensureOpen();
         byte[] lbl = keyLabel.getBytes(StandardCharsets.UTF_8);
-        if (!find(new Cryptoki.Template().bytes(Cryptoki.CKA_LABEL, lbl)).isEmpty()) {
+        if (!objects.find(new Cryptoki.Template().bytes(Cryptoki.CKA_LABEL, lbl)).isEmpty()) {
             throw new SigningException("PKCS#11 token '" + label + "' already holds an object labelled '" + keyLabel
                     + "'; choose another --pkcs11-key or delete the old key on the token first");
         }
@@ -227,7 +222,7 @@ public final class Pkcs11Token implements AutoCloseable {
             module.lib.C_Logout(session);
             module.lib.C_CloseSession(session);
         } finally {
-            release(moduleKey, module);
+            Pkcs11Module.release(moduleKey, module);
         }
     }
 
@@ -239,207 +234,6 @@ public final class Pkcs11Token implements AutoCloseable {
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("PKCS#11 token '" + label + "' session is closed");
-        }
-    }
-
-    private List<Long> find(Cryptoki.Template t) {
-        Cryptoki.Attribute[] a = t.build();
-        check(module.lib.C_FindObjectsInit(session, a, new NativeLong(a.length)),
-                "PKCS#11 token '" + label + "': cannot search objects", label);
-        List<Long> out = new ArrayList<>();
-        try {
-            NativeLong[] batch = new NativeLong[16];
-            NativeLongByReference n = new NativeLongByReference();
-            while (true) {
-                check(module.lib.C_FindObjects(session, batch, new NativeLong(batch.length), n),
-                        "PKCS#11 token '" + label + "': cannot search objects", label);
-                long count = n.getValue().longValue();
-                for (int i = 0; i < count; i++) {
-                    out.add(batch[i].longValue());
-                }
-                if (count < batch.length) {
-                    break;
-                }
-            }
-        } finally {
-            module.lib.C_FindObjectsFinal(session);
-            keepAlive(t);
-        }
-        return out;
-    }
-
-    private List<String> privateKeyLabels() {
-        List<String> labels = new ArrayList<>();
-        for (long h : find(new Cryptoki.Template().ulong(Cryptoki.CKA_CLASS, Cryptoki.CKO_PRIVATE_KEY))) {
-            byte[] l = attribute(h, Cryptoki.CKA_LABEL);
-            labels.add("'" + (l == null ? "" : new String(l, StandardCharsets.UTF_8)) + "'");
-        }
-        return labels;
-    }
-
-    private RSAPublicKey publicKeyOf(long privateHandle, String keyLabel) {
-        byte[] n = attribute(privateHandle, Cryptoki.CKA_MODULUS);
-        byte[] e = attribute(privateHandle, Cryptoki.CKA_PUBLIC_EXPONENT);
-        if (n == null || e == null) {
-            List<Long> pubs = find(new Cryptoki.Template().ulong(Cryptoki.CKA_CLASS, Cryptoki.CKO_PUBLIC_KEY)
-                    .bytes(Cryptoki.CKA_LABEL, keyLabel.getBytes(StandardCharsets.UTF_8)));
-            if (pubs.size() != 1) {
-                throw new SigningException("PKCS#11 token '" + label + "' key '" + keyLabel + "': the private key does"
-                        + " not show its modulus and there is no single public key with that label");
-            }
-            n = attribute(pubs.get(0), Cryptoki.CKA_MODULUS);
-            e = attribute(pubs.get(0), Cryptoki.CKA_PUBLIC_EXPONENT);
-        }
-        if (n == null || e == null) {
-            throw new SigningException("PKCS#11 token '" + label + "' key '" + keyLabel + "': cannot read its public key");
-        }
-        try {
-            return (RSAPublicKey) KeyFactory.getInstance("RSA")
-                    .generatePublic(new RSAPublicKeySpec(new BigInteger(1, n), new BigInteger(1, e)));
-        } catch (GeneralSecurityException ex) {
-            throw new SigningException("PKCS#11 token '" + label + "' key '" + keyLabel + "': not a usable RSA public"
-                    + " key: " + ex.getMessage(), ex);
-        }
-    }
-
-    private boolean bool(long handle, long type) {
-        byte[] v = attribute(handle, type);
-        return v != null && v.length > 0 && v[0] != 0;
-    }
-
-    /** The attribute's value, or null when the token does not reveal it (sensitive, unavailable, invalid type). */
-    private byte[] attribute(long handle, long type) {
-        Cryptoki.Template probe = new Cryptoki.Template().out(type, 0);
-        Cryptoki.Attribute[] a = probe.build();
-        long rv = module.lib.C_GetAttributeValue(session, new NativeLong(handle), a, new NativeLong(1)).longValue();
-        if (rv == Cryptoki.CKR_ATTRIBUTE_SENSITIVE || rv == Cryptoki.CKR_ATTRIBUTE_TYPE_INVALID) {
-            return null;
-        }
-        check(new NativeLong(rv), "PKCS#11 token '" + label + "': cannot read an object attribute", label);
-        a[0].read();
-        long len = a[0].ulValueLen.longValue();
-        if (len < 0 || len > 1 << 20) {
-            return null;
-        }
-        Cryptoki.Template full = new Cryptoki.Template().out(type, (int) Math.max(1, len));
-        Cryptoki.Attribute[] b = full.build();
-        check(module.lib.C_GetAttributeValue(session, new NativeLong(handle), b, new NativeLong(1)),
-                "PKCS#11 token '" + label + "': cannot read an object attribute", label);
-        b[0].read();
-        int got = (int) b[0].ulValueLen.longValue();
-        byte[] out = b[0].pValue.getByteArray(0, got);
-        keepAlive(probe, full);
-        return out;
-    }
-
-    private static long toLong(byte[] v) {
-        if (v == null) {
-            return -1;
-        }
-        Memory m = new Memory(Math.max(v.length, NativeLong.SIZE));
-        m.clear();
-        m.write(0, v, 0, v.length);
-        return m.getNativeLong(0).longValue();
-    }
-
-    private static NativeLong findSlot(Module m, Path modulePath, String tokenLabel) {
-        NativeLongByReference count = new NativeLongByReference();
-        check(m.lib.C_GetSlotList((byte) 1, null, count), modulePath + ": cannot list the PKCS#11 slots", tokenLabel);
-        int n = (int) count.getValue().longValue();
-        List<String> labels = new ArrayList<>();
-        if (n > 0) {
-            NativeLong[] slots = new NativeLong[n];
-            check(m.lib.C_GetSlotList((byte) 1, slots, count), modulePath + ": cannot list the PKCS#11 slots",
-                    tokenLabel);
-            for (int i = 0; i < (int) count.getValue().longValue(); i++) {
-                Memory info = new Memory(Cryptoki.TOKEN_INFO_SIZE);
-                info.clear();
-                if (m.lib.C_GetTokenInfo(slots[i], info).longValue() != Cryptoki.CKR_OK) {
-                    continue;
-                }
-                long flags = info.getNativeLong(96).longValue();
-                if ((flags & Cryptoki.CKF_TOKEN_INITIALIZED) == 0) {
-                    continue;
-                }
-                String l = new String(info.getByteArray(0, 32), StandardCharsets.UTF_8).stripTrailing();
-                if (l.equals(tokenLabel)) {
-                    return slots[i];
-                }
-                labels.add("'" + l + "'");
-            }
-        }
-        throw new SigningException("PKCS#11 token '" + tokenLabel + "' not found in " + modulePath
-                + (labels.isEmpty() ? " (no initialized token is present)" : " (tokens: " + String.join(", ", labels) + ")")
-                + "; check --pkcs11-token, that the token is plugged in, and the module's configuration");
-    }
-
-    private static void check(NativeLong rv, String what, String tokenLabel) {
-        long v = rv.longValue();
-        if (v == Cryptoki.CKR_OK) {
-            return;
-        }
-        String hint = switch ((int) v) {
-            case (int) Cryptoki.CKR_DEVICE_REMOVED, (int) Cryptoki.CKR_TOKEN_NOT_PRESENT,
-                 (int) Cryptoki.CKR_SESSION_CLOSED, (int) Cryptoki.CKR_SESSION_HANDLE_INVALID,
-                 (int) Cryptoki.CKR_DEVICE_ERROR, (int) Cryptoki.CKR_GENERAL_ERROR,
-                 (int) Cryptoki.CKR_KEY_HANDLE_INVALID, (int) Cryptoki.CKR_OBJECT_HANDLE_INVALID ->
-                    "; the token was removed or failed: reconnect it and run again (nothing was written)";
-            case (int) Cryptoki.CKR_USER_NOT_LOGGED_IN -> "; the token logged the session out: run again";
-            default -> "";
-        };
-        throw new SigningException(what + " (" + Cryptoki.name(v) + ")" + hint);
-    }
-
-    private static void keepAlive(Object... templates) {
-        java.lang.ref.Reference.reachabilityFence(templates);
-    }
-
-    private static synchronized Module acquire(Path modulePath, String key) {
-        Module m = MODULES.get(key);
-        if (m == null) {
-            if (!Files.isRegularFile(modulePath)) {
-                throw new SigningException(modulePath + ": no such PKCS#11 module; give the token's .so file with"
-                        + " --pkcs11-module (SoftHSM2: /usr/lib/softhsm/libsofthsm2.so)");
-            }
-            Cryptoki lib;
-            long rv;
-            try {
-                lib = com.sun.jna.Native.load(key, Cryptoki.class);
-                rv = lib.C_Initialize(Cryptoki.osLockingInitArgs()).longValue();
-            } catch (UnsatisfiedLinkError e) {
-                String msg = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-                throw new SigningException(modulePath + ": not a loadable PKCS#11 module (" + msg + "); give the"
-                        + " token's PKCS#11 .so file with --pkcs11-module");
-            }
-            if (rv != Cryptoki.CKR_OK && rv != Cryptoki.CKR_CRYPTOKI_ALREADY_INITIALIZED) {
-                throw new SigningException(modulePath + ": the PKCS#11 module failed to initialize ("
-                        + Cryptoki.name(rv) + "); check its configuration (SoftHSM2: SOFTHSM2_CONF and its tokendir)");
-            }
-            m = new Module(lib, rv == Cryptoki.CKR_OK);
-            MODULES.put(key, m);
-        }
-        m.users++;
-        return m;
-    }
-
-    private static synchronized void release(String key, Module m) {
-        if (--m.users == 0) {
-            MODULES.remove(key);
-            if (m.ownsInit) {
-                m.lib.C_Finalize(null);
-            }
-        }
-    }
-
-    /** A loaded module and how many open tokens use it. */
-    private static final class Module {
-        final Cryptoki lib;
-        final boolean ownsInit;
-        int users;
-
-        Module(Cryptoki lib, boolean ownsInit) {
-            this.lib = lib;
-            this.ownsInit = ownsInit;
         }
     }
 }

@@ -278,8 +278,8 @@ final class HostSandbox implements AutoCloseable {
         } catch (IllegalStateException ignored) {
             // the JVM is shutting down and runs the hook itself
         }
-        Cleanup.deleteTree(newRoot);
-        Cleanup.deleteTree(newRoot.resolveSibling(newRoot.getFileName() + ".log"));
+        io.avalanche.rpm.ExitCleanup.deleteTree(newRoot);
+        io.avalanche.rpm.ExitCleanup.deleteTree(newRoot.resolveSibling(newRoot.getFileName() + ".log"));
     }
 
     /** The sandbox cannot be made here: the smoke test could not run (an environment error, nothing ran). */

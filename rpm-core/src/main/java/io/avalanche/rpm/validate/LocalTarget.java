@@ -166,7 +166,7 @@ public final class LocalTarget implements InstallTarget {
         if (sandbox != null) {
             sandbox.close();
         }
-        Cleanup.deleteTree(root);
-        Cleanup.deleteTree(root.resolveSibling(root.getFileName() + "-fixture"));
+        io.avalanche.rpm.ExitCleanup.deleteTree(root);
+        io.avalanche.rpm.ExitCleanup.deleteTree(root.resolveSibling(root.getFileName() + "-fixture"));
     }
 }

@@ -40,7 +40,7 @@ public final class RpmkeysSignatureVerifier implements SignatureVerifier {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary rpm database: " + e.getMessage(), e);
         } finally {
-            Cleanup.deleteTree(db);
+            io.avalanche.rpm.ExitCleanup.deleteTree(db);
         }
     }
 

@@ -43,16 +43,27 @@ class ReleaseHistoryTest {
     @TempDir
     Path tmp;
 
+    static io.avalanche.rpm.sign.GpgHome gpg;
+
+    /** Two release keys without expiry (an ephemeral key is never published to S3). */
     @BeforeAll
-    static void keys() {
-        keyA = SigningKeys.ephemeral();
-        keyB = SigningKeys.ephemeral();
+    static void keys() throws java.io.IOException {
+        gpg = new io.avalanche.rpm.sign.GpgHome();
+        keyA = releaseKey("history key A");
+        keyB = releaseKey("history key B");
+    }
+
+    private static SigningKey releaseKey(String name) throws java.io.IOException {
+        String fpr = gpg.generate(io.avalanche.rpm.sign.GpgHome.rsa(2048, "sign,cert", null, name));
+        return SigningKeys.load(new java.io.ByteArrayInputStream(gpg.exportSecret(fpr, null)
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII)), null, name);
     }
 
     @AfterAll
-    static void close() {
+    static void close() throws java.io.IOException {
         keyA.close();
         keyB.close();
+        gpg.close();
     }
 
     @Test

@@ -48,7 +48,7 @@ class UpgradeValidationTest {
                             Publisher.Options.defaults(RepoSigner.of(key.headerSigner())));
                 }
             }
-            ValidationReport first = validate(bucket, "v1.14.1");
+            ValidationReport first = validate(bucket, keyFile, "v1.14.1");
             first.summaryLines().forEach(System.out::println);
             assertThat(first.passed()).as(String.join("\n", first.summaryLines())).isTrue();
             assertThat(first.summaryLines()).anyMatch(l -> l.startsWith("NOTE  avalanchego  upgrade")
@@ -56,7 +56,7 @@ class UpgradeValidationTest {
             assertThat(first.results()).filteredOn(r -> r.check().equals(UpgradeCheck.UPGRADE))
                     .extracting(CheckOutcome::status).containsOnly(CheckOutcome.Status.SKIPPED);
 
-            ValidationReport second = validate(bucket, "v1.14.2");
+            ValidationReport second = validate(bucket, keyFile, "v1.14.2");
             second.summaryLines().forEach(System.out::println);
             assertThat(second.passed()).as(String.join("\n", second.summaryLines())).isTrue();
             for (String pkg : new String[] {"avalanchego", "subnet-evm"}) {
@@ -81,7 +81,7 @@ class UpgradeValidationTest {
                 f.seek(f.length() - 1);
                 f.write(b ^ 0xff);
             }
-            ValidationReport broken = validate(bucket, "v1.14.2");
+            ValidationReport broken = validate(bucket, keyFile, "v1.14.2");
             broken.summaryLines().forEach(System.out::println);
             assertThat(broken.passed()).isFalse();
             assertThat(broken.failures()).extracting(CheckOutcome::check).contains(UpgradeCheck.UPGRADE);
@@ -90,8 +90,9 @@ class UpgradeValidationTest {
         }
     }
 
-    private ValidationReport validate(Path bucket, String tag) {
+    private ValidationReport validate(Path bucket, byte[] keyFile, String tag) {
         ValidationOptions o = ValidationOptions.of(new ReleaseRef(tag, "x86_64"), ReleaseDirs.COMMIT)
+                .withAnchor(io.avalanche.rpm.validate.TrustAnchor.pinned(keyFile, "the test's release key"))
                 .withInstall(new ValidationOptions.Container(ContainerEnv.image(Arch.X86_64), ContainerEnv.engine()))
                 .withVmId(ReleaseDirs.VM_ID, "test");
         try (ReleaseSource source = ReleaseSource.open("file:" + bucket, S3Settings.defaults(), Layout.SEED)) {

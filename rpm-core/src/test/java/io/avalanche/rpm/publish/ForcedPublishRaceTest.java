@@ -181,7 +181,9 @@ class ForcedPublishRaceTest {
         gpg.rpmsign(rel.resolve(FILE));
         Files.write(rel.resolve("RPM-GPG-KEY-avalanchego"), gpg.publicKey());
         Files.writeString(rel.resolve("release.json"), "{\"files\": [{\"name\": \"" + FILE + "\", \"sha256\": \""
-                + Digests.sha256Hex(Files.readAllBytes(rel.resolve(FILE))) + "\"}]}\n");
+                + Digests.sha256Hex(Files.readAllBytes(rel.resolve(FILE))) + "\"}, {\"name\": "
+                + "\"RPM-GPG-KEY-avalanchego\", \"sha256\": \""
+                + Digests.sha256Hex(Files.readAllBytes(rel.resolve("RPM-GPG-KEY-avalanchego"))) + "\"}]}\n");
         return rel;
     }
 

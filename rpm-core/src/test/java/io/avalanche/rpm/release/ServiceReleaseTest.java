@@ -15,6 +15,8 @@ import io.avalanche.rpm.validate.CheckOutcome;
 import io.avalanche.rpm.validate.ContainerEnv;
 import io.avalanche.rpm.validate.ValidationOptions;
 import io.avalanche.rpm.validate.Validator;
+import io.avalanche.rpm.validate.UpgradeCheck;
+import io.avalanche.rpm.validate.Scriptlets;
 import io.avalanche.rpm.write.Compression;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,16 +79,20 @@ class ServiceReleaseTest {
         for (ReleasePipeline.Validation v : res.validations()) {
             List<CheckOutcome> svc = v.report().results().stream()
                     .filter(c -> c.packageName().equals("avalanchego-service")).toList();
-            List<String> checks = new ArrayList<>(List.of(Validator.SIGNATURE, Validator.ELF, Validator.INSTALL,
-                    Validator.SERVICE, Validator.SYSTEMD));
+            List<String> checks = new ArrayList<>(List.of(Validator.SIGNATURE, Scriptlets.CHECK, Validator.ELF,
+                    Validator.INSTALL, Validator.SERVICE, Validator.SYSTEMD));
             if (v.phase().equals("published")) {
-                checks.add(1, "repo-listing");   // the yum repository of the arch lists the noarch package
+                checks.add(2, "repo-listing");   // the yum repository of the arch lists the noarch package
+                checks.add(UpgradeCheck.UPGRADE);   // the channel's first release: a NOTE, nothing to upgrade from
             }
             assertThat(svc).extracting(CheckOutcome::check).containsExactlyElementsOf(checks);
-            CheckOutcome boot = svc.get(svc.size() - 1);
+            CheckOutcome boot = svc.stream().filter(c -> c.check().equals(Validator.SYSTEMD)).findFirst().orElseThrow();
             // systemd boots as PID 1 under qemu-user too: the foreign arch's node starts and stops emulated
             assertThat(boot.message()).contains("systemctl stop stopped it");
-            assertThat(svc).allMatch(c -> c.status() == CheckOutcome.Status.PASSED);
+            assertThat(svc).filteredOn(c -> !c.check().equals(UpgradeCheck.UPGRADE))
+                    .allMatch(c -> c.status() == CheckOutcome.Status.PASSED);
+            assertThat(svc).filteredOn(c -> c.check().equals(UpgradeCheck.UPGRADE))
+                    .allMatch(c -> c.status() == CheckOutcome.Status.SKIPPED && c.message().startsWith("NOTE: "));
         }
 
         // the same release without the service package: the seed packages differ only in their signature header
@@ -128,8 +134,11 @@ class ServiceReleaseTest {
                 new ValidationOptions.Container("img", null)).withService(true)).lines();
         assertThat(lines).anyMatch(l -> l.startsWith("package avalanchego-service: noarch, version 1.14.1, release 1, "
                 + "file avalanchego-service-v1.14.1-noarch.rpm"));
-        assertThat(lines).contains("  linux/rpms/x86_64/avalanchego-service-v1.14.1-noarch.rpm",
-                "  linux/rpms/aarch64/avalanchego-service-v1.14.1-noarch.rpm");
+        String bucket = "file:" + tmp.resolve("b") + "/linux/rpms/";
+        for (String arch : List.of("x86_64", "aarch64")) {
+            assertThat(lines).contains("  avalanchego-service-v1.14.1-noarch.rpm -> repository " + bucket + arch
+                    + "/ as " + bucket + arch + "/avalanchego-service-v1.14.1-noarch.rpm");
+        }
         Cmd.requireTool("git");
     }
 }

@@ -104,6 +104,10 @@ class EverySignatureTest {
     void publishRefusesAGoodRsaSignatureNextToABadDsaOne() throws IOException {
         Path rel = Files.createDirectories(dir.resolve("release"));
         Files.copy(with(SigTag.DSAHEADER, dsaPacket), rel.resolve("second-1.0-1.noarch.rpm"));
+        // a good package of this machine's arch beside it: a noarch package is published with an arch's packages
+        String arch = io.avalanche.rpm.format.Arch.host().rpm();
+        Path good = Files.copy(RpmFixtures.build(dir, "third", 1000, arch), rel.resolve("third-1.0-1." + arch + ".rpm"));
+        new RpmSigner(key.headerSigner()).sign(good);
         Files.copy(keyFile, rel.resolve("RPM-GPG-KEY-avalanchego"));
         Path bucket = dir.resolve("bucket");
         try (var store = new io.avalanche.rpm.store.FileStore(bucket)) {

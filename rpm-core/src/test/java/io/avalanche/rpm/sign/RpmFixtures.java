@@ -15,11 +15,16 @@ public final class RpmFixtures {
 
     /** Builds a noarch package NAME-1.0-1 holding one file of {@code payloadBytes} pseudo-random bytes. */
     public static Path build(Path work, String name, int payloadBytes) throws IOException {
+        return build(work, name, payloadBytes, "noarch");
+    }
+
+    /** As {@link #build(Path, String, int)} for {@code buildArch} (noarch, or this machine's arch). */
+    public static Path build(Path work, String name, int payloadBytes, String buildArch) throws IOException {
         Path top = Files.createDirectories(work.resolve("top-" + name));
         Files.createDirectories(top.resolve("SPECS"));
         String spec = String.join("\n",
                 "Name: " + name, "Version: 1.0", "Release: 1", "Summary: test package " + name,
-                "License: MIT", "BuildArch: noarch", "%description", "test package", "%install",
+                "License: MIT", "BuildArch: " + buildArch, "%description", "test package", "%install",
                 "mkdir -p %{buildroot}/opt/" + name,
                 "head -c " + payloadBytes + " /dev/urandom > %{buildroot}/opt/" + name + "/data.bin",
                 "%files", "/opt/" + name + "/data.bin", "");

@@ -53,7 +53,7 @@ class ServiceValidationTest {
         assertThat(r.failures()).isEmpty();
         assertThat(r.results()).noneMatch(c -> c.status() != CheckOutcome.Status.PASSED);
         String pkg = ServiceCheck.PACKAGE;
-        assertThat(result(r, pkg, Validator.ELF).message()).isEqualTo("no ELF executables");
+        assertThat(result(r, pkg, Validator.ELF).message()).isEqualTo("no ELF files");
         assertThat(result(r, pkg, Validator.SERVICE).message()).contains("systemd-analyze verify accepts",
                 "user avalanchego", "unit disabled after install (preset decides)");
         CheckOutcome boot = result(r, pkg, Validator.SYSTEMD);
@@ -85,8 +85,9 @@ class ServiceValidationTest {
                 "w-nodata");
         assertThat(r.failures()).extracting(c -> c.packageName() + "/" + c.check())
                 .containsExactly(ServiceCheck.PACKAGE + "/" + Validator.SYSTEMD);
+        // the node fails to start, or (on a loaded machine) is still starting when checked: it never writes its data
         assertThat(result(r, ServiceCheck.PACKAGE, Validator.SYSTEMD).message())
-                .contains("did not leave it running");
+                .containsAnyOf("did not leave it running", "did not write /var/lib/avalanchego/process.json");
     }
 
     @Test

@@ -40,8 +40,10 @@ class SeedBytesTest {
                 .isEqualTo("17520b763555139a5d74b63d3981c127abcadf1f34120459378fbdee3c8ad83e");
         assertThat(build(true, Arch.X86_64, "none"))
                 .isEqualTo("2d2548eb23d9faa22d7b6ab9e1507cc98e72c3154c51430e730c37a14933bd85");
+        // zstd frames record the payload's size since the compressor is told it up front (issue 25): new bytes,
+        // same payload (rpm2cpio and rpm -K read them in the writer's oracle tests)
         assertThat(build(false, Arch.AARCH64, "zstd:19"))
-                .isEqualTo("6592fcfb8bc2aa8b012ef3dc995cc02eeb06d37e2d67ad417a40a38990f7271e");
+                .isEqualTo("370004cb4bcf50fb43d8ac0fde879181251ea3f3a04cfb1c5d5f923254eae4b5");
         assertThat(build(true, Arch.AARCH64, "gzip"))
                 .isEqualTo("23d221c776f2644cd2842344e70e678b126d8c3abd6ccc986d1c561c0d1ae179");
     }
