@@ -2,6 +2,7 @@ package io.avalanche.rpm.jenkins;
 
 import hudson.AbortException;
 import hudson.EnvVars;
+import hudson.FilePath;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
@@ -12,7 +13,6 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 
@@ -171,19 +171,16 @@ public abstract class LifecycleStep extends Step {
      * Unlocks the key (only to apply), lets rpm-core plan or apply the operation with a signer that records every
      * repository index it signs in the build, logs rpm-core's lines and returns its toMap() vocabulary unchanged.
      */
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+    static final class Execution extends StepRun<LifecycleStep> {
         private static final long serialVersionUID = 1L;
-        private final transient LifecycleStep step;
 
         Execution(LifecycleStep step, StepContext context) {
-            super(context);
-            this.step = step;
+            super(step, context);
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
+        protected Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception {
             StepContext c = getContext();
-            TaskListener listener = c.get(TaskListener.class);
             Run<?, ?> run = c.get(Run.class);
             EnvVars env = c.get(EnvVars.class);
             String fn = step.function();

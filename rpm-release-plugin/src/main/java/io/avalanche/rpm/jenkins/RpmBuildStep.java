@@ -17,7 +17,6 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -221,20 +220,15 @@ public final class RpmBuildStep extends Step {
     }
 
     /** Packages on the agent; nothing long-running, so a synchronous step is enough. */
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+    static final class Execution extends StepRun<RpmBuildStep> {
         private static final long serialVersionUID = 1L;
-        private final transient RpmBuildStep step;
 
         Execution(RpmBuildStep step, StepContext context) {
-            super(context);
-            this.step = step;
+            super(step, context);
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
-            StepContext c = getContext();
-            FilePath workspace = c.get(FilePath.class);
-            TaskListener listener = c.get(TaskListener.class);
+        protected Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception {
             FilePath tmp = WorkspaceList.tempDir(workspace);
             if (tmp == null) {
                 throw new AbortException(Messages.RpmBuildStep_NoTempDir(workspace.getRemote()));

@@ -18,7 +18,6 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -175,20 +174,16 @@ public final class RpmPublishStep extends Step {
      * the controller signs each new repomd.xml with the key from the credentials (which never leave it), phase 2
      * writes repomd.xml.asc, then repomd.xml, then removes the old metadata.
      */
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+    static final class Execution extends StepRun<RpmPublishStep> {
         private static final long serialVersionUID = 1L;
-        private final transient RpmPublishStep step;
 
         Execution(RpmPublishStep step, StepContext context) {
-            super(context);
-            this.step = step;
+            super(step, context);
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
+        protected Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception {
             StepContext c = getContext();
-            FilePath workspace = c.get(FilePath.class);
-            TaskListener listener = c.get(TaskListener.class);
             EnvVars env = c.get(EnvVars.class);
             Run<?, ?> run = c.get(Run.class);
             String destination = step.destination();

@@ -17,7 +17,6 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -175,20 +174,16 @@ public final class RpmSignStep extends Step {
      * controller they are approved, signed and recorded; on the agent the signatures, the public key and release.json
      * are written.
      */
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+    static final class Execution extends StepRun<RpmSignStep> {
         private static final long serialVersionUID = 1L;
-        private final transient RpmSignStep step;
 
         Execution(RpmSignStep step, StepContext context) {
-            super(context);
-            this.step = step;
+            super(step, context);
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
+        protected Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception {
             StepContext c = getContext();
-            FilePath workspace = c.get(FilePath.class);
-            TaskListener listener = c.get(TaskListener.class);
             Run<?, ?> run = c.get(Run.class);
             if (!step.key.isEphemeral()) {
                 SigningKeySource.refuseInChangeRequest(run, listener, FUNCTION);

@@ -19,7 +19,6 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -242,20 +241,16 @@ public final class RpmValidateStep extends Step {
      * Reads the expected key on the controller (the key never reaches the agent, only its public part), runs the
      * validation on the agent (where docker and the release are) and reports on the controller.
      */
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+    static final class Execution extends StepRun<RpmValidateStep> {
         private static final long serialVersionUID = 1L;
-        private final transient RpmValidateStep step;
 
         Execution(RpmValidateStep step, StepContext context) {
-            super(context);
-            this.step = step;
+            super(step, context);
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
+        protected Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception {
             StepContext c = getContext();
-            FilePath workspace = c.get(FilePath.class);
-            TaskListener listener = c.get(TaskListener.class);
             EnvVars env = c.get(EnvVars.class);
             FilePath tmp = WorkspaceList.tempDir(workspace);
             if (tmp == null) {
