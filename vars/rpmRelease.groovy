@@ -7,7 +7,8 @@ import groovy.transform.Field
 
 @Field static final List<String> KNOWN_KEYS = ['tag', 'archs', 'agentLabel', 'prAgentLabel', 'image', 'dockerArgs',
         'preset', 'bucket', 'prefix', 'force', 'awsCredentials', 'role', 'region', 'endpointUrl', 'gpgCredentialsId',
-        'passphraseCredentialsId', 'key', 'vmId', 'validateImage', 'out', 'emulateAarch64', 'withService', 'layout']
+        'passphraseCredentialsId', 'key', 'vmId', 'validateImage', 'out', 'emulateAarch64', 'withService', 'layout',
+        'release']
 /**
  * The upstream build, run as a durable `sh` inside the builder container (it survives a controller restart and an
  * abort stops it): avalanchego's scripts/build.sh from the repository root writes build/avalanchego; subnet-evm's
@@ -87,6 +88,10 @@ private Map settings(Map args) {
     }
     if (!(cfg.out ==~ /[A-Za-z0-9_-][A-Za-z0-9._-]*/)) {
         error("rpmRelease: out must be a plain directory name inside the workspace, not '" + cfg.out + "'")
+    }
+    if (cfg.release != null && (cfg.pr || !(cfg.release.toString() ==~ /[1-9][0-9]{0,8}/))) {
+        error('rpmRelease: release is the RPM Release N of a respin of a tag (2, 3, ...), not for pull requests: '
+                + "not '" + cfg.release + "'")
     }
     List<String> flags = ['emulateAarch64', 'withService']
     for (int i = 0; i < flags.size(); i++) {
@@ -234,6 +239,9 @@ private void buildStage(Map cfg, Map plan, Map state, String arch) {
             if (cfg.withService) {
                 build.withService = true   // the noarch avalanchego-service package too, in this arch's repository
             }
+            if (cfg.release != null) {
+                build.release = cfg.release.toString()   // a respin: <tag> as RPM Release N
+            }
             Map b = rpmBuild(build)
             state.builds[arch] = [tag: b.tag, commit: b.commit, vmId: b.vmId]
         }
@@ -255,7 +263,11 @@ private void signStage(Map cfg, Map plan, Map state, String arch, boolean fresh)
             // an ephemeral key, and the same approval a release gets: a pull request that would break it shows here
             rpmSign(key: ephemeral(), tag: b.tag, arch: arch, vmId: cfg.vmId ?: b.vmId, dir: out)
         } else {
-            rpmSign(key: signingKey(cfg), release: true, tag: plan.tag, arch: arch, vmId: cfg.vmId ?: b.vmId, dir: out)
+            Map sign = [key: signingKey(cfg), release: true, tag: plan.tag, arch: arch, vmId: cfg.vmId ?: b.vmId, dir: out]
+            if (cfg.release != null) {
+                sign.respin = cfg.release.toString()
+            }
+            rpmSign(sign)
         }
     }
     stash(name: stashName(arch), includes: out + '/**')
@@ -283,6 +295,9 @@ private void validateStage(Map cfg, Map plan, Map state, String arch, boolean fr
             }
             if (cfg.withService) {
                 args.withService = true
+            }
+            if (cfg.release != null) {
+                args.release = cfg.release.toString()
             }
             if (published) {
                 args.layout = plan.layout   // rpm-core's name of the layout rpmPublish used

@@ -196,11 +196,11 @@ final class RpmCoreKeys {
     }
 
     /** Checks the parameters of a signing approval (tag, arch, optional VM ID); else RpmException naming the bad one. */
-    static void checkApproval(String tag, String arch, String vmId) {
+    static void checkApproval(String tag, String respin, String arch, String vmId) {
         if (tag == null || arch == null) {
             throw new SpecException("a signing approval needs tag and arch");
         }
-        SigningApproval.forBuild(tag, arch, vmId);
+        SigningApproval.forBuild(tag, respin, arch, vmId);
     }
 
     /** name-version-release.arch of a main header (checked to be one); for records of signatures made without approval. */
@@ -212,12 +212,12 @@ final class RpmCoreKeys {
 
     /**
      * The signing approval of a build (rpm-core's SigningApproval) applied to headers an agent sent: each must be
-     * exactly a package of {@code tag} for {@code arch}, the plugin under {@code vmId}. Returns per header the NEVRA
+     * exactly a package of {@code tag} (RPM Release {@code respin}, null: 1) for {@code arch}, the plugin under {@code vmId}. Returns per header the NEVRA
      * (in the order of {@code headers}); throws RpmException naming the first refused field.
      */
-    static List<String> approve(String tag, String arch, String vmId, Map<String, byte[]> headers) {
+    static List<String> approve(String tag, String respin, String arch, String vmId, Map<String, byte[]> headers) {
         List<String> r = new ArrayList<>();
-        for (SigningApproval.Approved a : SigningApproval.forBuild(tag, arch, vmId).approveAll(headers)) {
+        for (SigningApproval.Approved a : SigningApproval.forBuild(tag, respin, arch, vmId).approveAll(headers)) {
             r.add(a.nevra());
         }
         return r;

@@ -45,6 +45,7 @@ public final class RpmSignStep extends Step {
     private String tag;
     private String arch;
     private String vmId;
+    private String respin;
     private String dir = RpmBuildStep.DEFAULT_OUT;
 
     @DataBoundConstructor
@@ -101,6 +102,16 @@ public final class RpmSignStep extends Step {
         this.vmId = Util.fixEmptyAndTrim(vmId);
     }
 
+    public String getRespin() {
+        return respin;
+    }
+
+    /** RPM Release N of the tag for a respin (rpmBuild's release:); unset: 1. */
+    @DataBoundSetter
+    public void setRespin(String respin) {
+        this.respin = Util.fixEmptyAndTrim(respin);
+    }
+
     public String getDir() {
         return dir;
     }
@@ -133,7 +144,7 @@ public final class RpmSignStep extends Step {
         }
         if (tag != null || arch != null) {
             try {
-                RpmCoreKeys.checkApproval(tag, arch, vmId);
+                RpmCoreKeys.checkApproval(tag, respin, arch, vmId);
             } catch (RpmException e) {
                 throw new AbortException(FUNCTION + ": " + e.getMessage());
             }
@@ -197,7 +208,7 @@ public final class RpmSignStep extends Step {
             List<String> approved = null;
             if (step.tag != null) {
                 try {
-                    approved = RpmCoreKeys.approve(step.tag, step.arch, step.vmId, headers);
+                    approved = RpmCoreKeys.approve(step.tag, step.respin, step.arch, step.vmId, headers);
                 } catch (RpmException e) {
                     throw new AbortException(Messages.RpmSignStep_Refused(e.getMessage()));
                 }

@@ -328,6 +328,32 @@ class RpmReleaseLibraryTest extends PipelineFixture {
     }
 
     @Test
+    void aRespinPassesItsReleaseToBuildSignAndValidateOnly() {
+        envVars.RPM_RELEASE_BUCKET = 'b'
+        library().call(tag: 'v1.14.1', release: 2)
+        assertThat(calls('rpmBuild').collect { (it.args[0] as Map).release }).containsExactly('2', '2')
+        assertThat(calls('rpmSign').collect { (it.args[0] as Map).respin }).containsExactly('2', '2')
+        assertThat(calls('rpmValidate').collect { (it.args[0] as Map).release }).containsExactly('2', '2', '2', '2')
+        assertThat(calls('rpmPublish').collect { it.args[0] as Map }).noneMatch { it.containsKey('release') }
+        assertThat(calls('rpmPlan').collect { it.args[0] as Map }).noneMatch { it.containsKey('release') }
+    }
+
+    @Test
+    void aRespinNeedsAReleaseNumberAndATag() {
+        for (Object bad : ['two', '0', '-1', '1.5', '']) {
+            helper.clearCallStack()
+            assertThatThrownBy { library().call(tag: 'v1.14.1', bucket: 'b', release: bad) }
+                    .isInstanceOf(PipelineError).hasMessageContaining('release is the RPM Release N of a respin')
+            assertNoAgentWasTouched()
+        }
+        envVars.CHANGE_ID = '7'
+        helper.clearCallStack()
+        assertThatThrownBy { library().call(release: 2) }
+                .isInstanceOf(PipelineError).hasMessageContaining('not for pull requests')
+        assertNoAgentWasTouched()
+    }
+
+    @Test
     void builderImageIsBuiltFromTheLibraryDockerfileTaggedByGoVersionAndArch() {
         envVars.RPM_RELEASE_BUCKET = 'b'
         library().call('v1.14.1')
