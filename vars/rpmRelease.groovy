@@ -7,7 +7,8 @@ import groovy.transform.Field
 
 @Field static final List<String> KNOWN_KEYS = ['tag', 'archs', 'agentLabel', 'prAgentLabel', 'image', 'dockerArgs',
         'preset', 'bucket', 'prefix', 'force', 'awsCredentials', 'role', 'region', 'endpointUrl', 'gpgCredentialsId',
-        'passphraseCredentialsId', 'key', 'vmId', 'validateImage', 'out', 'emulateAarch64', 'withService']
+        'passphraseCredentialsId', 'key', 'vmId', 'validateImage', 'out', 'emulateAarch64', 'withService', 'layout',
+        'release']
 /**
  * The upstream build, run as a durable `sh` inside the builder container (it survives a controller restart and an
  * abort stops it): avalanchego's scripts/build.sh from the repository root writes build/avalanchego; subnet-evm's
@@ -88,16 +89,20 @@ private Map settings(Map args) {
     if (!(cfg.out ==~ /[A-Za-z0-9_-][A-Za-z0-9._-]*/)) {
         error("rpmRelease: out must be a plain directory name inside the workspace, not '" + cfg.out + "'")
     }
-    if (!(cfg.emulateAarch64 instanceof Boolean)) {
-        error("rpmRelease: emulateAarch64 must be true or false, not '" + cfg.emulateAarch64 + "'")
+    if (cfg.release != null && (cfg.pr || !(cfg.release.toString() ==~ /[1-9][0-9]{0,8}/))) {
+        error('rpmRelease: release is the RPM Release N of a respin of a tag (2, 3, ...), not for pull requests: '
+                + "not '" + cfg.release + "'")
     }
-    if (!(cfg.withService instanceof Boolean)) {
-        error("rpmRelease: withService must be true or false, not '" + cfg.withService + "'")
+    List<String> flags = ['emulateAarch64', 'withService']
+    for (int i = 0; i < flags.size(); i++) {
+        if (!(cfg[flags[i]] instanceof Boolean)) {
+            error('rpmRelease: ' + flags[i] + " must be true or false, not '" + cfg[flags[i]] + "'")
+        }
     }
     return cfg
 }
 
-/** What rpmPlan is asked: the tag (release builds; a pull request's tag comes from its commit) and the arches. */
+/** What rpmPlan is asked: the tag (release builds; a pull request's tag comes from its commit), arches, layout. */
 private Map planArguments(Map cfg) {
     Map a = [pullRequest: cfg.pr]
     if (cfg.tag != null) {
@@ -105,6 +110,9 @@ private Map planArguments(Map cfg) {
     }
     if (cfg.archs != null) {
         a.archs = cfg.archs.join(',')
+    }
+    if (cfg.layout != null) {
+        a.layout = cfg.layout.toString()   // checked by rpm-core before any node; the plan returns its name
     }
     return a
 }
@@ -231,6 +239,9 @@ private void buildStage(Map cfg, Map plan, Map state, String arch) {
             if (cfg.withService) {
                 build.withService = true   // the noarch avalanchego-service package too, in this arch's repository
             }
+            if (cfg.release != null) {
+                build.release = cfg.release.toString()   // a respin: <tag> as RPM Release N
+            }
             Map b = rpmBuild(build)
             state.builds[arch] = [tag: b.tag, commit: b.commit, vmId: b.vmId]
         }
@@ -252,7 +263,11 @@ private void signStage(Map cfg, Map plan, Map state, String arch, boolean fresh)
             // an ephemeral key, and the same approval a release gets: a pull request that would break it shows here
             rpmSign(key: ephemeral(), tag: b.tag, arch: arch, vmId: cfg.vmId ?: b.vmId, dir: out)
         } else {
-            rpmSign(key: signingKey(cfg), release: true, tag: plan.tag, arch: arch, vmId: cfg.vmId ?: b.vmId, dir: out)
+            Map sign = [key: signingKey(cfg), release: true, tag: plan.tag, arch: arch, vmId: cfg.vmId ?: b.vmId, dir: out]
+            if (cfg.release != null) {
+                sign.respin = cfg.release.toString()
+            }
+            rpmSign(sign)
         }
     }
     stash(name: stashName(arch), includes: out + '/**')
@@ -275,10 +290,17 @@ private void validateStage(Map cfg, Map plan, Map state, String arch, boolean fr
         stage((published ? 'validate published ' : 'validate ') + arch) {
             Map args = [from: published ? state.published : out, image: cfg.validateImage, commit: b.commit,
                         tag: plan.tag ?: b.tag, arch: arch, junit: junitFile]
+            if (!cfg.pr) {
+                args.key = signingKey(cfg)   // judged against the key the controller holds, never the bucket's
+            }
             if (cfg.withService) {
                 args.withService = true
             }
+            if (cfg.release != null) {
+                args.release = cfg.release.toString()
+            }
             if (published) {
+                args.layout = plan.layout   // rpm-core's name of the layout rpmPublish used
                 withAWS(awsSettings(cfg)) {
                     rpmValidate(args)
                 }
@@ -329,7 +351,7 @@ private void publishStage(Map cfg, Map plan, Map state) {
                 // repodata/repomd.xml, on the controller (the agent sends the bytes, gets the signature).
                 for (int i = 0; i < archs.size(); i++) {
                     Map r = rpmPublish(bucket: cfg.bucket, prefix: cfg.prefix, force: cfg.force,
-                            dir: outDir(cfg, archs[i] as String), key: signingKey(cfg))
+                            dir: outDir(cfg, archs[i] as String), key: signingKey(cfg), layout: plan.layout)
                     state.published = r.destination   // rpm-core's spelling of bucket and prefix
                 }
             }

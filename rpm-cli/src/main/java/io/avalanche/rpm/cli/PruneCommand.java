@@ -8,7 +8,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,10 +34,7 @@ final class PruneCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    DestinationOptions destination = new DestinationOptions();
-
-    @Mixin
-    RepoKeyOptions keys = new RepoKeyOptions();
+    LifecycleOptions lifecycle = new LifecycleOptions();
 
     @Option(names = "--keep", required = true, paramLabel = "N",
             description = "Releases to keep per channel and arch (0 or more).")
@@ -51,12 +47,6 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "Apply the plan (without it, prune only prints what it would do).")
     boolean yes;
 
-    @Option(names = "--dry-run", description = "Print the plan and change nothing (the default without --yes).")
-    boolean dryRun;
-
-    @Option(names = "--json", description = "Print the plan and result as JSON on stdout.")
-    boolean json;
-
     PruneCommand() {
         this(System.getenv());
     }
@@ -67,30 +57,20 @@ final class PruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        String url = destination.url();
         Set<Channel> only = channels == null ? Set.of()
                 : channels.stream().map(Channel::named).collect(Collectors.toUnmodifiableSet());
-        boolean apply = yes && !dryRun;
-        try (RepoKeyOptions.Open key = apply ? keys.open(destination.destination(), environment, System.in)
-                : RepoKeyOptions.Open.none();
-             Lifecycle l = Lifecycle.open(url, destination.s3(environment, "prune"), line -> Output.line(err, line))) {
-            Lifecycle.PruneResult r = l.prune(keep, only, new Lifecycle.Options(destination.layout(), key.signer(),
-                    destination.overall(environment, "prune"), apply));
-            if (json) {
-                out.println(Output.toJson(r.toMap()));
-            } else {
-                Output.line(out, (apply ? "PRUNE " : "PLAN (nothing changed; --yes applies it): prune ") + url
-                        + " --keep " + keep);
-                r.plan().lines().forEach(x -> Output.line(out, x));
-                if (apply) {
-                    Output.line(out, r.deleted().isEmpty() ? "nothing to prune" : "deleted " + r.deleted().size()
-                            + " package(s) after rewriting " + r.rewritten().size() + " repository index(es)");
-                }
-            }
-            out.flush();
-            return Main.OK;
-        }
+        boolean apply = yes && !lifecycle.dryRun;
+        return lifecycle.run(spec, environment, apply, (l, o) -> l.prune(keep, only, o),
+                Lifecycle.PruneResult::toMap, r -> {
+                    List<String> lines = new java.util.ArrayList<>();
+                    lines.add((apply ? "PRUNE " : "PLAN (nothing changed; --yes applies it): prune ")
+                            + lifecycle.destination.url() + " --keep " + keep);
+                    lines.addAll(r.plan().lines());
+                    if (apply) {
+                        lines.add(r.deleted().isEmpty() ? "nothing to prune" : "deleted " + r.deleted().size()
+                                + " package(s) after rewriting " + r.rewritten().size() + " repository index(es)");
+                    }
+                    return lines;
+                });
     }
 }

@@ -7,6 +7,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import io.avalanche.rpm.lifecycle.YankResult;
+
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -27,19 +29,10 @@ final class UnyankCommand implements Callable<Integer> {
     String tag;
 
     @Mixin
-    DestinationOptions destination = new DestinationOptions();
-
-    @Mixin
-    RepoKeyOptions keys = new RepoKeyOptions();
+    LifecycleOptions lifecycle = new LifecycleOptions();
 
     @Option(names = "--release", paramLabel = "N", description = "Only RPM Release N of the tag.")
     String release;
-
-    @Option(names = "--dry-run", description = "Print what would return to which metadata; change nothing.")
-    boolean dryRun;
-
-    @Option(names = "--json", description = "Print the result as JSON on stdout.")
-    boolean json;
 
     UnyankCommand() {
         this(System.getenv());
@@ -51,7 +44,7 @@ final class UnyankCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return LifecycleOutput.run(spec, json, destination, keys, environment, !dryRun,
-                (l, o) -> l.unyank(tag, release, o));
+        return lifecycle.run(spec, environment, !lifecycle.dryRun, (l, o) -> l.unyank(tag, release, o),
+                YankResult::toMap, YankResult::lines);
     }
 }

@@ -7,6 +7,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import io.avalanche.rpm.lifecycle.YankResult;
+
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -31,22 +33,13 @@ final class YankCommand implements Callable<Integer> {
     String tag;
 
     @Mixin
-    DestinationOptions destination = new DestinationOptions();
-
-    @Mixin
-    RepoKeyOptions keys = new RepoKeyOptions();
+    LifecycleOptions lifecycle = new LifecycleOptions();
 
     @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why (one line; published).")
     String reason;
 
     @Option(names = "--release", paramLabel = "N", description = "Only RPM Release N of the tag (e.g. 1 after a respin as 2).")
     String release;
-
-    @Option(names = "--dry-run", description = "Print what would leave which metadata; change nothing.")
-    boolean dryRun;
-
-    @Option(names = "--json", description = "Print the result as JSON on stdout.")
-    boolean json;
 
     YankCommand() {
         this(System.getenv());
@@ -58,7 +51,7 @@ final class YankCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return LifecycleOutput.run(spec, json, destination, keys, environment, !dryRun,
-                (l, o) -> l.yank(tag, release, reason, o));
+        return lifecycle.run(spec, environment, !lifecycle.dryRun, (l, o) -> l.yank(tag, release, reason, o),
+                YankResult::toMap, YankResult::lines);
     }
 }

@@ -186,7 +186,7 @@ class LifecycleCommandsTest {
         assertThat(root.resolve("testing/x86_64/avalanchego-v1.14.3-rc.2-x86_64.rpm")).doesNotExist();
         assertThat(c.offered("avalanchego")).isEmpty();
 
-        CliRunner.Run validate = CliRunner.run("validate", "--from", to, "--layout", "el9", "--tag", "v1.14.3-rc.2",
+        CliRunner.Run validate = CliRunner.run("validate", "--from", to, "--trust-published-key", "--layout", "el9", "--tag", "v1.14.3-rc.2",
                 "--arch", "x86_64", "--commit", "0123456789abcdef0123456789abcdef01234567", "--local");
         assertThat(validate.exitCode()).isEqualTo(Main.FAILURE);
         assertThat(validate.err()).contains("linux/rpms/rhel/el9/testing/x86_64/avalanchego-v1.14.3-rc.2-x86_64.rpm"

@@ -137,7 +137,8 @@ class RealTreesReleaseTest {
                 "NOT publishing to file:" + tmp.resolve("bucket")).doesNotContain("== publish to");
         assertThat(r.out()).contains("RELEASE FAILED VALIDATION", "nothing was uploaded");
         assertThat(files(tmp.resolve("bucket"))).as("the destination is untouched").isEmpty();
-        assertThat(tmp.resolve("out/subnet-evm-v1.14.1-" + ARCH + ".rpm")).as("kept for inspection").isRegularFile();
+        // issue 21 point 8: --out receives a release only when every validation passed
+        assertThat(tmp.resolve("out/subnet-evm-v1.14.1-" + ARCH + ".rpm")).as("--out left as it was").doesNotExist();
     }
 
     @Test
@@ -207,7 +208,7 @@ class RealTreesReleaseTest {
         assertThat(untracked.err()).contains("modified or untracked", "?? untracked.txt", "--allow-dirty");
         Files.delete(src.resolve("untracked.txt"));
         Path c = src.resolve("main/avalanchego.c");
-        Files.writeString(c, Files.readString(c).replace("only --version", "only --version (changed)"));
+        Files.writeString(c, Files.readString(c) + "/* changed */\n");
         CliRunner.Run modified = release(src, "v1.14.1");
         assertThat(modified.exitCode()).isEqualTo(Main.USAGE);
         assertThat(modified.err()).contains("M main/avalanchego.c");

@@ -54,25 +54,25 @@ class ReleaseToS3Test {
                 "--out", tmp.resolve("out").toString(), "--compression", "zstd:3"};
             Out first = release(env, args);
             assertThat(first.rc()).as(first.out() + first.err()).isZero();
-            assertThat(first.err()).contains("uploaded s3://releases/prod/linux/rpms/" + ARCH + "/avalanchego-v1.14.1-rc.2-" + ARCH + ".rpm",
+            assertThat(first.err()).contains("uploaded s3://releases/prod/linux/rpms/testing/" + ARCH + "/avalanchego-v1.14.1-rc.2-" + ARCH + ".rpm",
                     "== validate from s3://releases/prod", "PASSED");
             assertThat(first.out() + first.err()).doesNotContain(pass).doesNotContain("PRIVATE KEY");
             try (ObjectStore store = Destinations.open("s3://releases/prod", s3.settings())) {
-                assertThat(store.head("linux/rpms/" + ARCH + "/repodata/repomd.xml.asc")).isPresent();
+                assertThat(store.head("linux/rpms/testing/" + ARCH + "/repodata/repomd.xml.asc")).isPresent();
                 assertThat(store.head("linux/rpms/RPM-GPG-KEY-avalanchego")).isPresent();
-                assertThat(store.head("linux/rpms/" + ARCH + "/subnet-evm-v1.14.1-rc.2-" + ARCH + ".rpm")).isPresent();
+                assertThat(store.head("linux/rpms/testing/" + ARCH + "/subnet-evm-v1.14.1-rc.2-" + ARCH + ".rpm")).isPresent();
             }
 
             // released again later: the new signature's creation time makes new bytes, which are refused
             String before;
             try (ObjectStore store = Destinations.open("s3://releases/prod", s3.settings())) {
-                before = store.head("linux/rpms/" + ARCH + "/avalanchego-v1.14.1-rc.2-" + ARCH + ".rpm").orElseThrow().sha256Hex();
+                before = store.head("linux/rpms/testing/" + ARCH + "/avalanchego-v1.14.1-rc.2-" + ARCH + ".rpm").orElseThrow().sha256Hex();
             }
             Out second = release(env, args);
             assertThat(second.rc()).as(second.err()).isEqualTo(1);
             assertThat(second.err()).contains("refusing to overwrite", "immutable", "Nothing was uploaded");
             try (ObjectStore store = Destinations.open("s3://releases/prod", s3.settings())) {
-                assertThat(store.head("linux/rpms/" + ARCH + "/avalanchego-v1.14.1-rc.2-" + ARCH + ".rpm").orElseThrow()
+                assertThat(store.head("linux/rpms/testing/" + ARCH + "/avalanchego-v1.14.1-rc.2-" + ARCH + ".rpm").orElseThrow()
                         .sha256Hex()).isEqualTo(before);
             }
         }

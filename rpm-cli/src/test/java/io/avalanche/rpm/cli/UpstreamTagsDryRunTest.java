@@ -49,7 +49,7 @@ class UpstreamTagsDryRunTest {
                 "package avalanchego: version " + version + ", release 1, file avalanchego-" + tag + "-x86_64.rpm",
                 "package subnet-evm: version " + version + ", release 1, file subnet-evm-" + tag + "-aarch64.rpm",
                 "installs /var/opt/avalanchego/plugins/" + UpstreamShapes.VM_ID,
-                "GOARCH=arm64", "linux/rpms/aarch64/subnet-evm-" + tag + "-aarch64.rpm",
+                "GOARCH=arm64", "/aarch64/subnet-evm-" + tag + "-aarch64.rpm",
                 shape == Shape.E3 ? "changes into graft/subnet-evm itself" : "builds \"plugin/\" relative");
         assertThat(out).doesNotExist();
         assertThat(tmp.resolve("bucket")).doesNotExist();

@@ -62,7 +62,12 @@ public final class SigningApproval {
      * read from the source tree (null: subnet-evm headers are refused). Refuses a bad tag, arch or VM ID.
      */
     public static SigningApproval forBuild(String tag, String arch, String vmId) {
-        ReleaseTag t = ReleaseTag.parse(tag);
+        return forBuild(tag, null, arch, vmId);
+    }
+
+    /** As {@link #forBuild(String, String, String)} for RPM Release {@code release} of the tag (a respin; null: 1). */
+    public static SigningApproval forBuild(String tag, String release, String arch, String vmId) {
+        ReleaseTag t = release == null ? ReleaseTag.parse(tag) : ReleaseTag.parse(tag).withRelease(release);
         Arch a = Arch.parse(arch);
         if (a == Arch.NOARCH) {
             throw new RpmException("signing approval: arch noarch is not a release arch: give x86_64 or aarch64");

@@ -51,6 +51,7 @@ public final class LocalTarget implements InstallTarget {
     static LocalTarget start(Path root, String glibcVersion, Platform platform, boolean asRoot) {
         try {
             Files.createDirectories(root);
+            Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the scratch root " + root + ": " + e.getMessage(), e);
         }
@@ -76,8 +77,13 @@ public final class LocalTarget implements InstallTarget {
         }
     }
 
+    /**
+     * An rpm tool on the scratch root, run with umask 022 whatever the caller's: the directories rpm creates must be
+     * searchable by the confined smoke programs (uid 65534), as they are on a customer's system.
+     */
     private List<String> rpm(String tool, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(tool, "--root", root.toString(), "--dbpath", "/var/lib/rpm"));
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "umask 022 && exec \"$@\"", "rpm-umask", tool,
+                "--root", root.toString(), "--dbpath", "/var/lib/rpm"));
         cmd.addAll(List.of(args));
         return cmd;
     }

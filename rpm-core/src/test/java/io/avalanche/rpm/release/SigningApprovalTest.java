@@ -153,6 +153,21 @@ class SigningApprovalTest {
     }
 
     @Test
+    void aRespinIsApprovedForItsReleaseOnly() {
+        ReleaseTag respin = TAG.withRelease("2");
+        String file = respin.fileName("avalanchego", Arch.X86_64);
+        byte[] h = header(avalanchego(respin, Arch.X86_64), file);
+        assertThat(SigningApproval.forBuild(TAG.tag(), "2", "x86_64", null).approve(file, h).nevra())
+                .isEqualTo("avalanchego-1.14.1-2.x86_64");
+        // release 1's approval refuses the respin's header, and the respin's refuses release 1's
+        assertThatThrownBy(() -> approval.approve(file, h)).isInstanceOf(RpmException.class)
+                .hasMessageContaining("release");
+        byte[] first = header(avalanchego(TAG, Arch.X86_64));
+        assertThatThrownBy(() -> SigningApproval.forBuild(TAG.tag(), "2", "x86_64", null)
+                .approve("avalanchego-v1.14.1-x86_64.rpm", first)).isInstanceOf(RpmException.class);
+    }
+
+    @Test
     void refusesAnotherName() {
         byte[] h = header(renamed(avalanchego(TAG, Arch.X86_64), "openssh-server"), "avalanchego-v1.14.1-x86_64.rpm");
         assertThatThrownBy(() -> approval.approve("avalanchego-v1.14.1-x86_64.rpm", h)).isInstanceOf(RpmException.class)

@@ -16,7 +16,7 @@ import jenkins.model.Jenkins;
 
 import java.util.List;
 
-/** Form helpers shared by the step descriptors: tag checks, arch choices, credentials dropdowns. */
+/** Form helpers shared by the step descriptors: tag checks, arch and layout choices, credentials dropdowns. */
 final class Forms {
     private Forms() {
     }
@@ -38,6 +38,15 @@ final class Forms {
         m.add(Messages.Forms_AgentArch(), "");
         m.add("x86_64");
         m.add("aarch64");
+        return m;
+    }
+
+    /** The layouts rpm-core knows, its default (seed) first. */
+    static ListBoxModel layoutItems() {
+        ListBoxModel m = new ListBoxModel();
+        for (String id : RpmCorePublish.layouts()) {
+            m.add(id);
+        }
         return m;
     }
 

@@ -58,8 +58,9 @@ public final class KeyFileSource extends SigningKeySource {
         return false;
     }
 
+    /** rpm-core's key rules cannot judge a key held in a credential yet (KeyRequest takes a file path). */
     @Override
-    RpmCore.Key unlock(Run<?, ?> run, String step) throws IOException {
+    RpmCoreKeys.Key unlock(Run<?, ?> run, String step, RpmCoreKeys.Use use) throws IOException {
         FileCredentials file = CredentialsProvider.findCredentialById(credentialsId, FileCredentials.class, run,
                 List.of());
         if (file == null) {
@@ -77,7 +78,7 @@ public final class KeyFileSource extends SigningKeySource {
             passphrase = secret.getSecret().getPlainText().toCharArray();
         }
         try (InputStream armored = file.getContent()) {
-            return RpmCore.loadKey(armored, passphrase, "credential '" + credentialsId + "'");
+            return RpmCoreKeys.loadKey(armored, passphrase, "credential '" + credentialsId + "'");
         } catch (RpmException e) {
             throw new AbortException(step + ": " + e.getMessage());
         } finally {
@@ -85,6 +86,22 @@ public final class KeyFileSource extends SigningKeySource {
                 Arrays.fill(passphrase, '\0');
             }
         }
+    }
+
+    /**
+     * The public part of the key: the key is unlocked here on the controller (with the passphrase credential, as
+     * rpmSign unlocks it) and only its public key is returned.
+     */
+    @Override
+    byte[] publicKey(Run<?, ?> run, String step) throws IOException {
+        try (RpmCoreKeys.Key key = unlock(run, step, RpmCoreKeys.Use.sign(false))) {
+            return key.publicKey();
+        }
+    }
+
+    @Override
+    String pinLabel() {
+        return "the public key of credential '" + credentialsId + "'";
     }
 
     @Override

@@ -86,12 +86,13 @@ public final class Pkcs11Source extends SigningKeySource {
     }
 
     @Override
-    void check(String step) throws AbortException {
+    void check(String step, RpmCoreKeys.Use use) throws AbortException {
         allowedModule(step, module);
     }
 
+    /** rpm-core's key rules cannot judge a token key named by credentials yet (KeyRequest takes file paths). */
     @Override
-    RpmCore.Key unlock(Run<?, ?> run, String step) throws IOException {
+    RpmCoreKeys.Key unlock(Run<?, ?> run, String step, RpmCoreKeys.Use use) throws IOException {
         Path allowed = allowedModule(step, module);
         StringCredentials pin = CredentialsProvider.findCredentialById(pinCredentialsId, StringCredentials.class,
                 run, List.of());
@@ -107,12 +108,31 @@ public final class Pkcs11Source extends SigningKeySource {
         CredentialsProvider.track(run, cert);
         char[] p = pin.getSecret().getPlainText().toCharArray();
         try (InputStream in = cert.getContent()) {
-            return RpmCore.tokenKey(allowed, token, key, p, in, "credential '" + certificateId + "'");
+            return RpmCoreKeys.tokenKey(allowed, token, key, p, in, "credential '" + certificateId + "'");
         } catch (RpmException e) {
             throw new AbortException(step + ": " + e.getMessage());
         } finally {
             Arrays.fill(p, '\0');
         }
+    }
+
+    /** The key's OpenPGP certificate (public): what validation pins; the token is not opened. */
+    @Override
+    byte[] publicKey(Run<?, ?> run, String step) throws IOException {
+        FileCredentials cert = CredentialsProvider.findCredentialById(certificateId, FileCredentials.class, run,
+                List.of());
+        if (cert == null) {
+            throw new AbortException(Messages.Pkcs11Source_CertificateNotFound(step, certificateId));
+        }
+        CredentialsProvider.track(run, cert);
+        try (InputStream in = cert.getContent()) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Override
+    String pinLabel() {
+        return "the certificate in credential '" + certificateId + "'";
     }
 
     /** The allowed module the step names (the administrator's path, not the step's spelling of it). */

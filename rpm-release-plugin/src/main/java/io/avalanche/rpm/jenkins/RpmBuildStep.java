@@ -17,7 +17,6 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -49,6 +48,7 @@ public final class RpmBuildStep extends Step {
     private String out = DEFAULT_OUT;
     private String compression;
     private boolean withService;
+    private String release;
 
     @DataBoundConstructor
     public RpmBuildStep() {
@@ -132,6 +132,16 @@ public final class RpmBuildStep extends Step {
         this.compression = Util.fixEmptyAndTrim(compression);
     }
 
+    public String getRelease() {
+        return release;
+    }
+
+    /** The RPM Release: a respin of the same tag as N (1.14.1-2, file name avalanchego-v1.14.1_2-ARCH.rpm); default 1. */
+    @DataBoundSetter
+    public void setRelease(String release) {
+        this.release = Util.fixEmptyAndTrim(release);
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
         check();
@@ -149,9 +159,12 @@ public final class RpmBuildStep extends Step {
         if (!pullRequest && tag == null) {
             throw new AbortException(Messages.RpmBuildStep_NoTag());
         }
+        if (pullRequest && release != null) {
+            throw new AbortException(Messages.RpmBuildStep_ReleaseAndPullRequest(release));
+        }
         try {
             if (tag != null) {
-                RpmCore.checkTag(tag);
+                RpmCore.checkRelease(tag, release);
             }
             if (arch != null) {
                 RpmCore.rpmArch(arch);
@@ -207,20 +220,15 @@ public final class RpmBuildStep extends Step {
     }
 
     /** Packages on the agent; nothing long-running, so a synchronous step is enough. */
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+    static final class Execution extends StepRun<RpmBuildStep> {
         private static final long serialVersionUID = 1L;
-        private final transient RpmBuildStep step;
 
         Execution(RpmBuildStep step, StepContext context) {
-            super(context);
-            this.step = step;
+            super(step, context);
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
-            StepContext c = getContext();
-            FilePath workspace = c.get(FilePath.class);
-            TaskListener listener = c.get(TaskListener.class);
+        protected Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception {
             FilePath tmp = WorkspaceList.tempDir(workspace);
             if (tmp == null) {
                 throw new AbortException(Messages.RpmBuildStep_NoTempDir(workspace.getRemote()));
@@ -228,11 +236,11 @@ public final class RpmBuildStep extends Step {
             FilePath source = step.source == null ? workspace : workspace.child(step.source);
             FilePath out = workspace.child(step.out);
             String arch = step.arch != null ? step.arch : source.act(new HostArch("rpmBuild"));
-            Map<String, Object> release = source.act(new Package(step.tag, step.pullRequest, arch, out.getRemote(),
-                    step.compression, tmp.getRemote(), listener, step.withService));
-            listener.getLogger().println(Messages.RpmBuildStep_Built(release.get("tag"), release.get("arch"),
-                    release.get("commit"), out.getRemote(), release.get("compression")));
-            return release;
+            Map<String, Object> built = source.act(new Package(step.tag, step.release, step.pullRequest, arch,
+                    out.getRemote(), step.compression, tmp.getRemote(), listener, step.withService));
+            listener.getLogger().println(Messages.RpmBuildStep_Built(built.get("tag"), built.get("arch"),
+                    built.get("commit"), out.getRemote(), built.get("compression")));
+            return built;
         }
     }
 
@@ -262,6 +270,7 @@ public final class RpmBuildStep extends Step {
     static final class Package extends MasterToSlaveFileCallable<Map<String, Object>> {
         private static final long serialVersionUID = 1L;
         private final String tag;
+        private final String release;
         private final boolean pullRequest;
         private final String arch;
         private final String out;
@@ -270,10 +279,11 @@ public final class RpmBuildStep extends Step {
         private final TaskListener listener;
         private final boolean withService;
 
-        Package(String tag, boolean pullRequest, String arch, String out, String compression, String tmp,
-                TaskListener listener, boolean withService) {
+        Package(String tag, String release, boolean pullRequest, String arch, String out, String compression,
+                String tmp, TaskListener listener, boolean withService) {
             this.withService = withService;
             this.tag = tag;
+            this.release = release;
             this.pullRequest = pullRequest;
             this.arch = arch;
             this.out = out;
@@ -304,7 +314,7 @@ public final class RpmBuildStep extends Step {
                         chosen = RpmCore.ZSTD_FALLBACK;
                     }
                 }
-                return RpmCore.packageRelease(source.toPath(), packaged, arch, new File(out).toPath(), chosen,
+                return RpmCore.packageRelease(source.toPath(), packaged, release, arch, new File(out).toPath(), chosen,
                         withService, listener.getLogger()::println);
             } catch (RpmException e) {
                 throw new AbortException("rpmBuild: " + e.getMessage());

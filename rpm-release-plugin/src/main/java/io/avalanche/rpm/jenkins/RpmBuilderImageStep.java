@@ -13,7 +13,6 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -84,19 +83,15 @@ public final class RpmBuilderImageStep extends Step {
     }
 
     /** Reads go.mod from the agent and asks rpm-core for the image. */
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+    static final class Execution extends StepRun<RpmBuilderImageStep> {
         private static final long serialVersionUID = 1L;
-        private final transient RpmBuilderImageStep step;
 
         Execution(RpmBuilderImageStep step, StepContext context) {
-            super(context);
-            this.step = step;
+            super(step, context);
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
-            FilePath workspace = getContext().get(FilePath.class);
-            TaskListener listener = getContext().get(TaskListener.class);
+        protected Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception {
             FilePath goMod = workspace.child(step.goMod);
             if (!goMod.exists()) {
                 throw new AbortException(Messages.RpmBuilderImageStep_NoGoMod(goMod.getRemote()));

@@ -1,53 +1,19 @@
 package io.avalanche.rpm.jenkins;
 
-import io.avalanche.rpm.PathNames;
-import io.avalanche.rpm.RpmException;
-import io.avalanche.rpm.SpecException;
-import io.avalanche.rpm.write.Compression;
-import io.avalanche.rpm.format.Arch;
-import io.avalanche.rpm.format.Header;
-import io.avalanche.rpm.format.ReleaseTag;
-import io.avalanche.rpm.format.Tag;
-import io.avalanche.rpm.store.Destinations;
 import io.avalanche.rpm.Digests;
-import io.avalanche.rpm.publish.PendingPublish;
-import io.avalanche.rpm.yum.Repomd;
-import io.avalanche.rpm.publish.Publisher;
-import io.avalanche.rpm.store.S3Settings;
-import io.avalanche.rpm.publish.YumRepository;
+import io.avalanche.rpm.SpecException;
+import io.avalanche.rpm.format.Arch;
+import io.avalanche.rpm.format.ReleaseTag;
+import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.release.AvalanchegoService;
 import io.avalanche.rpm.release.ReleaseBuilder;
-import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.release.ReleasePlan;
-import io.avalanche.rpm.release.RepoSigner;
-import io.avalanche.rpm.release.SigningApproval;
 import io.avalanche.rpm.release.builder.BuilderImage;
-import io.avalanche.rpm.sign.HeaderToSign;
-import io.avalanche.rpm.sign.KeyExport;
-import io.avalanche.rpm.sign.MainHeaders;
-import io.avalanche.rpm.sign.PackageSigning;
-import io.avalanche.rpm.sign.Pkcs11Token;
-import io.avalanche.rpm.sign.RpmSigner;
-import io.avalanche.rpm.sign.SignResult;
-import io.avalanche.rpm.sign.SigningKey;
-import io.avalanche.rpm.sign.SigningKeys;
-import io.avalanche.rpm.sign.TokenKeys;
-import io.avalanche.rpm.validate.CheckOutcome;
-import io.avalanche.rpm.validate.ContainerTarget;
-import io.avalanche.rpm.validate.ReleaseRef;
-import io.avalanche.rpm.validate.ReleaseSource;
-import io.avalanche.rpm.validate.ValidationOptions;
-import io.avalanche.rpm.validate.ValidationReport;
-import io.avalanche.rpm.validate.Validator;
+import io.avalanche.rpm.write.Compression;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,10 +23,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The plugin's only door into rpm-core: plain Java values in and out (maps, lists, strings, byte arrays), so the
- * steps only translate Jenkins input and output, and an rpm-core rename is an edit here and nowhere else.
- * Every method but {@link Key} may run on an agent inside a callable; every rpm-core failure is an
- * {@link RpmException} whose message names the file, the field and the fix.
+ * The plugin's door into rpm-core for plans, tags and packaging; {@link RpmCoreKeys} (keys and signing),
+ * {@link RpmCorePublish} (publish, prune, yank, unyank) and {@link RpmCoreValidate} are the others. Plain Java values
+ * in and out (maps, lists, strings, byte arrays), so the steps only translate Jenkins input and output, and an
+ * rpm-core rename is an edit in these classes and nowhere else. Every rpm-core failure is an
+ * {@link io.avalanche.rpm.RpmException} whose message names the file, the field and the fix.
  */
 final class RpmCore {
     private RpmCore() {
@@ -98,6 +65,17 @@ final class RpmCore {
     /** The tag as given when it is a release tag (vMAJOR.MINOR.PATCH[-PRERELEASE]); else SpecException. */
     static String checkTag(String tag) {
         return ReleaseTag.parse(tag).tag();
+    }
+
+    /** The tag as RPM Release {@code release} (null: as parsed, Release 1): rpm-core checks both; else SpecException. */
+    static ReleaseTag releaseTag(String tag, String release) {
+        ReleaseTag t = ReleaseTag.parse(tag);
+        return release == null ? t : t.withRelease(release);
+    }
+
+    /** Checks a respin's RPM Release (a whole number from 1) against a tag; else SpecException naming the fix. */
+    static void checkRelease(String tag, String release) {
+        releaseTag(tag, release);
     }
 
     /** RPM arch name (x86_64, aarch64) for x86_64/amd64/aarch64/arm64; else SpecException. */
@@ -158,15 +136,18 @@ final class RpmCore {
      */
     static Map<String, Object> packageRelease(Path source, String tag, String arch, Path out, String compression,
                                               Consumer<String> log) {
-        return packageRelease(source, tag, arch, out, compression, false, log);
+        return packageRelease(source, tag, null, arch, out, compression, false, log);
     }
 
-    /** As above; {@code withService} adds the noarch avalanchego-service package (unsigned, like the others). */
-    static Map<String, Object> packageRelease(Path source, String tag, String arch, Path out, String compression,
-                                              boolean withService, Consumer<String> log) {
+    /**
+     * As above; {@code release} (null: 1) is the RPM Release, a respin's N (rpm-core's ReleaseTag.withRelease);
+     * {@code withService} adds the noarch avalanchego-service package (unsigned, like the others).
+     */
+    static Map<String, Object> packageRelease(Path source, String tag, String release, String arch, Path out,
+                                              String compression, boolean withService, Consumer<String> log) {
         ReleaseBuilder.checkSource(source);
         ReleaseBuilder.SourceInfo info = ReleaseBuilder.sourceInfo(source);
-        ReleaseTag t = ReleaseTag.parse(tag);
+        ReleaseTag t = releaseTag(tag, release);
         ReleaseBuilder.Request request = new ReleaseBuilder.Request(source, t, Arch.parse(arch), null, out,
                 parseCompression(compression, t.pullRequest()));
         ReleaseManifest m = ReleaseBuilder.packageRelease(request, info, log);
@@ -193,300 +174,37 @@ final class RpmCore {
         return ReleaseTag.forPullRequest(ReleaseBuilder.sourceInfo(source).commit()).tag();
     }
 
-    /** Checks the parameters of a signing approval (tag, arch, optional VM ID); else RpmException naming the bad one. */
-    static void checkApproval(String tag, String arch, String vmId) {
-        if (tag == null || arch == null) {
-            throw new SpecException("a signing approval needs tag and arch");
-        }
-        SigningApproval.forBuild(tag, arch, vmId);
-    }
-
-    /** name-version-release.arch of a main header (checked to be one); for records of signatures made without approval. */
-    static String nevra(byte[] mainHeader) {
-        Header h = MainHeaders.require(mainHeader, "main header from the agent");
-        return h.string(Tag.NAME) + "-" + h.string(Tag.VERSION) + "-"
-                + h.string(Tag.RELEASE) + "." + h.string(Tag.ARCH);
-    }
-
-    /**
-     * The signing approval of a build (rpm-core's SigningApproval) applied to headers an agent sent: each must be
-     * exactly a package of {@code tag} for {@code arch}, the plugin under {@code vmId}. Returns per header [file, name,
-     * nevra, headerSha256]; throws RpmException naming the first refused field.
-     */
-    static List<Map<String, String>> approve(String tag, String arch, String vmId, Map<String, byte[]> headers) {
-        List<Map<String, String>> r = new ArrayList<>();
-        for (SigningApproval.Approved a : SigningApproval.forBuild(tag, arch, vmId).approveAll(headers)) {
-            Map<String, String> m = new LinkedHashMap<>();
-            m.put("file", a.fileName());
-            m.put("name", a.name());
-            m.put("nevra", a.nevra());
-            m.put("headerSha256", a.headerSha256());
-            r.add(m);
-        }
-        return r;
-    }
-
-    /** The index of a repository directory (as rpm-core names the directories it asks to sign). */
-    static String repomdPath(String dir) {
-        return dir + YumRepository.REPOMD;
-    }
-
-    /** An unlocked signing key. It lives on the controller only: not Serializable, so it cannot reach an agent. */
-    static final class Key {
-        private final SigningKey key;
-
-        private Key(SigningKey key) {
-            this.key = key;
-        }
-
-        /** One OpenPGP v4 signature packet over exactly these main header bytes. */
-        byte[] sign(byte[] mainHeaderBytes) {
-            // the key signs RPM main headers only, never arbitrary bytes from an agent
-            MainHeaders.require(mainHeaderBytes, "main header from the agent");
-            return key.headerSigner().sign(mainHeaderBytes);
-        }
-
-        /**
-         * The ASCII-armored detached signature over exactly these repomd.xml bytes (repomd.xml.asc); refuses bytes
-         * that are not a repository index as rpm-core writes it (the key signs indexes, not whatever an agent sends).
-         */
-        byte[] signRepository(String dir, byte[] repomd) {
-            Repomd.parseCanonical(repomd, repomdPath(dir));
-            return RepoSigner.of(key.headerSigner()).signDetached(repomd);
-        }
-
-        String keyId() {
-            return key.keyId();
-        }
-
-        String fingerprint() {
-            return key.fingerprint();
-        }
-
-        boolean ephemeral() {
-            return key.ephemeral();
-        }
-
-        /** Where the private key is: "key file", "ephemeral" or the PKCS#11 token and key labels. */
-        String holder() {
-            return key.holder();
-        }
-
-        /** Ends the token session of a PKCS#11 key (nothing to do for other keys). */
-        void close() {
-            key.close();
-        }
-
-        /** The ASCII-armored public key (published as RPM-GPG-KEY-avalanchego). */
-        byte[] publicKey() throws IOException {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            key.exportPublicKey(out);
-            return out.toByteArray();
-        }
-    }
-
-    /** Loads an armored secret key; {@code source} names it in messages (never the key or the passphrase). */
-    static Key loadKey(InputStream armored, char[] passphrase, String source) {
-        return new Key(SigningKeys.load(armored, passphrase, source));
-    }
-
-    /**
-     * A key inside a PKCS#11 token attached to the controller: loads the module here, logs in with {@code pin}
-     * (cleared afterwards), and binds the armored certificate, which must hold the token key's public key.
-     */
-    static Key tokenKey(Path module, String token, String keyLabel, char[] pin, InputStream certificate,
-                        String certificateSource) {
-        Pkcs11Token t;
-        try {
-            t = Pkcs11Token.open(module, token, pin, false);
-        } finally {
-            java.util.Arrays.fill(pin, '\0');
-        }
-        try {
-            return new Key(TokenKeys.bind(certificate, certificateSource, t.signer(keyLabel)));
-        } catch (RuntimeException e) {
-            t.close();
-            throw e;
-        }
-    }
-
-    /** A fresh in-memory RSA-4096 key that expires after one day. */
-    static Key ephemeralKey() {
-        return new Key(SigningKeys.ephemeral());
-    }
-
-    /**
-     * The main header of a package exactly as stored (what its signature covers), after rpm-core's checks that a
-     * header-only signature of it is sound (stated header digest right, payload digest present).
-     */
-    static byte[] headerToSign(Path rpm) {
-        return RpmSigner.headerToSign(rpm).headerBytes();
-    }
-
     /** SHA-256 (hex) of bytes, e.g. of the header the controller signed. */
     static String sha256(byte[] data) {
         return Digests.sha256Hex(data);
     }
 
-    /**
-     * Writes a signature made elsewhere into the package, in place; refuses when the package's main header no
-     * longer has the SHA-256 {@code signedHeaderSha256} (of the bytes the controller signed).
-     */
-    static Map<String, Object> applySignature(Path rpm, byte[] signaturePacket, String signedHeaderSha256) {
-        SignResult r = RpmSigner.applySignature(rpm, signaturePacket, signedHeaderSha256);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("file", PathNames.name(rpm));
-        m.put("inPlace", r.inPlace());
-        m.put("headerSha256", r.headerSha256());
-        m.put("size", r.fileSize());
-        return m;
-    }
-
-    /**
-     * After signing: re-hashes every file release.json lists and adds the public key file, so publish's digest check
-     * holds (no-op without release.json). Superseded by {@link #applySignatures}, which does this as part of half two.
-     */
-    static void refreshManifest(Path dir) {
-        if (Files.isRegularFile(dir.resolve(ReleaseManifest.FILE_NAME))) {
-            ReleaseManifest refreshed = ReleaseManifest.read(dir).refresh(dir, ReleaseManifest.KEY_FILE);
-            if (refreshed.files().isEmpty()) {
-                throw new RpmException(dir.resolve(ReleaseManifest.FILE_NAME) + " lists no files: rebuild the release");
-            }
-        }
-    }
-
-    /**
-     * Half one of rpmSign (agent): the main header of every *.rpm in the release directory, by file name in name
-     * order, each read and checked by rpm-core (digests, payload digest present) before anything is changed. Sign
-     * each on the controller with {@link Key#sign}, then hand the signatures to {@link #applySignatures}.
-     */
-    static LinkedHashMap<String, byte[]> headersToSign(Path dir) {
-        LinkedHashMap<String, byte[]> r = new LinkedHashMap<>();
-        for (HeaderToSign h : PackageSigning.headersToSign(PackageSigning.packagesIn(dir))) {
-            r.put(PathNames.name(Path.of(h.file())), h.headerBytes());
-        }
-        return r;
-    }
-
-    /**
-     * Half two of rpmSign (agent): writes each controller-made signature into its package ({@code packets}: file
-     * name to signature packet; {@code headerSha256s}: file name to the SHA-256 of the header bytes the controller
-     * signed, computed there; refused when a header changed since half one), writes {@code publicKey} (armored, from
-     * {@link Key#publicKey}) as RPM-GPG-KEY-avalanchego unless that file already holds the key (a file holding
-     * another key is refused, never overwritten), and records the new digests in release.json. Returns one map per
-     * package: file, inPlace, headerSha256, size.
-     */
-    static List<Map<String, Object>> applySignatures(Path dir, Map<String, byte[]> packets,
-                                                     Map<String, String> headerSha256s, byte[] publicKey) {
-        List<PackageSigning.Signature> signatures = new ArrayList<>();
-        for (Map.Entry<String, byte[]> e : packets.entrySet()) {
-            signatures.add(new PackageSigning.Signature(dir.resolve(e.getKey()), e.getValue(),
-                    headerSha256s.get(e.getKey())));
-        }
-        PackageSigning.Applied applied = PackageSigning.apply(signatures,
-                new KeyExport(dir.resolve(ReleaseManifest.KEY_FILE), publicKey));
-        List<Map<String, Object>> files = new ArrayList<>();
-        for (SignResult r : applied.packages()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("file", PathNames.name(r.file()));
-            m.put("inPlace", r.inPlace());
-            m.put("headerSha256", r.headerSha256());
-            m.put("size", r.fileSize());
-            files.add(m);
-        }
-        return files;
-    }
-
-    /**
-     * A publish prepared on the agent: packages uploaded, metadata files stored, no index written. {@code pending}
-     * is rpm-core's PendingPublish as JSON (plain text crosses remoting; rpm-core classes would not pass the
-     * controller's class filter); {@code toSign} maps each repository directory to its new repomd.xml bytes.
-     */
-    record PreparedPublish(String pending, LinkedHashMap<String, byte[]> toSign) implements Serializable {
-        private static final long serialVersionUID = 1L;
-    }
-
-    /** The canonical s3://BUCKET[/prefix] of a bucket and prefix, checked by rpm-core; else SpecException. */
-    static String destination(String bucket, String prefix) {
-        return Destinations.s3(bucket, prefix).url();
-    }
-
-    /**
-     * Phase 1 of rpmPublish (agent): everything up to, not including, writing repomd.xml.asc / repomd.xml, to the
-     * bucket and prefix with the AWS settings withAWS set.
-     */
-    static PreparedPublish preparePublish(Path releaseDir, String bucket, String prefix, Map<String, String> awsEnv,
-                                          boolean force, Consumer<String> log) throws IOException {
-        try (Publisher publisher = publisher(Destinations.s3(bucket, prefix), awsEnv, log)) {
-            PendingPublish p = publisher.prepare(releaseDir, Publisher.Options.defaults(null).withForce(force));
-            return new PreparedPublish(p.toJson(), new LinkedHashMap<>(p.toSign()));
-        }
-    }
-
-    /**
-     * Phase 2 of rpmPublish (agent): writes each repomd.xml.asc ({@code signatures}: repository directory to the
-     * armored signature over its {@link PreparedPublish#toSign()} bytes; empty: unsigned) and repomd.xml, removes
-     * the old metadata, writes the .repo file. Fails (re-run publish) when another publish changed an index since
-     * phase 1. Returns the vocabulary of {@code publish --json} (objects with lower-case status, repositories,
-     * repoFile) plus destination, signed, and per repository signed.
-     */
-    static Map<String, Object> completePublish(String pending, String bucket, String prefix,
-                                               Map<String, String> awsEnv, Map<String, byte[]> signatures,
-                                               Consumer<String> log) throws IOException {
-        Destinations.Destination destination = Destinations.s3(bucket, prefix);
-        Publisher.Result result;
-        try (Publisher publisher = publisher(destination, awsEnv, log)) {
-            result = publisher.complete(PendingPublish.fromJson(pending), signatures);
-        }
-        return result.toMap();
-    }
-
-    /** An object's publish status as the CLI's --json and console write it: uploaded, unchanged, replaced, ... */
+    /** A status as the CLI's --json and console write it: uploaded, unchanged, replaced, passed, ... */
     static String status(Enum<?> status) {
         return status.name().toLowerCase(Locale.ROOT);
     }
 
-    private static Publisher publisher(Destinations.Destination destination, Map<String, String> awsEnv,
-                                       Consumer<String> log) {
-        return Publisher.open(destination, S3Settings.fromEnvironment(awsEnv),
-                o -> log.accept(status(o.status()) + " " + o.location() + ": " + o.detail()), log);
-    }
-
     /**
-     * Validates a release (a directory, file:DIR or s3://BUCKET[/prefix], as rpm-core parses it) in a fresh
-     * container of {@code image} with the docker CLI of the machine this runs on; writes JUnit XML when {@code junit}
-     * is not null. Returns the vocabulary of {@code validate --json} (release, target, arch, emulated, passed,
-     * checks with lower-case status) plus failures (one line per failed check) and summary (the console lines).
+     * A result map of rpm-core (toMap()) with the same keys and values in plain LinkedHashMap / ArrayList containers,
+     * which the Pipeline program and remoting keep as they are.
      */
-    static Map<String, Object> validate(String from, Path workDir, String image, String commit, String tag, String arch,
-                                        Map<String, String> awsEnv, Map<String, String> dockerEnv, Path junit)
-            throws IOException {
-        return validate(from, workDir, image, commit, tag, arch, awsEnv, dockerEnv, junit, false);
+    static Map<String, Object> plain(Map<String, ?> map) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        map.forEach((k, v) -> r.put(k, plainValue(v)));
+        return r;
     }
 
-    /** As above; {@code withService}: the release has the avalanchego-service package, checked too. */
-    static Map<String, Object> validate(String from, Path workDir, String image, String commit, String tag, String arch,
-                                        Map<String, String> awsEnv, Map<String, String> dockerEnv, Path junit,
-                                        boolean withService) throws IOException {
-        ReleaseRef ref = new ReleaseRef(tag, arch).withService(withService);
-        ContainerTarget.Engine d = ContainerTarget.Engine.dockerCli();
-        ValidationOptions options = ValidationOptions.of(ref, commit).withInstall(
-                new ValidationOptions.Container(image, new ContainerTarget.Engine(d.docker(), dockerEnv, d.stepTimeout())));
-        ValidationReport report;
-        try (ReleaseSource source = ReleaseSource.open(from, S3Settings.fromEnvironment(awsEnv))) {
-            report = new Validator(options).validate(source, workDir);
+    @SuppressWarnings("unchecked")
+    private static Object plainValue(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            return plain((Map<String, ?>) m);
         }
-        if (junit != null) {
-            report.writeJUnit(junit);
+        if (v instanceof List<?> l) {
+            List<Object> r = new ArrayList<>();
+            l.forEach(x -> r.add(plainValue(x)));
+            return r;
         }
-        List<String> failures = new ArrayList<>();
-        for (CheckOutcome c : report.failures()) {
-            failures.add(c.packageName() + " " + c.check() + ": " + c.message());
-        }
-        Map<String, Object> r = new LinkedHashMap<>(report.toMap());
-        r.put("failures", failures);
-        r.put("summary", new ArrayList<>(report.summaryLines()));
-        return r;
+        return v;
     }
 
     /** The builder image for a go.mod on an arch: tag, Go version, TARGETARCH and docker build arguments. */

@@ -6,6 +6,7 @@ import hudson.Extension;
 import hudson.Util;
 import hudson.model.TaskListener;
 import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
 import io.avalanche.rpm.RpmException;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -26,13 +27,15 @@ import java.util.Set;
 /**
  * {@code rpmPlan(tag: 'v1.14.1')} or {@code rpmPlan(pullRequest: true, archs: 'x86_64')}: what a release run does, as
  * rpm-core decides it, with no agent: {@code [tag:, version:, release:, pullRequest:, archs: ['x86_64', 'aarch64'],
- * compression: 'zstd:19', publish: true, stages: [[name: 'build', perArch: true], ...]]}. A missing or invalid tag or
- * an unknown arch fails the build before any node is allocated. The shared library runs what the plan lists.
+ * compression: 'zstd:19', publish: true, stages: [[name: 'build', perArch: true], ...], layout: 'seed']}. A missing or
+ * invalid tag, an unknown arch or layout fails the build before any node is allocated. The shared library runs what
+ * the plan lists.
  */
 public final class RpmPlanStep extends Step {
     private String tag;
     private boolean pullRequest;
     private String archs;
+    private String layout;
 
     @DataBoundConstructor
     public RpmPlanStep() {
@@ -66,6 +69,16 @@ public final class RpmPlanStep extends Step {
         this.archs = Util.fixEmptyAndTrim(archs);
     }
 
+    public String getLayout() {
+        return layout;
+    }
+
+    /** The published layout the run uses (seed, the default, or el9), checked by rpm-core and returned by name. */
+    @DataBoundSetter
+    public void setLayout(String layout) {
+        this.layout = Util.fixEmptyAndTrim(layout);
+    }
+
     List<String> archList() {
         return archs == null ? null : new ArrayList<>(Arrays.asList(archs.trim().split("[,\\s]+")));
     }
@@ -73,7 +86,9 @@ public final class RpmPlanStep extends Step {
     /** The plan, or AbortException with rpm-core's reason. */
     Map<String, Object> plan() throws AbortException {
         try {
-            return RpmCore.plan(tag, pullRequest, archList());
+            Map<String, Object> plan = RpmCore.plan(tag, pullRequest, archList());
+            plan.put("layout", RpmCorePublish.checkLayout(layout));
+            return plan;
         } catch (RpmException e) {
             throw new AbortException("rpmPlan: " + e.getMessage());
         }
@@ -106,6 +121,10 @@ public final class RpmPlanStep extends Step {
 
         public FormValidation doCheckTag(@QueryParameter String value) {
             return Util.fixEmptyAndTrim(value) == null ? FormValidation.ok() : Forms.checkTag(value);
+        }
+
+        public ListBoxModel doFillLayoutItems() {
+            return Forms.layoutItems();
         }
     }
 

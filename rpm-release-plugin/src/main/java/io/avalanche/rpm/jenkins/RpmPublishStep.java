@@ -10,6 +10,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
 import io.avalanche.rpm.RpmException;
 import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.Symbol;
@@ -17,7 +18,6 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -37,7 +37,7 @@ import java.util.TreeMap;
  * directory to {@code s3://BUCKET[/prefix]/linux/rpms/...} with the AWS settings of the step's environment, as
  * pipeline-aws's {@code withAWS} sets them, and a yum repository per arch whose repomd.xml is signed on the
  * controller (the key never reaches the agent; every signature is recorded in the build). Published releases are
- * immutable unless {@code force} is set.
+ * immutable unless {@code force} is set; {@code layout: 'el9'} publishes in upstream's layout (rpm-core's Layout).
  */
 public final class RpmPublishStep extends Step {
     static final String FUNCTION = "rpmPublish";
@@ -47,6 +47,7 @@ public final class RpmPublishStep extends Step {
     private boolean force;
     private String dir = RpmBuildStep.DEFAULT_OUT;
     private SigningKeySource key;
+    private String layout;
 
     @DataBoundConstructor
     public RpmPublishStep(String bucket) {
@@ -95,13 +96,23 @@ public final class RpmPublishStep extends Step {
         this.key = key;
     }
 
+    public String getLayout() {
+        return layout;
+    }
+
+    /** Where the repositories go in the bucket: seed (linux/rpms/ARCH/, the default) or el9; rpm-core's names. */
+    @DataBoundSetter
+    public void setLayout(String layout) {
+        this.layout = Util.fixEmptyAndTrim(layout);
+    }
+
     /** rpm-core's canonical s3://BUCKET[/prefix] of this step's bucket and prefix; refuses bad names before any work. */
     String destination() throws AbortException {
         if (bucket == null) {
             throw new AbortException(Messages.RpmPublishStep_BucketRequired());
         }
         try {
-            return RpmCore.destination(bucket, prefix);
+            return RpmCorePublish.destination(bucket, prefix);
         } catch (RpmException e) {
             throw new AbortException(FUNCTION + ": " + e.getMessage());
         }
@@ -109,9 +120,14 @@ public final class RpmPublishStep extends Step {
 
     @Override
     public StepExecution start(StepContext context) throws Exception {
-        destination();
+        String destination = destination();
+        try {
+            RpmCorePublish.checkLayout(layout);
+        } catch (RpmException e) {
+            throw new AbortException(FUNCTION + ": " + e.getMessage());
+        }
         if (key != null) {
-            key.check(FUNCTION);
+            key.check(FUNCTION, RpmCoreKeys.Use.publish(destination));   // an ephemeral key never signs for s3://
         }
         return new Execution(this, context);
     }
@@ -141,11 +157,15 @@ public final class RpmPublishStep extends Step {
                 return FormValidation.error(Messages.RpmPublishStep_BucketRequired());
             }
             try {
-                RpmCore.destination(value.trim(), "");
+                RpmCorePublish.destination(value.trim(), "");
                 return FormValidation.ok();
             } catch (RpmException e) {
                 return FormValidation.error(e.getMessage());
             }
+        }
+
+        public ListBoxModel doFillLayoutItems() {
+            return Forms.layoutItems();
         }
     }
 
@@ -154,30 +174,26 @@ public final class RpmPublishStep extends Step {
      * the controller signs each new repomd.xml with the key from the credentials (which never leave it), phase 2
      * writes repomd.xml.asc, then repomd.xml, then removes the old metadata.
      */
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+    static final class Execution extends StepRun<RpmPublishStep> {
         private static final long serialVersionUID = 1L;
-        private final transient RpmPublishStep step;
 
         Execution(RpmPublishStep step, StepContext context) {
-            super(context);
-            this.step = step;
+            super(step, context);
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
+        protected Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception {
             StepContext c = getContext();
-            FilePath workspace = c.get(FilePath.class);
-            TaskListener listener = c.get(TaskListener.class);
             EnvVars env = c.get(EnvVars.class);
             Run<?, ?> run = c.get(Run.class);
             String destination = step.destination();
             // the key first: a wrong passphrase fails before anything is uploaded
-            RpmCore.Key key = null;
+            RpmCoreKeys.Key key = null;
             if (step.key != null) {
                 if (!step.key.isEphemeral()) {
                     SigningKeySource.refuseInChangeRequest(run, listener, FUNCTION);
                 }
-                key = step.key.unlock(run, FUNCTION);
+                key = step.key.unlock(run, FUNCTION, RpmCoreKeys.Use.publish(destination));
             } else {
                 listener.getLogger().println(Messages.RpmPublishStep_Unsigned());
             }
@@ -186,8 +202,8 @@ public final class RpmPublishStep extends Step {
                 listener.getLogger().println(Messages.RpmPublishStep_Publishing(step.dir, destination,
                         String.join(", ", aws.keySet())));
                 FilePath dir = workspace.child(step.dir);
-                RpmCore.PreparedPublish prepared = dir.act(new Prepare(step.bucket, step.prefix, new TreeMap<>(aws),
-                        step.force, listener));
+                RpmCorePublish.PreparedPublish prepared = dir.act(new Prepare(step.bucket, step.prefix,
+                        new TreeMap<>(aws), step.force, step.layout, listener));
                 LinkedHashMap<String, byte[]> signatures = new LinkedHashMap<>();
                 if (key != null) {
                     List<RpmSignaturesAction.Signature> made = new ArrayList<>();
@@ -196,7 +212,7 @@ public final class RpmPublishStep extends Step {
                         for (Map.Entry<String, byte[]> e : prepared.toSign().entrySet()) {
                             // signRepository refuses bytes that are not a repository index as rpm-core writes it
                             signatures.put(e.getKey(), key.signRepository(e.getKey(), e.getValue()));
-                            made.add(new RpmSignaturesAction.Signature("repomd", RpmCore.repomdPath(e.getKey()),
+                            made.add(new RpmSignaturesAction.Signature("repomd", RpmCorePublish.repomdPath(e.getKey()),
                                     e.getKey(), RpmCore.sha256(e.getValue()), key, buildUrl,
                                     System.currentTimeMillis()));
                         }
@@ -228,29 +244,33 @@ public final class RpmPublishStep extends Step {
     }
 
     /** Agent side, phase 1: uploads packages and key, stores the new metadata files; writes no index. */
-    static final class Prepare extends MasterToSlaveFileCallable<RpmCore.PreparedPublish> {
+    static final class Prepare extends MasterToSlaveFileCallable<RpmCorePublish.PreparedPublish> {
         private static final long serialVersionUID = 1L;
         private final String bucket;
         private final String prefix;
         private final TreeMap<String, String> aws;
         private final boolean force;
+        private final String layout;
         private final TaskListener listener;
 
-        Prepare(String bucket, String prefix, TreeMap<String, String> aws, boolean force, TaskListener listener) {
+        Prepare(String bucket, String prefix, TreeMap<String, String> aws, boolean force, String layout,
+                TaskListener listener) {
             this.bucket = bucket;
             this.prefix = prefix;
             this.aws = aws;
             this.force = force;
+            this.layout = layout;
             this.listener = listener;
         }
 
         @Override
-        public RpmCore.PreparedPublish invoke(File dir, VirtualChannel channel) throws IOException {
+        public RpmCorePublish.PreparedPublish invoke(File dir, VirtualChannel channel) throws IOException {
             if (!dir.isDirectory()) {
                 throw new AbortException(Messages.RpmPublishStep_NoDirectory(dir));
             }
             try {
-                return RpmCore.preparePublish(dir.toPath(), bucket, prefix, aws, force, listener.getLogger()::println);
+                return RpmCorePublish.preparePublish(dir.toPath(), bucket, prefix, aws, force, layout,
+                        listener.getLogger()::println);
             } catch (RpmException e) {
                 throw new AbortException(FUNCTION + ": " + e.getMessage());
             }
@@ -280,7 +300,7 @@ public final class RpmPublishStep extends Step {
         @Override
         public Map<String, Object> invoke(File dir, VirtualChannel channel) throws IOException {
             try {
-                return RpmCore.completePublish(pending, bucket, prefix, aws, signatures,
+                return RpmCorePublish.completePublish(pending, bucket, prefix, aws, signatures,
                         listener.getLogger()::println);
             } catch (RpmException e) {
                 throw new AbortException(FUNCTION + ": " + e.getMessage());

@@ -1,6 +1,5 @@
 package io.avalanche.rpm.jenkins;
 
-import io.avalanche.rpm.manifest.ReleaseManifest;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
@@ -11,7 +10,6 @@ import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
-import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.RpmException;
 import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.Symbol;
@@ -19,22 +17,17 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.Serializable;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * {@code rpmSign(key: keyFile(credentialsId: 'rpm-gpg-key'), release: true, tag: 'v1.14.1', arch: 'x86_64',
@@ -45,7 +38,6 @@ import java.util.stream.Stream;
  * controller and are never logged.
  */
 public final class RpmSignStep extends Step {
-    static final String PUBLIC_KEY_FILE = ReleaseManifest.KEY_FILE;
     static final String FUNCTION = "rpmSign";
 
     private SigningKeySource key;
@@ -53,6 +45,7 @@ public final class RpmSignStep extends Step {
     private String tag;
     private String arch;
     private String vmId;
+    private String respin;
     private String dir = RpmBuildStep.DEFAULT_OUT;
 
     @DataBoundConstructor
@@ -109,6 +102,16 @@ public final class RpmSignStep extends Step {
         this.vmId = Util.fixEmptyAndTrim(vmId);
     }
 
+    public String getRespin() {
+        return respin;
+    }
+
+    /** RPM Release N of the tag for a respin (rpmBuild's release:); unset: 1. */
+    @DataBoundSetter
+    public void setRespin(String respin) {
+        this.respin = Util.fixEmptyAndTrim(respin);
+    }
+
     public String getDir() {
         return dir;
     }
@@ -124,21 +127,24 @@ public final class RpmSignStep extends Step {
         return new Execution(this, context);
     }
 
-    /** Refusals that need no agent and no key: which key, and what a release key may sign. */
+    /** Refusals that need no agent and no key: rpm-core's key rules, then what a release key may sign. */
     void check() throws AbortException {
+        RpmCoreKeys.Use use = RpmCoreKeys.Use.sign(release);
         if (key == null) {
+            try {
+                RpmCoreKeys.chooseNone(use);   // rpm-core: signing needs a key
+            } catch (RpmException e) {
+                throw SigningKeySource.refused(FUNCTION, e);
+            }
             throw new AbortException(Messages.RpmSignStep_NoKey());
         }
-        if (release && key.isEphemeral()) {
-            throw new AbortException(Messages.RpmSignStep_ReleaseRefusesEphemeral());
-        }
+        key.check(FUNCTION, use);   // e.g. release: true refuses ephemeral() (rpm-core's KeyChoice)
         if (!key.isEphemeral() && (tag == null || arch == null)) {
             throw new AbortException(Messages.RpmSignStep_ApprovalNeedsTagAndArch());
         }
-        key.check(FUNCTION);
         if (tag != null || arch != null) {
             try {
-                RpmCore.checkApproval(tag, arch, vmId);
+                RpmCoreKeys.checkApproval(tag, respin, arch, vmId);
             } catch (RpmException e) {
                 throw new AbortException(FUNCTION + ": " + e.getMessage());
             }
@@ -175,72 +181,73 @@ public final class RpmSignStep extends Step {
     }
 
     /**
-     * Reads headers on the agent; on the controller approves them, signs and records; writes signatures and the
-     * public key on the agent.
+     * rpm-core's two halves of signing (PackageSigning): on the agent the headers are read and checked; on the
+     * controller they are approved, signed and recorded; on the agent the signatures, the public key and release.json
+     * are written.
      */
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+    static final class Execution extends StepRun<RpmSignStep> {
         private static final long serialVersionUID = 1L;
-        private final transient RpmSignStep step;
 
         Execution(RpmSignStep step, StepContext context) {
-            super(context);
-            this.step = step;
+            super(step, context);
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
+        protected Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception {
             StepContext c = getContext();
-            FilePath workspace = c.get(FilePath.class);
-            TaskListener listener = c.get(TaskListener.class);
             Run<?, ?> run = c.get(Run.class);
             if (!step.key.isEphemeral()) {
                 SigningKeySource.refuseInChangeRequest(run, listener, FUNCTION);
             }
             FilePath dir = workspace.child(step.dir);
-            LinkedHashMap<String, byte[]> headers = dir.act(new ReadHeaders());
+            LinkedHashMap<String, byte[]> headers = dir.act(new HeadersToSign());
             if (headers.isEmpty()) {
                 throw new AbortException(Messages.RpmSignStep_NoPackages(dir.getRemote()));
             }
             // the controller's own judgement of what the agent sent, before the key is unlocked
-            List<Map<String, String>> approved = null;
+            List<String> approved = null;
             if (step.tag != null) {
                 try {
-                    approved = RpmCore.approve(step.tag, step.arch, step.vmId, headers);
+                    approved = RpmCoreKeys.approve(step.tag, step.respin, step.arch, step.vmId, headers);
                 } catch (RpmException e) {
                     throw new AbortException(Messages.RpmSignStep_Refused(e.getMessage()));
                 }
             }
-            RpmCore.Key key = step.key.unlock(run, FUNCTION);
-            LinkedHashMap<String, HeaderSignature> signatures = new LinkedHashMap<>();
+            LinkedHashMap<String, byte[]> packets = new LinkedHashMap<>();
+            LinkedHashMap<String, String> signedSha256 = new LinkedHashMap<>();
             List<RpmSignaturesAction.Signature> made = new ArrayList<>();
             String buildUrl = RpmSignaturesAction.buildUrl(run);
-            try {
+            byte[] publicKey;
+            // every header is signed before any is written: a token failure leaves the RPMs as they were
+            try (RpmCoreKeys.Key key = step.key.unlock(run, FUNCTION, RpmCoreKeys.Use.sign(step.release))) {
                 int i = 0;
                 for (Map.Entry<String, byte[]> e : headers.entrySet()) {
                     // the digest of the bytes signed here, not one the agent reports
                     String sha256 = RpmCore.sha256(e.getValue());
-                    signatures.put(e.getKey(), new HeaderSignature(key.sign(e.getValue()), sha256));
-                    String subject = approved != null ? approved.get(i).get("nevra") : RpmCore.nevra(e.getValue());
+                    packets.put(e.getKey(), key.sign(e.getValue()));
+                    signedSha256.put(e.getKey(), sha256);
+                    String subject = approved != null ? approved.get(i) : RpmCoreKeys.nevra(e.getValue());
                     made.add(new RpmSignaturesAction.Signature("header", subject, e.getKey(), sha256, key, buildUrl,
                             System.currentTimeMillis()));
                     i++;
                 }
+                publicKey = key.publicKey();
             } catch (RpmException e) {
                 throw new AbortException(FUNCTION + ": " + e.getMessage());
             } finally {
-                key.close();   // every header is signed before any is written: a token failure leaves the RPMs as they were
+                RpmSignaturesAction.record(run, made, listener);
             }
-            RpmSignaturesAction.record(run, made, listener);
-            List<Map<String, Object>> files = dir.act(new WriteSignatures(signatures, PUBLIC_KEY_FILE, key.publicKey()));
-            listener.getLogger().println(key.ephemeral()
-                    ? Messages.RpmSignStep_SignedEphemeral(files.size(), key.keyId())
-                    : Messages.RpmSignStep_Signed(files.size(), key.keyId(), key.holder()));
+            List<Map<String, Object>> files = dir.act(new ApplySignatures(packets, signedSha256, publicKey));
+            RpmSignaturesAction.Signature first = made.get(0);
+            listener.getLogger().println(first.isEphemeral()
+                    ? Messages.RpmSignStep_SignedEphemeral(files.size(), first.getKeyId())
+                    : Messages.RpmSignStep_Signed(files.size(), first.getKeyId(), first.getKeyHolder()));
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("keyId", key.keyId());
-            result.put("fingerprint", key.fingerprint());
-            result.put("ephemeral", key.ephemeral());
-            result.put("keyHolder", key.holder());
-            result.put("publicKey", step.dir + "/" + PUBLIC_KEY_FILE);
+            result.put("keyId", first.getKeyId());
+            result.put("fingerprint", first.getFingerprint());
+            result.put("ephemeral", first.isEphemeral());
+            result.put("keyHolder", first.getKeyHolder());
+            result.put("publicKey", step.dir + "/" + RpmCoreKeys.keyFileName());
             for (int i = 0; i < files.size(); i++) {
                 files.get(i).put("nevra", made.get(i).getSubject());
             }
@@ -249,72 +256,47 @@ public final class RpmSignStep extends Step {
         }
     }
 
-    /** A signature packet made on the controller and the SHA-256 of the main header it covers. */
-    record HeaderSignature(byte[] packet, String headerSha256) implements Serializable {
-        private static final long serialVersionUID = 1L;
-    }
-
-    /** Agent side: the main header bytes of every *.rpm in the directory, by file name, in name order. */
-    static final class ReadHeaders extends MasterToSlaveFileCallable<LinkedHashMap<String, byte[]>> {
+    /** Agent side, half one: rpm-core reads and checks the main header of every *.rpm, by file name in name order. */
+    static final class HeadersToSign extends MasterToSlaveFileCallable<LinkedHashMap<String, byte[]>> {
         private static final long serialVersionUID = 1L;
 
         @Override
         public LinkedHashMap<String, byte[]> invoke(File dir, VirtualChannel channel) throws IOException {
-            LinkedHashMap<String, byte[]> r = new LinkedHashMap<>();
-            for (Path rpm : packages(dir)) {
-                try {
-                    r.put(PathNames.name(rpm), RpmCore.headerToSign(rpm));
-                } catch (RpmException e) {
-                    throw new AbortException(FUNCTION + ": " + e.getMessage());
-                }
+            if (!dir.isDirectory()) {
+                throw new AbortException(Messages.RpmSignStep_NoDirectory(dir));
             }
-            return r;
+            try {
+                return RpmCoreKeys.headersToSign(dir.toPath());
+            } catch (RpmException e) {
+                throw new AbortException(FUNCTION + ": " + e.getMessage());
+            }
         }
     }
 
     /**
-     * Agent side: writes each signature into its package (refused when the header changed since it was read), the
-     * public key file, and refreshes release.json.
+     * Agent side, half two: rpm-core writes each signature into its package (refused when the header changed since it
+     * was read), the public key file (never over another key) and the new digests in release.json.
      */
-    static final class WriteSignatures extends MasterToSlaveFileCallable<List<Map<String, Object>>> {
+    static final class ApplySignatures extends MasterToSlaveFileCallable<List<Map<String, Object>>> {
         private static final long serialVersionUID = 1L;
-        private final LinkedHashMap<String, HeaderSignature> signatures;
-        private final String publicKeyFile;
+        private final LinkedHashMap<String, byte[]> packets;
+        private final LinkedHashMap<String, String> signedSha256;
         private final byte[] publicKey;
 
-        WriteSignatures(LinkedHashMap<String, HeaderSignature> signatures, String publicKeyFile, byte[] publicKey) {
-            this.signatures = signatures;
-            this.publicKeyFile = publicKeyFile;
+        ApplySignatures(LinkedHashMap<String, byte[]> packets, LinkedHashMap<String, String> signedSha256,
+                        byte[] publicKey) {
+            this.packets = packets;
+            this.signedSha256 = signedSha256;
             this.publicKey = publicKey.clone();
         }
 
         @Override
         public List<Map<String, Object>> invoke(File dir, VirtualChannel channel) throws IOException {
-            List<Map<String, Object>> r = new ArrayList<>();
             try {
-                for (Map.Entry<String, HeaderSignature> e : signatures.entrySet()) {
-                    Path rpm = dir.toPath().resolve(e.getKey());
-                    r.add(RpmCore.applySignature(rpm, e.getValue().packet(), e.getValue().headerSha256()));
-                }
+                return RpmCoreKeys.applySignatures(dir.toPath(), packets, signedSha256, publicKey);
             } catch (RpmException e) {
                 throw new AbortException(FUNCTION + ": " + e.getMessage());
             }
-            Files.write(dir.toPath().resolve(publicKeyFile), publicKey);
-            try {
-                RpmCore.refreshManifest(dir.toPath());
-            } catch (RpmException e) {
-                throw new AbortException(FUNCTION + ": " + e.getMessage());
-            }
-            return r;
-        }
-    }
-
-    static List<Path> packages(File dir) throws IOException {
-        if (!dir.isDirectory()) {
-            throw new AbortException(Messages.RpmSignStep_NoDirectory(dir));
-        }
-        try (Stream<Path> s = Files.list(dir.toPath())) {
-            return s.filter(p -> PathNames.name(p).endsWith(".rpm") && Files.isRegularFile(p)).sorted().toList();
         }
     }
 }

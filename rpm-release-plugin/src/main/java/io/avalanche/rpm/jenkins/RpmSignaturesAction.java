@@ -39,7 +39,7 @@ public final class RpmSignaturesAction implements RunAction2 {
         private final String buildUrl;
         private final long time;
 
-        Signature(String kind, String subject, String file, String sha256, RpmCore.Key key, String buildUrl,
+        Signature(String kind, String subject, String file, String sha256, RpmCoreKeys.Key key, String buildUrl,
                   long time) {
             this.kind = kind;
             this.subject = subject;
@@ -53,7 +53,7 @@ public final class RpmSignaturesAction implements RunAction2 {
             this.time = time;
         }
 
-        /** "header" (an RPM main header) or "repomd" (a repository index). */
+        /** "header" (an RPM main header), "repomd" (a repository index) or "key-check" (rpm-core's key probe). */
         @Exported
         public String getKind() {
             return kind;

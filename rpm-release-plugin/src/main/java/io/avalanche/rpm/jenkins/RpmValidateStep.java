@@ -6,6 +6,7 @@ import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
 import hudson.Util;
+import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import hudson.slaves.WorkspaceList;
@@ -18,13 +19,13 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,12 +35,15 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * {@code rpmValidate(from: 's3://bucket' | 'rpm-release-out/x86_64', image: 'rockylinux:9', commit: sha, tag:, arch:,
- * junit: 'validate.xml')}: verifies digests, signatures and ELF binaries, installs the packages in a fresh container
- * of {@code image} with the agent's docker CLI, smoke-tests them, writes JUnit XML and fails listing failed checks.
+ * {@code rpmValidate(from: 's3://bucket' | 'rpm-release-out/x86_64', key: keyFile(credentialsId: 'rpm-gpg-key'),
+ * image: 'rockylinux:9', commit: sha, tag:, arch:, junit: 'validate.xml')}: verifies digests and signatures against
+ * the expected key (pinned: the key the controller holds, or a public key file; rpm-core requires one for a published
+ * location unless {@code trustPublishedKey: true}), ELF binaries, installs the packages in a fresh container of
+ * {@code image} with the agent's docker CLI, smoke-tests them, writes JUnit XML and fails listing failed checks.
  */
 public final class RpmValidateStep extends Step {
     static final String DEFAULT_IMAGE = "rockylinux:9";
+    static final String FUNCTION = "rpmValidate";
 
     private final String from;
     private String image = DEFAULT_IMAGE;
@@ -48,6 +52,11 @@ public final class RpmValidateStep extends Step {
     private String arch;
     private String junit;
     private boolean withService;
+    private String release;
+    private String layout;
+    private SigningKeySource key;
+    private String publicKey;
+    private boolean trustPublishedKey;
 
     @DataBoundConstructor
     public RpmValidateStep(String from) {
@@ -115,9 +124,79 @@ public final class RpmValidateStep extends Step {
         this.withService = withService;
     }
 
+    public String getRelease() {
+        return release;
+    }
+
+    /** The RPM Release to validate: a respin's N (default 1). */
+    @DataBoundSetter
+    public void setRelease(String release) {
+        this.release = Util.fixEmptyAndTrim(release);
+    }
+
+    public String getLayout() {
+        return layout;
+    }
+
+    /** Where the release is in a published tree: seed (the default) or el9; rpm-core's names. */
+    @DataBoundSetter
+    public void setLayout(String layout) {
+        this.layout = Util.fixEmptyAndTrim(layout);
+    }
+
+    public SigningKeySource getKey() {
+        return key;
+    }
+
+    /** The expected key: the public part of the key rpmSign uses (keyFile(...) or pkcs11(...)), read on the controller. */
+    @DataBoundSetter
+    public void setKey(SigningKeySource key) {
+        this.key = key;
+    }
+
+    public String getPublicKey() {
+        return publicKey;
+    }
+
+    /** The expected key as an armored public key file in the workspace (several keys allowed, e.g. a rotation). */
+    @DataBoundSetter
+    public void setPublicKey(String publicKey) {
+        this.publicKey = Util.fixEmptyAndTrim(publicKey);
+    }
+
+    public boolean isTrustPublishedKey() {
+        return trustPublishedKey;
+    }
+
+    /** Judge signatures against the key published where the release is read (not recommended; warned in the log). */
+    @DataBoundSetter
+    public void setTrustPublishedKey(boolean trustPublishedKey) {
+        this.trustPublishedKey = trustPublishedKey;
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
+        check();
         return new Execution(this, context);
+    }
+
+    /** Refusals before any work: the parameters, one trust anchor at most, the release and layout as rpm-core reads them. */
+    void check() throws AbortException {
+        if (from == null) {
+            throw new AbortException(Messages.RpmValidateStep_FromRequired());
+        }
+        if (commit == null || tag == null) {
+            throw new AbortException(Messages.RpmValidateStep_CommitAndTagRequired());
+        }
+        if ((key != null ? 1 : 0) + (publicKey != null ? 1 : 0) + (trustPublishedKey ? 1 : 0) > 1) {
+            throw new AbortException(Messages.RpmValidateStep_OneAnchor());
+        }
+        try {
+            RpmCore.checkRelease(tag, release);
+            RpmCorePublish.checkLayout(layout);
+        } catch (RpmException e) {
+            throw new AbortException(FUNCTION + ": " + e.getMessage());
+        }
     }
 
     /** Describes {@code rpmValidate} to Pipeline and to the snippet generator. */
@@ -126,7 +205,7 @@ public final class RpmValidateStep extends Step {
     public static final class DescriptorImpl extends StepDescriptor {
         @Override
         public String getFunctionName() {
-            return "rpmValidate";
+            return FUNCTION;
         }
 
         @NonNull
@@ -137,7 +216,7 @@ public final class RpmValidateStep extends Step {
 
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(FilePath.class, TaskListener.class, EnvVars.class);
+            return Set.of(FilePath.class, TaskListener.class, EnvVars.class, Run.class);
         }
 
         public FormValidation doCheckFrom(@QueryParameter String value) {
@@ -152,40 +231,68 @@ public final class RpmValidateStep extends Step {
         public ListBoxModel doFillArchItems() {
             return Forms.archItems();
         }
+
+        public ListBoxModel doFillLayoutItems() {
+            return Forms.layoutItems();
+        }
     }
 
-    /** Runs the validation on the agent (where docker and the release are) and reports on the controller. */
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+    /**
+     * Reads the expected key on the controller (the key never reaches the agent, only its public part), runs the
+     * validation on the agent (where docker and the release are) and reports on the controller.
+     */
+    static final class Execution extends StepRun<RpmValidateStep> {
         private static final long serialVersionUID = 1L;
-        private final transient RpmValidateStep step;
 
         Execution(RpmValidateStep step, StepContext context) {
-            super(context);
-            this.step = step;
+            super(step, context);
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
+        protected Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception {
             StepContext c = getContext();
-            FilePath workspace = c.get(FilePath.class);
-            TaskListener listener = c.get(TaskListener.class);
             EnvVars env = c.get(EnvVars.class);
-            if (step.from == null) {
-                throw new AbortException(Messages.RpmValidateStep_FromRequired());
-            }
-            if (step.commit == null || step.tag == null) {
-                throw new AbortException(Messages.RpmValidateStep_CommitAndTagRequired());
-            }
             FilePath tmp = WorkspaceList.tempDir(workspace);
             if (tmp == null) {
                 throw new AbortException(Messages.RpmValidateStep_NoTempDir(workspace.getRemote()));
             }
-            String from = source(workspace, step.from);
+            byte[] pinned = null;
+            String pinnedSource = null;
+            if (step.key != null) {
+                Run<?, ?> run = c.get(Run.class);
+                if (!step.key.isEphemeral()) {
+                    SigningKeySource.refuseInChangeRequest(run, listener, FUNCTION);
+                }
+                pinned = step.key.publicKey(run, FUNCTION);
+                pinnedSource = step.key.pinLabel();
+            } else if (step.publicKey != null) {
+                FilePath file = workspace.child(step.publicKey);
+                if (!file.exists()) {
+                    throw new AbortException(Messages.RpmValidateStep_NoPublicKey(file.getRemote()));
+                }
+                try (InputStream in = file.read()) {
+                    pinned = in.readAllBytes();
+                }
+                pinnedSource = "publicKey '" + step.publicKey + "'";
+            }
+            if (pinned != null) {
+                try {
+                    listener.getLogger().println(Messages.RpmValidateStep_Pinned(
+                            RpmCoreKeys.checkPinned(pinned, pinnedSource)));
+                } catch (RpmException e) {
+                    throw new AbortException(FUNCTION + ": " + e.getMessage());
+                }
+            }
             String junit = step.junit == null ? null : workspace.child(step.junit).getRemote();
-            String arch = step.arch != null ? step.arch : workspace.act(new RpmBuildStep.HostArch("rpmValidate"));
-            Map<String, Object> report = tmp.act(new Validate(from, step.image, step.commit, step.tag, arch,
-                    new TreeMap<>(StepEnvironment.aws(env)), new TreeMap<>(StepEnvironment.docker(env)), junit, listener)
-                    .withService(step.withService));
+            String arch = step.arch != null ? step.arch : workspace.act(new RpmBuildStep.HostArch(FUNCTION));
+            RpmCoreValidate.Request request = new RpmCoreValidate.Request(source(workspace, step.from), step.image,
+                    step.commit, step.tag, step.release, arch, step.layout, step.withService, pinned, pinnedSource,
+                    step.trustPublishedKey, new TreeMap<>(StepEnvironment.aws(env)),
+                    new TreeMap<>(StepEnvironment.docker(env)));
+            Map<String, Object> report = tmp.act(new Validate(request, junit, listener));
+            for (Object warning : (List<?>) report.getOrDefault("warnings", List.of())) {
+                listener.getLogger().println(FUNCTION + ": " + warning);   // rpm-core's warnings, last and loud
+            }
             @SuppressWarnings("unchecked")
             List<String> failures = (List<String>) report.get("failures");
             if (!failures.isEmpty()) {
@@ -216,32 +323,12 @@ public final class RpmValidateStep extends Step {
     /** Agent side: fetches, checks, installs and smoke-tests in a scratch directory it deletes afterwards. */
     static final class Validate extends MasterToSlaveFileCallable<Map<String, Object>> {
         private static final long serialVersionUID = 1L;
-        private final String from;
-        private final String image;
-        private final String commit;
-        private final String tag;
-        private final String arch;
-        private final TreeMap<String, String> aws;
-        private final TreeMap<String, String> docker;
+        private final RpmCoreValidate.Request request;
         private final String junit;
         private final TaskListener listener;
-        private boolean withService;
 
-        /** Expects and checks the avalanchego-service package too. */
-        Validate withService(boolean service) {
-            this.withService = service;
-            return this;
-        }
-
-        Validate(String from, String image, String commit, String tag, String arch, TreeMap<String, String> aws,
-                 TreeMap<String, String> docker, String junit, TaskListener listener) {
-            this.from = from;
-            this.image = image;
-            this.commit = commit;
-            this.tag = tag;
-            this.arch = arch;
-            this.aws = aws;
-            this.docker = docker;
+        Validate(RpmCoreValidate.Request request, String junit, TaskListener listener) {
+            this.request = request;
             this.junit = junit;
             this.listener = listener;
         }
@@ -253,14 +340,15 @@ public final class RpmValidateStep extends Step {
             // zstd payloads are read here (ELF gate): load zstd-jni from the workspace's @tmp, not java.io.tmpdir
             String zstdProblem = ZstdNative.load(tmp);
             try {
-                Map<String, Object> report = RpmCore.validate(from, work, image, commit, tag, arch, aws, docker,
-                        junit == null ? null : new File(junit).toPath(), withService);
+                Map<String, Object> report = RpmCoreValidate.validate(request, work,
+                        junit == null ? null : new File(junit).toPath(), Messages.RpmValidateStep_TrustHint(),
+                        line -> listener.getLogger().println(FUNCTION + ": " + line));
                 @SuppressWarnings("unchecked")
                 List<String> summary = (List<String>) report.get("summary");
                 summary.forEach(listener.getLogger()::println);
                 return report;
             } catch (RpmException e) {
-                throw new AbortException("rpmValidate: " + e.getMessage());
+                throw new AbortException(FUNCTION + ": " + e.getMessage());
             } catch (LinkageError e) {
                 // only zstd-jni loads native code here: a zstd payload on an agent where it cannot load
                 throw new AbortException(Messages.RpmValidateStep_ZstdUnavailable(

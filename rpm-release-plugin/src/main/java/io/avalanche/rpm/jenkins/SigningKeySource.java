@@ -9,9 +9,11 @@ import hudson.model.TaskListener;
 import java.io.IOException;
 
 /**
- * The key rpmSign and rpmPublish sign with, as one typed value ({@code key: keyFile(...)}, {@code pkcs11(...)} or
- * {@code ephemeral()}), as credentials-binding models its bindings: each kind is a Describable with its own
- * required fields, so a mix of two kinds cannot be configured. The key is unlocked on the controller only.
+ * The key the steps sign with (rpmSign, rpmPublish, rpmPrune, rpmYank, rpmUnyank) or pin (rpmValidate), as one typed
+ * value ({@code key: keyFile(...)}, {@code pkcs11(...)} or {@code ephemeral()}), as credentials-binding models its
+ * bindings: each kind is a Describable with its own required fields, so a mix of two kinds cannot be configured. The
+ * key is unlocked on the controller only. What a key may be used for is rpm-core's decision (KeyChoice): an ephemeral
+ * key is judged there; a key held in credentials cannot be yet (rpm-core's KeyRequest names key files by path).
  */
 public abstract class SigningKeySource extends AbstractDescribableImpl<SigningKeySource> {
 
@@ -19,13 +21,30 @@ public abstract class SigningKeySource extends AbstractDescribableImpl<SigningKe
     public abstract boolean isEphemeral();
 
     /**
-     * Unlocks the key on the controller; {@code step} (e.g. "rpmSign") prefixes every message. Tracks the credentials
-     * used by the run; never logs or returns key material, passphrases or PINs. Close the key when done.
+     * Unlocks the key on the controller for {@code use}; {@code step} (e.g. "rpmSign") prefixes every message. Tracks
+     * the credentials used by the run; never logs or returns key material, passphrases or PINs. Close the key when done.
      */
-    abstract RpmCore.Key unlock(Run<?, ?> run, String step) throws IOException;
+    abstract RpmCoreKeys.Key unlock(Run<?, ?> run, String step, RpmCoreKeys.Use use) throws IOException;
 
-    /** Refuses what can be told before any work (e.g. a PKCS#11 module the administrator did not allow). */
-    void check(String step) throws AbortException {
+    /**
+     * Refuses what can be told before any work: what rpm-core's key rules refuse for {@code use}, a PKCS#11 module
+     * the administrator did not allow.
+     */
+    void check(String step, RpmCoreKeys.Use use) throws AbortException {
+    }
+
+    /**
+     * The armored public key(s) of this key, read on the controller, for validation to pin (rpmValidate's expected
+     * key); {@link #pinLabel} names them in reports. Nothing secret is returned.
+     */
+    abstract byte[] publicKey(Run<?, ?> run, String step) throws IOException;
+
+    /** How reports name the pinned key: "the key in credential 'rpm-gpg-key'", ... */
+    abstract String pinLabel();
+
+    /** An rpm-core refusal of a key (its key rules) as the step's error, with the pipeline's names for the options. */
+    static AbortException refused(String step, RuntimeException e) {
+        return new AbortException(Messages.SigningKeySource_Refused(step, e.getMessage()));
     }
 
     /**

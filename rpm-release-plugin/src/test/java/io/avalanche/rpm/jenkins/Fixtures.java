@@ -12,13 +12,21 @@ import hudson.model.Label;
 import hudson.slaves.DumbSlave;
 import hudson.slaves.RetentionStrategy;
 import hudson.util.Secret;
+import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.write.Compression;
+import io.avalanche.rpm.write.PackageSpec;
 import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
+import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.release.AvalanchegoPreset;
+import io.avalanche.rpm.release.RepoSigner;
+import io.avalanche.rpm.sign.SigningKey;
+import io.avalanche.rpm.store.FileStore;
 import io.avalanche.rpm.testing.Cmd;
 import io.avalanche.rpm.testing.TestPackages;
+import io.avalanche.rpm.validate.TestBinaries;
 import org.jenkinsci.plugins.plaincredentials.impl.FileCredentialsImpl;
 import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
@@ -26,8 +34,15 @@ import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.SimpleCommandLauncher;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,8 +141,13 @@ final class Fixtures {
 
     /** Copies RPMs made by rpm-core's writer into ws/dir (unsigned, with reserved signature space). */
     static void unsignedRelease(FilePath ws, String dir, Path scratch) throws Exception {
+        unsignedRelease(ws, dir, scratch, 20_000);
+    }
+
+    /** As above with a payload of {@code size} bytes: another size, other bytes under the same package name. */
+    static void unsignedRelease(FilePath ws, String dir, Path scratch, int size) throws Exception {
         Path rpm = TestPackages.avalanchego(Files.createDirectories(scratch.resolve("rpms")),
-                Compression.parse("gzip"), 20_000);
+                Compression.parse("gzip"), size);
         FilePath target = ws.child(dir);
         target.mkdirs();
         target.child(rpm.getFileName().toString()).copyFrom(new FilePath(rpm.toFile()));
@@ -172,5 +192,68 @@ final class Fixtures {
     private static void write(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, text);
+    }
+
+    /** The commit the stand-in binaries of {@link #publish} report (avalanchego --version, subnet-evm --version). */
+    static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
+
+    /**
+     * Publishes into {@code file:store} the x86_64 release of {@code tag} as RPM Release {@code release}, as a release
+     * leaves it: avalanchego and subnet-evm written by rpm-core's writer from the avalanchego preset around stand-in
+     * binaries compiled with gcc (they report {@link #COMMIT}), signed by {@code key}, the key file and release.json,
+     * published by rpm-core's Publisher with repodata/repomd.xml signed by {@code key}.
+     */
+    static void publish(Path store, Path scratch, String tag, String release, SigningKey key) throws IOException {
+        ReleaseTag t = ReleaseTag.parse(tag).withRelease(release);
+        Path bins = Files.createDirectories(scratch.resolve("bin"));
+        Path node = TestBinaries.compile(bins, "avalanchego", COMMIT, TestBinaries.Kind.X86_64);
+        Path plugin = TestBinaries.compile(bins, "subnet-evm", COMMIT, TestBinaries.Kind.X86_64);
+        Path dir = Files.createDirectories(scratch.resolve("release-" + tag + "-" + release));
+        Compression gzip = Compression.parse("gzip");
+        List<ReleaseManifest.Artifact> files = new ArrayList<>();
+        for (PackageSpec spec : List.of(AvalanchegoPreset.avalanchego(t, Arch.X86_64, node, TestPackages.BUILD_TIME, gzip),
+                AvalanchegoPreset.subnetEvm(t, Arch.X86_64, plugin, VM_ID, TestPackages.BUILD_TIME, gzip))) {
+            String name = t.fileName(spec.name(), Arch.X86_64);
+            Path rpm = RpmWriter.write(spec, dir, name, n -> { },
+                    RpmWriter.SignatureFiller.signingWith(key.headerSigner()));
+            files.add(new ReleaseManifest.Artifact(name, spec.name(), Files.size(rpm), Digests.hex(Digests.sha256(rpm))));
+        }
+        ByteArrayOutputStream publicKey = new ByteArrayOutputStream();
+        key.exportPublicKey(publicKey);
+        Path k = Files.write(dir.resolve(ReleaseManifest.KEY_FILE), publicKey.toByteArray());
+        files.add(new ReleaseManifest.Artifact(ReleaseManifest.KEY_FILE, null, Files.size(k),
+                Digests.hex(Digests.sha256(k))));
+        new ReleaseManifest(t.tag(), t.version(), t.release(), COMMIT, TestPackages.BUILD_TIME, Arch.X86_64.rpm(), VM_ID,
+                files).write(dir);
+        try (FileStore s = new FileStore(store)) {
+            new Publisher(s, o -> { }, l -> { }).publish(dir, Publisher.Options.defaults(
+                    RepoSigner.of(key.headerSigner())));
+        }
+    }
+
+    private static final Pattern PRIMARY = Pattern.compile("href=\"(repodata/[^\"]*-primary\\.xml\\.gz)\"");
+    private static final Pattern VERSION = Pattern.compile("<version epoch=\"\\d+\" ver=\"([^\"]+)\" rel=\"([^\"]+)\"");
+
+    /**
+     * The version-release of every package a yum repository's primary.xml lists, read as dnf reads it (repomd.xml,
+     * then the gzip primary it names), without rpm-core.
+     */
+    static TreeSet<String> listed(Path repository) throws IOException {
+        String repomd = Files.readString(repository.resolve("repodata/repomd.xml"));
+        Matcher m = PRIMARY.matcher(repomd);
+        if (!m.find()) {
+            throw new AssertionError("no primary in " + repository.resolve("repodata/repomd.xml") + ":\n" + repomd);
+        }
+        byte[] gz = Files.readAllBytes(repository.resolve(m.group(1)));
+        String primary;
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+            primary = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        TreeSet<String> r = new TreeSet<>();
+        Matcher v = VERSION.matcher(primary);
+        while (v.find()) {
+            r.add(v.group(1) + "-" + v.group(2));
+        }
+        return r;
     }
 }

@@ -138,22 +138,41 @@ class RpmBuildStepTest {
         assertThat(query(rpm, "%{VERSION} %{PAYLOADFLAGS}")).isEqualTo("0.0.0~pr." + commit.substring(0, 12) + " 3");
     }
 
+    @Test
+    void aRespinIsPackagedAsRpmReleaseN(JenkinsRule j, @TempDir Path tmp) throws Exception {
+        DumbSlave agent = Fixtures.agent(j);
+        WorkflowJob p = Fixtures.job(j, "respin", Pipeline.load("build-respin").with("LABEL", Fixtures.LABEL)
+                .with("BUILD_SCRIPT", Fixtures.BUILD_SCRIPT));
+        FilePath ws = Fixtures.workspace(agent, p);
+        Fixtures.sourceTree(ws, tmp, 0);
+        WorkflowRun b = j.assertBuildStatusSuccess(p.scheduleBuild2(0));
+        String arch = RpmCore.hostArch();
+        // rpm-core's ReleaseTag.withRelease: 1.14.1-2 under a name no other tag can have
+        j.assertLogContains("release=2 first=avalanchego-v1.14.1_2-" + arch + ".rpm", b);
+        Path rpm = Path.of(ws.getRemote(), "rpm-release-out", "avalanchego-v1.14.1_2-" + arch + ".rpm");
+        assertThat(query(rpm, "%{NAME} %{VERSION} %{RELEASE}")).as("rpm reads it back").isEqualTo("avalanchego 1.14.1 2");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "v1.2.3;rm -rf / | false |          |        |          | invalid tag",
-            "v1.2.3          | false | geth     |        |          | unknown preset \"geth\"",
-            "v1.2.3          | false |          | s390x  |          | rpmBuild: unknown architecture 's390x'",
-            "v1.2.3          | false |          |        | lz4      | rpmBuild: unknown compression 'lz4'",
-            "v1.2.3          | false |          |        | zstd:42  | rpmBuild: compression level 42 is outside 1..19",
-            "v1.2.3          | true  |          |        |          | rpmBuild: pullRequest: true takes its tag from the commit",
-            "                | false |          |        |          | rpmBuild: no tag"})
+            "v1.2.3;rm -rf / | false |          |        |          |     | invalid tag",
+            "v1.2.3          | false | geth     |        |          |     | unknown preset \"geth\"",
+            "v1.2.3          | false |          | s390x  |          |     | rpmBuild: unknown architecture 's390x'",
+            "v1.2.3          | false |          |        | lz4      |     | rpmBuild: unknown compression 'lz4'",
+            "v1.2.3          | false |          |        | zstd:42  |     | rpmBuild: compression level 42 is outside 1..19",
+            "v1.2.3          | true  |          |        |          |     | rpmBuild: pullRequest: true takes its tag from the commit",
+            "                | false |          |        |          |     | rpmBuild: no tag",
+            "v1.2.3          | false |          |        |          | 02  | rpmBuild: --release '02': a respin's RPM Release is a whole number",
+            "v1.2.3          | false |          |        |          | 0   | a respin's RPM Release is a whole number from 1",
+            "                | true  |          |        |          | 2   | rpmBuild: release: '2' is a respin of a tag"})
     void everyParameterIsCheckedBeforeAnyWork(String tag, String pullRequest, String preset, String arch,
-                                              String compression, String message, JenkinsRule j) throws Exception {
+                                              String compression, String release, String message, JenkinsRule j)
+            throws Exception {
         DumbSlave agent = Fixtures.agent(j);
         // no source tree and no build: a parameter error must come first, not "does not exist"
         WorkflowJob p = Fixtures.job(j, "bad-args", Pipeline.load("build-parameters").with("LABEL", Fixtures.LABEL)
                 .with("TAG", blank(tag)).with("PULL_REQUEST", pullRequest).with("PRESET", blank(preset))
-                .with("ARCH", blank(arch)).with("COMPRESSION", blank(compression)));
+                .with("ARCH", blank(arch)).with("COMPRESSION", blank(compression)).with("RELEASE", blank(release)));
         FilePath ws = Fixtures.workspace(agent, p);
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
         j.assertLogContains(message, b);

@@ -76,15 +76,21 @@ class RpmPublishStepTest {
         return Pipeline.load("publish").with("LABEL", Fixtures.LABEL).with("ENDPOINT", endpoint()).with("FORCE", force);
     }
 
-    Pipeline signEphemeralThenPublish() {
-        return Pipeline.load("sign-ephemeral-then-publish").with("LABEL", Fixtures.LABEL).with("ENDPOINT", endpoint());
+    /** The release key signs the packages (rpmSign); rpmPublish has no key: the metadata is unsigned. */
+    Pipeline signWithReleaseKeyThenPublish() {
+        return Pipeline.load("sign-release-key-then-publish").with("LABEL", Fixtures.LABEL).with("ENDPOINT", endpoint());
+    }
+
+    static void releaseKeyCredentials(JenkinsRule j) throws IOException {
+        Fixtures.addCredentials(j, Fixtures.keyFile("rpm-gpg-key", armoredSecret), Fixtures.secretText("rpm-gpg-pass", PASS));
     }
 
     @Test
     void publishesTheSignedReleaseWithTheAwsSettingsOfWithAws(JenkinsRule j, @TempDir Path tmp) throws Exception {
         DumbSlave agent = Fixtures.agent(j);
         Fixtures.addCredentials(j, Fixtures.awsKeys("aws-publisher", ID, SECRET));
-        WorkflowJob p = Fixtures.job(j, "publish", signEphemeralThenPublish());
+        releaseKeyCredentials(j);
+        WorkflowJob p = Fixtures.job(j, "publish", signWithReleaseKeyThenPublish());
         FilePath ws = Fixtures.workspace(agent, p);
         Fixtures.unsignedRelease(ws, "rpm-release-out", tmp);
 
@@ -127,7 +133,7 @@ class RpmPublishStepTest {
         Fixtures.addCredentials(j, Fixtures.awsKeys("aws-publisher", ID, SECRET),
                 Fixtures.keyFile("rpm-gpg-key", armoredSecret), Fixtures.secretText("rpm-gpg-pass", PASS));
         WorkflowJob p = Fixtures.job(j, "signed-publish", Pipeline.load("publish-signed").with("LABEL", Fixtures.LABEL)
-                .with("PASS_ID", "rpm-gpg-pass").with("ENDPOINT", endpoint()).with("PREFIX", ""));
+                .with("PASS_ID", "rpm-gpg-pass").with("ENDPOINT", endpoint()).with("PREFIX", "").with("LAYOUT", ""));
         FilePath ws = Fixtures.workspace(agent, p);
         Fixtures.unsignedRelease(ws, "rpm-release-out", tmp);
 
@@ -173,21 +179,48 @@ class RpmPublishStepTest {
     }
 
     @Test
-    void anEphemeralMetadataKeyThatIsNotThePackagesKeyIsRefused(JenkinsRule j, @TempDir Path tmp) throws Exception {
-        // rpmSign's ephemeral key signs the packages and is published; rpmPublish's own ephemeral key would sign
-        // repomd.xml with another key, which every dnf client rejects: the publish stops before the index is written
+    void anEphemeralKeyNeverReachesS3(JenkinsRule j, @TempDir Path tmp) throws Exception {
+        // issue 21 point 7 in Jenkins: customers could never verify what a key that expires after a day signed
         DumbSlave agent = Fixtures.agent(j);
         Fixtures.addCredentials(j, Fixtures.awsKeys("aws-publisher", ID, SECRET));
+        // as the metadata key: rpm-core's key rules refuse it when the step starts
         WorkflowJob p = Fixtures.job(j, "trial", Pipeline.load("publish-ephemeral-key").with("LABEL", Fixtures.LABEL)
                 .with("ENDPOINT", endpoint()));
-        FilePath ws = Fixtures.workspace(agent, p);
-        Fixtures.unsignedRelease(ws, "rpm-release-out", tmp);
+        Fixtures.unsignedRelease(Fixtures.workspace(agent, p), "rpm-release-out", tmp.resolve("a"));
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
-        j.assertLogContains("dnf would reject the repository", b);
+        j.assertLogContains("rpmPublish: refused by rpm-core's key rules: refusing to publish an ephemeral-signed "
+                + "release to s3://rpms", b);
         j.assertLogNotContains("PRIVATE KEY", b);
+        // as the packages' key: rpm-core's publish checks refuse the release before anything is uploaded
+        WorkflowJob q = Fixtures.job(j, "ephemeral-packages", Pipeline.load("sign-ephemeral-then-publish")
+                .with("LABEL", Fixtures.LABEL).with("ENDPOINT", endpoint()));
+        Fixtures.unsignedRelease(Fixtures.workspace(agent, q), "rpm-release-out", tmp.resolve("b"));
+        WorkflowRun c = j.assertBuildStatus(Result.FAILURE, q.scheduleBuild2(0));
+        j.assertLogContains("refusing to publish an ephemeral-signed release to s3://rpms", c);
         try (S3Store store = store()) {
+            assertThat(store.head(KEY)).isEmpty();
             assertThat(store.head(REPOMD)).isEmpty();
             assertThat(store.head(REPOMD + ".asc")).isEmpty();
+        }
+    }
+
+    @Test
+    void publishesInUpstreamsEl9Layout(JenkinsRule j, @TempDir Path tmp) throws Exception {
+        DumbSlave agent = Fixtures.agent(j);
+        Fixtures.addCredentials(j, Fixtures.awsKeys("aws-publisher", ID, SECRET));
+        releaseKeyCredentials(j);
+        WorkflowJob p = Fixtures.job(j, "el9", Pipeline.load("publish-signed").with("LABEL", Fixtures.LABEL)
+                .with("PASS_ID", "rpm-gpg-pass").with("ENDPOINT", endpoint()).with("PREFIX", "").with("LAYOUT", "el9"));
+        Fixtures.unsignedRelease(Fixtures.workspace(agent, p), "rpm-release-out", tmp);
+        WorkflowRun b = j.assertBuildStatusSuccess(p.scheduleBuild2(0));
+        j.assertLogContains("signed=true repos=1 repoSigned=true", b);
+        // upstream's later layout (ava-labs/avalanchego fc3bdf3d, b517eadb): rhel/el9/<arch>/ and GPG-KEY-avalanchego
+        try (S3Store store = store()) {
+            assertThat(store.head("linux/rpms/rhel/el9/x86_64/avalanchego-v1.14.1-x86_64.rpm")).isPresent();
+            assertThat(store.head("linux/rpms/rhel/el9/x86_64/repodata/repomd.xml")).isPresent();
+            assertThat(store.head("linux/rpms/rhel/el9/x86_64/repodata/repomd.xml.asc")).isPresent();
+            assertThat(store.head("linux/rpms/rhel/el9/GPG-KEY-avalanchego")).isPresent();
+            assertThat(store.head(KEY)).as("nothing in the seed's layout").isEmpty();
         }
     }
 
@@ -228,13 +261,14 @@ class RpmPublishStepTest {
     void differentBytesAreRefusedUnlessForced(JenkinsRule j, @TempDir Path tmp) throws Exception {
         DumbSlave agent = Fixtures.agent(j);
         Fixtures.addCredentials(j, Fixtures.awsKeys("aws-publisher", ID, SECRET));
-        WorkflowJob first = Fixtures.job(j, "first", signEphemeralThenPublish());
+        releaseKeyCredentials(j);
+        WorkflowJob first = Fixtures.job(j, "first", signWithReleaseKeyThenPublish());
         Fixtures.unsignedRelease(Fixtures.workspace(agent, first), "rpm-release-out", tmp.resolve("a"));
         j.assertBuildStatusSuccess(first.scheduleBuild2(0));
 
-        // signed again with another ephemeral key: same package, different bytes
-        WorkflowJob second = Fixtures.job(j, "second", signEphemeralThenPublish());
-        Fixtures.unsignedRelease(Fixtures.workspace(agent, second), "rpm-release-out", tmp.resolve("b"));
+        // the same package name with another payload, signed with the same key: different bytes
+        WorkflowJob second = Fixtures.job(j, "second", signWithReleaseKeyThenPublish());
+        Fixtures.unsignedRelease(Fixtures.workspace(agent, second), "rpm-release-out", tmp.resolve("b"), 20_001);
         WorkflowRun refused = j.assertBuildStatus(Result.FAILURE, second.scheduleBuild2(0));
         j.assertLogContains("refusing to overwrite", refused);
 

@@ -219,13 +219,41 @@ class RpmSignStepTest {
     }
 
     @Test
-    void releaseRefusesAnEphemeralKey(JenkinsRule j, @TempDir Path tmp) throws Exception {
+    void releaseRefusesAnEphemeralKeyByRpmCoresKeyRules(JenkinsRule j, @TempDir Path tmp) throws Exception {
         DumbSlave agent = Fixtures.agent(j);
         WorkflowJob p = Fixtures.job(j, "release-ephemeral", Pipeline.load("sign-release-ephemeral")
                 .with("LABEL", Fixtures.LABEL));
-        Fixtures.unsignedRelease(Fixtures.workspace(agent, p), "rpm-release-out", tmp);
+        FilePath ws = Fixtures.workspace(agent, p);
+        Fixtures.unsignedRelease(ws, "rpm-release-out", tmp);
+        Path rpm = rpms(Path.of(ws.child("rpm-release-out").getRemote())).get(0);
+        byte[] before = Files.readAllBytes(rpm);
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
-        j.assertLogContains("release: true refuses an ephemeral key", b);
+        // rpm-core's KeyChoice decides (sign --release refuses --ephemeral); the step names the pipeline's options
+        j.assertLogContains("rpmSign: refused by rpm-core's key rules: --release refuses --ephemeral", b);
+        j.assertLogContains("release: true", b);
+        j.assertLogNotContains("Running on", b);   // before any agent work
+        assertThat(Files.readAllBytes(rpm)).isEqualTo(before);
+    }
+
+    @Test
+    void aKeyFileHoldingAnotherKeyIsNeverOverwrittenAndNothingIsSigned(JenkinsRule j, @TempDir Path tmp)
+            throws Exception {
+        // rpm-core's half two (PackageSigning.apply) checks the key file before it writes any signature
+        DumbSlave agent = Fixtures.agent(j);
+        WorkflowJob first = Fixtures.job(j, "first", Pipeline.load("sign-ephemeral").with("LABEL", Fixtures.LABEL)
+                .with("DIR", "rpm-release-out"));
+        FilePath ws = Fixtures.workspace(agent, first);
+        Fixtures.unsignedRelease(ws, "rpm-release-out", tmp);
+        j.assertBuildStatusSuccess(first.scheduleBuild2(0));
+        Path out = Path.of(ws.child("rpm-release-out").getRemote());
+        byte[] key = Files.readAllBytes(out.resolve("RPM-GPG-KEY-avalanchego"));
+        byte[] signed = Files.readAllBytes(rpms(out).get(0));
+
+        // another ephemeral key, the same directory: refused, the packages and the key file stay as they were
+        WorkflowRun again = j.assertBuildStatus(Result.FAILURE, first.scheduleBuild2(0));
+        j.assertLogContains("RPM-GPG-KEY-avalanchego: refusing to write the public key over it: it holds key(s)", again);
+        assertThat(Files.readAllBytes(out.resolve("RPM-GPG-KEY-avalanchego"))).isEqualTo(key);
+        assertThat(Files.readAllBytes(rpms(out).get(0))).isEqualTo(signed);
     }
 
     @Test
@@ -254,6 +282,8 @@ class RpmSignStepTest {
         j.assertLogContains("is not a directory", j.assertBuildStatus(Result.FAILURE, q.scheduleBuild2(0)));
 
         WorkflowJob r = Fixtures.job(j, "nokey", Pipeline.load("sign-no-key").with("LABEL", Fixtures.LABEL));
-        j.assertLogContains("rpmSign: no key: give key: keyFile(", j.assertBuildStatus(Result.FAILURE, r.scheduleBuild2(0)));
+        // rpm-core's KeyChoice: signing needs a key
+        j.assertLogContains("rpmSign: refused by rpm-core's key rules: give a signing key",
+                j.assertBuildStatus(Result.FAILURE, r.scheduleBuild2(0)));
     }
 }

@@ -36,7 +36,8 @@ class StepConfigTest {
 
     @Test
     void everyStepIsRegisteredUnderItsFunctionName(JenkinsRule j) {
-        for (String name : List.of("rpmBuild", "rpmSign", "rpmPublish", "rpmValidate", "rpmBuilderImage", "rpmPlan")) {
+        for (String name : List.of("rpmBuild", "rpmSign", "rpmPublish", "rpmValidate", "rpmBuilderImage", "rpmPlan",
+                "rpmPrune", "rpmYank", "rpmUnyank")) {
             StepDescriptor d = StepDescriptor.byFunctionName(name);
             assertThat(d).as(name).isNotNull();
             assertThat(d.getDisplayName()).as(name).contains("rpm-release");
@@ -52,6 +53,7 @@ class StepConfigTest {
         s.setOut("out");
         s.setCompression("xz:6");
         s.setWithService(true);
+        s.setRelease("2");
         roundTrip(j, s);
         RpmBuildStep pr = new RpmBuildStep();
         pr.setPullRequest(true);
@@ -89,6 +91,7 @@ class StepConfigTest {
         s.setForce(true);
         s.setDir("out/aarch64");
         s.setKey(new EphemeralSource());
+        s.setLayout("el9");
         roundTrip(j, s);
         // rpm-core's canonical destination of bucket and prefix, never a string the plugin builds
         assertThat(s.destination()).isEqualTo("s3://avalanchego-rpms/staging");
@@ -115,6 +118,7 @@ class StepConfigTest {
         RpmPlanStep s = new RpmPlanStep();
         s.setTag("v1.14.1");
         s.setArchs("x86_64,aarch64");
+        s.setLayout("el9");
         roundTrip(j, s);
         WorkflowJob p = Fixtures.job(j, "plan", Pipeline.load("plan").with("TAG", "v1.15.0-fuji-rc.4")
                 .with("PULL_REQUEST", false).with("ARCHS", ""));
@@ -140,7 +144,79 @@ class StepConfigTest {
         s.setArch("x86_64");
         s.setJunit("validate.xml");
         s.setWithService(true);
+        s.setRelease("2");
+        s.setLayout("el9");
         roundTrip(j, s);
+
+        Fixtures.addCredentials(j, Fixtures.keyFile("gpg-key", "not a key"), Fixtures.secretText("gpg-pass", "x"));
+        RpmValidateStep pinned = new RpmValidateStep("s3://avalanchego-rpms");
+        KeyFileSource key = new KeyFileSource("gpg-key");
+        key.setPassphraseCredentialsId("gpg-pass");
+        pinned.setKey(key);
+        roundTrip(j, pinned);
+        RpmValidateStep file = new RpmValidateStep("file:/srv/bucket");
+        file.setPublicKey("keys/RPM-GPG-KEY-avalanchego");
+        roundTrip(j, file);
+        RpmValidateStep trusting = new RpmValidateStep("s3://avalanchego-rpms");
+        trusting.setTrustPublishedKey(true);
+        roundTrip(j, trusting);
+    }
+
+    @Test
+    void lifecycleStepsRoundTrip(JenkinsRule j) throws Exception {
+        Fixtures.addCredentials(j, Fixtures.keyFile("gpg-key", "not a key"), Fixtures.secretText("gpg-pass", "x"));
+        KeyFileSource key = new KeyFileSource("gpg-key");
+        key.setPassphraseCredentialsId("gpg-pass");
+        RpmPruneStep prune = new RpmPruneStep("s3://avalanchego-rpms/staging", 5);
+        prune.setChannels("testing,fuji");
+        prune.setApply(true);
+        prune.setLayout("el9");
+        prune.setKey(key);
+        roundTrip(j, prune);
+        roundTrip(j, new RpmPruneStep("file:/srv/bucket", 0));
+        RpmYankStep yank = new RpmYankStep("s3://avalanchego-rpms", "v1.14.1");
+        yank.setReason("corrupts the database on upgrade, use v1.14.2");
+        yank.setRelease("1");
+        yank.setDryRun(true);
+        yank.setKey(key);
+        roundTrip(j, yank);
+        RpmUnyankStep unyank = new RpmUnyankStep("s3://avalanchego-rpms", "v1.14.1");
+        unyank.setRelease("2");
+        unyank.setDryRun(true);
+        unyank.setLayout("seed");
+        unyank.setKey(key);
+        roundTrip(j, unyank);
+    }
+
+    /** Every field of the new steps has its help page, served as the snippet generator asks for it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"rpmPrune:to,keep,channels,apply,layout,key", "rpmYank:to,tag,reason,release,dryRun,layout,key",
+        "rpmUnyank:to,tag,release,dryRun,layout,key", "rpmValidate:key,publicKey,trustPublishedKey,release,layout",
+        "rpmPublish:layout", "rpmBuild:release", "rpmPlan:layout"})
+    void everyNewFieldHasHelp(String stepAndFields, JenkinsRule j) throws Exception {
+        String[] parts = stepAndFields.split(":");
+        StepDescriptor d = StepDescriptor.byFunctionName(parts[0]);
+        try (JenkinsRule.WebClient wc = j.createWebClient()) {
+            String page = wc.goTo("descriptor/" + d.getId() + "/help", "text/html").getWebResponse()
+                    .getContentAsString();
+            assertThat(page).as(parts[0] + " help").contains(parts[0]);
+            for (String field : parts[1].split(",")) {
+                String help = wc.goTo("descriptor/" + d.getId() + "/help/" + field, "text/html").getWebResponse()
+                        .getContentAsString();
+                assertThat(help).as(parts[0] + "." + field).contains("<div");
+            }
+        }
+    }
+
+    @Test
+    void theLayoutChoicesAreRpmCoresAndBadValuesAreRefused(JenkinsRule j) {
+        RpmPruneStep.DescriptorImpl d = j.jenkins.getDescriptorByType(RpmPruneStep.DescriptorImpl.class);
+        assertThat(values(d.doFillLayoutItems())).containsExactly("seed", "el9");
+        assertThat(d.doCheckTo("file:/srv/bucket").kind).isEqualTo(hudson.util.FormValidation.Kind.OK);
+        assertThat(d.doCheckTo("s3://Not_A_Bucket").kind).isEqualTo(hudson.util.FormValidation.Kind.ERROR);
+        assertThat(d.doCheckTo("").kind).isEqualTo(hudson.util.FormValidation.Kind.ERROR);
+        assertThat(d.doCheckChannels("testing, fuji").kind).isEqualTo(hudson.util.FormValidation.Kind.OK);
+        assertThat(d.doCheckChannels("nightly").kind).isEqualTo(hudson.util.FormValidation.Kind.ERROR);
     }
 
     @Test
@@ -221,7 +297,7 @@ class StepConfigTest {
 
     @Test
     void aSigningKeyCannotBeSerialized() {
-        RpmCore.Key key = RpmCore.ephemeralKey();
+        RpmCoreKeys.Key key = RpmCoreKeys.ephemeralKey();
         assertThatThrownBy(() -> new ObjectOutputStream(new ByteArrayOutputStream()).writeObject(key))
                 .isInstanceOf(NotSerializableException.class);
     }

@@ -3,6 +3,7 @@ package io.avalanche.rpm.library
 import com.lesfurets.jenkins.unit.BasePipelineTest
 import com.lesfurets.jenkins.unit.MethodCall
 import io.avalanche.rpm.SpecException
+import io.avalanche.rpm.publish.Layout
 import io.avalanche.rpm.store.Destinations
 import io.avalanche.rpm.release.ReleasePlan
 import io.avalanche.rpm.release.builder.BuilderImage
@@ -149,18 +150,23 @@ abstract class PipelineFixture extends BasePipelineTest {
         helper.registerAllowedMethod('parameters', [List], { List l -> [parameters: l] })
     }
 
-    /** What the rpmPlan step returns: rpm-core's ReleasePlan as the plugin's RpmCore.plan maps it. */
+    /**
+     * What the rpmPlan step returns: rpm-core's ReleasePlan as the plugin's RpmCore.plan maps it, and the layout by
+     * rpm-core's name (RpmPlanStep adds it).
+     */
     static Map plan(Map m) {
         ReleasePlan p
+        Layout layout
         try {
             p = ReleasePlan.of(m.tag as String, m.pullRequest as boolean,
                     m.archs == null ? null : (m.archs as String).split(',').toList())
+            layout = m.layout == null ? Layout.SEED : Layout.named(m.layout as String)
         } catch (SpecException e) {
             throw new PipelineError('rpmPlan: ' + e.message)
         }
         return [tag: p.tag(), version: p.version(), release: p.release(), pullRequest: p.pullRequest(),
                 archs: p.arches().collect { it.rpm() }, compression: p.compression().toString(), publish: p.publish(),
-                stages: p.stages().collect { [name: it.name(), perArch: it.perArch()] }]
+                stages: p.stages().collect { [name: it.name(), perArch: it.perArch()] }, layout: layout.id()]
     }
 
     void context(String step, Map args) {

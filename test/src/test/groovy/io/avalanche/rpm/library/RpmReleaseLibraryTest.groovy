@@ -57,17 +57,21 @@ class RpmReleaseLibraryTest extends PipelineFixture {
         assertThat(calls('withAWS').collect { it.args[0] })
                 .containsExactly([region: 'us-east-1'], [region: 'us-east-1'], [region: 'us-east-1'])
         assertThat(calls('rpmPublish').collect { it.args[0] }).containsExactly(
-                [bucket: 'avalanchego-rpms', prefix: '', force: false, dir: 'rpm-release-out/x86_64', key: RELEASE_KEY],
-                [bucket: 'avalanchego-rpms', prefix: '', force: false, dir: 'rpm-release-out/aarch64', key: RELEASE_KEY])
+                [bucket: 'avalanchego-rpms', prefix: '', force: false, dir: 'rpm-release-out/x86_64', key: RELEASE_KEY,
+                 layout: 'seed'],
+                [bucket: 'avalanchego-rpms', prefix: '', force: false, dir: 'rpm-release-out/aarch64', key: RELEASE_KEY,
+                 layout: 'seed'])
+        // both validations judge signatures against the key the controller holds (issue 21), never the bucket's
         assertThat(calls('rpmValidate').collect { it.args[0] }).containsExactly(
                 [from: 'rpm-release-out/x86_64', image: 'rockylinux:9', commit: COMMIT, tag: 'v1.14.1', arch: 'x86_64',
-                 junit: 'rpm-release-out/rpm-validate-x86_64.xml'],
+                 junit: 'rpm-release-out/rpm-validate-x86_64.xml', key: RELEASE_KEY],
                 [from: 'rpm-release-out/aarch64', image: 'rockylinux:9', commit: COMMIT, tag: 'v1.14.1', arch: 'aarch64',
-                 junit: 'rpm-release-out/rpm-validate-aarch64.xml'],
+                 junit: 'rpm-release-out/rpm-validate-aarch64.xml', key: RELEASE_KEY],
                 [from: 's3://avalanchego-rpms', image: 'rockylinux:9', commit: COMMIT, tag: 'v1.14.1', arch: 'x86_64',
-                 junit: 'rpm-release-out/rpm-validate-published-x86_64.xml'],
+                 junit: 'rpm-release-out/rpm-validate-published-x86_64.xml', key: RELEASE_KEY, layout: 'seed'],
                 [from: 's3://avalanchego-rpms', image: 'rockylinux:9', commit: COMMIT, tag: 'v1.14.1', arch: 'aarch64',
-                 junit: 'rpm-release-out/rpm-validate-published-aarch64.xml'])
+                 junit: 'rpm-release-out/rpm-validate-published-aarch64.xml', key: RELEASE_KEY, layout: 'seed'])
+        assertThat(calls('rpmValidate').collect { it.args[0] as Map }).noneMatch { it.containsKey('trustPublishedKey') }
         assertThat(calls('junit').collect { it.args[0] }).containsExactly(
                 [testResults: 'rpm-release-out/rpm-validate-x86_64.xml', allowEmptyResults: true],
                 [testResults: 'rpm-release-out/rpm-validate-aarch64.xml', allowEmptyResults: true],
@@ -207,6 +211,8 @@ class RpmReleaseLibraryTest extends PipelineFixture {
         assertThat(calls('rpmSign').collect { it.args[0] }).containsExactly(
                 [key: token, release: true, tag: 'v1.14.1', arch: 'x86_64', vmId: pinned, dir: 'rpm-release-out/x86_64'])
         assertThat(calls('rpmPublish').collect { (it.args[0] as Map).key }).containsExactly(token)
+        // the token key's certificate is what both validations pin
+        assertThat(calls('rpmValidate').collect { (it.args[0] as Map).key }).containsExactly(token, token)
         assertThat(stepArguments()).doesNotContain('rpm-gpg-key')
     }
 
@@ -322,6 +328,32 @@ class RpmReleaseLibraryTest extends PipelineFixture {
     }
 
     @Test
+    void aRespinPassesItsReleaseToBuildSignAndValidateOnly() {
+        envVars.RPM_RELEASE_BUCKET = 'b'
+        library().call(tag: 'v1.14.1', release: 2)
+        assertThat(calls('rpmBuild').collect { (it.args[0] as Map).release }).containsExactly('2', '2')
+        assertThat(calls('rpmSign').collect { (it.args[0] as Map).respin }).containsExactly('2', '2')
+        assertThat(calls('rpmValidate').collect { (it.args[0] as Map).release }).containsExactly('2', '2', '2', '2')
+        assertThat(calls('rpmPublish').collect { it.args[0] as Map }).noneMatch { it.containsKey('release') }
+        assertThat(calls('rpmPlan').collect { it.args[0] as Map }).noneMatch { it.containsKey('release') }
+    }
+
+    @Test
+    void aRespinNeedsAReleaseNumberAndATag() {
+        for (Object bad : ['two', '0', '-1', '1.5', '']) {
+            helper.clearCallStack()
+            assertThatThrownBy { library().call(tag: 'v1.14.1', bucket: 'b', release: bad) }
+                    .isInstanceOf(PipelineError).hasMessageContaining('release is the RPM Release N of a respin')
+            assertNoAgentWasTouched()
+        }
+        envVars.CHANGE_ID = '7'
+        helper.clearCallStack()
+        assertThatThrownBy { library().call(release: 2) }
+                .isInstanceOf(PipelineError).hasMessageContaining('not for pull requests')
+        assertNoAgentWasTouched()
+    }
+
+    @Test
     void builderImageIsBuiltFromTheLibraryDockerfileTaggedByGoVersionAndArch() {
         envVars.RPM_RELEASE_BUCKET = 'b'
         library().call('v1.14.1')
@@ -360,7 +392,7 @@ class RpmReleaseLibraryTest extends PipelineFixture {
                 [region: 'eu-west-1', credentials: 'aws-release', role: 'arn:aws:iam::123456789012:role/rpm-publisher',
                  endpointUrl: 'https://s3.example'])
         assertThat(calls('rpmPublish').collect { it.args[0] }).containsExactly(
-                [bucket: 'rpms', prefix: 'staging', force: true, dir: 'rpm-release-out/aarch64', key: key])
+                [bucket: 'rpms', prefix: 'staging', force: true, dir: 'rpm-release-out/aarch64', key: key, layout: 'seed'])
         // the published location is rpm-publish's answer (rpm-core's spelling), not a string the library builds
         assertThat(calls('rpmValidate').last().args[0] as Map)
                 .containsEntry('from', 's3://rpms/staging').containsEntry('image', 'rockylinux:9.4')
@@ -390,6 +422,8 @@ class RpmReleaseLibraryTest extends PipelineFixture {
         assertThat(stepArguments()).contains('rpmSign(').doesNotContain('gpg-file', 'gpg-pass', 'aws-release', 'role/r', 'passphraseCredentialsId')
         assertThat(calls('rpmValidate').collect { [(it.args[0] as Map).from, (it.args[0] as Map).tag] }).containsExactly(
                 ['rpm-release-out/x86_64', PR_TAG], ['rpm-release-out/aarch64', PR_TAG])
+        // a pull request's release directory is judged against its own ephemeral key: no release key is named
+        assertThat(calls('rpmValidate').collect { it.args[0] as Map }).noneMatch { it.containsKey('key') }
         assertThat(calls('junit')).hasSize(2)
         assertThat(stepContexts.findAll { it.aws }).isEmpty()
     }
@@ -487,6 +521,46 @@ class RpmReleaseLibraryTest extends PipelineFixture {
         assertThatThrownBy { library().call(tag: 'v1.14.1') }.isInstanceOf(PipelineError)
                 .hasMessageContaining('rpmPlan: a pull-request build takes its tag from the commit')
         assertNoAgentWasTouched()
+    }
+
+    @Test
+    void theLayoutIsCheckedByRpmPlanAndReachesPublishAndThePublishedValidation() {
+        library().call(tag: 'v1.14.1', bucket: 'b', archs: ['x86_64'], layout: 'EL9')
+        assertThat(calls('rpmPlan').collect { it.args[0] }).containsExactly(
+                [pullRequest: false, tag: 'v1.14.1', archs: 'x86_64', layout: 'EL9'])
+        // the plan's spelling (rpm-core's layout name), not the caller's, reaches the steps
+        assertThat(calls('rpmPublish').collect { (it.args[0] as Map).layout }).containsExactly('el9')
+        assertThat(calls('rpmValidate').collect { (it.args[0] as Map).layout }).containsExactly(null, 'el9')
+
+        helper.clearCallStack()
+        assertThatThrownBy { library().call(tag: 'v1.14.1', bucket: 'b', layout: 'rhel8') }
+                .isInstanceOf(PipelineError).hasMessageStartingWith('rpmPlan: ').hasMessageContaining('not a layout')
+        assertNoAgentWasTouched()
+    }
+
+    /** Issue 22: the channel of a tag is rpm-core's rule (format/Channel); the library passes the tag and nothing else. */
+    @ParameterizedTest(name = "tag ''{0}'' reaches the steps as given, with no channel")
+    @ValueSource(strings = ['v1.14.2', 'v1.14.3-rc.2', 'v1.15.0-fuji-rc.4', 'v1.15.0-fuji', 'v1.14.1-firewood'])
+    void theLibraryPassesTheTagAndNoChannel(String tag) {
+        library().call(tag: tag, bucket: 'b', archs: ['x86_64'])
+        List<Map> args = ['rpmPlan', 'rpmBuild', 'rpmSign', 'rpmPublish', 'rpmValidate'].collectMany { name ->
+            calls(name).collect { it.args[0] as Map } }
+        assertThat(args).hasSize(6)
+        assertThat(args.collectMany { it.keySet() as List }.unique()).doesNotContain('channel', 'repository', 'repo')
+        assertThat(calls('rpmBuild').collect { (it.args[0] as Map).tag }).containsExactly(tag)
+        assertThat(calls('rpmValidate').collect { (it.args[0] as Map).tag }).containsOnly(tag)
+        // every published path is rpm-core's: the library never names a channel directory or .repo file
+        assertThat(stepArguments()).doesNotContain('testing', 'fuji/', 'experimental', 'linux/rpms', '.repo')
+    }
+
+    @Test
+    void theLibrarySourceHoldsNoChannelRule() {
+        String source = new String(Files.readAllBytes(Paths.get(System.getProperty('rpmRelease.repoRoot'),
+                'vars/rpmRelease.groovy')), 'UTF-8')
+        // what a repeated rule would need: the channel names, the pre-release marker or the repository paths
+        for (String word : ['stable', 'testing', 'fuji', 'experimental', '-rc', 'linux/rpms', 'channel']) {
+            assertThat(source.toLowerCase()).as(word).doesNotContain(word)
+        }
     }
 
     private void assertNoAgentWasTouched() {

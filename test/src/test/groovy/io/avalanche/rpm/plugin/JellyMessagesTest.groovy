@@ -60,7 +60,7 @@ class JellyMessagesTest {
         List<String> configs = jellyFiles().collect { RESOURCES.relativize(it).toString() }.findAll { it.endsWith('/config.jelly') }
         assertThat(configs.collect { it.split('/')[-2] }).containsExactlyInAnyOrder(
                 'RpmBuildStep', 'RpmSignStep', 'RpmPublishStep', 'RpmValidateStep', 'RpmBuilderImageStep', 'RpmPlanStep',
-                'KeyFileSource', 'Pkcs11Source')
+                'RpmPruneStep', 'RpmYankStep', 'RpmUnyankStep', 'KeyFileSource', 'Pkcs11Source')
     }
 
     @Test

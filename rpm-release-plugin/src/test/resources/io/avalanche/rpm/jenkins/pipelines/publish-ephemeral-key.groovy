@@ -1,4 +1,4 @@
-// RpmPublishStepTest: rpmPublish's own ephemeral key is not the key the packages were signed with
+// RpmPublishStepTest: rpm-core's key rules refuse an ephemeral key for an s3:// destination
 node('@@LABEL@@') {
   rpmSign(key: ephemeral())
   withAWS(credentials: 'aws-publisher', region: 'us-east-1', endpointUrl: '@@ENDPOINT@@') {

@@ -1,4 +1,4 @@
-// RpmPublishStepTest: an ephemeral-signed release published with unsigned metadata
+// RpmPublishStepTest: an ephemeral-signed release to s3:// (rpm-core refuses it: customers could never verify it)
 node('@@LABEL@@') {
   rpmSign(key: ephemeral())
   withAWS(credentials: 'aws-publisher', region: 'us-east-1', endpointUrl: '@@ENDPOINT@@') {

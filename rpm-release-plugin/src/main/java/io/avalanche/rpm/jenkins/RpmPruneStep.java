@@ -1,0 +1,117 @@
+package io.avalanche.rpm.jenkins;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.Util;
+import hudson.util.FormValidation;
+import io.avalanche.rpm.RpmException;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+
+import java.util.function.Consumer;
+
+/**
+ * {@code rpmPrune(to: 's3://avalanchego-rpms', keep: 5, channels: 'testing', apply: true, key: keyFile(...))}: keeps
+ * the {@code keep} newest releases of each channel and arch and deletes the older ones, as rpm-core's Lifecycle.prune
+ * decides (the newest stable release always stays; metadata is rewritten and signed before any package is deleted).
+ * Without {@code apply: true} it only plans. Returns rpm-core's PruneResult.toMap(), the vocabulary of
+ * {@code prune --json}.
+ */
+public final class RpmPruneStep extends LifecycleStep {
+    static final String FUNCTION = "rpmPrune";
+
+    private final Integer keep;
+    private String channels;
+    private boolean apply;
+
+    @DataBoundConstructor
+    public RpmPruneStep(String to, Integer keep) {
+        super(to);
+        this.keep = keep;
+    }
+
+    public Integer getKeep() {
+        return keep;
+    }
+
+    public String getChannels() {
+        return channels;
+    }
+
+    /** Comma- or space-separated channels to prune (stable, testing, fuji, experimental); empty: every channel. */
+    @DataBoundSetter
+    public void setChannels(String channels) {
+        this.channels = Util.fixEmptyAndTrim(channels);
+    }
+
+    public boolean isApply() {
+        return apply;
+    }
+
+    /** Apply the plan (rewrite metadata, delete packages); without it the step only prints and returns the plan. */
+    @DataBoundSetter
+    public void setApply(boolean apply) {
+        this.apply = apply;
+    }
+
+    @Override
+    String function() {
+        return FUNCTION;
+    }
+
+    @Override
+    boolean applies() {
+        return apply;
+    }
+
+    @Override
+    void checkFields() throws AbortException {
+        if (keep == null) {
+            throw new AbortException(Messages.RpmPruneStep_KeepRequired());
+        }
+        try {
+            RpmCorePublish.checkChannels(list(channels));
+        } catch (RpmException e) {
+            throw new AbortException(FUNCTION + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    RpmCorePublish.Outcome run(RpmCorePublish.Target target, Consumer<String> log) {
+        return RpmCorePublish.prune(target, keep, list(channels), log);
+    }
+
+    @Override
+    String headline(String destination) {
+        return apply ? Messages.RpmPruneStep_Applying(destination, keep)
+                : Messages.RpmPruneStep_Planning(destination, keep);
+    }
+
+    /** Describes {@code rpmPrune} to Pipeline and to the snippet generator. */
+    @Extension
+    @Symbol("rpmPrune")
+    public static final class DescriptorImpl extends LifecycleDescriptor {
+        @Override
+        public String getFunctionName() {
+            return FUNCTION;
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return Messages.RpmPruneStep_DisplayName();
+        }
+
+        public FormValidation doCheckChannels(@QueryParameter String value) {
+            try {
+                RpmCorePublish.checkChannels(list(value));
+                return FormValidation.ok();
+            } catch (RpmException e) {
+                return FormValidation.error(e.getMessage());
+            }
+        }
+    }
+}
