@@ -152,10 +152,10 @@ public final class TrustAnchor {
      * Applies this anchor to a fetched release: a pinned set is written next to the packages (a container mounts that
      * directory) and the published key file must hold only pinned keys; trusting the published key adds a warning.
      */
-    public Applied apply(FetchedRelease rel, ReleaseSource source) {
-        if (mode == Mode.PUBLISHED && source.publishedStore().isPresent()) {
+    public Applied apply(FetchedRelease rel, ReleaseSource from) {
+        if (mode == Mode.PUBLISHED && from.publishedStore().isPresent()) {
             return new Applied(rel.publicKey(), List.of(), List.of("WARNING: trusting the key published in "
-                    + source.describe() + " (--trust-published-key): whoever can write there can replace the key,"
+                    + from.describe() + " (--trust-published-key): whoever can write there can replace the key,"
                     + " the packages and the metadata together and this validation would still pass; pin the"
                     + " expected key with --key FILE"));
         }
@@ -168,12 +168,12 @@ public final class TrustAnchor {
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write the pinned key: " + e.getMessage(), e);
         }
-        return new Applied(file, List.of(publishedKeyCheck(rel.publicKey(), source)), List.of());
+        return new Applied(file, List.of(publishedKeyCheck(rel.publicKey(), from)), List.of());
     }
 
-    private CheckOutcome publishedKeyCheck(Path published, ReleaseSource source) {
+    private CheckOutcome publishedKeyCheck(Path published, ReleaseSource from) {
         long t0 = System.nanoTime();
-        String where = source.describe() + " (" + published.getFileName() + ")";
+        String where = from.describe() + " (" + published.getFileName() + ")";
         TrustedKeys there;
         try {
             there = TrustedKeys.load(published);

@@ -67,7 +67,8 @@ class TrustAnchorTest {
         assertThat(r.passed()).isFalse();
         assertThat(result(r, TrustAnchor.TRUST, TrustAnchor.PUBLISHED_KEY).status())
                 .isEqualTo(CheckOutcome.Status.FAILED);
-        assertThat(result(r, TrustAnchor.TRUST, TrustAnchor.PUBLISHED_KEY).message()).contains("not among the pinned");
+        assertThat(result(r, TrustAnchor.TRUST, TrustAnchor.PUBLISHED_KEY).message()).contains("not among the pinned")
+                .contains("(--key " + releases.publicKey() + ")").doesNotContain("Source@");   // the pinned key's source
         for (String p : List.of("avalanchego", "subnet-evm")) {
             assertThat(result(r, p, Validator.SIGNATURE).message()).contains("NOKEY");
             assertThat(result(r, p, Validator.INSTALL).status()).isEqualTo(CheckOutcome.Status.SKIPPED);
