@@ -44,8 +44,7 @@ final class InstallPhase {
     }
 
     /** Installs and smoke-tests {@code rel}; {@code confinement[0]} receives how package code was confined. */
-    List<CheckOutcome> run(FetchedRelease rel, Path workDir, Platform platform,
-                                               String[] confinement) {
+    List<CheckOutcome> run(FetchedRelease rel, Path workDir, Platform platform, String[] confinement) {
         List<CheckOutcome> out = new ArrayList<>();
         long t0 = System.nanoTime();
         boolean local = options.install() instanceof ValidationOptions.Local;
