@@ -1,16 +1,19 @@
 package io.avalanche.rpm.testing;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.avalanche.rpm.ProcessRunner;
+import io.avalanche.rpm.RpmException;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** Runs an external tool (argument list, no shell) for tests and captures its output. */
 public final class Cmd {
+    /** Output a test keeps of one program (the runner keeps its first this many bytes and its last 64 KiB). */
+    private static final int MAX_OUTPUT = 64 << 20;
+
     private Cmd() {
     }
 
@@ -35,26 +38,36 @@ public final class Cmd {
     /** Runs with an optional working directory and extra environment; fails loudly if the tool is missing. */
     public static Result run(List<String> args, Path dir, Map<String, String> env) {
         requireTool(args.get(0));
-        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(args)).redirectErrorStream(true);
-        if (dir != null) {
-            pb.directory(dir.toFile());
+        ProcessRunner.Result r = exec(args, dir, env, null, false, Duration.ofMinutes(10));
+        return new Result(r.exitCode(), r.output());
+    }
+
+    /**
+     * The one way the tests run a program: rpm-core's {@link ProcessRunner} (argument list, working directory, extra
+     * environment, standard input, stderr apart or not), with a program that cannot start or a timeout failing the
+     * test instead of returning.
+     */
+    public static ProcessRunner.Result exec(List<String> args, Path dir, Map<String, String> env, byte[] stdin,
+                                            boolean errorsApart, Duration timeout) {
+        ProcessRunner runner = ProcessRunner.of(args).in(dir).env(env).timeout(timeout).maxOutput(MAX_OUTPUT);
+        if (stdin != null) {
+            runner.input(stdin);
         }
-        pb.environment().putAll(env);
+        if (errorsApart) {
+            runner.errorsApart();
+        }
+        ProcessRunner.Result r;
         try {
-            Process p = pb.start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(10, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new AssertionError("timed out: " + args);
-            }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + args + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted: " + args, e);
+            r = runner.run();
+        } catch (RpmException e) {
+            throw new AssertionError("cannot run " + args.get(0) + " (is it installed? the README test command "
+                    + "installs what the tests need): " + e.getMessage(), e);
         }
+        if (r.exitCode() == -1) {   // only a timeout: an exit status is 0-255
+            throw new AssertionError("timed out after " + timeout.toSeconds() + " s: " + args + "\n" + r.output()
+                    + r.errors());
+        }
+        return r;
     }
 
     /** Fails the test (never skips it) when a tool the test needs is not installed. */
