@@ -1,28 +1,20 @@
 package io.avalanche.rpm.jenkins;
 
-import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.Util;
 import hudson.model.TaskListener;
-import hudson.util.FormValidation;
-import hudson.util.ListBoxModel;
-import io.avalanche.rpm.RpmException;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code rpmPlan(tag: 'v1.14.1')} or {@code rpmPlan(pullRequest: true, archs: 'x86_64')}: what a release run does, as
@@ -31,32 +23,14 @@ import java.util.Set;
  * invalid tag, an unknown arch or layout fails the build before any node is allocated. The shared library runs what
  * the plan lists.
  */
-public final class RpmPlanStep extends Step {
-    private String tag;
-    private boolean pullRequest;
+public final class RpmPlanStep extends TagStep {
+    static final String FUNCTION = "rpmPlan";
+
     private String archs;
     private String layout;
 
     @DataBoundConstructor
     public RpmPlanStep() {
-    }
-
-    public String getTag() {
-        return tag;
-    }
-
-    @DataBoundSetter
-    public void setTag(String tag) {
-        this.tag = Util.fixEmptyAndTrim(tag);
-    }
-
-    public boolean isPullRequest() {
-        return pullRequest;
-    }
-
-    @DataBoundSetter
-    public void setPullRequest(boolean pullRequest) {
-        this.pullRequest = pullRequest;
     }
 
     public String getArchs() {
@@ -79,19 +53,22 @@ public final class RpmPlanStep extends Step {
         this.layout = Util.fixEmptyAndTrim(layout);
     }
 
+    @Override
+    String function() {
+        return FUNCTION;
+    }
+
     List<String> archList() {
         return archs == null ? null : new ArrayList<>(Arrays.asList(archs.trim().split("[,\\s]+")));
     }
 
     /** The plan, or AbortException with rpm-core's reason. */
     Map<String, Object> plan() throws AbortException {
-        try {
-            Map<String, Object> plan = RpmCore.plan(tag, pullRequest, archList());
+        return core(() -> {
+            Map<String, Object> plan = RpmCore.plan(getTag(), isPullRequest(), archList());
             plan.put("layout", RpmCorePublish.checkLayout(layout));
             return plan;
-        } catch (RpmException e) {
-            throw new AbortException("rpmPlan: " + e.getMessage());
-        }
+        });
     }
 
     @Override
@@ -99,32 +76,12 @@ public final class RpmPlanStep extends Step {
         return new Execution(this, context);
     }
 
-    /** Describes {@code rpmPlan} to Pipeline and to the snippet generator. */
+    /** Describes {@code rpmPlan} to Pipeline and to the snippet generator; no tag is needed for a pull request. */
     @Extension
-    @Symbol("rpmPlan")
-    public static final class DescriptorImpl extends StepDescriptor {
-        @Override
-        public String getFunctionName() {
-            return "rpmPlan";
-        }
-
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return Messages.RpmPlanStep_DisplayName();
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(TaskListener.class);
-        }
-
-        public FormValidation doCheckTag(@QueryParameter String value) {
-            return Util.fixEmptyAndTrim(value) == null ? FormValidation.ok() : Forms.checkTag(value);
-        }
-
-        public ListBoxModel doFillLayoutItems() {
-            return Forms.layoutItems();
+    @Symbol(FUNCTION)
+    public static final class DescriptorImpl extends RpmDescriptor {
+        public DescriptorImpl() {
+            super(FUNCTION, Messages::RpmPlanStep_DisplayName, false, TaskListener.class);
         }
     }
 
