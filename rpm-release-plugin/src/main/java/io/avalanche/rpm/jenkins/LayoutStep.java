@@ -23,6 +23,6 @@ public abstract class LayoutStep extends KeyedStep {
 
     /** Refuses a layout rpm-core does not know, before any work. */
     void checkLayout() throws AbortException {
-        check(() -> RpmCorePublish.checkLayout(layout));
+        checkCore(() -> RpmCorePublish.checkLayout(layout));
     }
 }

@@ -7,8 +7,6 @@ import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.FormValidation;
-import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.QueryParameter;
 
 import java.io.IOException;
@@ -49,7 +47,7 @@ public abstract class LifecycleStep extends LayoutStep {
     abstract void checkFields() throws AbortException;
 
     /** Runs the operation through rpm-core. */
-    abstract RpmCorePublish.Outcome run(RpmCorePublish.Target target, Consumer<String> log);
+    abstract RpmCorePublish.Outcome operate(RpmCorePublish.Target target, Consumer<String> log);
 
     /** The first line of the step's log: what it does (or plans) where. */
     abstract String headline(String destination);
@@ -96,12 +94,12 @@ public abstract class LifecycleStep extends LayoutStep {
         }
     }
 
+    /** The destination, the step's own fields, then the key for it, before any work. */
     @Override
-    public StepExecution start(StepContext context) throws Exception {
+    void check() throws AbortException {
         String destination = destination();
         checkFields();
         checkKey(RpmCoreKeys.Use.publish(destination));   // an ephemeral key never signs for s3://
-        return new Execution(this, context);
     }
 
     /** Describes a lifecycle step: runs on the controller, needs no node; the destination check. */
@@ -122,59 +120,51 @@ public abstract class LifecycleStep extends LayoutStep {
      * Unlocks the key (only to apply), lets rpm-core plan or apply the operation with a signer that records every
      * repository index it signs in the build, logs rpm-core's lines and returns its toMap() vocabulary unchanged.
      */
-    static final class Execution extends StepRun<LifecycleStep> {
-        private static final long serialVersionUID = 1L;
-
-        Execution(LifecycleStep step, StepContext context) {
-            super(step, context);
-        }
-
-        @Override
-        protected Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception {
-            Run<?, ?> run = build();
-            String destination = step.destination();
-            Consumer<String> log = listener.getLogger()::println;
-            log.accept(step.headline(destination));
-            RpmCoreKeys.Key key = null;
-            RpmSignaturesAction.Made made = new RpmSignaturesAction.Made(run);
-            try {
-                if (step.applies() && step.getKey() != null) {
-                    key = step.unlock(run, listener, RpmCoreKeys.Use.publish(destination));
-                } else if (step.applies()) {
-                    log.accept(Messages.LifecycleStep_NoKey(step.function()));
-                }
-                RpmCorePublish.Target target = new RpmCorePublish.Target(destination, aws(), step.getLayout(),
-                        signer(key, destination, made), step.applies(), step.function());
-                RpmCorePublish.Outcome outcome = step.core(() -> step.run(target, log));
-                outcome.lines().forEach(log);
-                return outcome.result();
-            } finally {
-                if (key != null) {
-                    key.close();
-                }
-                made.record(listener);   // also what was signed before a failure
+    @Override
+    Map<String, Object> run(StepRun ctx, FilePath workspace, TaskListener listener) throws Exception {
+        Run<?, ?> run = ctx.build();
+        String destination = destination();
+        Consumer<String> log = listener.getLogger()::println;
+        log.accept(headline(destination));
+        RpmCoreKeys.Key key = null;
+        RpmSignaturesAction.Made made = new RpmSignaturesAction.Made(run);
+        try {
+            if (applies() && getKey() != null) {
+                key = unlock(run, listener, RpmCoreKeys.Use.publish(destination));
+            } else if (applies()) {
+                log.accept(Messages.LifecycleStep_NoKey(function()));
             }
-        }
-
-        /**
-         * Signs what rpm-core's Lifecycle hands over here on the controller (each rewritten repomd.xml, and the probe
-         * that checks the key against the published key file) and keeps a record of every signature.
-         */
-        private static UnaryOperator<byte[]> signer(RpmCoreKeys.Key key, String destination,
-                                                    RpmSignaturesAction.Made made) {
-            if (key == null) {
-                return null;
+            RpmCorePublish.Target target = new RpmCorePublish.Target(destination, ctx.aws(), getLayout(),
+                    signer(key, destination, made), applies(), function());
+            RpmCorePublish.Outcome outcome = core(() -> operate(target, log));
+            outcome.lines().forEach(log);
+            return outcome.result();
+        } finally {
+            if (key != null) {
+                key.close();
             }
-            return data -> {
-                byte[] signature = key.signForLifecycle(data);
-                boolean index = RpmCoreKeys.isRepositoryIndex(data);
-                made.add(index ? "repomd" : "key-check", index
-                        ? RpmCorePublish.repomdPath("") + " of " + destination
-                        : "rpm-core's probe of the key against the published key file of " + destination,
-                        destination, RpmCore.sha256(data), key);
-                return signature;
-            };
+            made.record(listener);   // also what was signed before a failure
         }
+    }
+
+    /**
+     * Signs what rpm-core's Lifecycle hands over here on the controller (each rewritten repomd.xml, and the probe
+     * that checks the key against the published key file) and keeps a record of every signature.
+     */
+    private static UnaryOperator<byte[]> signer(RpmCoreKeys.Key key, String destination,
+                                                RpmSignaturesAction.Made made) {
+        if (key == null) {
+            return null;
+        }
+        return data -> {
+            byte[] signature = key.signForLifecycle(data);
+            boolean index = RpmCoreKeys.isRepositoryIndex(data);
+            made.add(index ? "repomd" : "key-check", index
+                    ? RpmCorePublish.repomdPath("") + " of " + destination
+                    : "rpm-core's probe of the key against the published key file of " + destination,
+                    destination, RpmCore.sha256(data), key);
+            return signature;
+        };
     }
 
     /** Splits a comma- or space-separated list (channels); empty or null: none. */

@@ -7,8 +7,6 @@ import hudson.Util;
 import hudson.model.TaskListener;
 import hudson.util.FormValidation;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -123,13 +121,8 @@ public final class RpmBuildStep extends TagStep {
         return FUNCTION;
     }
 
-    @Override
-    public StepExecution start(StepContext context) throws Exception {
-        check();
-        return new Execution(this, context);
-    }
-
     /** Every parameter, before any work: preset, tag, arch (when given) and compression. */
+    @Override
     void check() throws AbortException {
         String tag = getTag();
         if (!DEFAULT_PRESET.equals(preset)) {
@@ -144,7 +137,7 @@ public final class RpmBuildStep extends TagStep {
         if (isPullRequest() && release != null) {
             throw new AbortException(Messages.RpmBuildStep_ReleaseAndPullRequest(release));
         }
-        check(() -> {
+        checkCore(() -> {
             if (tag != null) {
                 RpmCore.checkRelease(tag, release);
             }
@@ -175,25 +168,17 @@ public final class RpmBuildStep extends TagStep {
     }
 
     /** Packages on the agent; nothing long-running, so a synchronous step is enough. */
-    static final class Execution extends StepRun<RpmBuildStep> {
-        private static final long serialVersionUID = 1L;
-
-        Execution(RpmBuildStep step, StepContext context) {
-            super(step, context);
-        }
-
-        @Override
-        protected Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception {
-            FilePath tmp = tempDir(workspace);
-            FilePath source = step.source == null ? workspace : workspace.child(step.source);
-            FilePath out = workspace.child(step.out);
-            Request request = new Request(step.getTag(), step.release, step.isPullRequest(), arch(source, step.arch),
-                    out.getRemote(), step.compression, tmp.getRemote(), step.withService);
-            Map<String, Object> built = source.act(new Package(request, listener));
-            listener.getLogger().println(Messages.RpmBuildStep_Built(built.get("tag"), built.get("arch"),
-                    built.get("commit"), out.getRemote(), built.get("compression")));
-            return built;
-        }
+    @Override
+    Map<String, Object> run(StepRun ctx, FilePath workspace, TaskListener listener) throws Exception {
+        FilePath tmp = ctx.tempDir(workspace);
+        FilePath source = this.source == null ? workspace : workspace.child(this.source);
+        FilePath out = workspace.child(this.out);
+        Request request = new Request(getTag(), release, isPullRequest(), ctx.arch(source, arch),
+                out.getRemote(), compression, tmp.getRemote(), withService);
+        Map<String, Object> built = source.act(new Package(request, listener));
+        listener.getLogger().println(Messages.RpmBuildStep_Built(built.get("tag"), built.get("arch"),
+                built.get("commit"), out.getRemote(), built.get("compression")));
+        return built;
     }
 
     /** What the agent packages: the step's parameters, the arch resolved, the output and @tmp directories. */

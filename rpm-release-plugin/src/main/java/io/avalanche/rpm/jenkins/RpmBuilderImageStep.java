@@ -6,8 +6,6 @@ import hudson.FilePath;
 import hudson.Util;
 import hudson.model.TaskListener;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -53,11 +51,6 @@ public final class RpmBuilderImageStep extends RpmStep {
         return FUNCTION;
     }
 
-    @Override
-    public StepExecution start(StepContext context) throws Exception {
-        return new Execution(this, context);
-    }
-
     /** Describes {@code rpmBuilderImage} to Pipeline and to the snippet generator. */
     @Extension
     @Symbol(FUNCTION)
@@ -68,25 +61,17 @@ public final class RpmBuilderImageStep extends RpmStep {
     }
 
     /** Reads go.mod from the agent and asks rpm-core for the image. */
-    static final class Execution extends StepRun<RpmBuilderImageStep> {
-        private static final long serialVersionUID = 1L;
-
-        Execution(RpmBuilderImageStep step, StepContext context) {
-            super(step, context);
+    @Override
+    Map<String, Object> run(StepRun ctx, FilePath workspace, TaskListener listener) throws Exception {
+        FilePath goMod = workspace.child(this.goMod);
+        if (!goMod.exists()) {
+            throw new AbortException(Messages.RpmBuilderImageStep_NoGoMod(goMod.getRemote()));
         }
-
-        @Override
-        protected Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception {
-            FilePath goMod = workspace.child(step.goMod);
-            if (!goMod.exists()) {
-                throw new AbortException(Messages.RpmBuilderImageStep_NoGoMod(goMod.getRemote()));
-            }
-            String arch = arch(workspace, step.arch);
-            String text = goMod.readToString();
-            Map<String, Object> image = RpmStep.core(FUNCTION + ": " + goMod.getRemote(),
-                    () -> RpmCore.builderImage(text, arch));
-            listener.getLogger().println(Messages.RpmBuilderImageStep_Image(image.get("tag"), goMod.getRemote()));
-            return image;
-        }
+        String arch = ctx.arch(workspace, this.arch);
+        String text = goMod.readToString();
+        Map<String, Object> image = RpmStep.core(FUNCTION + ": " + goMod.getRemote(),
+                () -> RpmCore.builderImage(text, arch));
+        listener.getLogger().println(Messages.RpmBuilderImageStep_Image(image.get("tag"), goMod.getRemote()));
+        return image;
     }
 }

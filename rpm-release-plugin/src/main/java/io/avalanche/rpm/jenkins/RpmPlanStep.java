@@ -2,6 +2,7 @@ package io.avalanche.rpm.jenkins;
 
 import hudson.AbortException;
 import hudson.Extension;
+import hudson.FilePath;
 import hudson.Util;
 import hudson.model.TaskListener;
 import org.jenkinsci.Symbol;
@@ -71,6 +72,21 @@ public final class RpmPlanStep extends TagStep {
         });
     }
 
+    /** The plan, logged in one line. */
+    @Override
+    Map<String, Object> run(StepRun ctx, FilePath workspace, TaskListener listener) throws AbortException {
+        Map<String, Object> plan = plan();
+        List<Object> names = new ArrayList<>();
+        for (Object stage : (List<?>) plan.get("stages")) {
+            names.add(((Map<?, ?>) stage).get("name"));
+        }
+        listener.getLogger().println(Messages.RpmPlanStep_Plan(
+                Boolean.TRUE.equals(plan.get("pullRequest")) ? "pull-request build" : String.valueOf(plan.get("tag")),
+                plan.get("archs"), plan.get("compression"), names));
+        return plan;
+    }
+
+    /** Runs on the CPS thread (pure computation on the controller, fast) rather than in a {@link StepRun}. */
     @Override
     public StepExecution start(StepContext context) throws Exception {
         return new Execution(this, context);
@@ -97,15 +113,7 @@ public final class RpmPlanStep extends TagStep {
 
         @Override
         protected Map<String, Object> run() throws Exception {
-            Map<String, Object> plan = step.plan();
-            List<Object> names = new ArrayList<>();
-            for (Object stage : (List<?>) plan.get("stages")) {
-                names.add(((Map<?, ?>) stage).get("name"));
-            }
-            getContext().get(TaskListener.class).getLogger().println(Messages.RpmPlanStep_Plan(
-                    Boolean.TRUE.equals(plan.get("pullRequest")) ? "pull-request build" : String.valueOf(plan.get("tag")),
-                    plan.get("archs"), plan.get("compression"), names));
-            return plan;
+            return step.run(null, null, getContext().get(TaskListener.class));
         }
     }
 }

@@ -70,11 +70,11 @@ public final class RpmPruneStep extends LifecycleStep {
         if (keep == null) {
             throw new AbortException(Messages.RpmPruneStep_KeepRequired());
         }
-        check(() -> RpmCorePublish.checkChannels(list(channels)));
+        checkCore(() -> RpmCorePublish.checkChannels(list(channels)));
     }
 
     @Override
-    RpmCorePublish.Outcome run(RpmCorePublish.Target target, Consumer<String> log) {
+    RpmCorePublish.Outcome operate(RpmCorePublish.Target target, Consumer<String> log) {
         return RpmCorePublish.prune(target, keep, list(channels), log);
     }
 

@@ -9,8 +9,6 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.FormValidation;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -89,12 +87,12 @@ public final class RpmPublishStep extends LayoutStep {
         return core(() -> RpmCorePublish.destination(bucket, prefix));
     }
 
+    /** The destination, the layout, then the key for the destination, before any work. */
     @Override
-    public StepExecution start(StepContext context) throws Exception {
+    void check() throws AbortException {
         String destination = destination();
         checkLayout();
         checkKey(RpmCoreKeys.Use.publish(destination));   // an ephemeral key never signs for s3://
-        return new Execution(this, context);
     }
 
     /** Describes {@code rpmPublish} to Pipeline and to the snippet generator. */
@@ -119,72 +117,64 @@ public final class RpmPublishStep extends LayoutStep {
      * the controller signs each new repomd.xml with the key from the credentials (which never leave it), phase 2
      * writes repomd.xml.asc, then repomd.xml, then removes the old metadata.
      */
-    static final class Execution extends StepRun<RpmPublishStep> {
-        private static final long serialVersionUID = 1L;
-
-        Execution(RpmPublishStep step, StepContext context) {
-            super(step, context);
+    @Override
+    Map<String, Object> run(StepRun ctx, FilePath workspace, TaskListener listener) throws Exception {
+        Run<?, ?> run = ctx.build();
+        String destination = destination();
+        // the key first: a wrong passphrase fails before anything is uploaded
+        RpmCoreKeys.Key key = null;
+        if (getKey() != null) {
+            key = unlock(run, listener, RpmCoreKeys.Use.publish(destination));
+        } else {
+            listener.getLogger().println(Messages.RpmPublishStep_Unsigned());
         }
-
-        @Override
-        protected Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception {
-            Run<?, ?> run = build();
-            String destination = step.destination();
-            // the key first: a wrong passphrase fails before anything is uploaded
-            RpmCoreKeys.Key key = null;
-            if (step.getKey() != null) {
-                key = step.unlock(run, listener, RpmCoreKeys.Use.publish(destination));
-            } else {
-                listener.getLogger().println(Messages.RpmPublishStep_Unsigned());
+        try {
+            Bucket target = new Bucket(bucket, prefix, ctx.aws(), listener);
+            listener.getLogger().println(Messages.RpmPublishStep_Publishing(this.dir, destination,
+                    String.join(", ", target.aws.keySet())));
+            FilePath dir = workspace.child(this.dir);
+            RpmCorePublish.PreparedPublish prepared = dir.act(new Prepare(target, force, getLayout()));
+            LinkedHashMap<String, byte[]> signatures = key == null ? new LinkedHashMap<>()
+                    : sign(key, prepared, run, listener);
+            Map<String, Object> result = new LinkedHashMap<>(dir.act(new Complete(target, prepared.pending(),
+                    signatures)));
+            if (key != null) {
+                result.put("keyId", key.keyId());
+                result.put("fingerprint", key.fingerprint());
+                result.put("signingPublicKey", new String(key.publicKey(), StandardCharsets.US_ASCII));
             }
-            try {
-                Bucket target = new Bucket(step.bucket, step.prefix, aws(), listener);
-                listener.getLogger().println(Messages.RpmPublishStep_Publishing(step.dir, destination,
-                        String.join(", ", target.aws.keySet())));
-                FilePath dir = workspace.child(step.dir);
-                RpmCorePublish.PreparedPublish prepared = dir.act(new Prepare(target, step.force, step.getLayout()));
-                LinkedHashMap<String, byte[]> signatures = key == null ? new LinkedHashMap<>()
-                        : sign(key, prepared, run, listener);
-                Map<String, Object> result = new LinkedHashMap<>(dir.act(new Complete(target, prepared.pending(),
-                        signatures)));
-                if (key != null) {
-                    result.put("keyId", key.keyId());
-                    result.put("fingerprint", key.fingerprint());
-                    result.put("signingPublicKey", new String(key.publicKey(), StandardCharsets.US_ASCII));
+            listener.getLogger().println(Messages.RpmPublishStep_Published(destination));
+            return result;
+        } finally {
+            if (key != null) {
+                key.close();   // ends a token session (idempotent)
+            }
+        }
+    }
+
+    /** Signs each new repomd.xml phase 1 stored (only bytes that are a repository index) and records it. */
+    private LinkedHashMap<String, byte[]> sign(RpmCoreKeys.Key key, RpmCorePublish.PreparedPublish prepared,
+                                               Run<?, ?> run, TaskListener listener) throws IOException {
+        LinkedHashMap<String, byte[]> signatures = new LinkedHashMap<>();
+        RpmSignaturesAction.Made made = new RpmSignaturesAction.Made(run);
+        try {
+            core(() -> {
+                for (Map.Entry<String, byte[]> e : prepared.toSign().entrySet()) {
+                    // signRepository refuses bytes that are not a repository index as rpm-core writes it
+                    signatures.put(e.getKey(), key.signRepository(e.getKey(), e.getValue()));
+                    made.add("repomd", RpmCorePublish.repomdPath(e.getKey()), e.getKey(),
+                            RpmCore.sha256(e.getValue()), key);
                 }
-                listener.getLogger().println(Messages.RpmPublishStep_Published(destination));
-                return result;
-            } finally {
-                if (key != null) {
-                    key.close();   // ends a token session (idempotent)
-                }
-            }
+                return null;
+            });
+        } finally {
+            key.close();
         }
-
-        /** Signs each new repomd.xml phase 1 stored (only bytes that are a repository index) and records it. */
-        private LinkedHashMap<String, byte[]> sign(RpmCoreKeys.Key key, RpmCorePublish.PreparedPublish prepared,
-                                                   Run<?, ?> run, TaskListener listener) throws IOException {
-            LinkedHashMap<String, byte[]> signatures = new LinkedHashMap<>();
-            RpmSignaturesAction.Made made = new RpmSignaturesAction.Made(run);
-            try {
-                step.core(() -> {
-                    for (Map.Entry<String, byte[]> e : prepared.toSign().entrySet()) {
-                        // signRepository refuses bytes that are not a repository index as rpm-core writes it
-                        signatures.put(e.getKey(), key.signRepository(e.getKey(), e.getValue()));
-                        made.add("repomd", RpmCorePublish.repomdPath(e.getKey()), e.getKey(),
-                                RpmCore.sha256(e.getValue()), key);
-                    }
-                    return null;
-                });
-            } finally {
-                key.close();
-            }
-            made.record(listener);
-            listener.getLogger().println(key.ephemeral()
-                    ? Messages.RpmPublishStep_SignedMetadataEphemeral(signatures.size(), key.keyId())
-                    : Messages.RpmPublishStep_SignedMetadata(signatures.size(), key.keyId()));
-            return signatures;
-        }
+        made.record(listener);
+        listener.getLogger().println(key.ephemeral()
+                ? Messages.RpmPublishStep_SignedMetadataEphemeral(signatures.size(), key.keyId())
+                : Messages.RpmPublishStep_SignedMetadata(signatures.size(), key.keyId()));
+        return signatures;
     }
 
     /** Where the agent callables publish: bucket, prefix, the AWS settings and the build's log. */

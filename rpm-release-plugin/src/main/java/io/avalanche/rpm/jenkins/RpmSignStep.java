@@ -8,8 +8,6 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.avalanche.rpm.RpmException;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -107,13 +105,8 @@ public final class RpmSignStep extends KeyedStep {
         return FUNCTION;
     }
 
-    @Override
-    public StepExecution start(StepContext context) throws Exception {
-        check();
-        return new Execution(this, context);
-    }
-
     /** Refusals that need no agent and no key: rpm-core's key rules, then what a release key may sign. */
+    @Override
     void check() throws AbortException {
         RpmCoreKeys.Use use = RpmCoreKeys.Use.sign(release);
         if (getKey() == null) {
@@ -129,7 +122,7 @@ public final class RpmSignStep extends KeyedStep {
             throw new AbortException(Messages.RpmSignStep_ApprovalNeedsTagAndArch());
         }
         if (tag != null || arch != null) {
-            check(() -> RpmCoreKeys.checkApproval(tag, respin, arch, vmId));
+            checkCore(() -> RpmCoreKeys.checkApproval(tag, respin, arch, vmId));
         }
     }
 
@@ -147,72 +140,64 @@ public final class RpmSignStep extends KeyedStep {
      * controller they are approved, signed and recorded; on the agent the signatures, the public key and release.json
      * are written.
      */
-    static final class Execution extends StepRun<RpmSignStep> {
-        private static final long serialVersionUID = 1L;
-
-        Execution(RpmSignStep step, StepContext context) {
-            super(step, context);
+    @Override
+    Map<String, Object> run(StepRun ctx, FilePath workspace, TaskListener listener) throws Exception {
+        Run<?, ?> run = ctx.build();
+        refuseInChangeRequest(run, listener);
+        FilePath dir = workspace.child(this.dir);
+        LinkedHashMap<String, byte[]> headers = dir.act(new HeadersToSign());
+        if (headers.isEmpty()) {
+            throw new AbortException(Messages.RpmSignStep_NoPackages(dir.getRemote()));
         }
-
-        @Override
-        protected Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception {
-            Run<?, ?> run = build();
-            step.refuseInChangeRequest(run, listener);
-            FilePath dir = workspace.child(step.dir);
-            LinkedHashMap<String, byte[]> headers = dir.act(new HeadersToSign());
-            if (headers.isEmpty()) {
-                throw new AbortException(Messages.RpmSignStep_NoPackages(dir.getRemote()));
+        // the controller's own judgement of what the agent sent, before the key is unlocked
+        List<String> approved = null;
+        if (tag != null) {
+            try {
+                approved = RpmCoreKeys.approve(tag, respin, arch, vmId, headers);
+            } catch (RpmException e) {
+                throw new AbortException(Messages.RpmSignStep_Refused(e.getMessage()));
             }
-            // the controller's own judgement of what the agent sent, before the key is unlocked
-            List<String> approved = null;
-            if (step.tag != null) {
-                try {
-                    approved = RpmCoreKeys.approve(step.tag, step.respin, step.arch, step.vmId, headers);
-                } catch (RpmException e) {
-                    throw new AbortException(Messages.RpmSignStep_Refused(e.getMessage()));
+        }
+        LinkedHashMap<String, byte[]> packets = new LinkedHashMap<>();
+        LinkedHashMap<String, String> signedSha256 = new LinkedHashMap<>();
+        RpmSignaturesAction.Made made = new RpmSignaturesAction.Made(run);
+        byte[] publicKey;
+        // every header is signed before any is written: a token failure leaves the RPMs as they were
+        try (RpmCoreKeys.Key key = getKey().unlock(run, FUNCTION, RpmCoreKeys.Use.sign(release))) {
+            List<String> subjects = approved;
+            core(() -> {
+                int i = 0;
+                for (Map.Entry<String, byte[]> e : headers.entrySet()) {
+                    // the digest of the bytes signed here, not one the agent reports
+                    String sha256 = RpmCore.sha256(e.getValue());
+                    packets.put(e.getKey(), key.sign(e.getValue()));
+                    signedSha256.put(e.getKey(), sha256);
+                    made.add("header", subjects != null ? subjects.get(i) : RpmCoreKeys.nevra(e.getValue()),
+                            e.getKey(), sha256, key);
+                    i++;
                 }
-            }
-            LinkedHashMap<String, byte[]> packets = new LinkedHashMap<>();
-            LinkedHashMap<String, String> signedSha256 = new LinkedHashMap<>();
-            RpmSignaturesAction.Made made = new RpmSignaturesAction.Made(run);
-            byte[] publicKey;
-            // every header is signed before any is written: a token failure leaves the RPMs as they were
-            try (RpmCoreKeys.Key key = step.unlock(run, listener, RpmCoreKeys.Use.sign(step.release))) {
-                List<String> subjects = approved;
-                step.core(() -> {
-                    int i = 0;
-                    for (Map.Entry<String, byte[]> e : headers.entrySet()) {
-                        // the digest of the bytes signed here, not one the agent reports
-                        String sha256 = RpmCore.sha256(e.getValue());
-                        packets.put(e.getKey(), key.sign(e.getValue()));
-                        signedSha256.put(e.getKey(), sha256);
-                        made.add("header", subjects != null ? subjects.get(i) : RpmCoreKeys.nevra(e.getValue()),
-                                e.getKey(), sha256, key);
-                        i++;
-                    }
-                    return null;
-                });
-                publicKey = key.publicKey();
-            } finally {
-                made.record(listener);
-            }
-            List<Map<String, Object>> files = dir.act(new ApplySignatures(packets, signedSha256, publicKey));
-            RpmSignaturesAction.Signature first = made.get(0);
-            listener.getLogger().println(first.isEphemeral()
-                    ? Messages.RpmSignStep_SignedEphemeral(files.size(), first.getKeyId())
-                    : Messages.RpmSignStep_Signed(files.size(), first.getKeyId(), first.getKeyHolder()));
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("keyId", first.getKeyId());
-            result.put("fingerprint", first.getFingerprint());
-            result.put("ephemeral", first.isEphemeral());
-            result.put("keyHolder", first.getKeyHolder());
-            result.put("publicKey", step.dir + "/" + RpmCoreKeys.keyFileName());
-            for (int i = 0; i < files.size(); i++) {
-                files.get(i).put("nevra", made.get(i).getSubject());
-            }
-            result.put("files", new ArrayList<>(files));
-            return result;
+                return null;
+            });
+            publicKey = key.publicKey();
+        } finally {
+            made.record(listener);
         }
+        List<Map<String, Object>> files = dir.act(new ApplySignatures(packets, signedSha256, publicKey));
+        RpmSignaturesAction.Signature first = made.get(0);
+        listener.getLogger().println(first.isEphemeral()
+                ? Messages.RpmSignStep_SignedEphemeral(files.size(), first.getKeyId())
+                : Messages.RpmSignStep_Signed(files.size(), first.getKeyId(), first.getKeyHolder()));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("keyId", first.getKeyId());
+        result.put("fingerprint", first.getFingerprint());
+        result.put("ephemeral", first.isEphemeral());
+        result.put("keyHolder", first.getKeyHolder());
+        result.put("publicKey", this.dir + "/" + RpmCoreKeys.keyFileName());
+        for (int i = 0; i < files.size(); i++) {
+            files.get(i).put("nevra", made.get(i).getSubject());
+        }
+        result.put("files", new ArrayList<>(files));
+        return result;
     }
 
     /** Agent side, half one: rpm-core reads and checks the main header of every *.rpm, by file name in name order. */

@@ -2,26 +2,44 @@ package io.avalanche.rpm.jenkins;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
+import hudson.FilePath;
 import hudson.Util;
+import hudson.model.TaskListener;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.avalanche.rpm.RpmException;
 import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.QueryParameter;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * What every rpm-release step shares: its Pipeline function name, which prefixes its messages, and the one way an
- * rpm-core refusal becomes the step's error. Its {@link RpmDescriptor} holds the form checks of the fields several
- * steps take (tag, arch, layout).
+ * What every rpm-release step shares: its Pipeline function name, which prefixes its messages, the refusals made
+ * before any work, its body run by {@link StepRun}, and the one way an rpm-core refusal becomes the step's error. Its
+ * {@link RpmDescriptor} holds the form checks of the fields several steps take (tag, arch, layout).
  */
 public abstract class RpmStep extends Step {
 
     /** The step's Pipeline function (rpmSign, ...), the first word of its messages. */
     abstract String function();
+
+    /** Refusals before any work (no agent, no key); AbortException naming the field. None by default. */
+    void check() throws AbortException {
+    }
+
+    /** The step's work, given its execution (the context), the workspace (null without a node) and the log. */
+    abstract Map<String, Object> run(StepRun ctx, FilePath workspace, TaskListener listener) throws Exception;
+
+    @Override
+    public StepExecution start(StepContext context) throws Exception {
+        check();
+        return new StepRun(this, context);
+    }
 
     /** An rpm-core call whose refusal (RpmException) is the step's error, "function: reason". */
     @FunctionalInterface
@@ -44,7 +62,7 @@ public abstract class RpmStep extends Step {
     }
 
     /** As {@link #core(String, CoreCall)} for a check that returns nothing. */
-    void check(Runnable check) throws AbortException {
+    void checkCore(Runnable check) throws AbortException {
         core(function(), () -> {
             check.run();
             return null;

@@ -26,7 +26,7 @@ public final class RpmUnyankStep extends TagLifecycleStep {
     }
 
     @Override
-    RpmCorePublish.Outcome run(RpmCorePublish.Target target, Consumer<String> log) {
+    RpmCorePublish.Outcome operate(RpmCorePublish.Target target, Consumer<String> log) {
         return RpmCorePublish.unyank(target, getTag(), getRelease(), log);
     }
 

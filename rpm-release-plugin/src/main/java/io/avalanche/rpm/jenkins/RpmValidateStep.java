@@ -9,8 +9,6 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.FormValidation;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -147,13 +145,8 @@ public final class RpmValidateStep extends LayoutStep {
         return FUNCTION;
     }
 
-    @Override
-    public StepExecution start(StepContext context) throws Exception {
-        check();
-        return new Execution(this, context);
-    }
-
     /** Refusals before any work: the parameters, one trust anchor at most, the release and layout as rpm-core reads them. */
+    @Override
     void check() throws AbortException {
         if (from == null) {
             throw new AbortException(Messages.RpmValidateStep_FromRequired());
@@ -164,7 +157,7 @@ public final class RpmValidateStep extends LayoutStep {
         if ((getKey() != null ? 1 : 0) + (publicKey != null ? 1 : 0) + (trustPublishedKey ? 1 : 0) > 1) {
             throw new AbortException(Messages.RpmValidateStep_OneAnchor());
         }
-        check(() -> RpmCore.checkRelease(tag, release));
+        checkCore(() -> RpmCore.checkRelease(tag, release));
         checkLayout();
     }
 
@@ -187,54 +180,46 @@ public final class RpmValidateStep extends LayoutStep {
      * Reads the expected key on the controller (the key never reaches the agent, only its public part), runs the
      * validation on the agent (where docker and the release are) and reports on the controller.
      */
-    static final class Execution extends StepRun<RpmValidateStep> {
-        private static final long serialVersionUID = 1L;
-
-        Execution(RpmValidateStep step, StepContext context) {
-            super(step, context);
+    @Override
+    Map<String, Object> run(StepRun ctx, FilePath workspace, TaskListener listener) throws Exception {
+        FilePath tmp = ctx.tempDir(workspace);
+        byte[] pinned = null;
+        String pinnedSource = null;
+        if (getKey() != null) {
+            Run<?, ?> run = ctx.build();
+            refuseInChangeRequest(run, listener);
+            pinned = getKey().publicKey(run, FUNCTION);
+            pinnedSource = getKey().pinLabel();
+        } else if (publicKey != null) {
+            FilePath file = workspace.child(publicKey);
+            if (!file.exists()) {
+                throw new AbortException(Messages.RpmValidateStep_NoPublicKey(file.getRemote()));
+            }
+            try (InputStream in = file.read()) {
+                pinned = in.readAllBytes();
+            }
+            pinnedSource = "publicKey '" + publicKey + "'";
         }
-
-        @Override
-        protected Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception {
-            FilePath tmp = tempDir(workspace);
-            byte[] pinned = null;
-            String pinnedSource = null;
-            if (step.getKey() != null) {
-                Run<?, ?> run = build();
-                step.refuseInChangeRequest(run, listener);
-                pinned = step.getKey().publicKey(run, FUNCTION);
-                pinnedSource = step.getKey().pinLabel();
-            } else if (step.publicKey != null) {
-                FilePath file = workspace.child(step.publicKey);
-                if (!file.exists()) {
-                    throw new AbortException(Messages.RpmValidateStep_NoPublicKey(file.getRemote()));
-                }
-                try (InputStream in = file.read()) {
-                    pinned = in.readAllBytes();
-                }
-                pinnedSource = "publicKey '" + step.publicKey + "'";
-            }
-            if (pinned != null) {
-                byte[] key = pinned;
-                String source = pinnedSource;
-                listener.getLogger().println(Messages.RpmValidateStep_Pinned(
-                        step.core(() -> RpmCoreKeys.checkPinned(key, source))));
-            }
-            String junit = step.junit == null ? null : workspace.child(step.junit).getRemote();
-            RpmCoreValidate.Request request = new RpmCoreValidate.Request(source(workspace, step.from), step.image,
-                    step.commit, step.tag, step.release, arch(workspace, step.arch), step.getLayout(),
-                    step.withService, pinned, pinnedSource, step.trustPublishedKey, aws(), docker());
-            Map<String, Object> report = tmp.act(new Validate(request, junit, listener));
-            for (Object warning : (List<?>) report.getOrDefault("warnings", List.of())) {
-                listener.getLogger().println(FUNCTION + ": " + warning);   // rpm-core's warnings, last and loud
-            }
-            @SuppressWarnings("unchecked")
-            List<String> failures = (List<String>) report.get("failures");
-            if (!failures.isEmpty()) {
-                throw new AbortException(Messages.RpmValidateStep_Failed(failures.size(), String.join("\n  ", failures)));
-            }
-            return report;
+        if (pinned != null) {
+            byte[] key = pinned;
+            String source = pinnedSource;
+            listener.getLogger().println(Messages.RpmValidateStep_Pinned(
+                    core(() -> RpmCoreKeys.checkPinned(key, source))));
         }
+        String junit = this.junit == null ? null : workspace.child(this.junit).getRemote();
+        RpmCoreValidate.Request request = new RpmCoreValidate.Request(source(workspace, from), image,
+                commit, tag, release, ctx.arch(workspace, arch), getLayout(),
+                withService, pinned, pinnedSource, trustPublishedKey, ctx.aws(), ctx.docker());
+        Map<String, Object> report = tmp.act(new Validate(request, junit, listener));
+        for (Object warning : (List<?>) report.getOrDefault("warnings", List.of())) {
+            listener.getLogger().println(FUNCTION + ": " + warning);   // rpm-core's warnings, last and loud
+        }
+        @SuppressWarnings("unchecked")
+        List<String> failures = (List<String>) report.get("failures");
+        if (!failures.isEmpty()) {
+            throw new AbortException(Messages.RpmValidateStep_Failed(failures.size(), String.join("\n  ", failures)));
+        }
+        return report;
     }
 
     /**

@@ -41,7 +41,7 @@ public final class RpmYankStep extends TagLifecycleStep {
     }
 
     @Override
-    RpmCorePublish.Outcome run(RpmCorePublish.Target target, Consumer<String> log) {
+    RpmCorePublish.Outcome operate(RpmCorePublish.Target target, Consumer<String> log) {
         return RpmCorePublish.yank(target, getTag(), getRelease(), reason, log);
     }
 

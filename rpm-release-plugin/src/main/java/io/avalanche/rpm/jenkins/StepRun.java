@@ -18,28 +18,25 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The synchronous execution every rpm-release step uses: holds the step and hands its body the workspace (null for a
- * step that needs no node) and the build's listener; the result is rpm-core's vocabulary ({@code toMap()}). It also
- * answers what several bodies ask of their context: the run, the AWS and docker settings, the workspace's temporary
- * directory and the arch (the agent's when the step names none).
+ * The synchronous execution of every rpm-release step: runs the step's body ({@link RpmStep#run}) off the CPS thread
+ * with the workspace (null for a step that needs no node) and the build's listener; the result is rpm-core's
+ * vocabulary ({@code toMap()}). It also answers what several bodies ask of their context: the run, the AWS and docker
+ * settings, the workspace's temporary directory and the arch (the agent's when the step names none).
  */
-abstract class StepRun<S extends RpmStep> extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+final class StepRun extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
     private static final long serialVersionUID = 1L;
-    final transient S step;
+    private final transient RpmStep step;
 
-    StepRun(S step, StepContext context) {
+    StepRun(RpmStep step, StepContext context) {
         super(context);
         this.step = step;
     }
 
     @Override
-    protected final Map<String, Object> run() throws Exception {
+    protected Map<String, Object> run() throws Exception {
         StepContext c = getContext();
-        return run(c.get(FilePath.class), c.get(TaskListener.class));
+        return step.run(this, c.get(FilePath.class), c.get(TaskListener.class));
     }
-
-    /** The step's work. */
-    protected abstract Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception;
 
     Run<?, ?> build() throws IOException, InterruptedException {
         return getContext().get(Run.class);

@@ -53,7 +53,7 @@ public abstract class TagLifecycleStep extends LifecycleStep {
         if (tag == null) {
             throw new AbortException(Messages.LifecycleStep_TagRequired(function()));
         }
-        check(() -> RpmCore.checkRelease(tag, release));
+        checkCore(() -> RpmCore.checkRelease(tag, release));
     }
 
     @Override
