@@ -86,12 +86,12 @@ private Map settings(Map args) {
     if (cfg.archs != null && (!(cfg.archs instanceof List) || cfg.archs.isEmpty())) {
         error('rpmRelease: archs must be a non-empty list, e.g. [\'x86_64\', \'aarch64\']')
     }
+    if (cfg.release != null && cfg.release.toString().trim().isEmpty()) {
+        // rpmPlan checks the number (rpm-core's rule); empty would mean no respin there, not a mistake
+        error("rpmRelease: release is the RPM Release N of a respin of a tag (2, 3, ...), not ''")
+    }
     if (!(cfg.out ==~ /[A-Za-z0-9_-][A-Za-z0-9._-]*/)) {
         error("rpmRelease: out must be a plain directory name inside the workspace, not '" + cfg.out + "'")
-    }
-    if (cfg.release != null && (cfg.pr || !(cfg.release.toString() ==~ /[1-9][0-9]{0,8}/))) {
-        error('rpmRelease: release is the RPM Release N of a respin of a tag (2, 3, ...), not for pull requests: '
-                + "not '" + cfg.release + "'")
     }
     List<String> flags = ['emulateAarch64', 'withService']
     for (int i = 0; i < flags.size(); i++) {
@@ -102,7 +102,10 @@ private Map settings(Map args) {
     return cfg
 }
 
-/** What rpmPlan is asked: the tag (release builds; a pull request's tag comes from its commit), arches, layout. */
+/**
+ * What rpmPlan is asked: the tag (release builds; a pull request's tag comes from its commit), arches, layout, and a
+ * respin's release, which rpm-core checks against the tag (and refuses for a pull request) before any node.
+ */
 private Map planArguments(Map cfg) {
     Map a = [pullRequest: cfg.pr]
     if (cfg.tag != null) {
@@ -113,6 +116,9 @@ private Map planArguments(Map cfg) {
     }
     if (cfg.layout != null) {
         a.layout = cfg.layout.toString()   // checked by rpm-core before any node; the plan returns its name
+    }
+    if (cfg.release != null) {
+        a.respin = cfg.release.toString()
     }
     return a
 }

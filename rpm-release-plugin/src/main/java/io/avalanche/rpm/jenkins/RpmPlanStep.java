@@ -5,6 +5,7 @@ import hudson.Extension;
 import hudson.FilePath;
 import hudson.Util;
 import hudson.model.TaskListener;
+import io.avalanche.rpm.RpmException;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -21,14 +22,15 @@ import java.util.Map;
  * {@code rpmPlan(tag: 'v1.14.1')} or {@code rpmPlan(pullRequest: true, archs: 'x86_64')}: what a release run does, as
  * rpm-core decides it, with no agent: {@code [tag:, version:, release:, pullRequest:, archs: ['x86_64', 'aarch64'],
  * compression: 'zstd:19', publish: true, stages: [[name: 'build', perArch: true], ...], layout: 'seed']}. A missing or
- * invalid tag, an unknown arch or layout fails the build before any node is allocated. The shared library runs what
- * the plan lists.
+ * invalid tag, an unknown arch or layout, a bad {@code respin:} fails the build before any node is allocated. The
+ * shared library runs what the plan lists.
  */
 public final class RpmPlanStep extends TagStep {
     static final String FUNCTION = "rpmPlan";
 
     private String archs;
     private String layout;
+    private String respin;
 
     @DataBoundConstructor
     public RpmPlanStep() {
@@ -54,6 +56,19 @@ public final class RpmPlanStep extends TagStep {
         this.layout = Util.fixEmptyAndTrim(layout);
     }
 
+    public String getRespin() {
+        return respin;
+    }
+
+    /**
+     * RPM Release N of a respin of the tag, checked by rpm-core and refused for a pull request; not returned (the
+     * steps that build, sign and validate take it). Empty: none (Release 1).
+     */
+    @DataBoundSetter
+    public void setRespin(String respin) {
+        this.respin = Util.fixEmptyAndTrim(respin);
+    }
+
     @Override
     String function() {
         return FUNCTION;
@@ -63,13 +78,24 @@ public final class RpmPlanStep extends TagStep {
         return archs == null ? null : new ArrayList<>(Arrays.asList(archs.trim().split("[,\\s]+")));
     }
 
-    /** The plan, or AbortException with rpm-core's reason. */
+    /** The plan, or AbortException with rpm-core's reason; then the respin, when given, against the planned tag. */
     Map<String, Object> plan() throws AbortException {
-        return core(() -> {
-            Map<String, Object> plan = RpmCore.plan(getTag(), isPullRequest(), archList());
-            plan.put("layout", RpmCorePublish.checkLayout(layout));
-            return plan;
+        Map<String, Object> plan = core(() -> {
+            Map<String, Object> p = RpmCore.plan(getTag(), isPullRequest(), archList());
+            p.put("layout", RpmCorePublish.checkLayout(layout));
+            return p;
         });
+        if (respin != null && isPullRequest()) {
+            throw new AbortException(Messages.RpmPlanStep_RespinInPullRequest(respin));
+        }
+        if (respin != null) {
+            try {
+                RpmCore.checkRelease(getTag(), respin);
+            } catch (RpmException e) {
+                throw new AbortException(Messages.RpmPlanStep_BadRespin(respin, e.getMessage()));
+            }
+        }
+        return plan;
     }
 
     /** The plan, logged in one line. */
