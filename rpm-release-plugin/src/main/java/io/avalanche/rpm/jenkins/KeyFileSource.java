@@ -1,7 +1,6 @@
 package io.avalanche.rpm.jenkins;
 
 import com.cloudbees.plugins.credentials.CredentialsProvider;
-import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.Util;
@@ -113,10 +112,8 @@ public final class KeyFileSource extends SigningKeySource {
     @Extension
     @Symbol("keyFile")
     public static final class DescriptorImpl extends KeyDescriptor {
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return Messages.KeyFileSource_DisplayName();
+        public DescriptorImpl() {
+            super(Messages::KeyFileSource_DisplayName);
         }
 
         public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {

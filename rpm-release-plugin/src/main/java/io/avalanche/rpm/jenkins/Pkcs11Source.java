@@ -1,7 +1,6 @@
 package io.avalanche.rpm.jenkins;
 
 import com.cloudbees.plugins.credentials.CredentialsProvider;
-import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.Util;
@@ -156,10 +155,8 @@ public final class Pkcs11Source extends SigningKeySource {
     @Extension
     @Symbol("pkcs11")
     public static final class DescriptorImpl extends KeyDescriptor {
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return Messages.Pkcs11Source_DisplayName();
+        public DescriptorImpl() {
+            super(Messages::Pkcs11Source_DisplayName);
         }
 
         public ListBoxModel doFillPinCredentialsIdItems(@AncestorInPath Item item,

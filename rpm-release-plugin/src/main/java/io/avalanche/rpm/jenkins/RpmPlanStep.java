@@ -7,9 +7,6 @@ import hudson.Util;
 import hudson.model.TaskListener;
 import io.avalanche.rpm.RpmException;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -98,7 +95,7 @@ public final class RpmPlanStep extends TagStep {
         return plan;
     }
 
-    /** The plan, logged in one line. */
+    /** The plan, logged in one line (on the controller: it needs no node). */
     @Override
     Map<String, Object> run(StepRun ctx, FilePath workspace, TaskListener listener) throws AbortException {
         Map<String, Object> plan = plan();
@@ -112,34 +109,12 @@ public final class RpmPlanStep extends TagStep {
         return plan;
     }
 
-    /** Runs on the CPS thread (pure computation on the controller, fast) rather than in a {@link StepRun}. */
-    @Override
-    public StepExecution start(StepContext context) throws Exception {
-        return new Execution(this, context);
-    }
-
     /** Describes {@code rpmPlan} to Pipeline and to the snippet generator; no tag is needed for a pull request. */
     @Extension
     @Symbol(FUNCTION)
     public static final class DescriptorImpl extends RpmDescriptor {
         public DescriptorImpl() {
             super(FUNCTION, Messages::RpmPlanStep_DisplayName, false, TaskListener.class);
-        }
-    }
-
-    /** Pure computation on the controller: fast, so it runs on the CPS thread. */
-    static final class Execution extends SynchronousStepExecution<Map<String, Object>> {
-        private static final long serialVersionUID = 1L;
-        private final transient RpmPlanStep step;
-
-        Execution(RpmPlanStep step, StepContext context) {
-            super(context);
-            this.step = step;
-        }
-
-        @Override
-        protected Map<String, Object> run() throws Exception {
-            return step.run(null, null, getContext().get(TaskListener.class));
         }
     }
 }

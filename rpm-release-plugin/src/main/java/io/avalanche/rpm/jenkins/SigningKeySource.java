@@ -1,5 +1,6 @@
 package io.avalanche.rpm.jenkins;
 
+import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
@@ -7,6 +8,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 
 import java.io.IOException;
+import java.util.function.Supplier;
 
 /**
  * The key the steps sign with (rpmSign, rpmPublish, rpmPrune, rpmYank, rpmUnyank) or pin (rpmValidate), as one typed
@@ -59,7 +61,18 @@ public abstract class SigningKeySource extends AbstractDescribableImpl<SigningKe
         }
     }
 
-    /** Lists the kinds of keys in the step forms. */
+    /** Lists the kinds of keys in the step forms, each by its display name. */
     public abstract static class KeyDescriptor extends Descriptor<SigningKeySource> {
+        private final Supplier<String> displayName;
+
+        KeyDescriptor(Supplier<String> displayName) {
+            this.displayName = displayName;
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return displayName.get();
+        }
     }
 }
