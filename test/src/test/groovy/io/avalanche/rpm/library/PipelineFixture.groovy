@@ -208,7 +208,8 @@ abstract class PipelineFixture extends BasePipelineTest {
                                                  'namesLabel', 'perArch', 'runArch', 'perArchStage', 'once', 'unknownStage',
                                                  'buildStage', 'signStage', 'validateStage', 'recordJUnit', 'publishStage',
                                                  'checkoutTag', 'label', 'stageLabel', 'outDir', 'stashName',
-                                                 'builderImage', 'signingKey', 'awsSettings']
+                                                 'unstashRelease', 'packagesOf', 'builderImage', 'signingKey',
+                                                 'awsSettings']
 
     /** Every argument of every step call (not the library's own methods), flattened to text. */
     String stepArguments() {
