@@ -1,5 +1,7 @@
 package io.avalanche.rpm.jenkins;
 
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.common.IdCredentials;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.model.AbstractDescribableImpl;
@@ -8,6 +10,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -43,6 +46,19 @@ public abstract class SigningKeySource extends AbstractDescribableImpl<SigningKe
 
     /** How reports name the pinned key: "the key in credential 'rpm-gpg-key'", ... */
     abstract String pinLabel();
+
+    /**
+     * The credential {@code id} of {@code type} visible to the run, tracked as used by it; else AbortException with
+     * {@code missing} (the message naming step, ID and what the credential is for).
+     */
+    static <C extends IdCredentials> C credential(Run<?, ?> run, String id, Class<C> type, String missing)
+            throws AbortException {
+        C c = CredentialsProvider.findCredentialById(id, type, run, List.of());
+        if (c == null) {
+            throw new AbortException(missing);
+        }
+        return CredentialsProvider.track(run, c);
+    }
 
     /** An rpm-core refusal of a key (its key rules) as the step's error, with the pipeline's names for the options. */
     static AbortException refused(String step, RuntimeException e) {
