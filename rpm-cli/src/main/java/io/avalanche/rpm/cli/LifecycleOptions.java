@@ -2,10 +2,8 @@ package io.avalanche.rpm.cli;
 
 import io.avalanche.rpm.lifecycle.Lifecycle;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -29,28 +27,19 @@ final class LifecycleOptions {
     boolean json;
 
     /**
-     * Opens the destination (and the key when {@code apply}), runs {@code op} and prints its result: {@code toMap}
-     * with --json, else {@code lines}.
+     * Opens the destination (and the key when {@code apply}), runs {@code op} and prints its result for
+     * {@code command}: {@code toMap} with --json, else {@code lines}.
      */
-    <R> int run(CommandSpec spec, Map<String, String> environment, boolean apply,
-                BiFunction<Lifecycle, Lifecycle.Options, R> op, Function<R, Map<String, Object>> toMap,
-                Function<R, List<String>> lines) {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        String command = spec.name();
-        try (RepoKeyOptions.Open key = apply ? keys.open(destination.destination(), environment, System.in)
+    <R> int run(CliCommand command, boolean apply, BiFunction<Lifecycle, Lifecycle.Options, R> op,
+                Function<R, Map<String, Object>> toMap, Function<R, List<String>> lines) {
+        Map<String, String> environment = command.environment();
+        String name = command.spec.name();
+        try (RepoKeyOptions.Open key = apply ? keys.open(destination.destination(), environment, command.stdin())
                 : RepoKeyOptions.Open.none();
-             Lifecycle l = Lifecycle.open(destination.url(), destination.s3(environment, command),
-                     line -> Output.line(err, line))) {
+             Lifecycle l = Lifecycle.open(destination.url(), destination.s3(environment, name), command.log())) {
             R r = op.apply(l, new Lifecycle.Options(destination.layout(), key.signer(),
-                    destination.overall(environment, command), apply));
-            if (json) {
-                out.println(Output.toJson(toMap.apply(r)));
-            } else {
-                lines.apply(r).forEach(x -> Output.line(out, x));
-            }
-            out.flush();
-            return Main.OK;
+                    destination.overall(environment, name), apply));
+            return command.print(json, () -> Output.toJson(toMap.apply(r)), () -> lines.apply(r), Main.OK);
         }
     }
 }

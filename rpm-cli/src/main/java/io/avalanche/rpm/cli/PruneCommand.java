@@ -4,14 +4,10 @@ import io.avalanche.rpm.format.Channel;
 import io.avalanche.rpm.lifecycle.Lifecycle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /** {@code rpm-release prune}: keeps the N newest releases of each channel and arch, deletes the others. */
@@ -27,12 +23,7 @@ import java.util.stream.Collectors;
             "  rpm-release prune --to s3://avalanchego-releases --keep 5 --key release.asc --passphrase-env RPM_KEY_PASS --yes",
             "  rpm-release prune --to file:/srv/bucket --keep 0 --channel testing --key release.asc --yes",
             "", "Exit codes: 0 ok (or plan printed), 1 failure, 2 usage, 3 the key does not match the published one."})
-final class PruneCommand implements Callable<Integer> {
-    private final Map<String, String> environment;
-
-    @Spec
-    CommandSpec spec;
-
+final class PruneCommand extends CliCommand {
     @Mixin
     LifecycleOptions lifecycle = new LifecycleOptions();
 
@@ -47,20 +38,12 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "Apply the plan (without it, prune only prints what it would do).")
     boolean yes;
 
-    PruneCommand() {
-        this(System.getenv());
-    }
-
-    PruneCommand(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
-    }
-
     @Override
     public Integer call() {
         Set<Channel> only = channels == null ? Set.of()
                 : channels.stream().map(Channel::named).collect(Collectors.toUnmodifiableSet());
         boolean apply = yes && !lifecycle.dryRun;
-        return lifecycle.run(spec, environment, apply, (l, o) -> l.prune(keep, only, o),
+        return lifecycle.run(this, apply, (l, o) -> l.prune(keep, only, o),
                 Lifecycle.PruneResult::toMap, r -> {
                     List<String> lines = new java.util.ArrayList<>();
                     lines.add((apply ? "PRUNE " : "PLAN (nothing changed; --yes applies it): prune ")

@@ -2,15 +2,11 @@ package io.avalanche.rpm.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import io.avalanche.rpm.lifecycle.YankResult;
 
-import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code rpm-release unyank}: brings a yanked release back into its channel's metadata. */
 @Command(name = "unyank", mixinStandardHelpOptions = true,
@@ -19,12 +15,7 @@ import java.util.concurrent.Callable;
         footer = {"", "Example:",
             "  rpm-release unyank v1.14.1 --to s3://bucket --key release.asc --passphrase-env RPM_KEY_PASS",
             "", "Exit codes: 0 ok, 1 failure (e.g. TAG is not yanked), 2 usage, 3 the key does not match."})
-final class UnyankCommand implements Callable<Integer> {
-    private final Map<String, String> environment;
-
-    @Spec
-    CommandSpec spec;
-
+final class UnyankCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "TAG", description = "The yanked release tag, e.g. v1.14.1.")
     String tag;
 
@@ -34,17 +25,9 @@ final class UnyankCommand implements Callable<Integer> {
     @Option(names = "--release", paramLabel = "N", description = "Only RPM Release N of the tag.")
     String release;
 
-    UnyankCommand() {
-        this(System.getenv());
-    }
-
-    UnyankCommand(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
-    }
-
     @Override
     public Integer call() {
-        return lifecycle.run(spec, environment, !lifecycle.dryRun, (l, o) -> l.unyank(tag, release, o),
+        return lifecycle.run(this, !lifecycle.dryRun, (l, o) -> l.unyank(tag, release, o),
                 YankResult::toMap, YankResult::lines);
     }
 }
