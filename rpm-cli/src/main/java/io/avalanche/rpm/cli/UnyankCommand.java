@@ -1,7 +1,6 @@
 package io.avalanche.rpm.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -15,19 +14,16 @@ import io.avalanche.rpm.lifecycle.YankResult;
         footer = {"", "Example:",
             "  rpm-release unyank v1.14.1 --to s3://bucket --key release.asc --passphrase-env RPM_KEY_PASS",
             "", "Exit codes: 0 ok, 1 failure (e.g. TAG is not yanked), 2 usage, 3 the key does not match."})
-final class UnyankCommand extends CliCommand {
+final class UnyankCommand extends LifecycleCommand {
     @Parameters(index = "0", paramLabel = "TAG", description = "The yanked release tag, e.g. v1.14.1.")
     String tag;
-
-    @Mixin
-    LifecycleOptions lifecycle = new LifecycleOptions();
 
     @Option(names = "--release", paramLabel = "N", description = "Only RPM Release N of the tag.")
     String release;
 
     @Override
     public Integer call() {
-        return lifecycle.run(this, !lifecycle.dryRun, (l, o) -> l.unyank(tag, release, o),
+        return run(!dryRun, (l, o) -> l.unyank(tag, release, o),
                 YankResult::toMap, YankResult::lines);
     }
 }

@@ -1,7 +1,6 @@
 package io.avalanche.rpm.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,12 +18,9 @@ import io.avalanche.rpm.lifecycle.YankResult;
             "      --key release.asc --passphrase-env RPM_KEY_PASS",
             "  rpm-release yank v1.14.1 --release 1 --reason 'respun as 1.14.1-2' --to file:/srv/bucket --dry-run",
             "", "Exit codes: 0 ok, 1 failure (e.g. nothing of TAG is published), 2 usage, 3 the key does not match."})
-final class YankCommand extends CliCommand {
+final class YankCommand extends LifecycleCommand {
     @Parameters(index = "0", paramLabel = "TAG", description = "The release tag, e.g. v1.14.1.")
     String tag;
-
-    @Mixin
-    LifecycleOptions lifecycle = new LifecycleOptions();
 
     @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why (one line; published).")
     String reason;
@@ -34,7 +30,7 @@ final class YankCommand extends CliCommand {
 
     @Override
     public Integer call() {
-        return lifecycle.run(this, !lifecycle.dryRun, (l, o) -> l.yank(tag, release, reason, o),
+        return run(!dryRun, (l, o) -> l.yank(tag, release, reason, o),
                 YankResult::toMap, YankResult::lines);
     }
 }

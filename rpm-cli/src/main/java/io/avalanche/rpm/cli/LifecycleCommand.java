@@ -10,10 +10,10 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * Mixin of prune, yank and unyank: the published destination, the key that signs the rewritten metadata,
+ * The base of prune, yank and unyank: the published destination, the key that signs the rewritten metadata,
  * --dry-run and --json; runs the operation on the destination and prints its result (text or --json).
  */
-final class LifecycleOptions {
+abstract class LifecycleCommand extends CliCommand {
     @Mixin
     DestinationOptions destination = new DestinationOptions();
 
@@ -27,19 +27,19 @@ final class LifecycleOptions {
     boolean json;
 
     /**
-     * Opens the destination (and the key when {@code apply}), runs {@code op} and prints its result for
-     * {@code command}: {@code toMap} with --json, else {@code lines}.
+     * Opens the destination (and the key when {@code apply}), runs {@code op} and prints its result:
+     * {@code toMap} with --json, else {@code lines}.
      */
-    <R> int run(CliCommand command, boolean apply, BiFunction<Lifecycle, Lifecycle.Options, R> op,
+    <R> int run(boolean apply, BiFunction<Lifecycle, Lifecycle.Options, R> op,
                 Function<R, Map<String, Object>> toMap, Function<R, List<String>> lines) {
-        Map<String, String> environment = command.environment();
-        String name = command.spec.name();
-        try (RepoKeyOptions.Open key = apply ? keys.open(destination.destination(), environment, command.stdin())
+        Map<String, String> environment = environment();
+        String name = spec.name();
+        try (RepoKeyOptions.Open key = apply ? keys.open(destination.destination(), environment, stdin())
                 : RepoKeyOptions.Open.none();
-             Lifecycle l = Lifecycle.open(destination.url(), destination.s3(environment, name), command.log())) {
+             Lifecycle l = Lifecycle.open(destination.url(), destination.s3(environment, name), log())) {
             R r = op.apply(l, new Lifecycle.Options(destination.layout(), key.signer(),
                     destination.overall(environment, name), apply));
-            return command.print(json, () -> Output.toJson(toMap.apply(r)), () -> lines.apply(r), Main.OK);
+            return print(json, () -> Output.toJson(toMap.apply(r)), () -> lines.apply(r), Main.OK);
         }
     }
 }
