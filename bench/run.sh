@@ -144,7 +144,8 @@ results() { while read -r tag key secs _; do [ "$tag" = RESULT ] && echo "$key $
 # ---- 0. the main job end to end, against the sum of its unavoidable parts --------------------------------------
 # The parts: compiling both programs for both arches (the build scripts, run directly), and the four validation
 # containers (x86_64 and aarch64, before and after publishing) each doing only its real work in one docker run:
-# start, rpm --import, rpm -K, rpm -ivh, both --version (aarch64 under qemu-user). Everything else the main job does
+# start, rpm --import, rpm -K, rpm -ivh, both --version (aarch64 under qemu-user); the two arches of a phase at
+# the same time, as the main job validates them. Everything else the main job does
 # is the tool's own overhead: overhead / wall time is the ratio.
 e2e_runs="${BENCH_E2E_RUNS:-3}"
 e2e_why=""
@@ -165,15 +166,19 @@ e2e_parts() { # SOURCE RELEASE_DIR: prints "COMPILE s" and "CONTAINERS s"
     >/dev/null 2>&1 || { echo "bench: compiling the sample failed" >&2; exit 1; }
   e="$(now)"
   s2="$(now)"
-  for _ in before after; do
+  for _ in before after; do   # the two arches of a phase at the same time, as release runs them
     for a in x86_64 aarch64; do
       case "$a" in x86_64) darch=amd64 ;; *) darch=arm64 ;; esac
       docker run --rm --network=none --platform "linux/$darch" -v "$rel:/rpms:ro" "localhost/rpm-release-target:latest-$darch" \
         sh -c 'rpm --import /rpms/RPM-GPG-KEY-avalanchego && rpm -K /rpms/*-"$1".rpm \
           && rpm -ivh --define "_pkgverify_level signature" /rpms/*-"$1".rpm \
           && /var/opt/avalanchego/bin/avalanchego --version && for p in /var/opt/avalanchego/plugins/*; do "$p" --version; done' \
-        sh "$a" > "$work/e2e-container.txt" 2>&1 || { cat "$work/e2e-container.txt" >&2; echo "bench: container part failed" >&2; exit 1; }
-      grep -q 'avalanchego/' "$work/e2e-container.txt" || { cat "$work/e2e-container.txt" >&2; exit 1; }
+        sh "$a" > "$work/e2e-container-$a.txt" 2>&1 &
+    done
+    wait
+    for a in x86_64 aarch64; do
+      grep -q 'avalanchego/' "$work/e2e-container-$a.txt" \
+        || { cat "$work/e2e-container-$a.txt" >&2; echo "bench: container part failed" >&2; exit 1; }
     done
   done
   e2="$(now)"
@@ -340,7 +345,7 @@ scale_met() { # MEDIAN "PAIRS": median ≤ 1.30 and the worst pair ≤ 2
   row measure ours baseline ratio target "met?"
   row --- ---: ---: ---: --- ---
   if [ -n "${R[e2e.ratio]:-}" ]; then
-    row "**main job end to end** (\`scripts/main-job.sh\`: x86_64 + aarch64, build, sign, 4 validations, publish): wall time vs the sum of its unavoidable parts (compile $(sec "${R[e2e.compile]}"), 4 validation containers incl. emulation and rpm install $(sec "${R[e2e.containers]}")); ratio = tool overhead / wall time" \
+    row "**main job end to end** (\`scripts/main-job.sh\`: x86_64 + aarch64, build, sign, 4 validations, publish): wall time vs the sum of its unavoidable parts (compile $(sec "${R[e2e.compile]}"), 4 validation containers, the two arches of a phase at once, incl. emulation and rpm install $(sec "${R[e2e.containers]}")); ratio = tool overhead / wall time" \
       "$(sec "${R[e2e.wall]}") (runs ${R[e2e.walls]})" "$(sec "${R[e2e.parts]}")" "**${R[e2e.ratio]}** (pairs ${R[e2e.pairs]})" "≤ 0.20" "$(met "${R[e2e.ratio]}" "<=" 0.20)"
     row "engine processes (conmon) left after the main job's validations, all $e2e_runs runs" "${R[e2e.conmon]}" "-" "-" "0" \
       "$( [ "${R[e2e.conmon]}" = 0 ] && echo yes || echo '**no**')"

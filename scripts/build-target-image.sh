@@ -69,14 +69,6 @@ image_revision() {
 if [ "$REBUILD" = 0 ]; then
     for have in "$IMAGE" "${ALSO[@]}"; do
         podman image exists "$have" || continue
-        # an image of the host's arch built before dnf was added is built again (a few minutes); a foreign one
-        # (20+ minutes under emulation) only with --rebuild: its upgrade checks report the missing dnf until then
-        if [ -z "$EXTRA" ] && [ "$ARCH" = "$HOST_ARCH" ] && [ "$(image_arch "$have")" = "$ARCH" ] \
-                && ! has_dnf "$have"; then
-            echo "build-target-image.sh: $have has no dnf (built by an older version of this script);" \
-                 "building it again" >&2
-            break
-        fi
         if [ "$(image_arch "$have")" != "$ARCH" ]; then
             echo "build-target-image.sh: $have exists but is for $(image_arch "$have"), not $ARCH;" \
                  "pass --rebuild or another IMAGE name" >&2

@@ -86,12 +86,12 @@ private Map settings(Map args) {
     if (cfg.archs != null && (!(cfg.archs instanceof List) || cfg.archs.isEmpty())) {
         error('rpmRelease: archs must be a non-empty list, e.g. [\'x86_64\', \'aarch64\']')
     }
+    if (cfg.release != null && cfg.release.toString().trim().isEmpty()) {
+        // rpmPlan checks the number (rpm-core's rule); empty would mean no respin there, not a mistake
+        error("rpmRelease: release is the RPM Release N of a respin of a tag (2, 3, ...), not ''")
+    }
     if (!(cfg.out ==~ /[A-Za-z0-9_-][A-Za-z0-9._-]*/)) {
         error("rpmRelease: out must be a plain directory name inside the workspace, not '" + cfg.out + "'")
-    }
-    if (cfg.release != null && (cfg.pr || !(cfg.release.toString() ==~ /[1-9][0-9]{0,8}/))) {
-        error('rpmRelease: release is the RPM Release N of a respin of a tag (2, 3, ...), not for pull requests: '
-                + "not '" + cfg.release + "'")
     }
     List<String> flags = ['emulateAarch64', 'withService']
     for (int i = 0; i < flags.size(); i++) {
@@ -102,7 +102,10 @@ private Map settings(Map args) {
     return cfg
 }
 
-/** What rpmPlan is asked: the tag (release builds; a pull request's tag comes from its commit), arches, layout. */
+/**
+ * What rpmPlan is asked: the tag (release builds; a pull request's tag comes from its commit), arches, layout, and a
+ * respin's release, which rpm-core checks against the tag (and refuses for a pull request) before any node.
+ */
 private Map planArguments(Map cfg) {
     Map a = [pullRequest: cfg.pr]
     if (cfg.tag != null) {
@@ -113,6 +116,9 @@ private Map planArguments(Map cfg) {
     }
     if (cfg.layout != null) {
         a.layout = cfg.layout.toString()   // checked by rpm-core before any node; the plan returns its name
+    }
+    if (cfg.release != null) {
+        a.respin = cfg.release.toString()
     }
     return a
 }
@@ -236,13 +242,7 @@ private void buildStage(Map cfg, Map plan, Map state, String arch) {
             // packaging only: fast and deterministic; refuses a tag that does not name the built commit
             Map build = cfg.pr ? [preset: cfg.preset, pullRequest: true, arch: arch, out: out]
                     : [preset: cfg.preset, tag: plan.tag, arch: arch, out: out]
-            if (cfg.withService) {
-                build.withService = true   // the noarch avalanchego-service package too, in this arch's repository
-            }
-            if (cfg.release != null) {
-                build.release = cfg.release.toString()   // a respin: <tag> as RPM Release N
-            }
-            Map b = rpmBuild(build)
+            Map b = rpmBuild(packagesOf(cfg, build, 'release', true))
             state.builds[arch] = [tag: b.tag, commit: b.commit, vmId: b.vmId]
         }
     }
@@ -264,10 +264,7 @@ private void signStage(Map cfg, Map plan, Map state, String arch, boolean fresh)
             rpmSign(key: ephemeral(), tag: b.tag, arch: arch, vmId: cfg.vmId ?: b.vmId, dir: out)
         } else {
             Map sign = [key: signingKey(cfg), release: true, tag: plan.tag, arch: arch, vmId: cfg.vmId ?: b.vmId, dir: out]
-            if (cfg.release != null) {
-                sign.respin = cfg.release.toString()
-            }
-            rpmSign(sign)
+            rpmSign(packagesOf(cfg, sign, 'respin', false))
         }
     }
     stash(name: stashName(arch), includes: out + '/**')
@@ -293,12 +290,7 @@ private void validateStage(Map cfg, Map plan, Map state, String arch, boolean fr
             if (!cfg.pr) {
                 args.key = signingKey(cfg)   // judged against the key the controller holds, never the bucket's
             }
-            if (cfg.withService) {
-                args.withService = true
-            }
-            if (cfg.release != null) {
-                args.release = cfg.release.toString()
-            }
+            packagesOf(cfg, args, 'release', true)
             if (published) {
                 args.layout = plan.layout   // rpm-core's name of the layout rpmPublish used
                 withAWS(awsSettings(cfg)) {
@@ -306,10 +298,7 @@ private void validateStage(Map cfg, Map plan, Map state, String arch, boolean fr
                 }
             } else {
                 if (fresh) {
-                    dir(out) {
-                        deleteDir()
-                    }
-                    unstash(stashName(arch))
+                    unstashRelease(cfg, arch)
                 }
                 rpmValidate(args)
             }
@@ -341,10 +330,7 @@ private void publishStage(Map cfg, Map plan, Map state) {
     node(label(cfg.agentLabel, archs[0] as String)) {
         stage('publish') {
             for (int i = 0; i < archs.size(); i++) {
-                dir(outDir(cfg, archs[i] as String)) {
-                    deleteDir()
-                }
-                unstash(stashName(archs[i] as String))
+                unstashRelease(cfg, archs[i] as String)
             }
             withAWS(awsSettings(cfg)) {
                 // Runs no code from the checkout: only the plugin's publish step. The same key signs each
@@ -408,6 +394,25 @@ private String outDir(Map cfg, String arch) {
 
 private String stashName(String arch) {
     return 'rpm-release-' + arch
+}
+
+/** An arch's release directory as sign stashed it, replacing what this node has there. */
+private void unstashRelease(Map cfg, String arch) {
+    dir(outDir(cfg, arch)) {
+        deleteDir()
+    }
+    unstash(stashName(arch))
+}
+
+/** Which packages a step handles: a respin's release (named {@code releaseKey}), and the service package if taken. */
+private Map packagesOf(Map cfg, Map args, String releaseKey, boolean service) {
+    if (service && cfg.withService) {
+        args.withService = true
+    }
+    if (cfg.release != null) {
+        args[releaseKey] = cfg.release.toString()   // a respin: <tag> as RPM Release N
+    }
+    return args
 }
 
 /** The caller's image, or the builder image for this source tree's go.mod, built (or reused) on this agent. */

@@ -186,28 +186,19 @@ public final class HeaderCodec {
             case INT16: {
                 need(count, 2, limit, where);
                 short[] v = new short[count];
-                ByteBuffer b = ByteBuffer.wrap(blob, start, count * 2);
-                for (int i = 0; i < count; i++) {
-                    v[i] = b.getShort();
-                }
+                ByteBuffer.wrap(blob, start, count * 2).asShortBuffer().get(v);
                 return new HeaderEntry(tag, type, v);
             }
             case INT32: {
                 need(count, 4, limit, where);
                 int[] v = new int[count];
-                ByteBuffer b = ByteBuffer.wrap(blob, start, count * 4);
-                for (int i = 0; i < count; i++) {
-                    v[i] = b.getInt();
-                }
+                ByteBuffer.wrap(blob, start, count * 4).asIntBuffer().get(v);
                 return new HeaderEntry(tag, type, v);
             }
             case INT64: {
                 need(count, 8, limit, where);
                 long[] v = new long[count];
-                ByteBuffer b = ByteBuffer.wrap(blob, start, count * 8);
-                for (int i = 0; i < count; i++) {
-                    v[i] = b.getLong();
-                }
+                ByteBuffer.wrap(blob, start, count * 8).asLongBuffer().get(v);
                 return new HeaderEntry(tag, type, v);
             }
             default: {

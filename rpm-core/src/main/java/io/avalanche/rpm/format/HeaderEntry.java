@@ -9,14 +9,7 @@ import java.util.Arrays;
 public record HeaderEntry(int tag, RpmType type, Object value) {
 
     public HeaderEntry {
-        int n = switch (type) {
-            case NULL -> 0;
-            case CHAR, INT8, BIN -> ((byte[]) value).length;
-            case INT16 -> ((short[]) value).length;
-            case INT32 -> ((int[]) value).length;
-            case INT64 -> ((long[]) value).length;
-            case STRING, STRING_ARRAY, I18NSTRING -> ((String[]) value).length;
-        };
+        int n = count(type, value); // also checks that the value's array type matches the type
         if (type == RpmType.STRING && n != 1) {
             throw new IllegalArgumentException("STRING entry " + tag + " must hold exactly one string");
         }
@@ -24,6 +17,10 @@ public record HeaderEntry(int tag, RpmType type, Object value) {
 
     /** Number of values, as stored in the index entry's count field. */
     public int count() {
+        return count(type, value);
+    }
+
+    private static int count(RpmType type, Object value) {
         return switch (type) {
             case NULL -> 0;
             case CHAR, INT8, BIN -> ((byte[]) value).length;

@@ -20,7 +20,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /** The release pipeline's stage helpers: the signing key as trust anchor, one validation, the JUnit report. */
@@ -39,16 +44,66 @@ final class PipelineStages {
         return TrustAnchor.pinned(b.toByteArray(), "the key this release signs with, " + key.keyId());
     }
 
-    static ReleasePipeline.Validation validate(ReleasePipeline.Request r, Arch a, ReleaseManifest m, String phase, String from,
-                                       ReleaseSource source, TrustAnchor anchor, Consumer<String> log) {
-        log.accept("== validate from " + from + " (" + a.rpm() + ", " + phase + ")");
-        ValidationOptions vo = ValidationOptions.of(new ReleaseRef(r.tag().tag(), a.rpm())
-                        .withRelease(r.tag().release()).withService(r.withService()), m.commit())
-                .withInstall(r.install()).withTargetGlibc(r.targetGlibc()).withAnchor(anchor)
-                .withVmId(m.vmId(), "release.json (read from " + m.vmIdSource() + " at build time)");
-        ValidationReport report = validate(vo, source);
-        report.summaryLines().forEach(log);
-        return new ReleasePipeline.Validation(a, phase, from, report);
+    /**
+     * Validates every arch of the release from {@code from} at the same time (each in its own container: the
+     * emulated arch is CPU-bound while the native one mostly waits), then logs each arch's result in arch order. A
+     * failing arch does not stop the others; the first exception is rethrown once all have ended.
+     */
+    static List<ReleasePipeline.Validation> validateArches(ReleasePipeline.Request r, ReleaseManifest m, String phase,
+                                                            String from, Function<Arch, ReleaseSource> open,
+                                                            TrustAnchor anchor, Consumer<String> log) {
+        List<Arch> arches = r.arches();
+        List<CompletableFuture<ValidationReport>> running = new ArrayList<>();
+        for (Arch a : arches) {
+            ValidationOptions vo = ValidationOptions.of(new ReleaseRef(r.tag().tag(), a.rpm())
+                            .withRelease(r.tag().release()).withService(r.withService()), m.commit())
+                    .withInstall(r.install()).withTargetGlibc(r.targetGlibc()).withAnchor(anchor)
+                    .withVmId(m.vmId(), "release.json (read from " + m.vmIdSource() + " at build time)");
+            log.accept("== validate from " + from + " (" + a.rpm() + ", " + phase + ")");
+            Supplier<ValidationReport> task = () -> {
+                try (ReleaseSource source = open.apply(a)) {
+                    return validate(vo, source);
+                }
+            };
+            running.add(arches.size() == 1 ? CompletableFuture.completedFuture(task.get())
+                    : CompletableFuture.supplyAsync(task, VALIDATORS));
+        }
+        List<ReleasePipeline.Validation> out = new ArrayList<>();
+        RuntimeException failed = null;
+        for (int i = 0; i < arches.size(); i++) {
+            Arch a = arches.get(i);
+            try {
+                ValidationReport report = join(running.get(i));
+                report.summaryLines().forEach(log);
+                out.add(new ReleasePipeline.Validation(a, phase, from, report));
+            } catch (RuntimeException e) {
+                failed = failed == null ? e : failed;
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        return out;
+    }
+
+    private static final Executor VALIDATORS = r -> {
+        Thread t = new Thread(r, "validate-arch");
+        t.setDaemon(true);
+        t.start();
+    };
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException x) {
+                throw x;
+            }
+            if (e.getCause() instanceof Error x) {
+                throw x;
+            }
+            throw e;
+        }
     }
 
     static ValidationReport validate(ValidationOptions vo, ReleaseSource source) {

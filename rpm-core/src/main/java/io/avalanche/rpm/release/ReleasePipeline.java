@@ -239,13 +239,10 @@ public final class ReleasePipeline {
                     .toList());
             outputs.add(ReleaseManifest.FILE_NAME);
 
-            List<Validation> validations = new ArrayList<>();
-            String releaseDir = "release directory " + r.out();
-            for (Arch a : r.arches()) {
-                validations.add(PipelineStages.validate(r, a, manifest, "release directory", releaseDir,
-                        ReleaseSource.directory(stage), anchor, log));
-                ExitCleanup.checkRunning("publishing");
-            }
+            List<Validation> validations = new ArrayList<>(PipelineStages.validateArches(r, manifest,
+                    "release directory", "release directory " + r.out(), a -> ReleaseSource.directory(stage), anchor,
+                    log));
+            ExitCleanup.checkRunning("publishing");
             boolean prePassed = validations.stream().allMatch(v -> v.report().passed());
             Publisher.Result published = null;
             if (r.to() != null && !prePassed) {
@@ -263,12 +260,9 @@ public final class ReleasePipeline {
                 }
                 upload.succeeded();
                 upload.close();
-                for (Arch a : r.arches()) {
-                    try (ReleaseSource source = ReleaseSource.open(r.to(), r.s3(), r.layout())) {
-                        validations.add(PipelineStages.validate(r, a, manifest, "published", r.to(), source, anchor, log));
-                    }
-                    ExitCleanup.checkRunning("moving the release into " + r.out());
-                }
+                validations.addAll(PipelineStages.validateArches(r, manifest, "published", r.to(),
+                        a -> ReleaseSource.open(r.to(), r.s3(), r.layout()), anchor, log));
+                ExitCleanup.checkRunning("moving the release into " + r.out());
             }
             // --out receives the release only when every validation passed, before and after publishing: a run that
             // failed one leaves --out as it was (a published release that failed is where it was published)

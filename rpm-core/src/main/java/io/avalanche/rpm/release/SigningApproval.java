@@ -8,6 +8,7 @@ import io.avalanche.rpm.write.InstallPath;
 import io.avalanche.rpm.write.PackageSpec;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.Header;
+import io.avalanche.rpm.format.HeaderFiles;
 import io.avalanche.rpm.format.HeaderEntry;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.format.Tag;
@@ -168,9 +169,7 @@ public final class SigningApproval {
     }
 
     private void files(String fileName, String name, Header h) {
-        String[] dirs = h.strings(Tag.DIRNAMES);
-        long[] index = h.numbers(Tag.DIRINDEXES);
-        String[] base = h.strings(Tag.BASENAMES);
+        List<String> paths = HeaderFiles.paths(h, fileName);
         long[] modes = h.numbers(Tag.FILEMODES);
         String[] users = h.strings(Tag.FILEUSERNAME);
         String[] groups = h.strings(Tag.FILEGROUPNAME);
@@ -181,19 +180,15 @@ public final class SigningApproval {
                         + " has none");
             }
         }
-        int n = base.length;
-        if (index.length != n || modes.length != n || users.length != n || groups.length != n || links.length != n) {
-            throw new RpmException(fileName + ": file lists of different lengths (" + n + " names, " + index.length
-                    + " directory indexes, " + modes.length + " modes, " + users.length + " users, " + groups.length
-                    + " groups, " + links.length + " link targets)");
+        int n = paths.size();
+        if (modes.length != n || users.length != n || groups.length != n || links.length != n) {
+            throw new RpmException(fileName + ": file lists of different lengths (" + n + " names, " + modes.length
+                    + " modes, " + users.length + " users, " + groups.length + " groups, " + links.length
+                    + " link targets)");
         }
         Map<String, Integer> actual = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
-            if (index[i] < 0 || index[i] >= dirs.length) {
-                throw new RpmException(fileName + ": file " + base[i] + " has directory index " + index[i]
-                        + " outside the " + dirs.length + " directory names");
-            }
-            String path = dirs[(int) index[i]] + base[i];
+            String path = paths.get(i);
             if (actual.put(path, (int) (modes[i] & 0xffff)) != null) {
                 throw new RpmException(fileName + ": " + path + " is listed twice");
             }

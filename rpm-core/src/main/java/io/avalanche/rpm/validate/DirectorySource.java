@@ -3,13 +3,10 @@ package io.avalanche.rpm.validate;
 import io.avalanche.rpm.manifest.ReleaseManifest;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** A release directory: RPMs and RPM-GPG-KEY-avalanchego at the top (or under &lt;arch&gt;/), and its release.json. */
@@ -37,21 +34,15 @@ final class DirectorySource implements ReleaseSource {
     }
 
     @Override
-    public FetchedRelease fetch(ReleaseRef ref, Path workDir) {
-        try {
-            Path out = Files.createDirectories(workDir.resolve("release"));
-            Map<String, Path> rpms = new LinkedHashMap<>();
-            for (String name : ref.names()) {
-                String file = ref.fileName(name);
-                Path src = find(List.of(file, ref.rpmArch() + "/" + file), "package " + file);
-                rpms.put(name, Files.copy(src, out.resolve(file), StandardCopyOption.REPLACE_EXISTING));
-            }
-            Path key = find(List.of(ReleaseManifest.KEY_FILE), "public key");
-            Path keyCopy = Files.copy(key, out.resolve(ReleaseManifest.KEY_FILE), StandardCopyOption.REPLACE_EXISTING);
-            return new FetchedRelease(rpms, keyCopy);
-        } catch (IOException e) {
-            throw new UncheckedIOException(describe() + ": cannot copy the release: " + e.getMessage(), e);
-        }
+    public Path copyPackage(ReleaseRef ref, String file, Path target) throws IOException {
+        Path src = find(List.of(file, ref.rpmArch() + "/" + file), "package " + file);
+        return Files.copy(src, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public Path copyKey(Path target) throws IOException {
+        return Files.copy(find(List.of(ReleaseManifest.KEY_FILE), "public key"), target,
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     private Path find(List<String> candidates, String what) {

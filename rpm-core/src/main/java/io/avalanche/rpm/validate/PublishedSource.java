@@ -1,45 +1,22 @@
 package io.avalanche.rpm.validate;
 
-import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.publish.Layout;
 import io.avalanche.rpm.store.ObjectStore;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /** A published tree (S3 or file:) read through its store in a {@link Layout}: packages, key and repository metadata. */
-final class PublishedSource implements ReleaseSource {
-    private final ObjectStore store;
-    private final String describe;
-    private final Layout layout;
-    private final boolean owned;
+record PublishedSource(ObjectStore store, String describe, Layout layout, boolean owned) implements ReleaseSource {
 
-    PublishedSource(ObjectStore store, String describe, Layout layout, boolean owned) {
-        this.store = store;
-        this.describe = describe;
-        this.layout = layout;
-        this.owned = owned;
+    @Override
+    public Path copyPackage(ReleaseRef ref, String file, Path target) {
+        return download(layout.packageKey(ref.channel(), ref.rpmArch(), file), target);
     }
 
     @Override
-    public FetchedRelease fetch(ReleaseRef ref, Path workDir) {
-        try {
-            Path out = Files.createDirectories(workDir.resolve("release"));
-            Map<String, Path> rpms = new LinkedHashMap<>();
-            for (String name : ref.names()) {
-                String file = ref.fileName(name);
-                rpms.put(name, download(layout.packageKey(ref.channel(), ref.rpmArch(), file), out.resolve(file)));
-            }
-            Path keyFile = download(layout.keyFile(), out.resolve(ReleaseManifest.KEY_FILE));
-            return new FetchedRelease(rpms, keyFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException(describe + ": cannot download the release: " + e.getMessage(), e);
-        }
+    public Path copyKey(Path target) {
+        return download(layout.keyFile(), target);
     }
 
     private Path download(String key, Path target) {
@@ -54,16 +31,6 @@ final class PublishedSource implements ReleaseSource {
     @Override
     public Optional<ObjectStore> publishedStore() {
         return Optional.of(store);
-    }
-
-    @Override
-    public Layout layout() {
-        return layout;
-    }
-
-    @Override
-    public String describe() {
-        return describe;
     }
 
     @Override

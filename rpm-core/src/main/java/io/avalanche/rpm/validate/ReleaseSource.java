@@ -7,7 +7,12 @@ import io.avalanche.rpm.store.FileStore;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.store.S3Settings;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,7 +22,25 @@ import java.util.Optional;
  */
 public interface ReleaseSource extends AutoCloseable {
     /** Copies the release into workDir (RPMs and key side by side); throws ValidationException when absent. */
-    FetchedRelease fetch(ReleaseRef ref, Path workDir);
+    default FetchedRelease fetch(ReleaseRef ref, Path workDir) {
+        try {
+            Path out = Files.createDirectories(workDir.resolve("release"));
+            Map<String, Path> rpms = new LinkedHashMap<>();
+            for (String name : ref.names()) {
+                String file = ref.fileName(name);
+                rpms.put(name, copyPackage(ref, file, out.resolve(file)));
+            }
+            return new FetchedRelease(rpms, copyKey(out.resolve(ReleaseManifest.KEY_FILE)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(describe() + ": cannot fetch the release: " + e.getMessage(), e);
+        }
+    }
+
+    /** Copies the package file {@code file} of {@code ref} to {@code target}; ValidationException when absent. */
+    Path copyPackage(ReleaseRef ref, String file, Path target) throws IOException;
+
+    /** Copies the release's public key to {@code target}; ValidationException when absent. */
+    Path copyKey(Path target) throws IOException;
 
     /** Where this source reads from, for messages. */
     String describe();

@@ -110,9 +110,8 @@ public final class UpgradeCheck {
         Path copy = workDir.resolve("upgrade-repository");
         String repoText;
         String repo = history.repoName();
-        List<io.avalanche.rpm.validate.Step> steps = new ArrayList<>();
-        steps.add(new io.avalanche.rpm.validate.Step(DNF, new io.avalanche.rpm.validate.Step.Run("dnf",
-                List.of("--version"))));
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step(DNF, new Step.Run("dnf", List.of("--version"))));
         String before = DNF;
         for (String verb : VERBS) {
             Evr to = verb.equals(UPGRADE) ? null : prev;
@@ -122,22 +121,19 @@ public final class UpgradeCheck {
             for (String n : names) {
                 cmd.add(n + "-" + (to != null ? to : current.get(n)));
             }
-            steps.add(new io.avalanche.rpm.validate.Step(verb, new io.avalanche.rpm.validate.Step.Run("dnf", cmd),
-                    before));
+            steps.add(new Step(verb, new Step.Run("dnf", cmd), before));
             for (String n : names) {
-                steps.add(new io.avalanche.rpm.validate.Step(verb + " q " + n, new io.avalanche.rpm.validate.Step.Run(
-                        "rpm", List.of("-q", "--qf", "%{EPOCHNUM}:%{VERSION}-%{RELEASE}", n)), verb));
-                steps.add(new io.avalanche.rpm.validate.Step(verb + " V " + n, new io.avalanche.rpm.validate.Step.Run(
-                        "rpm", List.of("-V", n)), verb));
+                steps.add(new Step(verb + " q " + n,
+                        new Step.Run("rpm", List.of("-q", "--qf", "%{EPOCHNUM}:%{VERSION}-%{RELEASE}", n)), verb));
+                steps.add(new Step(verb + " V " + n, new Step.Run("rpm", List.of("-V", n)), verb));
                 String binary = binary(n);
                 if (binary != null) {
-                    steps.add(new io.avalanche.rpm.validate.Step(verb + " smoke " + n,
-                            new io.avalanche.rpm.validate.Step.Run(binary, List.of("--version")), verb));
+                    steps.add(new Step(verb + " smoke " + n, new Step.Run(binary, List.of("--version")), verb));
                 }
             }
             before = verb;
         }
-        io.avalanche.rpm.validate.Step.Results res;
+        Step.Results res;
         String where;
         try {
             repoText = history.copy(copy, needed, ContainerTarget.MOUNT);
@@ -192,7 +188,7 @@ public final class UpgradeCheck {
     private record Phase(boolean ok, String problem, Map<String, String> problems) {
     }
 
-    private Phase phase(io.avalanche.rpm.validate.Step.Results res, StringBuilder log, String verb, List<String> names,
+    private Phase phase(Step.Results res, StringBuilder log, String verb, List<String> names,
                         Evr to, Map<String, Evr> toEach) {
         ProcessRunner.Result r = res.get(verb);
         log.append("$ ").append(String.join(" ", r.command())).append("\n").append(r.output()).append("\n");

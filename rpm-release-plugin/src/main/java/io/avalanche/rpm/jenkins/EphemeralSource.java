@@ -1,6 +1,5 @@
 package io.avalanche.rpm.jenkins;
 
-import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.model.Run;
@@ -72,10 +71,8 @@ public final class EphemeralSource extends SigningKeySource {
     @Extension
     @Symbol("ephemeral")
     public static final class DescriptorImpl extends KeyDescriptor {
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return Messages.EphemeralSource_DisplayName();
+        public DescriptorImpl() {
+            super(Messages::EphemeralSource_DisplayName);
         }
     }
 }

@@ -21,16 +21,21 @@ final class Forms {
     private Forms() {
     }
 
-    static FormValidation checkTag(String value) {
-        if (Util.fixEmptyAndTrim(value) == null) {
-            return FormValidation.error(Messages.Forms_TagRequired());
-        }
+    /** OK when rpm-core accepts what {@code check} checks; else its reason as the form's error. */
+    static FormValidation check(Runnable check) {
         try {
-            RpmCore.checkTag(value);
+            check.run();
             return FormValidation.ok();
         } catch (RpmException e) {
             return FormValidation.error(e.getMessage());
         }
+    }
+
+    static FormValidation checkTag(String value) {
+        if (Util.fixEmptyAndTrim(value) == null) {
+            return FormValidation.error(Messages.Forms_TagRequired());
+        }
+        return check(() -> RpmCore.checkTag(value));
     }
 
     static ListBoxModel archItems() {

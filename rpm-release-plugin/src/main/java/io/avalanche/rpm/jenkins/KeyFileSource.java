@@ -1,7 +1,5 @@
 package io.avalanche.rpm.jenkins;
 
-import com.cloudbees.plugins.credentials.CredentialsProvider;
-import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.Util;
@@ -21,7 +19,6 @@ import org.kohsuke.stapler.QueryParameter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * {@code keyFile(credentialsId: 'rpm-gpg-key', passphraseCredentialsId: 'rpm-gpg-pass')}: an ASCII-armored secret
@@ -61,21 +58,13 @@ public final class KeyFileSource extends SigningKeySource {
     /** rpm-core's key rules cannot judge a key held in a credential yet (KeyRequest takes a file path). */
     @Override
     RpmCoreKeys.Key unlock(Run<?, ?> run, String step, RpmCoreKeys.Use use) throws IOException {
-        FileCredentials file = CredentialsProvider.findCredentialById(credentialsId, FileCredentials.class, run,
-                List.of());
-        if (file == null) {
-            throw new AbortException(Messages.KeyFileSource_CredentialsNotFound(step, credentialsId));
-        }
-        CredentialsProvider.track(run, file);
+        FileCredentials file = credential(run, credentialsId, FileCredentials.class,
+                Messages.KeyFileSource_CredentialsNotFound(step, credentialsId));
         char[] passphrase = null;
         if (passphraseCredentialsId != null) {
-            StringCredentials secret = CredentialsProvider.findCredentialById(passphraseCredentialsId,
-                    StringCredentials.class, run, List.of());
-            if (secret == null) {
-                throw new AbortException(Messages.KeyFileSource_PassphraseNotFound(step, passphraseCredentialsId));
-            }
-            CredentialsProvider.track(run, secret);
-            passphrase = secret.getSecret().getPlainText().toCharArray();
+            passphrase = credential(run, passphraseCredentialsId, StringCredentials.class,
+                    Messages.KeyFileSource_PassphraseNotFound(step, passphraseCredentialsId))
+                    .getSecret().getPlainText().toCharArray();
         }
         try (InputStream armored = file.getContent()) {
             return RpmCoreKeys.loadKey(armored, passphrase, "credential '" + credentialsId + "'");
@@ -113,10 +102,8 @@ public final class KeyFileSource extends SigningKeySource {
     @Extension
     @Symbol("keyFile")
     public static final class DescriptorImpl extends KeyDescriptor {
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return Messages.KeyFileSource_DisplayName();
+        public DescriptorImpl() {
+            super(Messages::KeyFileSource_DisplayName);
         }
 
         public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {

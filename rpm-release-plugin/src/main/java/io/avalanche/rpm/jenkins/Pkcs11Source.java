@@ -1,7 +1,5 @@
 package io.avalanche.rpm.jenkins;
 
-import com.cloudbees.plugins.credentials.CredentialsProvider;
-import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.Util;
@@ -94,18 +92,9 @@ public final class Pkcs11Source extends SigningKeySource {
     @Override
     RpmCoreKeys.Key unlock(Run<?, ?> run, String step, RpmCoreKeys.Use use) throws IOException {
         Path allowed = allowedModule(step, module);
-        StringCredentials pin = CredentialsProvider.findCredentialById(pinCredentialsId, StringCredentials.class,
-                run, List.of());
-        if (pin == null) {
-            throw new AbortException(Messages.Pkcs11Source_PinNotFound(step, pinCredentialsId));
-        }
-        FileCredentials cert = CredentialsProvider.findCredentialById(certificateId, FileCredentials.class, run,
-                List.of());
-        if (cert == null) {
-            throw new AbortException(Messages.Pkcs11Source_CertificateNotFound(step, certificateId));
-        }
-        CredentialsProvider.track(run, pin);
-        CredentialsProvider.track(run, cert);
+        StringCredentials pin = credential(run, pinCredentialsId, StringCredentials.class,
+                Messages.Pkcs11Source_PinNotFound(step, pinCredentialsId));
+        FileCredentials cert = certificate(run, step);
         char[] p = pin.getSecret().getPlainText().toCharArray();
         try (InputStream in = cert.getContent()) {
             return RpmCoreKeys.tokenKey(allowed, token, key, p, in, "credential '" + certificateId + "'");
@@ -119,15 +108,15 @@ public final class Pkcs11Source extends SigningKeySource {
     /** The key's OpenPGP certificate (public): what validation pins; the token is not opened. */
     @Override
     byte[] publicKey(Run<?, ?> run, String step) throws IOException {
-        FileCredentials cert = CredentialsProvider.findCredentialById(certificateId, FileCredentials.class, run,
-                List.of());
-        if (cert == null) {
-            throw new AbortException(Messages.Pkcs11Source_CertificateNotFound(step, certificateId));
-        }
-        CredentialsProvider.track(run, cert);
-        try (InputStream in = cert.getContent()) {
+        try (InputStream in = certificate(run, step).getContent()) {
             return in.readAllBytes();
         }
+    }
+
+    /** The File credential with the token key's armored OpenPGP certificate, tracked as used by the run. */
+    private FileCredentials certificate(Run<?, ?> run, String step) throws AbortException {
+        return credential(run, certificateId, FileCredentials.class,
+                Messages.Pkcs11Source_CertificateNotFound(step, certificateId));
     }
 
     @Override
@@ -156,10 +145,8 @@ public final class Pkcs11Source extends SigningKeySource {
     @Extension
     @Symbol("pkcs11")
     public static final class DescriptorImpl extends KeyDescriptor {
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return Messages.Pkcs11Source_DisplayName();
+        public DescriptorImpl() {
+            super(Messages::Pkcs11Source_DisplayName);
         }
 
         public ListBoxModel doFillPinCredentialsIdItems(@AncestorInPath Item item,

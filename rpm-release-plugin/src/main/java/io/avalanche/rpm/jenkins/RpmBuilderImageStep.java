@@ -1,30 +1,24 @@
 package io.avalanche.rpm.jenkins;
 
-import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
 import hudson.Util;
 import hudson.model.TaskListener;
-import hudson.util.ListBoxModel;
-import io.avalanche.rpm.RpmException;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.Step;
-import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
-import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code rpmBuilderImage(arch: 'x86_64')}: reads the workspace's go.mod and returns the builder image to use for
  * it: {@code [tag: 'rpm-release-builder:go1.23.4-amd64', goVersion: '1.23.4', targetArch: 'amd64', buildArgs: [...]]}
  * (the shared library then runs {@code docker.build(tag, buildArgs + context)}).
  */
-public final class RpmBuilderImageStep extends Step {
+public final class RpmBuilderImageStep extends RpmStep {
+    static final String FUNCTION = "rpmBuilderImage";
+
     private String arch;
     private String goMod = "go.mod";
 
@@ -53,57 +47,31 @@ public final class RpmBuilderImageStep extends Step {
     }
 
     @Override
-    public StepExecution start(StepContext context) throws Exception {
-        return new Execution(this, context);
+    String function() {
+        return FUNCTION;
     }
 
     /** Describes {@code rpmBuilderImage} to Pipeline and to the snippet generator. */
     @Extension
-    @Symbol("rpmBuilderImage")
-    public static final class DescriptorImpl extends StepDescriptor {
-        @Override
-        public String getFunctionName() {
-            return "rpmBuilderImage";
-        }
-
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return Messages.RpmBuilderImageStep_DisplayName();
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(FilePath.class, TaskListener.class);
-        }
-
-        public ListBoxModel doFillArchItems() {
-            return Forms.archItems();
+    @Symbol(FUNCTION)
+    public static final class DescriptorImpl extends RpmDescriptor {
+        public DescriptorImpl() {
+            super(FUNCTION, Messages::RpmBuilderImageStep_DisplayName, true, FilePath.class, TaskListener.class);
         }
     }
 
     /** Reads go.mod from the agent and asks rpm-core for the image. */
-    static final class Execution extends StepRun<RpmBuilderImageStep> {
-        private static final long serialVersionUID = 1L;
-
-        Execution(RpmBuilderImageStep step, StepContext context) {
-            super(step, context);
+    @Override
+    Map<String, Object> run(StepRun ctx, FilePath workspace, TaskListener listener) throws Exception {
+        FilePath goMod = workspace.child(this.goMod);
+        if (!goMod.exists()) {
+            throw new AbortException(Messages.RpmBuilderImageStep_NoGoMod(goMod.getRemote()));
         }
-
-        @Override
-        protected Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception {
-            FilePath goMod = workspace.child(step.goMod);
-            if (!goMod.exists()) {
-                throw new AbortException(Messages.RpmBuilderImageStep_NoGoMod(goMod.getRemote()));
-            }
-            String arch = step.arch != null ? step.arch : workspace.act(new RpmBuildStep.HostArch("rpmBuilderImage"));
-            try {
-                Map<String, Object> image = RpmCore.builderImage(goMod.readToString(), arch);
-                listener.getLogger().println(Messages.RpmBuilderImageStep_Image(image.get("tag"), goMod.getRemote()));
-                return image;
-            } catch (RpmException e) {
-                throw new AbortException("rpmBuilderImage: " + goMod.getRemote() + ": " + e.getMessage());
-            }
-        }
+        String arch = ctx.arch(workspace, this.arch);
+        String text = goMod.readToString();
+        Map<String, Object> image = RpmStep.core(FUNCTION + ": " + goMod.getRemote(),
+                () -> RpmCore.builderImage(text, arch));
+        listener.getLogger().println(Messages.RpmBuilderImageStep_Image(image.get("tag"), goMod.getRemote()));
+        return image;
     }
 }

@@ -1,62 +1,36 @@
 package io.avalanche.rpm.jenkins;
 
-import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
+import hudson.FilePath;
 import hudson.Util;
 import hudson.model.TaskListener;
-import hudson.util.FormValidation;
-import hudson.util.ListBoxModel;
 import io.avalanche.rpm.RpmException;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.Step;
-import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
-import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code rpmPlan(tag: 'v1.14.1')} or {@code rpmPlan(pullRequest: true, archs: 'x86_64')}: what a release run does, as
  * rpm-core decides it, with no agent: {@code [tag:, version:, release:, pullRequest:, archs: ['x86_64', 'aarch64'],
  * compression: 'zstd:19', publish: true, stages: [[name: 'build', perArch: true], ...], layout: 'seed']}. A missing or
- * invalid tag, an unknown arch or layout fails the build before any node is allocated. The shared library runs what
- * the plan lists.
+ * invalid tag, an unknown arch or layout, a bad {@code respin:} fails the build before any node is allocated. The
+ * shared library runs what the plan lists.
  */
-public final class RpmPlanStep extends Step {
-    private String tag;
-    private boolean pullRequest;
+public final class RpmPlanStep extends TagStep {
+    static final String FUNCTION = "rpmPlan";
+
     private String archs;
     private String layout;
+    private String respin;
 
     @DataBoundConstructor
     public RpmPlanStep() {
-    }
-
-    public String getTag() {
-        return tag;
-    }
-
-    @DataBoundSetter
-    public void setTag(String tag) {
-        this.tag = Util.fixEmptyAndTrim(tag);
-    }
-
-    public boolean isPullRequest() {
-        return pullRequest;
-    }
-
-    @DataBoundSetter
-    public void setPullRequest(boolean pullRequest) {
-        this.pullRequest = pullRequest;
     }
 
     public String getArchs() {
@@ -79,76 +53,68 @@ public final class RpmPlanStep extends Step {
         this.layout = Util.fixEmptyAndTrim(layout);
     }
 
+    public String getRespin() {
+        return respin;
+    }
+
+    /**
+     * RPM Release N of a respin of the tag, checked by rpm-core and refused for a pull request; not returned (the
+     * steps that build, sign and validate take it). Empty: none (Release 1).
+     */
+    @DataBoundSetter
+    public void setRespin(String respin) {
+        this.respin = Util.fixEmptyAndTrim(respin);
+    }
+
+    @Override
+    String function() {
+        return FUNCTION;
+    }
+
     List<String> archList() {
         return archs == null ? null : new ArrayList<>(Arrays.asList(archs.trim().split("[,\\s]+")));
     }
 
-    /** The plan, or AbortException with rpm-core's reason. */
+    /** The plan, or AbortException with rpm-core's reason; then the respin, when given, against the planned tag. */
     Map<String, Object> plan() throws AbortException {
-        try {
-            Map<String, Object> plan = RpmCore.plan(tag, pullRequest, archList());
-            plan.put("layout", RpmCorePublish.checkLayout(layout));
-            return plan;
-        } catch (RpmException e) {
-            throw new AbortException("rpmPlan: " + e.getMessage());
+        Map<String, Object> plan = core(() -> {
+            Map<String, Object> p = RpmCore.plan(getTag(), isPullRequest(), archList());
+            p.put("layout", RpmCorePublish.checkLayout(layout));
+            return p;
+        });
+        if (respin != null && isPullRequest()) {
+            throw new AbortException(Messages.RpmPlanStep_RespinInPullRequest(respin));
         }
-    }
-
-    @Override
-    public StepExecution start(StepContext context) throws Exception {
-        return new Execution(this, context);
-    }
-
-    /** Describes {@code rpmPlan} to Pipeline and to the snippet generator. */
-    @Extension
-    @Symbol("rpmPlan")
-    public static final class DescriptorImpl extends StepDescriptor {
-        @Override
-        public String getFunctionName() {
-            return "rpmPlan";
-        }
-
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return Messages.RpmPlanStep_DisplayName();
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(TaskListener.class);
-        }
-
-        public FormValidation doCheckTag(@QueryParameter String value) {
-            return Util.fixEmptyAndTrim(value) == null ? FormValidation.ok() : Forms.checkTag(value);
-        }
-
-        public ListBoxModel doFillLayoutItems() {
-            return Forms.layoutItems();
-        }
-    }
-
-    /** Pure computation on the controller: fast, so it runs on the CPS thread. */
-    static final class Execution extends SynchronousStepExecution<Map<String, Object>> {
-        private static final long serialVersionUID = 1L;
-        private final transient RpmPlanStep step;
-
-        Execution(RpmPlanStep step, StepContext context) {
-            super(context);
-            this.step = step;
-        }
-
-        @Override
-        protected Map<String, Object> run() throws Exception {
-            Map<String, Object> plan = step.plan();
-            List<Object> names = new ArrayList<>();
-            for (Object stage : (List<?>) plan.get("stages")) {
-                names.add(((Map<?, ?>) stage).get("name"));
+        if (respin != null) {
+            try {
+                RpmCore.checkRelease(getTag(), respin);
+            } catch (RpmException e) {
+                throw new AbortException(Messages.RpmPlanStep_BadRespin(respin, e.getMessage()));
             }
-            getContext().get(TaskListener.class).getLogger().println(Messages.RpmPlanStep_Plan(
-                    Boolean.TRUE.equals(plan.get("pullRequest")) ? "pull-request build" : String.valueOf(plan.get("tag")),
-                    plan.get("archs"), plan.get("compression"), names));
-            return plan;
+        }
+        return plan;
+    }
+
+    /** The plan, logged in one line (on the controller: it needs no node). */
+    @Override
+    Map<String, Object> run(StepRun ctx, FilePath workspace, TaskListener listener) throws AbortException {
+        Map<String, Object> plan = plan();
+        List<Object> names = new ArrayList<>();
+        for (Object stage : (List<?>) plan.get("stages")) {
+            names.add(((Map<?, ?>) stage).get("name"));
+        }
+        listener.getLogger().println(Messages.RpmPlanStep_Plan(
+                Boolean.TRUE.equals(plan.get("pullRequest")) ? "pull-request build" : String.valueOf(plan.get("tag")),
+                plan.get("archs"), plan.get("compression"), names));
+        return plan;
+    }
+
+    /** Describes {@code rpmPlan} to Pipeline and to the snippet generator; no tag is needed for a pull request. */
+    @Extension
+    @Symbol(FUNCTION)
+    public static final class DescriptorImpl extends RpmDescriptor {
+        public DescriptorImpl() {
+            super(FUNCTION, Messages::RpmPlanStep_DisplayName, false, TaskListener.class);
         }
     }
 }

@@ -1,11 +1,9 @@
 package io.avalanche.rpm.jenkins;
 
-import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.Util;
 import hudson.util.FormValidation;
-import io.avalanche.rpm.RpmException;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -72,15 +70,11 @@ public final class RpmPruneStep extends LifecycleStep {
         if (keep == null) {
             throw new AbortException(Messages.RpmPruneStep_KeepRequired());
         }
-        try {
-            RpmCorePublish.checkChannels(list(channels));
-        } catch (RpmException e) {
-            throw new AbortException(FUNCTION + ": " + e.getMessage());
-        }
+        checkCore(() -> RpmCorePublish.checkChannels(list(channels)));
     }
 
     @Override
-    RpmCorePublish.Outcome run(RpmCorePublish.Target target, Consumer<String> log) {
+    RpmCorePublish.Outcome operate(RpmCorePublish.Target target, Consumer<String> log) {
         return RpmCorePublish.prune(target, keep, list(channels), log);
     }
 
@@ -92,26 +86,14 @@ public final class RpmPruneStep extends LifecycleStep {
 
     /** Describes {@code rpmPrune} to Pipeline and to the snippet generator. */
     @Extension
-    @Symbol("rpmPrune")
+    @Symbol(FUNCTION)
     public static final class DescriptorImpl extends LifecycleDescriptor {
-        @Override
-        public String getFunctionName() {
-            return FUNCTION;
-        }
-
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return Messages.RpmPruneStep_DisplayName();
+        public DescriptorImpl() {
+            super(FUNCTION, Messages::RpmPruneStep_DisplayName);
         }
 
         public FormValidation doCheckChannels(@QueryParameter String value) {
-            try {
-                RpmCorePublish.checkChannels(list(value));
-                return FormValidation.ok();
-            } catch (RpmException e) {
-                return FormValidation.error(e.getMessage());
-            }
+            return Forms.check(() -> RpmCorePublish.checkChannels(list(value)));
         }
     }
 }

@@ -110,6 +110,38 @@ public final class RpmSignaturesAction implements RunAction2 {
     }
 
     /**
+     * The signatures one step makes on the controller, each stamped with the build URL and the time it was made;
+     * {@link #record} keeps them in the run (call it in a finally block: also what was signed before a failure).
+     */
+    static final class Made {
+        private final Run<?, ?> run;
+        private final String buildUrl;
+        private final List<Signature> list = new ArrayList<>();
+
+        Made(Run<?, ?> run) {
+            this.run = run;
+            this.buildUrl = buildUrl(run);
+        }
+
+        /** Notes a signature of {@code kind} over bytes whose SHA-256 is {@code sha256}, made now with {@code key}. */
+        void add(String kind, String subject, String file, String sha256, RpmCoreKeys.Key key) {
+            list.add(new Signature(kind, subject, file, sha256, key, buildUrl, System.currentTimeMillis()));
+        }
+
+        Signature get(int i) {
+            return list.get(i);
+        }
+
+        int size() {
+            return list.size();
+        }
+
+        void record(TaskListener listener) throws IOException {
+            RpmSignaturesAction.record(run, list, listener);
+        }
+    }
+
+    /**
      * Records signatures in a run (creating its action on first use) and saves the run; parallel steps of one build
      * share the action. A run that signed with a non-ephemeral key is kept forever when the build may do so.
      */

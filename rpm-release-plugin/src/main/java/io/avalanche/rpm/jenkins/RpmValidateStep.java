@@ -1,6 +1,5 @@
 package io.avalanche.rpm.jenkins;
 
-import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.Extension;
@@ -8,17 +7,8 @@ import hudson.FilePath;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
-import hudson.slaves.WorkspaceList;
 import hudson.util.FormValidation;
-import hudson.util.ListBoxModel;
-import io.avalanche.rpm.RpmException;
-import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.Step;
-import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
-import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -30,8 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -41,7 +29,7 @@ import java.util.UUID;
  * location unless {@code trustPublishedKey: true}), ELF binaries, installs the packages in a fresh container of
  * {@code image} with the agent's docker CLI, smoke-tests them, writes JUnit XML and fails listing failed checks.
  */
-public final class RpmValidateStep extends Step {
+public final class RpmValidateStep extends LayoutStep {
     static final String DEFAULT_IMAGE = "rockylinux:9";
     static final String FUNCTION = "rpmValidate";
 
@@ -53,8 +41,6 @@ public final class RpmValidateStep extends Step {
     private String junit;
     private boolean withService;
     private String release;
-    private String layout;
-    private SigningKeySource key;
     private String publicKey;
     private boolean trustPublishedKey;
 
@@ -134,26 +120,6 @@ public final class RpmValidateStep extends Step {
         this.release = Util.fixEmptyAndTrim(release);
     }
 
-    public String getLayout() {
-        return layout;
-    }
-
-    /** Where the release is in a published tree: seed (the default) or el9; rpm-core's names. */
-    @DataBoundSetter
-    public void setLayout(String layout) {
-        this.layout = Util.fixEmptyAndTrim(layout);
-    }
-
-    public SigningKeySource getKey() {
-        return key;
-    }
-
-    /** The expected key: the public part of the key rpmSign uses (keyFile(...) or pkcs11(...)), read on the controller. */
-    @DataBoundSetter
-    public void setKey(SigningKeySource key) {
-        this.key = key;
-    }
-
     public String getPublicKey() {
         return publicKey;
     }
@@ -175,12 +141,12 @@ public final class RpmValidateStep extends Step {
     }
 
     @Override
-    public StepExecution start(StepContext context) throws Exception {
-        check();
-        return new Execution(this, context);
+    String function() {
+        return FUNCTION;
     }
 
     /** Refusals before any work: the parameters, one trust anchor at most, the release and layout as rpm-core reads them. */
+    @Override
     void check() throws AbortException {
         if (from == null) {
             throw new AbortException(Messages.RpmValidateStep_FromRequired());
@@ -188,52 +154,25 @@ public final class RpmValidateStep extends Step {
         if (commit == null || tag == null) {
             throw new AbortException(Messages.RpmValidateStep_CommitAndTagRequired());
         }
-        if ((key != null ? 1 : 0) + (publicKey != null ? 1 : 0) + (trustPublishedKey ? 1 : 0) > 1) {
+        if ((getKey() != null ? 1 : 0) + (publicKey != null ? 1 : 0) + (trustPublishedKey ? 1 : 0) > 1) {
             throw new AbortException(Messages.RpmValidateStep_OneAnchor());
         }
-        try {
-            RpmCore.checkRelease(tag, release);
-            RpmCorePublish.checkLayout(layout);
-        } catch (RpmException e) {
-            throw new AbortException(FUNCTION + ": " + e.getMessage());
-        }
+        checkCore(() -> RpmCore.checkRelease(tag, release));
+        checkLayout();
     }
 
     /** Describes {@code rpmValidate} to Pipeline and to the snippet generator. */
     @Extension
-    @Symbol("rpmValidate")
-    public static final class DescriptorImpl extends StepDescriptor {
-        @Override
-        public String getFunctionName() {
-            return FUNCTION;
-        }
-
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return Messages.RpmValidateStep_DisplayName();
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(FilePath.class, TaskListener.class, EnvVars.class, Run.class);
+    @Symbol(FUNCTION)
+    public static final class DescriptorImpl extends RpmDescriptor {
+        public DescriptorImpl() {
+            super(FUNCTION, Messages::RpmValidateStep_DisplayName, true, FilePath.class, TaskListener.class,
+                    EnvVars.class, Run.class);
         }
 
         public FormValidation doCheckFrom(@QueryParameter String value) {
             return Util.fixEmptyAndTrim(value) == null ? FormValidation.error(Messages.RpmValidateStep_FromRequired())
                     : FormValidation.ok();
-        }
-
-        public FormValidation doCheckTag(@QueryParameter String value) {
-            return Forms.checkTag(value);
-        }
-
-        public ListBoxModel doFillArchItems() {
-            return Forms.archItems();
-        }
-
-        public ListBoxModel doFillLayoutItems() {
-            return Forms.layoutItems();
         }
     }
 
@@ -241,65 +180,46 @@ public final class RpmValidateStep extends Step {
      * Reads the expected key on the controller (the key never reaches the agent, only its public part), runs the
      * validation on the agent (where docker and the release are) and reports on the controller.
      */
-    static final class Execution extends StepRun<RpmValidateStep> {
-        private static final long serialVersionUID = 1L;
-
-        Execution(RpmValidateStep step, StepContext context) {
-            super(step, context);
+    @Override
+    Map<String, Object> run(StepRun ctx, FilePath workspace, TaskListener listener) throws Exception {
+        FilePath tmp = ctx.tempDir(workspace);
+        byte[] pinned = null;
+        String pinnedSource = null;
+        if (getKey() != null) {
+            Run<?, ?> run = ctx.build();
+            refuseInChangeRequest(run, listener);
+            pinned = getKey().publicKey(run, FUNCTION);
+            pinnedSource = getKey().pinLabel();
+        } else if (publicKey != null) {
+            FilePath file = workspace.child(publicKey);
+            if (!file.exists()) {
+                throw new AbortException(Messages.RpmValidateStep_NoPublicKey(file.getRemote()));
+            }
+            try (InputStream in = file.read()) {
+                pinned = in.readAllBytes();
+            }
+            pinnedSource = "publicKey '" + publicKey + "'";
         }
-
-        @Override
-        protected Map<String, Object> run(FilePath workspace, TaskListener listener) throws Exception {
-            StepContext c = getContext();
-            EnvVars env = c.get(EnvVars.class);
-            FilePath tmp = WorkspaceList.tempDir(workspace);
-            if (tmp == null) {
-                throw new AbortException(Messages.RpmValidateStep_NoTempDir(workspace.getRemote()));
-            }
-            byte[] pinned = null;
-            String pinnedSource = null;
-            if (step.key != null) {
-                Run<?, ?> run = c.get(Run.class);
-                if (!step.key.isEphemeral()) {
-                    SigningKeySource.refuseInChangeRequest(run, listener, FUNCTION);
-                }
-                pinned = step.key.publicKey(run, FUNCTION);
-                pinnedSource = step.key.pinLabel();
-            } else if (step.publicKey != null) {
-                FilePath file = workspace.child(step.publicKey);
-                if (!file.exists()) {
-                    throw new AbortException(Messages.RpmValidateStep_NoPublicKey(file.getRemote()));
-                }
-                try (InputStream in = file.read()) {
-                    pinned = in.readAllBytes();
-                }
-                pinnedSource = "publicKey '" + step.publicKey + "'";
-            }
-            if (pinned != null) {
-                try {
-                    listener.getLogger().println(Messages.RpmValidateStep_Pinned(
-                            RpmCoreKeys.checkPinned(pinned, pinnedSource)));
-                } catch (RpmException e) {
-                    throw new AbortException(FUNCTION + ": " + e.getMessage());
-                }
-            }
-            String junit = step.junit == null ? null : workspace.child(step.junit).getRemote();
-            String arch = step.arch != null ? step.arch : workspace.act(new RpmBuildStep.HostArch(FUNCTION));
-            RpmCoreValidate.Request request = new RpmCoreValidate.Request(source(workspace, step.from), step.image,
-                    step.commit, step.tag, step.release, arch, step.layout, step.withService, pinned, pinnedSource,
-                    step.trustPublishedKey, new TreeMap<>(StepEnvironment.aws(env)),
-                    new TreeMap<>(StepEnvironment.docker(env)));
-            Map<String, Object> report = tmp.act(new Validate(request, junit, listener));
-            for (Object warning : (List<?>) report.getOrDefault("warnings", List.of())) {
-                listener.getLogger().println(FUNCTION + ": " + warning);   // rpm-core's warnings, last and loud
-            }
-            @SuppressWarnings("unchecked")
-            List<String> failures = (List<String>) report.get("failures");
-            if (!failures.isEmpty()) {
-                throw new AbortException(Messages.RpmValidateStep_Failed(failures.size(), String.join("\n  ", failures)));
-            }
-            return report;
+        if (pinned != null) {
+            byte[] key = pinned;
+            String source = pinnedSource;
+            listener.getLogger().println(Messages.RpmValidateStep_Pinned(
+                    core(() -> RpmCoreKeys.checkPinned(key, source))));
         }
+        String junit = this.junit == null ? null : workspace.child(this.junit).getRemote();
+        RpmCoreValidate.Request request = new RpmCoreValidate.Request(source(workspace, from), image,
+                commit, tag, release, ctx.arch(workspace, arch), getLayout(),
+                withService, pinned, pinnedSource, trustPublishedKey, ctx.aws(), ctx.docker());
+        Map<String, Object> report = tmp.act(new Validate(request, junit, listener));
+        for (Object warning : (List<?>) report.getOrDefault("warnings", List.of())) {
+            listener.getLogger().println(FUNCTION + ": " + warning);   // rpm-core's warnings, last and loud
+        }
+        @SuppressWarnings("unchecked")
+        List<String> failures = (List<String>) report.get("failures");
+        if (!failures.isEmpty()) {
+            throw new AbortException(Messages.RpmValidateStep_Failed(failures.size(), String.join("\n  ", failures)));
+        }
+        return report;
     }
 
     /**
@@ -321,20 +241,21 @@ public final class RpmValidateStep extends Step {
     }
 
     /** Agent side: fetches, checks, installs and smoke-tests in a scratch directory it deletes afterwards. */
-    static final class Validate extends MasterToSlaveFileCallable<Map<String, Object>> {
+    static final class Validate extends StepRun.AgentCall<Map<String, Object>> {
         private static final long serialVersionUID = 1L;
         private final RpmCoreValidate.Request request;
         private final String junit;
         private final TaskListener listener;
 
         Validate(RpmCoreValidate.Request request, String junit, TaskListener listener) {
+            super(FUNCTION);
             this.request = request;
             this.junit = junit;
             this.listener = listener;
         }
 
         @Override
-        public Map<String, Object> invoke(File tmp, VirtualChannel channel) throws IOException, InterruptedException {
+        Map<String, Object> call(File tmp) throws IOException, InterruptedException {
             Path work = tmp.toPath().resolve("rpm-validate-" + UUID.randomUUID());
             Files.createDirectories(work);
             // zstd payloads are read here (ELF gate): load zstd-jni from the workspace's @tmp, not java.io.tmpdir
@@ -347,8 +268,6 @@ public final class RpmValidateStep extends Step {
                 List<String> summary = (List<String>) report.get("summary");
                 summary.forEach(listener.getLogger()::println);
                 return report;
-            } catch (RpmException e) {
-                throw new AbortException(FUNCTION + ": " + e.getMessage());
             } catch (LinkageError e) {
                 // only zstd-jni loads native code here: a zstd payload on an agent where it cannot load
                 throw new AbortException(Messages.RpmValidateStep_ZstdUnavailable(

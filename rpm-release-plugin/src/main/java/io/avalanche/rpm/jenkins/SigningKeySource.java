@@ -1,5 +1,8 @@
 package io.avalanche.rpm.jenkins;
 
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.common.IdCredentials;
+import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
@@ -7,6 +10,8 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The key the steps sign with (rpmSign, rpmPublish, rpmPrune, rpmYank, rpmUnyank) or pin (rpmValidate), as one typed
@@ -42,6 +47,19 @@ public abstract class SigningKeySource extends AbstractDescribableImpl<SigningKe
     /** How reports name the pinned key: "the key in credential 'rpm-gpg-key'", ... */
     abstract String pinLabel();
 
+    /**
+     * The credential {@code id} of {@code type} visible to the run, tracked as used by it; else AbortException with
+     * {@code missing} (the message naming step, ID and what the credential is for).
+     */
+    static <C extends IdCredentials> C credential(Run<?, ?> run, String id, Class<C> type, String missing)
+            throws AbortException {
+        C c = CredentialsProvider.findCredentialById(id, type, run, List.of());
+        if (c == null) {
+            throw new AbortException(missing);
+        }
+        return CredentialsProvider.track(run, c);
+    }
+
     /** An rpm-core refusal of a key (its key rules) as the step's error, with the pipeline's names for the options. */
     static AbortException refused(String step, RuntimeException e) {
         return new AbortException(Messages.SigningKeySource_Refused(step, e.getMessage()));
@@ -59,7 +77,18 @@ public abstract class SigningKeySource extends AbstractDescribableImpl<SigningKe
         }
     }
 
-    /** Lists the kinds of keys in the step forms. */
+    /** Lists the kinds of keys in the step forms, each by its display name. */
     public abstract static class KeyDescriptor extends Descriptor<SigningKeySource> {
+        private final Supplier<String> displayName;
+
+        KeyDescriptor(Supplier<String> displayName) {
+            this.displayName = displayName;
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return displayName.get();
+        }
     }
 }

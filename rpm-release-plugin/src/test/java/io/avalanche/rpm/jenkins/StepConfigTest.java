@@ -1,5 +1,6 @@
 package io.avalanche.rpm.jenkins;
 
+import hudson.AbortException;
 import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.Descriptor;
@@ -133,6 +134,31 @@ class StepConfigTest {
         WorkflowJob bad = Fixtures.job(j, "plan-bad", Pipeline.load("plan").with("TAG", "latest")
                 .with("PULL_REQUEST", false).with("ARCHS", ""));
         j.assertLogContains("rpmPlan: invalid tag 'latest'", j.assertBuildStatus(Result.FAILURE, bad.scheduleBuild2(0)));
+    }
+
+    /** rpmRelease asks rpmPlan to check a respin's number (rpm-core's rule) before any node. */
+    @Test
+    void rpmPlanChecksARespinAgainstTheTag(JenkinsRule j) throws Exception {
+        RpmPlanStep s = new RpmPlanStep();
+        s.setTag("v1.14.1");
+        s.setRespin("2");
+        assertThat(s.plan()).containsEntry("tag", "v1.14.1").doesNotContainKey("respin");
+        for (String bad : List.of("two", "0", "-1", "1.5")) {
+            RpmPlanStep b = new RpmPlanStep();
+            b.setTag("v1.14.1");
+            b.setRespin(bad);
+            assertThatThrownBy(b::plan).as(bad).isInstanceOf(AbortException.class)
+                    .hasMessageContaining("rpmPlan: respin: '" + bad + "': release is the RPM Release N of a respin");
+        }
+        RpmPlanStep pr = new RpmPlanStep();
+        pr.setPullRequest(true);
+        pr.setRespin("2");
+        assertThatThrownBy(pr::plan).isInstanceOf(AbortException.class).hasMessageContaining("not for pull requests");
+        RpmPlanStep none = new RpmPlanStep();
+        none.setTag("v1.14.1");
+        none.setRespin(" ");
+        assertThat(none.getRespin()).isNull();
+        roundTrip(j, s);
     }
 
     @Test

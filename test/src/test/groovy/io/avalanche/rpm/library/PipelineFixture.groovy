@@ -3,6 +3,7 @@ package io.avalanche.rpm.library
 import com.lesfurets.jenkins.unit.BasePipelineTest
 import com.lesfurets.jenkins.unit.MethodCall
 import io.avalanche.rpm.SpecException
+import io.avalanche.rpm.format.ReleaseTag
 import io.avalanche.rpm.publish.Layout
 import io.avalanche.rpm.store.Destinations
 import io.avalanche.rpm.release.ReleasePlan
@@ -152,7 +153,7 @@ abstract class PipelineFixture extends BasePipelineTest {
 
     /**
      * What the rpmPlan step returns: rpm-core's ReleasePlan as the plugin's RpmCore.plan maps it, and the layout by
-     * rpm-core's name (RpmPlanStep adds it).
+     * rpm-core's name (RpmPlanStep adds it); a respin it refuses as RpmPlanStep does (its messages), by rpm-core's rule.
      */
     static Map plan(Map m) {
         ReleasePlan p
@@ -163,6 +164,19 @@ abstract class PipelineFixture extends BasePipelineTest {
             layout = m.layout == null ? Layout.SEED : Layout.named(m.layout as String)
         } catch (SpecException e) {
             throw new PipelineError('rpmPlan: ' + e.message)
+        }
+        String respin = m.respin == null || (m.respin as String).trim().isEmpty() ? null : (m.respin as String).trim()
+        if (respin != null && p.pullRequest()) {
+            throw new PipelineError("rpmPlan: respin: '" + m.respin + "': the release is the RPM Release N of a respin "
+                    + 'of a tag, not for pull requests (their tag comes from the commit)')
+        }
+        if (respin != null) {
+            try {
+                ReleaseTag.parse(m.tag as String).withRelease(respin)
+            } catch (SpecException e) {
+                throw new PipelineError("rpmPlan: respin: '" + m.respin + "': release is the RPM Release N of a respin "
+                        + 'of a tag (2, 3, ...): ' + e.message)
+            }
         }
         return [tag: p.tag(), version: p.version(), release: p.release(), pullRequest: p.pullRequest(),
                 archs: p.arches().collect { it.rpm() }, compression: p.compression().toString(), publish: p.publish(),
@@ -194,7 +208,8 @@ abstract class PipelineFixture extends BasePipelineTest {
                                                  'namesLabel', 'perArch', 'runArch', 'perArchStage', 'once', 'unknownStage',
                                                  'buildStage', 'signStage', 'validateStage', 'recordJUnit', 'publishStage',
                                                  'checkoutTag', 'label', 'stageLabel', 'outDir', 'stashName',
-                                                 'builderImage', 'signingKey', 'awsSettings']
+                                                 'unstashRelease', 'packagesOf', 'builderImage', 'signingKey',
+                                                 'awsSettings']
 
     /** Every argument of every step call (not the library's own methods), flattened to text. */
     String stepArguments() {

@@ -339,6 +339,15 @@ class RpmReleaseLibraryTest extends PipelineFixture {
     }
 
     @Test
+    void rpmPlanChecksTheRespinBeforeAnyNode() {
+        envVars.RPM_RELEASE_BUCKET = 'b'
+        library().call(tag: 'v1.14.1', release: 2)
+        // the number is rpm-core's rule, asked of rpmPlan (as respin:, the name rpmSign uses) before any node
+        assertThat(calls('rpmPlan').collect { (it.args[0] as Map).respin }).containsExactly('2')
+        assertThat(names().indexOf('rpmPlan')).isLessThan(names().indexOf('node'))
+    }
+
+    @Test
     void aRespinNeedsAReleaseNumberAndATag() {
         for (Object bad : ['two', '0', '-1', '1.5', '']) {
             helper.clearCallStack()
