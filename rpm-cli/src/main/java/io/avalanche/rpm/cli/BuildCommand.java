@@ -7,14 +7,12 @@ import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.release.ReleaseBuilder;
 import io.avalanche.rpm.manifest.ReleaseManifest;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.ArrayList;
+import java.util.List;
 
 /** `rpm-release build`: build the preset's binaries from source and package both RPMs. */
 @Command(name = "build", mixinStandardHelpOptions = true,
@@ -31,15 +29,12 @@ import java.util.concurrent.Callable;
             "Examples:", "  rpm-release build --preset avalanchego --source ~/avalanchego \\",
             "    --tag v1.14.1 --out dist/",
             "  rpm-release build --source ~/avalanchego --tag v1.14.1 --out dist/ --dry-run"})
-final class BuildCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class BuildCommand extends CliCommand {
     @Option(names = "--preset", defaultValue = "avalanchego", description = "Product preset (only: avalanchego).")
     String preset;
 
-    @Option(names = "--source", required = true, description = "The source tree (a git checkout).")
-    Path source;
+    @Mixin
+    SourceOptions source = new SourceOptions();
 
     @Option(names = "--tag", required = true, description = "Release tag vX.Y.Z[-pre].")
     String tag;
@@ -63,40 +58,29 @@ final class BuildCommand implements Callable<Integer> {
             + "build refuses, with the same exit code.")
     boolean dryRun;
 
-    @Mixin
-    SourceCheckOptions sourceChecks = new SourceCheckOptions();
-
     @Override
     public Integer call() {
         requirePreset(preset);
         ReleaseTag t = ReleaseTag.parse(tag);
         Arch a = arch == null ? Arch.host() : Arch.parse(arch);
-        PrintWriter err = spec.commandLine().getErr();
-        ReleaseBuilder.Request request = new ReleaseBuilder.Request(source, t, a, image, out,
-                Compression.parse(compression), null, sourceChecks.checks());
+        ReleaseBuilder.Request request = new ReleaseBuilder.Request(source.source, t, a, image, out,
+                Compression.parse(compression), null, source.checks());
         if (dryRun) {
             ReleaseBuilder.Plan plan = ReleaseBuilder.plan(request);
-            PrintWriter o = spec.commandLine().getOut();
-            o.println("DRY RUN: nothing is built or written");
-            plan.lines().forEach(o::println);
-            o.println("output:   " + request.out() + " (" + plan.packages().stream()
+            List<String> lines = new ArrayList<>();
+            lines.add("DRY RUN: nothing is built or written");
+            lines.addAll(plan.lines());
+            lines.add("output:   " + request.out() + " (" + plan.packages().stream()
                     .map(ReleaseBuilder.PackagePlan::fileName).toList() + ", release.json)");
-            o.flush();
-            return Main.OK;
+            return print(lines, Main.OK);
         }
-        ReleaseManifest m = ReleaseBuilder.build(request, line -> {
-                    err.println(line);
-                    err.flush();
-                }, Progress.reporter(err));
-        PrintWriter o = spec.commandLine().getOut();
-        if (json) {
-            o.println(m.toJson());
-        } else {
-            o.println("built " + m.tag() + " (" + m.arch() + ", commit " + m.commit() + ") into " + out);
-            m.files().forEach(f -> o.println("  " + f.name() + "  " + f.size() + " bytes  sha256 " + f.sha256()));
-        }
-        o.flush();
-        return Main.OK;
+        ReleaseManifest m = ReleaseBuilder.build(request, log(), Progress.reporter(err()));
+        return print(json, m::toJson, () -> {
+            List<String> lines = new ArrayList<>();
+            lines.add("built " + m.tag() + " (" + m.arch() + ", commit " + m.commit() + ") into " + out);
+            m.files().forEach(f -> lines.add("  " + f.name() + "  " + f.size() + " bytes  sha256 " + f.sha256()));
+            return lines;
+        }, Main.OK);
     }
 
     static void requirePreset(String preset) {

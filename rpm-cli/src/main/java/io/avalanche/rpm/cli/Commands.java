@@ -1,43 +1,41 @@
 package io.avalanche.rpm.cli;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 
-/** The list of subcommands; each is a picocli @Command class implementing Callable<Integer>. */
+/** The list of subcommands; each is a picocli @Command class extending {@link CliCommand}. */
 final class Commands {
-    /** By name (each its @Command name, CommandsTest checks): one is made without reading the others' annotations. */
-    private static final Map<String, Supplier<Object>> BY_NAME = new LinkedHashMap<>();
-
-    static {
-        BY_NAME.put("package", PackageCommand::new);
-        BY_NAME.put("inspect", InspectCommand::new);
-        BY_NAME.put("build", BuildCommand::new);
-        BY_NAME.put("sign", SignCommand::new);
-        BY_NAME.put("verify", VerifyCommand::new);
-        BY_NAME.put("publish", PublishCommand::new);
-        BY_NAME.put("validate", ValidateCommand::new);
-        BY_NAME.put("release", ReleaseCommand::new);
-        BY_NAME.put("prune", PruneCommand::new);
-        BY_NAME.put("yank", YankCommand::new);
-        BY_NAME.put("unyank", UnyankCommand::new);
-        BY_NAME.put("keygen", KeygenCommand::new);
-    }
+    /** Each its @Command name (CommandsTest checks), in the order help lists them. */
+    private static final List<String> NAMES = List.of("package", "inspect", "build", "sign", "verify", "publish",
+            "validate", "release", "prune", "yank", "unyank", "keygen");
 
     private Commands() {
     }
 
     static List<Object> all() {
         List<Object> all = new ArrayList<>();
-        BY_NAME.values().forEach(s -> all.add(s.get()));
+        for (String n : NAMES) {
+            all.add(named(n));
+        }
         return all;
     }
 
-    /** The subcommand called {@code name}, or null. */
+    /** The subcommand called {@code name}, or null; made without loading (or reading the annotations of) the others. */
     static Object named(String name) {
-        Supplier<Object> s = BY_NAME.get(name);
-        return s == null ? null : s.get();
+        return switch (name) {
+            case "package" -> new PackageCommand();
+            case "inspect" -> new InspectCommand();
+            case "build" -> new BuildCommand();
+            case "sign" -> new SignCommand();
+            case "verify" -> new VerifyCommand();
+            case "publish" -> new PublishCommand();
+            case "validate" -> new ValidateCommand();
+            case "release" -> new ReleaseCommand();
+            case "prune" -> new PruneCommand();
+            case "yank" -> new YankCommand();
+            case "unyank" -> new UnyankCommand();
+            case "keygen" -> new KeygenCommand();
+            default -> null;
+        };
     }
 }

@@ -2,24 +2,20 @@ package io.avalanche.rpm.cli;
 
 import io.avalanche.rpm.verify.PackageDescription;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.concurrent.Callable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /** `rpm-release inspect`: what a package contains, read with our own reader. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Show a package's name, EVR, arch, files (modes, digests), requires, payload and signature.",
             "", "Example:", "  rpm-release inspect dist/avalanchego-v1.14.1-x86_64.rpm --json"})
-final class InspectCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class InspectCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "RPM", description = "The package file.")
     Path rpm;
 
@@ -29,42 +25,37 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PackageDescription d = PackageDescription.read(rpm);
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Output.toJson(d));
-        } else {
-            line(out, "%s-%s.%s", d.name(), d.evr(), d.arch());
-            line(out, "  summary:  %s", d.summary());
-            line(out, "  license:  %s", d.license());
-            line(out, "  built:    %s", Instant.ofEpochSecond(d.buildTime()));
-            line(out, "  payload:  %s %s, %d bytes compressed, %d bytes cpio, sha256 %s", d.payloadCompressor(),
-                    d.payloadFlags() == null ? "" : "level " + d.payloadFlags(), d.payloadBytes(), d.archiveSize(),
-                    d.payloadDigest());
-            PackageDescription.SignatureInfo sig = d.signature();
-            line(out, "  signed:   %s", sig == null ? (d.signed() ? "legacy signature only" : "no")
-                    : sig.algorithm() + "/" + sig.hash() + ", key ID " + sig.keyId() + ", created " + sig.created()
-                    + " (check it with: rpm-release verify --key KEY)");
-            out.println("  requires:");
-            d.requires().forEach(r -> line(out, "    %s", r));
-            out.println("  provides:");
-            d.provides().forEach(r -> line(out, "    %s", r));
-            for (PackageDescription.ElfFact e : d.elf()) {
-                line(out, "  ELF:      %s: %s, interpreter %s, needs %s", e.path(), e.machine(),
-                        e.interpreter() == null ? "none (static)" : e.interpreter(),
-                        e.maxGlibc() == null ? "no versioned glibc symbols" : e.maxGlibc() + " at most");
-            }
-            out.println("  files:");
-            for (PackageDescription.FileInfo f : d.files()) {
-                line(out, "    %s %s:%s %10d %s %s", f.mode(), f.user(), f.group(), f.size(), f.path(),
-                        f.sha256().isEmpty() ? "" : f.sha256());
-            }
-        }
-        out.flush();
-        return Main.OK;
+        return print(json, () -> Output.toJson(d), () -> lines(d), Main.OK);
     }
 
-    /** One formatted line; header values are escaped, so a package cannot drive the terminal. */
-    private static void line(PrintWriter out, String format, Object... args) {
-        Output.line(out, String.format(java.util.Locale.ROOT, format, args));
+    /** The description as text; header values are escaped when printed, so a package cannot drive the terminal. */
+    private static List<String> lines(PackageDescription d) {
+        List<String> l = new ArrayList<>();
+        l.add(d.name() + "-" + d.evr() + "." + d.arch());
+        l.add("  summary:  " + d.summary());
+        l.add("  license:  " + d.license());
+        l.add("  built:    " + Instant.ofEpochSecond(d.buildTime()));
+        l.add(String.format(Locale.ROOT, "  payload:  %s %s, %d bytes compressed, %d bytes cpio, sha256 %s",
+                d.payloadCompressor(), d.payloadFlags() == null ? "" : "level " + d.payloadFlags(), d.payloadBytes(),
+                d.archiveSize(), d.payloadDigest()));
+        PackageDescription.SignatureInfo sig = d.signature();
+        l.add("  signed:   " + (sig == null ? (d.signed() ? "legacy signature only" : "no")
+                : sig.algorithm() + "/" + sig.hash() + ", key ID " + sig.keyId() + ", created " + sig.created()
+                + " (check it with: rpm-release verify --key KEY)"));
+        l.add("  requires:");
+        d.requires().forEach(r -> l.add("    " + r));
+        l.add("  provides:");
+        d.provides().forEach(r -> l.add("    " + r));
+        for (PackageDescription.ElfFact e : d.elf()) {
+            l.add("  ELF:      " + e.path() + ": " + e.machine() + ", interpreter "
+                    + (e.interpreter() == null ? "none (static)" : e.interpreter()) + ", needs "
+                    + (e.maxGlibc() == null ? "no versioned glibc symbols" : e.maxGlibc() + " at most"));
+        }
+        l.add("  files:");
+        for (PackageDescription.FileInfo f : d.files()) {
+            l.add(String.format(Locale.ROOT, "    %s %s:%s %10d %s %s", f.mode(), f.user(), f.group(), f.size(),
+                    f.path(), f.sha256().isEmpty() ? "" : f.sha256()));
+        }
+        return l;
     }
 }

@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Mixin of sign, package, publish and release: the signing key as a key file (with its passphrase's source) or a
- * PKCS#11 token key. Declares the options only; what they mean is decided by rpm-core ({@code KeyChoice.of}).
+ * Mixin of the key options (sign, package, publish, release, prune, yank, unyank): the signing key as a key file (with
+ * its passphrase's source) or a PKCS#11 token key with its armored OpenPGP certificate. Declares the options only;
+ * what they mean is decided by rpm-core ({@code KeyChoice.of}). Extended by the package key (--ephemeral) and the
+ * repository key (--sign-with).
  */
-final class KeyOptions {
+abstract class KeyOptions {
     @Option(names = "--key", paramLabel = "FILE",
             description = "ASCII-armored secret signing key file (publish: the key that signs repodata/repomd.xml).")
     Path key;
@@ -27,8 +29,12 @@ final class KeyOptions {
             description = "Read the key's passphrase from the first line of standard input.")
     boolean passphraseStdin;
 
+    @Option(names = "--cert", paramLabel = "FILE",
+            description = "Armored OpenPGP certificate of the token key (rpm-release keygen --export-key); with --pkcs11-*.")
+    Path cert;
+
     @Mixin
-    Pkcs11Options pkcs11 = new Pkcs11Options();
+    Pkcs11TokenOptions token = new Pkcs11TokenOptions();
 
     /** The key options as given, plus {@code ephemeral} and a gpg key ID (null: none) from the command's options. */
     KeyRequest request(boolean ephemeral, String gpgKeyId, Function<String, String> environment, InputStream stdin) {
@@ -39,6 +45,6 @@ final class KeyOptions {
         if (passphraseStdin) {
             passphrase.add(Secrets.fromStdin("--passphrase-stdin", stdin, true, "standard input is empty"));
         }
-        return new KeyRequest(key, ephemeral, passphrase, pkcs11.token(environment, stdin), gpgKeyId);
+        return new KeyRequest(key, ephemeral, passphrase, token.token(cert, environment, stdin), gpgKeyId);
     }
 }

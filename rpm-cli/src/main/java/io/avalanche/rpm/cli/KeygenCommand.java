@@ -8,21 +8,18 @@ import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.sign.TokenKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,15 +35,9 @@ import java.util.regex.Pattern;
             "    --pkcs11-token release --pkcs11-key rpm-2026 --pin-env RPM_TOKEN_PIN \\",
             "    --user-id 'Release Team <release@example.com>' --expires 2y \\",
             "    --export-key RPM-GPG-KEY-avalanchego"})
-final class KeygenCommand implements Callable<Integer> {
+final class KeygenCommand extends CliCommand {
     static final int BITS = 4096;
     private static final Pattern EXPIRES = Pattern.compile("(\\d+)([dwmy])");
-
-    private final Map<String, String> environment;
-    private final InputStream stdin;
-
-    @Spec
-    CommandSpec spec;
 
     @Mixin
     Pkcs11TokenOptions token = new Pkcs11TokenOptions();
@@ -63,18 +54,16 @@ final class KeygenCommand implements Callable<Integer> {
     Path exportKey;
 
     KeygenCommand() {
-        this(System.getenv(), System.in);
     }
 
     /** With an explicit environment (the PIN variable) and standard input (tests). */
     KeygenCommand(Map<String, String> environment, InputStream stdin) {
-        this.environment = Map.copyOf(environment);
-        this.stdin = stdin;
+        super(environment, stdin);
     }
 
     @Override
     public Integer call() throws Exception {
-        KeyRequest.Token tk = token.token(null, environment::get, stdin);
+        KeyRequest.Token tk = token.token(null, environment()::get, stdin());
         tk.requireComplete();
         Duration validity = validity(expires);
         if (userId.isBlank()) {
@@ -94,17 +83,14 @@ final class KeygenCommand implements Callable<Integer> {
         } finally {
             Arrays.fill(pin, '\0');
         }
-        PrintWriter out = spec.commandLine().getOut();
         Path tmp = NewFiles.create(dir, "." + exportKey.getFileName() + ".", ".tmp");
         try (SigningKey key = TokenKeys.generate(t, token.key, BITS, userId, validity, Clock.systemUTC())) {
             key.exportPublicKey(tmp);
             Files.move(tmp, exportKey, StandardCopyOption.ATOMIC_MOVE);
-            out.println("generated RSA-" + key.bits() + " key '" + token.key + "' on PKCS#11 token '" + token.token
-                    + "' (private, sensitive, never extractable)");
-            out.println("certificate " + key.primaryFingerprint() + " for " + userId + ", expires "
-                    + key.expiresAt().map(Object::toString).orElse("never") + ", written to " + exportKey);
-            out.flush();
-            return Main.OK;
+            return print(List.of("generated RSA-" + key.bits() + " key '" + token.key + "' on PKCS#11 token '"
+                    + token.token + "' (private, sensitive, never extractable)", "certificate "
+                    + key.primaryFingerprint() + " for " + userId + ", expires "
+                    + key.expiresAt().map(Object::toString).orElse("never") + ", written to " + exportKey), Main.OK);
         } catch (RuntimeException e) {
             t.close();
             throw e;

@@ -2,9 +2,12 @@ package io.avalanche.rpm.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.function.Supplier;
 
 /** Prints a result either as human text or as JSON (--json). */
 final class Output {
@@ -16,11 +19,14 @@ final class Output {
         static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     }
 
-    static void print(PrintWriter out, boolean json, Object result, String text) {
+    /** A command's result on {@code out}: with --json ({@code json}) the JSON {@code asJson} renders, else the {@code text} lines, escaped. */
+    static void result(PrintWriter out, boolean json, Supplier<String> asJson, Supplier<List<String>> text) {
         if (json) {
-            out.println(toJson(result));
+            out.println(asJson.get());
         } else {
-            out.println(escape(text));
+            for (String l : text.get()) {
+                line(out, l);
+            }
         }
         out.flush();
     }
@@ -65,8 +71,17 @@ final class Output {
     }
 
     static String toJson(Object o) {
+        return toJson(Json.MAPPER.writer(), o);
+    }
+
+    /** As {@link #toJson(Object)} with the keys of every map in alphabetical order. */
+    static String toSortedJson(Object o) {
+        return toJson(Json.MAPPER.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS), o);
+    }
+
+    private static String toJson(ObjectWriter writer, Object o) {
         try {
-            return Json.MAPPER.writeValueAsString(o);
+            return writer.writeValueAsString(o);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render JSON: " + e.getMessage(), e);
         }

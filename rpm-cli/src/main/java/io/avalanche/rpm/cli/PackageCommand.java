@@ -20,8 +20,6 @@ import io.avalanche.rpm.Digests;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /** `rpm-release package`: one RPM from files on disk. */
 @Command(name = "package",
@@ -39,10 +36,7 @@ import java.util.concurrent.Callable;
             "  rpm-release package --name avalanchego --tag v1.14.1 --arch x86_64 \\",
             "    --file build/avalanchego:/var/opt/avalanchego/bin/avalanchego:0755 \\",
             "    --requires 'glibc >= 2.34' --out dist/ [--key release.asc --passphrase-env RPM_KEY_PASS]"})
-final class PackageCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class PackageCommand extends CliCommand {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
@@ -101,20 +95,14 @@ final class PackageCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
-    KeyOptions keys = new KeyOptions();
-
-    @Mixin
-    EphemeralOption ephemeral = new EphemeralOption();
-
-    private final Map<String, String> environment;
+    PackageKeyOptions key = new PackageKeyOptions();
 
     PackageCommand() {
-        this(System.getenv());
     }
 
     /** With an explicit environment (SOURCE_DATE_EPOCH, passphrase variables) instead of the process's. */
     PackageCommand(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
+        super(environment);
     }
 
     @Override
@@ -123,8 +111,7 @@ final class PackageCommand implements Callable<Integer> {
         if ((tag == null) == (version == null)) {
             throw new SpecException("give exactly one of --tag vX.Y.Z or --version V");
         }
-        Optional<KeyChoice> choice = KeyChoice.of(keys.request(ephemeral.ephemeral, null, environment::get, System.in),
-                KeyPurpose.packaging());
+        Optional<KeyChoice> choice = KeyChoice.of(key.request(environment()::get, stdin()), KeyPurpose.packaging());
         // A key file is parsed and unlocked (an ephemeral key generated) on a second thread while the payload is
         // compressed, and joined when the header is ready to sign: its failure (wrong passphrase) removes what was
         // written, --out is left as it was. A token is logged in to before anything is written, once the command
@@ -152,7 +139,7 @@ final class PackageCommand implements Callable<Integer> {
                 c.checkMemory(Runtime.getRuntime().maxMemory());
                 PackageSpec.Builder b = PackageSpec.builder().name(name).version(ver).release(rel).arch(a).compression(c)
                         .license(license).url(url).vendor(vendor).packager(packager).summary(summary)
-                        .description(description).buildTime(SourceDate.epochSeconds(environment));
+                        .description(description).buildTime(SourceDate.epochSeconds(environment()));
                 for (String f : files) {
                     FileEntry e = FileEntry.parse(f);
                     if (!Files.isRegularFile(e.source())) {
@@ -190,7 +177,7 @@ final class PackageCommand implements Callable<Integer> {
                         .fill(unsigned, main, sha, length);
         boolean outExisted = Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         Path written;
-        try (Progress p = Progress.open(spec.commandLine().getErr(), "compress " + fileName, total)) {
+        try (Progress p = Progress.open(err(), "compress " + fileName, total)) {
             written = RpmWriter.write(ps, out, fileName, n -> {
                 p.advance(n);
                 if (pending != null) {
@@ -217,9 +204,9 @@ final class PackageCommand implements Callable<Integer> {
         if (json) {   // a second read of the whole file: only when asked for
             result.put("sha256", Digests.hex(Digests.sha256(written)));
         }
-        Output.print(spec.commandLine().getOut(), json, result, "wrote " + written + " (" + Files.size(written)
-                + " bytes" + (result.containsKey("keyId") ? ", signed with key " + result.get("keyId") : "") + ")");
-        return Main.OK;
+        String text = "wrote " + written + " (" + Files.size(written) + " bytes"
+                + (result.containsKey("keyId") ? ", signed with key " + result.get("keyId") : "") + ")";
+        return print(json, () -> Output.toJson(result), () -> List.of(text), Main.OK);
     }
 
     private static void removeIfEmpty(Path dir) {

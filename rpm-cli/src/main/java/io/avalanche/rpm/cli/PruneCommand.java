@@ -3,15 +3,10 @@ package io.avalanche.rpm.cli;
 import io.avalanche.rpm.format.Channel;
 import io.avalanche.rpm.lifecycle.Lifecycle;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /** {@code rpm-release prune}: keeps the N newest releases of each channel and arch, deletes the others. */
@@ -27,15 +22,7 @@ import java.util.stream.Collectors;
             "  rpm-release prune --to s3://avalanchego-releases --keep 5 --key release.asc --passphrase-env RPM_KEY_PASS --yes",
             "  rpm-release prune --to file:/srv/bucket --keep 0 --channel testing --key release.asc --yes",
             "", "Exit codes: 0 ok (or plan printed), 1 failure, 2 usage, 3 the key does not match the published one."})
-final class PruneCommand implements Callable<Integer> {
-    private final Map<String, String> environment;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    LifecycleOptions lifecycle = new LifecycleOptions();
-
+final class PruneCommand extends LifecycleCommand {
     @Option(names = "--keep", required = true, paramLabel = "N",
             description = "Releases to keep per channel and arch (0 or more).")
     int keep;
@@ -47,24 +34,16 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "Apply the plan (without it, prune only prints what it would do).")
     boolean yes;
 
-    PruneCommand() {
-        this(System.getenv());
-    }
-
-    PruneCommand(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
-    }
-
     @Override
     public Integer call() {
         Set<Channel> only = channels == null ? Set.of()
                 : channels.stream().map(Channel::named).collect(Collectors.toUnmodifiableSet());
-        boolean apply = yes && !lifecycle.dryRun;
-        return lifecycle.run(spec, environment, apply, (l, o) -> l.prune(keep, only, o),
+        boolean apply = yes && !dryRun;
+        return run(apply, (l, o) -> l.prune(keep, only, o),
                 Lifecycle.PruneResult::toMap, r -> {
                     List<String> lines = new java.util.ArrayList<>();
                     lines.add((apply ? "PRUNE " : "PLAN (nothing changed; --yes applies it): prune ")
-                            + lifecycle.destination.url() + " --keep " + keep);
+                            + destination.url() + " --keep " + keep);
                     lines.addAll(r.plan().lines());
                     if (apply) {
                         lines.add(r.deleted().isEmpty() ? "nothing to prune" : "deleted " + r.deleted().size()

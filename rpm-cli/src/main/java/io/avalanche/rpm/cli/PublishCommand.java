@@ -1,29 +1,27 @@
 package io.avalanche.rpm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.avalanche.rpm.publish.DetachedSigner;
 import io.avalanche.rpm.store.Destinations;
 import io.avalanche.rpm.write.SourceDate;
 import io.avalanche.rpm.SpecException;
-import io.avalanche.rpm.publish.PublishCheckException;
+import io.avalanche.rpm.publish.Layout;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.store.S3Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.Callable;
 
 /** {@code rpm-release publish}: uploads a release directory to S3 or a local directory and updates the yum repos. */
 @Command(name = "publish", mixinStandardHelpOptions = true,
@@ -41,12 +39,7 @@ import java.util.concurrent.Callable;
             "", "Channels: vX.Y.Z goes to the stable repositories (linux/rpms/<arch>/, avalanchego.repo, enabled);",
             "-rc.N to testing, -fuji* to fuji, any other pre-release to experimental (linux/rpms/<channel>/<arch>/,",
             "avalanchego-<channel>.repo with enabled=0: customers opt in with dnf --enablerepo)."})
-final class PublishCommand implements Callable<Integer> {
-    private final Map<String, String> environment;
-
-    @Spec
-    CommandSpec spec;
-
+final class PublishCommand extends CliCommand {
     @Option(names = "--to", required = true, paramLabel = "DEST",
             description = "s3://BUCKET[/prefix] or file:DIR")
     String to;
@@ -80,78 +73,60 @@ final class PublishCommand implements Callable<Integer> {
     Path releaseDir;
 
     PublishCommand() {
-        this(System.getenv());
     }
 
     PublishCommand(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
+        super(environment);
     }
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        PrintWriter progress = json ? err : out;
         Destinations.Destination dest = Destinations.check(to);
-        io.avalanche.rpm.publish.Layout lay = io.avalanche.rpm.publish.Layout.named(layout);
-        if (!java.nio.file.Files.isDirectory(releaseDir)) {
+        Layout lay = Layout.named(layout);
+        if (!Files.isDirectory(releaseDir)) {
             throw new SpecException(releaseDir + " is not a release directory (RPMs, RPM-GPG-KEY-avalanchego, "
                     + "release.json)");
         }
+        S3Settings s3 = s3Options.settings(environment(), "publish");
         if (dryRun) {
-            return dryRun(out, err, dest, lay);
+            return dryRun(s3, dest, lay);
         }
-        S3Settings s3 = s3Options.settings(environment, "publish");
-        OptionalLong epoch = SourceDate.fromEnvironment(environment);
-        try (RepoKeyOptions.Open key = keys.open(dest, environment, System.in)) {
+        OptionalLong epoch = SourceDate.fromEnvironment(environment());
+        try (RepoKeyOptions.Open key = keys.open(dest, environment(), stdin())) {
             DetachedSigner signer = key.signer();
             if (signer == null) {
-                err.println("warning: no --key: repodata/repomd.xml is not signed (repo_gpgcheck=0)");
+                err().println("warning: no --key: repodata/repomd.xml is not signed (repo_gpgcheck=0)");
             }
             Publisher.Options options = Publisher.Options.defaults(signer).withForce(force).withBaseUrl(baseUrl)
                     .withLockWait(s3.timeout()).withLayout(lay);
             if (epoch.isPresent()) {
                 options = options.withTimestamp(epoch.getAsLong());
             }
-            return publish(out, err, progress, s3, options, dest);
+            return publish(s3, options, dest);
         }
     }
 
     /** --dry-run: the channel and each package's repository, from the release directory alone. */
-    private Integer dryRun(PrintWriter out, PrintWriter err, Destinations.Destination dest,
-                           io.avalanche.rpm.publish.Layout lay) {
-        S3Settings s3 = s3Options.settings(environment, "publish");
-        try (Publisher publisher = Publisher.open(dest.url(), s3, o -> { }, line -> Output.line(err, line))) {
+    private int dryRun(S3Settings s3, Destinations.Destination dest, Layout lay) {
+        try (Publisher publisher = Publisher.open(dest.url(), s3, o -> { }, log())) {
             Publisher.Plan plan = publisher.plan(releaseDir, Publisher.Options.defaults(null).withLayout(lay));
-            if (json) {
-                out.println(Output.toJson(plan.toMap()));
-            } else {
-                Output.line(out, "DRY RUN: nothing is read from or written to " + dest.url() + " (layout "
-                        + lay.id() + ")");
-                plan.lines().forEach(l -> Output.line(out, l));
-            }
-            out.flush();
-            return Main.OK;
-        } catch (PublishCheckException e) {
-            err.println("error: " + Output.escape(e.getMessage()));
-            err.flush();
-            return Main.CHECK_FAILED;
+            return print(json, () -> Output.toJson(plan.toMap()), () -> {
+                List<String> lines = new ArrayList<>();
+                lines.add("DRY RUN: nothing is read from or written to " + dest.url() + " (layout " + lay.id() + ")");
+                lines.addAll(plan.lines());
+                return lines;
+            }, Main.OK);
         }
     }
 
-    private Integer publish(PrintWriter out, PrintWriter err, PrintWriter progress, S3Settings s3,
-                            Publisher.Options options, Destinations.Destination dest) {
-        long total = 0;
-        try (var files = java.nio.file.Files.list(releaseDir)) {
-            total = files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            total = 0;
-        }
+    /** Uploads with progress (on stdout, or on stderr with --json) and prints the result. */
+    private int publish(S3Settings s3, Publisher.Options options, Destinations.Destination dest) {
+        PrintWriter progress = json ? err() : out();
         progress.println("publishing " + releaseDir + " to " + dest.url()
                 + (dest.s3() ? " (S3 endpoint " + s3.describeEndpoint() + ", timeout " + s3.timeout().toSeconds() + "s)"
                 : ""));
         progress.flush();
-        try (Progress bar = Progress.open(err, "publish to " + dest.url(), total);
+        try (Progress bar = Progress.open(err(), "publish to " + dest.url(), totalBytes());
              Publisher publisher = Publisher.open(dest.url(), s3, o -> {
                 bar.advance(o.size());
                 progress.printf("%-9s %s (%d bytes, sha256 %s)%s%n", o.status().name().toLowerCase(Locale.ROOT),
@@ -164,25 +139,16 @@ final class PublishCommand implements Callable<Integer> {
             Publisher.Result r = publisher.publish(releaseDir, options);
             bar.succeeded();
             progress.println("repo file: " + r.repoFileUrl());
-            if (json) {
-                out.println(toJson(r));
-            }
-            return Main.OK;
-        } catch (PublishCheckException e) {
-            err.println("error: " + e.getMessage());
-            err.flush();
-            return Main.CHECK_FAILED;
+            return print(json, () -> Output.toSortedJson(r.toMap()), List::of, Main.OK);
         }
     }
 
-    private static String toJson(Publisher.Result r) {
-        Map<String, Object> m = r.toMap();
-        try {
-            return new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-                    .writerWithDefaultPrettyPrinter().writeValueAsString(m);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
+    /** The bytes of the release directory's files, for the progress bar (0 when they cannot be listed). */
+    private long totalBytes() {
+        try (var files = Files.list(releaseDir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
         }
     }
-
 }

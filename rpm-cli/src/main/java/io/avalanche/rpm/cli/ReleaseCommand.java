@@ -8,22 +8,18 @@ import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.sign.KeyRequest;
 import io.avalanche.rpm.release.ReleaseBuilder;
 import io.avalanche.rpm.release.ReleasePipeline;
-import io.avalanche.rpm.release.PipelinePlan;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.ValidationOptions;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** `rpm-release release`: build → sign → publish → validate in one run. */
 @Command(name = "release", mixinStandardHelpOptions = true,
@@ -58,12 +54,7 @@ import java.util.concurrent.Callable;
             "  rpm-release release --pr 4f2a9c1 --source ./src --local",
             "  rpm-release release --tag v1.14.1 --release 2 --source ~/avalanchego \\",
             "    --key release.asc --to s3://b   (a respin: 1.14.1-2)"})
-final class ReleaseCommand implements Callable<Integer> {
-    private final Map<String, String> environment;
-
-    @Spec
-    CommandSpec spec;
-
+final class ReleaseCommand extends CliCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Mode mode;
 
@@ -75,8 +66,8 @@ final class ReleaseCommand implements Callable<Integer> {
         String pr;
     }
 
-    @Option(names = "--source", required = true, description = "The source tree (a git checkout).")
-    Path source;
+    @Mixin
+    SourceOptions source = new SourceOptions();
 
     @Option(names = "--arch", description = "Target arch, repeatable: x86_64, aarch64 (default: this machine's). "
             + "A foreign arch is cross-compiled (GOOS/GOARCH/CGO_ENABLED/CC).")
@@ -86,17 +77,11 @@ final class ReleaseCommand implements Callable<Integer> {
             + "nothing. Refuses what a real run refuses, with the same exit code.")
     boolean dryRun;
 
-    @Mixin
-    SourceCheckOptions sourceChecks = new SourceCheckOptions();
-
     @Option(names = "--to", description = "s3://BUCKET[/prefix] or file:DIR (default: publish nothing).")
     String to;
 
     @Mixin
-    KeyOptions keys = new KeyOptions();
-
-    @Mixin
-    EphemeralOption ephemeral = new EphemeralOption();
+    PackageKeyOptions key = new PackageKeyOptions();
 
     @Option(names = "--image", description = "Validate in a container of this image (default ${DEFAULT-VALUE}); "
             + "{arch} in the name becomes each arch's docker name (amd64, arm64) for images that are not multi-arch.",
@@ -145,84 +130,82 @@ final class ReleaseCommand implements Callable<Integer> {
     String layout = "seed";
 
     ReleaseCommand() {
-        this(System.getenv());
     }
 
     /** With an explicit environment (AWS settings, passphrase variables) instead of the process's. */
     ReleaseCommand(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
+        super(environment);
     }
 
     @Override
     public Integer call() {
         boolean pr = mode.pr != null;
-        ReleaseTag t = pr ? ReleaseTag.forPullRequest(mode.pr) : ReleaseTag.parse(mode.tag);
-        if (release != null) {
-            if (pr) {
-                throw new SpecException("--release applies to a --tag release (a respin), not to --pr builds");
-            }
-            t = t.withRelease(release);
-        }
+        ReleaseTag t = tag(pr);
         Layout lay = Layout.named(layout);
-        KeyRequest ks = keys.request(ephemeral.ephemeral, null, environment::get, System.in);
+        KeyRequest ks = key.request(environment()::get, stdin());
         List<Arch> arches = arch == null || arch.isEmpty() ? List.of(Arch.host())
                 : arch.stream().map(ReleaseCommand::releaseArch).distinct().toList();
         ValidationOptions.Install install = local ? new ValidationOptions.Local()
                 : new ValidationOptions.Container(image, ContainerTarget.Engine.dockerCli());
         Path outDir = out.toAbsolutePath();
         Path junitFile = junit != null ? junit.toAbsolutePath() : outDir.resolve("validation-junit.xml");
-        ReleasePipeline.Request req = new ReleasePipeline.Request(t, pr, source.toAbsolutePath(), arches, buildImage,
-                outDir, to, ks, s3.settings(environment, "release"), install, glibc, junitFile,
+        ReleasePipeline.Request req = new ReleasePipeline.Request(t, pr, source.source.toAbsolutePath(), arches, buildImage,
+                outDir, to, ks, s3.settings(environment(), "release"), install, glibc, junitFile,
                 compression == null ? Compression.forRelease(pr) : Compression.parse(compression), force,
-                sourceChecks.checks()).withLayout(lay).withService(withService);
-        PrintWriter err = spec.commandLine().getErr();
+                source.checks()).withLayout(lay).withService(withService);
         if (dryRun) {
-            PipelinePlan plan = ReleasePipeline.dryRun(req);
-            PrintWriter o = spec.commandLine().getOut();
-            plan.lines().forEach(o::println);
-            o.flush();
-            return Main.OK;
+            return print(ReleasePipeline.dryRun(req).lines(), Main.OK);
         }
-        ReleasePipeline.Result r = ReleasePipeline.run(req, line -> {
-            err.println(line);
-            err.flush();
-        }, Progress.reporter(err));
-        PrintWriter o = spec.commandLine().getOut();
+        ReleasePipeline.Result r = ReleasePipeline.run(req, log(), Progress.reporter(err()));
         Map<String, Object> result = new LinkedHashMap<>(r.toMap());
         result.put("publishedTo", to);
         result.put("junit", junitFile.toString());
-        if (json) {
-            o.println(Output.toJson(result));
-        } else {
-            String archList = String.join(", ", arches.stream().map(Arch::rpm).toList());
-            o.println((r.passed() ? "RELEASE OK: " : "RELEASE FAILED VALIDATION: ") + t.tag() + " (" + archList
-                    + ", commit " + r.manifest().commit() + ")");
-            if (r.manifest().overrides() != null) {
-                r.manifest().overrides().forEach(x -> o.println("  WARNING:     " + x));
-            }
-            o.println("  RPMs:        " + r.releaseDir() + (r.committed() ? "" : "  (NOT updated: it holds what it "
-                    + "held before this run" + (r.published() == null ? "" : "; the packages are at " + to) + ")"));
-            r.manifest().files().forEach(f -> o.println("               " + f.name() + "  sha256 " + f.sha256()));
-            o.println("  public key:  " + r.publicKey());
-            if (r.published() != null) {
-                io.avalanche.rpm.format.Channel channel = t.channel();
-                o.println("  published:   " + to + "  (channel " + channel.id() + ", yum repo metadata: "
-                        + String.join(", ", arches.stream().map(x -> Layout.repodata(lay.archDir(channel,
-                        x.rpm()))).toList()) + ")");
-                o.println("  repo file:   " + r.published().repoFileUrl());
-            } else {
-                o.println("  published:   nothing (" + (pr ? "pull-request build" : to == null ? "no --to given"
-                        : "validation from the release directory failed; nothing was uploaded") + ")");
-            }
-            for (ReleasePipeline.Validation v : r.validations()) {
-                o.println("  validated:   " + v.arch().rpm() + " from " + v.from() + ": "
-                        + (v.report().passed() ? "passed" : "FAILED")
-                        + (local ? " (local rpm --root)" : " (container " + image + ")"));
-            }
-            o.println("  JUnit:       " + junitFile);
+        return print(json, () -> Output.toJson(result), () -> lines(r, t, arches, lay, junitFile),
+                r.passed() ? Main.OK : Main.CHECK_FAILED);
+    }
+
+    /** The result as text: what was built, signed, published and validated, and where. */
+    private List<String> lines(ReleasePipeline.Result r, ReleaseTag t, List<Arch> arches, Layout lay, Path junitFile) {
+        List<String> o = new ArrayList<>();
+        String archList = String.join(", ", arches.stream().map(Arch::rpm).toList());
+        o.add((r.passed() ? "RELEASE OK: " : "RELEASE FAILED VALIDATION: ") + t.tag() + " (" + archList
+                + ", commit " + r.manifest().commit() + ")");
+        if (r.manifest().overrides() != null) {
+            r.manifest().overrides().forEach(x -> o.add("  WARNING:     " + x));
         }
-        o.flush();
-        return r.passed() ? Main.OK : Main.CHECK_FAILED;
+        o.add("  RPMs:        " + r.releaseDir() + (r.committed() ? "" : "  (NOT updated: it holds what it "
+                + "held before this run" + (r.published() == null ? "" : "; the packages are at " + to) + ")"));
+        r.manifest().files().forEach(f -> o.add("               " + f.name() + "  sha256 " + f.sha256()));
+        o.add("  public key:  " + r.publicKey());
+        if (r.published() != null) {
+            io.avalanche.rpm.format.Channel channel = t.channel();
+            o.add("  published:   " + to + "  (channel " + channel.id() + ", yum repo metadata: "
+                    + String.join(", ", arches.stream().map(x -> Layout.repodata(lay.archDir(channel,
+                    x.rpm()))).toList()) + ")");
+            o.add("  repo file:   " + r.published().repoFileUrl());
+        } else {
+            o.add("  published:   nothing (" + (mode.pr != null ? "pull-request build" : to == null ? "no --to given"
+                    : "validation from the release directory failed; nothing was uploaded") + ")");
+        }
+        for (ReleasePipeline.Validation v : r.validations()) {
+            o.add("  validated:   " + v.arch().rpm() + " from " + v.from() + ": "
+                    + (v.report().passed() ? "passed" : "FAILED")
+                    + (local ? " (local rpm --root)" : " (container " + image + ")"));
+        }
+        o.add("  JUnit:       " + junitFile);
+        return o;
+    }
+
+    /** The tag of --tag (with --release, a respin's) or of --pr. */
+    private ReleaseTag tag(boolean pr) {
+        ReleaseTag t = pr ? ReleaseTag.forPullRequest(mode.pr) : ReleaseTag.parse(mode.tag);
+        if (release == null) {
+            return t;
+        }
+        if (pr) {
+            throw new SpecException("--release applies to a --tag release (a respin), not to --pr builds");
+        }
+        return t.withRelease(release);
     }
 
     private static Arch releaseArch(String a) {

@@ -8,7 +8,6 @@ import io.avalanche.rpm.sign.KeyPurpose;
 import io.avalanche.rpm.sign.KeySource;
 import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.store.Destinations;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.InputStream;
@@ -19,31 +18,16 @@ import java.util.Optional;
  * Mixin for publish, prune, yank and unyank: the release key that signs repodata/repomd.xml (an armored key file, a
  * PKCS#11 token key, or a gpg key). rpm-core decides what the options mean ({@code KeyChoice.of}).
  */
-final class RepoKeyOptions {
-    @Mixin
-    KeyOptions keys = new KeyOptions();
-
+final class RepoKeyOptions extends KeyOptions {
     @Option(names = "--sign-with", paramLabel = "KEY_ID",
             description = "Alternatively, a gpg key (in GNUPGHOME) that signs repodata/repomd.xml.")
     String signWith;
 
-    /** An open signer, closed with it; {@link #signer()} null when no key option was given. */
-    static final class Open implements AutoCloseable {
-        private final SigningKey key;
-        private final DetachedSigner signer;
-
-        Open(SigningKey key, DetachedSigner signer) {
-            this.key = key;
-            this.signer = signer;
-        }
-
+    /** An open signer and its key, closed with it (no key for a gpg signer; neither without a key option). */
+    record Open(SigningKey key, DetachedSigner signer) implements AutoCloseable {
         /** No key: repodata/repomd.xml stays unsigned (and nothing is opened). */
         static Open none() {
             return new Open(null, null);
-        }
-
-        DetachedSigner signer() {
-            return signer;
         }
 
         @Override
@@ -59,7 +43,7 @@ final class RepoKeyOptions {
      * any change).
      */
     Open open(Destinations.Destination dest, Map<String, String> environment, InputStream stdin) {
-        Optional<KeyChoice> choice = KeyChoice.of(keys.request(false, signWith, environment::get, stdin),
+        Optional<KeyChoice> choice = KeyChoice.of(request(false, signWith, environment::get, stdin),
                 KeyPurpose.publish(dest.url(), dest.s3()));
         if (choice.orElse(null) instanceof KeySource k) {
             SigningKey key = k.open();

@@ -12,15 +12,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /** rpm-release sign: adds a header-only RSA/SHA-256 signature to RPMs in place and exports the public key. */
@@ -32,20 +29,14 @@ import java.util.function.Function;
         footer = {"", "Examples:",
                 "  rpm-release sign --key release.asc --passphrase-env RPM_KEY_PASS --release out/*.rpm",
                 "  rpm-release sign --ephemeral --export-key out/RPM-GPG-KEY-avalanchego out/*.rpm"})
-final class SignCommand implements Callable<Integer> {
+final class SignCommand extends CliCommand {
     /** Environment lookup; tests replace it. */
     static Function<String, String> environment = System::getenv;
     /** Standard input for --passphrase-stdin; tests replace it. */
     static InputStream stdin = System.in;
 
-    @Spec
-    CommandSpec spec;
-
     @Mixin
-    KeyOptions keys = new KeyOptions();
-
-    @Mixin
-    EphemeralOption ephemeral = new EphemeralOption();
+    PackageKeyOptions key = new PackageKeyOptions();
 
     @Option(names = "--export-key", paramLabel = "FILE",
             description = "Where to write the armored public key (default: RPM-GPG-KEY-avalanchego beside the first RPM).")
@@ -59,33 +50,31 @@ final class SignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var source = KeyChoice.signingKey(keys.request(ephemeral.ephemeral, null, environment, stdin),
-                KeyPurpose.sign(release));
+        var source = KeyChoice.signingKey(key.request(environment, stdin), KeyPurpose.sign(release));
         PackageSigning.requireFiles(rpms);
         Path pub = exportKey != null ? exportKey : PathNames.dir(rpms.get(0)).resolve(ReleaseManifest.KEY_FILE);
-        try (SigningKey key = source.open()) {
-            KeyExport export = KeyExport.of(key, pub);
+        try (SigningKey k = source.open()) {
+            KeyExport export = KeyExport.of(k, pub);
             export.check();   // before any package is read: a key file that must not be replaced stops here
             var headers = PackageSigning.headersToSign(rpms);
-            var applied = PackageSigning.apply(PackageSigning.sign(headers, key.headerSigner()), export);
-            print(key, applied);
-            return Main.OK;
+            var applied = PackageSigning.apply(PackageSigning.sign(headers, k.headerSigner()), export);
+            return print(lines(k, applied), Main.OK);
         }
     }
 
-    private void print(SigningKey key, PackageSigning.Applied applied) {
-        PrintWriter out = spec.commandLine().getOut();
+    private static List<String> lines(SigningKey key, PackageSigning.Applied applied) {
+        List<String> out = new ArrayList<>();
         for (SignResult r : applied.packages()) {
-            out.println("signed " + r.file() + " (" + (r.inPlace() ? "in place" : "rewritten") + ") with key "
+            out.add("signed " + r.file() + " (" + (r.inPlace() ? "in place" : "rewritten") + ") with key "
                     + key.keyId() + (key.external() ? " (" + key.holder() + ")" : ""));
         }
         for (Map.Entry<Path, ReleaseManifest> m : applied.manifests().entrySet()) {
-            out.println("updated " + m.getKey().resolve(ReleaseManifest.FILE_NAME) + " (" + m.getValue().files().size()
+            out.add("updated " + m.getKey().resolve(ReleaseManifest.FILE_NAME) + " (" + m.getValue().files().size()
                     + " files)");
         }
-        out.println("public key " + key.primaryFingerprint() + (key.ephemeral() ? " (ephemeral, expires "
+        out.add("public key " + key.primaryFingerprint() + (key.ephemeral() ? " (ephemeral, expires "
                 + key.expiresAt().map(Object::toString).orElse("never") + ")" : "")
                 + (applied.keyWritten() ? " written to " : " already in ") + applied.keyFile());
-        out.flush();
+        return out;
     }
 }

@@ -1,16 +1,11 @@
 package io.avalanche.rpm.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import io.avalanche.rpm.lifecycle.YankResult;
 
-import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code rpm-release unyank}: brings a yanked release back into its channel's metadata. */
 @Command(name = "unyank", mixinStandardHelpOptions = true,
@@ -19,32 +14,16 @@ import java.util.concurrent.Callable;
         footer = {"", "Example:",
             "  rpm-release unyank v1.14.1 --to s3://bucket --key release.asc --passphrase-env RPM_KEY_PASS",
             "", "Exit codes: 0 ok, 1 failure (e.g. TAG is not yanked), 2 usage, 3 the key does not match."})
-final class UnyankCommand implements Callable<Integer> {
-    private final Map<String, String> environment;
-
-    @Spec
-    CommandSpec spec;
-
+final class UnyankCommand extends LifecycleCommand {
     @Parameters(index = "0", paramLabel = "TAG", description = "The yanked release tag, e.g. v1.14.1.")
     String tag;
-
-    @Mixin
-    LifecycleOptions lifecycle = new LifecycleOptions();
 
     @Option(names = "--release", paramLabel = "N", description = "Only RPM Release N of the tag.")
     String release;
 
-    UnyankCommand() {
-        this(System.getenv());
-    }
-
-    UnyankCommand(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
-    }
-
     @Override
     public Integer call() {
-        return lifecycle.run(spec, environment, !lifecycle.dryRun, (l, o) -> l.unyank(tag, release, o),
+        return run(!dryRun, (l, o) -> l.unyank(tag, release, o),
                 YankResult::toMap, YankResult::lines);
     }
 }

@@ -16,16 +16,13 @@ import io.avalanche.rpm.validate.Validator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** `rpm-release validate`: signature, ELF gate, install and smoke test of a published release. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -55,12 +52,7 @@ import java.util.concurrent.Callable;
             "      --commit $(git -C ~/avalanchego rev-parse v1.14.1^{commit}) \\",
             "      --image rockylinux:9 --junit build/validate.xml"},
         footer = {"", "Exit codes: 0 all checks passed, 1 could not run, 2 usage, 3 a check failed."})
-final class ValidateCommand implements Callable<Integer> {
-    private final Map<String, String> environment;
-
-    @Spec
-    CommandSpec spec;
-
+final class ValidateCommand extends CliCommand {
     @Option(names = "--from", required = true, paramLabel = "DIR|file:DIR|s3://BUCKET[/prefix]",
             description = "Release directory, published bucket directory, or S3 bucket.")
     String from;
@@ -143,18 +135,17 @@ final class ValidateCommand implements Callable<Integer> {
     boolean withService;
 
     ValidateCommand() {
-        this(System.getenv());
     }
 
     /** With an explicit environment (AWS settings) instead of the process's. */
     ValidateCommand(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
+        super(environment);
     }
 
     @Override
     public Integer call() {
         from = Destinations.checkSource(from).url();
-        S3Settings s3Settings = s3.settings(environment, "validate");
+        S3Settings s3Settings = s3.settings(environment(), "validate");
         ReleaseRef ref = new ReleaseRef(tag, arch).withRelease(release == null ? "1" : release).withService(withService);
         io.avalanche.rpm.publish.Layout lay = io.avalanche.rpm.publish.Layout.named(layout);
         ValidationOptions.Install install = target.local ? new ValidationOptions.Local()
@@ -185,15 +176,13 @@ final class ValidateCommand implements Callable<Integer> {
         if (junit != null) {
             report.writeJUnit(junit);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(report.toJson());
-        } else {
-            Output.line(out, "plugin expected at " + options.pluginPath() + " (VM ID from " + options.vmIdSource() + ")");
-            Output.line(out, "signatures checked against " + options.anchor().describe());
-            report.summaryLines().forEach(l -> Output.line(out, l));
-        }
-        out.flush();
-        return report.passed() ? Main.OK : report.environmentError() ? Main.FAILURE : Main.CHECK_FAILED;
+        ValidationOptions checked = options;
+        return print(json, report::toJson, () -> {
+            List<String> lines = new ArrayList<>();
+            lines.add("plugin expected at " + checked.pluginPath() + " (VM ID from " + checked.vmIdSource() + ")");
+            lines.add("signatures checked against " + checked.anchor().describe());
+            lines.addAll(report.summaryLines());
+            return lines;
+        }, report.passed() ? Main.OK : report.environmentError() ? Main.FAILURE : Main.CHECK_FAILED);
     }
 }

@@ -1,8 +1,5 @@
 package io.avalanche.rpm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.format.CheckResult;
 import io.avalanche.rpm.verify.PackageVerifier;
@@ -11,15 +8,13 @@ import io.avalanche.rpm.verify.VerifyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.Map;
 
 /** rpm-release verify: checks digests and signatures of RPMs in Java against a public key (exit 3 on failure). */
 @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -27,10 +22,7 @@ import java.util.concurrent.Callable;
                 "against an armored public key, with RHEL 9's rules (no SHA-1, v4 RSA keys only)."},
         footer = {"", "Example:", "  rpm-release verify --key out/RPM-GPG-KEY-avalanchego out/*.rpm",
                 "", "Exit codes: 0 all packages OK, 3 any check failed, 1 error, 2 usage."})
-final class VerifyCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class VerifyCommand extends CliCommand {
     @Option(names = "--key", required = true, paramLabel = "FILE", description = "Armored public key file.")
     Path key;
 
@@ -56,33 +48,29 @@ final class VerifyCommand implements Callable<Integer> {
             reports.add(verifier.verify(p));
             io.avalanche.rpm.Profile.mark("verified " + p.getFileName());
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(toJson(reports));
-        } else {
-            for (VerifyReport r : reports) {
-                Output.line(out, r.file() + ": " + (r.ok() ? "OK" : "FAILED"));
-                for (CheckResult c : r.checks()) {
-                    Output.line(out, "    " + c.describe());
-                }
-            }
-        }
-        out.flush();
-        return reports.stream().allMatch(VerifyReport::ok) ? Main.OK : Main.CHECK_FAILED;
+        boolean ok = reports.stream().allMatch(VerifyReport::ok);
+        return print(json, () -> Output.toJson(toMap(ok, reports)), () -> lines(reports),
+                ok ? Main.OK : Main.CHECK_FAILED);
     }
 
-    private static String toJson(List<VerifyReport> reports) {
-        ObjectMapper m = new ObjectMapper();
-        ObjectNode root = m.createObjectNode();
-        root.put("ok", reports.stream().allMatch(VerifyReport::ok));
-        ArrayNode pkgs = root.putArray("packages");
+    private static List<String> lines(List<VerifyReport> reports) {
+        List<String> lines = new ArrayList<>();
         for (VerifyReport r : reports) {
-            ObjectNode p = pkgs.addObject();
-            p.put("file", r.file());
-            p.put("ok", r.ok());
-            ArrayNode checks = p.putArray("checks");
+            lines.add(r.file() + ": " + (r.ok() ? "OK" : "FAILED"));
             for (CheckResult c : r.checks()) {
-                ObjectNode n = checks.addObject();
+                lines.add("    " + c.describe());
+            }
+        }
+        return lines;
+    }
+
+    /** {"ok", "packages": [{file, ok, checks: [{check, status, detail, keyId, algorithm, hash, created}]}]}. */
+    private static Map<String, Object> toMap(boolean ok, List<VerifyReport> reports) {
+        List<Object> packages = new ArrayList<>();
+        for (VerifyReport r : reports) {
+            List<Object> checks = new ArrayList<>();
+            for (CheckResult c : r.checks()) {
+                Map<String, Object> n = new LinkedHashMap<>();
                 n.put("check", c.check());
                 n.put("status", c.status().name());
                 n.put("detail", c.detail());
@@ -90,12 +78,17 @@ final class VerifyCommand implements Callable<Integer> {
                 n.put("algorithm", c.algorithm());
                 n.put("hash", c.hash());
                 n.put("created", c.created() == null ? null : c.created().toString());
+                checks.add(n);
             }
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("file", r.file());
+            p.put("ok", r.ok());
+            p.put("checks", checks);
+            packages.add(p);
         }
-        try {
-            return m.writerWithDefaultPrettyPrinter().writeValueAsString(root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new io.avalanche.rpm.RpmException("cannot render the report as JSON: " + e.getMessage(), e);
-        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("ok", ok);
+        root.put("packages", packages);
+        return root;
     }
 }

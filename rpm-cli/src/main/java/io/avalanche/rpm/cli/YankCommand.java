@@ -1,16 +1,11 @@
 package io.avalanche.rpm.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import io.avalanche.rpm.lifecycle.YankResult;
 
-import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code rpm-release yank}: takes a release out of every channel's metadata, recording why. */
 @Command(name = "yank", mixinStandardHelpOptions = true,
@@ -23,17 +18,9 @@ import java.util.concurrent.Callable;
             "      --key release.asc --passphrase-env RPM_KEY_PASS",
             "  rpm-release yank v1.14.1 --release 1 --reason 'respun as 1.14.1-2' --to file:/srv/bucket --dry-run",
             "", "Exit codes: 0 ok, 1 failure (e.g. nothing of TAG is published), 2 usage, 3 the key does not match."})
-final class YankCommand implements Callable<Integer> {
-    private final Map<String, String> environment;
-
-    @Spec
-    CommandSpec spec;
-
+final class YankCommand extends LifecycleCommand {
     @Parameters(index = "0", paramLabel = "TAG", description = "The release tag, e.g. v1.14.1.")
     String tag;
-
-    @Mixin
-    LifecycleOptions lifecycle = new LifecycleOptions();
 
     @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why (one line; published).")
     String reason;
@@ -41,17 +28,9 @@ final class YankCommand implements Callable<Integer> {
     @Option(names = "--release", paramLabel = "N", description = "Only RPM Release N of the tag (e.g. 1 after a respin as 2).")
     String release;
 
-    YankCommand() {
-        this(System.getenv());
-    }
-
-    YankCommand(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
-    }
-
     @Override
     public Integer call() {
-        return lifecycle.run(spec, environment, !lifecycle.dryRun, (l, o) -> l.yank(tag, release, reason, o),
+        return run(!dryRun, (l, o) -> l.yank(tag, release, reason, o),
                 YankResult::toMap, YankResult::lines);
     }
 }

@@ -3,8 +3,13 @@ package io.avalanche.rpm.cli;
 import io.avalanche.rpm.release.ReleaseBuilder;
 import picocli.CommandLine.Option;
 
-/** The overrides of the clean-tree and tag-at-HEAD checks, shared by `build` and `release`. */
-final class SourceCheckOptions {
+import java.nio.file.Path;
+
+/** Mixin of build and release: the source tree and the overrides of its clean-tree and tag-at-HEAD checks. */
+final class SourceOptions {
+    @Option(names = "--source", required = true, description = "The source tree (a git checkout).")
+    Path source;
+
     @Option(names = "--allow-dirty", description = "Build a tree with modified or untracked files (said loudly, "
             + "recorded in release.json).")
     boolean allowDirty;
