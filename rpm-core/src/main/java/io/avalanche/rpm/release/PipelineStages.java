@@ -1,6 +1,7 @@
 package io.avalanche.rpm.release;
 
 import io.avalanche.rpm.ExitCleanup;
+import io.avalanche.rpm.Futures;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.sign.KeyExport;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -73,7 +73,7 @@ final class PipelineStages {
         for (int i = 0; i < arches.size(); i++) {
             Arch a = arches.get(i);
             try {
-                ValidationReport report = join(running.get(i));
+                ValidationReport report = Futures.join(running.get(i));
                 report.summaryLines().forEach(log);
                 out.add(new ReleasePipeline.Validation(a, phase, from, report));
             } catch (RuntimeException e) {
@@ -86,25 +86,7 @@ final class PipelineStages {
         return out;
     }
 
-    private static final Executor VALIDATORS = r -> {
-        Thread t = new Thread(r, "validate-arch");
-        t.setDaemon(true);
-        t.start();
-    };
-
-    private static <T> T join(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException x) {
-                throw x;
-            }
-            if (e.getCause() instanceof Error x) {
-                throw x;
-            }
-            throw e;
-        }
-    }
+    private static final Executor VALIDATORS = Futures.daemons("validate-arch");
 
     static ValidationReport validate(ValidationOptions vo, ReleaseSource source) {
         Path work;
