@@ -130,8 +130,7 @@ public final class SigningApproval {
         }
         files(fileName, name, h);
         relations(fileName, name, h);
-        String nevra = name + "-" + h.string(Tag.VERSION) + "-" + h.string(Tag.RELEASE) + "." + h.string(Tag.ARCH);
-        return new Approved(fileName, name, nevra, Digests.sha256Hex(mainHeader));
+        return new Approved(fileName, name, MainHeaders.nevra(h), Digests.sha256Hex(mainHeader));
     }
 
     /**

@@ -29,4 +29,9 @@ public final class MainHeaders {
         }
         return h;
     }
+
+    /** name-version-release.arch of a header {@link #require} accepted. */
+    public static String nevra(Header h) {
+        return h.string(Tag.NAME) + "-" + h.string(Tag.VERSION) + "-" + h.string(Tag.RELEASE) + "." + h.string(Tag.ARCH);
+    }
 }

@@ -2,8 +2,6 @@ package io.avalanche.rpm.jenkins;
 
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.SpecException;
-import io.avalanche.rpm.format.Header;
-import io.avalanche.rpm.format.Tag;
 import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.release.RepoSigner;
 import io.avalanche.rpm.release.SigningApproval;
@@ -205,9 +203,7 @@ final class RpmCoreKeys {
 
     /** name-version-release.arch of a main header (checked to be one); for records of signatures made without approval. */
     static String nevra(byte[] mainHeader) {
-        Header h = MainHeaders.require(mainHeader, "main header from the agent");
-        return h.string(Tag.NAME) + "-" + h.string(Tag.VERSION) + "-"
-                + h.string(Tag.RELEASE) + "." + h.string(Tag.ARCH);
+        return MainHeaders.nevra(MainHeaders.require(mainHeader, "main header from the agent"));
     }
 
     /**
