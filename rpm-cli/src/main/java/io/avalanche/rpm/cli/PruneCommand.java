@@ -44,11 +44,7 @@ final class PruneCommand extends LifecycleCommand {
                     List<String> lines = new java.util.ArrayList<>();
                     lines.add((apply ? "PRUNE " : "PLAN (nothing changed; --yes applies it): prune ")
                             + destination.url() + " --keep " + keep);
-                    lines.addAll(r.plan().lines());
-                    if (apply) {
-                        lines.add(r.deleted().isEmpty() ? "nothing to prune" : "deleted " + r.deleted().size()
-                                + " package(s) after rewriting " + r.rewritten().size() + " repository index(es)");
-                    }
+                    lines.addAll(r.lines());
                     return lines;
                 });
     }

@@ -77,6 +77,16 @@ public final class Lifecycle implements AutoCloseable {
             m.put("deleted", deleted);
             return m;
         }
+
+        /** The plan's lines and, when applied, what was deleted after rewriting which indexes. */
+        public List<String> lines() {
+            List<String> lines = new java.util.ArrayList<>(plan.lines());
+            if (applied) {
+                lines.add(deleted.isEmpty() ? "nothing to prune" : "deleted " + deleted.size()
+                        + " package(s) after rewriting " + rewritten.size() + " repository index(es)");
+            }
+            return lines;
+        }
     }
 
     /**

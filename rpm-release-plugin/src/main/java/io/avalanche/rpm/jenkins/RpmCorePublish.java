@@ -146,12 +146,7 @@ final class RpmCorePublish {
         channels.forEach(c -> only.add(Channel.named(c)));
         try (Lifecycle l = t.open(log)) {
             Lifecycle.PruneResult r = l.prune(keep, only, t.options());
-            List<String> lines = new java.util.ArrayList<>(r.plan().lines());
-            if (r.applied()) {
-                lines.add(r.deleted().isEmpty() ? "nothing to prune" : "deleted " + r.deleted().size()
-                        + " package(s) after rewriting " + r.rewritten().size() + " repository index(es)");
-            }
-            return new Outcome(RpmCore.plain(r.toMap()), lines);
+            return new Outcome(RpmCore.plain(r.toMap()), r.lines());
         }
     }
 
