@@ -79,6 +79,28 @@ public record ReleasePlan(String tag, String version, String release, boolean pu
         return tag == null ? null : ReleaseTag.parse(tag).channel().id();
     }
 
+    /**
+     * JSON-ready, the vocabulary of the Jenkins rpmPlan step: tag, version, release, pullRequest, archs [RPM names],
+     * compression, publish, stages [{name, perArch}].
+     */
+    public java.util.Map<String, Object> toMap() {
+        java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
+        r.put("tag", tag);
+        r.put("version", version);
+        r.put("release", release);
+        r.put("pullRequest", pullRequest);
+        r.put("archs", arches.stream().map(Arch::rpm).toList());
+        r.put("compression", compression.toString());
+        r.put("publish", publish());
+        r.put("stages", stages.stream().map(s -> {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("name", s.name());
+            m.put("perArch", s.perArch());
+            return m;
+        }).toList());
+        return r;
+    }
+
     /** True when the run publishes (release builds only). */
     public boolean publish() {
         return stages.stream().anyMatch(s -> s.name().equals(PUBLISH));

@@ -42,24 +42,7 @@ final class RpmCore {
      * from the commit). Refuses (SpecException) a missing or invalid tag, an unknown arch.
      */
     static Map<String, Object> plan(String tag, boolean pullRequest, List<String> archs) {
-        ReleasePlan p = ReleasePlan.of(tag, pullRequest, archs);
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("tag", p.tag());
-        r.put("version", p.version());
-        r.put("release", p.release());
-        r.put("pullRequest", p.pullRequest());
-        r.put("archs", new ArrayList<>(p.arches().stream().map(Arch::rpm).toList()));
-        r.put("compression", p.compression().toString());
-        r.put("publish", p.publish());
-        List<Map<String, Object>> stages = new ArrayList<>();
-        for (ReleasePlan.Stage s : p.stages()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", s.name());
-            m.put("perArch", s.perArch());
-            stages.add(m);
-        }
-        r.put("stages", stages);
-        return r;
+        return plain(ReleasePlan.of(tag, pullRequest, archs).toMap());
     }
 
     /** The tag as given when it is a release tag (vMAJOR.MINOR.PATCH[-PRERELEASE]); else SpecException. */

@@ -152,7 +152,7 @@ abstract class PipelineFixture extends BasePipelineTest {
     }
 
     /**
-     * What the rpmPlan step returns: rpm-core's ReleasePlan as the plugin's RpmCore.plan maps it, and the layout by
+     * What the rpmPlan step returns: rpm-core's ReleasePlan.toMap() as the plugin's RpmCore.plan returns it, and the layout by
      * rpm-core's name (RpmPlanStep adds it); a respin it refuses as RpmPlanStep does (its messages), by rpm-core's rule.
      */
     static Map plan(Map m) {
@@ -178,9 +178,9 @@ abstract class PipelineFixture extends BasePipelineTest {
                         + 'of a tag (2, 3, ...): ' + e.message)
             }
         }
-        return [tag: p.tag(), version: p.version(), release: p.release(), pullRequest: p.pullRequest(),
-                archs: p.arches().collect { it.rpm() }, compression: p.compression().toString(), publish: p.publish(),
-                stages: p.stages().collect { [name: it.name(), perArch: it.perArch()] }, layout: layout.id()]
+        Map r = new LinkedHashMap(p.toMap())
+        r.layout = layout.id()
+        return r
     }
 
     void context(String step, Map args) {
