@@ -15,20 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** `rpm-release build`: build the preset's binaries from source and package both RPMs. */
-@Command(name = "build", mixinStandardHelpOptions = true,
-        description = {"Run upstream's build scripts as upstream's packaging does (on the host",
-            "or in a container) and package both RPMs, writing release.json:",
-            "  avalanchego: ./scripts/build.sh in the tree root -> build/avalanchego",
-            "  subnet-evm:  ./scripts/build.sh <tree>/build/subnet-evm",
-            "               in graft/subnet-evm -> <tree>/build/subnet-evm",
-            "The tree needs graft/subnet-evm (upstream v1.14.1-rc.0 and later);",
-            "DEFAULT_VM_ID is read from graft/subnet-evm/scripts/constants.sh (not",
-            "sourced). The tree must be clean and the tag must point at the checked-out",
-            "commit (exit 2 before any build work) unless --allow-dirty /",
-            "--allow-tag-mismatch. Only this run's files are written into --out.", "",
-            "Examples:", "  rpm-release build --preset avalanchego --source ~/avalanchego \\",
-            "    --tag v1.14.1 --out dist/",
-            "  rpm-release build --source ~/avalanchego --tag v1.14.1 --out dist/ --dry-run"})
+@Command(name = "build", mixinStandardHelpOptions = true)   // usage text: help/build.properties
 final class BuildCommand extends CliCommand {
     @Option(names = "--preset", defaultValue = "avalanchego", description = "Product preset (only: avalanchego).")
     String preset;

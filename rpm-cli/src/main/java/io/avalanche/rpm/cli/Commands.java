@@ -2,12 +2,20 @@ package io.avalanche.rpm.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** The list of subcommands; each is a picocli @Command class extending {@link CliCommand}. */
 final class Commands {
     /** Each its @Command name (CommandsTest checks), in the order help lists them. */
     private static final List<String> NAMES = List.of("package", "inspect", "build", "sign", "verify", "publish",
             "validate", "release", "prune", "yank", "unyank", "keygen");
+
+    /**
+     * The commands whose description and footer are in help/NAME.properties (picocli's usage keys). package, inspect,
+     * sign and verify, tuned for start-up, and validate, whose text names a core constant, keep theirs in @Command.
+     */
+    private static final Set<String> HELP_TEXTS = Set.of("build", "publish", "release", "prune", "yank", "unyank",
+            "keygen");
 
     private Commands() {
     }
@@ -37,5 +45,10 @@ final class Commands {
             case "keygen" -> new KeygenCommand();
             default -> null;
         };
+    }
+
+    /** Whether command {@code name}'s usage text is in help/NAME.properties ({@link HelpText}), not in its @Command. */
+    static boolean hasHelpText(String name) {
+        return HELP_TEXTS.contains(name);
     }
 }

@@ -24,17 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code rpm-release keygen}: creates the release key inside a PKCS#11 token and exports its OpenPGP certificate. */
-@Command(name = "keygen", mixinStandardHelpOptions = true,
-        description = {"Generate an RSA-4096 release key inside a PKCS#11 token (private, sensitive,",
-            "never extractable), certify it for a user ID with a SHA-256 self-signature made",
-            "by the token, and export the armored OpenPGP certificate (for --cert,",
-            "rpmkeys --import and gpg --import). The private key never leaves the token."},
-        footer = {"", "Example:",
-            "  RPM_TOKEN_PIN=... rpm-release keygen \\",
-            "    --pkcs11-module /usr/lib/softhsm/libsofthsm2.so \\",
-            "    --pkcs11-token release --pkcs11-key rpm-2026 --pin-env RPM_TOKEN_PIN \\",
-            "    --user-id 'Release Team <release@example.com>' --expires 2y \\",
-            "    --export-key RPM-GPG-KEY-avalanchego"})
+@Command(name = "keygen", mixinStandardHelpOptions = true)   // usage text: help/keygen.properties
 final class KeygenCommand extends CliCommand {
     static final int BITS = 4096;
     private static final Pattern EXPIRES = Pattern.compile("(\\d+)([dwmy])");

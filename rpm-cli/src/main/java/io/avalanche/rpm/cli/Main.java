@@ -49,6 +49,11 @@ public final class Main {
         for (Object sub : commands) {
             cl.addSubcommand(sub);
         }
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (Commands.hasHelpText(sub.getCommandName())) {
+                sub.setResourceBundle(HelpText.of(sub.getCommandName()));
+            }
+        }
         if (commands.size() != 1) {   // no single command named: help, usage errors and the command list
             cl.addSubcommand(new CommandLine.HelpCommand());
         }

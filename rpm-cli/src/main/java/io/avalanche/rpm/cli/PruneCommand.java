@@ -10,18 +10,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** {@code rpm-release prune}: keeps the N newest releases of each channel and arch, deletes the others. */
-@Command(name = "prune", mixinStandardHelpOptions = true,
-        description = {"Keep the --keep N newest releases of each channel and arch of a published repository",
-            "and delete the older ones. The newest stable release is never removed (even with --keep 0); a",
-            "yanked release newer than a kept one stays (unyank can restore it). The metadata of each",
-            "repository is rewritten and signed again first (--key), then the packages are deleted; the",
-            "replaced metadata generation stays for readers in flight. Without --yes (or with --dry-run) it",
-            "prints the plan and changes nothing."},
-        footer = {"", "Examples:",
-            "  rpm-release prune --to s3://avalanchego-releases --keep 5",
-            "  rpm-release prune --to s3://avalanchego-releases --keep 5 --key release.asc --passphrase-env RPM_KEY_PASS --yes",
-            "  rpm-release prune --to file:/srv/bucket --keep 0 --channel testing --key release.asc --yes",
-            "", "Exit codes: 0 ok (or plan printed), 1 failure, 2 usage, 3 the key does not match the published one."})
+@Command(name = "prune", mixinStandardHelpOptions = true)   // usage text: help/prune.properties
 final class PruneCommand extends LifecycleCommand {
     @Option(names = "--keep", required = true, paramLabel = "N",
             description = "Releases to keep per channel and arch (0 or more).")

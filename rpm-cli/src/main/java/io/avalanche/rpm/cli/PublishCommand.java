@@ -24,21 +24,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /** {@code rpm-release publish}: uploads a release directory to S3 or a local directory and updates the yum repos. */
-@Command(name = "publish", mixinStandardHelpOptions = true,
-        description = {"Publish a release directory (RPMs, RPM-GPG-KEY-avalanchego, release.json) to",
-            "s3://BUCKET[/prefix]/linux/rpms/<arch>/ or a local directory, with signed yum metadata per arch.",
-            "Published objects are immutable: identical bytes are skipped, different bytes refused unless --force.",
-            "AWS settings come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,",
-            "AWS_DEFAULT_REGION, AWS_ENDPOINT_URL and AWS_PROFILE; --endpoint and --region override them.",
-            "A release whose RPM-GPG-KEY-avalanchego holds an ephemeral key is refused for s3:// (exit 2)."},
-        footer = {"", "Examples:",
-            "  rpm-release publish --to s3://avalanchego-releases --key release.asc --passphrase-env RPM_KEY_PASS out/release",
-            "  rpm-release publish --to s3://releases --endpoint http://127.0.0.1:9000 --json out/release",
-            "  rpm-release publish --to file:/tmp/bucket out/release",
-            "  rpm-release publish --to s3://avalanchego-releases --layout el9 --dry-run out/release",
-            "", "Channels: vX.Y.Z goes to the stable repositories (linux/rpms/<arch>/, avalanchego.repo, enabled);",
-            "-rc.N to testing, -fuji* to fuji, any other pre-release to experimental (linux/rpms/<channel>/<arch>/,",
-            "avalanchego-<channel>.repo with enabled=0: customers opt in with dnf --enablerepo)."})
+@Command(name = "publish", mixinStandardHelpOptions = true)   // usage text: help/publish.properties
 final class PublishCommand extends CliCommand {
     @Option(names = "--to", required = true, paramLabel = "DEST",
             description = "s3://BUCKET[/prefix] or file:DIR")

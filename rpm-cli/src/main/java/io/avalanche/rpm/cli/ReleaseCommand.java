@@ -22,38 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 /** `rpm-release release`: build → sign → publish → validate in one run. */
-@Command(name = "release", mixinStandardHelpOptions = true,
-        description = {"Build both RPMs from source for each --arch, sign them with one key,",
-            "validate them from the release directory, publish them (a signed yum",
-            "repository per arch) only if that passed, then validate them again from",
-            "where they were published.",
-            "Release mode (--tag) needs --key, or --ephemeral explicitly (refused for",
-            "s3:// destinations). PR mode (--pr SHA, the checked-out commit): tag",
-            "v0.0.0-pr.<sha>, ephemeral key, nothing published.",
-            "Refused before any build work (exit 2): a tree without scripts/build.sh or",
-            "graft/subnet-evm (upstream v1.14.1-rc.0 and later have it), a dirty tree",
-            "(--allow-dirty overrides), a tag that is missing or does not point at the",
-            "checked-out commit (--allow-tag-mismatch overrides). Overrides are printed",
-            "as WARNING and kept in release.json.",
-            "Tags map to versions as nfpm maps them: v1.14.1 -> 1.14.1-1,",
-            "v1.15.0-fuji-rc.4 -> 1.15.0~fuji_rc.4-1.",
-            "--out keeps its other files: only this run's RPMs, key and release.json",
-            "are replaced.",
-            "--with-service adds avalanchego-service (noarch, in every arch's repository):",
-            "a systemd unit running the node as the user avalanchego, validated in a",
-            "container only (refused with --local).", "",
-            "Examples:",
-            "  rpm-release release --tag v1.14.1 --source ~/avalanchego --key release.asc \\",
-            "    --passphrase-env RPM_KEY_PASS --to s3://my-bucket",
-            "  rpm-release release --tag v1.14.1 --source ./src --ephemeral \\",
-            "    --to file:/tmp/bucket --local",
-            "  rpm-release release --tag v1.14.1 --source ./src --ephemeral \\",
-            "    --arch x86_64 --arch aarch64 --local",
-            "  rpm-release release --tag v1.14.1 --source ~/avalanchego \\",
-            "    --key release.asc --to s3://b --dry-run",
-            "  rpm-release release --pr 4f2a9c1 --source ./src --local",
-            "  rpm-release release --tag v1.14.1 --release 2 --source ~/avalanchego \\",
-            "    --key release.asc --to s3://b   (a respin: 1.14.1-2)"})
+@Command(name = "release", mixinStandardHelpOptions = true)   // usage text: help/release.properties
 final class ReleaseCommand extends CliCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Mode mode;

@@ -44,4 +44,27 @@ class CommandsTest {
                 StandardCharsets.UTF_8), "verify", "--no-such-option")).isEqualTo(Main.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: ").contains("rpm-release verify --help");
     }
+
+    @Test
+    void everyCommandHasItsDescriptionWhereverItIsKept() {
+        for (Object c : Commands.all()) {
+            String name = c.getClass().getAnnotation(Command.class).name();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertThat(Main.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), name, "--help"))
+                    .as(name).isZero();
+            String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+            int description = 1;
+            while (description < lines.length && lines[description].startsWith(" ")) {
+                description++;   // the synopsis' continuation lines
+            }
+            // after the synopsis comes the description: a line of text, not the option list
+            assertThat(lines[description]).as(name).isNotBlank().doesNotStartWith(" ");
+            if (Commands.hasHelpText(name)) {
+                // picocli wraps at 80 columns: the printed line is the start of the bundle's first line
+                assertThat(HelpText.of(name).getString("usage.description.0")).as(name)
+                        .startsWith(lines[description]);
+            }
+        }
+    }
 }
