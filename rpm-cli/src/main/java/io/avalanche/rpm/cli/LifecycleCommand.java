@@ -1,8 +1,6 @@
 package io.avalanche.rpm.cli;
 
 import io.avalanche.rpm.lifecycle.Lifecycle;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.util.List;
 import java.util.Map;
@@ -10,22 +8,10 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * The base of prune, yank and unyank: the published destination, the key that signs the rewritten metadata,
- * --dry-run and --json; runs the operation on the destination and prints its result (text or --json).
+ * The base of prune, yank and unyank (their options: {@link RepositoryCommand}): runs the operation on the
+ * destination and prints its result (text or --json).
  */
-abstract class LifecycleCommand extends CliCommand {
-    @Mixin
-    DestinationOptions destination = new DestinationOptions();
-
-    @Mixin
-    RepoKeyOptions keys = new RepoKeyOptions();
-
-    @Option(names = "--dry-run", description = "Print the plan and change nothing.")
-    boolean dryRun;
-
-    @Option(names = "--json", description = "Print the plan and result as JSON on stdout.")
-    boolean json;
-
+abstract class LifecycleCommand extends RepositoryCommand {
     /**
      * Opens the destination (and the key when {@code apply}), runs {@code op} and prints its result:
      * {@code toMap} with --json, else {@code lines}.

@@ -8,7 +8,6 @@ import io.avalanche.rpm.publish.Layout;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.store.S3Settings;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,35 +24,13 @@ import java.util.OptionalLong;
 
 /** {@code rpm-release publish}: uploads a release directory to S3 or a local directory and updates the yum repos. */
 @Command(name = "publish", mixinStandardHelpOptions = true)   // usage text: help/publish.properties
-final class PublishCommand extends CliCommand {
-    @Option(names = "--to", required = true, paramLabel = "DEST",
-            description = "s3://BUCKET[/prefix] or file:DIR")
-    String to;
-
+final class PublishCommand extends RepositoryCommand {
     @Option(names = "--force", description = "Replace published objects whose bytes differ.")
     boolean force;
-
-    @Option(names = "--json", description = "Print the result as JSON on stdout (progress goes to stderr).")
-    boolean json;
-
-    @Mixin
-    S3Options s3Options = new S3Options();
-
-    @Mixin
-    RepoKeyOptions keys = new RepoKeyOptions();
 
     @Option(names = "--base-url", paramLabel = "URL",
             description = "URL customers use for the destination root in avalanchego.repo (default: the bucket URL)")
     String baseUrl;
-
-    @Option(names = "--layout", paramLabel = "seed|el9", defaultValue = "seed",
-            description = "Where in DEST: seed (linux/rpms/<arch>/, RPM-GPG-KEY-avalanchego; the default) or el9 "
-                    + "(upstream's linux/rpms/rhel/el9/<arch>/, GPG-KEY-avalanchego).")
-    String layout = "seed";
-
-    @Option(names = "--dry-run", description = "Read the release directory and print the channel and the "
-            + "repository each package will appear in; read and write nothing at DEST.")
-    boolean dryRun;
 
     @Parameters(index = "0", paramLabel = "RELEASE_DIR", description = "Directory with the release files.")
     Path releaseDir;
@@ -67,13 +44,13 @@ final class PublishCommand extends CliCommand {
 
     @Override
     public Integer call() {
-        Destinations.Destination dest = Destinations.check(to);
-        Layout lay = Layout.named(layout);
+        Destinations.Destination dest = destination.destination();
+        Layout lay = destination.layout();
         if (!Files.isDirectory(releaseDir)) {
             throw new SpecException(releaseDir + " is not a release directory (RPMs, RPM-GPG-KEY-avalanchego, "
                     + "release.json)");
         }
-        S3Settings s3 = s3Options.settings(environment(), "publish");
+        S3Settings s3 = destination.s3(environment(), "publish");
         if (dryRun) {
             return dryRun(s3, dest, lay);
         }
