@@ -38,12 +38,8 @@ final class BuildCommand extends CliCommand {
     @Option(names = "--out", required = true, description = "Release directory to write.")
     Path out;
 
-    @Option(names = "--json", description = "Print release.json to stdout.")
-    boolean json;
-
-    @Option(names = "--dry-run", description = "Read the tree and print the plan; run nothing. Refuses what a real "
-            + "build refuses, with the same exit code.")
-    boolean dryRun;
+    @Mixin
+    PlanOptions plan = new PlanOptions();
 
     @Override
     public Integer call() {
@@ -52,7 +48,7 @@ final class BuildCommand extends CliCommand {
         Arch a = arch == null ? Arch.host() : Arch.parse(arch);
         ReleaseBuilder.Request request = new ReleaseBuilder.Request(source.source, t, a, image, out,
                 Compression.parse(compression), null, source.checks());
-        if (dryRun) {
+        if (plan.dryRun) {
             ReleaseBuilder.Plan plan = ReleaseBuilder.plan(request);
             List<String> lines = new ArrayList<>();
             lines.add("DRY RUN: nothing is built or written");
@@ -62,7 +58,7 @@ final class BuildCommand extends CliCommand {
             return print(lines, Main.OK);
         }
         ReleaseManifest m = ReleaseBuilder.build(request, log(), Progress.reporter(err()));
-        return print(json, m::toJson, () -> {
+        return print(plan.json, m::toJson, () -> {
             List<String> lines = new ArrayList<>();
             lines.add("built " + m.tag() + " (" + m.arch() + ", commit " + m.commit() + ") into " + out);
             m.files().forEach(f -> lines.add("  " + f.name() + "  " + f.size() + " bytes  sha256 " + f.sha256()));

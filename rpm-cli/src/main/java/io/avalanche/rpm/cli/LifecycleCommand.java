@@ -25,7 +25,7 @@ abstract class LifecycleCommand extends RepositoryCommand {
              Lifecycle l = Lifecycle.open(destination.url(), destination.s3(environment, name), log())) {
             R r = op.apply(l, new Lifecycle.Options(destination.layout(), key.signer(),
                     destination.overall(environment, name), apply));
-            return print(json, () -> Output.toJson(toMap.apply(r)), () -> lines.apply(r), Main.OK);
+            return print(plan.json, () -> Output.toJson(toMap.apply(r)), () -> lines.apply(r), Main.OK);
         }
     }
 }

@@ -27,7 +27,7 @@ final class PruneCommand extends LifecycleCommand {
     public Integer call() {
         Set<Channel> only = channels == null ? Set.of()
                 : channels.stream().map(Channel::named).collect(Collectors.toUnmodifiableSet());
-        boolean apply = yes && !dryRun;
+        boolean apply = yes && !plan.dryRun;
         return run(apply, (l, o) -> l.prune(keep, only, o),
                 Lifecycle.PruneResult::toMap, r -> {
                     List<String> lines = new java.util.ArrayList<>();

@@ -51,7 +51,7 @@ final class PublishCommand extends RepositoryCommand {
                     + "release.json)");
         }
         S3Settings s3 = destination.s3(environment(), "publish");
-        if (dryRun) {
+        if (plan.dryRun) {
             return dryRun(s3, dest, lay);
         }
         OptionalLong epoch = SourceDate.fromEnvironment(environment());
@@ -72,11 +72,11 @@ final class PublishCommand extends RepositoryCommand {
     /** --dry-run: the channel and each package's repository, from the release directory alone. */
     private int dryRun(S3Settings s3, Destinations.Destination dest, Layout lay) {
         try (Publisher publisher = Publisher.open(dest.url(), s3, o -> { }, log())) {
-            Publisher.Plan plan = publisher.plan(releaseDir, Publisher.Options.defaults(null).withLayout(lay));
-            return print(json, () -> Output.toJson(plan.toMap()), () -> {
+            Publisher.Plan planned = publisher.plan(releaseDir, Publisher.Options.defaults(null).withLayout(lay));
+            return print(plan.json, () -> Output.toJson(planned.toMap()), () -> {
                 List<String> lines = new ArrayList<>();
                 lines.add("DRY RUN: nothing is read from or written to " + dest.url() + " (layout " + lay.id() + ")");
-                lines.addAll(plan.lines());
+                lines.addAll(planned.lines());
                 return lines;
             }, Main.OK);
         }
@@ -84,7 +84,7 @@ final class PublishCommand extends RepositoryCommand {
 
     /** Uploads with progress (on stdout, or on stderr with --json) and prints the result. */
     private int publish(S3Settings s3, Publisher.Options options, Destinations.Destination dest) {
-        PrintWriter progress = json ? err() : out();
+        PrintWriter progress = plan.json ? err() : out();
         progress.println("publishing " + releaseDir + " to " + dest.url()
                 + (dest.s3() ? " (S3 endpoint " + s3.describeEndpoint() + ", timeout " + s3.timeout().toSeconds() + "s)"
                 : ""));
@@ -102,7 +102,7 @@ final class PublishCommand extends RepositoryCommand {
             Publisher.Result r = publisher.publish(releaseDir, options);
             bar.succeeded();
             progress.println("repo file: " + r.repoFileUrl());
-            return print(json, () -> Output.toSortedJson(r.toMap()), List::of, Main.OK);
+            return print(plan.json, () -> Output.toSortedJson(r.toMap()), List::of, Main.OK);
         }
     }
 

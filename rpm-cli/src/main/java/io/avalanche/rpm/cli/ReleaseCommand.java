@@ -42,10 +42,6 @@ final class ReleaseCommand extends CliCommand {
             + "A foreign arch is cross-compiled (GOOS/GOARCH/CGO_ENABLED/CC).")
     List<String> arch;
 
-    @Option(names = "--dry-run", description = "Read the tree and print the plan; build, sign, publish and validate "
-            + "nothing. Refuses what a real run refuses, with the same exit code.")
-    boolean dryRun;
-
     @Option(names = "--to", description = "s3://BUCKET[/prefix] or file:DIR (default: publish nothing).")
     String to;
 
@@ -83,8 +79,8 @@ final class ReleaseCommand extends CliCommand {
     @Option(names = "--force", description = "Replace published objects whose bytes differ.")
     boolean force;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
+    @Mixin
+    PlanOptions plan = new PlanOptions();
 
     @Option(names = "--with-service", description = "Also build, sign, publish and validate the avalanchego-service "
             + "package (systemd unit, user, config; noarch).")
@@ -122,14 +118,14 @@ final class ReleaseCommand extends CliCommand {
                 outDir, to, ks, s3.settings(environment(), "release"), install, glibc, junitFile,
                 compression == null ? Compression.forRelease(pr) : Compression.parse(compression), force,
                 source.checks()).withLayout(lay).withService(withService);
-        if (dryRun) {
+        if (plan.dryRun) {
             return print(ReleasePipeline.dryRun(req).lines(), Main.OK);
         }
         ReleasePipeline.Result r = ReleasePipeline.run(req, log(), Progress.reporter(err()));
         Map<String, Object> result = new LinkedHashMap<>(r.toMap());
         result.put("publishedTo", to);
         result.put("junit", junitFile.toString());
-        return print(json, () -> Output.toJson(result), () -> lines(r, t, arches, lay, junitFile),
+        return print(plan.json, () -> Output.toJson(result), () -> lines(r, t, arches, lay, junitFile),
                 r.passed() ? Main.OK : Main.CHECK_FAILED);
     }
 

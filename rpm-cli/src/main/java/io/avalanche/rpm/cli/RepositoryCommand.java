@@ -1,7 +1,6 @@
 package io.avalanche.rpm.cli;
 
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.util.Map;
 
@@ -17,11 +16,8 @@ abstract class RepositoryCommand extends CliCommand {
     @Mixin
     RepoKeyOptions keys = new RepoKeyOptions();
 
-    @Option(names = "--dry-run", description = "Print the plan and change nothing.")
-    boolean dryRun;
-
-    @Option(names = "--json", description = "Print the plan and result as JSON on stdout.")
-    boolean json;
+    @Mixin
+    PlanOptions plan = new PlanOptions();
 
     RepositoryCommand() {
     }

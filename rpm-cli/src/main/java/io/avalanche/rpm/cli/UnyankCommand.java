@@ -18,7 +18,7 @@ final class UnyankCommand extends LifecycleCommand {
 
     @Override
     public Integer call() {
-        return run(!dryRun, (l, o) -> l.unyank(tag, release, o),
+        return run(!plan.dryRun, (l, o) -> l.unyank(tag, release, o),
                 YankResult::toMap, YankResult::lines);
     }
 }

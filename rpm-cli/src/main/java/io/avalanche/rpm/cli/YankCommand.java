@@ -21,7 +21,7 @@ final class YankCommand extends LifecycleCommand {
 
     @Override
     public Integer call() {
-        return run(!dryRun, (l, o) -> l.yank(tag, release, reason, o),
+        return run(!plan.dryRun, (l, o) -> l.yank(tag, release, reason, o),
                 YankResult::toMap, YankResult::lines);
     }
 }
