@@ -74,11 +74,6 @@ public final class RpmPublishStep extends LayoutStep {
         this.dir = RpmBuildStep.out(dir);
     }
 
-    @Override
-    String function() {
-        return FUNCTION;
-    }
-
     /** rpm-core's canonical s3://BUCKET[/prefix] of this step's bucket and prefix; refuses bad names before any work. */
     String destination() throws AbortException {
         if (bucket == null) {

@@ -100,11 +100,6 @@ public final class RpmSignStep extends KeyedStep {
         this.dir = RpmBuildStep.out(dir);
     }
 
-    @Override
-    String function() {
-        return FUNCTION;
-    }
-
     /** Refusals that need no agent and no key: rpm-core's key rules, then what a release key may sign. */
     @Override
     void check() throws AbortException {

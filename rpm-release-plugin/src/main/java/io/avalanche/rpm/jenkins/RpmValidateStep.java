@@ -140,11 +140,6 @@ public final class RpmValidateStep extends LayoutStep {
         this.trustPublishedKey = trustPublishedKey;
     }
 
-    @Override
-    String function() {
-        return FUNCTION;
-    }
-
     /** Refusals before any work: the parameters, one trust anchor at most, the release and layout as rpm-core reads them. */
     @Override
     void check() throws AbortException {
