@@ -50,11 +50,6 @@ public final class KeyFileSource extends SigningKeySource {
         this.passphraseCredentialsId = Util.fixEmptyAndTrim(passphraseCredentialsId);
     }
 
-    @Override
-    public boolean isEphemeral() {
-        return false;
-    }
-
     /** rpm-core's key rules cannot judge a key held in a credential yet (KeyRequest takes a file path). */
     @Override
     RpmCoreKeys.Key unlock(Run<?, ?> run, String step, RpmCoreKeys.Use use) throws IOException {
