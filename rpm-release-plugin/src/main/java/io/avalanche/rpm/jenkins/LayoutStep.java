@@ -5,8 +5,8 @@ import hudson.Util;
 import org.kohsuke.stapler.DataBoundSetter;
 
 /**
- * A keyed step that writes or reads a published tree (rpmPublish, rpmValidate, the lifecycle steps): where the
- * repositories are in it, by rpm-core's layout names (its Layout decides the paths).
+ * A keyed step that writes a published tree (rpmPublish, the lifecycle steps): where the repositories are in it, by
+ * rpm-core's layout names (its Layout decides the paths). rpmValidate, which reads one, takes the same layout: names.
  */
 public abstract class LayoutStep extends KeyedStep {
     private String layout;
