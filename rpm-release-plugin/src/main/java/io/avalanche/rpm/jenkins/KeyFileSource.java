@@ -111,8 +111,7 @@ public final class KeyFileSource extends SigningKeySource {
         }
 
         public FormValidation doCheckCredentialsId(@QueryParameter String value) {
-            return Util.fixEmptyAndTrim(value) == null
-                    ? FormValidation.error(Messages.KeyFileSource_CredentialsRequired()) : FormValidation.ok();
+            return Forms.required(value, Messages.KeyFileSource_CredentialsRequired());
         }
     }
 }

@@ -109,10 +109,8 @@ public abstract class LifecycleStep extends LayoutStep {
         }
 
         public FormValidation doCheckTo(@QueryParameter String value) {
-            if (Util.fixEmptyAndTrim(value) == null) {
-                return FormValidation.error(Messages.LifecycleStep_ToRequired(getFunctionName()));
-            }
-            return Forms.check(() -> RpmCorePublish.checkDestination(value.trim()));
+            return Forms.required(value, Messages.LifecycleStep_ToRequired(getFunctionName()),
+                    () -> RpmCorePublish.checkDestination(value.trim()));
         }
     }
 

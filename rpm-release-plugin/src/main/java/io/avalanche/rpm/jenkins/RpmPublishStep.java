@@ -100,10 +100,8 @@ public final class RpmPublishStep extends LayoutStep {
         }
 
         public FormValidation doCheckBucket(@QueryParameter String value) {
-            if (Util.fixEmptyAndTrim(value) == null) {
-                return FormValidation.error(Messages.RpmPublishStep_BucketRequired());
-            }
-            return Forms.check(() -> RpmCorePublish.destination(value.trim(), ""));
+            return Forms.required(value, Messages.RpmPublishStep_BucketRequired(),
+                    () -> RpmCorePublish.destination(value.trim(), ""));
         }
     }
 

@@ -158,8 +158,7 @@ public final class RpmValidateStep extends TagArchStep {
         }
 
         public FormValidation doCheckFrom(@QueryParameter String value) {
-            return Util.fixEmptyAndTrim(value) == null ? FormValidation.error(Messages.RpmValidateStep_FromRequired())
-                    : FormValidation.ok();
+            return Forms.required(value, Messages.RpmValidateStep_FromRequired());
         }
     }
 
