@@ -5,8 +5,10 @@ import hudson.Util;
 import org.kohsuke.stapler.DataBoundSetter;
 
 /**
- * A keyed step that writes a published tree (rpmPublish, the lifecycle steps): where the repositories are in it, by
- * rpm-core's layout names (its Layout decides the paths). rpmValidate, which reads one, takes the same layout: names.
+ * A keyed step that writes a published tree at a destination (rpmPublish, the lifecycle steps): where the repositories
+ * are in it, by rpm-core's layout names (its Layout decides the paths), and the checks before any work: destination,
+ * layout, the step's own fields, then the key for that destination. rpmValidate, which reads one, takes the same
+ * layout: names.
  */
 public abstract class LayoutStep extends KeyedStep {
     private String layout;
@@ -24,5 +26,21 @@ public abstract class LayoutStep extends KeyedStep {
     /** Refuses a layout rpm-core does not know, before any work. */
     void checkLayout() throws AbortException {
         checkCore(() -> RpmCorePublish.checkLayout(layout));
+    }
+
+    /** rpm-core's canonical destination of the step (s3://... or file:...); refuses a bad one before any work. */
+    abstract String destination() throws AbortException;
+
+    /** Checks the step's own fields before any work; AbortException naming the field. None by default. */
+    void checkFields() throws AbortException {
+    }
+
+    /** The destination, the layout, the step's own fields, then the key for the destination, before any work. */
+    @Override
+    final void check() throws AbortException {
+        String destination = destination();
+        checkLayout();
+        checkFields();
+        checkKey(RpmCoreKeys.Use.publish(destination));   // an ephemeral key never signs for s3://
     }
 }

@@ -43,9 +43,6 @@ public abstract class LifecycleStep extends LayoutStep {
     /** True when the step changes the store; false: rpm-core plans and changes nothing. */
     abstract boolean applies();
 
-    /** Checks the step's own fields before any work; AbortException naming the field. */
-    abstract void checkFields() throws AbortException;
-
     /** Runs the operation through rpm-core. */
     abstract RpmCorePublish.Outcome operate(RpmCorePublish.Target target, Consumer<String> log);
 
@@ -53,6 +50,7 @@ public abstract class LifecycleStep extends LayoutStep {
     abstract String headline(String destination);
 
     /** rpm-core's canonical destination, refused before any work when missing, malformed or not allowed here. */
+    @Override
     String destination() throws AbortException {
         if (to == null) {
             throw new AbortException(Messages.LifecycleStep_ToRequired(function()));
@@ -92,14 +90,6 @@ public abstract class LifecycleStep extends LayoutStep {
         } catch (IOException e) {
             return abs;
         }
-    }
-
-    /** The destination, the step's own fields, then the key for it, before any work. */
-    @Override
-    void check() throws AbortException {
-        String destination = destination();
-        checkFields();
-        checkKey(RpmCoreKeys.Use.publish(destination));   // an ephemeral key never signs for s3://
     }
 
     /** Describes a lifecycle step: runs on the controller, needs no node; the destination check. */

@@ -75,19 +75,12 @@ public final class RpmPublishStep extends LayoutStep {
     }
 
     /** rpm-core's canonical s3://BUCKET[/prefix] of this step's bucket and prefix; refuses bad names before any work. */
+    @Override
     String destination() throws AbortException {
         if (bucket == null) {
             throw new AbortException(Messages.RpmPublishStep_BucketRequired());
         }
         return core(() -> RpmCorePublish.destination(bucket, prefix));
-    }
-
-    /** The destination, the layout, then the key for the destination, before any work. */
-    @Override
-    void check() throws AbortException {
-        String destination = destination();
-        checkLayout();
-        checkKey(RpmCoreKeys.Use.publish(destination));   // an ephemeral key never signs for s3://
     }
 
     /** Describes {@code rpmPublish} to Pipeline and to the snippet generator. */
