@@ -2,7 +2,11 @@ package io.avalanche.rpm.jenkins;
 
 import hudson.AbortException;
 import hudson.Util;
+import hudson.model.Run;
+import hudson.model.TaskListener;
 import org.kohsuke.stapler.DataBoundSetter;
+
+import java.io.IOException;
 
 /**
  * A keyed step that writes a published tree at a destination (rpmPublish, the lifecycle steps): where the repositories
@@ -42,5 +46,15 @@ public abstract class LayoutStep extends KeyedStep {
         checkLayout();
         checkFields();
         checkKey(RpmCoreKeys.Use.publish(destination));   // an ephemeral key never signs for s3://
+    }
+
+    /** The key unlocked for {@code destination} (close it when done), or null, logging {@code unsigned}, without one. */
+    RpmCoreKeys.Key unlockFor(Run<?, ?> run, TaskListener listener, String destination, String unsigned)
+            throws IOException, InterruptedException {
+        if (getKey() == null) {
+            listener.getLogger().println(unsigned);
+            return null;
+        }
+        return unlock(run, listener, RpmCoreKeys.Use.publish(destination));
     }
 }

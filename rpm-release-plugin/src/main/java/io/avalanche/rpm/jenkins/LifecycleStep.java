@@ -117,10 +117,8 @@ public abstract class LifecycleStep extends LayoutStep {
         RpmCoreKeys.Key key = null;
         RpmSignaturesAction.Made made = new RpmSignaturesAction.Made(run);
         try {
-            if (applies() && getKey() != null) {
-                key = unlock(run, listener, RpmCoreKeys.Use.publish(destination));
-            } else if (applies()) {
-                log.accept(Messages.LifecycleStep_NoKey(function()));
+            if (applies()) {
+                key = unlockFor(run, listener, destination, Messages.LifecycleStep_NoKey(function()));
             }
             RpmCorePublish.Target target = new RpmCorePublish.Target(destination, ctx.aws(), getLayout(),
                     signer(key, destination, made), applies(), function());

@@ -108,12 +108,7 @@ public final class RpmPublishStep extends LayoutStep {
         Run<?, ?> run = ctx.build();
         String destination = destination();
         // the key first: a wrong passphrase fails before anything is uploaded
-        RpmCoreKeys.Key key = null;
-        if (getKey() != null) {
-            key = unlock(run, listener, RpmCoreKeys.Use.publish(destination));
-        } else {
-            listener.getLogger().println(Messages.RpmPublishStep_Unsigned());
-        }
+        RpmCoreKeys.Key key = unlockFor(run, listener, destination, Messages.RpmPublishStep_Unsigned());
         try {
             Bucket target = new Bucket(bucket, prefix, ctx.aws(), listener);
             listener.getLogger().println(Messages.RpmPublishStep_Publishing(this.dir, destination,
