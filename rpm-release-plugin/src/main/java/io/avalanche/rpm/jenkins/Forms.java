@@ -16,7 +16,7 @@ import jenkins.model.Jenkins;
 
 import java.util.List;
 
-/** Form helpers shared by the descriptors: required fields, tag checks, arch and layout choices, credentials dropdowns. */
+/** Form helpers shared by the descriptors: required fields, tag checks, arch and layout choices, credential lists. */
 final class Forms {
     private Forms() {
     }

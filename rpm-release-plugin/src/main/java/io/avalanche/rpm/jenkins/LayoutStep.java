@@ -48,7 +48,7 @@ public abstract class LayoutStep extends KeyedStep {
         checkKey(RpmCoreKeys.Use.publish(destination));   // an ephemeral key never signs for s3://
     }
 
-    /** The key unlocked for {@code destination} (close it when done), or null, logging {@code unsigned}, without one. */
+    /** The key unlocked for {@code destination} (close it when done); without a key: null, logging {@code unsigned}. */
     RpmCoreKeys.Key unlockFor(Run<?, ?> run, TaskListener listener, String destination, String unsigned)
             throws IOException, InterruptedException {
         if (getKey() == null) {

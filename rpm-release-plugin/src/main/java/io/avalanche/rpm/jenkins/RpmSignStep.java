@@ -78,7 +78,10 @@ public final class RpmSignStep extends TagArchStep {
         this.dir = RpmBuildStep.out(dir);
     }
 
-    /** Refusals that need no agent and no key: rpm-core's key rules, then what a release key may sign. */
+    /**
+     * Refusals that need no agent and no key: rpm-core's key rules, then what a release key may sign (tag and arch are
+     * required unless the key is ephemeral).
+     */
     @Override
     void check() throws AbortException {
         String tag = getTag();

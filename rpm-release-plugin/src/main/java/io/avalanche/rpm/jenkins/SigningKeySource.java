@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  */
 public abstract class SigningKeySource extends AbstractDescribableImpl<SigningKeySource> {
 
-    /** True only for ephemeral(), a throw-away key (pull-request smoke builds, local trials); release builds refuse it. */
+    /** True only for ephemeral(), a throw-away key (pull-request builds, local trials); release builds refuse it. */
     public boolean isEphemeral() {
         return false;
     }
