@@ -16,7 +16,7 @@ import jenkins.model.Jenkins;
 
 import java.util.List;
 
-/** Form helpers shared by the step descriptors: tag checks, arch and layout choices, credentials dropdowns. */
+/** Form helpers shared by the descriptors: required fields, tag checks, arch and layout choices, credential lists. */
 final class Forms {
     private Forms() {
     }
@@ -31,11 +31,19 @@ final class Forms {
         }
     }
 
+    /** A required field: the form's error {@code missing} when {@code value} is empty; else as {@link #check}. */
+    static FormValidation required(String value, String missing, Runnable check) {
+        return Util.fixEmptyAndTrim(value) == null ? FormValidation.error(missing) : check(check);
+    }
+
+    /** A required field that rpm-core does not check further. */
+    static FormValidation required(String value, String missing) {
+        return required(value, missing, () -> {
+        });
+    }
+
     static FormValidation checkTag(String value) {
-        if (Util.fixEmptyAndTrim(value) == null) {
-            return FormValidation.error(Messages.Forms_TagRequired());
-        }
-        return check(() -> RpmCore.checkTag(value));
+        return required(value, Messages.Forms_TagRequired(), () -> RpmCore.checkTag(value));
     }
 
     static ListBoxModel archItems() {

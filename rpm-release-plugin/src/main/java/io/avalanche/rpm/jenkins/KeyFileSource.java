@@ -50,11 +50,6 @@ public final class KeyFileSource extends SigningKeySource {
         this.passphraseCredentialsId = Util.fixEmptyAndTrim(passphraseCredentialsId);
     }
 
-    @Override
-    public boolean isEphemeral() {
-        return false;
-    }
-
     /** rpm-core's key rules cannot judge a key held in a credential yet (KeyRequest takes a file path). */
     @Override
     RpmCoreKeys.Key unlock(Run<?, ?> run, String step, RpmCoreKeys.Use use) throws IOException {
@@ -116,8 +111,7 @@ public final class KeyFileSource extends SigningKeySource {
         }
 
         public FormValidation doCheckCredentialsId(@QueryParameter String value) {
-            return Util.fixEmptyAndTrim(value) == null
-                    ? FormValidation.error(Messages.KeyFileSource_CredentialsRequired()) : FormValidation.ok();
+            return Forms.required(value, Messages.KeyFileSource_CredentialsRequired());
         }
     }
 }

@@ -43,9 +43,6 @@ public abstract class LifecycleStep extends LayoutStep {
     /** True when the step changes the store; false: rpm-core plans and changes nothing. */
     abstract boolean applies();
 
-    /** Checks the step's own fields before any work; AbortException naming the field. */
-    abstract void checkFields() throws AbortException;
-
     /** Runs the operation through rpm-core. */
     abstract RpmCorePublish.Outcome operate(RpmCorePublish.Target target, Consumer<String> log);
 
@@ -53,6 +50,7 @@ public abstract class LifecycleStep extends LayoutStep {
     abstract String headline(String destination);
 
     /** rpm-core's canonical destination, refused before any work when missing, malformed or not allowed here. */
+    @Override
     String destination() throws AbortException {
         if (to == null) {
             throw new AbortException(Messages.LifecycleStep_ToRequired(function()));
@@ -94,14 +92,6 @@ public abstract class LifecycleStep extends LayoutStep {
         }
     }
 
-    /** The destination, the step's own fields, then the key for it, before any work. */
-    @Override
-    void check() throws AbortException {
-        String destination = destination();
-        checkFields();
-        checkKey(RpmCoreKeys.Use.publish(destination));   // an ephemeral key never signs for s3://
-    }
-
     /** Describes a lifecycle step: runs on the controller, needs no node; the destination check. */
     public abstract static class LifecycleDescriptor extends RpmDescriptor {
         LifecycleDescriptor(String function, Supplier<String> displayName) {
@@ -109,10 +99,8 @@ public abstract class LifecycleStep extends LayoutStep {
         }
 
         public FormValidation doCheckTo(@QueryParameter String value) {
-            if (Util.fixEmptyAndTrim(value) == null) {
-                return FormValidation.error(Messages.LifecycleStep_ToRequired(getFunctionName()));
-            }
-            return Forms.check(() -> RpmCorePublish.checkDestination(value.trim()));
+            return Forms.required(value, Messages.LifecycleStep_ToRequired(getFunctionName()),
+                    () -> RpmCorePublish.checkDestination(value.trim()));
         }
     }
 
@@ -129,10 +117,8 @@ public abstract class LifecycleStep extends LayoutStep {
         RpmCoreKeys.Key key = null;
         RpmSignaturesAction.Made made = new RpmSignaturesAction.Made(run);
         try {
-            if (applies() && getKey() != null) {
-                key = unlock(run, listener, RpmCoreKeys.Use.publish(destination));
-            } else if (applies()) {
-                log.accept(Messages.LifecycleStep_NoKey(function()));
+            if (applies()) {
+                key = unlockFor(run, listener, destination, Messages.LifecycleStep_NoKey(function()));
             }
             RpmCorePublish.Target target = new RpmCorePublish.Target(destination, ctx.aws(), getLayout(),
                     signer(key, destination, made), applies(), function());

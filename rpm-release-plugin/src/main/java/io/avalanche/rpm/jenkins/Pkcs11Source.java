@@ -79,11 +79,6 @@ public final class Pkcs11Source extends SigningKeySource {
     }
 
     @Override
-    public boolean isEphemeral() {
-        return false;
-    }
-
-    @Override
     void check(String step, RpmCoreKeys.Use use) throws AbortException {
         allowedModule(step, module);
     }

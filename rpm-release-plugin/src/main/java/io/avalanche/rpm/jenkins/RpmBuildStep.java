@@ -116,11 +116,6 @@ public final class RpmBuildStep extends TagStep {
         this.release = Util.fixEmptyAndTrim(release);
     }
 
-    @Override
-    String function() {
-        return FUNCTION;
-    }
-
     /** Every parameter, before any work: preset, tag, arch (when given) and compression. */
     @Override
     void check() throws AbortException {

@@ -46,11 +46,6 @@ public final class RpmBuilderImageStep extends RpmStep {
         this.goMod = Util.fixEmptyAndTrim(goMod) == null ? "go.mod" : goMod.trim();
     }
 
-    @Override
-    String function() {
-        return FUNCTION;
-    }
-
     /** Describes {@code rpmBuilderImage} to Pipeline and to the snippet generator. */
     @Extension
     @Symbol(FUNCTION)

@@ -66,11 +66,6 @@ public final class RpmPlanStep extends TagStep {
         this.respin = Util.fixEmptyAndTrim(respin);
     }
 
-    @Override
-    String function() {
-        return FUNCTION;
-    }
-
     List<String> archList() {
         return archs == null ? null : new ArrayList<>(Arrays.asList(archs.trim().split("[,\\s]+")));
     }

@@ -56,11 +56,6 @@ public final class RpmPruneStep extends LifecycleStep {
     }
 
     @Override
-    String function() {
-        return FUNCTION;
-    }
-
-    @Override
     boolean applies() {
         return apply;
     }

@@ -74,25 +74,13 @@ public final class RpmPublishStep extends LayoutStep {
         this.dir = RpmBuildStep.out(dir);
     }
 
-    @Override
-    String function() {
-        return FUNCTION;
-    }
-
     /** rpm-core's canonical s3://BUCKET[/prefix] of this step's bucket and prefix; refuses bad names before any work. */
+    @Override
     String destination() throws AbortException {
         if (bucket == null) {
             throw new AbortException(Messages.RpmPublishStep_BucketRequired());
         }
         return core(() -> RpmCorePublish.destination(bucket, prefix));
-    }
-
-    /** The destination, the layout, then the key for the destination, before any work. */
-    @Override
-    void check() throws AbortException {
-        String destination = destination();
-        checkLayout();
-        checkKey(RpmCoreKeys.Use.publish(destination));   // an ephemeral key never signs for s3://
     }
 
     /** Describes {@code rpmPublish} to Pipeline and to the snippet generator. */
@@ -105,10 +93,8 @@ public final class RpmPublishStep extends LayoutStep {
         }
 
         public FormValidation doCheckBucket(@QueryParameter String value) {
-            if (Util.fixEmptyAndTrim(value) == null) {
-                return FormValidation.error(Messages.RpmPublishStep_BucketRequired());
-            }
-            return Forms.check(() -> RpmCorePublish.destination(value.trim(), ""));
+            return Forms.required(value, Messages.RpmPublishStep_BucketRequired(),
+                    () -> RpmCorePublish.destination(value.trim(), ""));
         }
     }
 
@@ -122,12 +108,7 @@ public final class RpmPublishStep extends LayoutStep {
         Run<?, ?> run = ctx.build();
         String destination = destination();
         // the key first: a wrong passphrase fails before anything is uploaded
-        RpmCoreKeys.Key key = null;
-        if (getKey() != null) {
-            key = unlock(run, listener, RpmCoreKeys.Use.publish(destination));
-        } else {
-            listener.getLogger().println(Messages.RpmPublishStep_Unsigned());
-        }
+        RpmCoreKeys.Key key = unlockFor(run, listener, destination, Messages.RpmPublishStep_Unsigned());
         try {
             Bucket target = new Bucket(bucket, prefix, ctx.aws(), listener);
             listener.getLogger().println(Messages.RpmPublishStep_Publishing(this.dir, destination,

@@ -26,12 +26,10 @@ import java.util.Map;
  * signature in the build, and sends the signatures back: the private key and its passphrase never leave the
  * controller and are never logged.
  */
-public final class RpmSignStep extends KeyedStep {
+public final class RpmSignStep extends TagArchStep {
     static final String FUNCTION = "rpmSign";
 
     private boolean release;
-    private String tag;
-    private String arch;
     private String vmId;
     private String respin;
     private String dir = RpmBuildStep.DEFAULT_OUT;
@@ -48,26 +46,6 @@ public final class RpmSignStep extends KeyedStep {
     @DataBoundSetter
     public void setRelease(boolean release) {
         this.release = release;
-    }
-
-    public String getTag() {
-        return tag;
-    }
-
-    /** The tag this build releases, as the pipeline gave it (not as an agent reports it); required unless ephemeral. */
-    @DataBoundSetter
-    public void setTag(String tag) {
-        this.tag = Util.fixEmptyAndTrim(tag);
-    }
-
-    public String getArch() {
-        return arch;
-    }
-
-    /** The arch this build packages; required with a key that is not ephemeral. */
-    @DataBoundSetter
-    public void setArch(String arch) {
-        this.arch = Util.fixEmptyAndTrim(arch);
     }
 
     public String getVmId() {
@@ -100,14 +78,14 @@ public final class RpmSignStep extends KeyedStep {
         this.dir = RpmBuildStep.out(dir);
     }
 
-    @Override
-    String function() {
-        return FUNCTION;
-    }
-
-    /** Refusals that need no agent and no key: rpm-core's key rules, then what a release key may sign. */
+    /**
+     * Refusals that need no agent and no key: rpm-core's key rules, then what a release key may sign (tag and arch are
+     * required unless the key is ephemeral).
+     */
     @Override
     void check() throws AbortException {
+        String tag = getTag();
+        String arch = getArch();
         RpmCoreKeys.Use use = RpmCoreKeys.Use.sign(release);
         if (getKey() == null) {
             try {
@@ -151,9 +129,9 @@ public final class RpmSignStep extends KeyedStep {
         }
         // the controller's own judgement of what the agent sent, before the key is unlocked
         List<String> approved = null;
-        if (tag != null) {
+        if (getTag() != null) {
             try {
-                approved = RpmCoreKeys.approve(tag, respin, arch, vmId, headers);
+                approved = RpmCoreKeys.approve(getTag(), respin, getArch(), vmId, headers);
             } catch (RpmException e) {
                 throw new AbortException(Messages.RpmSignStep_Refused(e.getMessage()));
             }

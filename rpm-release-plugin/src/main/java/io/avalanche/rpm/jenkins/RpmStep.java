@@ -25,8 +25,10 @@ import java.util.function.Supplier;
  */
 public abstract class RpmStep extends Step {
 
-    /** The step's Pipeline function (rpmSign, ...), the first word of its messages. */
-    abstract String function();
+    /** The step's Pipeline function (rpmSign, ...) as its descriptor declares it, the first word of its messages. */
+    final String function() {
+        return getDescriptor().getFunctionName();
+    }
 
     /** Refusals before any work (no agent, no key); AbortException naming the field. None by default. */
     void check() throws AbortException {

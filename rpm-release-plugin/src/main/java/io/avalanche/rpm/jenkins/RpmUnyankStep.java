@@ -21,11 +21,6 @@ public final class RpmUnyankStep extends TagLifecycleStep {
     }
 
     @Override
-    String function() {
-        return FUNCTION;
-    }
-
-    @Override
     RpmCorePublish.Outcome operate(RpmCorePublish.Target target, Consumer<String> log) {
         return RpmCorePublish.unyank(target, getTag(), getRelease(), log);
     }

@@ -29,15 +29,14 @@ import java.util.UUID;
  * location unless {@code trustPublishedKey: true}), ELF binaries, installs the packages in a fresh container of
  * {@code image} with the agent's docker CLI, smoke-tests them, writes JUnit XML and fails listing failed checks.
  */
-public final class RpmValidateStep extends LayoutStep {
+public final class RpmValidateStep extends TagArchStep {
     static final String DEFAULT_IMAGE = "rockylinux:9";
     static final String FUNCTION = "rpmValidate";
 
     private final String from;
+    private String layout;
     private String image = DEFAULT_IMAGE;
     private String commit;
-    private String tag;
-    private String arch;
     private String junit;
     private boolean withService;
     private String release;
@@ -51,6 +50,16 @@ public final class RpmValidateStep extends LayoutStep {
 
     public String getFrom() {
         return from;
+    }
+
+    public String getLayout() {
+        return layout;
+    }
+
+    /** The layout of a published tree read from (seed, the default, or el9); rpm-core's names. */
+    @DataBoundSetter
+    public void setLayout(String layout) {
+        this.layout = Util.fixEmptyAndTrim(layout);
     }
 
     public String getImage() {
@@ -70,24 +79,6 @@ public final class RpmValidateStep extends LayoutStep {
     @DataBoundSetter
     public void setCommit(String commit) {
         this.commit = Util.fixEmptyAndTrim(commit);
-    }
-
-    public String getTag() {
-        return tag;
-    }
-
-    @DataBoundSetter
-    public void setTag(String tag) {
-        this.tag = Util.fixEmptyAndTrim(tag);
-    }
-
-    public String getArch() {
-        return arch;
-    }
-
-    @DataBoundSetter
-    public void setArch(String arch) {
-        this.arch = Util.fixEmptyAndTrim(arch);
     }
 
     public String getJunit() {
@@ -140,14 +131,10 @@ public final class RpmValidateStep extends LayoutStep {
         this.trustPublishedKey = trustPublishedKey;
     }
 
-    @Override
-    String function() {
-        return FUNCTION;
-    }
-
     /** Refusals before any work: the parameters, one trust anchor at most, the release and layout as rpm-core reads them. */
     @Override
     void check() throws AbortException {
+        String tag = getTag();
         if (from == null) {
             throw new AbortException(Messages.RpmValidateStep_FromRequired());
         }
@@ -158,7 +145,7 @@ public final class RpmValidateStep extends LayoutStep {
             throw new AbortException(Messages.RpmValidateStep_OneAnchor());
         }
         checkCore(() -> RpmCore.checkRelease(tag, release));
-        checkLayout();
+        checkCore(() -> RpmCorePublish.checkLayout(layout));
     }
 
     /** Describes {@code rpmValidate} to Pipeline and to the snippet generator. */
@@ -171,8 +158,7 @@ public final class RpmValidateStep extends LayoutStep {
         }
 
         public FormValidation doCheckFrom(@QueryParameter String value) {
-            return Util.fixEmptyAndTrim(value) == null ? FormValidation.error(Messages.RpmValidateStep_FromRequired())
-                    : FormValidation.ok();
+            return Forms.required(value, Messages.RpmValidateStep_FromRequired());
         }
     }
 
@@ -208,7 +194,7 @@ public final class RpmValidateStep extends LayoutStep {
         }
         String junit = this.junit == null ? null : workspace.child(this.junit).getRemote();
         RpmCoreValidate.Request request = new RpmCoreValidate.Request(source(workspace, from), image,
-                commit, tag, release, ctx.arch(workspace, arch), getLayout(),
+                commit, getTag(), release, ctx.arch(workspace, getArch()), layout,
                 withService, pinned, pinnedSource, trustPublishedKey, ctx.aws(), ctx.docker());
         Map<String, Object> report = tmp.act(new Validate(request, junit, listener));
         for (Object warning : (List<?>) report.getOrDefault("warnings", List.of())) {

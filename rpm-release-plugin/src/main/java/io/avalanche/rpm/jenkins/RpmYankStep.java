@@ -36,11 +36,6 @@ public final class RpmYankStep extends TagLifecycleStep {
     }
 
     @Override
-    String function() {
-        return FUNCTION;
-    }
-
-    @Override
     RpmCorePublish.Outcome operate(RpmCorePublish.Target target, Consumer<String> log) {
         return RpmCorePublish.yank(target, getTag(), getRelease(), reason, log);
     }
