@@ -66,6 +66,10 @@ image_revision() {
     case "$r" in ''|'<no value>') echo 1 ;; *) echo "$r" ;; esac
 }
 
+# One build of an arch's image at a time (parallel test JVMs ask together): the second finds the first's image.
+exec 8>"${RPM_RELEASE_PODMAN_DIR:-/var/tmp/rpm-release-podman}/image-$ARCH.lock"
+flock -w 1800 8 || { echo "build-target-image.sh: another build of the $ARCH image held its lock for 30 min" >&2; exit 1; }
+
 if [ "$REBUILD" = 0 ]; then
     for have in "$IMAGE" "${ALSO[@]}"; do
         podman image exists "$have" || continue

@@ -94,6 +94,10 @@ running_patiently() {
 
 start() {
     need_root
+    # One starter at a time (parallel test JVMs call this together); the service must not inherit the lock.
+    mkdir -p "$DIR"
+    exec 9>"$DIR/start.lock"
+    flock -w 300 9 || { echo "podman-env.sh: another start held $DIR/start.lock for 5 min" >&2; exit 1; }
     if running_patiently; then
         exports
         return
@@ -102,8 +106,10 @@ start() {
     stop_service
     write_config
     rm -f "$SOCK"
-    CONTAINERS_CONF="$DIR/containers.conf" CONTAINERS_STORAGE_CONF="$DIR/storage.conf" \
-        setsid nohup podman system service --time=0 "unix://$SOCK" >"$DIR/service.log" 2>&1 </dev/null &
+    # Started in $DIR, not the caller's directory: a removed working directory (a deleted clone) makes every later
+    # container start fail ("unable to upgrade to tcp, received 409").
+    (cd "$DIR" && CONTAINERS_CONF="$DIR/containers.conf" CONTAINERS_STORAGE_CONF="$DIR/storage.conf" \
+        exec setsid nohup podman system service --time=0 "unix://$SOCK" >"$DIR/service.log" 2>&1 </dev/null 9>&-) &
     echo $! > "$DIR/service.pid"
     for _ in $(seq 1 100); do
         if running; then

@@ -83,6 +83,7 @@ class ValidateCommandTest {
     @Test
     void containerModeThroughTheDockerCli() {
         ContainerTarget.Engine engine = ContainerEnv.engine();
+        java.util.Set<String> before = ContainerEnv.snapshot();
         Path bucket = releases.bucketDir(Variant.WRONG_COMMIT, "commit");
         CliRunner.Run r = CliRunner.run("validate", "--from", "file:" + bucket, "--key", releases.publicKey().toString(), "--tag", TestReleases.TAG,
                 "--arch", "x86_64", "--commit", TestReleases.COMMIT, "--image", ContainerEnv.IMAGE,
@@ -90,7 +91,7 @@ class ValidateCommandTest {
         assertThat(r.exitCode()).as(r.all()).isEqualTo(Main.CHECK_FAILED);
         assertThat(r.out()).contains("FAIL  avalanchego  smoke").contains("PASS  subnet-evm   smoke")
                 .contains("container rpm-release-validate-");
-        assertThat(ContainerEnv.containers()).noneMatch(n -> n.startsWith("rpm-release-validate-"));
+        assertThat(ContainerEnv.stayedSince(before, "rpm-release-validate-")).isEmpty();
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,6 +51,7 @@ class ContainerBuildTest {
 
     @Test
     void buildsInsideTheContainerAndPackages() throws Exception {
+        Set<String> before = ContainerEnv.snapshot();
         Path src = sample();
         List<String> lines = new ArrayList<>();
         ReleaseManifest m = ReleaseBuilder.build(new ReleaseBuilder.Request(src, ReleaseTag.parse("v1.14.1"),
@@ -63,11 +65,12 @@ class ContainerBuildTest {
         assertThat(out).contains("commit=" + m.commit());
         assertThat(Files.getAttribute(src.resolve("build/avalanchego"), "unix:uid"))
                 .as("uid of the source tree preserved").isEqualTo(Files.getAttribute(src, "unix:uid"));
-        assertThat(ContainerEnv.containers()).noneMatch(n -> n.startsWith("rpm-release-build-"));
+        assertThat(ContainerEnv.stayedSince(before, "rpm-release-build-")).isEmpty();
     }
 
     @Test
     void aFailingBuildInTheContainerFailsWithItsOutput() throws Exception {
+        Set<String> before = ContainerEnv.snapshot();
         Path src = sample();
         Files.writeString(src.resolve("main/avalanchego.c"), "not C at all\n");
         TestPackages.commitAll(src);
@@ -76,18 +79,19 @@ class ContainerBuildTest {
                 Arch.host(), BUILDER, tmp.resolve("out"), Compression.parse("zstd:3"), engine), l -> { }))
                 .isInstanceOf(BuildException.class).hasMessageContaining("failed in container")
                 .hasMessageContaining("avalanchego.c");
-        assertThat(ContainerEnv.containers()).noneMatch(n -> n.startsWith("rpm-release-build-"));
+        assertThat(ContainerEnv.stayedSince(before, "rpm-release-build-")).isEmpty();
         assertThat(tmp.resolve("out/release.json")).doesNotExist();
     }
 
     @Test
     void aContainerThatCannotStartFailsTheBuild() throws Exception {
+        Set<String> before = ContainerEnv.snapshot();
         Path src = sample();
         assertThatThrownBy(() -> ReleaseBuilder.build(new ReleaseBuilder.Request(src, ReleaseTag.parse("v1.14.1"),
                 Arch.host(), "localhost/rpm-release-no-such-image:latest", tmp.resolve("out"),
                 Compression.parse("zstd:3"), engine), l -> { }))
                 .isInstanceOf(BuildException.class).hasMessageContaining("failed in container");
         assertThat(src.resolve("build/avalanchego")).doesNotExist();
-        assertThat(ContainerEnv.containers()).noneMatch(n -> n.startsWith("rpm-release-build-"));
+        assertThat(ContainerEnv.stayedSince(before, "rpm-release-build-")).isEmpty();
     }
 }

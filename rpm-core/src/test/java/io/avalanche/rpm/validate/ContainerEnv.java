@@ -72,6 +72,32 @@ public final class ContainerEnv {
         return containers().stream().filter(TRACKED::contains).toList();
     }
 
+    /** The names of the containers the engine knows now, for {@link #stayedSince}. */
+    public static java.util.Set<String> snapshot() {
+        return java.util.Set.copyOf(containers());
+    }
+
+    /**
+     * Containers named {@code prefix}... that were not in {@code before} and are still there once the others are gone
+     * (or after three minutes). Other test JVMs share the engine: their containers come and go, a leaked one stays.
+     */
+    public static List<String> stayedSince(java.util.Set<String> before, String prefix) {
+        long end = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (true) {
+            List<String> appeared = containers().stream().filter(n -> n.startsWith(prefix) && !before.contains(n))
+                    .toList();
+            if (appeared.isEmpty() || System.nanoTime() > end) {
+                return appeared;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return appeared;
+            }
+        }
+    }
+
     /** Names of all containers (running or not) the engine knows. */
     public static List<String> containers() {
         return containersOf(engine());

@@ -9,18 +9,25 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** scripts/podman-env.sh in a private state directory: idempotent start, docker CLI works, clean stop/purge. */
+/**
+ * scripts/podman-env.sh in a private state directory: idempotent start, the service runs in its state directory (not
+ * the caller's), docker CLI works, clean stop/purge.
+ */
 class ContainerScriptsTest {
     @Test
     void startIsIdempotentAndStopLeavesNoMounts() throws Exception {
         Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "podman-env-test");
         Path script = ContainerEnv.repoRoot().resolve("scripts/podman-env.sh");
         Map<String, String> env = Map.of("RPM_RELEASE_PODMAN_DIR", dir.toString());
+        Path caller = Files.createTempDirectory("podman-env-caller");
         try {
-            String first = Tools.ok(dir, env, List.of(script.toString(), "start"));
+            String first = Tools.ok(caller, env, List.of(script.toString(), "start"));
             assertThat(first).contains("export DOCKER_HOST='unix://" + dir + "/podman.sock'")
                     .contains("export CONTAINERS_CONF='" + dir + "/containers.conf'");
             String pid = Files.readString(dir.resolve("service.pid")).strip();
+            // a service left in the caller's directory fails every container start once that directory is removed
+            assertThat(Files.readSymbolicLink(Path.of("/proc", pid, "cwd"))).isEqualTo(dir.toRealPath());
+            Files.delete(caller);
             assertThat(Tools.ok(dir, env, List.of(script.toString(), "start"))).isEqualTo(first);
             assertThat(Files.readString(dir.resolve("service.pid")).strip()).isEqualTo(pid);
             assertThat(Files.readString(dir.resolve("containers.conf")))
@@ -33,6 +40,7 @@ class ContainerScriptsTest {
                     java.util.Optional.of(true));
             assertThat(Tools.ok(dir, "findmnt", "-rn", "-o", "TARGET")).doesNotContain(dir.toString());
         } finally {
+            Files.deleteIfExists(caller);
             Tools.ok(dir, env, List.of(script.toString(), "purge"));
         }
         assertThat(dir).doesNotExist();

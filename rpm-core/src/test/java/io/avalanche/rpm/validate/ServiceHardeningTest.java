@@ -23,6 +23,7 @@ class ServiceHardeningTest {
     @Test
     void theNodeWritesItsDataAndNothingElse() throws Exception {
         ContainerTarget.Engine engine = ContainerEnv.engine();
+        java.util.Set<String> before = ContainerEnv.snapshot();
         Path dir = new TestReleases(tmp.resolve("fixtures")).serviceReleaseDir("hardening", Arch.host(), null, null);
         List<Path> rpms;
         try (Stream<Path> s = Files.list(dir)) {
@@ -36,6 +37,6 @@ class ServiceHardeningTest {
         assertThat(v.output()).contains("mounts=private", "context=avalanchego:avalanchego 640")
                 .containsPattern("mount /=ro[,\\n]").containsPattern("mount /var/lib/avalanchego=rw[,\\n]")
                 .contains("mount /root=", "mount /tmp=");
-        assertThat(ContainerEnv.containers()).noneMatch(n -> n.startsWith(SystemdBoot.NAME_PREFIX));
+        assertThat(ContainerEnv.stayedSince(before, SystemdBoot.NAME_PREFIX)).isEmpty();
     }
 }

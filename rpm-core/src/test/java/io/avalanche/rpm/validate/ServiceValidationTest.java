@@ -29,9 +29,16 @@ class ServiceValidationTest {
         releases = new TestReleases(tmp.resolve("fixtures"));
     }
 
+    private java.util.Set<String> before;
+
+    @org.junit.jupiter.api.BeforeEach
+    void containersBefore() {
+        before = ContainerEnv.snapshot();
+    }
+
     @AfterEach
     void noContainerLeftBehind() {
-        assertThat(ContainerEnv.containers()).noneMatch(n -> n.startsWith(ContainerTarget.NAME_PREFIX));
+        assertThat(ContainerEnv.stayedSince(before, ContainerTarget.NAME_PREFIX)).isEmpty();
     }
 
     static ValidationReport validate(Path dir, ValidationOptions.Install install, String work) {
