@@ -1,11 +1,12 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.Futures;
+import io.avalanche.rpm.format.CheckResult;
 import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.sign.EphemeralKeys;
 import io.avalanche.rpm.store.Destinations;
 import io.avalanche.rpm.store.FileHashes;
 import io.avalanche.rpm.store.ObjectStore;
-import io.avalanche.rpm.format.CheckResult;
-import io.avalanche.rpm.sign.EphemeralKeys;
 import io.avalanche.rpm.verify.PackageVerifier;
 import io.avalanche.rpm.verify.VerifyReport;
 
@@ -175,7 +176,7 @@ final class PublishGate {
         // the .repo file is read while the signatures are looked for
         java.util.concurrent.CompletableFuture<Boolean> demandedBy = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> store.get(repoFile).map(b -> new String(b, StandardCharsets.UTF_8).contains("repo_gpgcheck=1"))
-                        .orElse(false), Background::newThread);
+                        .orElse(false), PublishRun.CHECKS);
         List<String> signed = new ArrayList<>();
         for (String dir : repoDirs) {
             String asc = Layout.repomdSignature(dir);
@@ -183,7 +184,7 @@ final class PublishGate {
                 signed.add(store.describe(asc));
             }
         }
-        boolean demanded = Background.joinVerified(demandedBy);
+        boolean demanded = Futures.join(demandedBy);
         if (demanded) {
             signed.add(store.describe(repoFile) + " (repo_gpgcheck=1)");
         }

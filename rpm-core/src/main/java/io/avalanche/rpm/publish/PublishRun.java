@@ -1,6 +1,7 @@
 package io.avalanche.rpm.publish;
 
 import io.avalanche.rpm.Digests;
+import io.avalanche.rpm.Futures;
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.format.Channel;
 import io.avalanche.rpm.format.RpmPackage;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
@@ -32,6 +34,9 @@ import java.util.function.Consumer;
  * holds, decide per object (unchanged, refused, upload), upload, and compute and store each repository's metadata.
  */
 final class PublishRun {
+    /** The publish's background checks and reads: daemon threads (a stopping JVM does not wait for them). */
+    static final Executor CHECKS = Futures.daemons("publish-check");
+
     final ObjectStore store;
     final Layout layout;
     final Publisher.Options options;
@@ -119,7 +124,7 @@ final class PublishRun {
     /** Reads, concurrently, what the destination holds where this release would write; repositories in the background. */
     Remote read(ReleaseScan release) {
         CompletableFuture<java.util.Set<String>> yanks = CompletableFuture.supplyAsync(
-                () -> YankRecords.read(store, layout).keys(), Background::newThread);
+                () -> YankRecords.read(store, layout).keys(), CHECKS);
         Map<String, Future<Optional<StoredObject>>> heads = new LinkedHashMap<>();
         for (ReleaseScan.Scanned f : release.files()) {
             heads.put(f.key(), io.submit(() -> store.head(f.key())));
@@ -127,12 +132,12 @@ final class PublishRun {
         Future<Optional<StoredObject>> repoFile = io.submit(() -> store.head(repoFileKey()));
         Map<String, CompletableFuture<YumRepository.State>> repos = new TreeMap<>();
         for (String dir : release.dirs(layout)) {
-            repos.put(dir, CompletableFuture.supplyAsync(() -> repository(dir).read(() -> Background.joinVerified(yanks)),
-                    Background::newThread));
+            repos.put(dir, CompletableFuture.supplyAsync(() -> repository(dir).read(() -> Futures.join(yanks)),
+                    CHECKS));
         }
         Map<String, Optional<StoredObject>> objects = new LinkedHashMap<>();
         heads.forEach((k, f) -> objects.put(k, Parallel.join(f)));
-        yanked = Background.joinVerified(yanks);
+        yanked = Futures.join(yanks);
         return new Remote(objects, repos, Parallel.join(repoFile));
     }
 
@@ -220,7 +225,7 @@ final class PublishRun {
         for (Map.Entry<String, Map<String, PackageMetadata>> e : byDir.entrySet()) {
             String dir = e.getKey();
             YumRepository y = repository(dir);
-            out.put(y, y.compute(Background.joinVerified(remote.repositories().get(dir)), e.getValue()));
+            out.put(y, y.compute(Futures.join(remote.repositories().get(dir)), e.getValue()));
         }
         return out;
     }

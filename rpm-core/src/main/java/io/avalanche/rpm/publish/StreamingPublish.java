@@ -1,6 +1,7 @@
 package io.avalanche.rpm.publish;
 
 import io.avalanche.rpm.Digests;
+import io.avalanche.rpm.Futures;
 import io.avalanche.rpm.store.ConcurrentWriteException;
 import io.avalanche.rpm.store.FileHashes;
 import io.avalanche.rpm.store.Parallel;
@@ -136,14 +137,14 @@ final class StreamingPublish {
         PublishGate gate = run.gate();
         CompletableFuture<RepositoryKey> keys = CompletableFuture.supplyAsync(() -> gate.checkKeys(release.dir(),
                 release.dirs(run.layout), run.options.signer(), true, run.options.force(), run.repoFileKey()),
-                Background::newThread);
+                PublishRun.CHECKS);
         try {
             remote = run.read(release);
         } catch (RuntimeException e) {
-            Background.joinVerified(keys);
+            Futures.join(keys);
             throw e;
         }
-        key = Background.joinVerified(keys);
+        key = Futures.join(keys);
         run.log.accept("checking " + release.rpms().size() + " package(s) against " + key.source() + " (key "
                 + key.describe() + ") as they upload");
     }

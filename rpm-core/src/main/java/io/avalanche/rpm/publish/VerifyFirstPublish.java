@@ -1,5 +1,6 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.Futures;
 import io.avalanche.rpm.store.ObjectStore;
 
 import java.util.List;
@@ -16,15 +17,15 @@ final class VerifyFirstPublish {
 
     static Publisher.Result run(PublishRun run, ReleaseScan release) {
         CompletableFuture<List<PublishRun.Item>> verified = CompletableFuture.supplyAsync(
-                () -> run.checked(release, true), Background::newThread);
+                () -> run.checked(release, true), PublishRun.CHECKS);
         PublishRun.Remote remote;
         try {
             remote = run.read(release);
         } catch (RuntimeException e) {
-            Background.joinVerified(verified);   // a failed check explains more than a failed read
+            Futures.join(verified);   // a failed check explains more than a failed read
             throw e;
         }
-        List<PublishRun.Item> items = Background.joinVerified(verified);
+        List<PublishRun.Item> items = Futures.join(verified);
         try (ObjectStore.Lock lock = run.store.lock(run.options.lockWait())) {
             return new IndexCompletion(run).signAndComplete(run.prepare(items, remote), remote.repoFile());
         }
