@@ -31,7 +31,7 @@ command -v docker >/dev/null || want+=(docker.io)   # only for its docker CLI: t
 state="${RPM_RELEASE_STATE_DIR:-/var/tmp/rpm-release-state}"
 stamp="$state/install-deps.ok"
 fingerprint() {
-  { sha256sum "$0"
+  { sha256sum < "$0"   # the content only: the same script run from another checkout or path matches
     dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\n' "${want[@]}" 2>&1
     cat "/proc/sys/fs/binfmt_misc/qemu-$qemu" 2>&1
     readlink -f "$(command -v javac)" "$(command -v docker)" 2>&1

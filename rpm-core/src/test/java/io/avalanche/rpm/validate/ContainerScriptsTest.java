@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * scripts/podman-env.sh in a private state directory: idempotent start, the service runs in its state directory (not
- * the caller's), docker CLI works, clean stop/purge.
+ * the caller's), docker CLI works, clean stop/purge. scripts/install-deps.sh remembers its passed self-check.
  */
 class ContainerScriptsTest {
     @Test
@@ -44,5 +44,29 @@ class ContainerScriptsTest {
             Tools.ok(dir, env, List.of(script.toString(), "purge"));
         }
         assertThat(dir).doesNotExist();
+    }
+
+    /** The same script run from another checkout (the main job runs it by its absolute path) skips the self-check. */
+    @Test
+    void installDepsSkipsItsSelfCheckOnceItPassedWhereverTheScriptLies(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        Path state = tmp.resolve("state");
+        for (String checkout : List.of("a", "b")) {
+            Files.createDirectories(tmp.resolve(checkout + "/scripts"));
+            for (String f : List.of("install-deps.sh", "podman-env.sh")) {
+                Files.copy(ContainerEnv.repoRoot().resolve("scripts/" + f), tmp.resolve(checkout + "/scripts/" + f));
+            }
+        }
+        Map<String, String> env = Map.of("RPM_RELEASE_STATE_DIR", state.toString());
+        assertThat(Tools.ok(tmp, env, List.of("bash", tmp.resolve("a/scripts/install-deps.sh").toString(),
+                "--recheck"))).contains("install-deps: ok (").doesNotContain("passed before");
+        assertThat(Tools.ok(tmp, env, List.of("bash", tmp.resolve("b/scripts/install-deps.sh").toString())))
+                .contains("self-check passed before");
+        assertThat(Tools.ok(tmp.resolve("a"), env, List.of("bash", "scripts/install-deps.sh")))
+                .contains("self-check passed before");
+        Files.writeString(tmp.resolve("b/scripts/install-deps.sh"), "\n# changed\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        assertThat(Tools.ok(tmp, env, List.of("bash", tmp.resolve("b/scripts/install-deps.sh").toString())))
+                .doesNotContain("passed before");
     }
 }
