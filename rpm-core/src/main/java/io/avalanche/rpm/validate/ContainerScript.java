@@ -12,24 +12,41 @@ import java.util.Map;
 /**
  * Every step of a container validation as one POSIX shell script, so a container costs one {@code docker run}:
  * the script text is fixed code that refers to its positional parameters, and every path and argument travels
- * as one of them (nothing is quoted into shell text). Each step's exit status and output (stdout and stderr
- * together, its first 256 KiB) come back on stdout as a marker line {@code @@rpm-release-step N STATUS} followed
- * by the output in base64, so nothing a package prints can pass for a result.
+ * as one of them (nothing is quoted into shell text). The machine ({@code uname -m}) comes first. Each step's exit status comes back on stdout as a marker line
+ * {@code @@rpm-release-step N STATUS} as soon as the step ends (printed by the shell itself); the steps' outputs
+ * (stdout and stderr together, each its first 256 KiB) follow once, after the last step: their sizes ({@code wc -c})
+ * and then all of them in one base64 block. Three programs frame every output of a run instead of two per step, which
+ * under qemu-user emulation cost ~0.1 s each. Nothing a package prints can pass for a result: the block is decoded
+ * only when its length is exactly the sum of the sizes.
  */
 final class ContainerScript {
-    static final String BEGIN = "@@rpm-release-steps v1";
+    static final String BEGIN = "@@rpm-release-steps v2";
+    static final String MACHINE = "@@rpm-release-machine ";
     static final String STEP = "@@rpm-release-step ";
+    static final String SIZES = "@@rpm-release-sizes";
+    static final String OUTPUTS = "@@rpm-release-outputs";
     static final String END = "@@rpm-release-done";
+    /** The output of a step whose status came back but whose output did not (the run ended before the last step). */
+    static final String OUTPUT_LOST = "(output not received: the container run ended before its last step)";
     private static final String PRELUDE = String.join("\n",
             "set -u",
             "d=$(mktemp -d) || exit 125",
             "trap 'rm -rf \"$d\"' EXIT",
             "ok=' '",
-            "s() { n=$1; shift; \"$@\" >\"$d/o\" 2>&1 </dev/null; r=$?; ok=\"$ok$n:$r \";"
-                    + " printf '" + STEP + "%s %s\\n' \"$n\" \"$r\"; head -c " + LocalTarget.MAX_OUTPUT
-                    + " \"$d/o\" | base64; }",
+            "ran=''",
+            "s() { n=$1; shift; \"$@\" >\"$d/$n\" 2>&1 </dev/null; r=$?; ok=\"$ok$n:$r \"; ran=\"$ran $d/$n\";"
+                    + " printf '" + STEP + "%s %s\\n' \"$n\" \"$r\"; }",
             "p() { for i; do case \"$ok\" in *\" $i:0 \"*) ;; *) return 1 ;; esac; done; }",
             "echo '" + BEGIN + "'",
+            "echo \"" + MACHINE + "$(uname -m)\"",
+            "");
+    /** After the last step: the sizes of the outputs, then the outputs (each cut at its first 256 KiB) in base64. */
+    private static final String CODA = String.join("\n",
+            "echo '" + SIZES + "'",
+            "wc -c $ran </dev/null",
+            "echo '" + OUTPUTS + "'",
+            "head -q -c " + LocalTarget.MAX_OUTPUT + " $ran </dev/null | base64",
+            "echo '" + END + "'",
             "");
 
     private ContainerScript() {
@@ -63,47 +80,99 @@ final class ContainerScript {
             }
             script.append('\n');
         }
-        script.append("echo '").append(END).append("'\n");
+        script.append(CODA);
         return new Rendered(script.toString(), args);
     }
 
-    /** What came back: whether the script started and finished, and the result of each step that ran, by index. */
-    record Parsed(boolean started, boolean finished, Map<Integer, ProcessRunner.Result> results) {
+    /** The most a run of {@code steps} steps prints: markers, sizes, and base64 lines of 76 characters per 57 bytes. */
+    static int maxStdout(int steps) {
+        return steps * (LocalTarget.MAX_OUTPUT / 57 * 77 + 1024) + 1024;
     }
 
-    /** Reads the script's stdout; a malformed frame ends the reading (the steps after it have no result). */
+    /**
+     * What came back: whether the script started and finished, the machine its programs run as ({@code uname -m}, or
+     * null), and the result of each step that ran, by index.
+     */
+    record Parsed(boolean started, boolean finished, String machine, Map<Integer, ProcessRunner.Result> results) {
+    }
+
+    /**
+     * Reads the script's stdout. Statuses are read up to the first malformed or repeated marker line (the steps after
+     * it have no result); a step whose status came but whose output did not (no well-formed output block) gets
+     * {@link #OUTPUT_LOST} as its output.
+     */
     static Parsed parse(String stdout, List<List<String>> commands) {
         Map<Integer, ProcessRunner.Result> results = new LinkedHashMap<>();
         List<String> lines = stdout.lines().toList();
         int i = lines.indexOf(BEGIN);
         if (i < 0) {
-            return new Parsed(false, false, results);
+            return new Parsed(false, false, null, results);
         }
-        for (i++; i < lines.size(); ) {
-            String line = lines.get(i++);
-            if (line.equals(END)) {
-                return new Parsed(true, true, results);
-            }
-            String[] head = line.startsWith(STEP) ? line.substring(STEP.length()).split(" ") : new String[0];
-            if (head.length != 2 || !head[0].matches("\\d{1,4}") || !head[1].matches("\\d{1,3}")) {
+        String machine = i + 1 < lines.size() && lines.get(i + 1).startsWith(MACHINE)
+                ? lines.get(++i).substring(MACHINE.length()) : null;
+        Map<Integer, Integer> status = new LinkedHashMap<>();
+        boolean intact = true;
+        for (i++; i < lines.size() && lines.get(i).startsWith(STEP); i++) {
+            String[] head = lines.get(i).substring(STEP.length()).split(" ");
+            if (head.length != 2 || !head[0].matches("\\d{1,4}") || !head[1].matches("\\d{1,3}")
+                    || Integer.parseInt(head[0]) >= commands.size() || status.containsKey(Integer.parseInt(head[0]))) {
+                intact = false;
                 break;
             }
-            int n = Integer.parseInt(head[0]);
-            StringBuilder b64 = new StringBuilder();
-            while (i < lines.size() && !lines.get(i).startsWith("@@")) {
-                b64.append(lines.get(i++).strip());
-            }
-            String output;
-            try {
-                output = new String(Base64.getDecoder().decode(b64.toString()), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                break;
-            }
-            if (n >= commands.size() || results.containsKey(n)) {
-                break;
-            }
-            results.put(n, new ProcessRunner.Result(commands.get(n), Integer.parseInt(head[1]), output));
+            status.put(Integer.parseInt(head[0]), Integer.parseInt(head[1]));
         }
-        return new Parsed(true, false, results);
+        Map<Integer, String> outputs = intact ? outputs(lines, i, status) : null;
+        for (var e : status.entrySet()) {
+            String output = outputs == null ? OUTPUT_LOST : outputs.get(e.getKey());
+            results.put(e.getKey(), new ProcessRunner.Result(commands.get(e.getKey()), e.getValue(), output));
+        }
+        return new Parsed(true, lines.contains(END), machine, results);
+    }
+
+    /**
+     * The outputs block from line {@code i}: every step of {@code status} has its size line (in the order the steps
+     * ran) and the decoded block is exactly as long as their sizes together; else null.
+     */
+    private static Map<Integer, String> outputs(List<String> lines, int i, Map<Integer, Integer> status) {
+        if (i >= lines.size() || !lines.get(i).equals(SIZES)) {
+            return null;
+        }
+        List<Integer> order = new ArrayList<>(status.keySet());
+        List<Integer> sizes = new ArrayList<>();
+        for (i++; i < lines.size() && !lines.get(i).equals(OUTPUTS); i++) {
+            String[] f = lines.get(i).strip().split("\\s+");
+            if (f.length == 2 && f[1].equals("total") && order.size() > 1 && sizes.size() == order.size()) {
+                continue;
+            }
+            int at = sizes.size();
+            if (f.length != 2 || at >= order.size() || !f[0].matches("\\d{1,12}")
+                    || !f[1].endsWith("/" + order.get(at))) {
+                return null;
+            }
+            sizes.add((int) Math.min(Long.parseLong(f[0]), LocalTarget.MAX_OUTPUT));
+        }
+        if (i >= lines.size() || sizes.size() != order.size()) {
+            return null;
+        }
+        StringBuilder b64 = new StringBuilder();
+        for (i++; i < lines.size() && !lines.get(i).equals(END); i++) {
+            b64.append(lines.get(i).strip());
+        }
+        byte[] all;
+        try {
+            all = Base64.getDecoder().decode(b64.toString());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (all.length != sizes.stream().mapToLong(Integer::longValue).sum()) {
+            return null;
+        }
+        Map<Integer, String> out = new LinkedHashMap<>();
+        int at = 0;
+        for (int k = 0; k < order.size(); k++) {
+            out.put(order.get(k), new String(all, at, sizes.get(k), StandardCharsets.UTF_8));
+            at += sizes.get(k);
+        }
+        return out;
     }
 }

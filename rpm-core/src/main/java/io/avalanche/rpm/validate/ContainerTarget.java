@@ -107,8 +107,8 @@ public final class ContainerTarget implements InstallTarget {
     @Override
     public Step.Results run(List<Step> steps) {
         Step.checkOrder(steps);
-        List<List<String>> commands = new ArrayList<>(List.of(List.of("uname", "-m")));
-        List<List<Integer>> needs = new ArrayList<>(List.of(List.of()));
+        List<List<String>> commands = new ArrayList<>();
+        List<List<Integer>> needs = new ArrayList<>();
         Map<String, Integer> index = new HashMap<>();
         for (Step s : steps) {
             index.put(s.id(), commands.size());
@@ -128,7 +128,7 @@ public final class ContainerTarget implements InstallTarget {
             hooked = true;
         }
         ProcessRunner.Result r = ProcessRunner.of(cmd).env(runtime.env()).timeout(runtime.stepTimeout()).errorsApart()
-                .maxOutput(commands.size() * (LocalTarget.MAX_OUTPUT * 4 / 3 + 1024)).onLine(clock).run();
+                .maxOutput(ContainerScript.maxStdout(commands.size())).onLine(clock).run();
         ContainerScript.Parsed parsed = ContainerScript.parse(r.output(), commands);
         if (!parsed.started()) {
             throw new ValidationException("cannot start a container of " + image + " for linux/" + dockerArch
@@ -136,11 +136,10 @@ public final class ContainerTarget implements InstallTarget {
                     + "; build or pull the image first (scripts/build-target-image.sh --arch " + dockerArch + ")");
         }
         mayExist = !parsed.finished();   // a run that printed its last line has ended, and --rm removed it
-        ProcessRunner.Result machine = parsed.results().get(0);
-        if (machine == null || !machine.ok() || !machine.output().strip().equals(platform.arch().rpm())) {
-            throw new ValidationException("container " + name + " of " + image + " runs '"
-                    + (machine == null ? "" : machine.output().strip()) + "' programs, not " + platform.arch().rpm()
-                    + " (uname -m); use a " + dockerArch + " image");
+        String machine = parsed.machine() == null ? "" : parsed.machine().strip();
+        if (!machine.equals(platform.arch().rpm())) {
+            throw new ValidationException("container " + name + " of " + image + " runs '" + machine
+                    + "' programs, not " + platform.arch().rpm() + " (uname -m); use a " + dockerArch + " image");
         }
         Step.Results out = new Step.Results();
         for (Step s : steps) {
@@ -204,8 +203,8 @@ public final class ContainerTarget implements InstallTarget {
     }
 
     /**
-     * When each step's result line arrived: a step's time runs from the previous step's result, the first one's
-     * (after the script's own uname step, index 0) from the start of the run, so it includes the container's start.
+     * When each step's result line arrived: a step's time runs from the previous step's result, the first one's from
+     * the start of the run, so it includes the container's start.
      */
     private static final class StepClock implements java.util.function.Consumer<String> {
         private final Map<Integer, Long> arrived = new java.util.concurrent.ConcurrentHashMap<>();
@@ -232,7 +231,7 @@ public final class ContainerTarget implements InstallTarget {
                 return Duration.ZERO;
             }
             long from = start;
-            for (int i = step - 1; i >= 1; i--) {
+            for (int i = step - 1; i >= 0; i--) {
                 if (arrived.containsKey(i)) {
                     from = arrived.get(i);
                     break;
