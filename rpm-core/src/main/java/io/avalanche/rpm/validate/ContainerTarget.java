@@ -14,11 +14,12 @@ import java.util.Map;
 /**
  * A fresh container of the target image for one validation: {@link #run} starts it with {@code --network=none},
  * the release directory mounted read-only at /rpms, and runs every step in it as one script
- * ({@link ContainerScript}) in one {@code docker run --rm}. One run instead of a long-lived container and a
+ * ({@link ContainerScript}) in one {@code docker run}. One run instead of a long-lived container and a
  * {@code docker exec} per step: each exec session of podman's Docker API keeps two conmon processes alive for
- * its exit delay (five minutes) after it ended, even after the container was removed. No exit status is taken
- * from the {@code --rm} run (podman 4.3 reports 0 there): each step's status travels in the script's output.
- * The container is removed with {@code docker rm -f} on close and on JVM exit unless the run ended cleanly.
+ * its exit delay (five minutes) after it ended, even after the container was removed. Each step's status travels in
+ * the script's output. The run does not wait for the container's removal ({@code --rm} kept the caller 0.3-1 s after
+ * the last step): {@link #close} removes it ({@code docker rm -f}) on a thread of its own, and a shutdown hook
+ * removes it at JVM exit if that removal has not ended by then.
  */
 public final class ContainerTarget implements InstallTarget {
     /** How to reach the container runtime: CLI command, extra environment (e.g. DOCKER_HOST), timeout per run. */
@@ -42,6 +43,7 @@ public final class ContainerTarget implements InstallTarget {
     }
 
     static final String NAME_PREFIX = "rpm-release-validate-";
+    private static final java.util.concurrent.Executor REMOVALS = io.avalanche.rpm.Futures.daemons("container-rm");
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Where the directory given to {@link #open} is mounted (read-only). */
     static final String MOUNT = "/rpms";
@@ -118,9 +120,10 @@ public final class ContainerTarget implements InstallTarget {
         ContainerScript.Rendered script = ContainerScript.render(commands, needs);
         String dockerArch = platform.arch().docker();
         List<String> cmd = new ArrayList<>(runtime.docker());
-        cmd.addAll(List.of("run", "--rm", "--name", name, "--network=none", "--platform", "linux/" + dockerArch,
+        cmd.addAll(List.of("run", "--name", name, "--network=none", "--platform", "linux/" + dockerArch,
                 "-v", releaseDir + ":" + MOUNT + ":ro", image, "/bin/sh", "-c", script.script(), "rpm-release-steps"));
         cmd.addAll(script.args());
+        removeIfStarted();   // an earlier run's container has this name until it is removed
         StepClock clock = new StepClock(System.nanoTime());
         mayExist = true;
         if (!hooked) {
@@ -135,7 +138,6 @@ public final class ContainerTarget implements InstallTarget {
                     + " (" + r.describe().replace(script.script(), "SCRIPT") + "): " + r.errors().strip()
                     + "; build or pull the image first (scripts/build-target-image.sh --arch " + dockerArch + ")");
         }
-        mayExist = !parsed.finished();   // a run that printed its last line has ended, and --rm removed it
         String machine = parsed.machine() == null ? "" : parsed.machine().strip();
         if (!machine.equals(platform.arch().rpm())) {
             throw new ValidationException("container " + name + " of " + image + " runs '" + machine
@@ -183,23 +185,31 @@ public final class ContainerTarget implements InstallTarget {
     private void removeIfStarted() {
         if (mayExist) {
             try {
-                runtime.docker("rm", "-f", name);
+                if (runtime.docker("rm", "-f", name).ok()) {
+                    mayExist = false;
+                }
             } catch (RuntimeException ignored) {
                 // nothing more can be done; the name is unique and says who left it
             }
         }
     }
 
+    /** Removes the container (if one was started) on another thread; the shutdown hook stays until that is done. */
     @Override
     public void close() {
-        removeIfStarted();
-        if (hooked) {
-            try {
-                java.lang.Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // the JVM is already shutting down and runs the hook itself
-            }
+        if (!hooked) {
+            return;
         }
+        REMOVALS.execute(() -> {
+            removeIfStarted();
+            if (!mayExist) {
+                try {
+                    java.lang.Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException ignored) {
+                    // the JVM is already shutting down and runs the hook itself
+                }
+            }
+        });
     }
 
     /**

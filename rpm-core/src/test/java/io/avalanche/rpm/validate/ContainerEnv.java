@@ -65,11 +65,33 @@ public final class ContainerEnv {
     }
 
     /**
-     * The containers of this JVM's validations (as {@link #track} saw them) the engine still knows. Only ours:
-     * other users of the shared engine may be validating at the same time.
+     * The containers of this JVM's validations (as {@link #track} saw them) the engine still knows a minute after the
+     * call (a target removes its container after its run, on a thread of its own). Only ours: other users of the shared
+     * engine may be validating at the same time.
      */
     public static List<String> leftBehind() {
-        return containers().stream().filter(TRACKED::contains).toList();
+        return stillThere(TRACKED::contains, Duration.ofMinutes(1));
+    }
+
+    /** Whether the container {@code name} is gone, or goes within {@code wait} (a target removes its own on close). */
+    public static boolean goneWithin(String name, Duration wait) {
+        return stillThere(name::equals, wait).isEmpty();
+    }
+
+    private static List<String> stillThere(java.util.function.Predicate<String> ours, Duration wait) {
+        long end = System.nanoTime() + wait.toNanos();
+        while (true) {
+            List<String> there = containers().stream().filter(ours).toList();
+            if (there.isEmpty() || System.nanoTime() > end) {
+                return there;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return there;
+            }
+        }
     }
 
     /** The names of the containers the engine knows now, for {@link #stayedSince}. */

@@ -44,8 +44,8 @@ class ContainerTargetTest {
                     run("after-failure", "/bin/true", List.of(), "exit7"),
                     run("odd", "/bin/echo", List.of(odd), "cat", "sh"),
                     run("stderr", "/bin/sh", List.of("-c", "echo out; echo err >&2"))));
-            assertThat(ContainerEnv.containers()).doesNotContain(name);   // the run removed it (--rm)
         }
+        assertThat(ContainerEnv.goneWithin(name, java.time.Duration.ofSeconds(60))).as(name).isTrue();   // close
         assertThat(r.get("exit7").exitCode()).isEqualTo(7);
         assertThat(r.get("cat").output()).isEqualTo("hi");
         assertThat(r.get("write").ok()).isFalse();
@@ -58,7 +58,6 @@ class ContainerTargetTest {
         assertThat(r.get("odd").output()).isEqualTo(odd + "\n");
         assertThat(r.get("stderr").output()).isEqualTo("out\nerr\n");
         assertThat(r.time("exit7")).isPositive();
-        assertThat(ContainerEnv.containers()).doesNotContain(name);
     }
 
     @Test
@@ -84,7 +83,7 @@ class ContainerTargetTest {
         assertThat(r.get("quick").ok()).as(r.get("quick").toString()).isTrue();
         assertThat(r.get("hang").exitCode()).isEqualTo(-1);
         assertThat(r.get("hang").output()).contains("timed out");
-        assertThat(ContainerEnv.containers()).doesNotContain(name);
+        assertThat(ContainerEnv.goneWithin(name, java.time.Duration.ofSeconds(60))).as(name).isTrue();
     }
 
     @Test
