@@ -164,7 +164,9 @@ public final class ContainerTarget implements InstallTarget {
         if (action instanceof Step.ImportKey k) {
             return List.of("rpm", "--import", inside(k.key()));
         } else if (action instanceof Step.CheckSignature c) {
-            return List.of("rpm", "-K", inside(c.rpm()));
+            List<String> cmd = new ArrayList<>(List.of("rpm", "-K"));
+            c.rpms().forEach(p -> cmd.add(inside(p)));
+            return cmd;
         } else if (action instanceof Step.Install i) {
             List<String> cmd = new ArrayList<>(List.of("rpm", "-ivh", "--define", "_pkgverify_level signature"));
             i.rpms().forEach(p -> cmd.add(inside(p)));

@@ -111,7 +111,9 @@ public final class LocalTarget implements InstallTarget {
         if (action instanceof Step.ImportKey k) {
             return exec(rpm("rpmkeys", "--import", k.key().toAbsolutePath().toString()), Map.of());
         } else if (action instanceof Step.CheckSignature c) {
-            return exec(rpm("rpm", "-K", c.rpm().toAbsolutePath().toString()), Map.of());
+            List<String> cmd = rpm("rpm", "-K");
+            c.rpms().forEach(p -> cmd.add(p.toAbsolutePath().toString()));
+            return exec(cmd, Map.of());
         } else if (action instanceof Step.Install i) {
             List<String> cmd = rpm("rpm", "-ivh", "--noscripts", "--notriggers", "--define",
                     "_pkgverify_level signature");

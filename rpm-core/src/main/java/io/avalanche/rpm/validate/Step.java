@@ -45,8 +45,11 @@ public record Step(String id, Action action, List<String> needs) {
     public record ImportKey(Path key) implements Action {
     }
 
-    /** {@code rpm -K} of one package with the imported key. */
-    public record CheckSignature(Path rpm) implements Action {
+    /** {@code rpm -K} of the packages with the imported key, in one run (a line per package). */
+    public record CheckSignature(List<Path> rpms) implements Action {
+        public CheckSignature {
+            rpms = List.copyOf(rpms);
+        }
     }
 
     /** {@code rpm -ivh --define '_pkgverify_level signature'} of all packages at once. */
