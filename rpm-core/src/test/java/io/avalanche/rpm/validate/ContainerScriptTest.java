@@ -19,7 +19,7 @@ class ContainerScriptTest {
         ContainerScript.Rendered r = ContainerScript.render(COMMANDS, List.of(List.of(), List.of(0), List.of(0, 1)));
         assertThat(r.args()).containsExactly("uname", "-m", "rpm", "-K", "/rpms/a'b $(x).rpm", "/bin/prog",
                 "--version");
-        assertThat(r.script()).doesNotContain("a'b").doesNotContain("rpm -K").doesNotContain("/bin/prog")
+        assertThat(r.script()).startsWith("d='" + ContainerScript.OUTPUTS_AT + "'\n").doesNotContain("a'b").doesNotContain("rpm -K").doesNotContain("/bin/prog")
                 .contains("p 0 1 && s 2 \"${6}\" \"${7}\"");
     }
 
@@ -56,9 +56,9 @@ class ContainerScriptTest {
         String whole = base + block(Map.of(0, "x86_64\n", 2, "v1\n"), 0, 2);
         assertThat(ContainerScript.parse(whole, COMMANDS).results().get(2).output()).isEqualTo("v1\n");
         for (String bad : List.of(
-                whole.replace("\n7 /tmp/s/0\n", "\n8 /tmp/s/0\n"),          // a size that is not the block's
-                whole.replace("/tmp/s/2\n", "/tmp/s/1\n"),                    // a size for another step
-                whole.replace("3 /tmp/s/2\n", ""),                           // a size missing
+                whole.replace("\n7 /tmp/s-0\n", "\n8 /tmp/s-0\n"),          // a size that is not the block's
+                whole.replace("/tmp/s-2\n", "/tmp/s-1\n"),                    // a size for another step
+                whole.replace("3 /tmp/s-2\n", ""),                           // a size missing
                 whole.replace(ContainerScript.OUTPUTS + "\n", ContainerScript.OUTPUTS + "\n!!\n"))) {
             ContainerScript.Parsed p = ContainerScript.parse(bad, COMMANDS);
             assertThat(p.results()).as(bad).containsOnlyKeys(0, 2);
@@ -86,12 +86,12 @@ class ContainerScriptTest {
 
     /** The script itself, run by this host's /bin/sh: outputs cut at 256 KiB, bytes intact, skipped steps absent. */
     @Test
-    void theScriptRunsAndItsOutputParses() {
+    void theScriptRunsAndItsOutputParses(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
         List<List<String>> commands = List.of(List.of("printf", "x86_64\\n"),
                 List.of("sh", "-c", "head -c 300000 /dev/zero | tr '\\0' 'z'; exit 4"),
                 List.of("sh", "-c", "printf '\\377\\000a'; echo err >&2"),
                 List.of("true"), List.of("printf", "after\\n"));
-        ContainerScript.Rendered r = ContainerScript.render(commands,
+        ContainerScript.Rendered r = ContainerScript.render(tmp.resolve("out").toString(), commands,
                 List.of(List.of(), List.of(0), List.of(0), List.of(1), List.of(0, 2)));
         List<String> cmd = new java.util.ArrayList<>(List.of("/bin/sh", "-c", r.script(), "rpm-release-steps"));
         cmd.addAll(r.args());
@@ -106,6 +106,7 @@ class ContainerScriptTest {
         assertThat(p.results().get(1).output()).hasSize(LocalTarget.MAX_OUTPUT).matches("z+");
         assertThat(p.results().get(2).output()).isEqualTo("\uFFFD\u0000aerr\n");
         assertThat(p.results().get(4).output()).isEqualTo("after\n");
+        assertThat(tmp.resolve("out-1")).hasSize(300_000);   // kept whole in the container; cut on the way out
     }
 
     private static String status(int n, int status) {
@@ -118,7 +119,7 @@ class ContainerScriptTest {
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
         for (int n : steps) {
             byte[] o = outputs.get(n).getBytes(StandardCharsets.UTF_8);
-            b.append(o.length).append(" /tmp/s/").append(n).append('\n');
+            b.append(o.length).append(" /tmp/s-").append(n).append('\n');
             all.writeBytes(o);
         }
         if (steps.length > 1) {
