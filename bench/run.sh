@@ -154,7 +154,7 @@ elif [ "$(id -u)" != 0 ] || ! command -v podman >/dev/null || ! command -v docke
   e2e_why="needs root, podman and the docker CLI (scripts/install-deps.sh)"
 fi
 e2e_parts() { # SOURCE RELEASE_DIR: prints "COMPILE s" and "CONTAINERS s"
-  local src="$1" rel="$2" host foreign fcc fgo commit when s e s2 e2 darch a
+  local src="$1" rel="$2" host foreign fcc fgo commit when s e s2 e2 darch a phase
   host="$(uname -m)"; case "$host" in x86_64) foreign=aarch64; fgo=arm64 ;; *) foreign=x86_64; fgo=amd64 ;; esac
   fcc="$foreign-linux-gnu-gcc"
   commit="$(git -C "$src" rev-parse HEAD)"; when="$(git -C "$src" log -1 --format=%ct HEAD)"
@@ -166,10 +166,13 @@ e2e_parts() { # SOURCE RELEASE_DIR: prints "COMPILE s" and "CONTAINERS s"
     >/dev/null 2>&1 || { echo "bench: compiling the sample failed" >&2; exit 1; }
   e="$(now)"
   s2="$(now)"
-  for _ in before after; do   # the two arches of a phase at the same time, as release runs them
+  for phase in before after; do   # the two arches of a phase at the same time, as release runs them
     for a in x86_64 aarch64; do
       case "$a" in x86_64) darch=amd64 ;; *) darch=arm64 ;; esac
-      docker run --rm --network=none --platform "linux/$darch" -v "$rel:/rpms:ro" "localhost/rpm-release-target:latest-$darch" \
+      # no --rm: removing a container costs 0.3-1 s after it ends, and validation removes its own off the critical
+      # path too (ContainerTarget.close); these are removed after the timed part
+      docker run --name "rpm-release-bench-$phase-$a-$$" --network=none --platform "linux/$darch" -v "$rel:/rpms:ro" \
+        "localhost/rpm-release-target:latest-$darch" \
         sh -c 'rpm --import /rpms/RPM-GPG-KEY-avalanchego && rpm -K /rpms/*-"$1".rpm \
           && rpm -ivh --define "_pkgverify_level signature" /rpms/*-"$1".rpm \
           && /var/opt/avalanchego/bin/avalanchego --version && for p in /var/opt/avalanchego/plugins/*; do "$p" --version; done' \
@@ -182,6 +185,8 @@ e2e_parts() { # SOURCE RELEASE_DIR: prints "COMPILE s" and "CONTAINERS s"
     done
   done
   e2="$(now)"
+  docker rm -f "rpm-release-bench-before-x86_64-$$" "rpm-release-bench-before-aarch64-$$" \
+    "rpm-release-bench-after-x86_64-$$" "rpm-release-bench-after-aarch64-$$" >/dev/null 2>&1 || true
   echo "COMPILE $(secs "$s" "$e")"; echo "CONTAINERS $(secs "$s2" "$e2")"
 }
 engine_left() { # LOG: engine processes (conmon and others) still naming a validation container of that main-job log
