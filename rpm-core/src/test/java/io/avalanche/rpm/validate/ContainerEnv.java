@@ -104,20 +104,7 @@ public final class ContainerEnv {
      * (or after three minutes). Other test JVMs share the engine: their containers come and go, a leaked one stays.
      */
     public static List<String> stayedSince(java.util.Set<String> before, String prefix) {
-        long end = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (true) {
-            List<String> appeared = containers().stream().filter(n -> n.startsWith(prefix) && !before.contains(n))
-                    .toList();
-            if (appeared.isEmpty() || System.nanoTime() > end) {
-                return appeared;
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return appeared;
-            }
-        }
+        return stillThere(n -> n.startsWith(prefix) && !before.contains(n), Duration.ofMinutes(3));
     }
 
     /** Names of all containers (running or not) the engine knows. */
