@@ -4,7 +4,8 @@
 # writes it to bench/results.md. Needs: rpmbuild, rpmsign, rpm, rpmkeys, gpg, /usr/bin/time, zip/unzip.
 # Environment: BENCH_RUNS (default 7: alternating pairs per comparison), BENCH_SKIP_BUILD=1,
 # BENCH_SKIP_LEVELS=1 (skip the compression-level table, ~3 min), BENCH_E2E_RUNS (default 3: main-job pairs;
-# 0 skips the end-to-end row, which needs root and podman as scripts/main-job.sh does).
+# 0 skips the end-to-end row, which needs root and podman as scripts/main-job.sh does), BENCH_ONLY_E2E=1 (only that
+# row, printed as one line; no inputs, no table).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${BENCH_RUNS:-7}"
@@ -18,6 +19,18 @@ work="$(mktemp -d /tmp/rpm-release-bench.XXXXXX)"   # 0700: holds the throw-away
 cleanup() { gpgconf --kill gpg-agent >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 log() { echo "bench: $*" >&2; }
+now() { echo "$EPOCHREALTIME"; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", b - a }'; }
+timed() { # CMD... → seconds on stdout, the command's output discarded; fails the bench if the command fails
+  local s e
+  s="$(now)"; "$@" >/dev/null 2>&1 || { echo "bench: failed: $*" >&2; exit 1; }; e="$(now)"
+  secs "$s" "$e"
+}
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) printf "%.4f", a[(NR + 1) / 2]; else printf "%.4f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+median2() { median | awk '{ printf "%.2f", $1 }'; }
+div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+add() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", a + b }'; }
+declare -A R
 started="$(date -u +%FT%TZ)"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -29,6 +42,7 @@ fi
 "$here/rpm-release" --version >/dev/null   # prepares the launcher's fast start (CDS archive) if needed
 bench_java=(java -cp "$here/bench/target/bench.jar:$here/bench/target/lib/*" io.avalanche.rpm.bench.Bench)
 
+if [ "${BENCH_ONLY_E2E:-0}" != 1 ]; then   # the end-to-end row alone needs none of the inputs below
 # ---- inputs -------------------------------------------------------------------------------------------------
 # 100 MiB of real, compressible binaries (an avalanchego-sized ELF payload): the ELF files among /usr/bin/* and
 # /usr/lib/jvm/**/lib/*.so, in byte-sorted path order, concatenated and cut at 100 MiB. 2000 MiB = it 20 times.
@@ -78,18 +92,6 @@ ours_pkg() { # LEVEL WORKERS INPUT OUTDIR [more args]
   "$cli" package --name benchpkg --version 1.0 --arch x86_64 --file "$input:/opt/bench/payload.bin:0644" \
     --compression "zstd:$level" --workers "$workers" --out "$outdir" "$@"
 }
-now() { echo "$EPOCHREALTIME"; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", b - a }'; }
-timed() { # CMD... → seconds on stdout, the command's output discarded; fails the bench if the command fails
-  local s e
-  s="$(now)"; "$@" >/dev/null 2>&1 || { echo "bench: failed: $*" >&2; exit 1; }; e="$(now)"
-  secs "$s" "$e"
-}
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) printf "%.4f", a[(NR + 1) / 2]; else printf "%.4f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-median2() { median | awk '{ printf "%.2f", $1 }'; }
-div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-add() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", a + b }'; }
-declare -A R
 
 # baseline package + sign as processes: rpmbuild (TNAME payload macro), then rpmsign on a fresh copy (the copy is
 # not timed); prints the sum. Also the script PackageSign runs between its in-process runs.
@@ -140,6 +142,8 @@ pairs_cmds() {
   R[$name.pairs]="${ratios# }"; R[$name.ratio]="$(echo "$ratios" | median2)"
 }
 results() { while read -r tag key secs _; do [ "$tag" = RESULT ] && echo "$key $secs"; done; }
+
+fi
 
 # ---- 0. the main job end to end, against the sum of its unavoidable parts --------------------------------------
 # The parts: compiling both programs for both arches (the build scripts, run directly), and the four validation
@@ -229,6 +233,14 @@ if [ -z "$e2e_why" ]; then
     | cut -c1-140 > "$work/mj-summary.txt" || true
 else
   log "end to end: not measured ($e2e_why)"
+fi
+
+if [ "${BENCH_ONLY_E2E:-0}" = 1 ]; then
+  [ -n "${R[e2e.ratio]:-}" ] || { echo "bench: the end-to-end row was not measured ($e2e_why)" >&2; exit 1; }
+  echo "main job end to end: wall ${R[e2e.walls]} s (median ${R[e2e.wall]}), unavoidable parts$ps_ s (compile" \
+    "${R[e2e.compile]}, containers ${R[e2e.containers]}), overhead/wall ${R[e2e.ratio]} (pairs ${R[e2e.pairs]})," \
+    "engine processes left ${R[e2e.conmon]}; load at the start $load_start"
+  exit 0
 fi
 
 # ---- 1. package + sign, whole processes, zstd-3, 2 workers each ----------------------------------------------
