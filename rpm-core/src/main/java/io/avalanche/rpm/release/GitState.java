@@ -1,46 +1,57 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.Futures;
 import io.avalanche.rpm.ProcessRunner;
 import io.avalanche.rpm.SpecException;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * What git says about a source tree: HEAD's commit and time, modified or untracked files, and the commit a tag
  * points at (peeled: annotated and lightweight tags alike). Read-only git commands only.
  */
 public record GitState(String commit, long commitTime, List<String> changes, String tagCommit) {
+    private static final Executor GIT = Futures.daemons("git");
+
     public GitState {
         changes = List.copyOf(changes);
     }
 
-    /** Reads the state of {@code source}; {@code tag} null for no tag lookup. Not a git checkout: SpecException. */
+    /**
+     * Reads the state of {@code source}; {@code tag} null for no tag lookup. Not a git checkout: SpecException. The
+     * status and the tag are read while HEAD is (three git processes at once instead of five one after another).
+     */
     public static GitState read(Path source, String tag) {
-        ProcessRunner.Result top = git(source, "rev-parse", "--show-toplevel");
-        if (top.exitCode() != 0) {
-            throw new SpecException(source + " is not a git checkout (" + firstLine(top.output())
-                    + "): the commit is stamped into the binaries and release.json; clone the repository or git init it");
-        }
-        ProcessRunner.Result head = git(source, "rev-parse", "--verify", "HEAD^{commit}");
-        String commit = head.output().trim();
-        if (head.exitCode() != 0 || !commit.matches("[0-9a-f]{40}|[0-9a-f]{64}")) {
+        CompletableFuture<ProcessRunner.Result> status = CompletableFuture.supplyAsync(() -> git(source, "status",
+                "--porcelain=v1", "--untracked-files=all", "--ignored=no"), GIT);
+        CompletableFuture<ProcessRunner.Result> tagged = tag == null ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> git(source, "rev-parse", "--verify", "--quiet",
+                        "refs/tags/" + tag + "^{commit}"), GIT);
+        ProcessRunner.Result head = git(source, "log", "-1", "--format=%H %ct", "HEAD");
+        ProcessRunner.Result st = Futures.join(status);
+        ProcessRunner.Result t = Futures.join(tagged);
+        String[] commitAndTime = head.output().trim().split(" ");
+        if (head.exitCode() != 0 || commitAndTime.length != 2 || !commitAndTime[0].matches("[0-9a-f]{40}|[0-9a-f]{64}")
+                || !commitAndTime[1].matches("\\d{1,19}")) {
+            ProcessRunner.Result top = git(source, "rev-parse", "--show-toplevel");
+            if (top.exitCode() != 0) {
+                throw new SpecException(source + " is not a git checkout (" + firstLine(top.output())
+                        + "): the commit is stamped into the binaries and release.json; clone the repository or git init"
+                        + " it");
+            }
             throw new SpecException(source + ": git has no commit checked out (" + firstLine(head.output())
                     + "); commit the tree first");
         }
-        String time = git(source, "log", "-1", "--format=%ct", "HEAD").output().trim();
-        ProcessRunner.Result st = git(source, "status", "--porcelain=v1", "--untracked-files=all", "--ignored=no");
         if (st.exitCode() != 0) {
             throw new BuildException(source + ": git status failed: " + firstLine(st.output()));
         }
         List<String> changes = st.output().lines().filter(l -> !l.isBlank()).toList();
-        String tagCommit = null;
-        if (tag != null) {
-            ProcessRunner.Result t = git(source, "rev-parse", "--verify", "--quiet", "refs/tags/" + tag + "^{commit}");
-            tagCommit = t.exitCode() == 0 ? t.output().trim() : null;
-        }
-        return new GitState(commit, Long.parseLong(time), changes, tagCommit);
+        String tagCommit = t != null && t.exitCode() == 0 ? t.output().trim() : null;
+        return new GitState(commitAndTime[0], Long.parseLong(commitAndTime[1]), changes, tagCommit);
     }
 
     public boolean clean() {
