@@ -39,9 +39,8 @@ public record GitState(String commit, long commitTime, List<String> changes, Str
                 || !commitAndTime[1].matches("\\d{1,19}")) {
             ProcessRunner.Result top = git(source, "rev-parse", "--show-toplevel");
             if (top.exitCode() != 0) {
-                throw new SpecException(source + " is not a git checkout (" + firstLine(top.output())
-                        + "): the commit is stamped into the binaries and release.json; clone the repository or git init"
-                        + " it");
+                throw new SpecException(source + " is not a git checkout (" + firstLine(top.output()) + "): the commit"
+                        + " is stamped into the binaries and release.json; clone the repository or git init it");
             }
             throw new SpecException(source + ": git has no commit checked out (" + firstLine(head.output())
                     + "); commit the tree first");

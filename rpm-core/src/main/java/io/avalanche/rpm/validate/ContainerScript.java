@@ -12,13 +12,13 @@ import java.util.Map;
 /**
  * Every step of a container validation as one POSIX shell script, so a container costs one {@code docker run}:
  * the script text is fixed code that refers to its positional parameters, and every path and argument travels
- * as one of them (nothing is quoted into shell text). The machine ({@code uname -m}) comes first. Each step's exit status comes back on stdout as a marker line
- * {@code @@rpm-release-step N STATUS} as soon as the step ends (printed by the shell itself); the steps' outputs
- * (stdout and stderr together, each its first 256 KiB) follow once, after the last step: their sizes ({@code wc -c})
- * and then all of them in one base64 block. Three programs frame every output of a run instead of two per step, which
- * under qemu-user emulation cost ~0.1 s each; the outputs are files in the container's own /tmp, which goes with the
- * container (no mktemp, no clean-up: two programs fewer). Nothing a package prints can pass for a result: the block
- * is decoded only when its length is exactly the sum of the sizes.
+ * as one of them (nothing is quoted into shell text). The machine ({@code uname -m}) comes first. Each step's exit
+ * status comes back on stdout as a marker line {@code @@rpm-release-step N STATUS} as soon as the step ends (printed
+ * by the shell itself); the steps' outputs (stdout and stderr together, each its first 256 KiB) follow once, after
+ * the last step: their sizes ({@code wc -c}) and then all of them in one base64 block. Three programs frame every
+ * output of a run instead of two per step, which under qemu-user emulation cost ~0.1 s each; the outputs are files
+ * in the container's own /tmp, which goes with the container (no mktemp, no clean-up: two programs fewer). Nothing a
+ * package prints can pass for a result: the block is decoded only when its length is exactly the sum of the sizes.
  */
 final class ContainerScript {
     static final String BEGIN = "@@rpm-release-steps v2";

@@ -19,7 +19,8 @@ class ContainerScriptTest {
         ContainerScript.Rendered r = ContainerScript.render(COMMANDS, List.of(List.of(), List.of(0), List.of(0, 1)));
         assertThat(r.args()).containsExactly("uname", "-m", "rpm", "-K", "/rpms/a'b $(x).rpm", "/bin/prog",
                 "--version");
-        assertThat(r.script()).startsWith("d='" + ContainerScript.OUTPUTS_AT + "'\n").doesNotContain("a'b").doesNotContain("rpm -K").doesNotContain("/bin/prog")
+        assertThat(r.script()).startsWith("d='" + ContainerScript.OUTPUTS_AT + "'\n").doesNotContain("a'b")
+                .doesNotContain("rpm -K").doesNotContain("/bin/prog")
                 .contains("p 0 1 && s 2 \"${6}\" \"${7}\"");
     }
 

@@ -23,7 +23,8 @@ class SignatureCheckStepTest {
         TestReleases releases = new TestReleases(tmp.resolve("fixtures"));
         Path good = releases.releaseDir(TestReleases.Variant.GOOD, "good");
         Path a = good.resolve("avalanchego-v1.14.1-x86_64.rpm");
-        Path broken = Files.copy(good.resolve("subnet-evm-v1.14.1-x86_64.rpm"), tmp.resolve("subnet-evm-v1.14.1-x86_64.rpm"));
+        Path broken = Files.copy(good.resolve("subnet-evm-v1.14.1-x86_64.rpm"),
+                tmp.resolve("subnet-evm-v1.14.1-x86_64.rpm"));
         try (FileChannel ch = FileChannel.open(broken, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.allocate(1);
             long at = ch.size() - 100;
