@@ -27,7 +27,7 @@ import static io.avalanche.rpm.validate.Validator.SYSTEMD;
  * check), judged afterwards; the service package's systemd boot in a container of its own.
  */
 final class InstallPhase {
-    /** Step ids in the install target (a package name follows the last three). */
+    /** Step ids in the install target (a package name follows the last two). */
     private static final String IMPORT = "import";
     private static final String CHECK = "rpm -K";
     /** What {@code rpm -K} prints after a package's path when its digests and signature verify. */
