@@ -54,6 +54,25 @@ public final class S3ProxyFixture implements AutoCloseable {
                 "AWS_ENDPOINT_URL", endpoint);
     }
 
+    /**
+     * The objects under {@code prefix} once S3Proxy has dropped the temporary blobs of uploads the client aborted: it
+     * writes a body to KEY-UUID and removes that on its own thread after the connection closed, so a listing right
+     * after an abort can show it (real S3 never lists an unfinished upload). Waits at most 10 s; a stored object stays.
+     */
+    public static java.util.List<io.avalanche.rpm.store.StoredObject> listSettled(
+            io.avalanche.rpm.store.ObjectStore store, String prefix) throws InterruptedException {
+        java.util.regex.Pattern temporary = java.util.regex.Pattern.compile(
+                ".*-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            java.util.List<io.avalanche.rpm.store.StoredObject> all = store.list(prefix);
+            if (all.stream().noneMatch(o -> temporary.matcher(o.key()).matches()) || System.nanoTime() > deadline) {
+                return all;
+            }
+            Thread.sleep(50);
+        }
+    }
+
     public S3Settings settings() {
         return S3Settings.fromEnvironment(env());
     }
