@@ -29,6 +29,8 @@ final class HostSandbox implements AutoCloseable {
     static final int NOBODY = 65534;
     private static final Duration STEP = Duration.ofSeconds(30);
     private static final Duration HOLDER_LIFETIME = Duration.ofHours(2);
+    /** How long closing waits for the namespace's processes to be gone. */
+    private static final Duration TEARDOWN = Duration.ofSeconds(10);
     private static final Set<String> HOST_DIRS = Set.of("usr", "etc", "bin", "sbin", "lib", "lib32", "lib64",
             "libx32", "proc", "dev", "tmp", "sys", "run");
     private static final List<String> ETC = List.of("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "passwd", "group",
@@ -37,6 +39,8 @@ final class HostSandbox implements AutoCloseable {
 
     private final Process holder;
     private final long pid;
+    /** The namespace's init (the holder's child), taken when it was found: a reused PID is not mistaken for it. */
+    private final ProcessHandle init;
     private final Path newRoot;
     private final boolean root;
     private final Thread hook;
@@ -44,6 +48,7 @@ final class HostSandbox implements AutoCloseable {
     private HostSandbox(Process holder, long pid, Path newRoot, boolean root, Thread hook) {
         this.holder = holder;
         this.pid = pid;
+        this.init = ProcessHandle.of(pid).orElse(null);
         this.newRoot = newRoot;
         this.root = root;
         this.hook = hook;
@@ -72,7 +77,7 @@ final class HostSandbox implements AutoCloseable {
             throw new UncheckedIOException(top + ": cannot create the sandbox root: " + e.getMessage(), e);
         }
         Process p = startHolder(top.resolveSibling(top.getFileName() + ".log"), asRoot);
-        Thread hook = new Thread(p::destroyForcibly, "sandbox-holder");
+        Thread hook = new Thread(() -> end(p, null), "sandbox-holder");
         Runtime.getRuntime().addShutdownHook(hook);
         HostSandbox s = null;
         try {
@@ -255,6 +260,11 @@ final class HostSandbox implements AutoCloseable {
                 r.exitCode(), r.output());
     }
 
+    /** The init of the sandbox's PID namespace (for tests). */
+    ProcessHandle namespaceInit() {
+        return init;
+    }
+
     /** For reports: what confined the programs. */
     String describe() {
         return "smoke programs ran confined on this host: " + (root ? "as uid " + NOBODY + " (nobody)"
@@ -267,12 +277,7 @@ final class HostSandbox implements AutoCloseable {
 
     @Override
     public void close() {
-        holder.destroyForcibly();
-        try {
-            holder.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        end(holder, init);
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException ignored) {
@@ -282,7 +287,40 @@ final class HostSandbox implements AutoCloseable {
         io.avalanche.rpm.ExitCleanup.deleteTree(newRoot.resolveSibling(newRoot.getFileName() + ".log"));
     }
 
-    /** The sandbox cannot be made here: the smoke test could not run (an environment error, nothing ran). */
+    /**
+     * Kills the holder and its namespace's init, then waits (at most {@link #TEARDOWN}, even when interrupted) until
+     * that init has finished dying: the kernel lets it go only after every process of its PID namespace was reaped,
+     * so none of the programs, not even as a zombie, outlives the sandbox (a JVM that exits right after, on SIGINT,
+     * leaves nothing running). {@code init} is that init when known (null: the holder's children).
+     */
+    private static void end(Process holder, ProcessHandle init) {
+        Set<ProcessHandle> inits = new java.util.HashSet<>(holder.toHandle().children().toList());
+        if (init != null) {
+            inits.add(init);
+        }
+        inits.forEach(ProcessHandle::destroyForcibly);
+        holder.destroyForcibly();
+        long deadline = System.nanoTime() + TEARDOWN.toNanos();
+        for (ProcessHandle h : inits) {
+            while (!dead(h) && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            }
+        }
+        while (holder.isAlive() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+        }
+    }
+
+    /** Gone, or a zombie whose parent has yet to reap it (it has ended; {@link ProcessHandle#isAlive} says alive). */
+    static boolean dead(ProcessHandle h) {
+        if (!h.isAlive()) {
+            return true;
+        }
+        String stat = read(Path.of("/proc/" + h.pid() + "/stat"));
+        int end = stat.lastIndexOf(") ");
+        return end < 0 || stat.length() < end + 3 || "ZX".indexOf(stat.charAt(end + 2)) >= 0;
+    }
+
     /** The exit status a target records for a program it did not run because it could not confine it. */
     static final int NOT_CONFINED = -2;
 
