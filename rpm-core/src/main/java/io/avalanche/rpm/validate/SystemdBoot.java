@@ -25,6 +25,8 @@ public final class SystemdBoot {
     private static final String MOUNT = "/rpms";
     private static final String INIT = "/lib/systemd/systemd";
     private static final int BOOT_SECONDS = 90;
+    /** How many times (0.2 s apart) the check looks for the node's context file before it gives up: 30 s. */
+    static final int POLLS = 150;
 
     private SystemdBoot() {
     }
@@ -89,7 +91,13 @@ public final class SystemdBoot {
                 + "out=$(rpm -ivh --define '_pkgverify_level signature'" + files + " 2>&1) || { printf '%s\\n' "
                 + "\"$out\" | sed 's/^/install=/'; fail 'rpm -ivh failed'; }\n"
                 + "systemctl start " + unit + " 2>&1 | sed 's/^/start=/'\n"
-                + "i=0; while [ $i -lt 150 ] && [ ! -s " + context + " ]; do sleep 0.2; i=$((i+1)); done\n"
+                // until the node wrote its context, for at most 30 s; a main process that ended (a node that could
+                // not start: SubState auto-restart, failed or dead) ends the wait at once
+                + "i=0; sub=running; while [ $i -lt " + POLLS + " ] && [ ! -s " + context + " ]; do"
+                + " sub=$(systemctl show -p SubState --value " + unit + "); [ \"$sub\" = running ] || break;"
+                + " sleep 0.2; i=$((i+1)); done\n"
+                + "echo \"polls=$i\"; echo \"substate=$sub\"\n"
+                + "echo \"status=$(systemctl show -p ExecMainStatus --value " + unit + ")\"\n"
                 + "echo \"active=$(systemctl is-active " + unit + ")\"\n"
                 + "pid=$(systemctl show -p MainPID --value " + unit + ")\n"
                 + "echo \"pid=$pid\"\n"
@@ -121,8 +129,10 @@ public final class SystemdBoot {
         List<String> problems = new ArrayList<>();
         String pid = ServiceCheck.first(v, "pid");
         if (!ServiceCheck.first(v, "active").equals("active") || !pid.matches("[1-9]\\d*")) {
+            String status = ServiceCheck.first(v, "status");
             problems.add("systemctl start " + ServiceCheck.UNIT + " did not leave it running (is-active '"
-                    + ServiceCheck.first(v, "active") + "', MainPID '" + pid + "')");
+                    + ServiceCheck.first(v, "active") + "', MainPID '" + pid + "'"
+                    + (status.matches("[1-9]\\d*") ? ", the node exited with status " + status : "") + ")");
         } else {
             if (!ServiceCheck.first(v, "user").equals(ServiceCheck.USER)) {
                 problems.add("the node runs as '" + ServiceCheck.first(v, "user") + "', not " + ServiceCheck.USER);

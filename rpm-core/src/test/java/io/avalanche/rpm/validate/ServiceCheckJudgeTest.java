@@ -79,6 +79,9 @@ class ServiceCheckJudgeTest {
     void theSystemdCheckFailsEachWayTheUnitCanBeWrong() {
         assertThat(SystemdBoot.judge(BOOTED.replace("active=active", "active=failed").replace("pid=83", "pid=0"))
                 .message()).contains("did not leave it running (is-active 'failed', MainPID '0')");
+        assertThat(SystemdBoot.judge(BOOTED.replace("active=active", "active=activating").replace("pid=83", "pid=0")
+                + "\nsubstate=auto-restart\nstatus=1").message())
+                .contains("(is-active 'activating', MainPID '0', the node exited with status 1)");
         assertThat(SystemdBoot.judge(BOOTED.replace("user=avalanchego", "user=root")).message())
                 .contains("the node runs as 'root'");
         assertThat(SystemdBoot.judge(BOOTED.replace(" --plugin-dir=/var/opt/avalanchego/plugins", "")).message())
