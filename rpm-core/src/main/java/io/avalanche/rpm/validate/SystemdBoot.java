@@ -57,10 +57,12 @@ public final class SystemdBoot {
                 return new ServiceCheck.Verdict(CheckOutcome.Status.SKIPPED, "not run: " + image + " cannot boot "
                         + INIT + " in a container (" + lastLine(run.output()) + ")", run.output());
             }
-            // systemctl cannot connect until systemd has made its socket: retry, then wait for the boot to end
-            ProcessRunner.Result boot = docker(engine, "exec", name, "/bin/sh", "-c", "i=0; while [ $i -lt " + BOOT_SECONDS
-                    + " ]; do s=$(timeout " + BOOT_SECONDS + " systemctl is-system-running --wait 2>&1); case \"$s\""
-                    + " in running|degraded) echo \"$s\"; exit 0;; esac; sleep 1; i=$((i+1)); done; echo \"$s\"");
+            // systemctl cannot connect until systemd has made its socket (~0.1 s after the start): retry every 0.1 s,
+            // then wait for the boot to end
+            ProcessRunner.Result boot = docker(engine, "exec", name, "/bin/sh", "-c", "i=0; while [ $i -lt "
+                    + BOOT_SECONDS * 10 + " ]; do s=$(timeout " + BOOT_SECONDS + " systemctl is-system-running --wait"
+                    + " 2>&1); case \"$s\" in running|degraded) echo \"$s\"; exit 0;; esac; sleep 0.1; i=$((i+1));"
+                    + " done; echo \"$s\"");
             String state = lastLine(boot.output());
             if (!state.equals("running") && !state.equals("degraded")) {
                 return new ServiceCheck.Verdict(CheckOutcome.Status.SKIPPED, "not run: systemd did not finish booting"
