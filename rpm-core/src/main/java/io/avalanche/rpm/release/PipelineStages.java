@@ -126,15 +126,22 @@ final class PipelineStages {
 
     /**
      * Half two of signing ({@link PackageSigning#apply}) for packages signed as they were written (their signature
-     * headers were filled by the writer, the first half): exports the public key and records it in release.json.
+     * headers were filled by the writer, the first half), after signing the {@code unsigned} ones (written while the
+     * key was still being generated) by both halves: exports the public key and records the new digests and the key
+     * in release.json.
      */
-    static ReleaseManifest signed(Path dir, ReleaseManifest m, SigningKey key, Consumer<String> log) {
+    static ReleaseManifest signed(Path dir, ReleaseManifest m, SigningKey key, List<Path> unsigned,
+                                  Consumer<String> log) {
+        List<PackageSigning.Signature> signatures = PackageSigning.sign(PackageSigning.headersToSign(unsigned),
+                key.headerSigner());
         for (ReleaseManifest.Artifact a : m.files()) {
             if (a.packageName() != null) {
-                log.accept("  signed " + a.name() + " with key " + key.keyId() + " (as it was written)");
+                log.accept("  signed " + a.name() + " with key " + key.keyId() + (unsigned.contains(dir.resolve(
+                        a.name())) ? " (after it was written: the key was still being generated)"
+                        : " (as it was written)"));
             }
         }
-        return PackageSigning.apply(List.of(), KeyExport.of(key, dir.resolve(ReleaseManifest.KEY_FILE)))
+        return PackageSigning.apply(signatures, KeyExport.of(key, dir.resolve(ReleaseManifest.KEY_FILE)))
                 .manifests().get(dir);
     }
 

@@ -188,10 +188,16 @@ public final class ReleasePipeline {
 
     /** As {@link #run(Request, Consumer)}, reporting compression and upload progress. */
     public static Result run(Request r, Consumer<String> log, ProgressReporter progress) {
+        return run(r, log, progress, PendingKey::start);
+    }
+
+    /** As {@link #run(Request, Consumer, ProgressReporter)}; {@code keys} starts opening an ephemeral key. */
+    static Result run(Request r, Consumer<String> log, ProgressReporter progress,
+                      java.util.function.Function<KeySource, PendingKey> keys) {
         // an ephemeral key (RSA-4096: 1-3 s of CPU) is generated while the tree is read and the build runs; a key
         // file or a token is opened once the plan holds, so a wrong passphrase or PIN fails before the build
         KeySource signingKey = preflight(r);
-        PendingKey early = signingKey.ephemeral() ? PendingKey.start(signingKey) : null;
+        PendingKey early = signingKey.ephemeral() ? keys.apply(signingKey) : null;
         PipelinePlan plan;
         try {
             plan = plan(r, signingKey);
@@ -208,21 +214,34 @@ public final class ReleasePipeline {
              OutputDir out = OutputDir.open(r.out())) {
             Path stage = out.staging();
             List<ReleaseManifest> built = new ArrayList<>();
+            // packages written while the key was still being generated: signed once it is there, after the builds
+            List<Path> unsigned = new ArrayList<>();
+            boolean announced = false;
             for (ReleaseBuilder.Plan b : plan.builds()) {
                 log.accept("== build " + r.tag().tag() + " for " + b.arch().rpm()
                         + (b.arch() == Arch.host() ? "" : " (cross-compiled: " + BuildSteps.crossEnvironment(
                         b.arch(), r.buildImage() != null) + ")"));
                 BuildSteps.run(b, r.build(b.arch()), log);
                 Profile.mark("built " + b.arch().rpm());
+                if (pending.opening()) {
+                    ReleaseManifest m = ReleaseBuilder.packageInto(b, r.compression(), stage, log, progress, null);
+                    m.files().stream().filter(a -> a.packageName() != null).forEach(a -> unsigned.add(
+                            stage.resolve(a.name())));
+                    built.add(m);
+                    continue;
+                }
                 SigningKey k = pending.get();
                 Profile.mark("signing key ready");
-                if (built.isEmpty()) {
-                    log.accept("signing key " + k.keyId() + (k.ephemeral() ? " (ephemeral, expires in 1 day)" : ""));
+                if (!announced) {
+                    announced = announce(k, log);
                 }
                 built.add(ReleaseBuilder.packageInto(b, r.compression(), stage, log, progress,
                         RpmWriter.SignatureFiller.signingWith(k.headerSigner())));
             }
             SigningKey key = pending.get();
+            if (!announced) {
+                announce(key, log);
+            }
             TrustAnchor anchor = PipelineStages.anchorOf(key);
             ReleaseManifest combined = ReleaseManifest.combine(built);
             if (r.withService()) {
@@ -234,7 +253,7 @@ public final class ReleasePipeline {
             combined.write(stage);
 
             log.accept("== sign");
-            ReleaseManifest manifest = PipelineStages.signed(stage, combined, key, log);
+            ReleaseManifest manifest = PipelineStages.signed(stage, combined, key, unsigned, log);
             List<String> outputs = new ArrayList<>(manifest.files().stream().map(ReleaseManifest.Artifact::name)
                     .toList());
             outputs.add(ReleaseManifest.FILE_NAME);
@@ -279,5 +298,11 @@ public final class ReleasePipeline {
             return new Result(manifest, r.out(), r.out().resolve(ReleaseManifest.KEY_FILE), published, validations,
                     passed);
         }
+    }
+
+    /** Logs the signing key's ID once it is open; true. */
+    private static boolean announce(SigningKey k, Consumer<String> log) {
+        log.accept("signing key " + k.keyId() + (k.ephemeral() ? " (ephemeral, expires in 1 day)" : ""));
+        return true;
     }
 }

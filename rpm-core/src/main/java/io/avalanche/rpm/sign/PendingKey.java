@@ -14,6 +14,7 @@ import java.util.concurrent.FutureTask;
  */
 public final class PendingKey implements AutoCloseable {
     private final FutureTask<SigningKey> task;
+    private volatile boolean background;
 
     private PendingKey(FutureTask<SigningKey> task) {
         this.task = task;
@@ -21,18 +22,34 @@ public final class PendingKey implements AutoCloseable {
 
     /** Starts opening {@code source}: now on its own thread, or, for a token, at {@link #open} or {@link #get}. */
     public static PendingKey start(KeySource source) {
-        PendingKey p = new PendingKey(new FutureTask<>(() -> {
+        java.util.concurrent.Callable<SigningKey> open = () -> {
             SigningKey k = source.open();
             Profile.mark(source instanceof KeySource.Ephemeral ? "ephemeral key generated"
                     : source instanceof KeySource.KeyFile ? "key parsed and unlocked" : "token key opened");
             return k;
-        }));
-        if (!(source instanceof KeySource.Pkcs11)) {
-            Thread t = new Thread(p.task, "open-key");
-            t.setDaemon(true);
-            t.start();
+        };
+        if (source instanceof KeySource.Pkcs11) {
+            return new PendingKey(new FutureTask<>(open));
         }
+        return opening(open);
+    }
+
+    /** Starts {@code open} on a thread of its own now. */
+    public static PendingKey opening(java.util.concurrent.Callable<SigningKey> open) {
+        PendingKey p = new PendingKey(new FutureTask<>(open));
+        p.background = true;
+        Thread t = new Thread(p.task, "open-key");
+        t.setDaemon(true);
+        t.start();
         return p;
+    }
+
+    /**
+     * True while the key is still being opened on its own thread ({@link #get} would wait); false once it is open or
+     * failed, and for a token key (opened on the caller's thread when asked for).
+     */
+    public boolean opening() {
+        return background && !task.isDone();
     }
 
     /** A key that is open already. */
