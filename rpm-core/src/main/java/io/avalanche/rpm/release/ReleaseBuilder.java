@@ -126,7 +126,24 @@ public final class ReleaseBuilder {
     /** Reads the tree and git, applies every refusal (SpecException, exit 2) and returns what would run. */
     public static Plan plan(Request r) {
         SourceTree tree = SourceTree.read(r.source());
-        GitState git = GitState.read(tree.root(), r.tag().pullRequest() ? null : r.tag().tag());
+        return plan(r, tree, GitState.read(tree.root(), r.tag().pullRequest() ? null : r.tag().tag()));
+    }
+
+    /**
+     * As {@link #plan(Request)} for several arches of one source tree and tag (release's requests): the tree and its
+     * git state are read once (three git processes fewer per extra arch).
+     */
+    public static List<Plan> plan(List<Request> rs) {
+        List<Plan> plans = new ArrayList<>();
+        for (Request r : rs) {
+            Plan first = plans.isEmpty() ? null : plans.get(0);
+            plans.add(first != null && first.tree().root().equals(r.source()) && first.tag().equals(r.tag())
+                    ? plan(r, first.tree(), first.git()) : plan(r));
+        }
+        return plans;
+    }
+
+    private static Plan plan(Request r, SourceTree tree, GitState git) {
         List<String> overrides = new ArrayList<>();
         if (!git.clean()) {
             String what = "the source tree has " + git.changes().size() + " modified or untracked file(s) ("

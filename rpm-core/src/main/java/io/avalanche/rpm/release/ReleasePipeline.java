@@ -162,11 +162,7 @@ public final class ReleasePipeline {
     }
 
     private static PipelinePlan plan(Request r, KeySource key) {
-        List<ReleaseBuilder.Plan> builds = new ArrayList<>();
-        for (Arch a : r.arches()) {
-            builds.add(ReleaseBuilder.plan(r.build(a)));
-        }
-        return new PipelinePlan(r, key, builds);
+        return new PipelinePlan(r, key, ReleaseBuilder.plan(r.arches().stream().map(r::build).toList()));
     }
 
     /**

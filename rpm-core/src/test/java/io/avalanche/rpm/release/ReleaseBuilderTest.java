@@ -36,4 +36,28 @@ class ReleaseBuilderTest {
         Path rpm = tmp.resolve("a").resolve(a.files().get(0).name());
         assertThat(Cmd.run("rpm", "-qp", "--qf", "%{BUILDTIME}", rpm.toString()).ok().output()).isEqualTo("1709287200");
     }
+
+    /** release plans its arches from one read of the tree and its git state; a plan per arch is what it was. */
+    @Test
+    void thePlansOfSeveralArchesShareOneReadOfTheTree() throws Exception {
+        Path src = TestPackages.sampleRepo(tmp.resolve("src"));
+        Path other = TestPackages.sampleRepo(tmp.resolve("other"));
+        ReleaseTag tag = ReleaseTag.parse("v1.14.1");
+        java.util.List<ReleaseBuilder.Request> rs = java.util.List.of(
+                new ReleaseBuilder.Request(src, tag, Arch.X86_64, null, tmp.resolve("o"), Compression.parse("zstd:3")),
+                new ReleaseBuilder.Request(src, tag, Arch.AARCH64, null, tmp.resolve("o"), Compression.parse("zstd:3")),
+                new ReleaseBuilder.Request(other, tag, Arch.AARCH64, null, tmp.resolve("o"),
+                        Compression.parse("zstd:3")));
+        java.util.List<ReleaseBuilder.Plan> plans = ReleaseBuilder.plan(rs);
+        assertThat(plans.get(1).git()).isSameAs(plans.get(0).git());
+        assertThat(plans.get(1).tree()).isSameAs(plans.get(0).tree());
+        assertThat(plans.get(2).tree().root()).isEqualTo(other);
+        for (int i = 0; i < rs.size(); i++) {
+            ReleaseBuilder.Plan alone = ReleaseBuilder.plan(rs.get(i));
+            assertThat(plans.get(i).git()).isEqualTo(alone.git());
+            assertThat(plans.get(i).steps()).isEqualTo(alone.steps());
+            assertThat(plans.get(i).packages()).isEqualTo(alone.packages());
+            assertThat(plans.get(i).arch()).isEqualTo(rs.get(i).arch());
+        }
+    }
 }
