@@ -324,6 +324,7 @@ final class HostSandbox implements AutoCloseable {
     /** The exit status a target records for a program it did not run because it could not confine it. */
     static final int NOT_CONFINED = -2;
 
+    /** The sandbox cannot be made here: the smoke test could not run (an environment error, nothing ran). */
     static final class ConfinementException extends ValidationException {
         private static final long serialVersionUID = 1L;
 
