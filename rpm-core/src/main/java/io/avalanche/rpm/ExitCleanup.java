@@ -101,18 +101,12 @@ public final class ExitCleanup {
                 continue;
             }
             Process p = e.getKey();
-            p.descendants().forEach(h -> {
-                if (forcibly) {
-                    h.destroyForcibly();
-                } else {
-                    h.destroy();
-                }
-            });
             if (forcibly) {
-                p.destroyForcibly();
-            } else {
-                p.destroy();
+                ProcessRunner.kill(p);   // and wait until they have ended
+                continue;
             }
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
         }
     }
 

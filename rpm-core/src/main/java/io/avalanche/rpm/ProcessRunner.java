@@ -152,9 +152,7 @@ public final class ProcessRunner {
             }
             boolean done = timeout == null ? waitFor(p) : p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
+                kill(p);
             }
             String text = out.finish();
             String errors = err == null ? "" : err.finish();
@@ -165,11 +163,47 @@ public final class ProcessRunner {
             }
             return new Result(command, done ? p.exitValue() : -1, text, errors);
         } catch (InterruptedException e) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            kill(p);
             Thread.currentThread().interrupt();
             throw new RpmException("interrupted while running " + command.get(0), e);
         }
+    }
+
+    /** How long {@link #kill} waits for the killed processes to end. */
+    private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+
+    /**
+     * Kills {@code p} and its descendants and waits (at most {@link #KILL_WAIT}, even on an interrupted thread) until
+     * each has ended: a JVM stopping right after (SIGINT) leaves none of them running.
+     */
+    static void kill(Process p) {
+        List<ProcessHandle> all = new ArrayList<>(p.descendants().toList());
+        all.add(p.toHandle());
+        all.forEach(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + KILL_WAIT.toNanos();
+        for (ProcessHandle h : all) {
+            while (!ended(h) && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            }
+        }
+    }
+
+    /**
+     * Gone, or a zombie whose parent has yet to reap it: it has ended, though {@link ProcessHandle#isAlive} still
+     * says alive.
+     */
+    public static boolean ended(ProcessHandle h) {
+        if (!h.isAlive()) {
+            return true;
+        }
+        String stat;
+        try {
+            stat = java.nio.file.Files.readString(Path.of("/proc/" + h.pid() + "/stat"));
+        } catch (IOException e) {
+            return !h.isAlive();
+        }
+        int end = stat.lastIndexOf(") ");
+        return end < 0 || stat.length() < end + 3 || "ZX".indexOf(stat.charAt(end + 2)) >= 0;
     }
 
     private static boolean waitFor(Process p) throws InterruptedException {

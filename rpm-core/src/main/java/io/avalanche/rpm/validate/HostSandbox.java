@@ -302,23 +302,13 @@ final class HostSandbox implements AutoCloseable {
         holder.destroyForcibly();
         long deadline = System.nanoTime() + TEARDOWN.toNanos();
         for (ProcessHandle h : inits) {
-            while (!dead(h) && System.nanoTime() < deadline) {
+            while (!ProcessRunner.ended(h) && System.nanoTime() < deadline) {
                 java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
             }
         }
         while (holder.isAlive() && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
         }
-    }
-
-    /** Gone, or a zombie whose parent has yet to reap it (it has ended; {@link ProcessHandle#isAlive} says alive). */
-    static boolean dead(ProcessHandle h) {
-        if (!h.isAlive()) {
-            return true;
-        }
-        String stat = read(Path.of("/proc/" + h.pid() + "/stat"));
-        int end = stat.lastIndexOf(") ");
-        return end < 0 || stat.length() < end + 3 || "ZX".indexOf(stat.charAt(end + 2)) >= 0;
     }
 
     /** The exit status a target records for a program it did not run because it could not confine it. */

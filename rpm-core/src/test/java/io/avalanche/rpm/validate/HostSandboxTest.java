@@ -59,7 +59,7 @@ class HostSandboxTest {
         assertThat(inside).isNotEmpty().allSatisfy(h -> assertThat(h.isAlive())
                 .as("process " + h.pid() + " " + h.info().commandLine().orElse("") + " of the sandbox after close")
                 .isFalse());
-        assertThat(HostSandbox.dead(s.namespaceInit())).as("the namespace's init").isTrue();
+        assertThat(io.avalanche.rpm.ProcessRunner.ended(s.namespaceInit())).as("the namespace's init").isTrue();
         assertThat(tmp.resolve("sandbox")).doesNotExist();
     }
 
