@@ -73,8 +73,15 @@ class ProcessRunnerKillTest {
                     StandardCharsets.UTF_8)).readLine().trim());
             ProcessHandle child = ProcessHandle.of(pid).orElseThrow();
             assertThat(ProcessRunner.ended(child)).as("running").isFalse();
-            child.destroyForcibly();
+            // only once both have exec'd their sleep: the parent never reaps then (a shell, or a child killed before
+            // its exec, can be reaped; 1 of 20 runs without this wait)
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!p.toHandle().info().commandLine().orElse("").endsWith("sleep 306")
+                    || !child.info().commandLine().orElse("").endsWith("sleep 305")) {
+                assertThat(System.nanoTime()).as("both exec their sleep").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            child.destroyForcibly();
             while (!ProcessRunner.ended(child) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
