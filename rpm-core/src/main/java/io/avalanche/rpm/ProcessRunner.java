@@ -179,9 +179,17 @@ public final class ProcessRunner {
     static void kill(Process p) {
         List<ProcessHandle> all = new ArrayList<>(p.descendants().toList());
         all.add(p.toHandle());
-        all.forEach(ProcessHandle::destroyForcibly);
-        long deadline = System.nanoTime() + KILL_WAIT.toNanos();
-        for (ProcessHandle h : all) {
+        kill(all, KILL_WAIT);
+    }
+
+    /**
+     * Kills {@code processes} (SIGKILL, in this order) and waits, at most {@code wait} in all and even on an interrupted
+     * thread, until each has {@link #ended}.
+     */
+    public static void kill(java.util.Collection<ProcessHandle> processes, Duration wait) {
+        processes.forEach(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (ProcessHandle h : processes) {
             while (!ended(h) && System.nanoTime() < deadline) {
                 java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
             }

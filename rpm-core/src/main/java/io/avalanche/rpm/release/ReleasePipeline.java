@@ -212,32 +212,27 @@ public final class ReleasePipeline {
             List<ReleaseManifest> built = new ArrayList<>();
             // packages written while the key was still being generated: signed once it is there, after the builds
             List<Path> unsigned = new ArrayList<>();
-            boolean announced = false;
+            SigningKey announced = null;
             for (ReleaseBuilder.Plan b : plan.builds()) {
                 log.accept("== build " + r.tag().tag() + " for " + b.arch().rpm()
                         + (b.arch() == Arch.host() ? "" : " (cross-compiled: " + BuildSteps.crossEnvironment(
                         b.arch(), r.buildImage() != null) + ")"));
                 BuildSteps.run(b, r.build(b.arch()), log);
                 Profile.mark("built " + b.arch().rpm());
-                if (pending.opening()) {
-                    ReleaseManifest m = ReleaseBuilder.packageInto(b, r.compression(), stage, log, progress, null);
+                RpmWriter.SignatureFiller filler = null;
+                if (!pending.opening()) {   // the key is there (a token's is opened now): signed as written
+                    announced = announce(pending.get(), announced, log);
+                    Profile.mark("signing key ready");
+                    filler = RpmWriter.SignatureFiller.signingWith(announced.headerSigner());
+                }
+                ReleaseManifest m = ReleaseBuilder.packageInto(b, r.compression(), stage, log, progress, filler);
+                if (filler == null) {
                     m.files().stream().filter(a -> a.packageName() != null).forEach(a -> unsigned.add(
                             stage.resolve(a.name())));
-                    built.add(m);
-                    continue;
                 }
-                SigningKey k = pending.get();
-                Profile.mark("signing key ready");
-                if (!announced) {
-                    announced = announce(k, log);
-                }
-                built.add(ReleaseBuilder.packageInto(b, r.compression(), stage, log, progress,
-                        RpmWriter.SignatureFiller.signingWith(k.headerSigner())));
+                built.add(m);
             }
-            SigningKey key = pending.get();
-            if (!announced) {
-                announce(key, log);
-            }
+            SigningKey key = announce(pending.get(), announced, log);
             TrustAnchor anchor = PipelineStages.anchorOf(key);
             ReleaseManifest combined = ReleaseManifest.combine(built);
             if (r.withService()) {
@@ -296,9 +291,11 @@ public final class ReleasePipeline {
         }
     }
 
-    /** Logs the signing key's ID once it is open; true. */
-    private static boolean announce(SigningKey k, Consumer<String> log) {
-        log.accept("signing key " + k.keyId() + (k.ephemeral() ? " (ephemeral, expires in 1 day)" : ""));
-        return true;
+    /** {@code k}, its ID logged unless it was {@code announced} already. */
+    private static SigningKey announce(SigningKey k, SigningKey announced, Consumer<String> log) {
+        if (announced == null) {
+            log.accept("signing key " + k.keyId() + (k.ephemeral() ? " (ephemeral, expires in 1 day)" : ""));
+        }
+        return k;
     }
 }

@@ -14,10 +14,12 @@ import java.util.concurrent.FutureTask;
  */
 public final class PendingKey implements AutoCloseable {
     private final FutureTask<SigningKey> task;
-    private volatile boolean background;
+    /** Opened on a thread of its own (not a token's, which opens on the caller's thread when asked for). */
+    private final boolean background;
 
-    private PendingKey(FutureTask<SigningKey> task) {
+    private PendingKey(FutureTask<SigningKey> task, boolean background) {
         this.task = task;
+        this.background = background;
     }
 
     /** Starts opening {@code source}: now on its own thread, or, for a token, at {@link #open} or {@link #get}. */
@@ -29,15 +31,14 @@ public final class PendingKey implements AutoCloseable {
             return k;
         };
         if (source instanceof KeySource.Pkcs11) {
-            return new PendingKey(new FutureTask<>(open));
+            return new PendingKey(new FutureTask<>(open), false);
         }
         return opening(open);
     }
 
     /** Starts {@code open} on a thread of its own now. */
     public static PendingKey opening(java.util.concurrent.Callable<SigningKey> open) {
-        PendingKey p = new PendingKey(new FutureTask<>(open));
-        p.background = true;
+        PendingKey p = new PendingKey(new FutureTask<>(open), true);
         Thread t = new Thread(p.task, "open-key");
         t.setDaemon(true);
         t.start();
@@ -54,7 +55,7 @@ public final class PendingKey implements AutoCloseable {
 
     /** A key that is open already. */
     public static PendingKey of(SigningKey key) {
-        PendingKey p = new PendingKey(new FutureTask<>(() -> key));
+        PendingKey p = new PendingKey(new FutureTask<>(() -> key), false);
         p.task.run();
         return p;
     }

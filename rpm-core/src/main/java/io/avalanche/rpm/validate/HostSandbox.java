@@ -294,21 +294,12 @@ final class HostSandbox implements AutoCloseable {
      * leaves nothing running). {@code init} is that init when known (null: the holder's children).
      */
     private static void end(Process holder, ProcessHandle init) {
-        Set<ProcessHandle> inits = new java.util.HashSet<>(holder.toHandle().children().toList());
+        Set<ProcessHandle> all = new java.util.LinkedHashSet<>(holder.toHandle().children().toList());
         if (init != null) {
-            inits.add(init);
+            all.add(init);
         }
-        inits.forEach(ProcessHandle::destroyForcibly);
-        holder.destroyForcibly();
-        long deadline = System.nanoTime() + TEARDOWN.toNanos();
-        for (ProcessHandle h : inits) {
-            while (!ProcessRunner.ended(h) && System.nanoTime() < deadline) {
-                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
-            }
-        }
-        while (holder.isAlive() && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
-        }
+        all.add(holder.toHandle());
+        ProcessRunner.kill(all, TEARDOWN);
     }
 
     /** The exit status a target records for a program it did not run because it could not confine it. */

@@ -67,7 +67,7 @@ class HostSandboxTest {
         try {
             return Optional.of(Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/pid")).toString());
         } catch (IOException | UnsupportedOperationException e) {
-            return Optional.empty();
+            return Optional.empty();   // the process ended meanwhile, or its namespaces are not ours to read
         }
     }
 }
