@@ -16,29 +16,44 @@ public final class PendingKey implements AutoCloseable {
     private final FutureTask<SigningKey> task;
     /** Opened on a thread of its own (not a token's, which opens on the caller's thread when asked for). */
     private final boolean background;
+    /** Run when someone waits for a key still being opened: an ephemeral key's primes are then searched on every core. */
+    private final Runnable hurry;
 
-    private PendingKey(FutureTask<SigningKey> task, boolean background) {
+    private PendingKey(FutureTask<SigningKey> task, boolean background, Runnable hurry) {
         this.task = task;
         this.background = background;
+        this.hurry = hurry;
     }
 
     /** Starts opening {@code source}: now on its own thread, or, for a token, at {@link #open} or {@link #get}. */
     public static PendingKey start(KeySource source) {
+        if (source instanceof KeySource.Ephemeral) {   // one thread while the build runs, every core once waited for
+            ParallelRsaKeyPairGenerator gen = new ParallelRsaKeyPairGenerator();
+            return opening(() -> {
+                SigningKey k = SigningKeys.ephemeral(SigningKeys.EPHEMERAL_BITS, java.time.Clock.systemUTC(), gen);
+                Profile.mark("ephemeral key generated");
+                return k;
+            }, gen::hurry);
+        }
         java.util.concurrent.Callable<SigningKey> open = () -> {
             SigningKey k = source.open();
-            Profile.mark(source instanceof KeySource.Ephemeral ? "ephemeral key generated"
-                    : source instanceof KeySource.KeyFile ? "key parsed and unlocked" : "token key opened");
+            Profile.mark(source instanceof KeySource.KeyFile ? "key parsed and unlocked" : "token key opened");
             return k;
         };
         if (source instanceof KeySource.Pkcs11) {
-            return new PendingKey(new FutureTask<>(open), false);
+            return new PendingKey(new FutureTask<>(open), false, () -> { });
         }
-        return opening(open);
+        return opening(open, () -> { });
     }
 
     /** Starts {@code open} on a thread of its own now. */
     public static PendingKey opening(java.util.concurrent.Callable<SigningKey> open) {
-        PendingKey p = new PendingKey(new FutureTask<>(open), true);
+        return opening(open, () -> { });
+    }
+
+    /** The same, running {@code hurry} when someone waits for the key while it is still being opened. */
+    static PendingKey opening(java.util.concurrent.Callable<SigningKey> open, Runnable hurry) {
+        PendingKey p = new PendingKey(new FutureTask<>(open), true, hurry);
         Thread t = new Thread(p.task, "open-key");
         t.setDaemon(true);
         t.start();
@@ -55,7 +70,7 @@ public final class PendingKey implements AutoCloseable {
 
     /** A key that is open already. */
     public static PendingKey of(SigningKey key) {
-        PendingKey p = new PendingKey(new FutureTask<>(() -> key), false);
+        PendingKey p = new PendingKey(new FutureTask<>(() -> key), false, () -> { });
         p.task.run();
         return p;
     }
@@ -76,6 +91,9 @@ public final class PendingKey implements AutoCloseable {
     /** The open key, waiting for it (a token key is opened now); its opening failure is rethrown as thrown. */
     public SigningKey get() {
         task.run();   // a token key not opened yet: here; a no-op when started or done
+        if (!task.isDone()) {
+            hurry.run();
+        }
         try {
             return task.get();
         } catch (InterruptedException e) {
@@ -94,12 +112,13 @@ public final class PendingKey implements AutoCloseable {
 
     /**
      * Closes the key (ends a token session). A key still being opened on its own thread (a key file or an
-     * ephemeral key, which hold nothing to close) is abandoned, not waited for.
+     * ephemeral key, which hold nothing to close) is abandoned, not waited for; its thread is interrupted, which
+     * stops an ephemeral key's search for primes.
      */
     @Override
     public void close() {
         if (!task.isDone()) {
-            task.cancel(false);
+            task.cancel(background);
             return;
         }
         try {

@@ -9,8 +9,6 @@ import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.bcpg.sig.Features;
 import org.bouncycastle.bcpg.sig.KeyFlags;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
-import org.bouncycastle.crypto.generators.RSAKeyPairGenerator;
-import org.bouncycastle.crypto.params.RSAKeyGenerationParameters;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPKeyPair;
 import org.bouncycastle.openpgp.PGPKeyRingGenerator;
@@ -30,8 +28,6 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPKeyPair;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigInteger;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -151,11 +147,17 @@ public final class SigningKeys {
         return ephemeral(EPHEMERAL_BITS, Clock.systemUTC());
     }
 
+    /** The same, its primes searched on one thread per processor. */
     static SigningKey ephemeral(int bits, Clock clock) {
+        ParallelRsaKeyPairGenerator gen = new ParallelRsaKeyPairGenerator();
+        gen.hurry();
+        return ephemeral(bits, clock, gen);
+    }
+
+    /** The same, with the primes from {@code gen} (one thread until it is hurried). */
+    static SigningKey ephemeral(int bits, Clock clock, ParallelRsaKeyPairGenerator gen) {
         try {
-            RSAKeyPairGenerator gen = new RSAKeyPairGenerator();
-            gen.init(new RSAKeyGenerationParameters(BigInteger.valueOf(0x10001), new SecureRandom(), bits, 80));
-            AsymmetricCipherKeyPair kp = gen.generateKeyPair();
+            AsymmetricCipherKeyPair kp = gen.generate(bits);
             Date created = new Date(clock.millis() / 1000 * 1000);
             PGPKeyPair pair = new BcPGPKeyPair(PublicKeyPacket.VERSION_4, PublicKeyAlgorithmTags.RSA_GENERAL,
                     kp, created);

@@ -1,0 +1,160 @@
+package io.avalanche.rpm.sign;
+
+import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
+import org.bouncycastle.crypto.generators.RSAKeyPairGenerator;
+import org.bouncycastle.crypto.params.RSAKeyGenerationParameters;
+
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.security.SecureRandomSpi;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * Bouncy Castle's RSA key pair generator with its primes searched on worker threads: one while other work runs, one
+ * per processor once someone waits for the key ({@link #hurry}). Each prime is one that BC's own
+ * {@code chooseRandomPrime} found, and BC's checks of p, q, n and d apply unchanged; the search is memoryless, so
+ * taking primes in the order they are found changes nothing but the wait. Workers stop within one candidate once
+ * the key is complete: their random source refuses them.
+ */
+final class ParallelRsaKeyPairGenerator extends RSAKeyPairGenerator {
+    private final int maxWorkers;
+    private final BlockingQueue<Object> found = new LinkedBlockingQueue<>();
+    private volatile boolean done;
+    private final java.util.List<Thread> workers = new java.util.ArrayList<>();
+    private boolean hurried;
+    private int bitlength;
+    private BigInteger e;
+    private BigInteger sqrdBound;
+
+    /** Up to {@code maxWorkers} threads once hurried (at least one). */
+    ParallelRsaKeyPairGenerator(int maxWorkers) {
+        this.maxWorkers = Math.max(1, maxWorkers);
+    }
+
+    /** Up to one thread per processor (at least two) once hurried. */
+    ParallelRsaKeyPairGenerator() {
+        this(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Generates a key of {@code bits} with public exponent 65537 and BC's certainty 80, as RSAKeyPairGenerator does. */
+    AsymmetricCipherKeyPair generate(int bits) {
+        init(new RSAKeyGenerationParameters(BigInteger.valueOf(0x10001),
+                new Refusing(new SecureRandom(), this), bits, 80));
+        try {
+            return generateKeyPair();
+        } finally {
+            done = true;
+        }
+    }
+
+    /** From now on the primes are searched on up to {@code maxWorkers} threads. */
+    synchronized void hurry() {
+        hurried = true;
+        if (e != null && !done) {
+            addWorkers();
+        }
+    }
+
+    /** The worker threads started so far. */
+    synchronized java.util.List<Thread> workers() {
+        return java.util.List.copyOf(workers);
+    }
+
+    @Override
+    protected BigInteger chooseRandomPrime(int bitlength, BigInteger e, BigInteger sqrdBound) {
+        synchronized (this) {
+            if (this.e == null) {
+                this.bitlength = bitlength;
+                this.e = e;
+                this.sqrdBound = sqrdBound;
+            } else if (bitlength != this.bitlength || !e.equals(this.e) || !sqrdBound.equals(this.sqrdBound)) {
+                return super.chooseRandomPrime(bitlength, e, sqrdBound);   // p and q differ in length: odd strengths
+            }
+            addWorkers();
+        }
+        Object next;
+        try {
+            next = found.take();
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            done = true;
+            throw new SigningException("interrupted while generating the ephemeral key", ie);
+        }
+        if (next instanceof RuntimeException r) {
+            throw r;
+        }
+        if (next instanceof Error err) {
+            throw err;
+        }
+        return (BigInteger) next;
+    }
+
+    private void addWorkers() {
+        for (int target = hurried ? maxWorkers : 1; workers.size() < target; ) {
+            Thread t = new Thread(this::search, "ephemeral-key-prime-" + (workers.size() + 1));
+            t.setDaemon(true);
+            t.start();
+            workers.add(t);
+        }
+    }
+
+    private void search() {
+        try {
+            while (!done) {
+                found.add(super.chooseRandomPrime(bitlength, e, sqrdBound));
+            }
+        } catch (Refused r) {
+            // the key is complete
+        } catch (RuntimeException | Error t) {
+            found.add(t);
+        }
+    }
+
+    /** The key is complete: a worker still searching is stopped at its next candidate. */
+    private static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Refused() {
+            super("the key is complete", null, false, false);
+        }
+    }
+
+    /** A random source that refuses once its generator is done. */
+    private static final class Refusing extends SecureRandom {
+        private static final long serialVersionUID = 1L;
+
+        Refusing(SecureRandom real, ParallelRsaKeyPairGenerator generator) {
+            super(new Spi(real, generator), null);
+        }
+    }
+
+    private static final class Spi extends SecureRandomSpi {
+        private static final long serialVersionUID = 1L;
+        private final transient SecureRandom real;
+        private final transient ParallelRsaKeyPairGenerator generator;
+
+        Spi(SecureRandom real, ParallelRsaKeyPairGenerator generator) {
+            this.real = real;
+            this.generator = generator;
+        }
+
+        @Override
+        protected void engineSetSeed(byte[] seed) {
+            real.setSeed(seed);
+        }
+
+        @Override
+        protected void engineNextBytes(byte[] bytes) {
+            if (generator.done) {
+                throw new Refused();
+            }
+            real.nextBytes(bytes);
+        }
+
+        @Override
+        protected byte[] engineGenerateSeed(int numBytes) {
+            return real.generateSeed(numBytes);
+        }
+    }
+}
