@@ -22,6 +22,7 @@ public final class Bench {
             case "publish" -> Publish.run(Path.of(a[1]), Path.of(a[2]), Integer.parseInt(a[3]));
             case "publish-scale" -> PublishScale.run(Path.of(a[1]), Path.of(a[2]), Integer.parseInt(a[3]));
             case "keywait" -> KeyWait.run(Integer.parseInt(a[1]), Long.parseLong(a[2]));
+            case "keygen" -> KeyWait.once(a[1]);
             case "rawjob" -> {
                 long t = System.nanoTime();
                 com.github.luben.zstd.ZstdOutputStream z = new com.github.luben.zstd.ZstdOutputStream(
@@ -44,7 +45,7 @@ public final class Bench {
         System.err.println("usage: Bench inprocess INPUT LEVEL WORKERS RUNS WARMUPS WORKDIR | sign SECRET_KEY SMALL_RPM LARGE_RPM RUNS"
                 + " | verify PUBLIC_KEY RPM RUNS | packagesign INPUT SECRET_KEY LEVEL WORKERS RUNS WORKDIR BASELINE_SCRIPT"
                 + " | publish RELEASE_DIR RPM RUNS | publish-scale SMALL_RPM_DIR PUBLIC_KEY RUNS | rawjob INPUT LEVEL WORKERS JOBSIZE OUT"
-                + " | keywait PAIRS BUILD_MS");
+                + " | keywait PAIRS BUILD_MS | keygen bc|ours");
         System.exit(2);
     }
 }

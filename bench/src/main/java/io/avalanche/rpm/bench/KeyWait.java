@@ -52,6 +52,19 @@ final class KeyWait {
         Results.value("keywait.ours.mean", "ms", mean(ours));
     }
 
+    /** One RSA-4096 key in this (fresh) JVM: {@code bc} on one thread, or {@code ours} as {@code sign --ephemeral} makes it. */
+    static void once(String which) throws Exception {
+        long t = System.nanoTime();
+        if (which.equals("bc")) {
+            RSAKeyPairGenerator g = new RSAKeyPairGenerator();
+            g.init(new RSAKeyGenerationParameters(BigInteger.valueOf(0x10001), new SecureRandom(), 4096, 80));
+            g.generateKeyPair();
+        } else {
+            new KeySource.Ephemeral().open().close();
+        }
+        Results.line("keygen." + which, "RSA-4096 in a fresh JVM", System.nanoTime() - t);
+    }
+
     private static void busy(long millis) {
         long end = System.nanoTime() + millis * 1_000_000;
         long x = 0;
