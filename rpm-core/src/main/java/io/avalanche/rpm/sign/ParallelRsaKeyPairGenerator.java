@@ -12,7 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * Bouncy Castle's RSA key pair generator with its primes searched on worker threads: one while other work runs, one
- * per processor once someone waits for the key ({@link #hurry}). Each prime is one that BC's own
+ * per processor (two to four) once someone waits for the key ({@link #hurry}). Each prime is one that BC's own
  * {@code chooseRandomPrime} found, and BC's checks of p, q, n and d apply unchanged; the search is memoryless, so
  * taking primes in the order they are found changes nothing but the wait. Workers stop within one candidate once
  * the key is complete: their random source refuses them.
@@ -32,9 +32,12 @@ final class ParallelRsaKeyPairGenerator extends RSAKeyPairGenerator {
         this.maxWorkers = Math.max(1, maxWorkers);
     }
 
-    /** Up to one thread per processor (at least two) once hurried. */
+    /**
+     * One thread per processor once hurried, two to four: more would take a shared machine's cores (a Jenkins
+     * controller's) for a wait that is short already.
+     */
     ParallelRsaKeyPairGenerator() {
-        this(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        this(Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())));
     }
 
     /** Generates a key of {@code bits} with public exponent 65537 and BC's certainty 80, as RSAKeyPairGenerator does. */

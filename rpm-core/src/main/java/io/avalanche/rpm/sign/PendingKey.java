@@ -16,7 +16,7 @@ public final class PendingKey implements AutoCloseable {
     private final FutureTask<SigningKey> task;
     /** Opened on a thread of its own (not a token's, which opens on the caller's thread when asked for). */
     private final boolean background;
-    /** Run when someone waits for a key still being opened: an ephemeral key's primes are then searched on every core. */
+    /** Run when someone waits for a key still being opened: an ephemeral key's primes are then searched on up to 4 cores. */
     private final Runnable hurry;
 
     private PendingKey(FutureTask<SigningKey> task, boolean background, Runnable hurry) {
@@ -27,7 +27,7 @@ public final class PendingKey implements AutoCloseable {
 
     /** Starts opening {@code source}: now on its own thread, or, for a token, at {@link #open} or {@link #get}. */
     public static PendingKey start(KeySource source) {
-        if (source instanceof KeySource.Ephemeral) {   // one thread while the build runs, every core once waited for
+        if (source instanceof KeySource.Ephemeral) {   // one thread while the build runs, up to 4 once waited for
             ParallelRsaKeyPairGenerator gen = new ParallelRsaKeyPairGenerator();
             return opening(() -> {
                 SigningKey k = SigningKeys.ephemeral(SigningKeys.EPHEMERAL_BITS, java.time.Clock.systemUTC(), gen);

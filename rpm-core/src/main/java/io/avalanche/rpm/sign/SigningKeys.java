@@ -147,7 +147,7 @@ public final class SigningKeys {
         return ephemeral(EPHEMERAL_BITS, Clock.systemUTC());
     }
 
-    /** The same, its primes searched on one thread per processor. */
+    /** The same, its primes searched on one thread per processor (two to four). */
     static SigningKey ephemeral(int bits, Clock clock) {
         ParallelRsaKeyPairGenerator gen = new ParallelRsaKeyPairGenerator();
         gen.hurry();
