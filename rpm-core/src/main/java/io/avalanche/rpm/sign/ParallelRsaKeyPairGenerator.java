@@ -13,9 +13,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * Bouncy Castle's RSA key pair generator with its primes searched on worker threads: one while other work runs, one
  * per processor (two to four) once someone waits for the key ({@link #hurry}). Each prime is one that BC's own
- * {@code chooseRandomPrime} found, and BC's checks of p, q, n and d apply unchanged; the search is memoryless, so
- * taking primes in the order they are found changes nothing but the wait. Workers stop within one candidate once
- * the key is complete: their random source refuses them.
+ * {@code chooseRandomPrime} returned from a search of its own (its own random candidates), and BC's checks of p, q,
+ * n and d apply unchanged. Workers stop within one candidate once the key is complete: their random source refuses
+ * them.
  */
 final class ParallelRsaKeyPairGenerator extends RSAKeyPairGenerator {
     private final int maxWorkers;
