@@ -16,7 +16,7 @@ public final class PendingKey implements AutoCloseable {
     private final FutureTask<SigningKey> task;
     /** Opened on a thread of its own (not a token's, which opens on the caller's thread when asked for). */
     private final boolean background;
-    /** Run when someone waits for a key still being opened: an ephemeral key's primes are then searched on up to 4 cores. */
+    /** Run when someone waits for a key still being opened (an ephemeral key's primes: then on 2-4 cores). */
     private final Runnable hurry;
 
     private PendingKey(FutureTask<SigningKey> task, boolean background, Runnable hurry) {
