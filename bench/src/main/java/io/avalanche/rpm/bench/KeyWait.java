@@ -52,7 +52,7 @@ final class KeyWait {
         Results.value("keywait.ours.mean", "ms", mean(ours));
     }
 
-    /** One RSA-4096 key in this (fresh) JVM: {@code bc} on one thread, or {@code ours} as {@code sign --ephemeral} makes it. */
+    /** One RSA-4096 key in this (fresh) JVM: {@code bc} on one thread, {@code ours} as {@code sign --ephemeral} does. */
     static void once(String which) throws Exception {
         long t = System.nanoTime();
         if (which.equals("bc")) {

@@ -40,7 +40,7 @@ final class ParallelRsaKeyPairGenerator extends RSAKeyPairGenerator {
         this(Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())));
     }
 
-    /** Generates a key of {@code bits} with public exponent 65537 and BC's certainty 80, as RSAKeyPairGenerator does. */
+    /** Generates a key of {@code bits}, public exponent 65537 and BC's certainty 80, as RSAKeyPairGenerator does. */
     AsymmetricCipherKeyPair generate(int bits) {
         init(new RSAKeyGenerationParameters(BigInteger.valueOf(0x10001),
                 new Refusing(new SecureRandom(), this), bits, 80));

@@ -143,7 +143,7 @@ class ParallelRsaKeyPairGeneratorTest {
         assertWorkersEnd(workers);
     }
 
-    /** Every worker ends within 2 s of the key (a worker stops at its next candidate: ms, or tens of ms on a busy machine). */
+    /** Every worker ends within 2 s of the key (it stops at its next candidate: ms, tens of ms on a busy machine). */
     private static void assertWorkersEnd(List<Thread> workers) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         for (Thread w : workers) {
