@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.security.SecureRandomSpi;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Bouncy Castle's RSA key pair generator with its primes searched on worker threads: one while other work runs, one
@@ -20,12 +21,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 final class ParallelRsaKeyPairGenerator extends RSAKeyPairGenerator {
     private final int maxWorkers;
     private final BlockingQueue<Object> found = new LinkedBlockingQueue<>();
-    private volatile boolean done;
+    private final AtomicBoolean done = new AtomicBoolean();
     private final java.util.List<Thread> workers = new java.util.ArrayList<>();
     private boolean hurried;
-    private int bitlength;
-    private BigInteger e;
-    private BigInteger sqrdBound;
+    /** What the workers search for: set by the first call of {@link #chooseRandomPrime}. */
+    private Search search;
+
+    private record Search(int bitlength, BigInteger e, BigInteger sqrdBound) {
+    }
 
     /** Up to {@code maxWorkers} threads once hurried (at least one). */
     ParallelRsaKeyPairGenerator(int maxWorkers) {
@@ -43,18 +46,18 @@ final class ParallelRsaKeyPairGenerator extends RSAKeyPairGenerator {
     /** Generates a key of {@code bits}, public exponent 65537 and BC's certainty 80, as RSAKeyPairGenerator does. */
     AsymmetricCipherKeyPair generate(int bits) {
         init(new RSAKeyGenerationParameters(BigInteger.valueOf(0x10001),
-                new Refusing(new SecureRandom(), this), bits, 80));
+                new Refusing(new SecureRandom(), done), bits, 80));
         try {
             return generateKeyPair();
         } finally {
-            done = true;
+            done.set(true);
         }
     }
 
     /** From now on the primes are searched on up to {@code maxWorkers} threads. */
     synchronized void hurry() {
         hurried = true;
-        if (e != null && !done) {
+        if (search != null && !done.get()) {
             addWorkers();
         }
     }
@@ -67,11 +70,10 @@ final class ParallelRsaKeyPairGenerator extends RSAKeyPairGenerator {
     @Override
     protected BigInteger chooseRandomPrime(int bitlength, BigInteger e, BigInteger sqrdBound) {
         synchronized (this) {
-            if (this.e == null) {
-                this.bitlength = bitlength;
-                this.e = e;
-                this.sqrdBound = sqrdBound;
-            } else if (bitlength != this.bitlength || !e.equals(this.e) || !sqrdBound.equals(this.sqrdBound)) {
+            Search wanted = new Search(bitlength, e, sqrdBound);
+            if (search == null) {
+                search = wanted;
+            } else if (!search.equals(wanted)) {
                 return super.chooseRandomPrime(bitlength, e, sqrdBound);   // p and q differ in length: odd strengths
             }
             addWorkers();
@@ -81,7 +83,7 @@ final class ParallelRsaKeyPairGenerator extends RSAKeyPairGenerator {
             next = found.take();
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-            done = true;
+            done.set(true);
             throw new SigningException("interrupted while generating the ephemeral key", ie);
         }
         if (next instanceof RuntimeException r) {
@@ -95,17 +97,18 @@ final class ParallelRsaKeyPairGenerator extends RSAKeyPairGenerator {
 
     private void addWorkers() {
         for (int target = hurried ? maxWorkers : 1; workers.size() < target; ) {
-            Thread t = new Thread(this::search, "ephemeral-key-prime-" + (workers.size() + 1));
+            Search s = search;
+            Thread t = new Thread(() -> work(s), "ephemeral-key-prime-" + (workers.size() + 1));
             t.setDaemon(true);
             t.start();
             workers.add(t);
         }
     }
 
-    private void search() {
+    private void work(Search s) {
         try {
-            while (!done) {
-                found.add(super.chooseRandomPrime(bitlength, e, sqrdBound));
+            while (!done.get()) {
+                found.add(super.chooseRandomPrime(s.bitlength(), s.e(), s.sqrdBound()));
             }
         } catch (Refused r) {
             // the key is complete
@@ -127,19 +130,19 @@ final class ParallelRsaKeyPairGenerator extends RSAKeyPairGenerator {
     private static final class Refusing extends SecureRandom {
         private static final long serialVersionUID = 1L;
 
-        Refusing(SecureRandom real, ParallelRsaKeyPairGenerator generator) {
-            super(new Spi(real, generator), null);
+        Refusing(SecureRandom real, AtomicBoolean done) {
+            super(new Spi(real, done), null);
         }
     }
 
     private static final class Spi extends SecureRandomSpi {
         private static final long serialVersionUID = 1L;
-        private final transient SecureRandom real;
-        private final transient ParallelRsaKeyPairGenerator generator;
+        private final SecureRandom real;
+        private final AtomicBoolean done;
 
-        Spi(SecureRandom real, ParallelRsaKeyPairGenerator generator) {
+        Spi(SecureRandom real, AtomicBoolean done) {
             this.real = real;
-            this.generator = generator;
+            this.done = done;
         }
 
         @Override
@@ -149,7 +152,7 @@ final class ParallelRsaKeyPairGenerator extends RSAKeyPairGenerator {
 
         @Override
         protected void engineNextBytes(byte[] bytes) {
-            if (generator.done) {
+            if (done.get()) {
                 throw new Refused();
             }
             real.nextBytes(bytes);
