@@ -95,7 +95,7 @@ class ParallelRsaKeyPairGeneratorTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread t = new Thread(() -> {
             try {
-                gen.generate(8192);   // minutes of search: the workers are surely searching when interrupted
+                gen.generate(8192);   // 4,096-bit primes, seconds each: the workers are searching when interrupted
             } catch (Throwable e) {
                 failure.set(e);
             }
