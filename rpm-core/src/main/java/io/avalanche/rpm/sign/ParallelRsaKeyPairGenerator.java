@@ -69,14 +69,19 @@ final class ParallelRsaKeyPairGenerator extends RSAKeyPairGenerator {
 
     @Override
     protected BigInteger chooseRandomPrime(int bitlength, BigInteger e, BigInteger sqrdBound) {
+        Search wanted = new Search(bitlength, e, sqrdBound);
+        boolean theWorkers;
         synchronized (this) {
-            Search wanted = new Search(bitlength, e, sqrdBound);
             if (search == null) {
                 search = wanted;
-            } else if (!search.equals(wanted)) {
-                return super.chooseRandomPrime(bitlength, e, sqrdBound);   // p and q differ in length: odd strengths
             }
-            addWorkers();
+            theWorkers = search.equals(wanted);
+            if (theWorkers) {
+                addWorkers();
+            }
+        }
+        if (!theWorkers) {   // p and q differ in length (odd strengths): searched here, without holding the lock
+            return super.chooseRandomPrime(bitlength, e, sqrdBound);
         }
         Object next;
         try {

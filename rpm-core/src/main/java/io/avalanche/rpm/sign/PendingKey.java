@@ -18,6 +18,7 @@ public final class PendingKey implements AutoCloseable {
     private final boolean background;
     /** Run when someone waits for a key still being opened (an ephemeral key's primes: then on 2-4 cores). */
     private final Runnable hurry;
+    private static final Runnable NO_HURRY = () -> { };
 
     private PendingKey(FutureTask<SigningKey> task, boolean background, Runnable hurry) {
         this.task = task;
@@ -41,14 +42,14 @@ public final class PendingKey implements AutoCloseable {
             return k;
         };
         if (source instanceof KeySource.Pkcs11) {
-            return new PendingKey(new FutureTask<>(open), false, () -> { });
+            return new PendingKey(new FutureTask<>(open), false, NO_HURRY);
         }
-        return opening(open, () -> { });
+        return opening(open, NO_HURRY);
     }
 
     /** Starts {@code open} on a thread of its own now. */
     public static PendingKey opening(java.util.concurrent.Callable<SigningKey> open) {
-        return opening(open, () -> { });
+        return opening(open, NO_HURRY);
     }
 
     /** The same, running {@code hurry} when someone waits for the key while it is still being opened. */
@@ -70,7 +71,7 @@ public final class PendingKey implements AutoCloseable {
 
     /** A key that is open already. */
     public static PendingKey of(SigningKey key) {
-        PendingKey p = new PendingKey(new FutureTask<>(() -> key), false, () -> { });
+        PendingKey p = new PendingKey(new FutureTask<>(() -> key), false, NO_HURRY);
         p.task.run();
         return p;
     }
