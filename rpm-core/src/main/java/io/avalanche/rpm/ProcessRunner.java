@@ -57,6 +57,7 @@ public final class ProcessRunner {
     private Map<String, String> env = Map.of();
     private Duration timeout;
     private byte[] input;
+    private java.util.concurrent.Future<byte[]> laterInput;
     private Consumer<String> lines;
     private boolean errorsApart;
     private int maxOutput = MAX_OUTPUT;
@@ -102,6 +103,15 @@ public final class ProcessRunner {
         return this;
     }
 
+    /**
+     * Writes the bytes {@code later} completes with to the program's standard input once it completes, then closes it;
+     * nothing when it completes with null, fails or is cancelled. The program runs meanwhile (waiting for its input).
+     */
+    public ProcessRunner input(java.util.concurrent.Future<byte[]> later) {
+        this.laterInput = later;
+        return this;
+    }
+
     /** Hands each output line to {@code sink} as it is read (on a reader thread; the caller is waiting). */
     public ProcessRunner onLine(Consumer<String> sink) {
         this.lines = sink;
@@ -142,15 +152,18 @@ public final class ProcessRunner {
         }
         Reader out = new Reader(p.getInputStream(), maxOutput, lines, "process-output");
         Reader err = errorsApart ? new Reader(p.getErrorStream(), maxOutput, null, "process-errors") : null;
+        long deadline = System.nanoTime() + (timeout == null ? 0 : timeout.toNanos());
         try (ExitCleanup.Registration running = ExitCleanup.process(p)) {
             try (OutputStream in = p.getOutputStream()) {
-                if (input != null) {
-                    in.write(input);
+                byte[] bytes = laterInput == null ? input : awaitInput(deadline);
+                if (bytes != null) {
+                    in.write(bytes);
                 }
             } catch (IOException e) {
                 // the program closed its input early; its exit status and output tell what happened
             }
-            boolean done = timeout == null ? waitFor(p) : p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            boolean done = timeout == null ? waitFor(p)
+                    : p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (!done) {
                 kill(p);
             }
@@ -166,6 +179,17 @@ public final class ProcessRunner {
             kill(p);
             Thread.currentThread().interrupt();
             throw new RpmException("interrupted while running " + command.get(0), e);
+        }
+    }
+
+    /** The later input (null: none), waited for until the run's {@code deadline} (none without a timeout). */
+    private byte[] awaitInput(long deadline) throws InterruptedException {
+        try {
+            return timeout == null ? laterInput.get()
+                    : laterInput.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException
+                 | java.util.concurrent.TimeoutException e) {
+            return null;
         }
     }
 

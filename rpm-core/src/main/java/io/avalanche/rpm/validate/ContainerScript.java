@@ -27,6 +27,13 @@ final class ContainerScript {
     static final String SIZES = "@@rpm-release-sizes";
     static final String OUTPUTS = "@@rpm-release-outputs";
     static final String END = "@@rpm-release-done";
+    /** What a gated script prints and ends with when its standard input does not give it {@link #GO}. */
+    static final String GATE_CLOSED = "@@rpm-release-gate-closed";
+    /** The line a gated script waits for on its standard input before its first step. */
+    static final String GO = "go";
+    /** A gated script's wait: every step runs only after the line {@link #GO} arrived on standard input. */
+    private static final String GATE = "IFS= read -r go || go=''\n[ \"$go\" = " + GO + " ] || { echo '" + GATE_CLOSED
+            + "'; exit 0; }\n";
     /** Where step N's output is kept in the container: /tmp/.rpm-release-step-N. */
     static final String OUTPUTS_AT = "/tmp/.rpm-release-step";
     /** The output of a step whose status came back but whose output did not (the run ended before the last step). */
@@ -65,15 +72,27 @@ final class ContainerScript {
      * every step listed in {@code needs.get(i)} (indexes of earlier steps) exited 0.
      */
     static Rendered render(List<List<String>> commands, List<List<Integer>> needs) {
-        return render(OUTPUTS_AT, commands, needs);
+        return render(OUTPUTS_AT, commands, needs, false);
     }
 
-    /** As {@link #render(List, List)}, with step N's output in the file {@code outputs}-N (a plain path). */
-    static Rendered render(String outputs, List<List<String>> commands, List<List<Integer>> needs) {
+    /**
+     * As {@link #render(List, List)}; {@code gated}: after the machine line the script waits for the line {@link #GO}
+     * on its standard input, and without it (end of input, anything else) ends, printing {@link #GATE_CLOSED}, before
+     * any step.
+     */
+    static Rendered render(List<List<String>> commands, List<List<Integer>> needs, boolean gated) {
+        return render(OUTPUTS_AT, commands, needs, gated);
+    }
+
+    /** As {@link #render(List, List, boolean)}, with step N's output in the file {@code outputs}-N (a plain path). */
+    static Rendered render(String outputs, List<List<String>> commands, List<List<Integer>> needs, boolean gated) {
         if (!outputs.matches("/[A-Za-z0-9/._-]+")) {
             throw new IllegalArgumentException("not a plain absolute path: " + outputs);
         }
         StringBuilder script = new StringBuilder("d='" + outputs + "'\n").append(PRELUDE);
+        if (gated) {
+            script.append(GATE);
+        }
         List<String> args = new ArrayList<>();
         for (int i = 0; i < commands.size(); i++) {
             List<Integer> need = needs.get(i);

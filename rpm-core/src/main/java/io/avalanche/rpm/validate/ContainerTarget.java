@@ -55,6 +55,9 @@ public final class ContainerTarget implements InstallTarget {
     private final String name;
     private final Thread hook;
     private volatile boolean mayExist;
+    /** Completes when the removal {@link #close} started has ended. */
+    private final java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+    private volatile boolean closing;
     private boolean hooked;
 
     private ContainerTarget(Engine runtime, String image, Path releaseDir, Platform platform) {
@@ -63,7 +66,7 @@ public final class ContainerTarget implements InstallTarget {
         this.releaseDir = releaseDir.toAbsolutePath();
         this.platform = platform;
         this.name = NAME_PREFIX + HexFormat.of().formatHex(RANDOM.generateSeed(6));
-        this.hook = new Thread(this::removeIfStarted, "rm-" + name);
+        this.hook = new Thread(this::removeAtExit, "rm-" + name);
     }
 
     /** A target of the host's arch. */
@@ -77,15 +80,32 @@ public final class ContainerTarget implements InstallTarget {
      * image of another arch. The container itself starts in {@link #run}.
      */
     public static ContainerTarget open(Engine runtime, String image, Path releaseDir, Platform platform) {
+        ValidationException refused = imageRefusal(runtime, image, platform);
+        if (refused != null) {
+            throw refused;
+        }
+        return new ContainerTarget(runtime, image, releaseDir, platform);
+    }
+
+    /**
+     * A target whose image is not checked yet: the caller runs {@link #imageRefusal} beside its start and keeps its
+     * steps from running (a gate, {@link #run(List, java.util.concurrent.CompletableFuture)}) until it passed.
+     */
+    static ContainerTarget unchecked(Engine runtime, String image, Path releaseDir, Platform platform) {
+        return new ContainerTarget(runtime, image, releaseDir, platform);
+    }
+
+    /** Asks the engine for the image's arch: a refusal for a local image of another arch, else null. */
+    static ValidationException imageRefusal(Engine runtime, String image, Platform platform) {
         String dockerArch = platform.arch().docker();
         ProcessRunner.Result have = runtime.docker("image", "inspect", "-f", "{{.Architecture}}", image);
         if (have.ok() && !have.output().strip().equals(dockerArch)) {
-            throw new ValidationException("image " + image + " is for " + have.output().strip() + ", but the release"
+            return new ValidationException("image " + image + " is for " + have.output().strip() + ", but the release"
                     + " is " + platform.arch().rpm() + ": pass --image with an " + dockerArch
                     + " image (here: scripts/build-target-image.sh --arch " + dockerArch
                     + " builds localhost/rpm-release-target:latest-" + dockerArch + ")");
         }
-        return new ContainerTarget(runtime, image, releaseDir, platform);
+        return null;
     }
 
     public String name() {
@@ -108,6 +128,15 @@ public final class ContainerTarget implements InstallTarget {
 
     @Override
     public Step.Results run(List<Step> steps) {
+        return run(steps, null);
+    }
+
+    /**
+     * As {@link #run(List)}, held at a gate: the container starts at once (its start overlaps the caller's own checks),
+     * but its script runs no step before {@code go} completes with true, on its standard input. With false, or a
+     * failure, it ends before its first step and the results are empty. Null: no gate.
+     */
+    public Step.Results run(List<Step> steps, java.util.concurrent.CompletableFuture<Boolean> go) {
         Step.checkOrder(steps);
         List<List<String>> commands = new ArrayList<>();
         List<List<Integer>> needs = new ArrayList<>();
@@ -117,10 +146,14 @@ public final class ContainerTarget implements InstallTarget {
             commands.add(command(s.action()));
             needs.add(s.needs().stream().map(index::get).toList());
         }
-        ContainerScript.Rendered script = ContainerScript.render(commands, needs);
+        ContainerScript.Rendered script = ContainerScript.render(commands, needs, go != null);
         String dockerArch = platform.arch().docker();
         List<String> cmd = new ArrayList<>(runtime.docker());
-        cmd.addAll(List.of("run", "--name", name, "--network=none", "--platform", "linux/" + dockerArch,
+        cmd.add("run");
+        if (go != null) {
+            cmd.add("-i");   // the gate's line arrives on standard input; every step reads /dev/null
+        }
+        cmd.addAll(List.of("--name", name, "--network=none", "--platform", "linux/" + dockerArch,
                 "-v", releaseDir + ":" + MOUNT + ":ro", image, "/bin/sh", "-c", script.script(), "rpm-release-steps"));
         cmd.addAll(script.args());
         removeIfStarted();   // an earlier run's container has this name until it is removed
@@ -130,13 +163,26 @@ public final class ContainerTarget implements InstallTarget {
             java.lang.Runtime.getRuntime().addShutdownHook(hook);
             hooked = true;
         }
-        ProcessRunner.Result r = ProcessRunner.of(cmd).env(runtime.env()).timeout(runtime.stepTimeout()).errorsApart()
-                .maxOutput(ContainerScript.maxStdout(commands.size())).onLine(clock).run();
+        ProcessRunner runner = ProcessRunner.of(cmd).env(runtime.env()).timeout(runtime.stepTimeout()).errorsApart()
+                .maxOutput(ContainerScript.maxStdout(commands.size())).onLine(clock);
+        if (go != null) {
+            runner.input(go.thenApply(open -> {
+                if (!open) {
+                    return null;
+                }
+                clock.restart();   // the first step's time runs from the gate, not from the container's start
+                return (ContainerScript.GO + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            }));
+        }
+        ProcessRunner.Result r = runner.run();
         ContainerScript.Parsed parsed = ContainerScript.parse(r.output(), commands);
         if (!parsed.started()) {
             throw new ValidationException("cannot start a container of " + image + " for linux/" + dockerArch
                     + " (" + r.describe().replace(script.script(), "SCRIPT") + "): " + r.errors().strip()
                     + "; build or pull the image first (scripts/build-target-image.sh --arch " + dockerArch + ")");
+        }
+        if (go != null && !opened(go)) {
+            return new Step.Results();   // the gate stayed closed: no step ran
         }
         String machine = parsed.machine() == null ? "" : parsed.machine().strip();
         if (!machine.equals(platform.arch().rpm())) {
@@ -158,6 +204,15 @@ public final class ContainerTarget implements InstallTarget {
             }
         }
         return out;
+    }
+
+    /** Whether the gate opened (completed with true). */
+    private static boolean opened(java.util.concurrent.CompletableFuture<Boolean> go) {
+        try {
+            return go.getNow(false);
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            return false;
+        }
     }
 
     private List<String> command(Step.Action action) {
@@ -202,54 +257,37 @@ public final class ContainerTarget implements InstallTarget {
         if (!hooked) {
             return;
         }
+        closing = true;
         REMOVALS.execute(() -> {
-            removeIfStarted();
-            if (!mayExist) {
-                try {
-                    java.lang.Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException ignored) {
-                    // the JVM is already shutting down and runs the hook itself
+            try {
+                removeIfStarted();
+                if (!mayExist) {
+                    try {
+                        java.lang.Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException ignored) {
+                        // the JVM is already shutting down and runs the hook itself
+                    }
                 }
+            } finally {
+                closed.complete(null);
             }
         });
     }
 
     /**
-     * When each step's result line arrived: a step's time runs from the previous step's result, the first one's from
-     * the start of the run, so it includes the container's start.
+     * At JVM exit: waits for a removal {@link #close} started (a second {@code docker rm} beside it only delayed the
+     * exit), then removes the container if it may still exist.
      */
-    private static final class StepClock implements java.util.function.Consumer<String> {
-        private final Map<Integer, Long> arrived = new java.util.concurrent.ConcurrentHashMap<>();
-        private final long start;
-
-        StepClock(long start) {
-            this.start = start;
-        }
-
-        @Override
-        public void accept(String line) {
-            if (line.startsWith(ContainerScript.STEP)) {
-                String[] f = line.substring(ContainerScript.STEP.length()).split(" ");
-                if (f[0].matches("\\d{1,4}")) {
-                    arrived.putIfAbsent(Integer.parseInt(f[0]), System.nanoTime());
-                }
+    private void removeAtExit() {
+        if (closing) {
+            try {
+                closed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // removed below
             }
         }
-
-        /** From the arrival of the latest earlier result (or the start) to this step's result. */
-        Duration time(int step) {
-            Long end = arrived.get(step);
-            if (end == null) {
-                return Duration.ZERO;
-            }
-            long from = start;
-            for (int i = step - 1; i >= 0; i--) {
-                if (arrived.containsKey(i)) {
-                    from = arrived.get(i);
-                    break;
-                }
-            }
-            return Duration.ofNanos(end - from);
-        }
+        removeIfStarted();
     }
 }

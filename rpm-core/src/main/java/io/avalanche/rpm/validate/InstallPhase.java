@@ -47,22 +47,39 @@ final class InstallPhase {
 
     /** Installs and smoke-tests {@code rel}; {@code confinement[0]} receives how package code was confined. */
     List<CheckOutcome> run(FetchedRelease rel, Path workDir, Platform platform, String[] confinement) {
+        return run(rel, workDir, platform, confinement, null);
+    }
+
+    /**
+     * A {@link HeldInstall} for a container validation, its container started and held before the gates are judged;
+     * null for --local (its scratch root is made when used).
+     */
+    HeldInstall start(FetchedRelease rel, Platform platform) {
+        if (!(options.install() instanceof ValidationOptions.Container c)) {
+            return null;
+        }
+        return new HeldInstall(steps(rel, new LinkedHashMap<>(), false), rel, c, platform);
+    }
+
+    /** As {@link #run(FetchedRelease, Path, Platform, String[])}, opening the gate of {@code early} (null: none). */
+    List<CheckOutcome> run(FetchedRelease rel, Path workDir, Platform platform, String[] confinement,
+                           HeldInstall early) {
         List<CheckOutcome> out = new ArrayList<>();
-        long t0 = System.nanoTime();
+        long t0 = early == null ? System.nanoTime() : early.started();
         boolean local = options.install() instanceof ValidationOptions.Local;
         Map<String, String> misplaced = new LinkedHashMap<>();
         List<Step> steps = steps(rel, misplaced, local);
         InstallTarget target;
         try {
-            target = open(rel, workDir, platform);
+            target = early != null ? early.target() : open(rel, workDir, platform);
         } catch (RpmException e) {
             return notInstalled(rel, e, t0);
         }
         try (target) {
-            Duration opened = since(t0);
+            Duration opened = early == null ? since(t0) : Duration.ZERO;   // a held container started beside the gates
             Step.Results res;
             try {
-                res = target.run(steps);
+                res = early == null ? target.run(steps) : early.open(steps);
             } catch (RpmException e) {
                 return notInstalled(rel, e, t0);
             }

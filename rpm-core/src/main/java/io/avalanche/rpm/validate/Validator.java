@@ -63,6 +63,16 @@ public final class Validator {
         FetchedRelease fetched = source.fetch(ref, workDir);
         TrustAnchor.Applied anchor = options.anchor().apply(fetched, source);
         FetchedRelease rel = new FetchedRelease(fetched.rpms(), anchor.keyFile());
+        InstallPhase install = new InstallPhase(options);
+        // a container starts now, held at its gate, while the checks below run: no step of it before they passed
+        try (HeldInstall early = install.start(rel, platform)) {
+            return run(source, workDir, ref, platform, anchor, rel, install, early);
+        }
+    }
+
+    private ValidationReport run(ReleaseSource source, Path workDir, ReleaseRef ref, Platform platform,
+                                 TrustAnchor.Applied anchor, FetchedRelease rel, InstallPhase install,
+                                 HeldInstall early) {
         List<CheckOutcome> results = new ArrayList<>(anchor.checks());
         List<CheckOutcome> gates = new ArrayList<>();
         for (var e : rel.rpms().entrySet()) {
@@ -107,7 +117,7 @@ public final class Validator {
                 results.add(CheckOutcome.skipped(name, SMOKE, "not run: nothing was installed"));
             }
         } else {
-            results.addAll(new InstallPhase(options).run(rel, workDir, platform, confinement));
+            results.addAll(install.run(rel, workDir, platform, confinement, early));
             // from a published location: the customer's upgrade path, with dnf, in a container of its own
             source.publishedStore().ifPresent(store -> results.addAll(new UpgradeCheck(store, source.layout(),
                     options, platform).check(ref, rel, workDir)));

@@ -107,6 +107,12 @@ public final class ContainerEnv {
         return stillThere(n -> n.startsWith(prefix) && !before.contains(n), Duration.ofMinutes(3));
     }
 
+    /** Names of the running containers. */
+    public static List<String> running() {
+        String out = Tools.ok(null, engine().env(), List.of("docker", "ps", "--format", "{{.Names}}"));
+        return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
     /** Names of all containers (running or not) the engine knows. */
     public static List<String> containers() {
         return containersOf(engine());

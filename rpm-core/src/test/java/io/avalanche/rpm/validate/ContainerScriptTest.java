@@ -93,7 +93,7 @@ class ContainerScriptTest {
                 List.of("sh", "-c", "printf '\\377\\000a'; echo err >&2"),
                 List.of("true"), List.of("printf", "after\\n"));
         ContainerScript.Rendered r = ContainerScript.render(tmp.resolve("out").toString(), commands,
-                List.of(List.of(), List.of(0), List.of(0), List.of(1), List.of(0, 2)));
+                List.of(List.of(), List.of(0), List.of(0), List.of(1), List.of(0, 2)), false);
         List<String> cmd = new java.util.ArrayList<>(List.of("/bin/sh", "-c", r.script(), "rpm-release-steps"));
         cmd.addAll(r.args());
         io.avalanche.rpm.ProcessRunner.Result run = io.avalanche.rpm.ProcessRunner.of(cmd).errorsApart()
@@ -139,5 +139,57 @@ class ContainerScriptTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'b' needs 'a'");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Step.checkOrder(List.of(a, a)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("used twice");
+    }
+
+    /**
+     * A gated script, run by this host's /bin/sh: it has started (its machine line is out) while its input is still
+     * open, runs no step before the line "go" arrives, and none at all when its input ends or says anything else.
+     */
+    @Test
+    void aGatedScriptRunsNoStepBeforeItsInputSaysGo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path marker = tmp.resolve("ran");
+        List<List<String>> commands = List.of(List.of("touch", marker.toString()), List.of("printf", "two\\n"));
+        List<List<Integer>> needs = List.of(List.of(), List.of(0));
+        for (String input : new String[] {null, "", "nogo\n", "go now\n", " go\n"}) {
+            java.util.concurrent.CompletableFuture<byte[]> in = java.util.concurrent.CompletableFuture.completedFuture(
+                    input == null ? null : input.getBytes(StandardCharsets.UTF_8));
+            io.avalanche.rpm.ProcessRunner.Result run = gated(tmp, commands, needs, in, l -> { });
+            assertThat(run.output()).as(input).contains(ContainerScript.GATE_CLOSED)
+                    .doesNotContain(ContainerScript.STEP);
+            ContainerScript.Parsed p = ContainerScript.parse(run.output(), commands);
+            assertThat(p.started()).isTrue();
+            assertThat(p.results()).as(input).isEmpty();
+            assertThat(marker).as(input).doesNotExist();
+        }
+
+        java.util.concurrent.CompletableFuture<byte[]> go = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<io.avalanche.rpm.ProcessRunner.Result> running =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> gated(tmp, commands, needs, go, l -> {
+                    if (l.startsWith(ContainerScript.MACHINE)) {
+                        waiting.countDown();
+                    }
+                }));
+        assertThat(waiting.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the script started").isTrue();
+        Thread.sleep(300);
+        assertThat(running).as("waiting for its input").isNotDone();
+        assertThat(marker).as("no step before go").doesNotExist();
+        go.complete((ContainerScript.GO + "\n").getBytes(StandardCharsets.UTF_8));
+        ContainerScript.Parsed p = ContainerScript.parse(running.get(30, java.util.concurrent.TimeUnit.SECONDS).output(),
+                commands);
+        assertThat(p.finished()).isTrue();
+        assertThat(p.results()).containsOnlyKeys(0, 1);
+        assertThat(p.results().get(1).output()).isEqualTo("two\n");
+        assertThat(marker).exists();
+    }
+
+    private static io.avalanche.rpm.ProcessRunner.Result gated(java.nio.file.Path tmp, List<List<String>> commands,
+            List<List<Integer>> needs, java.util.concurrent.Future<byte[]> input, java.util.function.Consumer<String> lines) {
+        ContainerScript.Rendered r = ContainerScript.render(tmp.resolve("out").toString(), commands, needs, true);
+        List<String> cmd = new java.util.ArrayList<>(List.of("/bin/sh", "-c", r.script(), "rpm-release-steps"));
+        cmd.addAll(r.args());
+        return io.avalanche.rpm.ProcessRunner.of(cmd).errorsApart().input(input).onLine(lines)
+                .timeout(java.time.Duration.ofSeconds(60)).run();
     }
 }

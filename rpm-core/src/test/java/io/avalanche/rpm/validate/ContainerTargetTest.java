@@ -106,4 +106,50 @@ class ContainerTargetTest {
             p.destroyForcibly();
         }
     }
+
+    /**
+     * A run held at its gate: the container is up while the gate is closed, and its steps run only after the gate
+     * opened (each step prints the clock it ran at, which the container shares with this host); a gate that closes
+     * runs no step at all.
+     */
+    @Test
+    void aHeldRunStartsItsContainerButNoStepBeforeTheGateOpens() throws Exception {
+        ContainerTarget.Engine engine = ContainerEnv.engine();
+        List<Step> steps = List.of(run("when", "/bin/date", List.of("+%s%N")),
+                run("again", "/bin/date", List.of("+%s%N"), "when"));
+        java.util.concurrent.CompletableFuture<Boolean> go = new java.util.concurrent.CompletableFuture<>();
+        String name;
+        long opened;
+        Step.Results r;
+        try (ContainerTarget t = ContainerTarget.open(engine, ContainerEnv.IMAGE, tmp)) {
+            name = t.name();
+            java.util.concurrent.CompletableFuture<Step.Results> running =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> t.run(steps, go));
+            long until = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (!ContainerEnv.running().contains(name) && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            assertThat(ContainerEnv.running()).as("the container is up, held at its gate").contains(name);
+            Thread.sleep(500);
+            assertThat(running).as("no result before the gate opens").isNotDone();
+            opened = System.currentTimeMillis() * 1_000_000L;
+            go.complete(true);
+            r = running.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(r.get("when").ok()).as(r.get("when").toString()).isTrue();
+        assertThat(Long.parseLong(r.get("when").output().strip())).as("the first step ran after the gate opened")
+                .isGreaterThanOrEqualTo(opened - 20_000_000L);
+        assertThat(r.get("again").ok()).isTrue();
+        assertThat(ContainerEnv.goneWithin(name, java.time.Duration.ofSeconds(60))).as(name).isTrue();
+
+        java.util.concurrent.CompletableFuture<Boolean> no = new java.util.concurrent.CompletableFuture<>();
+        try (ContainerTarget t = ContainerTarget.open(engine, ContainerEnv.IMAGE, tmp)) {
+            name = t.name();
+            no.complete(false);
+            r = t.run(steps, no);
+        }
+        assertThat(r.get("when")).as("a closed gate runs no step").isNull();
+        assertThat(r.get("again")).isNull();
+        assertThat(ContainerEnv.goneWithin(name, java.time.Duration.ofSeconds(60))).as(name).isTrue();
+    }
 }

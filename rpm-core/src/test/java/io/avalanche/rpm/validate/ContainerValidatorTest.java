@@ -70,13 +70,22 @@ class ContainerValidatorTest {
                 .containsExactly("subnet-evm/smoke");
     }
 
+    /**
+     * A release that fails its signature check runs nothing: the container started beside the checks stays at its
+     * gate, ends there and is removed.
+     */
     @Test
-    void tamperedReleaseStartsNoContainer() {
+    void tamperedReleaseRunsNothingAndLeavesNoContainer() {
+        java.util.Set<String> before = ContainerEnv.snapshot();
         ValidationReport r = validate(Variant.TAMPERED, "tampered", ContainerEnv.IMAGE);
         assertThat(result(r, "avalanchego", Validator.SIGNATURE).failed()).isTrue();
         for (String p : List.of("avalanchego", "subnet-evm")) {
             assertThat(result(r, p, Validator.INSTALL).status()).isEqualTo(CheckOutcome.Status.SKIPPED);
+            assertThat(result(r, p, Validator.SMOKE).status()).isEqualTo(CheckOutcome.Status.SKIPPED);
         }
+        assertThat(r.confinement()).isEqualTo("no package code ran: nothing was installed");
+        assertThat(ContainerEnv.stayedSince(before, ContainerTarget.NAME_PREFIX)).as("held containers removed")
+                .isEmpty();
     }
 
     @Test
