@@ -103,4 +103,48 @@ class LauncherTest {
             assertThat(r.output()).as(command).contains("org.bouncycastle.rsa.max_mr_tests = 0");
         }
     }
+
+    /**
+     * A change to rpm-core's sources alone builds the CLI once, not at every start: Maven leaves rpm-cli.jar as it was
+     * when nothing of rpm-cli changed, and a launcher that compared the sources with that jar built again at every
+     * start (~6 s each). The launcher runs here in a checkout of stand-ins: a Maven wrapper that counts its builds and
+     * leaves the jar alone, as Maven does then, a fast-start script and a JDK whose java only says it ran.
+     */
+    @Test
+    void aChangeToCoreAloneBuildsOnceNotAtEveryStart() throws Exception {
+        Path co = Files.createDirectories(tmp.resolve("checkout"));
+        Files.copy(ROOT.resolve("rpm-release"), co.resolve("rpm-release"));
+        for (String d : List.of("rpm-core/src/main", "rpm-cli/src/main", "rpm-cli/target/lib", "scripts")) {
+            Files.createDirectories(co.resolve(d));
+        }
+        for (String f : List.of("pom.xml", "rpm-core/pom.xml", "rpm-cli/pom.xml", "rpm-cli/target/lib/dep.jar")) {
+            Files.writeString(co.resolve(f), "");
+        }
+        script(co.resolve("mvnw"), "echo build >> \"$(dirname \"$0\")/builds\"");
+        script(co.resolve("scripts/fast-start.sh"), "mkdir -p \"$4\" && : > \"$4/app.jsa\" && printf '%s\\n\\n\\n' \"$2\" > \"$4/classpath\"");
+        Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
+        script(jdk.resolve("java"), "echo java-ran");
+        Files.createDirectories(tmp.resolve("jdk/lib"));
+        Files.writeString(tmp.resolve("jdk/lib/modules"), "");
+        java.time.Instant now = java.time.Instant.now();
+        Path jar = Files.writeString(co.resolve("rpm-cli/target/rpm-cli.jar"), "");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.from(now.minusSeconds(3600)));
+        Path core = Files.writeString(co.resolve("rpm-core/src/main/Core.java"), "");
+        Files.setLastModifiedTime(core, java.nio.file.attribute.FileTime.from(now.minusSeconds(600)));
+        for (String f : List.of("pom.xml", "rpm-core/pom.xml", "rpm-cli/pom.xml", "rpm-cli/target/lib/dep.jar",
+                "../jdk/lib/modules")) {
+            Files.setLastModifiedTime(co.resolve(f), java.nio.file.attribute.FileTime.from(now.minusSeconds(7200)));
+        }
+        Map<String, String> env = Map.of("JAVA_HOME", tmp.resolve("jdk").toString());
+        for (int i = 0; i < 2; i++) {
+            Cmd.Result r = Cmd.run(List.of(co.resolve("rpm-release").toString(), "--version"), tmp, env);
+            assertThat(r.ok().output()).contains("java-ran");
+        }
+        assertThat(Files.readAllLines(co.resolve("builds"))).as("builds by the launcher's two starts").hasSize(1);
+    }
+
+    private static void script(Path p, String body) throws Exception {
+        Files.writeString(p, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
 }
