@@ -88,6 +88,25 @@ class ContainerValidatorTest {
                 .isEmpty();
     }
 
+    /**
+     * An image of another arch is refused with the engine's word for its arch, though its container had started (held
+     * at its gate) beside the checks: nothing ran in it, and it is gone.
+     */
+    @Test
+    void anImageOfAnotherArchIsRefusedAndRunsNothing() {
+        String other = ContainerEnv.image(io.avalanche.rpm.format.Arch.AARCH64);
+        java.util.Set<String> before = ContainerEnv.snapshot();
+        ValidationReport r = validate(Variant.GOOD, "otherarch", other);
+        for (String p : List.of("avalanchego", "subnet-evm")) {
+            assertThat(result(r, p, Validator.INSTALL).status()).isEqualTo(CheckOutcome.Status.ERROR);
+            assertThat(result(r, p, Validator.INSTALL).message()).contains("image " + other + " is for arm64, but the"
+                    + " release is x86_64");
+            assertThat(result(r, p, Validator.SMOKE).status()).isEqualTo(CheckOutcome.Status.SKIPPED);
+        }
+        assertThat(r.confinement()).isEqualTo("no package code ran: nothing was installed");
+        assertThat(ContainerEnv.stayedSince(before, ContainerTarget.NAME_PREFIX)).as("held container removed").isEmpty();
+    }
+
     @Test
     void missingImageFailsInstallAndLeavesNothing() {
         ValidationReport r = validate(Variant.GOOD, "noimage", "localhost/rpm-release-no-such-image:1");
