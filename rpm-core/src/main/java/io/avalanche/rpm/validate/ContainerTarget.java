@@ -19,7 +19,7 @@ import java.util.Map;
  * its exit delay (five minutes) after it ended, even after the container was removed. Each step's status travels in
  * the script's output. The run does not wait for the container's removal ({@code --rm} kept the caller 0.3-1 s after
  * the last step): {@link #close} removes it ({@code docker rm -f}) on a thread of its own, and a shutdown hook
- * removes it at JVM exit if that removal has not ended by then.
+ * removes it at JVM exit if that removal has not ended by then ({@link ContainerRemoval}).
  */
 public final class ContainerTarget implements InstallTarget {
     /** How to reach the container runtime: CLI command, extra environment (e.g. DOCKER_HOST), timeout per run. */
@@ -43,7 +43,6 @@ public final class ContainerTarget implements InstallTarget {
     }
 
     static final String NAME_PREFIX = "rpm-release-validate-";
-    private static final java.util.concurrent.Executor REMOVALS = io.avalanche.rpm.Futures.daemons("container-rm");
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Where the directory given to {@link #open} is mounted (read-only). */
     static final String MOUNT = "/rpms";
@@ -53,12 +52,7 @@ public final class ContainerTarget implements InstallTarget {
     private final Path releaseDir;
     private final Platform platform;
     private final String name;
-    private final Thread hook;
-    private volatile boolean mayExist;
-    /** Completes when the removal {@link #close} started has ended. */
-    private final java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
-    private volatile boolean closing;
-    private boolean hooked;
+    private final ContainerRemoval removal;
 
     private ContainerTarget(Engine runtime, String image, Path releaseDir, Platform platform) {
         this.runtime = runtime;
@@ -66,7 +60,7 @@ public final class ContainerTarget implements InstallTarget {
         this.releaseDir = releaseDir.toAbsolutePath();
         this.platform = platform;
         this.name = NAME_PREFIX + HexFormat.of().formatHex(RANDOM.generateSeed(6));
-        this.hook = new Thread(this::removeAtExit, "rm-" + name);
+        this.removal = new ContainerRemoval(runtime, name);
     }
 
     /** A target of the host's arch. */
@@ -156,13 +150,8 @@ public final class ContainerTarget implements InstallTarget {
         cmd.addAll(List.of("--name", name, "--network=none", "--platform", "linux/" + dockerArch,
                 "-v", releaseDir + ":" + MOUNT + ":ro", image, "/bin/sh", "-c", script.script(), "rpm-release-steps"));
         cmd.addAll(script.args());
-        removeIfStarted();   // an earlier run's container has this name until it is removed
+        removal.beforeRun(image);
         StepClock clock = new StepClock(System.nanoTime());
-        mayExist = true;
-        if (!hooked) {
-            java.lang.Runtime.getRuntime().addShutdownHook(hook);
-            hooked = true;
-        }
         ProcessRunner runner = ProcessRunner.of(cmd).env(runtime.env()).timeout(runtime.stepTimeout()).errorsApart()
                 .maxOutput(ContainerScript.maxStdout(commands.size())).onLine(clock);
         if (go != null) {
@@ -174,7 +163,7 @@ public final class ContainerTarget implements InstallTarget {
                 return (ContainerScript.GO + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             }));
         }
-        ProcessRunner.Result r = runner.run();
+        ProcessRunner.Result r = removal.during(runner::run);
         ContainerScript.Parsed parsed = ContainerScript.parse(r.output(), commands);
         if (!parsed.started()) {
             throw new ValidationException("cannot start a container of " + image + " for linux/" + dockerArch
@@ -239,55 +228,14 @@ public final class ContainerTarget implements InstallTarget {
         return MOUNT + "/" + p.getFileName();
     }
 
-    private void removeIfStarted() {
-        if (mayExist) {
-            try {
-                if (runtime.docker("rm", "-f", name).ok()) {
-                    mayExist = false;
-                }
-            } catch (RuntimeException ignored) {
-                // nothing more can be done; the name is unique and says who left it
-            }
-        }
-    }
-
-    /** Removes the container (if one was started) on another thread; the shutdown hook stays until that is done. */
+    /** Removes the container (if one was started) on another thread; a shutdown hook stays until that is done. */
     @Override
     public void close() {
-        if (!hooked) {
-            return;
-        }
-        closing = true;
-        REMOVALS.execute(() -> {
-            try {
-                removeIfStarted();
-                if (!mayExist) {
-                    try {
-                        java.lang.Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException ignored) {
-                        // the JVM is already shutting down and runs the hook itself
-                    }
-                }
-            } finally {
-                closed.complete(null);
-            }
-        });
+        removal.close();
     }
 
-    /**
-     * At JVM exit: waits for a removal {@link #close} started (a second {@code docker rm} beside it only delayed the
-     * exit), then removes the container if it may still exist.
-     */
-    private void removeAtExit() {
-        if (closing) {
-            try {
-                closed.get(30, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                // removed below
-            }
-        }
-        removeIfStarted();
+    /** As the exit hook, {@code runUnderWay} or not ({@link ContainerRemoval#atExit}). */
+    void removeAtExit(boolean runUnderWay) {
+        removal.atExit(runUnderWay);
     }
 }

@@ -152,4 +152,32 @@ class ContainerTargetTest {
         assertThat(r.get("again")).isNull();
         assertThat(ContainerEnv.goneWithin(name, java.time.Duration.ofSeconds(60))).as(name).isTrue();
     }
+
+    /**
+     * An exit that interrupts a run before the engine has created its container still removes it: the killed CLI's
+     * request goes on, and the container appears after the exit hook's first {@code docker rm} found nothing.
+     */
+    @Test
+    void anExitDuringTheContainersCreationRemovesItOnceItAppears() throws Exception {
+        ContainerTarget.Engine engine = ContainerEnv.engine();
+        ContainerTarget t = ContainerTarget.open(engine, ContainerEnv.IMAGE, tmp);
+        String name = t.name();
+        try {
+            java.util.concurrent.CompletableFuture<String> late = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            Thread.sleep(1000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return Tools.ok(null, engine.env(), List.of("docker", "create", "--name", name,
+                                "--network=none", ContainerEnv.IMAGE, "/bin/true"));
+                    });
+            t.removeAtExit(true);   // what the exit hook does when the JVM stops during a run
+            late.get(60, TimeUnit.SECONDS);
+            assertThat(ContainerEnv.containers()).as("created late, removed by the exit hook").doesNotContain(name);
+        } finally {
+            Tools.run(null, engine.env(), List.of("docker", "rm", "-f", name));
+        }
+    }
 }
