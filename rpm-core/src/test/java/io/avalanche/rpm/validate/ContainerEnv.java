@@ -109,8 +109,7 @@ public final class ContainerEnv {
 
     /** Names of the running containers. */
     public static List<String> running() {
-        String out = Tools.ok(null, engine().env(), List.of("docker", "ps", "--format", "{{.Names}}"));
-        return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        return names(engine(), List.of("docker", "ps", "--format", "{{.Names}}"));
     }
 
     /** Names of all containers (running or not) the engine knows. */
@@ -120,8 +119,29 @@ public final class ContainerEnv {
 
     /** Names of all containers (running or not) the given engine knows. */
     public static List<String> containersOf(ContainerTarget.Engine e) {
-        String out = Tools.ok(null, e.env(), List.of("docker", "ps", "-a", "--format", "{{.Names}}"));
-        return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        return names(e, List.of("docker", "ps", "-a", "--format", "{{.Names}}"));
+    }
+
+    /**
+     * A listing's names. Podman fails a listing during which another user of the shared engine removed a container
+     * ("getting container from store ...: container not known"): that listing is made again.
+     */
+    private static List<String> names(ContainerTarget.Engine e, List<String> listing) {
+        for (int attempt = 1; ; attempt++) {
+            Tools.Run r = Tools.run(null, e.env(), listing);
+            if (r.exitCode() == 0) {
+                return r.output().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+            }
+            if (attempt == 5 || !r.output().contains("container not known")) {
+                throw new AssertionError("command failed (" + r.exitCode() + "): " + listing + "\n" + r.output());
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while listing containers", x);
+            }
+        }
     }
 
     public static Path repoRoot() {
