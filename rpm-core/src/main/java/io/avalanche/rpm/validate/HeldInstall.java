@@ -3,6 +3,7 @@ package io.avalanche.rpm.validate;
 import io.avalanche.rpm.RpmException;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 final class HeldInstall implements AutoCloseable {
     private final long t0 = System.nanoTime();
     private final List<Step> steps;
+    private final Map<String, String> misplaced;
     private final CompletableFuture<Boolean> go = new CompletableFuture<>();
     private final CompletableFuture<Step.Results> results = new CompletableFuture<>();
     private final CompletableFuture<ValidationException> image;
@@ -22,9 +24,14 @@ final class HeldInstall implements AutoCloseable {
     private final Thread worker;
     private boolean taken;
 
-    /** Starts {@code steps} (the install phase's, for {@code rel}) in a container of {@code c}'s image. */
-    HeldInstall(List<Step> steps, FetchedRelease rel, ValidationOptions.Container c, Platform platform) {
+    /**
+     * Starts {@code steps} (the install phase's, for {@code rel}; {@code misplaced}: the plugins they leave out) in a
+     * container of {@code c}'s image.
+     */
+    HeldInstall(List<Step> steps, Map<String, String> misplaced, FetchedRelease rel, ValidationOptions.Container c,
+                Platform platform) {
         this.steps = List.copyOf(steps);
+        this.misplaced = Map.copyOf(misplaced);
         String img = c.imageFor(platform.arch());
         image = CompletableFuture.supplyAsync(() -> ContainerTarget.imageRefusal(c.engine(), img, platform),
                 io.avalanche.rpm.Futures.daemons("image-check"));
@@ -48,10 +55,7 @@ final class HeldInstall implements AutoCloseable {
      * Opens the gate once the image passed its check and waits for the steps' results (an interrupt stops the
      * container's run); a refused image closes the gate and is thrown once the container's run ended.
      */
-    Step.Results open(List<Step> expected) {
-        if (!expected.equals(steps)) {
-            throw ended(new IllegalStateException("the held container was started with other steps"));
-        }
+    Step.Results open() {
         taken = true;
         ValidationException refused;
         try {
@@ -94,6 +98,16 @@ final class HeldInstall implements AutoCloseable {
             e.addSuppressed(x);
         }
         return e;
+    }
+
+    /** The install phase's steps, as the container runs them. */
+    List<Step> steps() {
+        return steps;
+    }
+
+    /** The plugins the steps leave out, with why (the install phase reports them). */
+    Map<String, String> misplaced() {
+        return misplaced;
     }
 
     /** When the install started (System.nanoTime). */

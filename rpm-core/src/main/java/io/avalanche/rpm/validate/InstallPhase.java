@@ -45,11 +45,6 @@ final class InstallPhase {
         this.options = options;
     }
 
-    /** Installs and smoke-tests {@code rel}; {@code confinement[0]} receives how package code was confined. */
-    List<CheckOutcome> run(FetchedRelease rel, Path workDir, Platform platform, String[] confinement) {
-        return run(rel, workDir, platform, confinement, null);
-    }
-
     /**
      * A {@link HeldInstall} for a container validation, its container started and held before the gates are judged;
      * null for --local (its scratch root is made when used).
@@ -58,17 +53,21 @@ final class InstallPhase {
         if (!(options.install() instanceof ValidationOptions.Container c)) {
             return null;
         }
-        return new HeldInstall(steps(rel, new LinkedHashMap<>(), false), rel, c, platform);
+        Map<String, String> misplaced = new LinkedHashMap<>();
+        return new HeldInstall(steps(rel, misplaced, false), misplaced, rel, c, platform);
     }
 
-    /** As {@link #run(FetchedRelease, Path, Platform, String[])}, opening the gate of {@code early} (null: none). */
+    /**
+     * Installs and smoke-tests {@code rel}, in the held container of {@code early} when there is one (null: a target
+     * opened now); {@code confinement[0]} receives how package code was confined.
+     */
     List<CheckOutcome> run(FetchedRelease rel, Path workDir, Platform platform, String[] confinement,
                            HeldInstall early) {
         List<CheckOutcome> out = new ArrayList<>();
         long t0 = early == null ? System.nanoTime() : early.started();
         boolean local = options.install() instanceof ValidationOptions.Local;
-        Map<String, String> misplaced = new LinkedHashMap<>();
-        List<Step> steps = steps(rel, misplaced, local);
+        Map<String, String> misplaced = early == null ? new LinkedHashMap<>() : early.misplaced();
+        List<Step> steps = early == null ? steps(rel, misplaced, local) : early.steps();
         InstallTarget target;
         try {
             target = early != null ? early.target() : open(rel, workDir, platform);
@@ -79,7 +78,7 @@ final class InstallPhase {
             Duration opened = early == null ? since(t0) : Duration.ZERO;   // a held container started beside the gates
             Step.Results res;
             try {
-                res = early == null ? target.run(steps) : early.open(steps);
+                res = early == null ? target.run(steps) : early.open();
             } catch (RpmException e) {
                 return notInstalled(rel, e, t0);
             }
