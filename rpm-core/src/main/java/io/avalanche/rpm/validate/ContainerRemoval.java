@@ -8,7 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * Removing one validation container ({@code docker rm -f}): after its run on a thread of its own, and at JVM exit from
+ * Removing one validation container ({@code docker rm -f}): after its run, on a thread of its own or at once, and at
+ * JVM exit from
  * a shutdown hook, which waits for a removal already under way instead of running a second one and, when the exit
  * interrupted a run, watches a moment for the container the engine was still creating.
  */
@@ -67,18 +68,29 @@ final class ContainerRemoval {
         closing = true;
         REMOVALS.execute(() -> {
             try {
-                removeIfStarted();
-                if (!mayExist) {
-                    try {
-                        java.lang.Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException ignored) {
-                        // the JVM is already shutting down and runs the hook itself
-                    }
-                }
+                removeAndUnhook();
             } finally {
                 closed.complete(null);
             }
         });
+    }
+
+    /** Removes the container (if one was started) now; the shutdown hook stays unless it is gone. */
+    void closeNow() {
+        if (hooked) {
+            removeAndUnhook();
+        }
+    }
+
+    private void removeAndUnhook() {
+        removeIfStarted();
+        if (!mayExist) {
+            try {
+                java.lang.Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already shutting down and runs the hook itself
+            }
+        }
     }
 
     /**

@@ -41,8 +41,8 @@ public final class SystemdBoot {
     static ServiceCheck.Verdict check(ContainerTarget.Engine engine, String image, Platform platform,
                                       List<Path> rpms, Path key, List<String> runOptions) {
         String name = NAME_PREFIX + HexFormat.of().formatHex(RANDOM.generateSeed(6));
-        Thread hook = new Thread(() -> remove(engine, name), "rm-" + name);
-        Runtime.getRuntime().addShutdownHook(hook);
+        ContainerRemoval removal = new ContainerRemoval(engine, name);
+        removal.beforeRun(image);
         try {
             Path dir = key.toAbsolutePath().getParent();
             if (dir == null) {
@@ -52,7 +52,7 @@ public final class SystemdBoot {
                     "linux/" + platform.arch().docker(), "-v", dir + ":" + MOUNT + ":ro"));
             args.addAll(runOptions);
             args.addAll(List.of(image, INIT));
-            ProcessRunner.Result run = docker(engine, args.toArray(String[]::new));
+            ProcessRunner.Result run = removal.during(() -> docker(engine, args.toArray(String[]::new)));
             if (!run.ok()) {
                 return new ServiceCheck.Verdict(CheckOutcome.Status.SKIPPED, "not run: " + image + " cannot boot "
                         + INIT + " in a container (" + lastLine(run.output()) + ")", run.output());
@@ -72,12 +72,7 @@ public final class SystemdBoot {
             ProcessRunner.Result r = docker(engine, "exec", name, "/bin/sh", "-c", script(rpms, key));
             return judge(r.output() + "\nboot=" + state);
         } finally {
-            remove(engine, name);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // the JVM is shutting down and runs the hook itself
-            }
+            removal.closeNow();
         }
     }
 
@@ -199,13 +194,5 @@ public final class SystemdBoot {
 
     private static ProcessRunner.Result docker(ContainerTarget.Engine engine, String... args) {
         return engine.docker(args);
-    }
-
-    private static void remove(ContainerTarget.Engine engine, String name) {
-        try {
-            docker(engine, "rm", "-f", name);
-        } catch (RuntimeException ignored) {
-            // the name is unique and says who left it
-        }
     }
 }
