@@ -157,7 +157,7 @@ public final class SigningKeys {
     /** The same, with the primes from {@code gen} (one thread until it is hurried). */
     static SigningKey ephemeral(int bits, Clock clock, ParallelRsaKeyPairGenerator gen) {
         try {
-            AsymmetricCipherKeyPair kp = gen.generate(bits);
+            AsymmetricCipherKeyPair kp = RsaKeyReuse.JVM.generate(gen, bits);
             Date created = new Date(clock.millis() / 1000 * 1000);
             PGPKeyPair pair = new BcPGPKeyPair(PublicKeyPacket.VERSION_4, PublicKeyAlgorithmTags.RSA_GENERAL,
                     kp, created);
