@@ -31,6 +31,7 @@ public final class RpmFixtures {
         Path specFile = top.resolve("SPECS/" + name + ".spec");
         Files.writeString(specFile, spec, StandardCharsets.UTF_8);
         Proc.run(List.of("rpmbuild", "--define", "_topdir " + top, "--define", "_binary_payload w2.gzdio",
+                "--define", "__os_install_post %{nil}",   // brp scripts: nothing here for them, ~0.3 s of CPU a build
                 "-bb", specFile.toString()), work, Map.of(), null).ok();
         try (Stream<Path> s = Files.walk(top.resolve("RPMS"))) {
             Path rpm = s.filter(p -> p.toString().endsWith(".rpm")).findFirst().orElseThrow();

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Compiles tiny C programs that answer --version like avalanchego does. */
 public final class TestBinaries {
@@ -48,13 +51,23 @@ public final class TestBinaries {
     private TestBinaries() {
     }
 
-    /** Compiles a program printing this commit into dir/name. */
+    /** Programs compiled so far in this JVM, by name, commit and kind (gcc's output for the same input is the same). */
+    private static final Map<String, byte[]> COMPILED = new ConcurrentHashMap<>();
+
+    /** Compiles a program printing this commit into dir/name (the bytes of an earlier identical compile if any). */
     public static Path compile(Path dir, String name, String commit, Kind kind) {
         try {
             Files.createDirectories(dir);
+            Path out = dir.resolve(name);
+            String key = name + "\0" + commit + "\0" + kind;
+            byte[] done = COMPILED.get(key);
+            if (done != null) {
+                Files.write(out, done);
+                Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
+                return out;
+            }
             Path src = dir.resolve(name + ".c");
             Files.writeString(src, SOURCE);
-            Path out = dir.resolve(name);
             String cc = kind == Kind.AARCH64 || kind == Kind.AARCH64_NEW_GLIBC ? "aarch64-linux-gnu-gcc" : "gcc";
             if (kind == Kind.NEW_GLIBC || kind == Kind.AARCH64_NEW_GLIBC) {
                 Tools.ok(dir, cc, "-O1", "-DNEW_GLIBC", "-DCOMMIT=\"" + commit + "\"", "-o", out.toString(),
@@ -63,6 +76,7 @@ public final class TestBinaries {
                 Tools.ok(dir, cc, "-O1", "-DCOMMIT=\"" + commit + "\"", "-o", out.toString(), src.toString());
             }
             Files.delete(src);
+            COMPILED.put(key, Files.readAllBytes(out));
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
