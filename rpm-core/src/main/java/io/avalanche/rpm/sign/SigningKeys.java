@@ -121,8 +121,8 @@ public final class SigningKeys {
                     + " pass it with --passphrase-env VAR or --passphrase-stdin (or a Secret-text credential)");
         }
         try {
-            PGPPrivateKey k = sk.extractPrivateKey(new BcPBESecretKeyDecryptorBuilder(
-                    new BcPGPDigestCalculatorProvider()).build(none ? new char[0] : passphrase));
+            PGPPrivateKey k = sk.extractPrivateKey(new BcPBESecretKeyDecryptorBuilder(new BlockDigests())
+                    .build(none ? new char[0] : passphrase));
             if (k == null) {
                 throw new SigningException(source + ": key " + id + " holds no private key material");
             }
