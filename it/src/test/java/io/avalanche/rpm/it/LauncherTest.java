@@ -121,7 +121,8 @@ class LauncherTest {
             Files.writeString(co.resolve(f), "");
         }
         script(co.resolve("mvnw"), "echo build >> \"$(dirname \"$0\")/builds\"");
-        script(co.resolve("scripts/fast-start.sh"), "mkdir -p \"$4\" && : > \"$4/app.jsa\" && printf '%s\\n\\n\\n' \"$2\" > \"$4/classpath\"");
+        script(co.resolve("scripts/fast-start.sh"), "echo prep >> \"$(dirname \"$0\")/../preps\" && mkdir -p \"$4\" && "
+                + ": > \"$4/app.jsa\" && printf '%s\\n\\n\\n' \"$2\" > \"$4/classpath\"");
         Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
         script(jdk.resolve("java"), "echo java-ran");
         Files.createDirectories(tmp.resolve("jdk/lib"));
@@ -141,6 +142,54 @@ class LauncherTest {
             assertThat(r.ok().output()).contains("java-ran");
         }
         assertThat(Files.readAllLines(co.resolve("builds"))).as("builds by the launcher's two starts").hasSize(1);
+        assertThat(Files.readAllLines(co.resolve("preps"))).as("fast starts prepared by the two starts").hasSize(1);
+
+        // a new way of preparing the fast start (scripts/fast-start.sh changed) prepares it again, once
+        Files.setLastModifiedTime(co.resolve("scripts/fast-start.sh"),
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(60)));
+        assertThat(Cmd.run(List.of(co.resolve("rpm-release").toString(), "--version"), tmp, env).ok().output())
+                .contains("java-ran");
+        assertThat(Files.readAllLines(co.resolve("preps"))).as("after fast-start.sh changed").hasSize(2);
+        assertThat(Files.readAllLines(co.resolve("builds"))).hasSize(1);
+    }
+
+    /**
+     * The fast start's copies of signed jars (Bouncy Castle's) carry neither the signature nor the manifest's
+     * per-entry digests (the JVM reads the whole manifest when it first loads a class from a jar: ~1 MB for Bouncy
+     * Castle); their main attributes (Multi-Release among them) are the originals'.
+     */
+    @Test
+    void theFastStartsJarsHaveNoSignaturesNorPerEntryDigests() throws Exception {
+        assertThat(cli("--version").ok().output()).contains("rpm-release");
+        Path lib = ROOT.resolve("rpm-cli/target/fast-start").resolve(archiveKey()).resolve("lib");
+        int signedBefore = 0;
+        try (var jars = Files.list(lib)) {
+            for (Path j : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                Path original = ROOT.resolve("rpm-cli/target/lib").resolve(j.getFileName().toString());
+                try (java.util.jar.JarFile copy = new java.util.jar.JarFile(j.toFile(), false);
+                     java.util.jar.JarFile orig = new java.util.jar.JarFile(original.toFile(), false)) {
+                    assertThat(copy.stream().map(java.util.zip.ZipEntry::getName))
+                            .noneMatch(n -> n.matches("META-INF/[^/]+\\.(SF|RSA|DSA|EC)"));
+                    java.util.jar.Manifest m = copy.getManifest();
+                    java.util.jar.Manifest o = orig.getManifest();
+                    if (o == null) {
+                        continue;
+                    }
+                    if (o.getEntries().values().stream().anyMatch(LauncherTest::onlyDigests)) {
+                        signedBefore++;
+                    }
+                    assertThat(m.getEntries().values()).as(j.getFileName().toString())
+                            .noneMatch(LauncherTest::onlyDigests);
+                    assertThat(m.getMainAttributes()).as(j.getFileName().toString()).isEqualTo(o.getMainAttributes());
+                }
+            }
+        }
+        assertThat(signedBefore).as("jars whose manifests listed per-entry digests (Bouncy Castle's)")
+                .isGreaterThanOrEqualTo(3);
+    }
+
+    private static boolean onlyDigests(java.util.jar.Attributes a) {
+        return !a.isEmpty() && a.keySet().stream().allMatch(k -> k.toString().endsWith("-Digest"));
     }
 
     private static void script(Path p, String body) throws Exception {
