@@ -155,8 +155,8 @@ class LauncherTest {
 
     /**
      * The fast start's copies of signed jars (Bouncy Castle's) carry neither the signature nor the manifest's
-     * per-entry digests (the JVM reads the whole manifest when it first loads a class from a jar: ~1 MB for Bouncy
-     * Castle); their main attributes (Multi-Release among them) are the originals'.
+     * per-entry digests (opening a jar reads its whole manifest, and a service lookup opens them all: ~1 MB for
+     * Bouncy Castle); their main attributes (Multi-Release among them) are the originals'.
      */
     @Test
     void theFastStartsJarsHaveNoSignaturesNorPerEntryDigests() throws Exception {

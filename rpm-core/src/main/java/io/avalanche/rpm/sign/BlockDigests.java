@@ -13,7 +13,7 @@ import java.security.NoSuchAlgorithmException;
 /**
  * Digests for unlocking a secret key: an iterated S2K hashes its salt and passphrase again and again, a few bytes per
  * write, up to 65 MB (gpg's default count). Here SHA-1 and SHA-2 are the JDK's (the CPU's SHA instructions once
- * compiled), fed in 64 KiB blocks; Bouncy Castle's pure-Java digests took ~3 times as long. Other algorithms: Bouncy
+ * compiled), fed in 64 KiB blocks; Bouncy Castle's pure-Java digests took ~4 times as long. Other algorithms: Bouncy
  * Castle's.
  */
 final class BlockDigests implements PGPDigestCalculatorProvider {

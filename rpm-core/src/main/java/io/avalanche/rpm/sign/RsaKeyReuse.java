@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The RSA key pairs of ephemeral keys: fresh from the generator, except in test runs that set the system property
@@ -21,7 +22,7 @@ final class RsaKeyReuse {
     private final Map<Integer, List<AsymmetricCipherKeyPair>> pools = new HashMap<>();
     private final Map<Integer, Integer> next = new HashMap<>();
     /** Open {@link #fresh} scopes: none are reused while one is open. */
-    private final java.util.concurrent.atomic.AtomicInteger freshScopes = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger freshScopes = new AtomicInteger();
 
     /** Hands out again the first {@code reuse} key pairs of each size (none: 0). */
     RsaKeyReuse(int reuse) {
