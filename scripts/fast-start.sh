@@ -27,6 +27,8 @@ link="$fast"
 old="$(readlink -f "$link" 2>/dev/null || true)"
 fast="$link.$(date +%s%N)"
 mkdir -p "$fast/lib"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
 cp "$lib"/*.jar "$fast/lib/"
 if command -v zip >/dev/null && command -v unzip >/dev/null; then
   for j in "$fast"/lib/*.jar; do
@@ -37,7 +39,7 @@ if command -v zip >/dev/null && command -v unzip >/dev/null; then
       # and java.util.logging's start (Bouncy Castle's key rings) opens every jar of the class path in a service
       # lookup (Bouncy Castle's: ~1 MB, 7,000 sections, ~70 ms of verify). Sections with any other attribute (a
       # package's sealing or version) stay.
-      m="$(mktemp -d)"
+      m="$work/manifest"
       mkdir -p "$m/META-INF"
       if unzip -p "$j" META-INF/MANIFEST.MF 2>/dev/null | tr -d '\r' | awk '
           BEGIN { RS = ""; ORS = "\n\n" }
@@ -81,8 +83,6 @@ if [ -n "$zarch" ] && [ -n "$zjar" ]; then
   (cd "$fast/native" && unzip -q -j -o "$zjar" "linux/$zarch/*.so") 2>/dev/null || rm -rf "$fast/native"
 fi
 zlib="$(ls "$fast"/native/*.so 2>/dev/null | head -1 || true)"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
 printf 'rpm-release class data sharing training\n' > "$work/f.txt"
 rpm="$work/out/cds-training-1-1.noarch.rpm"
 train() {
