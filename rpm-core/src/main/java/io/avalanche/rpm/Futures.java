@@ -23,13 +23,21 @@ public final class Futures {
         try {
             return f.join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
+            throwIfUnchecked(e.getCause());
             throw e;
+        }
+    }
+
+    /**
+     * Throws {@code cause} (a task's failure, unwrapped from its ExecutionException or CompletionException) as itself
+     * when it is a RuntimeException or an Error; returns for a checked one, which the caller wraps.
+     */
+    public static void throwIfUnchecked(Throwable cause) {
+        if (cause instanceof RuntimeException r) {
+            throw r;
+        }
+        if (cause instanceof Error err) {
+            throw err;
         }
     }
 }

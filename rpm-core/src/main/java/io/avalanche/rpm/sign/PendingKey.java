@@ -101,12 +101,7 @@ public final class PendingKey implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while opening the signing key", e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
+            io.avalanche.rpm.Futures.throwIfUnchecked(e.getCause());
             throw new IllegalStateException(e.getCause());
         }
     }

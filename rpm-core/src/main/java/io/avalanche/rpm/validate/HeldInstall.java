@@ -74,12 +74,7 @@ final class HeldInstall implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new RpmException("interrupted while validating in " + target.describe(), e);
         } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
+            io.avalanche.rpm.Futures.throwIfUnchecked(e.getCause());
             throw new RpmException(e.getCause().getMessage(), e.getCause());
         }
     }
