@@ -124,7 +124,8 @@ public final class ContainerEnv {
 
     /**
      * A listing's names. Podman fails a listing during which another user of the shared engine removed a container
-     * ("getting container from store ...: container not known"): that listing is made again.
+     * ("getting container from store ...: container not known"), for more than a second while the other test JVM
+     * removes its containers: that listing is made again, for up to ~10 s.
      */
     private static List<String> names(ContainerTarget.Engine e, List<String> listing) {
         for (int attempt = 1; ; attempt++) {
@@ -132,11 +133,11 @@ public final class ContainerEnv {
             if (r.exitCode() == 0) {
                 return r.output().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
             }
-            if (attempt == 5 || !r.output().contains("container not known")) {
+            if (attempt == 25 || !r.output().contains("container not known")) {
                 throw new AssertionError("command failed (" + r.exitCode() + "): " + listing + "\n" + r.output());
             }
             try {
-                Thread.sleep(200);
+                Thread.sleep(400);
             } catch (InterruptedException x) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted while listing containers", x);
