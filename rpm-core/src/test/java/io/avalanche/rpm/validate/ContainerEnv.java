@@ -112,6 +112,22 @@ public final class ContainerEnv {
         return names(engine(), List.of("docker", "ps", "--format", "{{.Names}}"));
     }
 
+    /**
+     * Whether the engine knows a container of this name, asked by name: unlike a listing, it does not trip over a
+     * container another test JVM is removing meanwhile (podman's "container not known", for seconds under load).
+     */
+    public static boolean exists(String name) {
+        Tools.Run r = Tools.run(null, engine().env(), List.of("docker", "container", "inspect", "--format",
+                "{{.Name}}", name));
+        if (r.exitCode() == 0) {
+            return true;
+        }
+        if (r.output().contains("no such container")) {
+            return false;
+        }
+        throw new AssertionError("docker container inspect " + name + " failed (" + r.exitCode() + "):\n" + r.output());
+    }
+
     /** Names of all containers (running or not) the engine knows. */
     public static List<String> containers() {
         return containersOf(engine());
