@@ -21,6 +21,11 @@ public final class Main {
     public static final int FAILURE = 1;
     public static final int USAGE = 2;
     public static final int CHECK_FAILED = 3;
+    /**
+     * picocli's built-in converters no option uses (CommandsTest checks): registering them loads and initializes
+     * java.time's and java.sql's classes through reflection at every start, ~30 ms of each command's start-up.
+     */
+    static final String UNUSED_CONVERTERS = "java\\.sql\\..*,java\\.time\\..*";
 
     @Option(names = "--stacktrace", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors.")
@@ -44,6 +49,7 @@ public final class Main {
         // picocli otherwise probes for Groovy's Closure class: a miss on the class path, which opens every jar
         // of the CLI (~60) at each start
         System.setProperty("picocli.disable.closures", "true");
+        System.setProperty("picocli.converters.excludes", UNUSED_CONVERTERS);
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
         for (Object sub : commands) {

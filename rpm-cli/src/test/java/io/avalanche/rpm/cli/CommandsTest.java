@@ -1,11 +1,17 @@
 package io.avalanche.rpm.cli;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +27,34 @@ class CommandsTest {
         }
         assertThat(Commands.named("no-such-command")).isNull();
         assertThat(Main.subcommandsFor("help", "publish")).hasSize(Commands.all().size());
+    }
+
+    @Test
+    void noOptionNeedsAConverterThatTheStartUpLeavesOut() {
+        List<Pattern> left = Arrays.stream(Main.UNUSED_CONVERTERS.split(",")).map(Pattern::compile).toList();
+        assertThat(left).anyMatch(p -> p.matcher("java.time.Duration").matches())
+                .anyMatch(p -> p.matcher("java.sql.Timestamp").matches())
+                .noneMatch(p -> p.matcher("java.nio.file.Path").matches());
+        CommandLine main = new CommandLine(new Main());
+        Commands.all().forEach(main::addSubcommand);
+        List<CommandLine> commands = new ArrayList<>(main.getSubcommands().values());
+        commands.add(main);
+        int types = 0;
+        for (CommandLine c : commands) {
+            for (ArgSpec a : c.getCommandSpec().args()) {
+                List<Class<?>> used = new ArrayList<>(List.of(a.auxiliaryTypes()));
+                used.add(a.type());
+                for (Class<?> t : used) {
+                    assertThat(left).as(c.getCommandName() + " " + a.paramLabel() + ": " + t.getName())
+                            .noneMatch(p -> p.matcher(t.getName()).matches());
+                    types++;
+                }
+            }
+        }
+        assertThat(types).isGreaterThan(100);
+        Main.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "verify", "--help");
+        assertThat(System.getProperty("picocli.converters.excludes")).isEqualTo(Main.UNUSED_CONVERTERS);
     }
 
     @Test
