@@ -112,21 +112,8 @@ class LauncherTest {
      */
     @Test
     void aChangeToCoreAloneBuildsOnceNotAtEveryStart() throws Exception {
-        Path co = Files.createDirectories(tmp.resolve("checkout"));
-        Files.copy(ROOT.resolve("rpm-release"), co.resolve("rpm-release"));
-        for (String d : List.of("rpm-core/src/main", "rpm-cli/src/main", "rpm-cli/target/lib", "scripts")) {
-            Files.createDirectories(co.resolve(d));
-        }
-        for (String f : List.of("pom.xml", "rpm-core/pom.xml", "rpm-cli/pom.xml", "rpm-cli/target/lib/dep.jar")) {
-            Files.writeString(co.resolve(f), "");
-        }
-        script(co.resolve("mvnw"), "echo build >> \"$(dirname \"$0\")/builds\"");
-        script(co.resolve("scripts/fast-start.sh"), "echo prep >> \"$(dirname \"$0\")/../preps\" && mkdir -p \"$4\" && "
-                + ": > \"$4/app.jsa\" && printf '%s\\n\\n\\n' \"$2\" > \"$4/classpath\"");
-        Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
-        script(jdk.resolve("java"), "echo java-ran");
-        Files.createDirectories(tmp.resolve("jdk/lib"));
-        Files.writeString(tmp.resolve("jdk/lib/modules"), "");
+        Path co = standInCheckout();
+        standInJdk("jdk");
         java.time.Instant now = java.time.Instant.now();
         Path jar = Files.writeString(co.resolve("rpm-cli/target/rpm-cli.jar"), "");
         Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.from(now.minusSeconds(3600)));
@@ -151,6 +138,58 @@ class LauncherTest {
                 .contains("java-ran");
         assertThat(Files.readAllLines(co.resolve("preps"))).as("after fast-start.sh changed").hasSize(2);
         assertThat(Files.readAllLines(co.resolve("builds"))).hasSize(1);
+    }
+
+    /**
+     * The launcher remembers the JDK behind a java link (instead of resolving it at every start), but not past a
+     * change of the link: JAVA_HOME as a link turned from one JDK to another gets the other JDK's archive, and back.
+     */
+    @Test
+    void aJavaLinkTurnedToAnotherJdkGetsThatJdksArchive() throws Exception {
+        Path co = standInCheckout();
+        Files.writeString(co.resolve("rpm-cli/target/rpm-cli.jar"), "");
+        Path a = standInJdk("jdk-a");
+        Path b = standInJdk("jdk-b");
+        Path link = tmp.resolve("java-home");
+        List<String> preps = new ArrayList<>();
+        for (Path jdk : List.of(a, b, b, a)) {
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, jdk);
+            Cmd.Result r = Cmd.run(List.of(co.resolve("rpm-release").toString(), "--version"), tmp,
+                    Map.of("JAVA_HOME", link.toString()));
+            String key = jdk.toRealPath().toString().replaceAll("[^A-Za-z0-9._-]", "_").replaceFirst("^_", "");
+            assertThat(r.ok().output()).contains("java-ran " + jdk.getFileName()).contains("-XX:SharedArchiveFile="
+                    + co.resolve("rpm-cli/target/fast-start").resolve(key).resolve("app.jsa") + " ");
+            preps = Files.readAllLines(co.resolve("preps"));
+        }
+        assertThat(preps).as("one archive per JDK, each made once").hasSize(2);
+    }
+
+    /**
+     * A checkout of stand-ins: a Maven wrapper that counts its builds (and leaves the jar alone) and a fast-start
+     * script that records the archive directory it prepares.
+     */
+    private Path standInCheckout() throws Exception {
+        Path co = Files.createDirectories(tmp.resolve("checkout"));
+        Files.copy(ROOT.resolve("rpm-release"), co.resolve("rpm-release"));
+        for (String d : List.of("rpm-core/src/main", "rpm-cli/src/main", "rpm-cli/target/lib", "scripts")) {
+            Files.createDirectories(co.resolve(d));
+        }
+        for (String f : List.of("pom.xml", "rpm-core/pom.xml", "rpm-cli/pom.xml", "rpm-cli/target/lib/dep.jar")) {
+            Files.writeString(co.resolve(f), "");
+        }
+        script(co.resolve("mvnw"), "echo build >> \"$(dirname \"$0\")/builds\"");
+        script(co.resolve("scripts/fast-start.sh"), "echo \"prep $4\" >> \"$(dirname \"$0\")/../preps\" && "
+                + "mkdir -p \"$4\" && : > \"$4/app.jsa\" && printf '%s:%s\\n\\n\\n' \"$2\" \"$4/lib/dep.jar\" > \"$4/classpath\"");
+        return co;
+    }
+
+    /** A JDK under tmp whose java only says it ran, where, and with what. */
+    private Path standInJdk(String name) throws Exception {
+        Path jdk = tmp.resolve(name);
+        script(Files.createDirectories(jdk.resolve("bin")).resolve("java"), "echo java-ran " + name + " \"$@\"");
+        Files.writeString(Files.createDirectories(jdk.resolve("lib")).resolve("modules"), "");
+        return jdk;
     }
 
     /**
