@@ -165,6 +165,20 @@ class LauncherTest {
         assertThat(preps).as("one archive per JDK, each made once").hasSize(2);
     }
 
+    /** A JAVA_HOME without bin/java is named in one line on stderr, before anything is built or prepared. */
+    @Test
+    void aJavaHomeWithoutJavaIsNamedAndNothingIsBuilt() throws Exception {
+        Path co = standInCheckout();
+        Path notJdk = Files.createDirectories(tmp.resolve("not a jdk"));
+        Cmd.Result r = Cmd.run(List.of(co.resolve("rpm-release").toString(), "verify", "--help"), tmp,
+                Map.of("JAVA_HOME", notJdk.toString()));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.output().strip()).isEqualTo("rpm-release: JAVA_HOME=" + notJdk
+                + " has no bin/java; point it at a JDK 17 or newer, or unset it");
+        assertThat(co.resolve("builds")).doesNotExist();
+        assertThat(co.resolve("preps")).doesNotExist();
+    }
+
     /**
      * A checkout of stand-ins: a Maven wrapper that counts its builds (and leaves the jar alone) and a fast-start
      * script that records the archive directory it prepares.
