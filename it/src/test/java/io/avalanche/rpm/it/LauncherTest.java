@@ -180,6 +180,32 @@ class LauncherTest {
     }
 
     /**
+     * A link to the launcher (~/bin/rpm-release) runs the checkout the link leads to; a copy of the launcher alone
+     * says it is not in a checkout (both tried to build with a ./mvnw beside the link: exit 127).
+     */
+    @Test
+    void aLinkToTheLauncherRunsTheCheckoutItLeadsTo() throws Exception {
+        Path co = standInCheckout();
+        standInJdk("jdk");
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("rpm-release"), Path.of("..", "checkout", "rpm-release"));
+        Map<String, String> env = Map.of("JAVA_HOME", tmp.resolve("jdk").toString());
+        Cmd.Result r = Cmd.run(List.of(bin.resolve("rpm-release").toString(), "--version"), tmp, env);
+        assertThat(r.ok().output()).contains("java-ran jdk").contains(co.resolve("rpm-cli/target/rpm-cli.jar").toString());
+        assertThat(Files.readAllLines(co.resolve("builds"))).hasSize(1);
+        try (var files = Files.list(bin)) {
+            assertThat(files).containsExactly(bin.resolve("rpm-release"));
+        }
+
+        Path lone = Files.createDirectories(tmp.resolve("lone"));
+        Files.copy(ROOT.resolve("rpm-release"), lone.resolve("rpm-release"));
+        r = Cmd.run(List.of(lone.resolve("rpm-release").toString(), "--version"), tmp, env);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.output().strip()).isEqualTo("rpm-release: " + lone
+                + " is not an rpm-release checkout (no mvnw to build the CLI with)");
+    }
+
+    /**
      * A checkout of stand-ins: a Maven wrapper that counts its builds (and leaves the jar alone) and a fast-start
      * script that records the archive directory it prepares.
      */
