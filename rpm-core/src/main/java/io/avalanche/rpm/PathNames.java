@@ -1,8 +1,12 @@
 package io.avalanche.rpm;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Null-free file name and directory of a path (Path.getFileName / getParent return null for roots). */
+/**
+ * Null-free file name and directory of a path (Path.getFileName / getParent return null for roots), and why a path
+ * given as a file is not one.
+ */
 public final class PathNames {
     private PathNames() {
     }
@@ -18,5 +22,19 @@ public final class PathNames {
         Path absolute = p.toAbsolutePath();
         Path parent = absolute.getParent();
         return parent == null ? absolute : parent;
+    }
+
+    /**
+     * Why {@code p} (links followed) cannot be read as a regular file: "no such file", "is a directory", "is not a
+     * regular file (a FIFO, device or socket)" or "is not readable"; null when it can.
+     */
+    public static String notAFile(Path p) {
+        if (Files.isRegularFile(p)) {
+            return Files.isReadable(p) ? null : "is not readable";
+        }
+        if (Files.isDirectory(p)) {
+            return "is a directory";
+        }
+        return Files.exists(p) ? "is not a regular file (a FIFO, device or socket)" : "no such file";
     }
 }

@@ -142,8 +142,9 @@ final class PackageCommand extends CliCommand {
                         .description(description).buildTime(SourceDate.epochSeconds(environment()));
                 for (String f : files) {
                     FileEntry e = FileEntry.parse(f);
-                    if (!Files.isRegularFile(e.source())) {
-                        throw new SpecException("--file " + f + ": " + e.source() + " is not a readable regular file");
+                    String why = io.avalanche.rpm.PathNames.notAFile(e.source());
+                    if (why != null) {
+                        throw new SpecException("--file " + f + ": " + e.source() + ": " + why);
                     }
                     total += Files.size(e.source());
                     b.file(e);

@@ -145,6 +145,7 @@ final class ValidateCommand extends CliCommand {
     @Override
     public Integer call() {
         from = Destinations.checkSource(from).url();
+        ValidationReport.checkJUnitFile(junit);
         S3Settings s3Settings = s3.settings(environment(), "validate");
         ReleaseRef ref = new ReleaseRef(tag, arch).withRelease(release == null ? "1" : release).withService(withService);
         io.avalanche.rpm.publish.Layout lay = io.avalanche.rpm.publish.Layout.named(layout);

@@ -1,15 +1,16 @@
 package io.avalanche.rpm.cli;
 
+import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.format.CheckResult;
 import io.avalanche.rpm.verify.PackageVerifier;
 import io.avalanche.rpm.pgp.TrustedKeys;
+import io.avalanche.rpm.sign.PackageSigning;
 import io.avalanche.rpm.verify.VerifyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,17 +35,16 @@ final class VerifyCommand extends CliCommand {
 
     @Override
     public Integer call() {
-        if (!Files.isRegularFile(key)) {
-            throw new SpecException("--key " + key + ": no such file");
+        String why = PathNames.notAFile(key);
+        if (why != null) {
+            throw new SpecException("--key " + key + ": " + why);
         }
+        PackageSigning.requireFiles(rpms);   // every package, before the key is loaded
         io.avalanche.rpm.Profile.mark("command line parsed");
         PackageVerifier verifier = new PackageVerifier(TrustedKeys.load(key));
         io.avalanche.rpm.Profile.mark("key loaded");
         List<VerifyReport> reports = new ArrayList<>();
         for (Path p : rpms) {
-            if (!Files.isRegularFile(p)) {
-                throw new SpecException(p + ": no such package file");
-            }
             reports.add(verifier.verify(p));
             io.avalanche.rpm.Profile.mark("verified " + p.getFileName());
         }

@@ -178,6 +178,49 @@ class HostileInputTest {
         }
     }
 
+    /**
+     * A directory, a FIFO or a device where a key, a package or a payload file is expected is named for what it is,
+     * in one line, exit 2, before any key is opened or anything written (a directory was "no such file", and a FIFO as
+     * --file ended in an I/O error after the key was opened).
+     */
+    @Test
+    void pathsThatAreNotFilesAreNamedForWhatTheyAre() throws Exception {
+        Path fifo = tmp.resolve("fifo");
+        Cmd.run("mkfifo", fifo.toString()).ok();
+        Path rpm;
+        try (var files = Files.list(releases.releaseDir(Variant.GOOD, "not-files"))) {
+            rpm = files.filter(f -> f.toString().endsWith(".rpm")).findFirst().orElseThrow();
+        }
+        Path key = releases.publicKey();
+        Path out = tmp.resolve("out");
+        String dirWhy = ": is a directory";
+        String notFile = ": is not a regular file (a FIFO, device or socket)";
+        java.util.Map<String[], String> cases = new java.util.LinkedHashMap<>();
+        cases.put(new String[] {"verify", "--key", tmp.toString(), rpm.toString()}, "--key " + tmp + dirWhy);
+        cases.put(new String[] {"verify", "--key", key.toString(), rpm.toString(), tmp.toString()},
+                tmp + dirWhy + " (a package file is expected)");
+        cases.put(new String[] {"verify", "--key", key.toString(), fifo.toString()},
+                fifo + notFile + " (a package file is expected)");
+        cases.put(new String[] {"sign", "--key", tmp.toString(), rpm.toString()}, "--key " + tmp + dirWhy);
+        cases.put(new String[] {"sign", "--key", "/dev/null", rpm.toString()}, "--key /dev/null" + notFile);
+        cases.put(new String[] {"sign", "--ephemeral", tmp.toString()}, tmp + dirWhy + " (a package file is expected)");
+        cases.put(new String[] {"package", "--name", "t", "--version", "1", "--arch", "noarch", "--file",
+            fifo + ":/opt/t/f", "--out", out.toString(), "--key", secretKey.toString()}, fifo + notFile);
+        // a directory as the JUnit report: refused before the validation or the release's build, not after it
+        Path source = tmp.resolve("no-such-source");
+        cases.put(new String[] {"validate", "--from", releases.releaseDir(Variant.GOOD, "junit-dir").toString(),
+            "--key", key.toString(), "--tag", TestReleases.TAG, "--arch", "x86_64", "--commit", TestReleases.COMMIT,
+            "--local", "--junit", tmp.toString()}, tmp + dirWhy + "; give --junit a file name");
+        cases.put(new String[] {"release", "--tag", TestReleases.TAG, "--source", source.toString(), "--out",
+            out.toString(), "--ephemeral", "--local", "--junit", tmp.toString()}, tmp + dirWhy + "; give --junit a file name");
+        for (var c : cases.entrySet()) {
+            CliRunner.Run r = CliRunner.run(c.getKey());
+            assertThat(r.exitCode()).as(String.join(" ", c.getKey()) + "\n" + r.all()).isEqualTo(Main.USAGE);
+            assertOneLine(r.err(), c.getValue());
+        }
+        assertThat(out).doesNotExist();
+    }
+
     @Test
     void errorsAreOneLineWithoutStackTraceUnlessAsked() {
         CliRunner.Run oom = CliRunner.runWith(new Throwing(new OutOfMemoryError("Java heap space")), "throwing");

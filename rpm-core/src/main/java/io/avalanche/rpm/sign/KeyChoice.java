@@ -2,7 +2,6 @@ package io.avalanche.rpm.sign;
 
 import io.avalanche.rpm.SpecException;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -121,11 +120,9 @@ public sealed interface KeyChoice permits KeySource, KeyChoice.GpgAgent {
     }
 
     private static void requireFile(String option, Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new SpecException(option + " " + file + ": no such file");
-        }
-        if (!Files.isReadable(file)) {
-            throw new SpecException(option + " " + file + ": not readable");
+        String why = io.avalanche.rpm.PathNames.notAFile(file);
+        if (why != null) {
+            throw new SpecException(option + " " + file + ": " + why);
         }
     }
 }

@@ -74,8 +74,9 @@ public final class PackageSigning {
     /** Refuses (exit 2) a package path that is not a regular file: cheap, before a key is opened. */
     public static void requireFiles(List<Path> rpms) {
         for (Path p : rpms) {
-            if (!Files.isRegularFile(p)) {
-                throw new SpecException(p + ": no such package file");
+            String why = io.avalanche.rpm.PathNames.notAFile(p);
+            if (why != null) {
+                throw new SpecException(p + ": " + why + " (a package file is expected)");
             }
         }
     }

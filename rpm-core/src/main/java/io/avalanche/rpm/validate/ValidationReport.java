@@ -183,15 +183,20 @@ public record ValidationReport(String release, String target, List<CheckOutcome>
         w.writeCharacters("\n");
     }
 
+    /** Refuses (exit 2) a JUnit report path that is a directory: checked before a run, so no run is wasted on it. */
+    public static void checkJUnitFile(Path file) {
+        if (file != null && Files.isDirectory(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new io.avalanche.rpm.SpecException(file + ": is a directory; give --junit a file name");
+        }
+    }
+
     /**
      * Writes the JUnit XML to a file (parent directories are created): into a new file next to it, then renamed over
      * it, so an existing symbolic link is replaced, never written through, and a reader never sees half a report.
      */
     public void writeJUnit(Path file) {
         Path dir = PathNames.dir(file);
-        if (Files.isDirectory(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new UncheckedIOException(new IOException(file + ": is a directory; give --junit a file name"));
-        }
+        checkJUnitFile(file);
         Path tmp = dir.resolve("." + PathNames.name(file) + "." + Long.toHexString(System.nanoTime()) + ".tmp");
         try {
             Files.createDirectories(dir);
