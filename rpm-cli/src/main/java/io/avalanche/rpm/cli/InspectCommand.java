@@ -13,7 +13,8 @@ import java.util.Locale;
 
 /** `rpm-release inspect`: what a package contains, read with our own reader. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Show a package's name, EVR, arch, files (modes, digests), requires, payload and signature.",
+        description = {"Show a package's name, EVR, arch, files (modes, digests), requires, payload and",
+            "signature.",
             "", "Example:", "  rpm-release inspect dist/avalanchego-v1.14.1-x86_64.rpm --json"})
 final class InspectCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "RPM", description = "The package file.")

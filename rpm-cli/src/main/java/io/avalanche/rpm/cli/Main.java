@@ -15,7 +15,8 @@ import java.util.Arrays;
 /** Entry point of the rpm-release command line: parses arguments, maps errors to exit codes. */
 @Command(name = "rpm-release", mixinStandardHelpOptions = true, version = "rpm-release 0.1.0",
         description = "Build, sign, publish and validate RPM packages of avalanchego and subnet-evm.",
-        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage, 3 a verification or validation check failed."})
+        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage, 3 a verification or validation check",
+            "failed."})
 public final class Main {
     public static final int OK = 0;
     public static final int FAILURE = 1;

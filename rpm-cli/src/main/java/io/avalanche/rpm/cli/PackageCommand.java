@@ -35,7 +35,8 @@ import java.util.Optional;
             "Example:",
             "  rpm-release package --name avalanchego --tag v1.14.1 --arch x86_64 \\",
             "    --file build/avalanchego:/var/opt/avalanchego/bin/avalanchego:0755 \\",
-            "    --requires 'glibc >= 2.34' --out dist/ [--key release.asc --passphrase-env RPM_KEY_PASS]"})
+            "    --requires 'glibc >= 2.34' --out dist/ \\",
+            "    [--key release.asc --passphrase-env RPM_KEY_PASS]"})
 final class PackageCommand extends CliCommand {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;

@@ -23,12 +23,15 @@ import java.util.function.Function;
 /** rpm-release sign: adds a header-only RSA/SHA-256 signature to RPMs in place and exports the public key. */
 @Command(name = "sign", mixinStandardHelpOptions = true,
         description = {"Sign RPM packages with a header-only OpenPGP signature (RSA, SHA-256), in place.",
-                "The passphrase is read from an environment variable or standard input, never from the command line.",
-                "The public key is written unless the file already holds it (a rotation pair is kept); a file",
-                "holding anything else (another key, a secret key, a package) is refused, never overwritten."},
+                "The passphrase is read from an environment variable or standard input, never",
+                "from the command line. The public key is written unless the file already holds",
+                "it (a rotation pair is kept); a file holding anything else (another key, a",
+                "secret key, a package) is refused, never overwritten."},
         footer = {"", "Examples:",
-                "  rpm-release sign --key release.asc --passphrase-env RPM_KEY_PASS --release out/*.rpm",
-                "  rpm-release sign --ephemeral --export-key out/RPM-GPG-KEY-avalanchego out/*.rpm"})
+                "  rpm-release sign --key release.asc --passphrase-env RPM_KEY_PASS --release \\",
+                "      out/*.rpm",
+                "  rpm-release sign --ephemeral --export-key out/RPM-GPG-KEY-avalanchego \\",
+                "      out/*.rpm"})
 final class SignCommand extends CliCommand {
     /** Environment lookup; tests replace it. */
     static Function<String, String> environment = System::getenv;

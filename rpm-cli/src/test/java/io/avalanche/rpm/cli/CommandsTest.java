@@ -57,6 +57,38 @@ class CommandsTest {
         assertThat(System.getProperty("picocli.converters.excludes")).isEqualTo(Main.UNUSED_CONVERTERS);
     }
 
+    /**
+     * Every line of every command's description and footer fits picocli's 80 columns, so help is never re-wrapped into
+     * ragged fragments, and an example command line is never broken where no continuation says so.
+     */
+    @Test
+    void descriptionsAndFootersFitTheUsageWidth() {
+        CommandLine main = new CommandLine(new Main());
+        Commands.all().forEach(main::addSubcommand);
+        for (CommandLine sub : main.getSubcommands().values()) {
+            if (Commands.hasHelpText(sub.getCommandName())) {
+                sub.setResourceBundle(HelpText.of(sub.getCommandName()));
+            }
+        }
+        List<CommandLine> commands = new ArrayList<>(main.getSubcommands().values());
+        commands.add(main);
+        int lines = 0;
+        List<String> tooLong = new ArrayList<>();
+        for (CommandLine c : commands) {
+            int width = c.getCommandSpec().usageMessage().width();
+            List<String> text = new ArrayList<>(List.of(c.getCommandSpec().usageMessage().description()));
+            text.addAll(List.of(c.getCommandSpec().usageMessage().footer()));
+            for (String line : text) {
+                if (line.length() > width) {
+                    tooLong.add(c.getCommandName() + " (" + line.length() + "): " + line);
+                }
+                lines++;
+            }
+        }
+        assertThat(tooLong).isEmpty();
+        assertThat(lines).isGreaterThan(100);
+    }
+
     @Test
     void helpAndUsageListEveryCommand() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
