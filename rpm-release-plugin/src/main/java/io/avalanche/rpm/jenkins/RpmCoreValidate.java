@@ -58,6 +58,7 @@ final class RpmCoreValidate {
      */
     static Map<String, Object> validate(Request r, Path workDir, Path junit, String trustHint, Consumer<String> log)
             throws IOException {
+        ValidationReport.checkJUnitFile(junit);   // a directory is refused before the validation, not after it
         ReleaseRef ref = new ReleaseRef(r.tag(), r.arch()).withRelease(r.release() == null ? "1" : r.release())
                 .withService(r.withService());
         ContainerTarget.Engine d = ContainerTarget.Engine.dockerCli();
