@@ -56,7 +56,8 @@ public record SourceTree(Path root, String vmId, String vmIdSource, Era era) {
     public static SourceTree read(Path root) {
         Path r = root.toAbsolutePath().normalize();
         if (!Files.isDirectory(r)) {
-            throw new SpecException("source tree " + r + " does not exist");
+            throw new SpecException("source tree " + r + (Files.exists(r) ? " is not a directory: pass --source the "
+                    + "root of an ava-labs/avalanchego checkout" : " does not exist"));
         }
         if (!Files.isRegularFile(r.resolve(AVALANCHEGO_BUILD))) {
             throw new SpecException(r + " is not an avalanchego source tree: " + AVALANCHEGO_BUILD

@@ -68,6 +68,10 @@ class SourceTreeTest {
                 .hasMessageContaining("graft/subnet-evm/scripts/build.sh is missing")
                 .hasMessageContaining("v1.14.1-rc.0");
         assertThatThrownBy(() -> SourceTree.read(tmp.resolve("nothing"))).hasMessageContaining("does not exist");
+        Path file = Files.writeString(tmp.resolve("a-file"), "");
+        assertThatThrownBy(() -> SourceTree.read(file)).isInstanceOf(SpecException.class)
+                .hasMessage("source tree " + file + " is not a directory: pass --source the root of an "
+                        + "ava-labs/avalanchego checkout");
         Files.createDirectories(tmp.resolve("empty"));
         assertThatThrownBy(() -> SourceTree.read(tmp.resolve("empty"))).isInstanceOf(SpecException.class)
                 .hasMessageContaining("scripts/build.sh is missing");
