@@ -89,23 +89,32 @@ final class KeygenCommand extends CliCommand {
         }
     }
 
-    /** "2y", "18m", "6w", "90d" (a year is 365 days, a month 30) or "never" (null). */
+    /**
+     * "2y", "18m", "6w", "90d" (a year is 365 days, a month 30) or "never" (null); at most what an OpenPGP key
+     * expiration time holds ({@link TokenKeys#MAX_VALIDITY}, ~136 years).
+     */
     static Duration validity(String s) {
         String v = s.trim().toLowerCase(Locale.ROOT);
         if (v.equals("never") || v.equals("0")) {
             return null;
         }
         Matcher m = EXPIRES.matcher(v);
-        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+        String digits = m.matches() ? m.group(1).replaceFirst("^0+", "") : "";
+        if (digits.isEmpty()) {
             throw new SpecException("--expires " + s + ": give N followed by d, w, m or y (e.g. 2y), or never");
         }
-        long n = Long.parseLong(m.group(1));
-        long days = switch (m.group(2)) {
-            case "d" -> n;
-            case "w" -> n * 7;
-            case "m" -> n * 30;
-            default -> n * 365;
+        long unit = switch (m.group(2)) {
+            case "d" -> 1;
+            case "w" -> 7;
+            case "m" -> 30;
+            default -> 365;
         };
-        return Duration.ofDays(days);
+        long max = TokenKeys.MAX_VALIDITY.toDays();
+        // more digits than the limit has, or more days: refused before any arithmetic could overflow
+        if (digits.length() > Long.toString(max).length() || Long.parseLong(digits) * unit > max) {
+            throw new SpecException("--expires " + s + ": more than an OpenPGP key's expiration time holds (" + max
+                    + " days, ~136 years, after its creation); give less, or never");
+        }
+        return Duration.ofDays(Long.parseLong(digits) * unit);
     }
 }

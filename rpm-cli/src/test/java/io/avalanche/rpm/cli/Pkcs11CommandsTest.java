@@ -1,5 +1,6 @@
 package io.avalanche.rpm.cli;
 
+import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.testing.Cmd;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * keygen, sign, publish and validate with the release key inside a SoftHSM2 token, judged by rpm, rpmkeys, gpg,
@@ -241,6 +243,22 @@ class Pkcs11CommandsTest {
         assertThat(KeygenCommand.validity("18m")).isEqualTo(java.time.Duration.ofDays(540));
         assertThat(KeygenCommand.validity("2y")).isEqualTo(java.time.Duration.ofDays(730));
         assertThat(KeygenCommand.validity("never")).isNull();
+        // at most what an OpenPGP key expiration time holds (2^32 - 1 s): no overflow, no wrapped expiry
+        assertThat(KeygenCommand.validity("136y")).isEqualTo(java.time.Duration.ofDays(136 * 365));
+        assertThat(KeygenCommand.validity("49710d")).isEqualTo(java.time.Duration.ofDays(49710));
+        assertThat(KeygenCommand.validity("0002y")).isEqualTo(java.time.Duration.ofDays(730));
+        for (String tooLong : List.of("137y", "49711d", "9999999999999999y", "99999999999999999999y")) {
+            assertThatThrownBy(() -> KeygenCommand.validity(tooLong)).as(tooLong).isInstanceOf(SpecException.class)
+                    .hasMessage("--expires " + tooLong + ": more than an OpenPGP key's expiration time holds (49710 "
+                            + "days, ~136 years, after its creation); give less, or never");
+        }
+        assertThatThrownBy(() -> KeygenCommand.validity("000d")).isInstanceOf(SpecException.class)
+                .hasMessageContaining("give N followed by d, w, m or y");
+        CliRunner.Run tooLong = CliRunner.runWith(new KeygenCommand(ENV, stdin("")), tokenArgs("keygen",
+                "--user-id", "X <x@example.com>", "--expires", "200y", "--export-key", tmp.resolve("x.asc").toString()));
+        assertThat(tooLong.exitCode()).as(tooLong.all()).isEqualTo(2);
+        assertThat(tooLong.err()).contains("--expires 200y: more than an OpenPGP key's expiration time holds");
+        assertThat(tmp.resolve("x.asc")).doesNotExist();
         CliRunner.Run pkg = CliRunner.runWith(new PackageCommand(ENV), tokenArgs("package", "--name", "x",
                 "--version", "1", "--arch", "noarch", "--file", rpm + ":/opt/x", "--out", tmp.resolve("pkg").toString(),
                 "--key", cert.toString(), "--cert", cert.toString()));

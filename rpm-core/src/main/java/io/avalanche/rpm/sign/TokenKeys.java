@@ -33,6 +33,9 @@ import java.util.List;
  * (refusing a certificate whose RSA key is not the token's), and certifies a fresh token key (keygen).
  */
 public final class TokenKeys {
+    /** The longest validity an OpenPGP key expiration time holds: 2^32 - 1 seconds after creation (~136 years). */
+    public static final Duration MAX_VALIDITY = Duration.ofSeconds(0xFFFFFFFFL);
+
     private TokenKeys() {
     }
 
@@ -82,6 +85,12 @@ public final class TokenKeys {
     public static PGPPublicKeyRing certify(DigestSigner signer, String userId, Duration validity, Clock clock) {
         if (userId == null || userId.isBlank()) {
             throw new SpecException("--user-id: give the key's user ID, e.g. 'Release Team <release@example.com>'");
+        }
+        if (validity != null && (validity.isNegative() || validity.isZero() || validity.compareTo(MAX_VALIDITY) > 0)) {
+            // Bouncy Castle writes only the low 32 bits: a longer validity would expire at an arbitrary time
+            throw new SpecException("a key validity of " + validity.toDays() + " days is outside what an OpenPGP key "
+                    + "expiration time holds (1 second to " + MAX_VALIDITY.toDays() + " days, ~136 years); give "
+                    + "less, or never");
         }
         Date created = new Date(clock.millis() / 1000 * 1000);
         RSAPublicKey rsa = signer.publicKey();

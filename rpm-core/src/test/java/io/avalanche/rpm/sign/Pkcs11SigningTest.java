@@ -48,6 +48,26 @@ class Pkcs11SigningTest {
         }
     }
 
+    /**
+     * The key expiration time is 32 bits of seconds: the longest validity is certified exactly, a longer one is refused
+     * (Bouncy Castle writes only the low 32 bits: 137 years became an expiry 295 days after creation), and so is
+     * none at all.
+     */
+    @Test
+    void aValidityBeyondWhatOpenPgpHoldsIsRefusedNotWrapped() throws Exception {
+        try (Pkcs11Token t = Pkcs11Token.open(SoftHsm.MODULE, token, PIN.toCharArray(), false);
+             DigestSigner s = t.signer(KEY)) {
+            PGPPublicKeyRing longest = TokenKeys.certify(s, "Long <long@example.com>", TokenKeys.MAX_VALIDITY,
+                    Clock.systemUTC());
+            assertThat(longest.getPublicKey().getValidSeconds()).isEqualTo(0xFFFFFFFFL);
+            for (Duration d : new Duration[] {TokenKeys.MAX_VALIDITY.plusSeconds(1), Duration.ofDays(137 * 365),
+                Duration.ZERO, Duration.ofDays(-1)}) {
+                assertThatThrownBy(() -> TokenKeys.certify(s, "X <x@example.com>", d, Clock.systemUTC())).as(d.toString())
+                        .isInstanceOf(SpecException.class).hasMessageContaining("1 second to 49710 days");
+            }
+        }
+    }
+
     @AfterAll
     static void release() {
         SoftHsm.deleteToken(token);
