@@ -89,8 +89,8 @@ public final class TokenKeys {
         if (validity != null && (validity.isNegative() || validity.isZero() || validity.compareTo(MAX_VALIDITY) > 0)) {
             // Bouncy Castle writes only the low 32 bits: a longer validity would expire at an arbitrary time
             throw new SpecException("a key validity of " + validity.toDays() + " days is outside what an OpenPGP key "
-                    + "expiration time holds (1 second to " + MAX_VALIDITY.toDays() + " days, ~136 years); give "
-                    + "less, or never");
+                    + "expiration time holds (1 second to " + MAX_VALIDITY.toDays() + " days, ~136 years); give one "
+                    + "in that range, or never");
         }
         Date created = new Date(clock.millis() / 1000 * 1000);
         RSAPublicKey rsa = signer.publicKey();
