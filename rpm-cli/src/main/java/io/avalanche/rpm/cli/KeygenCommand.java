@@ -36,7 +36,7 @@ final class KeygenCommand extends CliCommand {
     String userId;
 
     @Option(names = "--expires", defaultValue = "2y", paramLabel = "N{d|w|m|y}|never",
-            description = "Validity of the key from now (default ${DEFAULT-VALUE}).")
+            description = "Validity of the key from now, at most ~136 years (default ${DEFAULT-VALUE}).")
     String expires;
 
     @Option(names = "--export-key", required = true, paramLabel = "FILE",
