@@ -25,6 +25,10 @@ public record S3Settings(String accessKeyId, String secretAccessKey, String sess
         if (partSize < MIN_PART_SIZE) {
             throw new StoreException("S3 part size " + partSize + " is below S3's minimum of 5 MiB");
         }
+        if (region != null && !region.matches("[A-Za-z0-9._-]{1,64}")) {
+            // it becomes part of host names and of every request's signature scope
+            throw new StoreException("region '" + region + "' is not a region name: give e.g. us-east-1");
+        }
         if (parallelism < 1 || maxAttempts < 1) {
             throw new StoreException("S3 parallelism and max attempts must be at least 1");
         }
@@ -74,6 +78,11 @@ public record S3Settings(String accessKeyId, String secretAccessKey, String sess
         }
         if (u.getScheme() == null || u.getHost() == null) {
             throw new StoreException("endpoint '" + url + "' is not a URL: give e.g. http://127.0.0.1:9000");
+        }
+        if (!u.getScheme().equalsIgnoreCase("http") && !u.getScheme().equalsIgnoreCase("https")) {
+            // the SDK fails such a request only when it is sent, and retries it
+            throw new StoreException("endpoint '" + url + "' is not an http:// or https:// URL: give e.g. "
+                    + "http://127.0.0.1:9000");
         }
         return u;
     }
