@@ -180,8 +180,7 @@ class HostileInputTest {
 
     /**
      * A directory, a FIFO or a device where a key, a package or a payload file is expected is named for what it is,
-     * in one line, exit 2, before any key is opened or anything written (a directory was "no such file", and a FIFO as
-     * --file ended in an I/O error after the key was opened).
+     * in one line, exit 2, before any key is opened or anything written (a directory or a device was "no such file").
      */
     @Test
     void pathsThatAreNotFilesAreNamedForWhatTheyAre() throws Exception {

@@ -78,7 +78,6 @@ public final class OutputDir implements AutoCloseable {
     @Override
     public void close() {
         deleteTree(staging);
-        registration.close();
         if (created) {
             try (Stream<Path> s = Files.list(out)) {
                 if (s.findAny().isEmpty()) {
@@ -88,6 +87,9 @@ public final class OutputDir implements AutoCloseable {
                 // nothing of ours is left in it
             }
         }
+        // unregistered last: a stopping JVM's hook waits for this registration, so the JVM cannot halt between the
+        // staging directory's removal and the output directory's (InterruptTest saw --out left behind once)
+        registration.close();
     }
 
     static void deleteTree(Path dir) {
