@@ -37,4 +37,12 @@ public final class PathNames {
         }
         return Files.exists(p) ? "is not a regular file (a FIFO, device or socket)" : "no such file";
     }
+
+    /** Refuses (exit 2) {@code p} unless it can be read as a regular file: "{@code what}: {@link #notAFile why}". */
+    public static void requireFile(String what, Path p) {
+        String why = notAFile(p);
+        if (why != null) {
+            throw new SpecException(what + ": " + why);
+        }
+    }
 }

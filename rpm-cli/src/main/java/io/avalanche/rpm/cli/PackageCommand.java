@@ -143,10 +143,7 @@ final class PackageCommand extends CliCommand {
                         .description(description).buildTime(SourceDate.epochSeconds(environment()));
                 for (String f : files) {
                     FileEntry e = FileEntry.parse(f);
-                    String why = io.avalanche.rpm.PathNames.notAFile(e.source());
-                    if (why != null) {
-                        throw new SpecException("--file " + f + ": " + e.source() + ": " + why);
-                    }
+                    io.avalanche.rpm.PathNames.requireFile("--file " + f + ": " + e.source(), e.source());
                     total += Files.size(e.source());
                     b.file(e);
                 }

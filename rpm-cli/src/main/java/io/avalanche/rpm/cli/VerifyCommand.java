@@ -1,7 +1,6 @@
 package io.avalanche.rpm.cli;
 
 import io.avalanche.rpm.PathNames;
-import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.format.CheckResult;
 import io.avalanche.rpm.verify.PackageVerifier;
 import io.avalanche.rpm.pgp.TrustedKeys;
@@ -35,10 +34,7 @@ final class VerifyCommand extends CliCommand {
 
     @Override
     public Integer call() {
-        String why = PathNames.notAFile(key);
-        if (why != null) {
-            throw new SpecException("--key " + key + ": " + why);
-        }
+        PathNames.requireFile("--key " + key, key);
         PackageSigning.requireFiles(rpms);   // every package, before the key is loaded
         io.avalanche.rpm.Profile.mark("command line parsed");
         PackageVerifier verifier = new PackageVerifier(TrustedKeys.load(key));

@@ -120,9 +120,6 @@ public sealed interface KeyChoice permits KeySource, KeyChoice.GpgAgent {
     }
 
     private static void requireFile(String option, Path file) {
-        String why = io.avalanche.rpm.PathNames.notAFile(file);
-        if (why != null) {
-            throw new SpecException(option + " " + file + ": " + why);
-        }
+        io.avalanche.rpm.PathNames.requireFile(option + " " + file, file);
     }
 }
