@@ -18,24 +18,16 @@ class RsaKeyReuseTest {
 
     @Test
     void withoutTheSettingEveryKeyPairIsFresh() {
-        RsaKeyReuse fresh = new RsaKeyReuse(0);
-        List<BigInteger> moduli = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            moduli.add(modulus(fresh.generate(new ParallelRsaKeyPairGenerator(2), 1024)));
-        }
-        assertThat(moduli).doesNotHaveDuplicates();
+        assertThat(moduli(new RsaKeyReuse(0), 3, 1024)).doesNotHaveDuplicates();
     }
 
     @Test
     void aTestRunReusesTheFirstNOfEachSizeInTurn() {
         RsaKeyReuse reuse = new RsaKeyReuse(2);
-        List<BigInteger> small = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            small.add(modulus(reuse.generate(new ParallelRsaKeyPairGenerator(2), 1024)));
-        }
+        List<BigInteger> small = moduli(reuse, 5, 1024);
         assertThat(small.get(0)).isNotEqualTo(small.get(1));
         assertThat(small.subList(2, 5)).containsExactly(small.get(1), small.get(0), small.get(1));
-        BigInteger other = modulus(reuse.generate(new ParallelRsaKeyPairGenerator(2), 1536));
+        BigInteger other = moduli(reuse, 1, 1536).get(0);
         assertThat(other.bitLength()).isEqualTo(1536);
         assertThat(small).doesNotContain(other);
     }
@@ -43,14 +35,20 @@ class RsaKeyReuseTest {
     @Test
     void insideAFreshScopeNothingIsReused() throws Exception {
         RsaKeyReuse reuse = new RsaKeyReuse(1);
-        BigInteger pooled = modulus(reuse.generate(new ParallelRsaKeyPairGenerator(2), 1024));
+        BigInteger pooled = moduli(reuse, 1, 1024).get(0);
         try (AutoCloseable fresh = reuse.fresh()) {
-            assertThat(modulus(reuse.generate(new ParallelRsaKeyPairGenerator(2), 1024))).isNotEqualTo(pooled);
+            assertThat(moduli(reuse, 1, 1024).get(0)).isNotEqualTo(pooled);
         }
-        assertThat(modulus(reuse.generate(new ParallelRsaKeyPairGenerator(2), 1024))).isEqualTo(pooled);
+        assertThat(moduli(reuse, 1, 1024).get(0)).isEqualTo(pooled);
     }
 
-    private static BigInteger modulus(AsymmetricCipherKeyPair kp) {
-        return ((RSAKeyParameters) kp.getPublic()).getModulus();
+    /** The moduli of the next {@code n} key pairs of {@code bits} that {@code reuse} hands out. */
+    private static List<BigInteger> moduli(RsaKeyReuse reuse, int n, int bits) {
+        List<BigInteger> moduli = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            AsymmetricCipherKeyPair kp = reuse.generate(new ParallelRsaKeyPairGenerator(2), bits);
+            moduli.add(((RSAKeyParameters) kp.getPublic()).getModulus());
+        }
+        return moduli;
     }
 }
