@@ -113,12 +113,12 @@ public final class ContainerEnv {
     }
 
     /**
-     * Whether the engine knows a container of this name, asked by name: unlike a listing, it does not trip over a
-     * container another test JVM is removing meanwhile (podman's "container not known", for seconds under load).
+     * Whether the engine knows a container of this name, asked by name. A container being removed right then
+     * (podman's "getting container from store ...: container not known", seen when the exit hook removed the asked
+     * container itself) is asked again, as a listing is.
      */
     public static boolean exists(String name) {
-        Tools.Run r = Tools.run(null, engine().env(), List.of("docker", "container", "inspect", "--format",
-                "{{.Name}}", name));
+        Tools.Run r = untilKnown(engine(), List.of("docker", "container", "inspect", "--format", "{{.Name}}", name));
         if (r.exitCode() == 0) {
             return true;
         }
@@ -144,19 +144,25 @@ public final class ContainerEnv {
      * removes its containers: that listing is made again, for up to ~10 s.
      */
     private static List<String> names(ContainerTarget.Engine e, List<String> listing) {
+        Tools.Run r = untilKnown(e, listing);
+        if (r.exitCode() != 0) {
+            throw new AssertionError("command failed (" + r.exitCode() + "): " + listing + "\n" + r.output());
+        }
+        return r.output().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
+    /** Runs {@code command}, again while podman says a container it met was removed meanwhile (~10 s at most). */
+    private static Tools.Run untilKnown(ContainerTarget.Engine e, List<String> command) {
         for (int attempt = 1; ; attempt++) {
-            Tools.Run r = Tools.run(null, e.env(), listing);
-            if (r.exitCode() == 0) {
-                return r.output().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-            }
-            if (attempt == 25 || !r.output().contains("container not known")) {
-                throw new AssertionError("command failed (" + r.exitCode() + "): " + listing + "\n" + r.output());
+            Tools.Run r = Tools.run(null, e.env(), command);
+            if (r.exitCode() == 0 || attempt == 25 || !r.output().contains("container not known")) {
+                return r;
             }
             try {
                 Thread.sleep(400);
             } catch (InterruptedException x) {
                 Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while listing containers", x);
+                throw new AssertionError("interrupted while asking the container engine", x);
             }
         }
     }
