@@ -161,20 +161,8 @@ public final class Lifecycle implements AutoCloseable {
                     }
                 }
             }
-            YankRecords.Record record = new YankRecords.Record(t.tag(), reason, now, entries);
-            if (!o.apply()) {
-                return new YankResult("yank", t.tag(), release, reason, store.describe(o.layout().yankRecord(t.tag())),
-                        false, changes, List.of());
-            }
-            rw.check(changes.stream().map(YankResult.Change::dir).toList());
-            YankRecords.write(store, o.layout(), record);
-            Set<String> out = YankRecords.read(store, o.layout()).keys();
-            List<YumRepository.Result> rewritten = new ArrayList<>();
-            for (YankResult.Change c : changes) {
-                rewritten.add(rw.rewrite(c.dir(), out));
-            }
-            return new YankResult("yank", t.tag(), release, reason, store.describe(o.layout().yankRecord(t.tag())),
-                    true, changes, rewritten);
+            return apply("yank", t, release, reason, o, rw, changes,
+                    new YankRecords.Record(t.tag(), reason, now, entries));
         }
     }
 
@@ -203,21 +191,29 @@ public final class Lifecycle implements AutoCloseable {
                 }
             }
             String reason = record.reason();
-            if (!o.apply()) {
-                return new YankResult("unyank", t.tag(), release, reason,
-                        store.describe(o.layout().yankRecord(t.tag())), false, changes, List.of());
-            }
-            rw.check(changes.stream().map(YankResult.Change::dir).toList());
-            YankRecords.write(store, o.layout(), new YankRecords.Record(t.tag(), stay.isEmpty() ? null : reason,
-                    stay.isEmpty() ? null : record.yankedAt(), stay));
-            Set<String> out = YankRecords.read(store, o.layout()).keys();
-            List<YumRepository.Result> rewritten = new ArrayList<>();
-            for (YankResult.Change c : changes) {
-                rewritten.add(rw.rewrite(c.dir(), out));
-            }
-            return new YankResult("unyank", t.tag(), release, reason, store.describe(o.layout().yankRecord(t.tag())),
-                    true, changes, rewritten);
+            return apply("unyank", t, release, reason, o, rw, changes, new YankRecords.Record(t.tag(),
+                    stay.isEmpty() ? null : reason, stay.isEmpty() ? null : record.yankedAt(), stay));
         }
+    }
+
+    /**
+     * The end of a yank or unyank: without {@link Options#apply} only the plan; else the metadata is checked, the
+     * tag's {@code record} written, and every changed repository's metadata rewritten without what the records list.
+     */
+    private YankResult apply(String action, ReleaseTag t, String release, String reason, Options o,
+                             RepositoryRewrite rw, List<YankResult.Change> changes, YankRecords.Record record) {
+        String recordAt = store.describe(o.layout().yankRecord(t.tag()));
+        if (!o.apply()) {
+            return new YankResult(action, t.tag(), release, reason, recordAt, false, changes, List.of());
+        }
+        rw.check(changes.stream().map(YankResult.Change::dir).toList());
+        YankRecords.write(store, o.layout(), record);
+        Set<String> out = YankRecords.read(store, o.layout()).keys();
+        List<YumRepository.Result> rewritten = new ArrayList<>();
+        for (YankResult.Change c : changes) {
+            rewritten.add(rw.rewrite(c.dir(), out));
+        }
+        return new YankResult(action, t.tag(), release, reason, recordAt, true, changes, rewritten);
     }
 
     /** Every repository holding packages of the tag (and release), with those packages. */

@@ -116,15 +116,21 @@ public record PrunePlan(int keep, List<Repository> repositories) implements Seri
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("keep", keep);
         m.put("repositories", repositories.stream().map(r -> {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("channel", r.channel());
-            e.put("arch", r.arch());
-            e.put("dir", r.dir());
-            e.put("location", r.location());
+            Map<String, Object> e = repository(r.channel(), r.arch(), r.dir(), r.location());
             e.put("kept", r.kept().stream().map(PrunePlan::release).toList());
             e.put("pruned", r.pruned().stream().map(PrunePlan::release).toList());
             return e;
         }).toList());
+        return m;
+    }
+
+    /** One repository as prune and yank results name it, JSON-ready: channel, arch, dir, location. */
+    static Map<String, Object> repository(String channel, String arch, String dir, String location) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("channel", channel);
+        m.put("arch", arch);
+        m.put("dir", dir);
+        m.put("location", location);
         return m;
     }
 

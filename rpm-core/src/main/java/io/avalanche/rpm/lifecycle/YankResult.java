@@ -46,7 +46,10 @@ public record YankResult(String action, String tag, String release, String reaso
         return l;
     }
 
-    /** JSON-ready: action, tag, release, reason, record, applied, repositories [{channel, arch, dir, packages}]. */
+    /**
+     * JSON-ready: action, tag, release, reason, record, applied, repositories [{channel, arch, dir, location,
+     * packages}], rewritten.
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("action", action);
@@ -56,11 +59,7 @@ public record YankResult(String action, String tag, String release, String reaso
         m.put("record", record);
         m.put("applied", applied);
         m.put("repositories", changes.stream().map(c -> {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("channel", c.channel());
-            e.put("arch", c.arch());
-            e.put("dir", c.dir());
-            e.put("location", c.location());
+            Map<String, Object> e = PrunePlan.repository(c.channel(), c.arch(), c.dir(), c.location());
             e.put("packages", c.packages().stream().map(p -> Map.of("key", p.key(), "name", p.name(),
                     "evr", p.evr().toString(), "arch", p.arch())).toList());
             return e;
