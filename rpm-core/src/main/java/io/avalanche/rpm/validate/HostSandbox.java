@@ -153,25 +153,10 @@ final class HostSandbox implements AutoCloseable {
         step(dirs.toArray(String[]::new));
         bind("/usr", r + "/usr");
         for (String l : List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32")) {
-            Path host = Path.of("/" + l);
-            if (Files.isSymbolicLink(host)) {
-                step("ln", "-s", readLink(host), r + "/" + l);
-            } else if (Files.isDirectory(host)) {
-                step("mkdir", r + "/" + l);
-                bind(host.toString(), r + "/" + l);
-            }
+            mirror("/" + l, r);
         }
         for (String e : ETC) {
-            Path host = Path.of("/etc/" + e);
-            if (Files.isSymbolicLink(host)) {
-                step("ln", "-s", readLink(host), r + "/etc/" + e);
-            } else if (Files.isDirectory(host)) {
-                step("mkdir", r + "/etc/" + e);
-                bind(host.toString(), r + "/etc/" + e);
-            } else if (Files.isRegularFile(host)) {
-                step("touch", r + "/etc/" + e);
-                bind(host.toString(), r + "/etc/" + e);
-            }
+            mirror("/etc/" + e, r);
         }
         for (String d : DEVICES) {
             step("touch", r + "/dev/" + d);
@@ -197,6 +182,24 @@ final class HostSandbox implements AutoCloseable {
                     .map(io.avalanche.rpm.PathNames::name).filter(n -> !HOST_DIRS.contains(n)).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(installed + ": cannot list the installed tree: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Mirrors the host's {@code path} at the same place under {@code r}: a link as the same link, a directory or a file
+     * bound read-only; nothing where the host has none.
+     */
+    private void mirror(String path, String r) {
+        Path host = Path.of(path);
+        String at = r + path;
+        if (Files.isSymbolicLink(host)) {
+            step("ln", "-s", readLink(host), at);
+        } else if (Files.isDirectory(host)) {
+            step("mkdir", at);
+            bind(path, at);
+        } else if (Files.isRegularFile(host)) {
+            step("touch", at);
+            bind(path, at);
         }
     }
 
