@@ -175,26 +175,22 @@ public final class RepoSplice {
     }
 
     private static String attr(byte[] b, int from, int to, byte[] prefix) {
-        int s = indexOf(b, prefix, from);
-        if (s < 0 || s >= to) {
-            return null;
-        }
-        s += prefix.length;
-        int e = s;
-        while (e < to && b[e] != '"') {
-            e++;
-        }
-        return e >= to ? null : new String(b, s, e - s, StandardCharsets.UTF_8);
+        return valueAfter(b, from, to, prefix, '"');
     }
 
     private static String text(byte[] b, int from, int to, byte[] prefix) {
+        return valueAfter(b, from, to, prefix, '<');
+    }
+
+    /** The bytes after the first {@code prefix} in [from, to) up to {@code end}, as text; null when either is missing. */
+    private static String valueAfter(byte[] b, int from, int to, byte[] prefix, char end) {
         int s = indexOf(b, prefix, from);
         if (s < 0 || s >= to) {
             return null;
         }
         s += prefix.length;
         int e = s;
-        while (e < to && b[e] != '<') {
+        while (e < to && b[e] != end) {
             e++;
         }
         return e >= to ? null : new String(b, s, e - s, StandardCharsets.UTF_8);
