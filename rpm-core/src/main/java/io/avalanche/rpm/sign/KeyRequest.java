@@ -1,8 +1,8 @@
 package io.avalanche.rpm.sign;
 
+import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.SpecException;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,8 +76,9 @@ public record KeyRequest(Path keyFile, boolean ephemeral, List<Secret> passphras
             if (pin.size() != 1) {
                 throw new SpecException("give the token's user PIN with exactly one of --pin-env VAR or --pin-stdin");
             }
-            if (!Files.isRegularFile(module)) {
-                throw new SpecException("--pkcs11-module " + module + ": no such file; give the token's PKCS#11 module"
+            String why = PathNames.notAFile(module);
+            if (why != null) {
+                throw new SpecException("--pkcs11-module " + module + ": " + why + "; give the token's PKCS#11 module"
                         + " (SoftHSM2: /usr/lib/softhsm/libsofthsm2.so)");
             }
         }

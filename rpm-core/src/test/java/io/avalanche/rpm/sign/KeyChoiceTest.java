@@ -86,6 +86,9 @@ class KeyChoiceTest {
         refused(new KeyRequest(null, false, List.of(), token(dir.resolve("none.so"), cert, secret("--pin-env", "1")),
                 null), KeyPurpose.sign(false), "--pkcs11-module " + dir.resolve("none.so") + ": no such file; give the"
                 + " token's PKCS#11 module (SoftHSM2: /usr/lib/softhsm/libsofthsm2.so)");
+        refused(new KeyRequest(null, false, List.of(), token(dir, cert, secret("--pin-env", "1")), null),
+                KeyPurpose.sign(false), "--pkcs11-module " + dir + ": is a directory; give the token's PKCS#11"
+                        + " module (SoftHSM2: /usr/lib/softhsm/libsofthsm2.so)");
         refused(new KeyRequest(null, false, List.of(), token(module, null, secret("--pin-env", "1")), null),
                 KeyPurpose.sign(false), "a token key needs --cert FILE: the armored OpenPGP certificate of the key"
                         + " (rpm-release keygen --export-key wrote it)");
