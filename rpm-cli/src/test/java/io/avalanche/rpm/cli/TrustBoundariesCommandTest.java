@@ -124,6 +124,16 @@ class TrustBoundariesCommandTest {
             assertThat(r.all()).doesNotContain("\u001b").doesNotContain("\u202E");
             assertThat(out.resolve("avalanchego-v1.14.1-x86_64.rpm")).doesNotExist();
         }
+        for (String url : List.of("javascript:alert(1)", "file:///etc/passwd", "https://localhost/")) {
+            Path out = tmp.resolve("out-url");
+            CliRunner.Run r = CliRunner.run("package", "--name", "avalanchego", "--tag", "v1.14.1", "--arch",
+                    "x86_64", "--file", bin + ":/var/opt/avalanchego/bin/avalanchego:0755", "--compression", "gzip",
+                    "--out", out.toString(), "--url", url);
+            assertThat(r.exitCode()).as(url + ": " + r.all()).isEqualTo(Main.USAGE);
+            assertThat(r.err().strip().lines()).as(url).singleElement().asString()
+                    .contains("package url '" + url + "' is not a public http, https or ftp URL");
+            assertThat(out).doesNotExist();
+        }
         CliRunner.Run lines = CliRunner.run("package", "--name", "avalanchego", "--tag", "v1.14.1", "--arch",
                 "x86_64", "--file", bin + ":/var/opt/avalanchego/bin/avalanchego:0755", "--compression", "gzip",
                 "--out", tmp.resolve("out-lines").toString(), "--description", "Line one.\n\tLine two.");

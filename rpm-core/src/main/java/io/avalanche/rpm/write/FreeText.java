@@ -2,6 +2,7 @@ package io.avalanche.rpm.write;
 
 import io.avalanche.rpm.SpecException;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -22,6 +23,32 @@ public final class FreeText {
     /** As {@link #oneLine}, allowing line feeds and tabs (description, changelog text). */
     public static String lines(String field, String value) {
         return check(field, value, true);
+    }
+
+    /**
+     * As {@link #oneLine}, and a non-empty value must be a public http, https or ftp URL with a dotted host, as
+     * rpmlint's invalid-url check wants it (dnf info shows it as a link).
+     */
+    public static String url(String field, String value) {
+        oneLine(field, value);
+        if (value == null || value.isEmpty()) {
+            return value;
+        }
+        String scheme = null;
+        String authority = null;
+        try {
+            java.net.URI u = new java.net.URI(value);
+            scheme = u.getScheme();
+            authority = u.getRawAuthority();
+        } catch (java.net.URISyntaxException e) {
+            // refused below
+        }
+        if (scheme == null || !List.of("http", "https", "ftp").contains(scheme.toLowerCase(Locale.ROOT))
+                || authority == null || !authority.contains(".")) {
+            throw new SpecException("package " + field + " '" + value + "' is not a public http, https or ftp URL"
+                    + " (e.g. https://github.com/ava-labs/avalanchego)");
+        }
+        return value;
     }
 
     private static String check(String field, String value, boolean lines) {

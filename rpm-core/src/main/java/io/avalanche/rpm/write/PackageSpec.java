@@ -52,7 +52,7 @@ public record PackageSpec(String name, String version, String release, Integer e
         FreeText.oneLine("summary", summary);
         FreeText.lines("description", description);
         FreeText.oneLine("license", license);
-        FreeText.oneLine("url", url);
+        FreeText.url("url", url);
         FreeText.oneLine("vendor", vendor);
         FreeText.oneLine("packager", packager);
         FreeText.oneLine("group", group);

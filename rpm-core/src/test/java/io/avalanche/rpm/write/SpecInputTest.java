@@ -24,6 +24,24 @@ class SpecInputTest {
     }
 
     @Test
+    void aUrlRpmlintWouldCallInvalidIsRefused() {
+        for (String ok : new String[] {"https://github.com/ava-labs/avalanchego", "http://example.org",
+                "FTP://ftp.example.org/pub/", "https://user@build.example.org:8443/x?y=1#z", ""}) {
+            assertThat(FreeText.url("url", ok)).isEqualTo(ok);
+        }
+        assertThat(FreeText.url("url", null)).isNull();
+        for (String bad : new String[] {"javascript:alert(1)", "file:///etc/passwd", "github.com/ava-labs",
+                "https://localhost/x", "https://", "https:///path", "mailto:a@b.org", "https://e.org/a b",
+                "data:text/html,x"}) {
+            assertThatThrownBy(() -> FreeText.url("url", bad)).as(bad).isInstanceOf(SpecException.class)
+                    .hasMessage("package url '" + bad + "' is not a public http, https or ftp URL"
+                            + " (e.g. https://github.com/ava-labs/avalanchego)");
+        }
+        assertThatThrownBy(() -> FreeText.url("url", "https://e.org/\u202Ex")).isInstanceOf(SpecException.class)
+                .hasMessageContaining("U+202E");
+    }
+
+    @Test
     void parsesCompression() {
         assertThat(Compression.parse("zstd:19").level()).isEqualTo(19);
         assertThat(Compression.parse("zstd").level()).isEqualTo(19);
