@@ -80,7 +80,7 @@ final class PackageCommand extends CliCommand {
     @Option(names = "--license", defaultValue = "BSD-3-Clause", description = "License (default ${DEFAULT-VALUE}).")
     String license;
 
-    @Option(names = "--url", defaultValue = "", description = "Project URL.")
+    @Option(names = "--url", defaultValue = "", description = "Project URL (http, https or ftp; rpmlint's rule).")
     String url;
 
     @Option(names = "--vendor", defaultValue = "", description = "Vendor.")
