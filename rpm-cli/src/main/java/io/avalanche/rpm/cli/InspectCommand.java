@@ -13,8 +13,9 @@ import java.util.Locale;
 
 /** `rpm-release inspect`: what a package contains, read with our own reader. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Show a package's name, EVR, arch, files (modes, digests), requires, payload and",
-            "signature.",
+        description = {"Show a package's name, EVR, arch, files, requires and signature.", "",
+            "Files come with their modes and digests, the payload with its compression,",
+            "sizes and digest, and each ELF file with the GLIBC version it needs.",
             "", "Example:", "  rpm-release inspect dist/avalanchego-v1.14.1-x86_64.rpm --json"})
 final class InspectCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "RPM", description = "The package file.")

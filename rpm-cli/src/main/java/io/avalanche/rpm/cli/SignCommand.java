@@ -22,7 +22,8 @@ import java.util.function.Function;
 
 /** rpm-release sign: adds a header-only RSA/SHA-256 signature to RPMs in place and exports the public key. */
 @Command(name = "sign", mixinStandardHelpOptions = true,
-        description = {"Sign RPM packages with a header-only OpenPGP signature (RSA, SHA-256), in place.",
+        description = {"Sign RPM packages in place (header-only OpenPGP signature).", "",
+                "The signature is RSA over SHA-256 of the header, as rpmsign makes it.",
                 "The passphrase is read from an environment variable or standard input, never",
                 "from the command line. The public key is written unless the file already holds",
                 "it (a rotation pair is kept); a file holding anything else (another key, a",

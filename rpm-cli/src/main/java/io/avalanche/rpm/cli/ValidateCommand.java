@@ -26,7 +26,8 @@ import java.util.Map;
 
 /** `rpm-release validate`: signature, ELF gate, install and smoke test of a published release. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Validate a release: digests and every signature against the expected key",
+        description = {"Validate a release: signatures, ELF files, install and smoke test.", "",
+            "Checks digests and every signature against the expected key",
             "(--key; required for file: and s3:// unless --trust-published-key), no",
             "scriptlet or trigger in avalanchego and subnet-evm, ELF machine and GLIBC",
             "versions of every ELF file, install into a fresh container (or a scratch",

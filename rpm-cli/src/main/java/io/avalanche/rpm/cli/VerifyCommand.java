@@ -18,8 +18,9 @@ import java.util.Map;
 
 /** rpm-release verify: checks digests and signatures of RPMs in Java against a public key (exit 3 on failure). */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Verify header and payload digests and the RSA header signature of RPM packages",
-                "against an armored public key, with RHEL 9's rules (no SHA-1, v4 RSA keys only)."},
+        description = {"Verify RPM packages' digests and signature against a public key.", "",
+                "Header and payload digests and the RSA header signature are checked against",
+                "an armored public key, with RHEL 9's rules (no SHA-1, v4 RSA keys only)."},
         footer = {"", "Example:", "  rpm-release verify --key out/RPM-GPG-KEY-avalanchego out/*.rpm",
                 "", "Exit codes: 0 all packages OK, 3 any check failed, 1 error, 2 usage."})
 final class VerifyCommand extends CliCommand {

@@ -63,13 +63,7 @@ class CommandsTest {
      */
     @Test
     void descriptionsAndFootersFitTheUsageWidth() {
-        CommandLine main = new CommandLine(new Main());
-        Commands.all().forEach(main::addSubcommand);
-        for (CommandLine sub : main.getSubcommands().values()) {
-            if (Commands.hasHelpText(sub.getCommandName())) {
-                sub.setResourceBundle(HelpText.of(sub.getCommandName()));
-            }
-        }
+        CommandLine main = withHelpText();
         List<CommandLine> commands = new ArrayList<>(main.getSubcommands().values());
         commands.add(main);
         int lines = 0;
@@ -87,6 +81,43 @@ class CommandsTest {
         }
         assertThat(tooLong).isEmpty();
         assertThat(lines).isGreaterThan(100);
+    }
+
+    /** The command line with every command and the help text each reads from its bundle. */
+    private static CommandLine withHelpText() {
+        CommandLine main = new CommandLine(new Main());
+        Commands.all().forEach(main::addSubcommand);
+        for (CommandLine sub : main.getSubcommands().values()) {
+            if (Commands.hasHelpText(sub.getCommandName())) {
+                sub.setResourceBundle(HelpText.of(sub.getCommandName()));
+            }
+        }
+        return main;
+    }
+
+    @Test
+    void theCommandListShowsEachCommandsWholeSummaryOnOneLine() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(
+                new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "--help")).isZero();
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        int checked = 0;
+        for (CommandLine sub : withHelpText().getSubcommands().values()) {
+            String summary = sub.getCommandSpec().usageMessage().description()[0];
+            String name = sub.getCommandName();
+            assertThat(summary).as(name).endsWith(".");
+            int at = -1;
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).startsWith("  " + name + " ")) {
+                    at = i;
+                }
+            }
+            assertThat(at).as(name + " in the command list").isNotNegative();
+            assertThat(lines.get(at).substring(2 + name.length()).strip()).as(name).isEqualTo(summary);
+            assertThat(lines.get(at + 1)).as("the line after " + name).matches("  [a-z]+ .*|");
+            checked++;
+        }
+        assertThat(checked).isEqualTo(Commands.all().size());
     }
 
     @Test
