@@ -196,6 +196,22 @@ class LifecycleCommandsTest {
     }
 
     @Test
+    void aMissingDirectoryIsRefusedAndNotCreated() {
+        Path missing = tmp.resolve("no-such-bucket");
+        for (String[] args : List.of(new String[] {"prune", "--keep", "2", "--yes"},
+                new String[] {"prune", "--keep", "2"}, new String[] {"yank", "v1.14.1", "--reason", "x"},
+                new String[] {"unyank", "v1.14.1"})) {
+            List<String> a = new ArrayList<>(List.of(args));
+            a.addAll(List.of("--to", "file:" + missing, "--key", secretA.toString()));
+            CliRunner.Run r = CliRunner.run(a.toArray(String[]::new));
+            assertThat(r.exitCode()).as(a + ": " + r.all()).isEqualTo(Main.USAGE);
+            assertThat(r.err().strip().lines()).as(a.toString()).singleElement().asString()
+                    .contains("--to file:" + missing + ": no such directory");
+            assertThat(missing).as(a.toString()).doesNotExist();
+        }
+    }
+
+    @Test
     void releasePlansARespinAndItsChannel() throws Exception {
         Path src = TestPackages.sampleRepo(tmp.resolve("src"), TestPackages.SAMPLE_V1_14_1, "v1.14.1");
         CliRunner.Run r = ok("release", "--tag", "v1.14.1", "--release", "2", "--source", src.toString(),

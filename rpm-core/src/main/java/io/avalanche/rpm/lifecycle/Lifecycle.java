@@ -56,9 +56,17 @@ public final class Lifecycle implements AutoCloseable {
         this.log = log;
     }
 
-    /** Opens {@code destination} ({@code s3://BUCKET[/prefix]} or {@code file:DIR}, checked first). */
+    /**
+     * Opens {@code destination} ({@code s3://BUCKET[/prefix]} or {@code file:DIR}, checked first). A file: directory
+     * must exist: these commands change a published tree, and a mistyped path must not become a new one.
+     */
     public static Lifecycle open(String destination, S3Settings s3, Consumer<String> log) {
-        return new Lifecycle(Destinations.open(destination, s3), true, log);
+        Destinations.Destination d = Destinations.check(destination);
+        if (d.dir() != null && !java.nio.file.Files.isDirectory(d.dir())) {
+            throw new SpecException("--to " + d.url() + ": no such directory; prune, yank and unyank change what"
+                    + " publish wrote there");
+        }
+        return new Lifecycle(Destinations.open(d, s3), true, log);
     }
 
     /** What a prune planned, and when applied what it rewrote and deleted. */
