@@ -11,6 +11,7 @@ import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.write.SourceDate;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
+import io.avalanche.rpm.release.OutputDir;
 import io.avalanche.rpm.sign.KeyChoice;
 import io.avalanche.rpm.sign.KeyPurpose;
 import io.avalanche.rpm.sign.KeySource;
@@ -112,6 +113,7 @@ final class PackageCommand extends CliCommand {
         if ((tag == null) == (version == null)) {
             throw new SpecException("give exactly one of --tag vX.Y.Z or --version V");
         }
+        OutputDir.check(out);
         Optional<KeyChoice> choice = KeyChoice.of(key.request(environment()::get, stdin()), KeyPurpose.packaging());
         // A key file is parsed and unlocked (an ephemeral key generated) on a second thread while the payload is
         // compressed, and joined when the header is ready to sign: its failure (wrong passphrase) removes what was

@@ -212,12 +212,23 @@ class HostileInputTest {
             "--local", "--junit", tmp.toString()}, tmp + dirWhy + "; give --junit a file name");
         cases.put(new String[] {"release", "--tag", TestReleases.TAG, "--source", source.toString(), "--out",
             out.toString(), "--ephemeral", "--local", "--junit", tmp.toString()}, tmp + dirWhy + "; give --junit a file name");
+        // a file as the output directory: refused before compressing, building or planning, dry run or not
+        Path file = Files.writeString(tmp.resolve("out-file"), "keep\n");
+        String fileWhy = "--out " + file + ": is a file; name the directory to write into";
+        Path sample = TestPackages.sampleRepo(tmp.resolve("sample"), TestPackages.SAMPLE_V1_14_1, "v1.14.1");
+        cases.put(new String[] {"package", "--name", "t", "--version", "1", "--arch", "noarch", "--file",
+            key + ":/opt/t/f", "--out", file.toString()}, fileWhy);
+        cases.put(new String[] {"build", "--source", sample.toString(), "--tag", "v1.14.1", "--out", file.toString(),
+            "--dry-run"}, fileWhy);
+        cases.put(new String[] {"release", "--tag", TestReleases.TAG, "--source", source.toString(), "--out",
+            file.toString(), "--ephemeral", "--local", "--dry-run"}, fileWhy);
         for (var c : cases.entrySet()) {
             CliRunner.Run r = CliRunner.run(c.getKey());
             assertThat(r.exitCode()).as(String.join(" ", c.getKey()) + "\n" + r.all()).isEqualTo(Main.USAGE);
             assertOneLine(r.err(), c.getValue());
         }
         assertThat(out).doesNotExist();
+        assertThat(file).hasContent("keep");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.avalanche.rpm.release;
 
 import io.avalanche.rpm.ExitCleanup;
 import io.avalanche.rpm.RpmException;
+import io.avalanche.rpm.SpecException;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -30,8 +31,20 @@ public final class OutputDir implements AutoCloseable {
         this.registration = ExitCleanup.directory(staging);
     }
 
+    /**
+     * Refuses (exit 2, before any work) an output directory that exists as something else, such as a file; null
+     * passes (no output directory).
+     */
+    public static void check(Path out) {
+        if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
+            throw new SpecException("--out " + out + ": is " + (Files.isRegularFile(out) ? "a file" : "not a directory")
+                    + "; name the directory to write into (it is created when missing)");
+        }
+    }
+
     /** Creates {@code out} if needed and a staging directory {@code out/.rpm-release-staging-*}. */
     public static OutputDir open(Path out) {
+        check(out);
         Path o = out.toAbsolutePath().normalize();
         boolean created = !Files.exists(o);
         try {

@@ -144,6 +144,7 @@ public final class ReleaseBuilder {
     }
 
     private static Plan plan(Request r, SourceTree tree, GitState git) {
+        OutputDir.check(r.out());
         List<String> overrides = new ArrayList<>();
         if (!git.clean()) {
             String what = "the source tree has " + git.changes().size() + " modified or untracked file(s) ("

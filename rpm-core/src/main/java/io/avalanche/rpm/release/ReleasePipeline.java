@@ -143,6 +143,7 @@ public final class ReleasePipeline {
     /** Refusals that must happen before any build work (destination, mode and key rules); returns the key. */
     public static KeySource preflight(Request r) {
         Destinations.checkIfGiven(r.to());
+        OutputDir.check(r.out());
         ValidationReport.checkJUnitFile(r.junit());
         if (r.withService() && r.install() instanceof ValidationOptions.Local) {
             throw new SpecException("--with-service cannot be validated with --local: the " + AvalanchegoService.NAME
