@@ -6,6 +6,7 @@ import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.sign.KeyRequest;
+import io.avalanche.rpm.release.OutputDir;
 import io.avalanche.rpm.release.ReleaseBuilder;
 import io.avalanche.rpm.release.ReleasePipeline;
 import io.avalanche.rpm.validate.ContainerTarget;
@@ -112,6 +113,7 @@ final class ReleaseCommand extends CliCommand {
                 : arch.stream().map(ReleaseCommand::releaseArch).distinct().toList();
         ValidationOptions.Install install = local ? new ValidationOptions.Local()
                 : new ValidationOptions.Container(image, ContainerTarget.Engine.dockerCli());
+        OutputDir.checkNotEmpty(out);
         Path outDir = out.toAbsolutePath();
         Path junitFile = junit != null ? junit.toAbsolutePath() : outDir.resolve("validation-junit.xml");
         ReleasePipeline.Request req = new ReleasePipeline.Request(t, pr, source.source.toAbsolutePath(), arches, buildImage,

@@ -232,6 +232,26 @@ class HostileInputTest {
     }
 
     @Test
+    void anImageDockerWouldReadAsAnOptionAndAnEmptyOutAreRefusedBeforeAnyWork() {
+        String image = " is not a container image reference";
+        String[][] cases = {
+            {"validate --from x --tag v1.14.1 --arch x86_64 --commit " + TestReleases.COMMIT + " --image=--privileged",
+                "image '--privileged'" + image},
+            {"release --tag v1.14.1 --source . --ephemeral --image=-v=/:/host --dry-run", "image '-v=/:/host'" + image},
+            {"release --tag v1.14.1 --source . --ephemeral --local --build-image=--privileged --dry-run",
+                "image '--privileged'" + image},
+            {"build --source . --tag v1.14.1 --out o --image=Rocky:9 --dry-run", "image 'Rocky:9'" + image},
+            {"release --tag v1.14.1 --source . --ephemeral --local --out= --dry-run", "--out is empty"},
+            {"build --source . --tag v1.14.1 --out= --dry-run", "--out is empty"},
+            {"package --name t --version 1 --arch noarch --file x:/opt/t/f --out=", "--out is empty"}};
+        for (String[] c : cases) {
+            CliRunner.Run r = CliRunner.run(c[0].split(" "));
+            assertThat(r.exitCode()).as(c[0] + "\n" + r.all()).isEqualTo(Main.USAGE);
+            assertOneLine(r.err(), c[1]);
+        }
+    }
+
+    @Test
     void errorsAreOneLineWithoutStackTraceUnlessAsked() {
         CliRunner.Run oom = CliRunner.runWith(new Throwing(new OutOfMemoryError("Java heap space")), "throwing");
         assertThat(oom.exitCode()).isEqualTo(Main.FAILURE);

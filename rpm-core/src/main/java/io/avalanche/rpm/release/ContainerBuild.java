@@ -2,6 +2,7 @@ package io.avalanche.rpm.release;
 
 import io.avalanche.rpm.ProcessRunner;
 import io.avalanche.rpm.validate.ContainerTarget;
+import io.avalanche.rpm.validate.ImageReference;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ final class ContainerBuild {
         args.addAll(List.of("run", "--name", name, "--user", owner(source), "-v", source + ":" + source, "-w",
                 step.workDir().toString(), "-e", "HOME=/tmp"));
         step.env().forEach((k, v) -> args.addAll(List.of("-e", k + "=" + v)));
-        args.add(image);
+        args.add(ImageReference.check(image));   // docker would read '-...' as an option of its own
         args.addAll(step.command());
         List<String> remove = new ArrayList<>(engine.docker());
         remove.addAll(List.of("rm", "-f", name));

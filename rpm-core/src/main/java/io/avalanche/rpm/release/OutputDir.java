@@ -36,9 +36,17 @@ public final class OutputDir implements AutoCloseable {
      * passes (no output directory).
      */
     public static void check(Path out) {
+        checkNotEmpty(out);
         if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
             throw new SpecException("--out " + out + ": is " + (Files.isRegularFile(out) ? "a file" : "not a directory")
                     + "; name the directory to write into (it is created when missing)");
+        }
+    }
+
+    /** Refuses an empty {@code --out} (an unset variable, say), which would name the working directory. */
+    public static void checkNotEmpty(Path out) {
+        if (out != null && out.toString().isEmpty()) {
+            throw new SpecException("--out is empty: name the directory to write into");
         }
     }
 

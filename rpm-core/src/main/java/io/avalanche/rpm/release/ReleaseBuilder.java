@@ -13,6 +13,7 @@ import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.validate.ContainerTarget;
+import io.avalanche.rpm.validate.ImageReference;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,6 +48,10 @@ public final class ReleaseBuilder {
     public record Request(Path source, ReleaseTag tag, Arch arch, String image, Path out, Compression compression,
                           ContainerTarget.Engine engine, Checks checks) {
         public Request {
+            if (image != null) {
+                ImageReference.check(image);
+            }
+            OutputDir.checkNotEmpty(out);
             source = source.toAbsolutePath().normalize();
             out = out == null ? null : out.toAbsolutePath().normalize();
             engine = engine == null ? ContainerTarget.Engine.dockerCli() : engine;

@@ -56,7 +56,7 @@ public final class ContainerTarget implements InstallTarget {
 
     private ContainerTarget(Engine runtime, String image, Path releaseDir, Platform platform) {
         this.runtime = runtime;
-        this.image = image;
+        this.image = ImageReference.check(image);   // docker would read '-...' as an option of its own
         this.releaseDir = releaseDir.toAbsolutePath();
         this.platform = platform;
         this.name = NAME_PREFIX + HexFormat.of().formatHex(RANDOM.generateSeed(6));

@@ -51,7 +51,7 @@ public final class SystemdBoot {
             List<String> args = new ArrayList<>(List.of("run", "-d", "--name", name, "--network=none", "--platform",
                     "linux/" + platform.arch().docker(), "-v", dir + ":" + MOUNT + ":ro"));
             args.addAll(runOptions);
-            args.addAll(List.of(image, INIT));
+            args.addAll(List.of(ImageReference.check(image), INIT));   // never read as an option of docker's
             ProcessRunner.Result run = removal.during(() -> docker(engine, args.toArray(String[]::new)));
             if (!run.ok()) {
                 return new ServiceCheck.Verdict(CheckOutcome.Status.SKIPPED, "not run: " + image + " cannot boot "

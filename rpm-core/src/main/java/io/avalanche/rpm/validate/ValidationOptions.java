@@ -26,6 +26,10 @@ public record ValidationOptions(ReleaseRef ref, String commit, String targetGlib
 
     /** A fresh container of {@code image}, driven through the docker CLI described by {@code engine}. */
     public record Container(String image, ContainerTarget.Engine engine) implements Install {
+        public Container {
+            ImageReference.check(image);
+        }
+
         /** The image for an arch: {@value #ARCH_PLACEHOLDER} in the name becomes its docker arch (amd64, arm64). */
         public String imageFor(io.avalanche.rpm.format.Arch arch) {
             return image.replace(ARCH_PLACEHOLDER, arch.docker());
