@@ -165,7 +165,7 @@ final class ValidateCommand extends CliCommand {
             options = options.withVmId(vmId, "--vm-id");
         }
         ValidationReport report;
-        try (ReleaseSource source = ReleaseSource.open(from, s3Settings, lay)) {
+        try (ReleaseSource source = ReleaseSource.open(from, s3Settings, lay, log())) {
             options = options.withVmIdOf(source);
             report = new Validator(options).validate(source);
         } catch (RuntimeException e) {

@@ -54,6 +54,7 @@ public final class Lifecycle implements AutoCloseable {
         this.store = store;
         this.ownsStore = ownsStore;
         this.log = log;
+        store.reportRetries(log);
     }
 
     /**

@@ -133,6 +133,7 @@ public final class Publisher implements AutoCloseable {
         this.ownsStore = ownsStore;
         this.progress = progress;
         this.log = log;
+        store.reportRetries(log);
     }
 
     /**

@@ -273,7 +273,7 @@ public final class ReleasePipeline {
                 upload.succeeded();
                 upload.close();
                 validations.addAll(PipelineStages.validateArches(r, manifest, "published", r.to(),
-                        a -> ReleaseSource.open(r.to(), r.s3(), r.layout()), anchor, log));
+                        a -> ReleaseSource.open(r.to(), r.s3(), r.layout(), log), anchor, log));
                 ExitCleanup.checkRunning("moving the release into " + r.out());
             }
             // --out receives the release only when every validation passed, before and after publishing: a run that

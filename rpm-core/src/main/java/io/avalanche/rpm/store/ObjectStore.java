@@ -14,6 +14,10 @@ public interface ObjectStore extends AutoCloseable {
     /** Human-readable address of a key, for messages: {@code s3://bucket/prefix/key} or a path. */
     String describe(String key);
 
+    /** Where to say that a request is tried again, and why (S3); a store that does not retry says nothing. */
+    default void reportRetries(java.util.function.Consumer<String> log) {
+    }
+
     /** The destination this store was opened for, as --to/--from take it ({@code s3://bucket/prefix}, {@code file:DIR}). */
     String url();
 

@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The transport under {@link S3Store}: one SDK client for a bucket and key prefix, the keys it sends, the time bounds
@@ -33,6 +34,7 @@ final class S3Connection implements AutoCloseable {
     final S3Settings settings;
     final S3Client s3;
     private final long deadline;
+    private final S3RetryReport retries;
 
     /**
      * A client whose every call is bounded: each HTTP attempt by {@link S3Settings#attemptTimeout()}, and all calls
@@ -45,6 +47,7 @@ final class S3Connection implements AutoCloseable {
             Destinations.checkKey("s3://" + bucket + "/" + prefix, this.prefix);
         }
         this.settings = settings;
+        this.retries = new S3RetryReport(bucket, settings);
         this.deadline = System.nanoTime() + settings.timeout().toNanos();
         Duration attempt = settings.attemptTimeout();
         var builder = S3Client.builder()
@@ -61,11 +64,17 @@ final class S3Connection implements AutoCloseable {
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                         .maxAttempts(settings.maxAttempts()).build())
                         .apiCallAttemptTimeout(attempt)
-                        .apiCallTimeout(settings.timeout()));
+                        .apiCallTimeout(settings.timeout())
+                        .addExecutionInterceptor(retries));
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint());
         }
         this.s3 = builder.build();
+    }
+
+    /** Says on {@code log} when a request is tried again, and why the attempt before failed. */
+    void reportRetries(Consumer<String> log) {
+        retries.to(log);
     }
 
     /**

@@ -64,6 +64,11 @@ public final class S3Store implements ObjectStore {
     }
 
     @Override
+    public void reportRetries(java.util.function.Consumer<String> log) {
+        c.reportRetries(log);
+    }
+
+    @Override
     public String describe(String key) {
         return c.describe(key);
     }

@@ -82,11 +82,20 @@ public interface ReleaseSource extends AutoCloseable {
 
     /** As {@link #open(String, S3Settings)}, reading a published tree in {@code layout}. */
     static ReleaseSource open(String from, S3Settings s3, Layout layout) {
+        return open(from, s3, layout, null);
+    }
+
+    /** As {@link #open(String, S3Settings, Layout)}, saying on {@code log} when an S3 request is tried again. */
+    static ReleaseSource open(String from, S3Settings s3, Layout layout, java.util.function.Consumer<String> log) {
         Destinations.Destination d = Destinations.checkSource(from);
         return switch (d.kind()) {
             case DIRECTORY -> new DirectorySource(d.dir());
             case FILE -> new PublishedSource(new FileStore(d.dir()), d.url(), layout, true);
-            case S3 -> new PublishedSource(Destinations.open(d.url(), s3), d.url(), layout, true);
+            case S3 -> {
+                ObjectStore store = Destinations.open(d.url(), s3);
+                store.reportRetries(log);
+                yield new PublishedSource(store, d.url(), layout, true);
+            }
         };
     }
 

@@ -69,6 +69,41 @@ class FaultInjectionTest {
     }
 
     @Test
+    void eachRetryIsSaidWithWhyTheAttemptBeforeFailed() throws Exception {
+        Files.writeString(tmp.resolve("k"), "object\n");
+        S3Settings settings = viaProxy(4).withTimeouts(java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofSeconds(30));
+        AtomicInteger heads = new AtomicInteger();
+        proxy.policy = (n, method, path) -> !method.equals("HEAD") ? FaultProxy.Fault.NONE
+                : switch (heads.incrementAndGet()) {
+                    case 1 -> FaultProxy.Fault.HTTP_503;
+                    case 2 -> FaultProxy.Fault.SILENT;
+                    case 3 -> FaultProxy.Fault.RESET;
+                    default -> FaultProxy.Fault.NONE;
+                };
+        List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (S3Store store = new S3Store("rel", "", settings)) {
+            store.reportRetries(said::add);
+            assertThat(store.head("linux/rpms/k")).isEmpty();   // the fourth attempt is answered: no such object
+        }
+        String at = "S3 endpoint " + proxy.endpoint() + ": HEAD s3://rel/linux/rpms/k: ";
+        assertThat(said).hasSize(3);
+        assertThat(said.get(0)).isEqualTo(at + "HTTP 503 (attempt 1 of 4); trying again");
+        assertThat(said.get(1)).isEqualTo(at + "no answer within 1s (--attempt-timeout) (attempt 2 of 4); trying again");
+        assertThat(said.get(2)).startsWith(at + "no answer: the connection failed after ")
+                .endsWith("s (attempt 3 of 4); trying again");
+
+        said.clear();
+        proxy.policy = (n, method, path) -> FaultProxy.Fault.SILENT;
+        try (S3Store store = new S3Store("rel", "", settings.withMaxAttempts(2))) {
+            store.reportRetries(said::add);
+            assertThatThrownBy(() -> store.head("linux/rpms/k")).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("did not answer in time");
+        }
+        assertThat(said).containsExactly(at + "no answer within 1s (--attempt-timeout) (attempt 1 of 2); trying again");
+    }
+
+    @Test
     void transientFaultsAreRetriedAndUploadsEndCorrect() throws Exception {
         AtomicInteger puts = new AtomicInteger();
         AtomicInteger heads = new AtomicInteger();

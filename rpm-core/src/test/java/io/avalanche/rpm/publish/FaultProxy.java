@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 500/503 or cuts the connection (TCP reset) instead of forwarding them.
  */
 final class FaultProxy implements AutoCloseable {
-    enum Fault { NONE, HTTP_500, HTTP_503, RESET }
+    enum Fault { NONE, HTTP_500, HTTP_503, RESET, SILENT }
 
     /** Decides the fault for the n-th request (1-based) with this method and path. */
     interface Policy {
@@ -89,6 +89,13 @@ final class FaultProxy implements AutoCloseable {
                 }
                 if (f == Fault.RESET) {
                     client.setSoLinger(true, 0);
+                    return;
+                }
+                if (f == Fault.SILENT) {   // reads the request, never answers; the client gives up
+                    readBody(cin, head);
+                    while (cin.read() >= 0) {
+                        // until the client closes the connection
+                    }
                     return;
                 }
                 byte[] body = readBody(cin, head);
