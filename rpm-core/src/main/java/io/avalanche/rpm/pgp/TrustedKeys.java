@@ -21,6 +21,7 @@ import java.util.Map;
 public final class TrustedKeys {
     private static final int MAX_KEY_FILE = 16 << 20;
     private static final String PUBLIC = "PUBLIC KEY BLOCK";
+    private static final String SECRET = "PRIVATE KEY BLOCK";
     private final PGPPublicKeyRingCollection rings;
 
     public TrustedKeys(PGPPublicKeyRingCollection rings) {
@@ -51,6 +52,10 @@ public final class TrustedKeys {
             }
             List<byte[]> parts = new ArrayList<>();
             List<Armor.Block> blocks = Armor.blocks(all);
+            if (holdsSecretKey(blocks)) {
+                throw new RpmException(source + ": holds a secret key; give only its public key (gpg --armor --export"
+                        + " KEYID): checking signatures needs no secret, and a secret key does not belong in that file");
+            }
             blocks.stream().filter(b -> b.type().equals(PUBLIC)).forEach(b -> parts.add(b.data()));
             if (parts.isEmpty()) {
                 parts.add(Armor.binary(all));   // binary keys, or another armored type (refused below)
@@ -72,6 +77,19 @@ public final class TrustedKeys {
             throw new RpmException(source + ": not an OpenPGP public key file (" + e.getClass().getSimpleName()
                     + "); give an armored public key (gpg --armor --export KEYID)", e);
         }
+    }
+
+    /** True when the file holds an armored secret key block, which no public key file should carry. */
+    public static boolean holdsSecretKey(byte[] file) {
+        try {
+            return holdsSecretKey(Armor.blocks(file));
+        } catch (IOException | RuntimeException e) {
+            return false;   // damaged armor: refused as a key file elsewhere
+        }
+    }
+
+    private static boolean holdsSecretKey(List<Armor.Block> blocks) {
+        return blocks.stream().anyMatch(b -> b.type().equals(SECRET));
     }
 
     /** Fingerprints (hex, upper case) of the primary keys. */

@@ -33,6 +33,10 @@ public final class RepositoryKey {
 
     /** Parses an armored or binary public key file; throws {@link PublishCheckException} when it holds none. */
     public static RepositoryKey parse(byte[] data, String source) {
+        if (TrustedKeys.holdsSecretKey(data)) {
+            throw new PublishCheckException(source + ": holds a secret key; a release carries only the public key"
+                    + " (rpm-release sign --export-key writes it, or gpg --armor --export KEYID). Nothing was uploaded.");
+        }
         try {
             return new RepositoryKey(TrustedKeys.load(new ByteArrayInputStream(data), source), data, source);
         } catch (RpmException | java.io.UncheckedIOException e) {

@@ -88,4 +88,16 @@ class ArmorTest {
         assertThatThrownBy(() -> TrustedKeys.load(new ByteArrayInputStream(
                 secretKey.getBytes(StandardCharsets.US_ASCII)), "secret.asc")).isInstanceOf(RpmException.class);
     }
+
+    @Test
+    void aSecretKeyGivenWhereAPublicKeyIsCheckedIsNamedForWhatItIs() {
+        for (String file : List.of(secretKey, publicKey + secretKey)) {
+            assertThatThrownBy(() -> TrustedKeys.load(new ByteArrayInputStream(file.getBytes(StandardCharsets.US_ASCII)),
+                    "k.asc")).isInstanceOf(RpmException.class)
+                    .hasMessage("k.asc: holds a secret key; give only its public key (gpg --armor --export KEYID):"
+                            + " checking signatures needs no secret, and a secret key does not belong in that file");
+        }
+        assertThat(TrustedKeys.load(new ByteArrayInputStream(publicKey.getBytes(StandardCharsets.US_ASCII)), "k.asc")
+                .fingerprints()).hasSize(1);
+    }
 }
