@@ -102,6 +102,25 @@ class HostileInputTest {
     // ---- item 6: sign refuses a package whose digests do not match, and changes nothing
 
     @Test
+    void aSecretKeyWhereThePublicKeyBelongsIsNeverPublishedNorTrusted() throws Exception {
+        Path rel = releases.releaseDir(Variant.GOOD, "secret-key-file");
+        Path keyFile = rel.resolve("RPM-GPG-KEY-avalanchego");
+        Files.copy(secretKey, keyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path bucket = tmp.resolve("secret-bucket");
+        CliRunner.Run publish = CliRunner.run("publish", rel.toString(), "--to", "file:" + bucket);
+        assertThat(publish.exitCode()).as(publish.all()).isNotZero();
+        assertThat(publish.err().strip().lines().reduce((a, b) -> b).orElseThrow())
+                .startsWith("error: " + keyFile + ": holds a secret key; a release carries only the public key");
+        assertThat(bucket).doesNotExist();
+        CliRunner.Run verify = CliRunner.run("verify", "--key", secretKey.toString(),
+                rel.resolve("avalanchego-v1.14.1-x86_64.rpm").toString());
+        assertThat(verify.exitCode()).as(verify.all()).isNotZero();
+        assertOneLine(verify.err(), secretKey + ": holds a secret key; give only its public key");
+        assertNoControl(publish.all() + verify.all());
+        assertThat(publish.all() + verify.all()).doesNotContain("PRIVATE KEY BLOCK");
+    }
+
+    @Test
     void signRefusesCorruptPackagesAndChangesNothing() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("rel"));
         Path good = TestPackages.avalanchego(dir, Compression.parse("gzip"), 40_000);
@@ -402,7 +421,12 @@ class HostileInputTest {
                     TestReleases.COMMIT, "--local");
             assertThat(r.exitCode()).as(r.output()).isEqualTo(Main.FAILURE);
             assertThat(r.output()).doesNotContain("SLF4J").doesNotContain("\tat ");
-            assertThat(r.output().strip().lines()).hasSize(1);
+            // one line per retry (the connection is reset at once), then the one error line
+            List<String> lines = r.output().strip().lines().toList();
+            assertThat(lines).hasSize(6);
+            assertThat(lines.subList(0, 5)).allMatch(l -> l.startsWith("S3 endpoint http://127.0.0.1:"
+                    + refusing.getLocalPort() + ": HEAD s3://bucket/linux/rpms/x86_64/") && l.endsWith("; trying again"));
+            assertThat(lines.get(5)).startsWith("error: cannot read s3://bucket/");
         }
     }
 
