@@ -5,6 +5,7 @@ import io.avalanche.rpm.publish.Layout;
 import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.validate.CheckOutcome;
 import io.avalanche.rpm.validate.ContainerTarget;
+import io.avalanche.rpm.validate.ImageReference;
 import io.avalanche.rpm.validate.ReleaseRef;
 import io.avalanche.rpm.validate.ReleaseSource;
 import io.avalanche.rpm.validate.TrustAnchor;
@@ -47,6 +48,11 @@ final class RpmCoreValidate {
             return pinnedKey != null ? TrustAnchor.pinned(pinnedKey, pinnedSource)
                     : trustPublishedKey ? TrustAnchor.trustPublished() : TrustAnchor.unpinned();
         }
+    }
+
+    /** rpm-core's refusal of an image docker would not take as a reference (or would read as an option). */
+    static void checkImage(String image) {
+        ImageReference.check(image);
     }
 
     /**

@@ -146,6 +146,7 @@ public final class RpmValidateStep extends TagArchStep {
         }
         checkCore(() -> RpmCore.checkRelease(tag, release));
         checkCore(() -> RpmCorePublish.checkLayout(layout));
+        checkCore(() -> RpmCoreValidate.checkImage(image));   // before any agent work: never an option of docker's
     }
 
     /** Describes {@code rpmValidate} to Pipeline and to the snippet generator. */
@@ -159,6 +160,12 @@ public final class RpmValidateStep extends TagArchStep {
 
         public FormValidation doCheckFrom(@QueryParameter String value) {
             return Forms.required(value, Messages.RpmValidateStep_FromRequired());
+        }
+
+        /** Empty is the default image; anything else must be a reference docker takes. */
+        public FormValidation doCheckImage(@QueryParameter String value) {
+            return Util.fixEmptyAndTrim(value) == null ? FormValidation.ok()
+                    : Forms.check(() -> RpmCoreValidate.checkImage(value.trim()));
         }
     }
 

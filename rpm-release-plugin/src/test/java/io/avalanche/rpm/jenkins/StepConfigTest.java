@@ -189,6 +189,22 @@ class StepConfigTest {
     }
 
     @Test
+    void rpmValidateTakesOnlyAnImageDockerReadsAsAnImage(JenkinsRule j) {
+        RpmValidateStep.DescriptorImpl d = j.jenkins.getDescriptorByType(RpmValidateStep.DescriptorImpl.class);
+        assertThat(d.doCheckImage("rockylinux:9").kind).isEqualTo(hudson.util.FormValidation.Kind.OK);
+        assertThat(d.doCheckImage("localhost/rpm-release-target:latest-{arch}").kind)
+                .isEqualTo(hudson.util.FormValidation.Kind.OK);
+        assertThat(d.doCheckImage("").kind).isEqualTo(hudson.util.FormValidation.Kind.OK);   // the default image
+        assertThat(d.doCheckImage("--privileged").kind).isEqualTo(hudson.util.FormValidation.Kind.ERROR);
+        RpmValidateStep s = new RpmValidateStep("rpm-release-out/x86_64");
+        s.setTag("v1.14.1");
+        s.setCommit("0123456789abcdef0123456789abcdef01234567");
+        s.setImage("--privileged");
+        assertThatThrownBy(s::check).isInstanceOf(AbortException.class)
+                .hasMessageStartingWith("rpmValidate: image '--privileged' is not a container image reference");
+    }
+
+    @Test
     void lifecycleStepsRoundTrip(JenkinsRule j) throws Exception {
         Fixtures.addCredentials(j, Fixtures.keyFile("gpg-key", "not a key"), Fixtures.secretText("gpg-pass", "x"));
         KeyFileSource key = new KeyFileSource("gpg-key");
