@@ -105,7 +105,8 @@ public final class ProcessRunner {
 
     /**
      * Writes the bytes {@code later} completes with to the program's standard input once it completes, then closes it;
-     * nothing when it completes with null, fails or is cancelled. The program runs meanwhile (waiting for its input).
+     * nothing when it completes with null, fails or is cancelled. The program runs meanwhile (waiting for its input);
+     * when the timeout comes first it is killed before its input closes, and the run has timed out (exit status -1).
      */
     public ProcessRunner input(java.util.concurrent.Future<byte[]> later) {
         this.laterInput = later;
@@ -154,16 +155,26 @@ public final class ProcessRunner {
         Reader err = errorsApart ? new Reader(p.getErrorStream(), maxOutput, null, "process-errors") : null;
         long deadline = System.nanoTime() + (timeout == null ? 0 : timeout.toNanos());
         try (ExitCleanup.Registration running = ExitCleanup.process(p)) {
+            boolean inputTimedOut = false;
             try (OutputStream in = p.getOutputStream()) {
-                byte[] bytes = laterInput == null ? input : awaitInput(deadline);
-                if (bytes != null) {
+                byte[] bytes = input;
+                if (laterInput != null) {
+                    try {
+                        bytes = awaitInput(deadline);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        // killed before its input closes: a program reading to the end must not finish on no input
+                        inputTimedOut = true;
+                        kill(p);
+                    }
+                }
+                if (bytes != null && !inputTimedOut) {
                     in.write(bytes);
                 }
             } catch (IOException e) {
                 // the program closed its input early; its exit status and output tell what happened
             }
-            boolean done = timeout == null ? waitFor(p)
-                    : p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            boolean done = !inputTimedOut && (timeout == null ? waitFor(p)
+                    : p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
             if (!done) {
                 kill(p);
             }
@@ -182,13 +193,15 @@ public final class ProcessRunner {
         }
     }
 
-    /** The later input (null: none), waited for until the run's {@code deadline} (none without a timeout). */
-    private byte[] awaitInput(long deadline) throws InterruptedException {
+    /**
+     * The later input (null: none, as when it failed or was cancelled), waited for until the run's {@code deadline}
+     * (none without a timeout); TimeoutException when the deadline came first.
+     */
+    private byte[] awaitInput(long deadline) throws InterruptedException, java.util.concurrent.TimeoutException {
         try {
             return timeout == null ? laterInput.get()
                     : laterInput.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException
-                 | java.util.concurrent.TimeoutException e) {
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
             return null;
         }
     }
