@@ -11,6 +11,7 @@ import io.avalanche.rpm.release.ReleaseBuilder;
 import io.avalanche.rpm.release.ReleasePipeline;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.ValidationOptions;
+import io.avalanche.rpm.validate.ValidationReport;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -115,7 +116,7 @@ final class ReleaseCommand extends CliCommand {
                 : new ValidationOptions.Container(image, ContainerTarget.Engine.dockerCli());
         OutputDir.checkNotEmpty(out);
         Path outDir = out.toAbsolutePath();
-        Path junitFile = junit != null ? junit.toAbsolutePath() : outDir.resolve("validation-junit.xml");
+        Path junitFile = junit != null ? junit.toAbsolutePath() : outDir.resolve(ValidationReport.DEFAULT_JUNIT);
         ReleasePipeline.Request req = new ReleasePipeline.Request(t, pr, source.source.toAbsolutePath(), arches, buildImage,
                 outDir, to, ks, s3.settings(environment(), "release"), install, glibc, junitFile,
                 compression == null ? Compression.forRelease(pr) : Compression.parse(compression), force,

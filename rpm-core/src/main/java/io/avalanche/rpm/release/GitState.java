@@ -3,6 +3,8 @@ package io.avalanche.rpm.release;
 import io.avalanche.rpm.Futures;
 import io.avalanche.rpm.ProcessRunner;
 import io.avalanche.rpm.SpecException;
+import io.avalanche.rpm.manifest.ReleaseManifest;
+import io.avalanche.rpm.validate.ValidationReport;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -55,6 +57,32 @@ public record GitState(String commit, long commitTime, List<String> changes, Str
 
     public boolean clean() {
         return changes.isEmpty();
+    }
+
+    /**
+     * This state without the untracked files a run writes into {@code out} when {@code out} lies inside the tree at
+     * {@code root} (the default --out of a run started in the checkout): its packages, key, release.json, JUnit report
+     * and a killed run's staging directory. They are not sources, and the run's next build must not call them dirt.
+     * Anything else there, and any tracked change, still counts.
+     */
+    public GitState withoutReleaseOutputs(Path root, Path out) {
+        if (out == null) {
+            return this;
+        }
+        Path rel = root.toAbsolutePath().normalize().relativize(out.toAbsolutePath().normalize());
+        if (rel.startsWith("..")) {
+            return this;
+        }
+        String prefix = "?? " + (rel.toString().isEmpty() ? "" : rel.toString().replace('\\', '/') + "/");
+        List<String> kept = changes.stream().filter(c -> !(c.startsWith(prefix)
+                && releaseOutput(c.substring(prefix.length())))).toList();
+        return kept.size() == changes.size() ? this : new GitState(commit, commitTime, kept, tagCommit);
+    }
+
+    private static boolean releaseOutput(String name) {
+        return name.startsWith(OutputDir.STAGING_PREFIX) || !name.contains("/") && (name.endsWith(".rpm")
+                || name.equals(ReleaseManifest.FILE_NAME) || name.equals(ReleaseManifest.KEY_FILE)
+                || name.equals(ValidationReport.DEFAULT_JUNIT));
     }
 
     /** Up to five changed paths as git prints them, for messages. */

@@ -19,6 +19,9 @@ import java.util.stream.Stream;
  * the output directory as it was. A run stopped by SIGINT or SIGTERM too ({@link ExitCleanup}).
  */
 public final class OutputDir implements AutoCloseable {
+    /** The name every staging directory starts with. */
+    public static final String STAGING_PREFIX = ".rpm-release-staging-";
+
     private final Path out;
     private final Path staging;
     private final boolean created;
@@ -57,7 +60,7 @@ public final class OutputDir implements AutoCloseable {
         boolean created = !Files.exists(o);
         try {
             Files.createDirectories(o);
-            return new OutputDir(o, Files.createTempDirectory(o, ".rpm-release-staging-"), created);
+            return new OutputDir(o, Files.createTempDirectory(o, STAGING_PREFIX), created);
         } catch (IOException e) {
             throw new RpmException(o + ": cannot create the output directory: " + e.getMessage(), e);
         }

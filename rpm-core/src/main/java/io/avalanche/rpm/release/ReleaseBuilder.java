@@ -148,8 +148,9 @@ public final class ReleaseBuilder {
         return plans;
     }
 
-    private static Plan plan(Request r, SourceTree tree, GitState git) {
+    private static Plan plan(Request r, SourceTree tree, GitState read) {
         OutputDir.check(r.out());
+        GitState git = read.withoutReleaseOutputs(tree.root(), r.out());
         List<String> overrides = new ArrayList<>();
         if (!git.clean()) {
             String what = "the source tree has " + git.changes().size() + " modified or untracked file(s) ("

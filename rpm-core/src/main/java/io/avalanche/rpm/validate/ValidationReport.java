@@ -27,6 +27,9 @@ import java.util.Map;
  */
 public record ValidationReport(String release, String target, List<CheckOutcome> results, Platform platform,
                                List<String> warnings, String confinement) {
+    /** The JUnit report's name in a release directory when none is given (release --junit). */
+    public static final String DEFAULT_JUNIT = "validation-junit.xml";
+
     public ValidationReport {
         results = List.copyOf(results);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
