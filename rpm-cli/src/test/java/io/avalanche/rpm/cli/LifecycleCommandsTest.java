@@ -212,6 +212,25 @@ class LifecycleCommandsTest {
     }
 
     @Test
+    void aYankReasonIsOneShortLineOfPlainText() throws Exception {
+        Path dest = Files.createDirectories(tmp.resolve("bucket"));
+        String[][] cases = {
+            {"x".repeat(501), "--reason: at most 500 characters, not 501"},
+            {"bad build \u202Edliub dab", "--reason: character U+202E (RIGHT-TO-LEFT OVERRIDE) at character 11"},
+            {"bad build\u200B", "--reason: character U+200B (ZERO WIDTH SPACE)"}};
+        for (String[] c : cases) {
+            CliRunner.Run r = CliRunner.run("yank", "v1.14.1", "--reason", c[0], "--to", "file:" + dest, "--key",
+                    secretA.toString());
+            assertThat(r.exitCode()).as(c[1] + ": " + r.all()).isEqualTo(Main.USAGE);
+            assertThat(r.err().strip().lines()).singleElement().asString().contains(c[1]);
+            assertThat(r.all()).doesNotContain("\u202E");
+        }
+        try (Stream<Path> left = Files.list(dest)) {
+            assertThat(left).as("nothing written").isEmpty();
+        }
+    }
+
+    @Test
     void releasePlansARespinAndItsChannel() throws Exception {
         Path src = TestPackages.sampleRepo(tmp.resolve("src"), TestPackages.SAMPLE_V1_14_1, "v1.14.1");
         CliRunner.Run r = ok("release", "--tag", "v1.14.1", "--release", "2", "--source", src.toString(),

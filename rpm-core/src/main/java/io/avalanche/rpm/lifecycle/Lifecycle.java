@@ -12,6 +12,7 @@ import io.avalanche.rpm.publish.YumRepository;
 import io.avalanche.rpm.store.Destinations;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.store.S3Settings;
+import io.avalanche.rpm.write.FreeText;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,9 @@ import java.util.function.Consumer;
  * publish does. The CLI and the Jenkins steps call these operations and print their results.
  */
 public final class Lifecycle implements AutoCloseable {
+    /** The longest yank reason: one line that says why, not a document. */
+    public static final int MAX_REASON = 500;
+
     private final ObjectStore store;
     private final boolean ownsStore;
     private final Consumer<String> log;
@@ -150,6 +154,11 @@ public final class Lifecycle implements AutoCloseable {
             throw new SpecException("--reason: say in one line why " + t.tag() + " is yanked (it is published in "
                     + o.layout().yankRecord(t.tag()) + ")");
         }
+        if (reason.length() > MAX_REASON) {
+            throw new SpecException("--reason: at most " + MAX_REASON + " characters, not " + reason.length()
+                    + " (one line, published in " + o.layout().yankRecord(t.tag()) + ")");
+        }
+        FreeText.oneLineOf("--reason", reason);   // no bidirectional or invisible characters in the published record
         RepositoryRewrite rw = rewrite(o);
         try (ObjectStore.Lock lock = o.apply() ? store.lock(o.lockWait()) : null) {
             YankRecords records = YankRecords.read(store, o.layout());

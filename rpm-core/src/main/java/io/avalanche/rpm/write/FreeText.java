@@ -17,12 +17,17 @@ public final class FreeText {
 
     /** {@code value} when it is one line of printable text (null passes); SpecException naming the character. */
     public static String oneLine(String field, String value) {
-        return check(field, value, false);
+        return check("package " + field, value, false);
     }
 
     /** As {@link #oneLine}, allowing line feeds and tabs (description, changelog text). */
     public static String lines(String field, String value) {
-        return check(field, value, true);
+        return check("package " + field, value, true);
+    }
+
+    /** As {@link #oneLine} for text that is not a header field; {@code subject} names it in messages (--reason). */
+    public static String oneLineOf(String subject, String value) {
+        return check(subject, value, false);
     }
 
     /**
@@ -51,7 +56,7 @@ public final class FreeText {
         return value;
     }
 
-    private static String check(String field, String value, boolean lines) {
+    private static String check(String subject, String value, boolean lines) {
         if (value == null) {
             return null;
         }
@@ -59,7 +64,7 @@ public final class FreeText {
             int c = value.codePointAt(i);
             if (refused(c, lines)) {
                 String name = Character.getName(c);
-                throw new SpecException("package " + field + ": character " + String.format(Locale.ROOT, "U+%04X", c)
+                throw new SpecException(subject + ": character " + String.format(Locale.ROOT, "U+%04X", c)
                         + (name == null ? "" : " (" + name + ")") + " at character " + (value.codePointCount(0, i) + 1)
                         + " is not allowed: control characters and bidirectional or"
                         + " invisible formatting characters would reach terminals and repository metadata raw;"
