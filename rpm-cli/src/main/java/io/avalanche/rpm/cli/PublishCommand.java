@@ -29,7 +29,8 @@ final class PublishCommand extends RepositoryCommand {
     boolean force;
 
     @Option(names = "--base-url", paramLabel = "URL",
-            description = "URL customers use for the destination root in avalanchego.repo (default: the bucket URL)")
+            description = "URL customers use for the destination root in avalanchego.repo (default: the bucket URL;"
+                    + " http, https, ftp or file, without query or fragment)")
     String baseUrl;
 
     @Parameters(index = "0", paramLabel = "RELEASE_DIR", description = "Directory with the release files.")

@@ -120,6 +120,26 @@ class PublishCommandTest {
         }
     }
 
+    /** The base URL becomes lines of the customers' .repo file: a line break in it would add lines of its own. */
+    @Test
+    void aBaseUrlThatCannotStandInTheRepoFileIsRefusedBeforeAnyWrite() throws Exception {
+        Path rel = release("base");
+        Path dest = tmp.resolve("base-bucket");
+        for (String url : List.of("https://cdn.example.com/x\ngpgcheck=0", "javascript:alert(1)", "https://cdn/x?a=b",
+                "https://cdn.example.com/a b", "//cdn.example.com/x", "https:///x", "s3://bucket/x")) {
+            Out r = main("publish", "--to", "file:" + dest, "--base-url", url, rel.toString());
+            assertThat(r.rc()).as(url + ": " + r.err()).isEqualTo(Main.USAGE);
+            assertThat(r.err().strip().lines().reduce((a, b) -> b).orElseThrow()).as(url)
+                    .startsWith("error: --base-url '")
+                    .contains("is not an http, https, ftp or file URL without query or fragment");
+            assertThat(dest).as(url).doesNotExist();
+        }
+        for (String url : List.of("http://127.0.0.1:8080/history/", "file:///srv/mirror", "FTP://ftp.example.org/pub")) {
+            Out r = main("publish", "--to", "file:" + dest, "--base-url", url, "--dry-run", rel.toString());
+            assertThat(r.rc()).as(url + ": " + r.err()).isZero();
+        }
+    }
+
     @Test
     void missingDestinationIsAUsageError() {
         Out r = main("publish", "somewhere");

@@ -5,6 +5,7 @@ import io.avalanche.rpm.format.Channel;
 import io.avalanche.rpm.manifest.ReleaseManifest;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -156,5 +157,31 @@ public enum Layout {
     /** The object key of a channel's .repo file ({@code avalanchego.repo}, {@code avalanchego-testing.repo}). */
     public String repoFile(Channel channel) {
         return repoFile(repoName(REPO_NAME, channel));
+    }
+
+    /**
+     * Refuses a base URL that could not stand as the .repo file's baseurl and gpgkey: only http, https, ftp or
+     * file, with a host where the scheme has one, and no space, line break, query or fragment (a line break would
+     * add lines to the customers' .repo file).
+     */
+    public static void checkBaseUrl(String url) {
+        if (url == null) {
+            return;
+        }
+        java.net.URI u = null;
+        try {
+            u = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            // refused below
+        }
+        String scheme = u == null || u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+        boolean hosted = List.of("http", "https", "ftp").contains(scheme);
+        boolean noHost = u == null || u.getHost() == null || u.getHost().isEmpty();
+        if (u == null || !(hosted || scheme.equals("file")) || hosted && noHost || u.getRawQuery() != null
+                || u.getRawFragment() != null) {
+            throw new SpecException("--base-url '" + url.replaceAll("\\p{Cntrl}", "?") + "' is not an http,"
+                    + " https, ftp or file URL without query or fragment (e.g. https://cdn.example.com/rpms): it"
+                    + " becomes the baseurl and gpgkey of the published .repo file");
+        }
     }
 }

@@ -58,6 +58,7 @@ public final class Publisher implements AutoCloseable {
         }
 
         public Options withBaseUrl(String url) {
+            Layout.checkBaseUrl(url);
             return new Options(force, signer, timestamp, repoName, url, lockWait, orphanGrace, checkRelease, layout);
         }
 
