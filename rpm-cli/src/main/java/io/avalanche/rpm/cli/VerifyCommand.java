@@ -3,7 +3,6 @@ package io.avalanche.rpm.cli;
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.format.CheckResult;
 import io.avalanche.rpm.verify.PackageVerifier;
-import io.avalanche.rpm.pgp.TrustedKeys;
 import io.avalanche.rpm.sign.PackageSigning;
 import io.avalanche.rpm.verify.VerifyReport;
 import picocli.CommandLine.Command;
@@ -38,13 +37,13 @@ final class VerifyCommand extends CliCommand {
         PathNames.requireFile("--key " + key, key);
         PackageSigning.requireFiles(rpms);   // every package, before the key is loaded
         io.avalanche.rpm.Profile.mark("command line parsed");
-        PackageVerifier verifier = new PackageVerifier(TrustedKeys.load(key));
-        io.avalanche.rpm.Profile.mark("key loaded");
+        PackageVerifier verifier = PackageVerifier.loading(key);   // the key loads while the first package is read
         List<VerifyReport> reports = new ArrayList<>();
         for (Path p : rpms) {
             reports.add(verifier.verify(p));
             io.avalanche.rpm.Profile.mark("verified " + p.getFileName());
         }
+        verifier.keys();   // a key file that cannot be loaded is an error even when no package got as far as its keys
         boolean ok = reports.stream().allMatch(VerifyReport::ok);
         return print(json, () -> Output.toJson(toMap(ok, reports)), () -> lines(reports),
                 ok ? Main.OK : Main.CHECK_FAILED);

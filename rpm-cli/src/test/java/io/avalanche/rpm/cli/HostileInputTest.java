@@ -116,6 +116,12 @@ class HostileInputTest {
                 rel.resolve("avalanchego-v1.14.1-x86_64.rpm").toString());
         assertThat(verify.exitCode()).as(verify.all()).isNotZero();
         assertOneLine(verify.err(), secretKey + ": holds a secret key; give only its public key");
+        // the key loads while the packages are read: a package that needs no key does not hide the key's error
+        Path notAnRpm = Files.writeString(tmp.resolve("not-a-package.rpm"), "text");
+        CliRunner.Run verifyNot = CliRunner.run("verify", "--key", secretKey.toString(), notAnRpm.toString());
+        assertThat(verifyNot.exitCode()).as(verifyNot.all()).isEqualTo(1);
+        assertThat(verifyNot.out()).isEmpty();
+        assertOneLine(verifyNot.err(), secretKey + ": holds a secret key; give only its public key");
         assertNoControl(publish.all() + verify.all());
         assertThat(publish.all() + verify.all()).doesNotContain("PRIVATE KEY BLOCK");
     }

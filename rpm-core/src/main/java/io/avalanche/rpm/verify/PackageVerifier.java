@@ -19,6 +19,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Verifies one RPM in Java as RHEL 9 would: header digests, payload digest (streamed), and every signature the
@@ -26,7 +29,7 @@ import java.util.List;
  * legacy header+payload signature (1002 verified, 1005 refused), against trusted keys.
  */
 public final class PackageVerifier {
-    private final TrustedKeys keys;
+    private final CompletableFuture<TrustedKeys> keys;
     private final Clock clock;
 
     public PackageVerifier(TrustedKeys keys) {
@@ -34,8 +37,57 @@ public final class PackageVerifier {
     }
 
     public PackageVerifier(TrustedKeys keys, Clock clock) {
+        this(CompletableFuture.completedFuture(keys), clock);
+    }
+
+    private PackageVerifier(CompletableFuture<TrustedKeys> keys, Clock clock) {
         this.keys = keys;
         this.clock = clock;
+    }
+
+    /**
+     * A verifier whose keys load from {@code keyFile} on a thread of their own while the first package's payload is
+     * read, and which checks that package's header signature on that thread once they are in (verify's start-up). A
+     * key file that cannot be loaded fails the first {@link #verify} that needs its keys, or {@link #keys()}, with the
+     * error {@link TrustedKeys#load(Path)} gives.
+     */
+    public static PackageVerifier loading(Path keyFile) {
+        CompletableFuture<TrustedKeys> load = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                load.complete(TrustedKeys.load(keyFile));
+                io.avalanche.rpm.Profile.mark("key loaded");
+            } catch (Throwable e) {
+                load.completeExceptionally(e);
+            }
+        }, "load-key");
+        t.setDaemon(true);
+        t.start();
+        return new PackageVerifier(load, Clock.systemUTC());
+    }
+
+    /** The trusted keys, waiting for them if they are still loading. */
+    public TrustedKeys keys() {
+        return await(keys);
+    }
+
+    /** The value of {@code f}, waiting for it; what failed it is thrown as it was, a key's format error as plain. */
+    private static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException | CancellationException e) {
+            Throwable c = e.getCause() == null ? e : e.getCause();
+            if (c instanceof RpmFormatException) {
+                throw new RpmException(c.getMessage(), c);   // a verdict on the key file, never on a package
+            }
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new RpmException(c.toString(), c);
+        }
     }
 
     /** The digest checks of a package that fail, signatures aside (see {@link PackageDigests#failures}). */
@@ -65,6 +117,7 @@ public final class PackageVerifier {
             try {
                 pkg = RpmReader.read(ch, name);
                 sigBlob = PackageDigests.readAt(ch, Lead.SIZE, pkg.signatureLength());
+                io.avalanche.rpm.Profile.mark("headers read");
             } catch (RpmException e) {
                 return new VerifyReport(name, List.of(PackageDigests.unreadable(e)));
             }
@@ -105,14 +158,12 @@ public final class PackageVerifier {
         java.time.Instant now = clock.instant();
         boolean rsa = sig.has(SigTag.RSAHEADER.id());
         boolean dsa = sig.has(SigTag.DSAHEADER.id());
+        int headerSignatureAt = out.size();
+        // checked where the keys come in: here when they are, else on the key's thread while the payload is read
+        CompletableFuture<CheckResult> headerSignature = !rsa ? null : keys.thenApply(k -> headerSignature(sig, hb, k,
+                now));
         if (!rsa && !dsa) {
             out.add(CheckResult.of("header-signature", CheckStatus.MISSING, "no RSA header signature (tag 268)"));
-        }
-        if (rsa) {
-            SignaturePacketCheck hs = SignaturePacketCheck.start("header-signature", bytes(sig, SigTag.RSAHEADER.id()),
-                    keys, now);
-            hs.update(hb, 0, hb.length);
-            out.add(hs.finish());
         }
         if (dsa) {
             // rpm verifies every signature present (lib/rpmvs.c), so a second one counts even next to a good 268
@@ -130,13 +181,13 @@ public final class PackageVerifier {
                     + " accepted; re-sign the package with an RSA key"));
         }
         for (SigTag t : List.of(SigTag.PGP)) {
-            if (sig.has(t.id())) {
-                SignaturePacketCheck c = SignaturePacketCheck.start("legacy-signature-" + t.id(), bytes(sig, t.id()), keys, now);
+            if (sig.has(t.id())) {   // hashes the payload as it streams: needs the keys before it
+                SignaturePacketCheck c = SignaturePacketCheck.start("legacy-signature-" + t.id(), bytes(sig, t.id()),
+                        await(keys), now);
                 c.update(hb, 0, hb.length);
                 legacy.add(c);
             }
         }
-        io.avalanche.rpm.Profile.mark("headers and signature checked");
         PackageDigests.Payload payload = PackageDigests.payload(pkg);
         List<PackageDigests.Sink> sinks = new ArrayList<>();
         sinks.add(payload);
@@ -145,11 +196,24 @@ public final class PackageVerifier {
             sinks.add(tee);
         }
         PackageDigests.streamPayload(ch, pkg.payloadOffset(), sinks);
+        io.avalanche.rpm.Profile.mark("payload read");
+        if (rsa) {
+            out.add(headerSignatureAt, await(headerSignature));
+        }
         out.addAll(payload.results());
         for (SignaturePacketCheck c : legacy) {
             out.add(c.finish());
         }
         return out;
+    }
+
+    private static CheckResult headerSignature(Header sig, byte[] hb, TrustedKeys keys, java.time.Instant now) {
+        SignaturePacketCheck hs = SignaturePacketCheck.start("header-signature", bytes(sig, SigTag.RSAHEADER.id()), keys,
+                now);
+        hs.update(hb, 0, hb.length);
+        CheckResult r = hs.finish();
+        io.avalanche.rpm.Profile.mark("header signature checked");
+        return r;
     }
 
     private static byte[] bytes(Header h, int tag) {

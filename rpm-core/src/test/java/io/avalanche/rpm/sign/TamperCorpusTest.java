@@ -107,6 +107,9 @@ class TamperCorpusTest {
         for (Variant v : corpus) {
             VerifyReport ours = new PackageVerifier(TrustedKeys.load(v.publicKey())).verify(v.file());
             assertThat(ours.ok()).as("our verifier must fail " + v.name() + ": " + ours).isFalse();
+            assertThat(PackageVerifier.loading(v.publicKey()).verify(v.file()))
+                    .as("the same checks, in the same order, with the key loaded beside the payload: " + v.name())
+                    .isEqualTo(ours);
             Proc.Result k = Proc.run(List.of("rpm", "--dbpath", v.db().toString(), "-K", v.file().toString()));
             Proc.Result enforce = RpmFixtures.enforce(v.db(), v.file());
             boolean rpmBad = k.exit() != 0 || enforce.exit() != 0;
