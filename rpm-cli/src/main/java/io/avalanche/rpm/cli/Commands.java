@@ -4,9 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The list of subcommands; each is a picocli @Command class extending {@link CliCommand}. */
+/**
+ * The list of subcommands; each is a picocli @Command class extending {@link CliCommand}, or, for verify, the model
+ * of one ({@link CommandModel}).
+ */
 final class Commands {
-    /** Each its @Command name (CommandsTest checks), in the order help lists them. */
+    /** Each its command's name (CommandsTest checks), in the order help lists them. */
     private static final List<String> NAMES = List.of("package", "inspect", "build", "sign", "verify", "publish",
             "validate", "release", "prune", "yank", "unyank", "keygen");
 
@@ -35,7 +38,7 @@ final class Commands {
             case "inspect" -> new InspectCommand();
             case "build" -> new BuildCommand();
             case "sign" -> new SignCommand();
-            case "verify" -> new VerifyCommand();
+            case "verify" -> VerifyCommand.spec();
             case "publish" -> new PublishCommand();
             case "validate" -> new ValidateCommand();
             case "release" -> new ReleaseCommand();

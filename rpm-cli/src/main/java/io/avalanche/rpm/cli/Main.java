@@ -3,8 +3,7 @@ package io.avalanche.rpm.cli;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -13,10 +12,6 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /** Entry point of the rpm-release command line: parses arguments, maps errors to exit codes. */
-@Command(name = "rpm-release", mixinStandardHelpOptions = true, version = "rpm-release 0.1.0",
-        description = "Build, sign, publish and validate RPM packages of avalanchego and subnet-evm.",
-        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage, 3 a verification or validation check",
-            "failed."})
 public final class Main {
     public static final int OK = 0;
     public static final int FAILURE = 1;
@@ -28,9 +23,19 @@ public final class Main {
      */
     static final String UNUSED_CONVERTERS = "java\\.sql\\..*,java\\.time\\..*";
 
-    @Option(names = "--stacktrace", scope = CommandLine.ScopeType.INHERIT,
-            description = "Print stack traces of errors.")
-    boolean stacktrace;
+    private static final String STACKTRACE = "--stacktrace";
+
+    /** The root command's model (CommandModel: declared without annotations, for every command's start-up). */
+    static CommandSpec spec() {
+        CommandSpec s = CommandModel.command(new Main(), "rpm-release",
+                new String[] {"Build, sign, publish and validate RPM packages of avalanchego and subnet-evm."},
+                new String[] {"", "Exit codes: 0 ok, 1 failure, 2 usage, 3 a verification or validation check",
+                    "failed."});
+        s.version("rpm-release 0.1.0");
+        s.addOption(CommandModel.flag("Print stack traces of errors.", STACKTRACE)
+                .scopeType(CommandLine.ScopeType.INHERIT).build());
+        return s;
+    }
 
     public static void main(String[] args) {
         io.avalanche.rpm.Profile.mark("main");
@@ -42,17 +47,21 @@ public final class Main {
 
     /** Runs one command line; output and errors go to the given streams; returns the exit code. */
     public static int run(PrintStream out, PrintStream err, String... args) {
+        picocliSettings();   // before any model is made: verify's is made by subcommandsFor
         return run(out, err, subcommandsFor(args), args);
     }
 
-    /** As {@link #run(PrintStream, PrintStream, String...)} with the given subcommand objects (tests inject some). */
-    static int run(PrintStream out, PrintStream err, java.util.List<Object> commands, String... args) {
+    private static void picocliSettings() {
         // picocli otherwise probes for Groovy's Closure class: a miss on the class path, which opens every jar
         // of the CLI (~60) at each start
         System.setProperty("picocli.disable.closures", "true");
         System.setProperty("picocli.converters.excludes", UNUSED_CONVERTERS);
-        Main main = new Main();
-        CommandLine cl = new CommandLine(main);
+    }
+
+    /** As {@link #run(PrintStream, PrintStream, String...)} with the given subcommand objects (tests inject some). */
+    static int run(PrintStream out, PrintStream err, java.util.List<Object> commands, String... args) {
+        picocliSettings();
+        CommandLine cl = new CommandLine(spec());
         for (Object sub : commands) {
             cl.addSubcommand(sub);
         }
@@ -67,7 +76,7 @@ public final class Main {
         // the platform charset, as PrintWriter(OutputStream) uses on Java 17, now stated
         cl.setOut(new PrintWriter(out, true, Charset.defaultCharset()));
         cl.setErr(new PrintWriter(err, true, Charset.defaultCharset()));
-        Handlers h = new Handlers(main, cl);
+        Handlers h = new Handlers(cl);
         cl.setExitCodeExceptionMapper(h);
         cl.setParameterExceptionHandler(h);
         cl.setExecutionExceptionHandler(h);
@@ -76,7 +85,7 @@ public final class Main {
             rc = cl.execute(args);
         } catch (RuntimeException | Error ex) {
             // picocli passes Errors (OutOfMemoryError, StackOverflowError, ...) through: still one line
-            rc = report(cl.getErr(), ex, main.stacktrace || Arrays.asList(args).contains("--stacktrace"));
+            rc = report(cl.getErr(), ex, h.stacktrace() || Arrays.asList(args).contains(STACKTRACE));
         }
         out.flush();
         err.flush();
@@ -89,12 +98,15 @@ public final class Main {
      */
     private static final class Handlers implements CommandLine.IParameterExceptionHandler,
             CommandLine.IExecutionExceptionHandler, CommandLine.IExitCodeExceptionMapper {
-        private final Main main;
         private final CommandLine cl;
 
-        Handlers(Main main, CommandLine cl) {
-            this.main = main;
+        Handlers(CommandLine cl) {
             this.cl = cl;
+        }
+
+        /** Whether --stacktrace was given, before or after the subcommand (the option is inherited). */
+        boolean stacktrace() {
+            return CommandModel.isSet(cl.getCommandSpec().findOption(STACKTRACE));
         }
 
         @Override
@@ -103,7 +115,7 @@ public final class Main {
             String cmd = c == null ? "rpm-release" : c.getCommandSpec().qualifiedName();
             PrintWriter e = cl.getErr();
             e.println("error: " + Output.escape(ex.getMessage()) + " (see " + cmd + " --help)");
-            if (main.stacktrace) {
+            if (stacktrace()) {
                 ex.printStackTrace(e);
             }
             e.flush();
@@ -112,7 +124,7 @@ public final class Main {
 
         @Override
         public int handleExecutionException(Exception ex, CommandLine line, CommandLine.ParseResult parsed) {
-            return report(line.getErr(), ex, main.stacktrace);
+            return report(line.getErr(), ex, stacktrace());
         }
 
         @Override

@@ -5,9 +5,9 @@ import io.avalanche.rpm.format.CheckResult;
 import io.avalanche.rpm.verify.PackageVerifier;
 import io.avalanche.rpm.sign.PackageSigning;
 import io.avalanche.rpm.verify.VerifyReport;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,24 +16,33 @@ import java.util.List;
 import java.util.Map;
 
 /** rpm-release verify: checks digests and signatures of RPMs in Java against a public key (exit 3 on failure). */
-@Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Verify RPM packages' digests and signature against a public key.", "",
-                "Header and payload digests and the RSA header signature are checked against",
-                "an armored public key, with RHEL 9's rules (no SHA-1, v4 RSA keys only)."},
-        footer = {"", "Example:", "  rpm-release verify --key out/RPM-GPG-KEY-avalanchego out/*.rpm",
-                "", "Exit codes: 0 all packages OK, 3 any check failed, 1 error, 2 usage."})
 final class VerifyCommand extends CliCommand {
-    @Option(names = "--key", required = true, paramLabel = "FILE", description = "Armored public key file.")
-    Path key;
+    private static final String KEY = "--key";
+    private static final String JSON = "--json";
 
-    @Option(names = "--json", description = "Print the reports as JSON.")
-    boolean json;
-
-    @Parameters(arity = "1..*", paramLabel = "RPM", description = "Packages to verify.")
-    List<Path> rpms;
+    /** verify's model (CommandModel: declared without annotations, for its start-up). */
+    static CommandSpec spec() {
+        VerifyCommand c = new VerifyCommand();
+        CommandSpec s = CommandModel.command(c, "verify",
+                new String[] {"Verify RPM packages' digests and signature against a public key.", "",
+                    "Header and payload digests and the RSA header signature are checked against",
+                    "an armored public key, with RHEL 9's rules (no SHA-1, v4 RSA keys only)."},
+                new String[] {"", "Example:", "  rpm-release verify --key out/RPM-GPG-KEY-avalanchego out/*.rpm",
+                    "", "Exit codes: 0 all packages OK, 3 any check failed, 1 error, 2 usage."});
+        s.addOption(OptionSpec.builder(KEY).required(true).paramLabel("FILE").type(Path.class)
+                .description("Armored public key file.").build());
+        s.addOption(CommandModel.flag("Print the reports as JSON.", JSON).build());
+        s.addPositional(PositionalParamSpec.builder().arity("1..*").required(true).paramLabel("RPM").type(List.class)
+                .auxiliaryTypes(Path.class).description("Packages to verify.").build());
+        c.spec = s;
+        return s;
+    }
 
     @Override
     public Integer call() {
+        Path key = spec.findOption(KEY).getValue();
+        boolean json = CommandModel.isSet(spec.findOption(JSON));
+        List<Path> rpms = spec.positionalParameters().get(0).getValue();
         PathNames.requireFile("--key " + key, key);
         PackageSigning.requireFiles(rpms);   // every package, before the key is loaded
         io.avalanche.rpm.Profile.mark("command line parsed");
