@@ -117,7 +117,6 @@ public final class PackageVerifier {
             try {
                 pkg = RpmReader.read(ch, name);
                 sigBlob = PackageDigests.readAt(ch, Lead.SIZE, pkg.signatureLength());
-                io.avalanche.rpm.Profile.mark("headers read");
             } catch (RpmException e) {
                 return new VerifyReport(name, List.of(PackageDigests.unreadable(e)));
             }
@@ -196,7 +195,6 @@ public final class PackageVerifier {
             sinks.add(tee);
         }
         PackageDigests.streamPayload(ch, pkg.payloadOffset(), sinks);
-        io.avalanche.rpm.Profile.mark("payload read");
         if (rsa) {
             out.add(headerSignatureAt, await(headerSignature));
         }
@@ -211,9 +209,7 @@ public final class PackageVerifier {
         SignaturePacketCheck hs = SignaturePacketCheck.start("header-signature", bytes(sig, SigTag.RSAHEADER.id()), keys,
                 now);
         hs.update(hb, 0, hb.length);
-        CheckResult r = hs.finish();
-        io.avalanche.rpm.Profile.mark("header signature checked");
-        return r;
+        return hs.finish();
     }
 
     private static byte[] bytes(Header h, int tag) {
