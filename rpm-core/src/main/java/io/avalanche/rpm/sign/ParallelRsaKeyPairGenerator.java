@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Bouncy Castle's RSA key pair generator with its primes searched on worker threads: one while other work runs, one
- * per processor (two to four) once someone waits for the key ({@link #hurry}). Each prime comes from the JDK's
- * sieved search ({@link BigInteger#probablePrime}, which SunRsaSign's keys use: it sieves a window of candidates by
- * many more small primes than BC's search, so fewer Miller-Rabin tests run; ~28% less time per key) and passes the
- * checks BC's own {@code chooseRandomPrime} makes, its Miller-Rabin rounds included; BC's checks of p, q, n and d
- * apply unchanged. Workers stop within one candidate once the key is complete: their random source refuses them.
+ * per processor (two to four) once someone waits for the key ({@link #hurry}). Each prime comes from a sieved search
+ * of the range BC wants its primes in ({@link PrimeSieve}: far fewer Miller-Rabin tests than BC's own search) and
+ * passes the checks BC's own {@code chooseRandomPrime} makes, its Miller-Rabin rounds included; BC's checks of p, q,
+ * n and d apply unchanged. Workers stop within one candidate once the key is complete (the search asks before each
+ * candidate, and their random source refuses them).
  */
 final class ParallelRsaKeyPairGenerator extends RSAKeyPairGenerator {
     private final int maxWorkers;
@@ -126,14 +126,18 @@ final class ParallelRsaKeyPairGenerator extends RSAKeyPairGenerator {
     }
 
     /**
-     * A prime of {@code s}'s length that passes what BC's {@code chooseRandomPrime} asks of one (p mod e is not 1,
-     * p squared reaches the bound that keeps n at full length, BC's primality test, gcd(e, p - 1) = 1), drawn from the
-     * JDK's sieved search; as many attempts as BC allows.
+     * A prime of {@code s}'s length that passes what BC's {@code chooseRandomPrime} asks of one (p squared reaches the
+     * bound that keeps n at full length, p mod e is not 1, BC's primality test, gcd(e, p - 1) = 1), from a sieved
+     * search of the range those primes lie in ({@link PrimeSieve}); as many attempts as BC allows.
      */
     private BigInteger sievedPrime(Search s) {
+        BigInteger low = s.sqrdBound().sqrt();
+        if (low.multiply(low).compareTo(s.sqrdBound()) < 0) {
+            low = low.add(BigInteger.ONE);
+        }
         for (int i = 0; i != 5 * s.bitlength(); i++) {
-            BigInteger p = BigInteger.probablePrime(s.bitlength(), random);
-            if (p.mod(s.e()).equals(BigInteger.ONE) || p.multiply(p).compareTo(s.sqrdBound()) < 0
+            BigInteger p = PrimeSieve.search(s.bitlength(), low, random, done::get, Refused::new);
+            if (p.multiply(p).compareTo(s.sqrdBound()) < 0 || p.mod(s.e()).equals(BigInteger.ONE)
                     || !isProbablePrime(p) || !s.e().gcd(p.subtract(BigInteger.ONE)).equals(BigInteger.ONE)) {
                 continue;
             }
