@@ -106,17 +106,21 @@ public final class KeyPolicy {
         if (key == primary || key.isMasterKey()) {
             Iterator<String> ids = key.getUserIDs();
             while (ids.hasNext()) {
-                newest(key.getSignaturesForID(ids.next()), primary.getKeyID()).ifPresent(out::add);
+                addNewest(out, key.getSignaturesForID(ids.next()), primary.getKeyID());
             }
-            newest(key.getSignaturesOfType(PGPSignature.DIRECT_KEY), primary.getKeyID()).ifPresent(out::add);
+            addNewest(out, key.getSignaturesOfType(PGPSignature.DIRECT_KEY), primary.getKeyID());
         } else {
-            newest(key.getSignaturesOfType(PGPSignature.SUBKEY_BINDING), primary.getKeyID()).ifPresent(out::add);
+            addNewest(out, key.getSignaturesOfType(PGPSignature.SUBKEY_BINDING), primary.getKeyID());
         }
         out.sort((a, b) -> b.getCreationTime().compareTo(a.getCreationTime()));
         return out;
     }
 
-    private static Optional<PGPSignature> newest(Iterator<PGPSignature> it, long issuer) {
+    /**
+     * Adds the newest non-revocation signature of {@code issuer} among {@code it}, if any (no method reference: the CDS
+     * archive served only one of two call sites of the same shape, and the other's class was made at every verify).
+     */
+    private static void addNewest(List<PGPSignature> out, Iterator<PGPSignature> it, long issuer) {
         PGPSignature best = null;
         while (it.hasNext()) {
             PGPSignature s = it.next();
@@ -127,7 +131,9 @@ public final class KeyPolicy {
                 best = s;
             }
         }
-        return Optional.ofNullable(best);
+        if (best != null) {
+            out.add(best);
+        }
     }
 
     private static boolean revoked(PGPPublicKey k, PGPPublicKey primary) {
