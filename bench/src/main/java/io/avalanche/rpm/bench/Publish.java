@@ -86,7 +86,13 @@ final class Publish {
                 long t;
                 try (S3Store store = new S3Store("bench", prefix, settings)) {
                     t = System.nanoTime();
-                    new Publisher(store, o -> { }, m -> { }).publish(releaseDir,
+                    long t0 = t;
+                    boolean verbose = System.getenv("BENCH_VERBOSE") != null;
+                    new Publisher(store, o -> { }, m -> {
+                        if (verbose) {
+                            System.err.printf("%4d ms %s%n", (System.nanoTime() - t0) / 1_000_000, m);
+                        }
+                    }).publish(releaseDir,
                             Publisher.Options.defaults(null).withTimestamp(1700000000L));
                     long d = System.nanoTime() - t;
                     t = System.nanoTime();
