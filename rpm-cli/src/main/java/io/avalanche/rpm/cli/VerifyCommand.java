@@ -46,13 +46,8 @@ final class VerifyCommand extends CliCommand {
         PathNames.requireFile("--key " + key, key);
         PackageSigning.requireFiles(rpms);   // every package, before the key is loaded
         io.avalanche.rpm.Profile.mark("command line parsed");
-        PackageVerifier verifier = PackageVerifier.loading(key);   // the key loads while the first package is read
-        List<VerifyReport> reports = new ArrayList<>();
-        for (Path p : rpms) {
-            reports.add(verifier.verify(p));
-            io.avalanche.rpm.Profile.mark("verified " + p.getFileName());
-        }
-        verifier.keys();   // a key file that cannot be loaded is an error even when no package got as far as its keys
+        // the key loads while the first package is read
+        List<VerifyReport> reports = PackageVerifier.loading(key).verifyAll(rpms);
         boolean ok = reports.stream().allMatch(VerifyReport::ok);
         return print(json, () -> Output.toJson(toMap(ok, reports)), () -> lines(reports),
                 ok ? Main.OK : Main.CHECK_FAILED);

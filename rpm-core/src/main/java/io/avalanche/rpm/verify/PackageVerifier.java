@@ -1,5 +1,6 @@
 package io.avalanche.rpm.verify;
 
+import io.avalanche.rpm.Futures;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.format.CheckResult;
 import io.avalanche.rpm.format.CheckStatus;
@@ -19,9 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Verifies one RPM in Java as RHEL 9 would: header digests, payload digest (streamed), and every signature the
@@ -52,18 +51,11 @@ public final class PackageVerifier {
      * error {@link TrustedKeys#load(Path)} gives.
      */
     public static PackageVerifier loading(Path keyFile) {
-        CompletableFuture<TrustedKeys> load = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                load.complete(TrustedKeys.load(keyFile));
-                io.avalanche.rpm.Profile.mark("key loaded");
-            } catch (Throwable e) {
-                load.completeExceptionally(e);
-            }
-        }, "load-key");
-        t.setDaemon(true);
-        t.start();
-        return new PackageVerifier(load, Clock.systemUTC());
+        return new PackageVerifier(CompletableFuture.supplyAsync(() -> {
+            TrustedKeys k = TrustedKeys.load(keyFile);
+            io.avalanche.rpm.Profile.mark("key loaded");
+            return k;
+        }, Futures.daemons("load-key")), Clock.systemUTC());
     }
 
     /** The trusted keys, waiting for them if they are still loading. */
@@ -71,22 +63,26 @@ public final class PackageVerifier {
         return await(keys);
     }
 
-    /** The value of {@code f}, waiting for it; what failed it is thrown as it was, a key's format error as plain. */
+    /**
+     * Checks every package in order, then makes sure of the keys: a key file that cannot be loaded is an error even
+     * when no package got as far as needing its keys (every one unreadable).
+     */
+    public List<VerifyReport> verifyAll(List<Path> files) {
+        List<VerifyReport> reports = new ArrayList<>();
+        for (Path p : files) {
+            reports.add(verify(p));
+            io.avalanche.rpm.Profile.mark("verified " + p.getFileName());
+        }
+        keys();
+        return reports;
+    }
+
+    /** The value of {@code f} ({@link Futures#join}), a key file's format error thrown as a plain RpmException. */
     private static <T> T await(CompletableFuture<T> f) {
         try {
-            return f.join();
-        } catch (CompletionException | CancellationException e) {
-            Throwable c = e.getCause() == null ? e : e.getCause();
-            if (c instanceof RpmFormatException) {
-                throw new RpmException(c.getMessage(), c);   // a verdict on the key file, never on a package
-            }
-            if (c instanceof RuntimeException r) {
-                throw r;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new RpmException(c.toString(), c);
+            return Futures.join(f);
+        } catch (RpmFormatException e) {
+            throw new RpmException(e.getMessage(), e);   // a verdict on the key file, never on a package
         }
     }
 
