@@ -34,6 +34,20 @@ abstract class CliCommand implements Callable<Integer> {
         this.stdin = stdin;
     }
 
+    /**
+     * The command's picocli model: its annotations as picocli reads them plus what {@link #declare} adds. Commands
+     * declared without annotations (CommandModel) return their own.
+     */
+    CommandSpec model() {
+        CommandSpec s = CommandSpec.forAnnotatedObject(this);
+        declare(s);
+        return s;
+    }
+
+    /** Adds the options declared through the model API (the key options) to this command's model. None by default. */
+    void declare(CommandSpec s) {
+    }
+
     /** Environment variables (AWS settings, passphrase and PIN variables, SOURCE_DATE_EPOCH); tests pass their own. */
     Map<String, String> environment() {
         return environment;

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The list of subcommands; each is a picocli @Command class extending {@link CliCommand}, or, for verify, the model
- * of one ({@link CommandModel}).
+ * The list of subcommands, each a {@link CliCommand}: a picocli @Command class, or one declared through picocli's model
+ * API ({@link CommandModel}: package, verify). {@link #model} gives picocli either.
  */
 final class Commands {
     /** Each its command's name (CommandsTest checks), in the order help lists them. */
@@ -38,7 +38,7 @@ final class Commands {
             case "inspect" -> new InspectCommand();
             case "build" -> new BuildCommand();
             case "sign" -> new SignCommand();
-            case "verify" -> VerifyCommand.spec();
+            case "verify" -> new VerifyCommand();
             case "publish" -> new PublishCommand();
             case "validate" -> new ValidateCommand();
             case "release" -> new ReleaseCommand();
@@ -48,6 +48,11 @@ final class Commands {
             case "keygen" -> new KeygenCommand();
             default -> null;
         };
+    }
+
+    /** The picocli model of a subcommand object: a CliCommand's ({@link CliCommand#model}); others as they are. */
+    static Object model(Object command) {
+        return command instanceof CliCommand c ? c.model() : command;
     }
 
     /** Whether command {@code name}'s usage text is in help/NAME.properties ({@link HelpText}), not in its @Command. */

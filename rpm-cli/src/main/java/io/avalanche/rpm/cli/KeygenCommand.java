@@ -7,7 +7,7 @@ import io.avalanche.rpm.sign.Pkcs11Token;
 import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.sign.TokenKeys;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 import java.io.InputStream;
@@ -29,8 +29,7 @@ final class KeygenCommand extends CliCommand {
     static final int BITS = 4096;
     private static final Pattern EXPIRES = Pattern.compile("(\\d+)([dwmy])");
 
-    @Mixin
-    Pkcs11TokenOptions token = new Pkcs11TokenOptions();
+    final Pkcs11TokenOptions token = new Pkcs11TokenOptions();
 
     @Option(names = "--user-id", required = true, paramLabel = "'NAME <EMAIL>'", description = "User ID of the key.")
     String userId;
@@ -52,6 +51,11 @@ final class KeygenCommand extends CliCommand {
     }
 
     @Override
+    void declare(CommandSpec s) {
+        token.declare(s);
+    }
+
+    @Override
     public Integer call() throws Exception {
         KeyRequest.Token tk = token.token(null, environment()::get, stdin());
         tk.requireComplete();
@@ -69,16 +73,16 @@ final class KeygenCommand extends CliCommand {
         char[] pin = tk.readPin();
         Pkcs11Token t;
         try {
-            t = Pkcs11Token.open(token.module, token.token, pin, true);
+            t = Pkcs11Token.open(tk.module(), tk.label(), pin, true);
         } finally {
             Arrays.fill(pin, '\0');
         }
         Path tmp = NewFiles.create(dir, "." + exportKey.getFileName() + ".", ".tmp");
-        try (SigningKey key = TokenKeys.generate(t, token.key, BITS, userId, validity, Clock.systemUTC())) {
+        try (SigningKey key = TokenKeys.generate(t, tk.key(), BITS, userId, validity, Clock.systemUTC())) {
             key.exportPublicKey(tmp);
             Files.move(tmp, exportKey, StandardCopyOption.ATOMIC_MOVE);
-            return print(List.of("generated RSA-" + key.bits() + " key '" + token.key + "' on PKCS#11 token '"
-                    + token.token + "' (private, sensitive, never extractable)", "certificate "
+            return print(List.of("generated RSA-" + key.bits() + " key '" + tk.key() + "' on PKCS#11 token '"
+                    + tk.label() + "' (private, sensitive, never extractable)", "certificate "
                     + key.primaryFingerprint() + " for " + userId + ", expires "
                     + key.expiresAt().map(Object::toString).orElse("never") + ", written to " + exportKey), Main.OK);
         } catch (RuntimeException e) {

@@ -47,7 +47,7 @@ public final class Main {
 
     /** Runs one command line; output and errors go to the given streams; returns the exit code. */
     public static int run(PrintStream out, PrintStream err, String... args) {
-        picocliSettings();   // before any model is made: verify's is made by subcommandsFor
+        picocliSettings();   // before any model is made
         return run(out, err, subcommandsFor(args), args);
     }
 
@@ -63,7 +63,7 @@ public final class Main {
         picocliSettings();
         CommandLine cl = new CommandLine(spec());
         for (Object sub : commands) {
-            cl.addSubcommand(sub);
+            cl.addSubcommand(Commands.model(sub));
         }
         for (CommandLine sub : cl.getSubcommands().values()) {
             if (Commands.hasHelpText(sub.getCommandName())) {

@@ -18,86 +18,36 @@ import io.avalanche.rpm.sign.KeySource;
 import io.avalanche.rpm.sign.PendingKey;
 import io.avalanche.rpm.sign.SigningKey;
 import io.avalanche.rpm.Digests;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** `rpm-release package`: one RPM from files on disk. */
-@Command(name = "package",
-        description = {"Write one RPM from files on disk (no rpmbuild needed).", "",
-            "Example:",
-            "  rpm-release package --name avalanchego --tag v1.14.1 --arch x86_64 \\",
-            "    --file build/avalanchego:/var/opt/avalanchego/bin/avalanchego:0755 \\",
-            "    --requires 'glibc >= 2.34' --out dist/ \\",
-            "    [--key release.asc --passphrase-env RPM_KEY_PASS]"})
+/** `rpm-release package`: one RPM from files on disk (declared without annotations, CommandModel, for its start-up). */
 final class PackageCommand extends CliCommand {
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-    boolean help;
-
-    @Option(names = "--name", required = true, description = "Package name.")
-    String name;
-
-    @Option(names = "--version", description = "RPM Version (or use --tag).")
-    String version;
-
-    @Option(names = "--release", description = "RPM Release (default 1).")
-    String release;
-
-    @Option(names = "--tag", description = "Git tag vX.Y.Z[-pre]: sets Version/Release and the file name.")
-    String tag;
-
-    @Option(names = "--arch", required = true, description = "x86_64|amd64|aarch64|arm64|noarch.")
-    String arch;
-
-    @Option(names = "--file", required = true, paramLabel = "SRC:DEST[:MODE]",
-            description = "A file to package (repeatable); MODE in octal.")
-    List<String> files = new ArrayList<>();
-
-    @Option(names = "--requires", paramLabel = "EXPR", description = "A requirement such as 'glibc >= 2.34' (repeatable).")
-    List<String> requires = new ArrayList<>();
-
-    @Option(names = "--compression", defaultValue = "zstd:19",
-            description = "zstd[:1-19], xz[:0-9], gzip[:1-9] or none (default ${DEFAULT-VALUE}); xz:8 and xz:9"
-                    + " need a Java heap of about 0.8 and 1.4 GB and are refused under the launcher's 512 MB.")
-    String compression;
-
-    @Option(names = "--workers", description = "zstd worker threads (default: cores, at most 4).")
-    Integer workers;
-
-    @Option(names = "--summary", description = "One-line summary.")
-    String summary;
-
-    @Option(names = "--description", description = "Longer description.")
-    String description;
-
-    @Option(names = "--license", defaultValue = "BSD-3-Clause", description = "License (default ${DEFAULT-VALUE}).")
-    String license;
-
-    @Option(names = "--url", defaultValue = "", description = "Project URL (http, https or ftp; rpmlint's rule).")
-    String url;
-
-    @Option(names = "--vendor", defaultValue = "", description = "Vendor.")
-    String vendor;
-
-    @Option(names = "--packager", defaultValue = "", description = "Packager.")
-    String packager;
-
-    @Option(names = "--out", required = true, description = "Output directory.")
-    Path out;
-
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
-
-    @Mixin
-    PackageKeyOptions key = new PackageKeyOptions();
+    private OptionSpec name;
+    private OptionSpec version;
+    private OptionSpec release;
+    private OptionSpec tag;
+    private OptionSpec arch;
+    private OptionSpec files;
+    private OptionSpec requires;
+    private OptionSpec compression;
+    private OptionSpec workers;
+    private OptionSpec summary;
+    private OptionSpec description;
+    private OptionSpec license;
+    private OptionSpec url;
+    private OptionSpec vendor;
+    private OptionSpec packager;
+    private OptionSpec out;
+    private OptionSpec json;
+    private final PackageKeyOptions key = new PackageKeyOptions();
 
     PackageCommand() {
     }
@@ -108,8 +58,55 @@ final class PackageCommand extends CliCommand {
     }
 
     @Override
+    CommandSpec model() {
+        CommandSpec s = CommandModel.commandWithHelp(this, "package",
+                new String[] {"Write one RPM from files on disk (no rpmbuild needed).", "", "Example:",
+                    "  rpm-release package --name avalanchego --tag v1.14.1 --arch x86_64 \\",
+                    "    --file build/avalanchego:/var/opt/avalanchego/bin/avalanchego:0755 \\",
+                    "    --requires 'glibc >= 2.34' --out dist/ \\",
+                    "    [--key release.asc --passphrase-env RPM_KEY_PASS]"}, new String[0]);
+        name = CommandModel.add(s, text("<name>", "Package name.", "--name").required(true));
+        version = CommandModel.add(s, text("<version>", "RPM Version (or use --tag).", "--version"));
+        release = CommandModel.add(s, text("<release>", "RPM Release (default 1).", "--release"));
+        tag = CommandModel.add(s, text("<tag>", "Git tag vX.Y.Z[-pre]: sets Version/Release and the file name.",
+                "--tag"));
+        arch = CommandModel.add(s, text("<arch>", "x86_64|amd64|aarch64|arm64|noarch.", "--arch").required(true));
+        files = CommandModel.add(s, CommandModel.repeatable("SRC:DEST[:MODE]",
+                "A file to package (repeatable); MODE in octal.", "--file").required(true));
+        requires = CommandModel.add(s, CommandModel.repeatable("EXPR",
+                "A requirement such as 'glibc >= 2.34' (repeatable).", "--requires"));
+        compression = CommandModel.add(s, text("<compression>", "zstd[:1-19], xz[:0-9], gzip[:1-9] or none (default"
+                + " ${DEFAULT-VALUE}); xz:8 and xz:9 need a Java heap of about 0.8 and 1.4 GB and are refused under"
+                + " the launcher's 512 MB.", "--compression").defaultValue("zstd:19"));
+        workers = CommandModel.add(s, CommandModel.option(Integer.class, "<workers>",
+                "zstd worker threads (default: cores, at most 4).", "--workers"));
+        summary = CommandModel.add(s, text("<summary>", "One-line summary.", "--summary"));
+        description = CommandModel.add(s, text("<description>", "Longer description.", "--description"));
+        license = CommandModel.add(s, text("<license>", "License (default ${DEFAULT-VALUE}).", "--license")
+                .defaultValue("BSD-3-Clause"));
+        url = CommandModel.add(s, text("<url>", "Project URL (http, https or ftp; rpmlint's rule).", "--url")
+                .defaultValue(""));
+        vendor = CommandModel.add(s, text("<vendor>", "Vendor.", "--vendor").defaultValue(""));
+        packager = CommandModel.add(s, text("<packager>", "Packager.", "--packager").defaultValue(""));
+        out = CommandModel.add(s, CommandModel.option(Path.class, "<out>", "Output directory.", "--out")
+                .required(true));
+        json = CommandModel.add(s, CommandModel.flag("Print the result as JSON.", "--json"));
+        key.declare(s);
+        spec = s;
+        return s;
+    }
+
+    private static OptionSpec.Builder text(String label, String description, String name) {
+        return CommandModel.option(String.class, label, description, name);
+    }
+
+    @Override
     public Integer call() throws Exception {
         Profile.mark("command line parsed");
+        String tag = this.tag.getValue();
+        String version = this.version.getValue();
+        String release = this.release.getValue();
+        Path out = this.out.getValue();
         if ((tag == null) == (version == null)) {
             throw new SpecException("give exactly one of --tag vX.Y.Z or --version V");
         }
@@ -125,7 +122,7 @@ final class PackageCommand extends CliCommand {
             long total = 0;
             String fileName;
             try {
-                Arch a = Arch.parse(arch);
+                Arch a = Arch.parse(arch.getValue());
                 String ver = version;
                 String rel = release == null ? "1" : release;
                 ReleaseTag t = tag == null ? null : ReleaseTag.parse(tag);
@@ -135,21 +132,24 @@ final class PackageCommand extends CliCommand {
                     ver = t.version();
                     rel = t.release();
                 }
-                Compression c = Compression.parse(compression);
+                Compression c = Compression.parse(compression.getValue());
+                Integer workers = this.workers.getValue();
                 if (workers != null) {
                     c = c.withWorkers(workers);
                 }
                 c.checkMemory(Runtime.getRuntime().maxMemory());
+                String name = this.name.getValue();
                 PackageSpec.Builder b = PackageSpec.builder().name(name).version(ver).release(rel).arch(a).compression(c)
-                        .license(license).url(url).vendor(vendor).packager(packager).summary(summary)
-                        .description(description).buildTime(SourceDate.epochSeconds(environment()));
-                for (String f : files) {
+                        .license(license.getValue()).url(url.getValue()).vendor(vendor.getValue())
+                        .packager(packager.getValue()).summary(summary.getValue())
+                        .description(description.getValue()).buildTime(SourceDate.epochSeconds(environment()));
+                for (String f : CommandModel.values(files)) {
                     FileEntry e = FileEntry.parse(f);
                     io.avalanche.rpm.PathNames.requireFile("--file " + f + ": " + e.source(), e.source());
                     total += Files.size(e.source());
                     b.file(e);
                 }
-                for (String r : requires) {
+                for (String r : CommandModel.values(requires)) {
                     b.require(Dependency.parse(r));
                 }
                 ps = b.build();
@@ -164,7 +164,7 @@ final class PackageCommand extends CliCommand {
                 pending.open();   // a token: a wrong PIN fails before writing
             }
             Profile.mark("package described");
-            return write(ps, fileName, total, pending);
+            return write(ps, out, fileName, total, pending);
         } finally {
             if (pending != null) {
                 pending.close();   // ends a token session: the next run logs in again
@@ -172,7 +172,9 @@ final class PackageCommand extends CliCommand {
         }
     }
 
-    private Integer write(PackageSpec ps, String fileName, long total, PendingKey pending) throws java.io.IOException {
+    private Integer write(PackageSpec ps, Path out, String fileName, long total, PendingKey pending)
+            throws java.io.IOException {
+        boolean json = CommandModel.isSet(this.json);
         RpmWriter.SignatureFiller filler = pending == null ? null
                 : (unsigned, main, sha, length) -> RpmWriter.SignatureFiller.signingWith(pending.get().headerSigner())
                         .fill(unsigned, main, sha, length);

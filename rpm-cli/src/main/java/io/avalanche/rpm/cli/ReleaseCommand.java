@@ -15,6 +15,7 @@ import io.avalanche.rpm.validate.ValidationReport;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -47,8 +48,7 @@ final class ReleaseCommand extends CliCommand {
     @Option(names = "--to", description = "s3://BUCKET[/prefix] or file:DIR (default: publish nothing).")
     String to;
 
-    @Mixin
-    PackageKeyOptions key = new PackageKeyOptions();
+    final PackageKeyOptions key = new PackageKeyOptions();
 
     @Option(names = "--image", description = "Validate in a container of this image (default ${DEFAULT-VALUE}); "
             + "{arch} in the name becomes each arch's docker name (amd64, arm64) for images that are not multi-arch.",
@@ -102,6 +102,11 @@ final class ReleaseCommand extends CliCommand {
     /** With an explicit environment (AWS settings, passphrase variables) instead of the process's. */
     ReleaseCommand(Map<String, String> environment) {
         super(environment);
+    }
+
+    @Override
+    void declare(CommandSpec s) {
+        key.declare(s);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.avalanche.rpm.cli;
 
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.Map;
 
@@ -13,11 +14,15 @@ abstract class RepositoryCommand extends CliCommand {
     @Mixin
     DestinationOptions destination = new DestinationOptions();
 
-    @Mixin
-    RepoKeyOptions keys = new RepoKeyOptions();
+    final RepoKeyOptions keys = new RepoKeyOptions();
 
     @Mixin
     PlanOptions plan = new PlanOptions();
+
+    @Override
+    void declare(CommandSpec s) {
+        keys.declare(s);
+    }
 
     RepositoryCommand() {
     }

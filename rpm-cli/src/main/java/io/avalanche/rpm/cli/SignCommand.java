@@ -8,10 +8,9 @@ import io.avalanche.rpm.sign.KeyPurpose;
 import io.avalanche.rpm.sign.PackageSigning;
 import io.avalanche.rpm.sign.SignResult;
 import io.avalanche.rpm.sign.SigningKey;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -20,43 +19,54 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** rpm-release sign: adds a header-only RSA/SHA-256 signature to RPMs in place and exports the public key. */
-@Command(name = "sign", mixinStandardHelpOptions = true,
-        description = {"Sign RPM packages in place (header-only OpenPGP signature).", "",
-                "The signature is RSA over SHA-256 of the header, as rpmsign makes it.",
-                "The passphrase is read from an environment variable or standard input, never",
-                "from the command line. The public key is written unless the file already holds",
-                "it (a rotation pair is kept); a file holding anything else (another key, a",
-                "secret key, a package) is refused, never overwritten."},
-        footer = {"", "Examples:",
-                "  rpm-release sign --key release.asc --passphrase-env RPM_KEY_PASS --release \\",
-                "      out/*.rpm",
-                "  rpm-release sign --ephemeral --export-key out/RPM-GPG-KEY-avalanchego \\",
-                "      out/*.rpm"})
+/**
+ * rpm-release sign: adds a header-only RSA/SHA-256 signature to RPMs in place and exports the public key (declared
+ * without annotations, CommandModel, for its start-up).
+ */
 final class SignCommand extends CliCommand {
     /** Environment lookup; tests replace it. */
     static Function<String, String> environment = System::getenv;
     /** Standard input for --passphrase-stdin; tests replace it. */
     static InputStream stdin = System.in;
 
-    @Mixin
-    PackageKeyOptions key = new PackageKeyOptions();
+    private final PackageKeyOptions key = new PackageKeyOptions();
+    private OptionSpec exportKey;
+    private OptionSpec release;
+    private PositionalParamSpec rpms;
 
-    @Option(names = "--export-key", paramLabel = "FILE",
-            description = "Where to write the armored public key (default: RPM-GPG-KEY-avalanchego beside the first RPM).")
-    Path exportKey;
-
-    @Option(names = "--release", description = "Release build: refuse an ephemeral key.")
-    boolean release;
-
-    @Parameters(arity = "1..*", paramLabel = "RPM", description = "Packages to sign.")
-    List<Path> rpms;
+    @Override
+    CommandSpec model() {
+        CommandSpec s = CommandModel.command(this, "sign",
+                new String[] {"Sign RPM packages in place (header-only OpenPGP signature).", "",
+                    "The signature is RSA over SHA-256 of the header, as rpmsign makes it.",
+                    "The passphrase is read from an environment variable or standard input, never",
+                    "from the command line. The public key is written unless the file already holds",
+                    "it (a rotation pair is kept); a file holding anything else (another key, a",
+                    "secret key, a package) is refused, never overwritten."},
+                new String[] {"", "Examples:",
+                    "  rpm-release sign --key release.asc --passphrase-env RPM_KEY_PASS --release \\",
+                    "      out/*.rpm",
+                    "  rpm-release sign --ephemeral --export-key out/RPM-GPG-KEY-avalanchego \\",
+                    "      out/*.rpm"});
+        key.declare(s);
+        exportKey = CommandModel.add(s, CommandModel.option(Path.class, "FILE", "Where to write the armored public key"
+                + " (default: RPM-GPG-KEY-avalanchego beside the first RPM).", "--export-key"));
+        release = CommandModel.add(s, CommandModel.flag("Release build: refuse an ephemeral key.", "--release"));
+        rpms = PositionalParamSpec.builder().arity("1..*").required(true).paramLabel("RPM").type(List.class)
+                .auxiliaryTypes(Path.class).description("Packages to sign.").build();
+        s.addPositional(rpms);
+        spec = s;
+        return s;
+    }
 
     @Override
     public Integer call() {
-        var source = KeyChoice.signingKey(key.request(environment, stdin), KeyPurpose.sign(release));
+        var source = KeyChoice.signingKey(key.request(environment, stdin),
+                KeyPurpose.sign(CommandModel.isSet(release)));
+        List<Path> rpms = this.rpms.getValue();
         PackageSigning.requireFiles(rpms);
-        Path pub = exportKey != null ? exportKey : PathNames.dir(rpms.get(0)).resolve(ReleaseManifest.KEY_FILE);
+        Path given = exportKey.getValue();
+        Path pub = given != null ? given : PathNames.dir(rpms.get(0)).resolve(ReleaseManifest.KEY_FILE);
         try (SigningKey k = source.open()) {
             KeyExport export = KeyExport.of(k, pub);
             export.check();   // before any package is read: a key file that must not be replaced stops here

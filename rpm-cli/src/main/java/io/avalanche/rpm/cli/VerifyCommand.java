@@ -21,9 +21,9 @@ final class VerifyCommand extends CliCommand {
     private static final String JSON = "--json";
 
     /** verify's model (CommandModel: declared without annotations, for its start-up). */
-    static CommandSpec spec() {
-        VerifyCommand c = new VerifyCommand();
-        CommandSpec s = CommandModel.command(c, "verify",
+    @Override
+    CommandSpec model() {
+        CommandSpec s = CommandModel.command(this, "verify",
                 new String[] {"Verify RPM packages' digests and signature against a public key.", "",
                     "Header and payload digests and the RSA header signature are checked against",
                     "an armored public key, with RHEL 9's rules (no SHA-1, v4 RSA keys only)."},
@@ -34,7 +34,7 @@ final class VerifyCommand extends CliCommand {
         s.addOption(CommandModel.flag("Print the reports as JSON.", JSON).build());
         s.addPositional(PositionalParamSpec.builder().arity("1..*").required(true).paramLabel("RPM").type(List.class)
                 .auxiliaryTypes(Path.class).description("Packages to verify.").build());
-        c.spec = s;
+        spec = s;
         return s;
     }
 

@@ -2,7 +2,6 @@ package io.avalanche.rpm.cli;
 
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -23,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommandsTest {
     /** The name a command's model gives it: its @Command annotation's, or the name of a model built without one. */
     static String nameOf(Object command) {
-        return command instanceof CommandSpec s ? s.name() : command.getClass().getAnnotation(Command.class).name();
+        return ((CommandSpec) Commands.model(command)).name();
     }
 
     @Test
@@ -45,7 +44,7 @@ class CommandsTest {
                 .anyMatch(p -> p.matcher("java.sql.Timestamp").matches())
                 .noneMatch(p -> p.matcher("java.nio.file.Path").matches());
         CommandLine main = new CommandLine(Main.spec());
-        Commands.all().forEach(main::addSubcommand);
+        Commands.all().forEach(c -> main.addSubcommand(Commands.model(c)));
         List<CommandLine> commands = new ArrayList<>(main.getSubcommands().values());
         commands.add(main);
         int types = 0;
@@ -95,7 +94,7 @@ class CommandsTest {
     /** The command line with every command and the help text each reads from its bundle. */
     private static CommandLine withHelpText() {
         CommandLine main = new CommandLine(Main.spec());
-        Commands.all().forEach(main::addSubcommand);
+        Commands.all().forEach(c -> main.addSubcommand(Commands.model(c)));
         for (CommandLine sub : main.getSubcommands().values()) {
             if (Commands.hasHelpText(sub.getCommandName())) {
                 sub.setResourceBundle(HelpText.of(sub.getCommandName()));
