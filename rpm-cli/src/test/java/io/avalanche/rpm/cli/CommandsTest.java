@@ -191,4 +191,28 @@ class CommandsTest {
                     .doesNotContain("groovy/lang/Closure");
         }
     }
+
+    /**
+     * package, sign and verify read no picocli annotation on the way to their work: each annotation type read makes the
+     * JDK define a proxy class, which no CDS archive of JDK 17 holds (CommandModel). The root's help, which lists every
+     * command, still reads the annotated ones, and shows that the check sees proxies when there are some.
+     */
+    @Test
+    void theOneShotCommandsDefineNoAnnotationProxy() {
+        java.util.Map<String, Boolean> proxies = new java.util.LinkedHashMap<>();
+        for (String[] args : List.of(new String[] {"package", "--help"}, new String[] {"sign", "--help"},
+                new String[] {"verify", "--help"}, new String[] {"--help"})) {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Xlog:class+load=info:stdout", "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName()));
+            cmd.addAll(List.of(args));
+            Cmd.Result r = Cmd.run(cmd, null, java.util.Map.of());
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            assertThat(r.output()).contains("picocli.CommandLine$Model$OptionSpec");
+            proxies.put(String.join(" ", args), r.output().contains("$Proxy"));
+        }
+        assertThat(proxies).containsExactly(java.util.Map.entry("package --help", false),
+                java.util.Map.entry("sign --help", false), java.util.Map.entry("verify --help", false),
+                java.util.Map.entry("--help", true));
+    }
 }
