@@ -45,4 +45,12 @@ public final class PathNames {
             throw new SpecException(what + ": " + why);
         }
     }
+
+    /** Refuses (exit 2) a package path that cannot be read as a regular file: "{@code p}: why (a package file ...)". */
+    public static void requirePackageFile(Path p) {
+        String why = notAFile(p);
+        if (why != null) {
+            throw new SpecException(p + ": " + why + " (a package file is expected)");
+        }
+    }
 }

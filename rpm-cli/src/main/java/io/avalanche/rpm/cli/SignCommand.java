@@ -64,7 +64,7 @@ final class SignCommand extends CliCommand {
         var source = KeyChoice.signingKey(key.request(environment, stdin),
                 KeyPurpose.sign(CommandModel.isSet(release)));
         List<Path> rpms = this.rpms.getValue();
-        PackageSigning.requireFiles(rpms);
+        PackageSigning.requireDistinctFiles(rpms);   // before the key is opened
         Path given = exportKey.getValue();
         Path pub = given != null ? given : PathNames.dir(rpms.get(0)).resolve(ReleaseManifest.KEY_FILE);
         try (SigningKey k = source.open()) {

@@ -256,6 +256,58 @@ class HostileInputTest {
         assertThat(file).hasContent("keep");
     }
 
+    /**
+     * A FIFO as validate's expected key or as the package inspect reads is refused, exit 2, instead of blocking the run
+     * until something writes to it. A watchdog writes to the FIFO after 30 s, so a regression fails here, not by hanging.
+     */
+    @Test
+    void aFifoWhereAKeyOrAPackageIsReadDoesNotBlock() throws Exception {
+        Path fifo = tmp.resolve("fifo-read");
+        Cmd.run("mkfifo", fifo.toString()).ok();
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(30_000);
+                Files.write(fifo, new byte[] {'x'});   // blocks until a reader opens it, then unblocks that reader
+            } catch (InterruptedException | java.io.IOException e) {
+                // the test ended first
+            }
+        }, "fifo-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        try {
+            String notFile = fifo + ": is not a regular file (a FIFO, device or socket)";
+            CliRunner.Run validate = CliRunner.run("validate", "--from",
+                    releases.releaseDir(Variant.GOOD, "fifo-key").toString(), "--key", fifo.toString(), "--tag",
+                    TestReleases.TAG, "--arch", "x86_64", "--commit", TestReleases.COMMIT, "--local");
+            assertThat(validate.exitCode()).as(validate.all()).isEqualTo(Main.USAGE);
+            assertOneLine(validate.err(), "--key " + notFile);
+            CliRunner.Run inspect = CliRunner.run("inspect", fifo.toString());
+            assertThat(inspect.exitCode()).as(inspect.all()).isEqualTo(Main.USAGE);
+            assertOneLine(inspect.err(), notFile + " (a package file is expected)");
+        } finally {
+            watchdog.interrupt();
+        }
+    }
+
+    /** The same package named twice (by two spellings of its path) is refused before the key is opened: not signed twice. */
+    @Test
+    void signRefusesAPackageNamedTwice() throws Exception {
+        Path dir = tmp.resolve("twice");
+        Files.createDirectories(dir);
+        Path rpm;
+        try (var files = Files.list(releases.releaseDir(Variant.GOOD, "twice"))) {
+            rpm = Files.copy(files.filter(f -> f.toString().endsWith(".rpm")).findFirst().orElseThrow(),
+                    dir.resolve("a.rpm"));
+        }
+        byte[] before = Files.readAllBytes(rpm);
+        Path again = dir.resolve("../twice/./a.rpm");
+        CliRunner.Run r = CliRunner.run("sign", "--ephemeral", rpm.toString(), again.toString());
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(Main.USAGE);
+        assertOneLine(r.err(), rpm + " and " + again + " are the same package; name each package once");
+        assertThat(Files.readAllBytes(rpm)).isEqualTo(before);
+        assertThat(dir.resolve("RPM-GPG-KEY-avalanchego")).doesNotExist();
+    }
+
     @Test
     void anImageDockerWouldReadAsAnOptionAndAnEmptyOutAreRefusedBeforeAnyWork() {
         String image = " is not a container image reference";
@@ -339,8 +391,10 @@ class HostileInputTest {
         assertThat(verify.exitCode()).isEqualTo(Main.CHECK_FAILED);
         assertNoControl(verify.out());
         assertThat(verify.out()).contains("evil\\x1b[31mred\\x1b[0m.rpm: FAILED");
+        // a missing package is a usage error, as for verify and sign
         CliRunner.Run missing = CliRunner.run("inspect", tmp.resolve("no\u001b[2Jsuch.rpm").toString());
-        assertThat(missing.exitCode()).isEqualTo(Main.FAILURE);
+        assertThat(missing.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(missing.err()).contains("no such file (a package file is expected)");
         assertNoControl(missing.err());
     }
 

@@ -67,16 +67,34 @@ public final class PackageSigning {
      * digest present); refuses a missing file or a corrupt package before anything is changed.
      */
     public static List<HeaderToSign> headersToSign(List<Path> rpms) {
-        requireFiles(rpms);
+        requireDistinctFiles(rpms);
         return rpms.stream().map(RpmSigner::headerToSign).toList();
     }
 
     /** Refuses (exit 2) a package path that is not a regular file: cheap, before a key is opened. */
     public static void requireFiles(List<Path> rpms) {
         for (Path p : rpms) {
-            String why = io.avalanche.rpm.PathNames.notAFile(p);
-            if (why != null) {
-                throw new SpecException(p + ": " + why + " (a package file is expected)");
+            io.avalanche.rpm.PathNames.requirePackageFile(p);
+        }
+    }
+
+    /**
+     * As {@link #requireFiles}, and refuses (exit 2) a package named twice (by any path, links followed): it would be
+     * signed and written twice.
+     */
+    public static void requireDistinctFiles(List<Path> rpms) {
+        requireFiles(rpms);
+        java.util.Map<Path, Path> seen = new java.util.HashMap<>();
+        for (Path p : rpms) {
+            Path real;
+            try {
+                real = p.toRealPath();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(p + ": " + e.getMessage(), e);
+            }
+            Path first = seen.putIfAbsent(real, p);
+            if (first != null) {
+                throw new SpecException(first + " and " + p + " are the same package; name each package once");
             }
         }
     }

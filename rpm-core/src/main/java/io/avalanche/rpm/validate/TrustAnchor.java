@@ -52,6 +52,7 @@ public final class TrustAnchor {
 
     /** The expected public key(s) in this file (--key FILE); a usage error when it holds no public key. */
     public static TrustAnchor pinned(Path file) {
+        io.avalanche.rpm.PathNames.requireFile("--key " + file, file);   // a FIFO would block the read for ever
         byte[] b;
         try {
             b = Files.readAllBytes(file);

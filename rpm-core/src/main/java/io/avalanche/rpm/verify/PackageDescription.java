@@ -42,6 +42,7 @@ public record PackageDescription(String name, String evr, String arch, String su
 
     /** Describes a package file: header data, signature packet facts and ELF facts of its executables. */
     public static PackageDescription read(Path rpm) {
+        io.avalanche.rpm.PathNames.requirePackageFile(rpm);   // a FIFO would block the read for ever
         try (SeekableByteChannel ch = Files.newByteChannel(rpm, StandardOpenOption.READ)) {
             RpmPackage p = RpmReader.read(ch, rpm.toString());
             List<ElfFact> elf = new ArrayList<>();
