@@ -84,7 +84,8 @@ final class S3Connection implements AutoCloseable {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw new StoreException("gave up before the next request for " + describe(key) + ": the overall "
-                    + "timeout of the " + settings.operation() + ", " + human(settings.timeout()) + " (--timeout), is"
+                    + "timeout of the " + settings.operation() + ", " + human(settings.timeout())
+                    + S3Settings.Wording.named(settings.wording().timeout()) + ", is"
                     + " spent: S3 endpoint " + settings.describeEndpoint() + " did not answer in time");
         }
         return AwsRequestOverrideConfiguration.builder().apiCallAttemptTimeout(settings.attemptTimeout())
@@ -200,9 +201,10 @@ final class S3Connection implements AutoCloseable {
         if (timedOut(e)) {
             return new StoreException("S3 endpoint " + settings.describeEndpoint() + " did not answer in time while "
                     + "trying to " + op + " " + target + " (each attempt is bounded by " + human(settings.attemptTimeout())
-                    + " (--attempt-timeout), the whole " + settings.operation() + " by " + human(settings.timeout())
-                    + " (--timeout)): "
-                    + "check --endpoint / AWS_ENDPOINT_URL and the network", e);
+                    + S3Settings.Wording.named(settings.wording().attemptTimeout()) + ", the whole "
+                    + settings.operation() + " by " + human(settings.timeout())
+                    + S3Settings.Wording.named(settings.wording().timeout()) + "): check "
+                    + settings.wording().endpoint() + " and the network", e);
         }
         return new StoreException("cannot " + op + " " + target + " at " + settings.describeEndpoint() + " after "
                 + settings.maxAttempts() + " attempts: " + e.getMessage(), e);

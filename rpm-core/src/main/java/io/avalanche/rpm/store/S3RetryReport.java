@@ -43,7 +43,8 @@ final class S3RetryReport implements ExecutionInterceptor {
             double seconds = started == null ? 0 : (now - started) / 1e9;
             String why = status != null && status > 0 ? "HTTP " + status
                     : seconds >= settings.attemptTimeout().toMillis() / 1000.0 * 0.95
-                    ? "no answer within " + settings.attemptTimeout().toSeconds() + "s (--attempt-timeout)"
+                    ? "no answer within " + settings.attemptTimeout().toSeconds() + "s"
+                    + S3Settings.Wording.named(settings.wording().attemptTimeout())
                     : String.format(Locale.ROOT, "no answer: the connection failed after %.1fs", seconds);
             log.accept("S3 endpoint " + settings.describeEndpoint() + ": " + context.httpRequest().method() + " "
                     + object(context.httpRequest().encodedPath()) + ": " + why + " (attempt " + previous + " of "

@@ -7,12 +7,12 @@ import java.util.Map;
 /**
  * How to reach S3: credentials, region, endpoint, profile and transfer tuning. Built from the variables
  * pipeline-aws's {@code withAWS} sets (passed in by the caller, never read from the process here);
- * explicit values override them. {@code operation} names the command the timeouts bound in messages ("publish",
- * "validate"). toString never shows secrets.
+ * explicit values override them. {@code wording} is how messages name the operation the timeouts bound and the
+ * settings a user can change (a command's options, or none in a pipeline step). toString never shows secrets.
  */
 public record S3Settings(String accessKeyId, String secretAccessKey, String sessionToken, String region,
                          URI endpoint, String profile, long multipartThreshold, long partSize, int parallelism,
-                         int maxAttempts, Duration attemptTimeout, Duration timeout, String operation) {
+                         int maxAttempts, Duration attemptTimeout, Duration timeout, Wording wording) {
     public static final long DEFAULT_MULTIPART_THRESHOLD = 64L << 20;
     public static final long DEFAULT_PART_SIZE = 16L << 20;
     public static final long MIN_PART_SIZE = 5L << 20;
@@ -34,7 +34,7 @@ public record S3Settings(String accessKeyId, String secretAccessKey, String sess
         }
         attemptTimeout = attemptTimeout == null ? DEFAULT_ATTEMPT_TIMEOUT : attemptTimeout;
         timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
-        operation = operation == null || operation.isBlank() ? "publish" : operation;
+        wording = wording == null ? Wording.cli("publish") : wording;
         if (attemptTimeout.isNegative() || attemptTimeout.isZero() || timeout.isNegative() || timeout.isZero()) {
             throw new io.avalanche.rpm.SpecException("S3 timeouts must be positive (got attempt " + attemptTimeout
                     + ", overall " + timeout + ")");
@@ -89,33 +89,33 @@ public record S3Settings(String accessKeyId, String secretAccessKey, String sess
 
     public S3Settings withRegion(String r) {
         return r == null ? this : new S3Settings(accessKeyId, secretAccessKey, sessionToken, r, endpoint, profile,
-                multipartThreshold, partSize, parallelism, maxAttempts, attemptTimeout, timeout, operation);
+                multipartThreshold, partSize, parallelism, maxAttempts, attemptTimeout, timeout, wording);
     }
 
     public S3Settings withEndpoint(String url) {
         return url == null ? this : new S3Settings(accessKeyId, secretAccessKey, sessionToken, region,
                 endpoint(url), profile, multipartThreshold, partSize, parallelism, maxAttempts, attemptTimeout,
-                timeout, operation);
+                timeout, wording);
     }
 
     public S3Settings withCredentials(String id, String secret, String token) {
         return new S3Settings(id, secret, token, region, endpoint, profile, multipartThreshold, partSize,
-                parallelism, maxAttempts, attemptTimeout, timeout, operation);
+                parallelism, maxAttempts, attemptTimeout, timeout, wording);
     }
 
     public S3Settings withProfile(String p) {
         return p == null ? this : new S3Settings(accessKeyId, secretAccessKey, sessionToken, region, endpoint, p,
-                multipartThreshold, partSize, parallelism, maxAttempts, attemptTimeout, timeout, operation);
+                multipartThreshold, partSize, parallelism, maxAttempts, attemptTimeout, timeout, wording);
     }
 
     public S3Settings withMultipart(long threshold, long part, int threads) {
         return new S3Settings(accessKeyId, secretAccessKey, sessionToken, region, endpoint, profile, threshold,
-                part, threads, maxAttempts, attemptTimeout, timeout, operation);
+                part, threads, maxAttempts, attemptTimeout, timeout, wording);
     }
 
     public S3Settings withMaxAttempts(int n) {
         return new S3Settings(accessKeyId, secretAccessKey, sessionToken, region, endpoint, profile,
-                multipartThreshold, partSize, parallelism, n, attemptTimeout, timeout, operation);
+                multipartThreshold, partSize, parallelism, n, attemptTimeout, timeout, wording);
     }
 
     /**
@@ -125,13 +125,52 @@ public record S3Settings(String accessKeyId, String secretAccessKey, String sess
     public S3Settings withTimeouts(Duration attempt, Duration overall) {
         return new S3Settings(accessKeyId, secretAccessKey, sessionToken, region, endpoint, profile,
                 multipartThreshold, partSize, parallelism, maxAttempts, attempt == null ? attemptTimeout : attempt,
-                overall == null ? timeout : overall, operation);
+                overall == null ? timeout : overall, wording);
     }
 
-    /** As these settings, with the timeouts named after {@code command} in messages ("the whole validate"). */
+    /**
+     * As these settings, with the timeouts named after {@code command} in messages ("the whole validate") and the
+     * settings after the command line's options.
+     */
     public S3Settings withOperation(String command) {
+        return withWording(Wording.cli(command));
+    }
+
+    /** As these settings, worded in messages as {@code w} says. */
+    public S3Settings withWording(Wording w) {
         return new S3Settings(accessKeyId, secretAccessKey, sessionToken, region, endpoint, profile,
-                multipartThreshold, partSize, parallelism, maxAttempts, attemptTimeout, timeout, command);
+                multipartThreshold, partSize, parallelism, maxAttempts, attemptTimeout, timeout, w);
+    }
+
+    /** The operation the timeouts bound, as messages name it ("publish", "validate", "rpmPublish"). */
+    public String operation() {
+        return wording.operation();
+    }
+
+    /**
+     * How messages name the operation and the settings its user can change: the command line's options
+     * ({@link #cli}), or none but the environment's endpoint variable where the timeouts are fixed ({@link #fixed}).
+     * A null name leaves the setting unnamed.
+     */
+    public record Wording(String operation, String attemptTimeout, String timeout, String endpoint) {
+        public Wording {
+            operation = operation == null || operation.isBlank() ? "publish" : operation;
+        }
+
+        /** The CLI's: --attempt-timeout, --timeout, --endpoint / AWS_ENDPOINT_URL. */
+        public static Wording cli(String command) {
+            return new Wording(command, "--attempt-timeout", "--timeout", "--endpoint / AWS_ENDPOINT_URL");
+        }
+
+        /** A front end with fixed timeouts whose endpoint comes from AWS_ENDPOINT_URL (the Pipeline steps). */
+        public static Wording fixed(String operation) {
+            return new Wording(operation, null, null, "AWS_ENDPOINT_URL");
+        }
+
+        /** " (NAME)" for a named setting, "" otherwise. */
+        static String named(String name) {
+            return name == null ? "" : " (" + name + ")";
+        }
     }
 
     /** The endpoint requests go to, for messages. */
@@ -156,6 +195,6 @@ public record S3Settings(String accessKeyId, String secretAccessKey, String sess
                 + ", region=" + effectiveRegion() + ", endpoint=" + endpoint + ", profile=" + profile
                 + ", multipartThreshold=" + multipartThreshold + ", partSize=" + partSize + ", parallelism="
                 + parallelism + ", maxAttempts=" + maxAttempts + ", attemptTimeout=" + attemptTimeout + ", timeout="
-                + timeout + ", operation=" + operation + "]";
+                + timeout + ", operation=" + operation() + "]";
     }
 }

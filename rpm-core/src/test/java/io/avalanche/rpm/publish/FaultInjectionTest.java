@@ -101,6 +101,17 @@ class FaultInjectionTest {
                     .hasMessageContaining("did not answer in time");
         }
         assertThat(said).containsExactly(at + "no answer within 1s (--attempt-timeout) (attempt 1 of 2); trying again");
+
+        // a Pipeline step's timeouts are fixed: its messages name no command-line option
+        said.clear();
+        S3Settings step = settings.withMaxAttempts(2).withWording(S3Settings.Wording.fixed("rpmPublish"));
+        try (S3Store store = new S3Store("rel", "", step)) {
+            store.reportRetries(said::add);
+            assertThatThrownBy(() -> store.head("linux/rpms/k")).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("each attempt is bounded by 1s, the whole rpmPublish by 30s): check"
+                            + " AWS_ENDPOINT_URL and the network").hasMessageNotContaining("--");
+        }
+        assertThat(said).containsExactly(at + "no answer within 1s (attempt 1 of 2); trying again");
     }
 
     @Test

@@ -96,7 +96,9 @@ final class RpmCorePublish {
 
     private static Publisher publisher(Destinations.Destination destination, Map<String, String> awsEnv,
                                        Consumer<String> log) {
-        return Publisher.open(destination, S3Settings.fromEnvironment(awsEnv),
+        // the step's timeouts are fixed: messages name no option to change them
+        return Publisher.open(destination,
+                S3Settings.fromEnvironment(awsEnv).withWording(S3Settings.Wording.fixed(RpmPublishStep.FUNCTION)),
                 o -> log.accept(RpmCore.status(o.status()) + " " + o.location() + ": " + o.detail()), log);
     }
 
@@ -124,7 +126,8 @@ final class RpmCorePublish {
     record Target(String to, Map<String, String> awsEnv, String layout, UnaryOperator<byte[]> signer, boolean apply,
                   String step) {
         Lifecycle open(Consumer<String> log) {
-            return Lifecycle.open(to, S3Settings.fromEnvironment(awsEnv).withOperation(step), log);
+            return Lifecycle.open(to, S3Settings.fromEnvironment(awsEnv).withWording(S3Settings.Wording.fixed(step)),
+                    log);
         }
 
         Lifecycle.Options options() {

@@ -74,8 +74,8 @@ final class RpmCoreValidate {
                         d.stepTimeout())));
         Layout layout = r.layout() == null ? Layout.SEED : Layout.named(r.layout());
         ValidationReport report;
-        try (ReleaseSource source = ReleaseSource.open(r.from(), S3Settings.fromEnvironment(r.aws()), layout,
-                log)) {
+        try (ReleaseSource source = ReleaseSource.open(r.from(), S3Settings.fromEnvironment(r.aws())
+                .withWording(S3Settings.Wording.fixed(RpmValidateStep.FUNCTION)), layout, log)) {
             try {
                 anchor.require(source);   // rpm-core's rule, before anything is fetched
             } catch (SpecException e) {
