@@ -234,6 +234,9 @@ public final class ReleasePipeline {
                 }
                 built.add(m);
             }
+            if (pending.opening()) {
+                ReleaseManifest.prepareJson();   // while the key is still being generated, not after it
+            }
             SigningKey key = announce(pending.get(), announced, log);
             TrustAnchor anchor = PipelineStages.anchorOf(key);
             ReleaseManifest combined = ReleaseManifest.combine(built);
