@@ -1,12 +1,10 @@
 package io.avalanche.rpm.release;
 
-import io.avalanche.rpm.ExitCleanup;
 import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.ProgressReporter;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.write.Compression;
-import io.avalanche.rpm.write.ElfArchCheck;
 import io.avalanche.rpm.write.PackageSpec;
 import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.format.Arch;
@@ -260,38 +258,12 @@ public final class ReleaseBuilder {
      */
     public static ReleaseManifest packageInto(Plan plan, Compression compression, Path dir, Consumer<String> log,
                                               ProgressReporter progress, RpmWriter.SignatureFiller signer) {
-        SourceTree tree = plan.tree();
-        Path inputs;
-        try {
-            Files.createDirectories(dir);
-            inputs = Files.createTempDirectory(dir, ".rpm-release-inputs-");
-        } catch (IOException e) {
-            throw new RpmException(dir + ": " + e.getMessage(), e);
-        }
-        ExitCleanup.Registration scratch = ExitCleanup.directory(inputs);
-        try {
-            // private copies, read once without following a link: the bytes checked are the bytes packaged
-            Path avalanchego = checked(tree.root(), SourceTree.AVALANCHEGO_OUTPUT, inputs, plan.arch());
-            Path plugin = checked(tree.root(), SourceTree.PLUGIN_OUTPUT, inputs, plan.arch());
-            return packageCopies(plan, compression, dir, log, progress, signer, avalanchego, plugin);
-        } finally {
-            OutputDir.deleteTree(inputs);
-            scratch.close();
+        try (CapturedBuild outputs = CapturedBuild.of(plan, dir)) {
+            return outputs.packageInto(compression, dir, log, progress, signer);
         }
     }
 
-    /** The private copy of a build output, refused when it is an ELF binary of another arch (naming the output). */
-    private static Path checked(Path root, String output, Path inputs, Arch arch) {
-        Path copy = BuildOutput.capture(root, output, inputs);
-        try {
-            ElfArchCheck.require(copy, arch);
-        } catch (SpecException e) {
-            throw new SpecException(e.getMessage().replace(copy.toString(), root.resolve(output).toString()), e);
-        }
-        return copy;
-    }
-
-    private static ReleaseManifest packageCopies(Plan plan, Compression compression, Path dir, Consumer<String> log,
+    static ReleaseManifest packageCopies(Plan plan, Compression compression, Path dir, Consumer<String> log,
                                                  ProgressReporter progress, RpmWriter.SignatureFiller signer,
                                                  Path avalanchegoBinary, Path pluginBinary) {
         SourceTree tree = plan.tree();

@@ -211,35 +211,13 @@ public final class ReleasePipeline {
         try (PendingKey pending = early != null ? early : PendingKey.of(signingKey.open());
              OutputDir out = OutputDir.open(r.out())) {
             Path stage = out.staging();
-            List<ReleaseManifest> built = new ArrayList<>();
-            // packages written while the key was still being generated: signed once it is there, after the builds
-            List<Path> unsigned = new ArrayList<>();
-            SigningKey announced = null;
-            for (ReleaseBuilder.Plan b : plan.builds()) {
-                log.accept("== build " + r.tag().tag() + " for " + b.arch().rpm()
-                        + (b.arch() == Arch.host() ? "" : " (cross-compiled: " + BuildSteps.crossEnvironment(
-                        b.arch(), r.buildImage() != null) + ")"));
-                BuildSteps.run(b, r.build(b.arch()), log);
-                Profile.mark("built " + b.arch().rpm());
-                RpmWriter.SignatureFiller filler = null;
-                if (!pending.opening()) {   // the key is there (a token's is opened now): signed as written
-                    announced = announce(pending.get(), announced, log);
-                    Profile.mark("signing key ready");
-                    filler = RpmWriter.SignatureFiller.signingWith(announced.headerSigner());
-                }
-                ReleaseManifest m = ReleaseBuilder.packageInto(b, r.compression(), stage, log, progress, filler);
-                if (filler == null) {
-                    m.files().stream().filter(a -> a.packageName() != null).forEach(a -> unsigned.add(
-                            stage.resolve(a.name())));
-                }
-                built.add(m);
-            }
+            ArchBuilds builds = ArchBuilds.run(r, plan.builds(), stage, pending, log, progress);
             if (pending.opening()) {
                 ReleaseManifest.prepareJson();   // while the key is still being generated, not after it
             }
-            SigningKey key = announce(pending.get(), announced, log);
+            SigningKey key = builds.announce(pending.get(), log);
             TrustAnchor anchor = PipelineStages.anchorOf(key);
-            ReleaseManifest combined = ReleaseManifest.combine(built);
+            ReleaseManifest combined = ReleaseManifest.combine(builds.built());
             if (r.withService()) {
                 List<ReleaseManifest.Artifact> files = new ArrayList<>(combined.files());
                 files.add(AvalanchegoService.write(r.tag(), combined.sourceDateEpoch(), r.compression(), stage,
@@ -249,7 +227,7 @@ public final class ReleasePipeline {
             combined.write(stage);
 
             log.accept("== sign");
-            ReleaseManifest manifest = PipelineStages.signed(stage, combined, key, unsigned, log);
+            ReleaseManifest manifest = PipelineStages.signed(stage, combined, key, builds.unsigned(), log);
             List<String> outputs = new ArrayList<>(manifest.files().stream().map(ReleaseManifest.Artifact::name)
                     .toList());
             outputs.add(ReleaseManifest.FILE_NAME);
@@ -294,13 +272,5 @@ public final class ReleasePipeline {
             return new Result(manifest, r.out(), r.out().resolve(ReleaseManifest.KEY_FILE), published, validations,
                     passed);
         }
-    }
-
-    /** {@code k}, its ID logged unless it was {@code announced} already. */
-    private static SigningKey announce(SigningKey k, SigningKey announced, Consumer<String> log) {
-        if (announced == null) {
-            log.accept("signing key " + k.keyId() + (k.ephemeral() ? " (ephemeral, expires in 1 day)" : ""));
-        }
-        return k;
     }
 }

@@ -39,12 +39,24 @@ class MultiArchReleaseTest {
         Path out = tmp.resolve("out");
         Path bucket = tmp.resolve("bucket");
         List<String> log = new ArrayList<>();
+        java.util.Set<Thread> logged = java.util.concurrent.ConcurrentHashMap.newKeySet();
         ReleasePipeline.Request r = new ReleasePipeline.Request(ReleaseTag.parse("v1.14.1"), false, src,
                 List.of(host, foreign), null, out, "file:" + bucket, KeyRequest.ephemeralKey(),
                 S3Settings.fromEnvironment(Map.of()), new ValidationOptions.Local(), "2.34", tmp.resolve("junit.xml"),
                 Compression.parse("zstd:3"), false, ReleaseBuilder.Checks.STRICT);
-        ReleasePipeline.Result res = ReleasePipeline.run(r, log::add);
+        ReleasePipeline.Result res = ReleasePipeline.run(r, line -> {
+            logged.add(Thread.currentThread());
+            log.add(line);
+        });
         assertThat(res.passed()).as(String.join("\n", log)).isTrue();
+        // the host arch is packaged while the foreign arch builds: its lines come after that build's start, before
+        // the foreign packages', and none is logged from the packaging's thread (the build's output lines come from
+        // its process's reader)
+        int foreignBuild = indexOf(log, "== build v1.14.1 for " + foreign.rpm());
+        int hostPackaged = indexOf(log, "packaging avalanchego-v1.14.1-" + host.rpm() + ".rpm");
+        assertThat(hostPackaged).as(String.join("\n", log)).isGreaterThan(foreignBuild)
+                .isLessThan(indexOf(log, "packaging avalanchego-v1.14.1-" + foreign.rpm() + ".rpm"));
+        assertThat(logged).contains(Thread.currentThread()).noneMatch(t -> t.getName().startsWith("package-"));
         assertThat(log).anyMatch(l -> l.startsWith("== build v1.14.1 for " + foreign.rpm() + " (cross-compiled: ")
                 && l.contains("GOARCH=" + foreign.docker()) && l.contains("CC=" + (foreign == Arch.AARCH64
                 ? "aarch64" : "x86_64") + "-linux-gnu-gcc"));
@@ -92,5 +104,45 @@ class MultiArchReleaseTest {
                 .anySatisfy(c -> assertThat(c.check() + " " + c.status() + " " + c.message())
                         .startsWith("published-key PASSED").contains("the key this release signs with")));
         assertThat(Files.readString(tmp.resolve("junit.xml"))).contains(host.rpm() + " published avalanchego");
+    }
+
+    private static int indexOf(List<String> log, String prefix) {
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line starts with " + prefix + ":\n" + String.join("\n", log));
+    }
+
+    /**
+     * The foreign arch's build fails while the host arch is being packaged beside it: the release fails with the build's
+     * error once that packaging has ended, --out is left as it was (nothing of the host's packages either) and no
+     * packaging thread is left running.
+     */
+    @Test
+    void aFailedBuildWaitsForThePackagingBesideItAndLeavesNothing() throws Exception {
+        Arch host = Arch.host();
+        Arch foreign = host == Arch.X86_64 ? Arch.AARCH64 : Arch.X86_64;
+        Path src = tmp.resolve("src");
+        TestPackages.copySample(src, TestPackages.SAMPLE);
+        Path build = src.resolve("scripts/build.sh");
+        Files.writeString(build, Files.readString(build).replace("echo \"Building AvalancheGo",
+                "if [ \"${GOARCH:-}\" = " + foreign.docker() + " ]; then echo 'no cross compiler here' >&2; exit 7; fi\n"
+                        + "echo \"Building AvalancheGo"));
+        TestPackages.commitAll(src);
+        TestPackages.tag(src, "v1.14.1");
+        Path out = tmp.resolve("out");
+        List<String> log = new ArrayList<>();
+        ReleasePipeline.Request r = new ReleasePipeline.Request(ReleaseTag.parse("v1.14.1"), false, src,
+                List.of(host, foreign), null, out, "file:" + tmp.resolve("bucket"), KeyRequest.ephemeralKey(),
+                S3Settings.fromEnvironment(Map.of()), new ValidationOptions.Local(), "2.34", null,
+                Compression.parse("zstd:19"), false, ReleaseBuilder.Checks.STRICT);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReleasePipeline.run(r, log::add))
+                .hasMessageContaining("failed with exit code 7").hasMessageContaining("no cross compiler here");
+        assertThat(log).anyMatch(l -> l.startsWith("packaging avalanchego-v1.14.1-" + host.rpm() + ".rpm"));
+        assertThat(out).doesNotExist();
+        assertThat(tmp.resolve("bucket")).doesNotExist();
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("package-"));
     }
 }
