@@ -181,11 +181,7 @@ class CommandsTest {
     void theStartLooksForNoGroovyClosureClass() {
         for (String[] args : List.of(new String[] {"verify", "--help"}, new String[] {"--help"},
                 new String[] {"inspect", "--help"})) {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Dsun.misc.URLClassPath.debug=true", "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName()));
-            cmd.addAll(List.of(args));
-            Cmd.Result r = Cmd.run(cmd, null, java.util.Map.of());
+            Cmd.Result r = inNewJvm("-Dsun.misc.URLClassPath.debug=true", args);
             assertThat(r.exitCode()).as(r.output()).isZero();
             assertThat(r.output()).as(String.join(" ", args)).contains("URLClassPath.getResource(")
                     .doesNotContain("groovy/lang/Closure");
@@ -202,11 +198,7 @@ class CommandsTest {
         java.util.Map<String, Boolean> proxies = new java.util.LinkedHashMap<>();
         for (String[] args : List.of(new String[] {"package", "--help"}, new String[] {"sign", "--help"},
                 new String[] {"verify", "--help"}, new String[] {"--help"})) {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xlog:class+load=info:stdout", "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName()));
-            cmd.addAll(List.of(args));
-            Cmd.Result r = Cmd.run(cmd, null, java.util.Map.of());
+            Cmd.Result r = inNewJvm("-Xlog:class+load=info:stdout", args);
             assertThat(r.exitCode()).as(r.output()).isZero();
             assertThat(r.output()).contains("picocli.CommandLine$Model$OptionSpec");
             proxies.put(String.join(" ", args), r.output().contains("$Proxy"));
@@ -214,5 +206,13 @@ class CommandsTest {
         assertThat(proxies).containsExactly(java.util.Map.entry("package --help", false),
                 java.util.Map.entry("sign --help", false), java.util.Map.entry("verify --help", false),
                 java.util.Map.entry("--help", true));
+    }
+
+    /** The CLI in a JVM of its own with {@code jvmOption}, on this test's class path. */
+    private static Cmd.Result inNewJvm(String jvmOption, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                jvmOption, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return Cmd.run(cmd, null, java.util.Map.of());
     }
 }
