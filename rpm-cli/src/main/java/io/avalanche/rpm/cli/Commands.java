@@ -14,8 +14,9 @@ final class Commands {
             "validate", "release", "prune", "yank", "unyank", "keygen");
 
     /**
-     * The commands whose description and footer are in help/NAME.properties (picocli's usage keys). package, inspect,
-     * sign and verify, tuned for start-up, and validate, whose text names a core constant, keep theirs in @Command.
+     * The commands whose description and footer are in help/NAME.properties (picocli's usage keys). package, sign and
+     * verify (declared in CommandModel), inspect, tuned for start-up, and validate, whose text names a core constant,
+     * keep theirs with their declaration.
      */
     private static final Set<String> HELP_TEXTS = Set.of("build", "publish", "release", "prune", "yank", "unyank",
             "keygen");
