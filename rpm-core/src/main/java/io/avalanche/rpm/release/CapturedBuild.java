@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * One arch's build outputs, copied privately into a scratch directory and checked (an ELF binary of another arch is
  * refused), to package from there: the next build may overwrite the tree's outputs meanwhile. Close to delete them.
  */
-public final class CapturedBuild implements AutoCloseable {
+final class CapturedBuild implements AutoCloseable {
     private final ReleaseBuilder.Plan plan;
     private final Path inputs;
     private final ExitCleanup.Registration scratch;
@@ -36,7 +36,7 @@ public final class CapturedBuild implements AutoCloseable {
     }
 
     /** The outputs of {@code plan}'s build, copied into a scratch directory under {@code dir}. */
-    public static CapturedBuild of(ReleaseBuilder.Plan plan, Path dir) {
+    static CapturedBuild of(ReleaseBuilder.Plan plan, Path dir) {
         Path inputs;
         try {
             Files.createDirectories(dir);
@@ -68,13 +68,8 @@ public final class CapturedBuild implements AutoCloseable {
         return copy;
     }
 
-    /** The arch built. */
-    public Arch arch() {
-        return plan.arch();
-    }
-
     /** Packages the outputs into {@code dir}, signing each package as it is written when {@code signer} is given. */
-    public ReleaseManifest packageInto(Compression compression, Path dir, Consumer<String> log,
+    ReleaseManifest packageInto(Compression compression, Path dir, Consumer<String> log,
                                        ProgressReporter progress, RpmWriter.SignatureFiller signer) {
         return ReleaseBuilder.packageCopies(plan, compression, dir, log, progress, signer, avalanchego, plugin);
     }
