@@ -289,6 +289,28 @@ class HostileInputTest {
         }
     }
 
+    /**
+     * An --export-key in a directory that does not exist is refused before any package is read: the package was signed
+     * and the command then failed to write the key (an ephemeral key's public half was lost).
+     */
+    @Test
+    void signRefusesAKeyFileItCannotWriteBeforeSigning() throws Exception {
+        Path dir = tmp.resolve("no-key-dir");
+        Files.createDirectories(dir);
+        Path rpm;
+        try (var files = Files.list(releases.releaseDir(Variant.GOOD, "no-key-dir"))) {
+            rpm = Files.copy(files.filter(f -> f.toString().endsWith(".rpm")).findFirst().orElseThrow(),
+                    dir.resolve("a.rpm"));
+        }
+        byte[] before = Files.readAllBytes(rpm);
+        Path key = dir.resolve("missing/RPM-GPG-KEY-avalanchego");
+        CliRunner.Run r = CliRunner.run("sign", "--ephemeral", "--export-key", key.toString(), rpm.toString());
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(Main.USAGE);
+        assertOneLine(r.err(), key + ": cannot write the public key there: " + dir.resolve("missing")
+                + " is not a directory; create it or choose another file (--export-key)");
+        assertThat(Files.readAllBytes(rpm)).isEqualTo(before);
+    }
+
     /** The same package named twice (by two spellings of its path) is refused before the key is opened: not signed twice. */
     @Test
     void signRefusesAPackageNamedTwice() throws Exception {

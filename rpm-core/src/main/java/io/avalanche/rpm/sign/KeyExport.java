@@ -51,11 +51,16 @@ public record KeyExport(Path target, byte[] armored) {
      * target that exists and does not hold it. Nothing is changed: call it before anything else is written.
      */
     public boolean check() {
+        String fix = "; remove it or choose another file (--export-key)";
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            Path dir = io.avalanche.rpm.PathNames.dir(target);
+            if (!Files.isDirectory(dir)) {   // found now, not after the packages were signed
+                throw new SpecException(target + ": cannot write the public key there: " + dir
+                        + " is not a directory; create it or choose another file (--export-key)");
+            }
             return true;
         }
         String refuse = target + ": refusing to write the public key over it: ";
-        String fix = "; remove it or choose another file (--export-key)";
         if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new SpecException(refuse + "it is not a regular file" + fix);
         }
