@@ -178,8 +178,20 @@ public final class Main {
                     + " or lower the compression level";
         }
         if (ex instanceof RpmException || ex instanceof UncheckedIOException) {
-            return ex.getMessage();
+            String m = ex.getMessage();
+            // an I/O call stopped by the JVM's exit (SIGINT, SIGTERM) has no message of its own
+            return m != null && m.endsWith(": null") && interrupted(ex) ? m.substring(0, m.length() - 4) + "interrupted"
+                    : m;
         }
         return ex.getClass().getSimpleName() + ": " + ex.getMessage();
+    }
+
+    private static boolean interrupted(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.ClosedByInterruptException || t instanceof java.io.InterruptedIOException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

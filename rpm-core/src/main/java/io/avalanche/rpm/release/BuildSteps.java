@@ -75,6 +75,10 @@ final class BuildSteps {
                 ProcessRunner.Result run = ProcessRunner.of(s.command()).in(s.workDir()).env(s.env()).onLine(log)
                         .run();
                 if (!run.ok()) {
+                    if (io.avalanche.rpm.ExitCleanup.stopping()) {   // ended by the JVM's exit, not failed
+                        throw new io.avalanche.rpm.RpmException("interrupted while running "
+                                + String.join(" ", s.command()));
+                    }
                     throw new BuildException(String.join(" ", s.command()) + " failed with exit code " + run.exitCode()
                             + (run.output().isBlank() ? "" : ":\n  " + String.join("\n  ", run.tail(20))));
                 }

@@ -99,7 +99,7 @@ public final class PendingKey implements AutoCloseable {
             return task.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while opening the signing key", e);
+            throw new io.avalanche.rpm.RpmException("interrupted while opening the signing key", e);
         } catch (ExecutionException e) {
             io.avalanche.rpm.Futures.throwIfUnchecked(e.getCause());
             throw new IllegalStateException(e.getCause());

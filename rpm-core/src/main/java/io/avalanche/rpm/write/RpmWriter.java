@@ -91,6 +91,8 @@ public final class RpmWriter {
                     Profile.mark("fsync");
                 }
             });
+        } catch (java.nio.channels.ClosedByInterruptException | java.io.InterruptedIOException e) {
+            throw new RpmException("interrupted while writing " + target.getFileName() + ": nothing was kept", e);
         } catch (IOException e) {
             throw new RpmException(target + ": cannot write package: " + e.getMessage(), e);
         }
