@@ -78,7 +78,9 @@ public final class PendingKey implements AutoCloseable {
 
     /** Opens a token key now, on this thread (once the rest of the request is known good); a no-op for others. */
     public void open() {
-        task.run();   // runs only if not yet started
+        if (!background) {
+            task.run();   // runs only if not yet started
+        }
         failFast();
     }
 
@@ -91,7 +93,9 @@ public final class PendingKey implements AutoCloseable {
 
     /** The open key, waiting for it (a token key is opened now); its opening failure is rethrown as thrown. */
     public SigningKey get() {
-        task.run();   // a token key not opened yet: here; a no-op when started or done
+        if (!background) {
+            task.run();   // a token key not opened yet: here; a no-op when done
+        }
         if (!task.isDone()) {
             hurry.run();
         }
@@ -102,6 +106,9 @@ public final class PendingKey implements AutoCloseable {
             throw new io.avalanche.rpm.RpmException("interrupted while opening the signing key", e);
         } catch (ExecutionException e) {
             io.avalanche.rpm.Futures.throwIfUnchecked(e.getCause());
+            if (e.getCause() instanceof InterruptedException) {   // the opening thread was stopped
+                throw new io.avalanche.rpm.RpmException("interrupted while opening the signing key", e.getCause());
+            }
             throw new IllegalStateException(e.getCause());
         }
     }
