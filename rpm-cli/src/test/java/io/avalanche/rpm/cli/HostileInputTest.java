@@ -290,44 +290,39 @@ class HostileInputTest {
     }
 
     /**
-     * An --export-key in a directory that does not exist is refused before any package is read: the package was signed
-     * and the command then failed to write the key (an ephemeral key's public half was lost).
+     * sign refuses, exit 2, before any package is read and with the package left as it was: an --export-key in a
+     * directory that does not exist (the package was signed and the command then failed to write the key, an ephemeral
+     * key's public half lost), and the same package named twice by two spellings of its path (it was signed twice).
      */
     @Test
-    void signRefusesAKeyFileItCannotWriteBeforeSigning() throws Exception {
-        Path dir = tmp.resolve("no-key-dir");
-        Files.createDirectories(dir);
-        Path rpm;
-        try (var files = Files.list(releases.releaseDir(Variant.GOOD, "no-key-dir"))) {
-            rpm = Files.copy(files.filter(f -> f.toString().endsWith(".rpm")).findFirst().orElseThrow(),
-                    dir.resolve("a.rpm"));
-        }
+    void signRefusesWhatItWouldHalfDoBeforeSigning() throws Exception {
+        Path dir = tmp.resolve("half-done");
+        Path rpm = copyOfAGoodPackage(dir);
         byte[] before = Files.readAllBytes(rpm);
         Path key = dir.resolve("missing/RPM-GPG-KEY-avalanchego");
-        CliRunner.Run r = CliRunner.run("sign", "--ephemeral", "--export-key", key.toString(), rpm.toString());
-        assertThat(r.exitCode()).as(r.all()).isEqualTo(Main.USAGE);
-        assertOneLine(r.err(), key + ": cannot write the public key there: " + dir.resolve("missing")
-                + " is not a directory; create it or choose another file (--export-key)");
-        assertThat(Files.readAllBytes(rpm)).isEqualTo(before);
+        Path again = dir.resolve("../half-done/./a.rpm");
+        java.util.Map<String[], String> cases = new java.util.LinkedHashMap<>();
+        cases.put(new String[] {"sign", "--ephemeral", "--export-key", key.toString(), rpm.toString()},
+                key + ": cannot write the public key there: " + dir.resolve("missing")
+                        + " is not a directory; create it or choose another file (--export-key)");
+        cases.put(new String[] {"sign", "--ephemeral", rpm.toString(), again.toString()},
+                rpm + " and " + again + " are the same package; name each package once");
+        for (var c : cases.entrySet()) {
+            CliRunner.Run r = CliRunner.run(c.getKey());
+            assertThat(r.exitCode()).as(r.all()).isEqualTo(Main.USAGE);
+            assertOneLine(r.err(), c.getValue());
+            assertThat(Files.readAllBytes(rpm)).isEqualTo(before);
+            assertThat(dir.resolve("RPM-GPG-KEY-avalanchego")).doesNotExist();
+        }
     }
 
-    /** The same package named twice (by two spellings of its path) is refused before the key is opened: not signed twice. */
-    @Test
-    void signRefusesAPackageNamedTwice() throws Exception {
-        Path dir = tmp.resolve("twice");
+    /** A signed package of a good release, copied as a.rpm into a new directory {@code dir}. */
+    private Path copyOfAGoodPackage(Path dir) throws Exception {
         Files.createDirectories(dir);
-        Path rpm;
-        try (var files = Files.list(releases.releaseDir(Variant.GOOD, "twice"))) {
-            rpm = Files.copy(files.filter(f -> f.toString().endsWith(".rpm")).findFirst().orElseThrow(),
+        try (var files = Files.list(releases.releaseDir(Variant.GOOD, dir.getFileName().toString()))) {
+            return Files.copy(files.filter(f -> f.toString().endsWith(".rpm")).findFirst().orElseThrow(),
                     dir.resolve("a.rpm"));
         }
-        byte[] before = Files.readAllBytes(rpm);
-        Path again = dir.resolve("../twice/./a.rpm");
-        CliRunner.Run r = CliRunner.run("sign", "--ephemeral", rpm.toString(), again.toString());
-        assertThat(r.exitCode()).as(r.all()).isEqualTo(Main.USAGE);
-        assertOneLine(r.err(), rpm + " and " + again + " are the same package; name each package once");
-        assertThat(Files.readAllBytes(rpm)).isEqualTo(before);
-        assertThat(dir.resolve("RPM-GPG-KEY-avalanchego")).doesNotExist();
     }
 
     @Test
