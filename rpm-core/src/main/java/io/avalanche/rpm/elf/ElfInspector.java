@@ -42,7 +42,7 @@ public final class ElfInspector {
         try (SeekableByteChannel ch = Files.newByteChannel(file)) {
             return inspect(ch, file.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
+            throw new UncheckedIOException(file + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 

@@ -21,7 +21,7 @@ public final class RpmReader {
         try (SeekableByteChannel ch = java.nio.file.Files.newByteChannel(file, StandardOpenOption.READ)) {
             return read(ch, file.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
+            throw new UncheckedIOException(file + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 

@@ -133,7 +133,7 @@ public record ReleaseManifest(String tag, String version, String release, String
         try {
             NewFiles.replace(target, tmp -> Json.MAPPER.writeValue(tmp.toFile(), this));
         } catch (IOException e) {
-            throw new RpmException(target + ": cannot write: " + e.getMessage(), e);
+            throw new RpmException(target + ": cannot write: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 

@@ -58,7 +58,7 @@ public record PendingPublish(String destination, List<Publisher.Outcome> objects
         try {
             return JSON.writeValueAsString(this);
         } catch (JsonProcessingException e) {
-            throw new PublishException("cannot write the pending publish as JSON: " + e.getMessage(), e);
+            throw new PublishException("cannot write the pending publish as JSON: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 

@@ -133,7 +133,7 @@ final class PublishGate {
         try {
             bytes = Files.readAllBytes(local);
         } catch (IOException e) {
-            throw new UncheckedIOException(local + ": cannot read: " + e.getMessage(), e);
+            throw new UncheckedIOException(local + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
         RepositoryKey mine = RepositoryKey.parse(bytes, local.toString());
         if (Destinations.isS3(store.url())) {   // where customers verify: never an ephemeral key (exit 2, as release)

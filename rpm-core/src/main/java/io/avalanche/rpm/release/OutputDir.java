@@ -62,7 +62,7 @@ public final class OutputDir implements AutoCloseable {
             Files.createDirectories(o);
             return new OutputDir(o, Files.createTempDirectory(o, STAGING_PREFIX), created);
         } catch (IOException e) {
-            throw new RpmException(o + ": cannot create the output directory: " + e.getMessage(), e);
+            throw new RpmException(o + ": cannot create the output directory: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 

@@ -93,7 +93,7 @@ final class PipelineStages {
         try {
             work = Files.createTempDirectory("rpm-release-validate-");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a validation directory: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create a validation directory: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
         ExitCleanup.Registration scratch = ExitCleanup.directory(work);
         try {

@@ -125,7 +125,7 @@ public record SourceTree(Path root, String vmId, String vmIdSource, Era era) {
         try {
             return Files.readString(f);
         } catch (IOException e) {
-            throw new UncheckedIOException(f + ": cannot read: " + e.getMessage(), e);
+            throw new UncheckedIOException(f + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 

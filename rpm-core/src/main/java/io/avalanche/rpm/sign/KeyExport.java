@@ -104,7 +104,7 @@ public record KeyExport(Path target, byte[] armored) {
         try {
             return NewFiles.replace(target, tmp -> Files.write(tmp, armored));
         } catch (IOException e) {
-            throw new UncheckedIOException(target + ": cannot write the public key: " + e.getMessage(), e);
+            throw new UncheckedIOException(target + ": cannot write the public key: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 
@@ -112,7 +112,7 @@ public record KeyExport(Path target, byte[] armored) {
         try (InputStream in = Files.newInputStream(target)) {
             return in.readNBytes(4096);
         } catch (IOException e) {
-            throw new UncheckedIOException(target + ": cannot read: " + e.getMessage(), e);
+            throw new UncheckedIOException(target + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 }

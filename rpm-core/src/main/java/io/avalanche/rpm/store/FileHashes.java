@@ -45,7 +45,7 @@ public record FileHashes(byte[] sha256, long size, long partSize, List<byte[]> p
                 h.update(buf, 0, n);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
+            throw new UncheckedIOException(file + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
         return h.finish();
     }

@@ -53,7 +53,7 @@ final class FileRange {
                 }
             };
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
+            throw new UncheckedIOException(file + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 

@@ -160,7 +160,7 @@ public final class FileStore implements ObjectStore {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new UncheckedIOException(p + ": cannot read: " + e.getMessage(), e);
+            throw new UncheckedIOException(p + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 
@@ -186,7 +186,7 @@ public final class FileStore implements ObjectStore {
             }
             return Arrays.copyOf(b.array(), b.position());
         } catch (IOException e) {
-            throw new UncheckedIOException(p + ": cannot read: " + e.getMessage(), e);
+            throw new UncheckedIOException(p + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 

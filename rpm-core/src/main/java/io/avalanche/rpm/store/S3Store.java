@@ -140,7 +140,7 @@ public final class S3Store implements ObjectStore {
         try {
             size = Files.size(file);
         } catch (IOException e) {
-            throw new StoreException(file + ": cannot read: " + e.getMessage(), e);
+            throw new StoreException(file + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
         if (size >= settings.multipartThreshold()) {
             List<byte[]> parts = hashes != null && hashes.partSize() == settings.partSize() && hashes.size() == size

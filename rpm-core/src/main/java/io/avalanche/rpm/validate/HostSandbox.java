@@ -74,7 +74,7 @@ final class HostSandbox implements AutoCloseable {
         try {
             Files.createDirectories(top);
         } catch (IOException e) {
-            throw new UncheckedIOException(top + ": cannot create the sandbox root: " + e.getMessage(), e);
+            throw new UncheckedIOException(top + ": cannot create the sandbox root: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
         Process p = startHolder(top.resolveSibling(top.getFileName() + ".log"), asRoot);
         Thread hook = new Thread(() -> end(p, null), "sandbox-holder");
@@ -207,7 +207,7 @@ final class HostSandbox implements AutoCloseable {
         try {
             return Files.readSymbolicLink(p).toString();
         } catch (IOException e) {
-            throw new UncheckedIOException(p + ": cannot read the link: " + e.getMessage(), e);
+            throw new UncheckedIOException(p + ": cannot read the link: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 

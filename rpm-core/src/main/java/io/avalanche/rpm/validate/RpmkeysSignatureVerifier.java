@@ -38,7 +38,7 @@ public final class RpmkeysSignatureVerifier implements SignatureVerifier {
             }
             return new Outcome(true, rpm.getFileName() + ": digests and signature OK", out);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary rpm database: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create a temporary rpm database: " + io.avalanche.rpm.IoErrors.why(e), e);
         } finally {
             io.avalanche.rpm.ExitCleanup.deleteTree(db);
         }

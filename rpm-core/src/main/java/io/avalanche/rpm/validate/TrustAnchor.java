@@ -57,7 +57,7 @@ public final class TrustAnchor {
         try {
             b = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new SpecException("--key " + file + ": cannot read the expected public key (" + e.getMessage()
+            throw new SpecException("--key " + file + ": cannot read the expected public key (" + io.avalanche.rpm.IoErrors.why(e)
                     + ")");
         }
         return pinned(b, "--key " + file);
@@ -167,7 +167,7 @@ public final class TrustAnchor {
         try {
             Files.write(file, armored);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write the pinned key: " + e.getMessage(), e);
+            throw new UncheckedIOException(file + ": cannot write the pinned key: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
         return new Applied(file, List.of(publishedKeyCheck(rel.publicKey(), from)), List.of());
     }

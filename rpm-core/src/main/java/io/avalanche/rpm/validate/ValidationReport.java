@@ -161,7 +161,7 @@ public record ValidationReport(String release, String target, List<CheckOutcome>
             w.writeEndDocument();
             w.flush();
         } catch (XMLStreamException e) {
-            throw new UncheckedIOException(new IOException("cannot write JUnit XML: " + e.getMessage(), e));
+            throw new UncheckedIOException(new IOException("cannot write JUnit XML: " + io.avalanche.rpm.IoErrors.why(e), e));
         }
     }
 
@@ -210,7 +210,7 @@ public record ValidationReport(String release, String target, List<CheckOutcome>
             Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write the JUnit report: " + e.getMessage(), e);
+            throw new UncheckedIOException(file + ": cannot write the JUnit report: " + io.avalanche.rpm.IoErrors.why(e), e);
         } finally {
             try {
                 Files.deleteIfExists(tmp);

@@ -37,7 +37,7 @@ public final class Validator {
         try {
             work = java.nio.file.Files.createTempDirectory("rpm-release-validate");
         } catch (java.io.IOException e) {
-            throw new UncheckedIOException("cannot create a temporary work directory: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create a temporary work directory: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
         try {
             return validate(source, work);

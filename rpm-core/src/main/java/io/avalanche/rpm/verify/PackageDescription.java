@@ -63,7 +63,7 @@ public record PackageDescription(String name, String evr, String arch, String su
                     d.requires, d.provides, d.payloadCompressor, d.payloadFlags, d.payloadBytes, d.archiveSize,
                     d.payloadDigest, d.signed, d.reservedSpace, d.signature, List.copyOf(elf));
         } catch (IOException e) {
-            throw new UncheckedIOException(rpm + ": cannot read: " + e.getMessage(), e);
+            throw new UncheckedIOException(rpm + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 

@@ -101,7 +101,7 @@ record PayloadNode(String path, Kind kind, int mode, String user, String group, 
             }
             return new PayloadNode(f.path(), Kind.FILE, f.fileMode(), f.user(), f.group(), flags, f, size);
         } catch (IOException e) {
-            throw new UncheckedIOException(src + ": cannot read: " + e.getMessage(), e);
+            throw new UncheckedIOException(src + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 }

@@ -94,7 +94,7 @@ public final class RpmWriter {
         } catch (java.nio.channels.ClosedByInterruptException | java.io.InterruptedIOException e) {
             throw new RpmException("interrupted while writing " + target.getFileName() + ": nothing was kept", e);
         } catch (IOException e) {
-            throw new RpmException(target + ": cannot write package: " + e.getMessage(), e);
+            throw new RpmException(target + ": cannot write package: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 

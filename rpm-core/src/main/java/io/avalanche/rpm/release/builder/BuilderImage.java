@@ -70,7 +70,7 @@ public record BuilderImage(GoVersion goVersion, Arch arch) {
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException(TEMPLATE + ": cannot read: " + e.getMessage(), e);
+            throw new UncheckedIOException(TEMPLATE + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 }
