@@ -7,12 +7,22 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.Map;
 
 /**
  * What an I/O error says to a user: the JDK's file system errors carry only the path when the system gave no reason
  * (a missing directory read "cannot write package: /x/.p.tmp"); here they also say what is wrong with it.
  */
 public final class IoErrors {
+    /** What the system said, by the JDK's exception (disjoint types: their order does not matter). */
+    private static final Map<Class<? extends Throwable>, String> KINDS = Map.of(
+            NoSuchFileException.class, "no such file or directory",
+            AccessDeniedException.class, "permission denied",
+            FileAlreadyExistsException.class, "the file exists",
+            NotDirectoryException.class, "not a directory",
+            DirectoryNotEmptyException.class, "the directory is not empty",
+            ClosedByInterruptException.class, "interrupted");
+
     private IoErrors() {
     }
 
@@ -26,23 +36,10 @@ public final class IoErrors {
     }
 
     private static String kind(Throwable e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file or directory";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileAlreadyExistsException) {
-            return "the file exists";
-        }
-        if (e instanceof NotDirectoryException) {
-            return "not a directory";
-        }
-        if (e instanceof DirectoryNotEmptyException) {
-            return "the directory is not empty";
-        }
-        if (e instanceof ClosedByInterruptException) {
-            return "interrupted";
+        for (Map.Entry<Class<? extends Throwable>, String> k : KINDS.entrySet()) {
+            if (k.getKey().isInstance(e)) {
+                return k.getValue();
+            }
         }
         return e.getClass().getSimpleName();
     }

@@ -30,5 +30,6 @@ class IoErrorsTest {
                 .isEqualTo("/x: Read-only file system");
         assertThat(IoErrors.why(new IOException("disk full"))).isEqualTo("disk full");
         assertThat(IoErrors.why(new IOException((String) null))).isEqualTo("IOException");
+        assertThat(IoErrors.why(new java.nio.channels.ClosedByInterruptException())).isEqualTo("interrupted");
     }
 }
