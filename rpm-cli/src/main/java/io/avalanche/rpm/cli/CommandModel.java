@@ -3,6 +3,7 @@ package io.avalanche.rpm.cli;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * Commands and options declared through picocli's model API instead of its annotations (the root command, package,
@@ -57,6 +58,12 @@ final class CommandModel {
     /** An option that takes no value. */
     static OptionSpec.Builder flag(String description, String... names) {
         return OptionSpec.builder(names).type(boolean.class).arity("0").description(description);
+    }
+
+    /** The command's package files (RPM...: one or more), read back with {@code getValue()} as a List of Path. */
+    static PositionalParamSpec packages(String description) {
+        return PositionalParamSpec.builder().arity("1..*").required(true).paramLabel("RPM").type(java.util.List.class)
+                .auxiliaryTypes(java.nio.file.Path.class).description(description).build();
     }
 
     /** Whether the flag was given. */

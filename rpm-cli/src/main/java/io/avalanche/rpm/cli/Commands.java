@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * The list of subcommands, each a {@link CliCommand}: a picocli @Command class, or one declared through picocli's model
- * API ({@link CommandModel}: package, verify). {@link #model} gives picocli either.
+ * API ({@link CommandModel}: package, sign, verify). {@link #model} gives picocli either.
  */
 final class Commands {
     /** Each its command's name (CommandsTest checks), in the order help lists them. */

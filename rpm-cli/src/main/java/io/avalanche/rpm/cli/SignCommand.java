@@ -52,8 +52,7 @@ final class SignCommand extends CliCommand {
         exportKey = CommandModel.add(s, CommandModel.option(Path.class, "FILE", "Where to write the armored public key"
                 + " (default: RPM-GPG-KEY-avalanchego beside the first RPM).", "--export-key"));
         release = CommandModel.add(s, CommandModel.flag("Release build: refuse an ephemeral key.", "--release"));
-        rpms = PositionalParamSpec.builder().arity("1..*").required(true).paramLabel("RPM").type(List.class)
-                .auxiliaryTypes(Path.class).description("Packages to sign.").build();
+        rpms = CommandModel.packages("Packages to sign.");
         s.addPositional(rpms);
         spec = s;
         return s;

@@ -6,8 +6,6 @@ import io.avalanche.rpm.verify.PackageVerifier;
 import io.avalanche.rpm.sign.PackageSigning;
 import io.avalanche.rpm.verify.VerifyReport;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,11 +27,9 @@ final class VerifyCommand extends CliCommand {
                     "an armored public key, with RHEL 9's rules (no SHA-1, v4 RSA keys only)."},
                 new String[] {"", "Example:", "  rpm-release verify --key out/RPM-GPG-KEY-avalanchego out/*.rpm",
                     "", "Exit codes: 0 all packages OK, 3 any check failed, 1 error, 2 usage."});
-        s.addOption(OptionSpec.builder(KEY).required(true).paramLabel("FILE").type(Path.class)
-                .description("Armored public key file.").build());
+        CommandModel.add(s, CommandModel.option(Path.class, "FILE", "Armored public key file.", KEY).required(true));
         s.addOption(CommandModel.flag("Print the reports as JSON.", JSON).build());
-        s.addPositional(PositionalParamSpec.builder().arity("1..*").required(true).paramLabel("RPM").type(List.class)
-                .auxiliaryTypes(Path.class).description("Packages to verify.").build());
+        s.addPositional(CommandModel.packages("Packages to verify."));
         spec = s;
         return s;
     }

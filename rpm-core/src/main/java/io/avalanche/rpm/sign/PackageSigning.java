@@ -90,7 +90,7 @@ public final class PackageSigning {
             try {
                 real = p.toRealPath();
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(p + ": " + e.getMessage(), e);
+                throw new java.io.UncheckedIOException(p + ": " + io.avalanche.rpm.IoErrors.why(e), e);
             }
             Path first = seen.putIfAbsent(real, p);
             if (first != null) {
