@@ -96,10 +96,16 @@ final class RpmCorePublish {
 
     private static Publisher publisher(Destinations.Destination destination, Map<String, String> awsEnv,
                                        Consumer<String> log) {
-        // the step's timeouts are fixed: messages name no option to change them
-        return Publisher.open(destination,
-                S3Settings.fromEnvironment(awsEnv).withWording(S3Settings.Wording.fixed(RpmPublishStep.FUNCTION)),
+        return Publisher.open(destination, s3(awsEnv, RpmPublishStep.FUNCTION),
                 o -> log.accept(RpmCore.status(o.status()) + " " + o.location() + ": " + o.detail()), log);
+    }
+
+    /**
+     * The S3 settings of {@code step} from the withAWS variables {@code awsEnv}: its timeouts are fixed, so its messages
+     * name no option to change them.
+     */
+    static S3Settings s3(Map<String, String> awsEnv, String step) {
+        return S3Settings.fromEnvironment(awsEnv).withWording(S3Settings.Wording.fixed(step));
     }
 
     /** rpm-core's canonical spelling of a lifecycle destination (s3://BUCKET[/prefix] or file:DIR); else SpecException. */
@@ -126,8 +132,7 @@ final class RpmCorePublish {
     record Target(String to, Map<String, String> awsEnv, String layout, UnaryOperator<byte[]> signer, boolean apply,
                   String step) {
         Lifecycle open(Consumer<String> log) {
-            return Lifecycle.open(to, S3Settings.fromEnvironment(awsEnv).withWording(S3Settings.Wording.fixed(step)),
-                    log);
+            return Lifecycle.open(to, s3(awsEnv, step), log);
         }
 
         Lifecycle.Options options() {

@@ -2,7 +2,6 @@ package io.avalanche.rpm.jenkins;
 
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.publish.Layout;
-import io.avalanche.rpm.store.S3Settings;
 import io.avalanche.rpm.validate.CheckOutcome;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.ImageReference;
@@ -74,8 +73,8 @@ final class RpmCoreValidate {
                         d.stepTimeout())));
         Layout layout = r.layout() == null ? Layout.SEED : Layout.named(r.layout());
         ValidationReport report;
-        try (ReleaseSource source = ReleaseSource.open(r.from(), S3Settings.fromEnvironment(r.aws())
-                .withWording(S3Settings.Wording.fixed(RpmValidateStep.FUNCTION)), layout, log)) {
+        try (ReleaseSource source = ReleaseSource.open(r.from(), RpmCorePublish.s3(r.aws(), RpmValidateStep.FUNCTION),
+                layout, log)) {
             try {
                 anchor.require(source);   // rpm-core's rule, before anything is fetched
             } catch (SpecException e) {
