@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static io.avalanche.rpm.publish.YumRepository.TYPES;
 
@@ -27,22 +28,67 @@ final class MetadataComputation {
     private MetadataComputation() {
     }
 
-    /** As {@link YumRepository#compute}: phase 1 without its writes. */
+    /**
+     * As {@link YumRepository#compute}: phase 1 without its writes. While the listing is still under way and the
+     * current metadata can be spliced, the new metadata is computed as if the listing held exactly the packages the
+     * current metadata describes and those just published; that result is kept when the listing agrees.
+     */
     static YumRepository.Computed compute(YumRepository y, YumRepository.State state,
                                           Map<String, PackageMetadata> published) {
+        if (state.splice() != null && !state.listedYet()) {
+            Map<String, Long> assumed = new LinkedHashMap<>(state.splice().sizes());
+            fresh(y, published).forEach((href, m) -> assumed.putIfAbsent(href, m.packageSize()));
+            Reported early = computed(y, state.assuming(new YumRepository.State.Listing(assumed, Set.of())),
+                    published);
+            if (state.marked().isEmpty() && agrees(listed(state.listed(), fresh(y, published)), assumed,
+                    fresh(y, published).keySet())) {
+                y.log.accept(early.line());
+                return early.computed();
+            }
+        }
+        Reported c = computed(y, state, published);
+        y.log.accept(c.line());
+        return c.computed();
+    }
+
+    /** A computation and the line that reports it. */
+    private record Reported(YumRepository.Computed computed, String line) {
+    }
+
+    /** The packages of this publish that the metadata lists (none excluded). */
+    private static Map<String, PackageMetadata> fresh(YumRepository y, Map<String, PackageMetadata> published) {
+        Map<String, PackageMetadata> fresh = new LinkedHashMap<>(published);
+        fresh.keySet().removeIf(href -> y.excluded.contains(y.dir + href));
+        return fresh;
+    }
+
+    /** The packages the metadata will list: the listing and the packages of this publish still uploading. */
+    private static Map<String, Long> listed(Map<String, Long> listing, Map<String, PackageMetadata> fresh) {
+        Map<String, Long> listed = new LinkedHashMap<>(listing);
+        for (Map.Entry<String, PackageMetadata> f : fresh.entrySet()) {
+            // packages of this publish whose upload may still be under way
+            listed.putIfAbsent(f.getKey(), f.getValue().packageSize());
+        }
+        return listed;
+    }
+
+    /** The same packages, those not published now with the same sizes: the metadata computed from either is the same. */
+    private static boolean agrees(Map<String, Long> listed, Map<String, Long> assumed, Set<String> fresh) {
+        return listed.keySet().equals(assumed.keySet()) && listed.entrySet().stream()
+                .allMatch(e -> fresh.contains(e.getKey()) || e.getValue().equals(assumed.get(e.getKey())));
+    }
+
+    private static Reported computed(YumRepository y, YumRepository.State state,
+                                     Map<String, PackageMetadata> published) {
         ObjectStore store = y.store;
         String dir = y.dir;
         long timestamp = y.timestamp;
         Map<String, PackageMetadata> reread = Replacements.reread(store, dir, state.marked(), state.listed(),
                 published, () -> listedChecksums(y, state), y, y.log);
-        Map<String, PackageMetadata> fresh = new LinkedHashMap<>(published);
+        Map<String, PackageMetadata> fresh = fresh(y, published);
         fresh.putAll(reread);
         fresh.keySet().removeIf(href -> y.excluded.contains(dir + href));
-        Map<String, Long> listed = new LinkedHashMap<>(state.listed());
-        for (Map.Entry<String, PackageMetadata> f : fresh.entrySet()) {
-            // packages of this publish whose upload may still be under way
-            listed.putIfAbsent(f.getKey(), f.getValue().packageSize());
-        }
+        Map<String, Long> listed = listed(state.listed(), fresh);
         Optional<ObjectStore.Versioned> oldVersion = state.index();
         Optional<byte[]> oldBytes = oldVersion.map(ObjectStore.Versioned::data);
         String baseSha = oldBytes.map(Digests::sha256Hex).orElse(null);
@@ -110,12 +156,12 @@ final class MetadataComputation {
         if (unchanged) {
             repomd = oldBytes.get();
         }
-        y.log.accept("repository " + store.describe(dir) + ": " + total + " packages (" + reused
+        String line = "repository " + store.describe(dir) + ": " + total + " packages (" + reused
                 + " from existing metadata" + (spliced ? ", copied as they were" : "") + ", " + remote
-                + " read by header ranges, " + (total - reused - remote) + " just uploaded)");
-        return new YumRepository.Computed(new YumRepository.Pending(dir, repomd, baseSha, baseTag, ascTag, unchanged,
-                previous, new YumRepository.Result(dir, total, reused, remote, unchanged ? List.of() : written, List.of())),
-                unchanged ? List.of() : puts);
+                + " read by header ranges, " + (total - reused - remote) + " just uploaded)";
+        return new Reported(new YumRepository.Computed(new YumRepository.Pending(dir, repomd, baseSha, baseTag, ascTag,
+                unchanged, previous, new YumRepository.Result(dir, total, reused, remote,
+                unchanged ? List.of() : written, List.of())), unchanged ? List.of() : puts), line);
     }
 
     /** The SHA-256 the current index lists per href. */

@@ -42,8 +42,8 @@ final class RepositoryReader {
 
     /**
      * As {@link YumRepository#read}: the listing and the .asc are read while repomd.xml, then the metadata it names,
-     * are fetched and opened; {@code excluded} (more keys to leave out, e.g. yanked packages read meanwhile) is asked
-     * for only once the listing is in.
+     * are fetched and opened; the state is returned then, and its listing is waited for when first used, and
+     * {@code excluded} (more keys to leave out, e.g. yanked packages read meanwhile) asked for then.
      */
     YumRepository.State read(java.util.function.Supplier<Set<String>> excluded) {
         java.util.concurrent.Future<List<StoredObject>> listing = y.start(() -> store.list(dir));
@@ -54,9 +54,14 @@ final class RepositoryReader {
         byte[][] open = parsed.map(this::readExisting).orElse(null);
         RepoSplice.Index splice = open == null ? null : RepoSplice.index(open[0], open[1], open[2]);
         String ascTag = io.avalanche.rpm.store.Parallel.join(asc).map(ObjectStore.Versioned::tag).orElse(null);
-        List<StoredObject> objects = io.avalanche.rpm.store.Parallel.join(listing);
+        return new YumRepository.State(() -> sorted(io.avalanche.rpm.store.Parallel.join(listing), excluded.get()),
+                listing, oldVersion, parsed, ascTag, open, splice);
+    }
+
+    /** The .rpm objects listed directly in the directory and not {@code excluded}, and the marked packages. */
+    private YumRepository.State.Listing sorted(List<StoredObject> objects, Set<String> excluded) {
         Set<String> out = new java.util.HashSet<>(y.excluded);
-        out.addAll(excluded.get());
+        out.addAll(excluded);
         Map<String, Long> listed = new LinkedHashMap<>();
         Set<String> marked = new java.util.TreeSet<>();
         for (StoredObject o : objects) {
@@ -68,7 +73,7 @@ final class RepositoryReader {
                 marked.add(Replacements.fileOf(rel.substring(Layout.REPODATA.length())));
             }
         }
-        return new YumRepository.State(listed, oldVersion, parsed, ascTag, open, splice, marked);
+        return new YumRepository.State.Listing(listed, marked);
     }
 
     /** The parsed index, or null (with a warning) when it is damaged. */

@@ -126,12 +126,86 @@ public final class YumRepository {
     }
 
     /**
-     * What a metadata update starts from: the .rpm objects listed with their sizes, the current repomd.xml (bytes and
-     * version tag), the version tag of its .asc, and the packages its metadata describes (by href); {@code marked}:
-     * the packages a forced replacement marked ({@link Replacements}).
+     * What a metadata update starts from: the current repomd.xml (bytes and version tag), the version tag of its .asc,
+     * the packages its metadata describes (by href), and, once the listing is in ({@link #listed}, {@link #marked}), the
+     * .rpm objects listed with their sizes and the packages a forced replacement marked ({@link Replacements}).
      */
-    record State(Map<String, Long> listed, Optional<ObjectStore.Versioned> index, Optional<Repomd> parsed,
-                 String ascTag, byte[][] open, RepoSplice.Index splice, Set<String> marked) {
+    static final class State {
+        private final java.util.function.Supplier<Listing> listing;
+        private final java.util.concurrent.Future<?> listingRequest;
+        private final Optional<ObjectStore.Versioned> index;
+        private final Optional<Repomd> parsed;
+        private final String ascTag;
+        private final byte[][] open;
+        private final RepoSplice.Index splice;
+        private Listing listed;
+
+        /** The listing of a state: .rpm objects by name with their sizes, and the marked packages. */
+        record Listing(Map<String, Long> listed, Set<String> marked) {
+        }
+
+        /**
+         * @param listing the listing, sorted (asked for once, on first use)
+         * @param listingRequest the request that lists (done: the listing is in)
+         */
+        State(java.util.function.Supplier<Listing> listing, java.util.concurrent.Future<?> listingRequest,
+              Optional<ObjectStore.Versioned> index, Optional<Repomd> parsed, String ascTag, byte[][] open,
+              RepoSplice.Index splice) {
+            this.listing = listing;
+            this.listingRequest = listingRequest;
+            this.index = index;
+            this.parsed = parsed;
+            this.ascTag = ascTag;
+            this.open = open;
+            this.splice = splice;
+        }
+
+        /** This state with {@code listing} in place of its own (what a computation assumes the listing holds). */
+        State assuming(Listing listing) {
+            return new State(() -> listing, java.util.concurrent.CompletableFuture.completedFuture(null), index,
+                    parsed, ascTag, open, splice);
+        }
+
+        private synchronized Listing listing() {
+            if (listed == null) {
+                listed = listing.get();
+            }
+            return listed;
+        }
+
+        /** Whether the listing is in, so {@link #listed} does not wait for it. */
+        boolean listedYet() {
+            return listingRequest.isDone();
+        }
+
+        Map<String, Long> listed() {
+            return listing().listed();
+        }
+
+        Set<String> marked() {
+            return listing().marked();
+        }
+
+        Optional<ObjectStore.Versioned> index() {
+            return index;
+        }
+
+        Optional<Repomd> parsed() {
+            return parsed;
+        }
+
+        String ascTag() {
+            return ascTag;
+        }
+
+        byte[][] open() {
+            return open;
+        }
+
+        RepoSplice.Index splice() {
+            return splice;
+        }
+
         /** The packages the current metadata describes, by href (parsed: only when the metadata is not spliced). */
         Map<String, PackageMetadata> known(YumRepository y) {
             Map<String, PackageMetadata> known = new HashMap<>();
@@ -144,7 +218,10 @@ public final class YumRepository {
         }
     }
 
-    /** Reads the repository's current state: the listing, repomd.xml and its .asc at once, then its metadata files. */
+    /**
+     * Reads the repository's current state: the listing, repomd.xml and its .asc at once, then its metadata files; the
+     * state is returned before the listing is in.
+     */
     State read() {
         return new RepositoryReader(this).read(Set::of);
     }

@@ -108,6 +108,7 @@ final class CountingStore implements ObjectStore {
 
     @Override
     public List<StoredObject> list(String prefix) {
+        beforeList.accept(prefix);
         requests.incrementAndGet();
         return delegate.list(prefix);
     }
@@ -123,6 +124,9 @@ final class CountingStore implements ObjectStore {
         requests.incrementAndGet();
         return delegate.verify(key, sha256, size);
     }
+
+    /** Runs before each listing with its prefix (tests hold a listing back there). */
+    volatile java.util.function.Consumer<String> beforeList = k -> { };
 
     /** Runs before each conditional write with its key (tests interleave another publisher there). */
     volatile java.util.function.Consumer<String> beforeConditionalWrite = k -> { };
