@@ -33,12 +33,12 @@ final class MetadataComputation {
      * current metadata can be spliced, the new metadata is computed as if the listing held exactly the packages the
      * current metadata describes and those just published; that result is kept when the listing agrees.
      */
-    static YumRepository.Computed compute(YumRepository y, YumRepository.State state,
+    static YumRepository.Computed compute(YumRepository y, RepositoryState state,
                                           Map<String, PackageMetadata> published) {
         if (state.splice() != null && !state.listedYet()) {
             Map<String, Long> assumed = new LinkedHashMap<>(state.splice().sizes());
             fresh(y, published).forEach((href, m) -> assumed.putIfAbsent(href, m.packageSize()));
-            Reported early = computed(y, state.assuming(new YumRepository.State.Listing(assumed, Set.of())),
+            Reported early = computed(y, state.assuming(new RepositoryState.Listing(assumed, Set.of())),
                     published);
             if (state.marked().isEmpty() && agrees(listed(state.listed(), fresh(y, published)), assumed,
                     fresh(y, published).keySet())) {
@@ -78,7 +78,7 @@ final class MetadataComputation {
                 .allMatch(e -> fresh.contains(e.getKey()) || e.getValue().equals(assumed.get(e.getKey())));
     }
 
-    private static Reported computed(YumRepository y, YumRepository.State state,
+    private static Reported computed(YumRepository y, RepositoryState state,
                                      Map<String, PackageMetadata> published) {
         ObjectStore store = y.store;
         String dir = y.dir;
@@ -165,7 +165,7 @@ final class MetadataComputation {
     }
 
     /** The SHA-256 the current index lists per href. */
-    private static Map<String, String> listedChecksums(YumRepository y, YumRepository.State state) {
+    private static Map<String, String> listedChecksums(YumRepository y, RepositoryState state) {
         if (state.splice() != null) {
             return state.splice().checksums();
         }

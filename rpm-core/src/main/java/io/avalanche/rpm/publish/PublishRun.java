@@ -71,7 +71,7 @@ final class PublishRun {
      * repository's state, and the .repo file.
      */
     record Remote(Map<String, Optional<StoredObject>> objects,
-                  Map<String, CompletableFuture<YumRepository.State>> repositories,
+                  Map<String, CompletableFuture<RepositoryState>> repositories,
                   Optional<StoredObject> repoFile) {
     }
 
@@ -130,7 +130,7 @@ final class PublishRun {
             heads.put(f.key(), io.submit(() -> store.head(f.key())));
         }
         Future<Optional<StoredObject>> repoFile = io.submit(() -> store.head(repoFileKey()));
-        Map<String, CompletableFuture<YumRepository.State>> repos = new TreeMap<>();
+        Map<String, CompletableFuture<RepositoryState>> repos = new TreeMap<>();
         for (String dir : release.dirs(layout)) {
             repos.put(dir, CompletableFuture.supplyAsync(() -> repository(dir).read(() -> Futures.join(yanks)),
                     CHECKS));

@@ -45,7 +45,7 @@ final class RepositoryReader {
      * are fetched and opened; the state is returned then, and its listing is waited for when first used, and
      * {@code excluded} (more keys to leave out, e.g. yanked packages read meanwhile) asked for then.
      */
-    YumRepository.State read(java.util.function.Supplier<Set<String>> excluded) {
+    RepositoryState read(java.util.function.Supplier<Set<String>> excluded) {
         java.util.concurrent.Future<List<StoredObject>> listing = y.start(() -> store.list(dir));
         java.util.concurrent.Future<Optional<ObjectStore.Versioned>> asc = y.start(
                 () -> store.getVersioned(dir + REPOMD + ".asc"));
@@ -54,12 +54,12 @@ final class RepositoryReader {
         byte[][] open = parsed.map(this::readExisting).orElse(null);
         RepoSplice.Index splice = open == null ? null : RepoSplice.index(open[0], open[1], open[2]);
         String ascTag = io.avalanche.rpm.store.Parallel.join(asc).map(ObjectStore.Versioned::tag).orElse(null);
-        return new YumRepository.State(() -> sorted(io.avalanche.rpm.store.Parallel.join(listing), excluded.get()),
+        return new RepositoryState(() -> sorted(io.avalanche.rpm.store.Parallel.join(listing), excluded.get()),
                 listing, oldVersion, parsed, ascTag, open, splice);
     }
 
     /** The .rpm objects listed directly in the directory and not {@code excluded}, and the marked packages. */
-    private YumRepository.State.Listing sorted(List<StoredObject> objects, Set<String> excluded) {
+    private RepositoryState.Listing sorted(List<StoredObject> objects, Set<String> excluded) {
         Set<String> out = new java.util.HashSet<>(y.excluded);
         out.addAll(excluded);
         Map<String, Long> listed = new LinkedHashMap<>();
@@ -73,7 +73,7 @@ final class RepositoryReader {
                 marked.add(Replacements.fileOf(rel.substring(Layout.REPODATA.length())));
             }
         }
-        return new YumRepository.State.Listing(listed, marked);
+        return new RepositoryState.Listing(listed, marked);
     }
 
     /** The parsed index, or null (with a warning) when it is damaged. */

@@ -68,7 +68,7 @@ public final class RepositoryRewrite {
     /** Every package stored in a repository: from its metadata where it lists them, from their headers otherwise. */
     public List<StoredPackage> packages(String dir) {
         YumRepository y = new YumRepository(store, dir, null, timestamp, log, null);
-        YumRepository.State state = y.read();
+        RepositoryState state = y.read();
         Map<String, PackageMetadata> known = state.known(y);
         List<StoredPackage> out = new ArrayList<>();
         for (Map.Entry<String, Long> e : state.listed().entrySet()) {

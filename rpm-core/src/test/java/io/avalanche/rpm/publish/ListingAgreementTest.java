@@ -76,7 +76,7 @@ class ListingAgreementTest {
         List<String> log = new ArrayList<>();
         try (Parallel io = new Parallel(2)) {
             YumRepository y = new YumRepository(store, DIR, null, 1700000000L, log::add, io);
-            YumRepository.State state = y.read();
+            RepositoryState state = y.read();
             assertThat(state.splice()).as("the current metadata can be spliced").isNotNull();
             assertThat(state.listedYet()).as("the listing is held back").isFalse();
             YumRepository.Computed[] out = new YumRepository.Computed[1];
@@ -99,7 +99,7 @@ class ListingAgreementTest {
     private Computation afterListing(Path root, Map<String, PackageMetadata> fresh) {
         List<String> log = new ArrayList<>();
         YumRepository y = new YumRepository(new FileStore(root), DIR, null, 1700000000L, log::add);
-        YumRepository.State state = y.read();
+        RepositoryState state = y.read();
         assertThat(state.listedYet()).isTrue();
         return new Computation(y.compute(state, fresh), log);
     }
