@@ -31,15 +31,18 @@ final class MetadataComputation {
     /**
      * As {@link YumRepository#compute}: phase 1 without its writes. While the listing is still under way and the
      * current metadata can be spliced, the new metadata is computed as if the listing held exactly the packages the
-     * current metadata describes and those just published; that result is kept when the listing agrees.
+     * current metadata describes and those just published ({@code speculated} receives it then); that result is kept
+     * when the listing agrees.
      */
     static YumRepository.Computed compute(YumRepository y, RepositoryState state,
-                                          Map<String, PackageMetadata> published) {
+                                          Map<String, PackageMetadata> published,
+                                          java.util.function.Consumer<YumRepository.Computed> speculated) {
         if (state.splice() != null && !state.listedYet()) {
             Map<String, Long> assumed = new LinkedHashMap<>(state.splice().sizes());
             fresh(y, published).forEach((href, m) -> assumed.putIfAbsent(href, m.packageSize()));
             Reported early = computed(y, state.assuming(new RepositoryState.Listing(assumed, Set.of())),
                     published);
+            speculated.accept(early.computed());
             if (state.marked().isEmpty() && agrees(listed(state.listed(), fresh(y, published)), assumed,
                     fresh(y, published).keySet())) {
                 y.log.accept(early.line());

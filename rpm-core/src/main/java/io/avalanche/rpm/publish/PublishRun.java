@@ -213,6 +213,16 @@ final class PublishRun {
 
     /** Each repository's new metadata (not stored yet) from the items' headers and SHA-256s. */
     Map<YumRepository, YumRepository.Computed> computeMetadata(List<Item> items, Remote remote) {
+        return computeMetadata(items, remote, c -> { });
+    }
+
+    /**
+     * As {@link #computeMetadata(List, Remote)}; {@code speculated} receives what a repository's computation made
+     * while its listing was still under way ({@link YumRepository#compute(RepositoryState, Map,
+     * java.util.function.Consumer)}).
+     */
+    Map<YumRepository, YumRepository.Computed> computeMetadata(List<Item> items, Remote remote,
+                                                               Consumer<YumRepository.Computed> speculated) {
         Map<String, Map<String, PackageMetadata>> byDir = new TreeMap<>();
         for (Item it : items) {
             if (it.rpm() != null) {
@@ -225,7 +235,7 @@ final class PublishRun {
         for (Map.Entry<String, Map<String, PackageMetadata>> e : byDir.entrySet()) {
             String dir = e.getKey();
             YumRepository y = repository(dir);
-            out.put(y, y.compute(Futures.join(remote.repositories().get(dir)), e.getValue()));
+            out.put(y, y.compute(Futures.join(remote.repositories().get(dir)), e.getValue(), speculated));
         }
         return out;
     }

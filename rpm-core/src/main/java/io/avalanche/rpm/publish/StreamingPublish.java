@@ -75,9 +75,17 @@ final class StreamingPublish {
         // the metadata is computed while the packages stream, from the SHA-256s release.json declares: S3 refuses
         // bytes that do not have them and the verifying pass refuses a release.json that is wrong
         Map<YumRepository, YumRepository.Computed> computed;
+        // metadata computed while a listing is under way goes up at once when every package passed its checks
+        // already (content-addressed and named by no index: kept if the listing agrees, removed later if not)
+        Map<YumRepository.Computed, List<Future<?>>> early = new java.util.IdentityHashMap<>();
         try {
-            computed = run.computeMetadata(declaredItems(), remote);
+            computed = run.computeMetadata(declaredItems(), remote, c -> {
+                if (allPassed.isDone() && !allPassed.isCompletedExceptionally()) {
+                    early.put(c, c.puts().stream().<Future<?>>map(p -> run.io.submit(p)).toList());
+                }
+            });
         } catch (RuntimeException e) {
+            early.values().forEach(fs -> fs.forEach(StreamingPublish::quietly));
             uploads.forEach(CompletableFuture::join);
             failChecks();   // a package that failed its checks explains more
             throw e;
@@ -86,9 +94,11 @@ final class StreamingPublish {
         // the new metadata files go up while the packages finish streaming; no index names them before the packages
         // are stored, so a failed upload leaves only unreferenced files (removed later), as in PublishRun.prepare
         List<Future<?>> later = new ArrayList<>();
+        early.values().forEach(later::addAll);
         if (allPassed.handle((v, e) -> e == null).join()) {
             later.addAll(uploadKeyFile());
-            computed.values().forEach(c -> c.puts().forEach(p -> later.add(run.io.submit(p))));
+            computed.values().stream().filter(c -> !early.containsKey(c))
+                    .forEach(c -> c.puts().forEach(p -> later.add(run.io.submit(p))));
         }
         List<Object> results = uploads.stream().map(CompletableFuture::join).toList();
         try {

@@ -188,7 +188,16 @@ public final class YumRepository {
      * index lists ({@link MetadataComputation}).
      */
     Computed compute(RepositoryState state, Map<String, PackageMetadata> published) {
-        return MetadataComputation.compute(this, state, published);
+        return compute(state, published, c -> { });
+    }
+
+    /**
+     * As {@link #compute(RepositoryState, Map)}; {@code speculated} receives metadata computed while the listing is
+     * still under way, before it is known whether the listing agrees (the same instance is returned when it does).
+     */
+    Computed compute(RepositoryState state, Map<String, PackageMetadata> published,
+                     java.util.function.Consumer<Computed> speculated) {
+        return MetadataComputation.compute(this, state, published, speculated);
     }
 
     /**

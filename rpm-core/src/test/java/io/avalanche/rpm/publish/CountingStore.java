@@ -74,7 +74,9 @@ final class CountingStore implements ObjectStore {
                                byte[] sha256, String expectedTag) {
         beforeConditionalWrite.accept(key);
         requests.incrementAndGet();
-        return delegate.putStreaming(key, size, body, sha256, expectedTag);
+        String tag = delegate.putStreaming(key, size, body, sha256, expectedTag);
+        afterStreamingWrite.accept(key);
+        return tag;
     }
 
     @Override
@@ -125,6 +127,12 @@ final class CountingStore implements ObjectStore {
         return delegate.verify(key, sha256, size);
     }
 
+    /** Runs after each streamed upload stored its object, with its key. */
+    volatile java.util.function.Consumer<String> afterStreamingWrite = k -> { };
+
+    /** Runs before each versioned GET (an index read) with its key. */
+    volatile java.util.function.Consumer<String> beforeVersionedGet = k -> { };
+
     /** Runs before each listing with its prefix (tests hold a listing back there). */
     volatile java.util.function.Consumer<String> beforeList = k -> { };
 
@@ -133,6 +141,7 @@ final class CountingStore implements ObjectStore {
 
     @Override
     public Optional<Versioned> getVersioned(String key) {
+        beforeVersionedGet.accept(key);
         requests.incrementAndGet();
         Optional<Versioned> r = delegate.getVersioned(key);
         r.ifPresent(v -> bytesDownloaded.addAndGet(v.data().length));

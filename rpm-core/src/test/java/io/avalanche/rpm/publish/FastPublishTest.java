@@ -208,6 +208,81 @@ class FastPublishTest {
     }
 
     @Test
+    void metadataComputedWhileTheListingRunsIsStoredBeforeTheListingEnds() throws Exception {
+        List<String> log = publishWithTheListingHeld("6", false);
+        assertThat(log).anyMatch(l -> l.contains("2 packages (1 from existing metadata, copied as they were"));
+    }
+
+    @Test
+    void metadataStoredEarlyThatTheListingContradictsIsReplacedBeforeTheIndexNamesIt() throws Exception {
+        List<String> log = publishWithTheListingHeld("7", true);
+        assertThat(log).anyMatch(l -> l.contains("3 packages (1 from existing metadata, 1 read by header ranges"));
+    }
+
+    /**
+     * Publishes release {@code major}.1.0 into a repository holding {@code major}.0.0 (and, with {@code stray}, a
+     * package its metadata does not list), the listing held until the metadata files went up or 10 s passed, the
+     * index read only once the package is stored (so it has passed its checks); the publish's log.
+     */
+    private List<String> publishWithTheListingHeld(String major, boolean stray) throws Exception {
+        Path first = release(major + ".0.0", "x86_64");
+        Path second = release(major + ".1.0", "x86_64");
+        String dir = Layout.SEED.root() + "x86_64/";
+        try (S3Store s = S3Store.open("s3://fast/early" + major, s3.settings())) {
+            publisher(s).publish(first, options());   // a repository whose metadata the next publish splices
+            List<String> expected = new ArrayList<>(List.of("avalanchego-v" + major + ".0.0-x86_64.rpm",
+                    "avalanchego-v" + major + ".1.0-x86_64.rpm"));
+            if (stray) {   // stored by a run that failed before its index was written
+                Path other = release(major + ".0.5", "x86_64").resolve("avalanchego-v" + major + ".0.5-x86_64.rpm");
+                String name = TestRpms.publishedName(other);
+                s.put(dir + name, other, Digests.sha256(other));
+                expected.add(1, name);
+            }
+            CountingStore store = new CountingStore(s);
+            java.util.concurrent.atomic.AtomicBoolean uploaded = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger stored = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger storedWhileListing = new java.util.concurrent.atomic.AtomicInteger(-1);
+            store.afterStreamingWrite = k -> uploaded.compareAndSet(false, k.endsWith(".rpm"));
+            store.beforeVersionedGet = k -> {
+                if (k.equals(dir + "repodata/repomd.xml")) {
+                    await(uploaded::get);   // its last byte waited until the package passed its checks
+                }
+            };
+            store.beforeConditionalWrite = k -> {
+                if (k.startsWith(dir + "repodata/") && k.endsWith(".xml.gz")) {
+                    stored.incrementAndGet();
+                }
+            };
+            store.beforeList = prefix -> {
+                if (prefix.equals(dir)) {
+                    await(() -> stored.get() >= 3);
+                    storedWhileListing.set(stored.get());
+                }
+            };
+            List<String> log = new ArrayList<>();
+            Publisher.Result r = new Publisher(store, o -> { }, log::add).publish(second, options());
+            assertThat(storedWhileListing.get()).as("metadata files stored while the listing was held").isEqualTo(3);
+            assertThat(stored.get()).as("stored once, and again when the listing disagreed").isEqualTo(stray ? 6 : 3);
+            assertThat(r.repositories().get(0).packages()).isEqualTo(expected.size());
+            assertThat(RepoMetadataCreaterepoTestSupport.packages(s, dir)).containsExactlyElementsOf(expected);
+            return log;
+        }
+    }
+
+    /** Waits up to 10 s for {@code done} (a hook of the store holds a request until then). */
+    private static void await(java.util.function.BooleanSupplier done) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Test
     void aStreamedUploadThatIsRetriedIsVerifiedAgainAndStoredOnce() throws Exception {
         Path rel = release("5.0.0", "x86_64");
         try (FaultProxy faulty = new FaultProxy(s3.proxy.getPort());
