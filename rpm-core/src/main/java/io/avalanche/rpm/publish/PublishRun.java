@@ -125,16 +125,17 @@ final class PublishRun {
     Remote read(ReleaseScan release) {
         CompletableFuture<java.util.Set<String>> yanks = CompletableFuture.supplyAsync(
                 () -> YankRecords.read(store, layout).keys(), CHECKS);
-        Map<String, Future<Optional<StoredObject>>> heads = new LinkedHashMap<>();
-        for (ReleaseScan.Scanned f : release.files()) {
-            heads.put(f.key(), io.submit(() -> store.head(f.key())));
-        }
-        Future<Optional<StoredObject>> repoFile = io.submit(() -> store.head(repoFileKey()));
+        // the repositories first: their listings are the longest requests of a publish into a large repository
         Map<String, CompletableFuture<RepositoryState>> repos = new TreeMap<>();
         for (String dir : release.dirs(layout)) {
             repos.put(dir, CompletableFuture.supplyAsync(() -> repository(dir).read(() -> Futures.join(yanks)),
                     CHECKS));
         }
+        Map<String, Future<Optional<StoredObject>>> heads = new LinkedHashMap<>();
+        for (ReleaseScan.Scanned f : release.files()) {
+            heads.put(f.key(), io.submit(() -> store.head(f.key())));
+        }
+        Future<Optional<StoredObject>> repoFile = io.submit(() -> store.head(repoFileKey()));
         Map<String, Optional<StoredObject>> objects = new LinkedHashMap<>();
         heads.forEach((k, f) -> objects.put(k, Parallel.join(f)));
         yanked = Futures.join(yanks);

@@ -209,22 +209,30 @@ class FastPublishTest {
 
     @Test
     void metadataComputedWhileTheListingRunsIsStoredBeforeTheListingEnds() throws Exception {
-        List<String> log = publishWithTheListingHeld("6", false);
+        List<String> log = publishWithTheListingHeld("6", false, false);
         assertThat(log).anyMatch(l -> l.contains("2 packages (1 from existing metadata, copied as they were"));
     }
 
     @Test
     void metadataStoredEarlyThatTheListingContradictsIsReplacedBeforeTheIndexNamesIt() throws Exception {
-        List<String> log = publishWithTheListingHeld("7", true);
+        List<String> log = publishWithTheListingHeld("7", true, false);
         assertThat(log).anyMatch(l -> l.contains("3 packages (1 from existing metadata, 1 read by header ranges"));
+    }
+
+    @Test
+    void aListingThatFailsAfterTheMetadataWentUpLeavesTheIndexAsItWasAndARerunPublishes() throws Exception {
+        publishWithTheListingHeld("8", false, true);
     }
 
     /**
      * Publishes release {@code major}.1.0 into a repository holding {@code major}.0.0 (and, with {@code stray}, a
      * package its metadata does not list), the listing held until the metadata files went up or 10 s passed, the
-     * index read only once the package is stored (so it has passed its checks); the publish's log.
+     * index read only once the package is stored (so it has passed its checks); the publish's log. With
+     * {@code listingFails} the listing then fails: the publish fails with it, the index is left as it was, and a rerun
+     * publishes.
      */
-    private List<String> publishWithTheListingHeld(String major, boolean stray) throws Exception {
+    private List<String> publishWithTheListingHeld(String major, boolean stray, boolean listingFails)
+            throws Exception {
         Path first = release(major + ".0.0", "x86_64");
         Path second = release(major + ".1.0", "x86_64");
         String dir = Layout.SEED.root() + "x86_64/";
@@ -257,9 +265,22 @@ class FastPublishTest {
                 if (prefix.equals(dir)) {
                     await(() -> stored.get() >= 3);
                     storedWhileListing.set(stored.get());
+                    if (listingFails) {
+                        throw new StoreException("listing refused by the test");
+                    }
                 }
             };
             List<String> log = new ArrayList<>();
+            if (listingFails) {
+                assertThatThrownBy(() -> new Publisher(store, o -> { }, log::add).publish(second, options()))
+                        .hasMessageContaining("listing refused by the test");
+                assertThat(storedWhileListing.get()).isEqualTo(3);
+                assertThat(RepoMetadataCreaterepoTestSupport.packages(s, dir)).containsExactly(expected.get(0));
+                store.beforeList = prefix -> { };
+                publisher(store).publish(second, options());
+                assertThat(RepoMetadataCreaterepoTestSupport.packages(s, dir)).containsExactlyElementsOf(expected);
+                return log;
+            }
             Publisher.Result r = new Publisher(store, o -> { }, log::add).publish(second, options());
             assertThat(storedWhileListing.get()).as("metadata files stored while the listing was held").isEqualTo(3);
             assertThat(stored.get()).as("stored once, and again when the listing disagreed").isEqualTo(stray ? 6 : 3);
