@@ -111,6 +111,7 @@ final class ReleaseCommand extends CliCommand {
 
     @Override
     public Integer call() {
+        io.avalanche.rpm.Profile.mark("command line parsed");
         boolean pr = mode.pr != null;
         ReleaseTag t = tag(pr);
         Layout lay = Layout.named(layout);
