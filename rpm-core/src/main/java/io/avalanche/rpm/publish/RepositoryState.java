@@ -34,8 +34,8 @@ final class RepositoryState {
      * @param listingRequest the request that lists (done: the listing is in)
      */
     RepositoryState(java.util.function.Supplier<Listing> listing, java.util.concurrent.Future<?> listingRequest,
-          Optional<ObjectStore.Versioned> index, Optional<Repomd> parsed, String ascTag, byte[][] open,
-          RepoSplice.Index splice) {
+                    Optional<ObjectStore.Versioned> index, Optional<Repomd> parsed, String ascTag, byte[][] open,
+                    RepoSplice.Index splice) {
         this.listing = listing;
         this.listingRequest = listingRequest;
         this.index = index;
