@@ -117,56 +117,56 @@ class ListingAgreementTest {
         assertThat(early.computed().puts()).hasSameSizeAs(late.computed().puts());
     }
 
-    private Map<String, PackageMetadata> publishing(String version) throws Exception {
-        PackageMetadata m = metadata(built(version));
-        return Map.of(m.href(), m);
+    /**
+     * Publishing 1.1.0 into the repository at {@code root}: what phase 1 computes while the listing is held back,
+     * checked to be what it computes from a listing that was in before it.
+     */
+    private Computation publishing(Path root) throws Exception {
+        PackageMetadata m = metadata(built("1.1.0"));
+        Map<String, PackageMetadata> fresh = Map.of(m.href(), m);
+        Computation early = whileListing(root, fresh);
+        assertSame(early, afterListing(root, fresh));
+        return early;
+    }
+
+    /** The stored package of {@code version}. */
+    private static Path storedPackage(Path root, String version) throws Exception {
+        try (var s = Files.list(root.resolve(DIR))) {
+            return s.filter(p -> p.getFileName().toString().contains(version)).findFirst().orElseThrow();
+        }
     }
 
     @Test
     void aListingThatAgreesKeepsTheMetadataComputedBeforeIt() throws Exception {
-        Path root = seeded();
-        Map<String, PackageMetadata> fresh = publishing("1.1.0");
-        Computation early = whileListing(root, fresh);
-        assertSame(early, afterListing(root, fresh));
-        assertThat(early.pending().result().packages()).isEqualTo(4);
-        assertThat(early.pending().result().reused()).isEqualTo(3);
-        assertThat(early.log().get(0)).contains("copied as they were");
+        Computation c = publishing(seeded());
+        assertThat(c.pending().result().packages()).isEqualTo(4);
+        assertThat(c.pending().result().reused()).isEqualTo(3);
+        assertThat(c.log().get(0)).contains("copied as they were");
     }
 
     @Test
     void aStoredPackageTheMetadataDoesNotDescribeIsReadFromItsHeaders() throws Exception {
         Path root = seeded();
         stored(root, "1.0.9");   // stored by a run that failed before its index was written
-        Map<String, PackageMetadata> fresh = publishing("1.1.0");
-        Computation early = whileListing(root, fresh);
-        assertSame(early, afterListing(root, fresh));
-        assertThat(early.pending().result().packages()).isEqualTo(5);
-        assertThat(early.pending().result().readRemotely()).isEqualTo(1);
+        YumRepository.Result r = publishing(root).pending().result();
+        assertThat(r.packages()).isEqualTo(5);
+        assertThat(r.readRemotely()).isEqualTo(1);
     }
 
     @Test
     void aPackageGoneFromTheStoreIsDropped() throws Exception {
         Path root = seeded();
-        try (var s = Files.list(root.resolve(DIR))) {
-            Files.delete(s.filter(p -> p.getFileName().toString().contains("1.0.2")).findFirst().orElseThrow());
-        }
-        Map<String, PackageMetadata> fresh = publishing("1.1.0");
-        Computation early = whileListing(root, fresh);
-        assertSame(early, afterListing(root, fresh));
-        assertThat(early.pending().result().packages()).isEqualTo(3);
-        assertThat(early.pending().result().reused()).isEqualTo(2);
+        Files.delete(storedPackage(root, "1.0.2"));
+        YumRepository.Result r = publishing(root).pending().result();
+        assertThat(r.packages()).isEqualTo(3);
+        assertThat(r.reused()).isEqualTo(2);
     }
 
     @Test
     void aPackageStoredWithAnotherSizeThanItsEntryIsReadAgain() throws Exception {
         Path root = seeded();
-        try (var s = Files.list(root.resolve(DIR))) {
-            Path p = s.filter(f -> f.getFileName().toString().contains("1.0.3")).findFirst().orElseThrow();
-            Files.write(p, Files.readAllBytes(built("1.0.3")), java.nio.file.StandardOpenOption.APPEND);
-        }
-        Map<String, PackageMetadata> fresh = publishing("1.1.0");
-        Computation early = whileListing(root, fresh);
-        assertSame(early, afterListing(root, fresh));
-        assertThat(early.pending().result().readRemotely()).isEqualTo(1);
+        Files.write(storedPackage(root, "1.0.3"), Files.readAllBytes(built("1.0.3")),
+                java.nio.file.StandardOpenOption.APPEND);
+        assertThat(publishing(root).pending().result().readRemotely()).isEqualTo(1);
     }
 }
