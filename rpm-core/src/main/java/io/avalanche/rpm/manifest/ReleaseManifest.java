@@ -116,7 +116,7 @@ public record ReleaseManifest(String tag, String version, String release, String
                 }
             }
         } catch (IOException e) {
-            throw new RpmException(dir + ": cannot refresh " + FILE_NAME + ": " + e.getMessage(), e);
+            throw new RpmException(dir + ": cannot refresh " + FILE_NAME + ": " + io.avalanche.rpm.IoErrors.why(e), e);
         }
         ReleaseManifest m = withFiles(List.copyOf(byName.values()));
         m.write(dir);

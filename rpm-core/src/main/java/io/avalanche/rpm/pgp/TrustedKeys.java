@@ -142,7 +142,7 @@ public final class TrustedKeys {
         try (InputStream in = Files.newInputStream(file)) {
             return load(in, file.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read the public key: " + e.getMessage(), e);
+            throw new UncheckedIOException(file + ": cannot read the public key: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.avalanche.rpm.publish;
 
 import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.Futures;
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.format.Channel;
 import io.avalanche.rpm.format.RpmPackage;
@@ -310,7 +311,7 @@ final class PublishRun {
         try {
             return Files.getLastModifiedTime(p).toMillis() / 1000;
         } catch (IOException e) {
-            throw new UncheckedIOException(p + ": cannot stat: " + e.getMessage(), e);
+            throw new UncheckedIOException(p + ": cannot stat: " + IoErrors.why(e), e);
         }
     }
 }

@@ -85,7 +85,7 @@ record ReleaseScan(Path dir, List<Scanned> files, Map<String, String> manifest, 
             rpms = s.filter(p -> PathNames.name(p).endsWith(".rpm") && Files.isRegularFile(p)).sorted()
                     .toList();
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot list: " + e.getMessage(), e);
+            throw new UncheckedIOException(dir + ": cannot list: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
         if (rpms.isEmpty()) {
             throw new PublishException(dir + ": no .rpm files to publish");
@@ -251,7 +251,7 @@ record ReleaseScan(Path dir, List<Scanned> files, Map<String, String> manifest, 
         try {
             return Files.size(p);
         } catch (IOException e) {
-            throw new UncheckedIOException(p + ": cannot stat: " + e.getMessage(), e);
+            throw new UncheckedIOException(p + ": cannot stat: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 }

@@ -144,7 +144,7 @@ final class RepositoryReader {
         try (RangedChannel ch = new RangedChannel(store, key, size)) {
             p = RpmReader.read(ch, store.describe(key));
         } catch (IOException e) {
-            throw new UncheckedIOException(store.describe(key) + ": cannot read headers: " + e.getMessage(), e);
+            throw new UncheckedIOException(store.describe(key) + ": cannot read headers: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
         long mtime = o.lastModified() == null ? y.timestamp : o.lastModified().getEpochSecond();
         return PackageMetadata.from(p, sha, mtime, href);

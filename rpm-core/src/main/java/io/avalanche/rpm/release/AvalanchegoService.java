@@ -56,7 +56,7 @@ public final class AvalanchegoService {
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read resource " + name + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read resource " + name + ": " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 
@@ -111,7 +111,7 @@ public final class AvalanchegoService {
             Path rpm = RpmWriter.write(s, dir, name, n -> { }, signer);
             return new ReleaseManifest.Artifact(name, NAME, Files.size(rpm), Digests.hex(Digests.sha256(rpm)));
         } catch (IOException e) {
-            throw new RpmException(dir + ": cannot write the " + NAME + " package: " + e.getMessage(), e);
+            throw new RpmException(dir + ": cannot write the " + NAME + " package: " + io.avalanche.rpm.IoErrors.why(e), e);
         } finally {
             OutputDir.deleteTree(src);
         }
@@ -136,7 +136,7 @@ public final class AvalanchegoService {
             Files.createDirectories(dir);
             return Files.writeString(dir.resolve(name), text);
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot write " + name + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(dir + ": cannot write " + name + ": " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 }

@@ -62,7 +62,7 @@ final class BuildOutput {
         } catch (FileSystemException e) {
             throw new BuildException(shown + ": cannot read the build output: " + reason(e), e);
         } catch (IOException e) {
-            throw new BuildException(shown + ": cannot read the build output: " + e.getMessage(), e);
+            throw new BuildException(shown + ": cannot read the build output: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 
@@ -77,7 +77,7 @@ final class BuildOutput {
         } catch (NoSuchFileException e) {
             throw new BuildException(producedBy + " succeeded but did not produce " + shown, e);
         } catch (IOException e) {
-            throw new BuildException(shown + ": cannot read the build output: " + e.getMessage(), e);
+            throw new BuildException(shown + ": cannot read the build output: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 
@@ -98,7 +98,7 @@ final class BuildOutput {
             }
             dir.deleteFile(Path.of(name));   // unlinkat: a link itself goes, never what it points to
         } catch (IOException e) {
-            throw new BuildException("cannot remove the previous " + shown + ": " + e.getMessage(), e);
+            throw new BuildException("cannot remove the previous " + shown + ": " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 

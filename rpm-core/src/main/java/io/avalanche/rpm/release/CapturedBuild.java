@@ -42,7 +42,7 @@ final class CapturedBuild implements AutoCloseable {
             Files.createDirectories(dir);
             inputs = Files.createTempDirectory(dir, ".rpm-release-inputs-");
         } catch (IOException e) {
-            throw new RpmException(dir + ": " + e.getMessage(), e);
+            throw new RpmException(dir + ": " + io.avalanche.rpm.IoErrors.why(e), e);
         }
         ExitCleanup.Registration scratch = ExitCleanup.directory(inputs);
         try {

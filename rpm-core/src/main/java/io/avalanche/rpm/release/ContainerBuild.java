@@ -59,7 +59,7 @@ final class ContainerBuild {
         try {
             return Files.getAttribute(source, "unix:uid") + ":" + Files.getAttribute(source, "unix:gid");
         } catch (IOException | UnsupportedOperationException e) {
-            throw new BuildException("cannot read the owner of " + source + ": " + e.getMessage());
+            throw new BuildException("cannot read the owner of " + source + ": " + io.avalanche.rpm.IoErrors.why(e));
         }
     }
 }

@@ -93,7 +93,7 @@ public final class OutputDir implements AutoCloseable {
                     Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
                 }
             } catch (IOException e) {
-                throw new RpmException("cannot move " + from + " to " + to + ": " + e.getMessage(), e);
+                throw new RpmException("cannot move " + from + " to " + to + ": " + io.avalanche.rpm.IoErrors.why(e), e);
             }
         }
     }

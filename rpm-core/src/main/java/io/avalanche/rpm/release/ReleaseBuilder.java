@@ -239,7 +239,7 @@ public final class ReleaseBuilder {
         try {
             Files.createDirectories(r.out());
         } catch (IOException e) {
-            throw new RpmException(r.out() + ": " + e.getMessage(), e);
+            throw new RpmException(r.out() + ": " + io.avalanche.rpm.IoErrors.why(e), e);
         }
         ReleaseManifest m = packageInto(plan, r.compression(), r.out(), log, progress);
         m.write(r.out());
@@ -286,7 +286,7 @@ public final class ReleaseBuilder {
                         Digests.hex(Digests.sha256(rpm))));
             }
         } catch (IOException e) {
-            throw new RpmException(dir + ": " + e.getMessage(), e);
+            throw new RpmException(dir + ": " + io.avalanche.rpm.IoErrors.why(e), e);
         }
         return new ReleaseManifest(plan.tag().tag(), plan.tag().version(), plan.tag().release(), plan.git().commit(),
                 time, plan.arch().rpm(), tree.vmId(), files, null, tree.vmIdSource(), !plan.git().clean(),

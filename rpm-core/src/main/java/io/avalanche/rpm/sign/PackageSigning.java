@@ -58,7 +58,7 @@ public final class PackageSigning {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> PathNames.name(p).endsWith(".rpm") && Files.isRegularFile(p)).sorted().toList();
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot list: " + e.getMessage(), e);
+            throw new UncheckedIOException(dir + ": cannot list: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 

@@ -126,7 +126,7 @@ public final class RpmSigner {
             }
             newSig = SignatureHeaders.withDefaultReserve(base);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot sign: " + e.getMessage(), e);
+            throw new UncheckedIOException(file + ": cannot sign: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
         long size = rewrite(file, pkg, newSig);
         return new SignResult(file, false, sha256Hex(pkg.headerBytes()), size);

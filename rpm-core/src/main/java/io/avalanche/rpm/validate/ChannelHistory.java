@@ -130,7 +130,7 @@ final class ChannelHistory {
             Files.writeString(repos.resolve(repoName() + ".repo"), text);
             return text;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy the repository to " + copy + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot copy the repository to " + copy + ": " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 

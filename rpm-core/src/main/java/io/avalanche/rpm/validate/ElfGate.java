@@ -81,7 +81,7 @@ public final class ElfGate {
                 }
             });
         } catch (IOException e) {
-            throw new UncheckedIOException(label + ": cannot read the payload: " + e.getMessage(), e);
+            throw new UncheckedIOException(label + ": cannot read the payload: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
         return new Report(problems, inspected);
     }

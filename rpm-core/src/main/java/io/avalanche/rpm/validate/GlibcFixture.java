@@ -41,7 +41,7 @@ public final class GlibcFixture {
                     .file(new FileEntry(readme, "/usr/share/" + NAME + "/README", 0644)).build();
             return RpmWriter.write(spec, dir, NAME + "-" + glibcVersion + ".noarch.rpm");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the glibc fixture in " + outDir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the glibc fixture in " + outDir + ": " + io.avalanche.rpm.IoErrors.why(e), e);
         }
     }
 }

@@ -53,7 +53,7 @@ public final class LocalTarget implements InstallTarget {
             Files.createDirectories(root);
             Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the scratch root " + root + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create the scratch root " + root + ": " + io.avalanche.rpm.IoErrors.why(e), e);
         }
         LocalTarget t = new LocalTarget(root.toAbsolutePath(), platform, asRoot);
         try {

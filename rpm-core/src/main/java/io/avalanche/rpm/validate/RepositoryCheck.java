@@ -190,7 +190,7 @@ public final class RepositoryCheck {
         try {
             size = Files.size(rpm);
         } catch (IOException e) {
-            throw new UncheckedIOException(rpm + ": cannot stat: " + e.getMessage(), e);
+            throw new UncheckedIOException(rpm + ": cannot stat: " + io.avalanche.rpm.IoErrors.why(e), e);
         }
         List<PackageMetadata> same = listed.stream().filter(m -> file.equals(m.href())).toList();
         if (same.isEmpty()) {
