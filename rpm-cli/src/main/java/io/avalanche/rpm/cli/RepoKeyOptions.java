@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The key options of publish, prune, yank and unyank: the release key that signs repodata/repomd.xml (an armored key file, a
- * PKCS#11 token key, or a gpg key). rpm-core decides what the options mean ({@code KeyChoice.of}).
+ * The key options of publish, prune, yank and unyank: the release key that signs repodata/repomd.xml (an armored key
+ * file, a PKCS#11 token key, or a gpg key). rpm-core decides what the options mean ({@code KeyChoice.of}).
  */
 final class RepoKeyOptions extends KeyOptions {
     private OptionSpec signWith;

@@ -69,8 +69,8 @@ final class CapturedBuild implements AutoCloseable {
     }
 
     /** Packages the outputs into {@code dir}, signing each package as it is written when {@code signer} is given. */
-    ReleaseManifest packageInto(Compression compression, Path dir, Consumer<String> log,
-                                       ProgressReporter progress, RpmWriter.SignatureFiller signer) {
+    ReleaseManifest packageInto(Compression compression, Path dir, Consumer<String> log, ProgressReporter progress,
+                                RpmWriter.SignatureFiller signer) {
         return ReleaseBuilder.packageCopies(plan, compression, dir, log, progress, signer, avalanchego, plugin);
     }
 

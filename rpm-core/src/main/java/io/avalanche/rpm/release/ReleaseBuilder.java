@@ -264,8 +264,8 @@ public final class ReleaseBuilder {
     }
 
     static ReleaseManifest packageCopies(Plan plan, Compression compression, Path dir, Consumer<String> log,
-                                                 ProgressReporter progress, RpmWriter.SignatureFiller signer,
-                                                 Path avalanchegoBinary, Path pluginBinary) {
+                                         ProgressReporter progress, RpmWriter.SignatureFiller signer,
+                                         Path avalanchegoBinary, Path pluginBinary) {
         SourceTree tree = plan.tree();
         long time = plan.git().commitTime();
         List<PackageSpec> specs = List.of(
