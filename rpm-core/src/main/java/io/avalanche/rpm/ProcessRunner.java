@@ -136,21 +136,7 @@ public final class ProcessRunner {
      * this run ({@link ExitCleanup}: a process started meanwhile is ended with its run).
      */
     public Result run() {
-        if (ExitCleanup.stopping()) {
-            throw new RpmException("interrupted: not starting " + command.get(0));
-        }
-        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(!errorsApart);
-        if (dir != null) {
-            pb.directory(dir.toFile());
-        }
-        pb.environment().putAll(env);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new RpmException("cannot run " + command.get(0) + ": " + e.getMessage()
-                    + " (is it installed and on PATH?)", e);
-        }
+        Process p = begin(new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(!errorsApart));
         Reader out = new Reader(p.getInputStream(), maxOutput, lines, "process-output");
         Reader err = errorsApart ? new Reader(p.getErrorStream(), maxOutput, null, "process-errors") : null;
         long deadline = System.nanoTime() + (timeout == null ? 0 : timeout.toNanos());
@@ -190,6 +176,36 @@ public final class ProcessRunner {
             kill(p);
             Thread.currentThread().interrupt();
             throw new RpmException("interrupted while running " + command.get(0), e);
+        }
+    }
+
+    /**
+     * Starts the program and returns it running, for a program that lives beside the caller (a lock holder, a namespace
+     * holder): its standard input open, stdout and stderr together, written to {@code log} (null: read them from the
+     * returned process). The caller ends it; the timeout, input and output settings are for {@link #run} only.
+     */
+    public Process start(Path log) {
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
+        if (log != null) {
+            pb.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        }
+        return begin(pb);
+    }
+
+    /** Starts {@code pb} in this runner's directory and environment; refused while the JVM is stopping. */
+    private Process begin(ProcessBuilder pb) {
+        if (ExitCleanup.stopping()) {
+            throw new RpmException("interrupted: not starting " + command.get(0));
+        }
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
+        pb.environment().putAll(env);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new RpmException("cannot run " + command.get(0) + ": " + e.getMessage()
+                    + " (is it installed and on PATH?)", e);
         }
     }
 

@@ -68,8 +68,8 @@ class ProcessRunnerKillTest {
     void aZombieHasEndedThoughJavaCallsItAlive() throws Exception {
         // perl forks a child it never reaps; SIGCHLD back to its default, because a parent that inherits it ignored
         // (as CI may) has its dead children reaped by the kernel at once, and no zombie would exist
-        Process p = new ProcessBuilder("perl", "-e", "$SIG{CHLD} = 'DEFAULT'; $| = 1; my $pid = fork;"
-                + " if (!$pid) { sleep 305; exit 0 } print \"$pid\\n\"; sleep 306").start();
+        Process p = ProcessRunner.of("perl", "-e", "$SIG{CHLD} = 'DEFAULT'; $| = 1; my $pid = fork;"
+                + " if (!$pid) { sleep 305; exit 0 } print \"$pid\\n\"; sleep 306").start(null);
         try {
             long pid = Long.parseLong(new BufferedReader(new InputStreamReader(p.getInputStream(),
                     StandardCharsets.UTF_8)).readLine().trim());

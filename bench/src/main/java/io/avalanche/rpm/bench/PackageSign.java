@@ -1,5 +1,6 @@
 package io.avalanche.rpm.bench;
 
+import io.avalanche.rpm.ProcessRunner;
 import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.write.FileEntry;
 import io.avalanche.rpm.write.PackageSpec;
@@ -11,10 +12,8 @@ import io.avalanche.rpm.sign.SigningKeys;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -56,10 +55,10 @@ final class PackageSign {
     }
 
     /** Runs the baseline script (argument list, no shell string) and returns the time it reports. */
-    private static long baseline(Path script) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of("bash", script.toString())).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
+    private static long baseline(Path script) throws IOException {
+        ProcessRunner.Result r = ProcessRunner.of("bash", script.toString()).run();
+        String out = r.output();
+        if (!r.ok()) {
             throw new IOException("baseline failed: " + out);
         }
         for (String line : out.split("\n")) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -46,11 +47,8 @@ class InterruptTest {
                 ROOT.resolve("rpm-release").toString(), "release", "--tag",
                 "v1.14.1", "--source", src.toString(), "--out", tmp.resolve("out").toString(), "--ephemeral",
                 "--local", "--compression", "zstd:1"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("release.log").toFile());
-        pb.environment().put("RPM_RELEASE_JAVA_OPTS", "-Djava.io.tmpdir=" + javaTmp);
-        pb.environment().put("TMPDIR", javaTmp.toString());
-        return pb.start();
+        return Cmd.start(cmd, Map.of("RPM_RELEASE_JAVA_OPTS", "-Djava.io.tmpdir=" + javaTmp, "TMPDIR",
+                javaTmp.toString()), tmp.resolve("release.log"));
     }
 
     private static void await(String what, BooleanSupplier condition, Process p, Path log) throws Exception {

@@ -1,5 +1,7 @@
 package io.avalanche.rpm.it;
 
+import io.avalanche.rpm.ProcessRunner;
+import io.avalanche.rpm.testing.Cmd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,9 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,20 +36,13 @@ class LauncherJdkTest {
     private record Run(int exitCode, String stdout, String stderr) {
     }
 
-    private Run cli(Path javaHome, String javaOpts, String... args) throws Exception {
+    private Run cli(Path javaHome, String javaOpts, String... args) {
         List<String> a = new ArrayList<>(List.of(ROOT.resolve("rpm-release").toString()));
         a.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(a).directory(tmp.toFile())
-                .redirectOutput(tmp.resolve("stdout").toFile()).redirectError(tmp.resolve("stderr").toFile());
-        pb.environment().put("JAVA_HOME", javaHome.toString());
-        pb.environment().remove("RPM_RELEASE_JAVA_OPTS");
-        if (javaOpts != null) {
-            pb.environment().put("RPM_RELEASE_JAVA_OPTS", javaOpts);
-        }
-        Process p = pb.start();
-        p.getOutputStream().close();
-        assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("./rpm-release finished").isTrue();
-        return new Run(p.exitValue(), Files.readString(tmp.resolve("stdout")), Files.readString(tmp.resolve("stderr")));
+        // empty options are no options to the launcher (${RPM_RELEASE_JAVA_OPTS:-}): the test's own are not passed on
+        ProcessRunner.Result r = Cmd.exec(a, tmp, Map.of("JAVA_HOME", javaHome.toString(),
+                "RPM_RELEASE_JAVA_OPTS", javaOpts == null ? "" : javaOpts), null, true, Duration.ofMinutes(10));
+        return new Run(r.exitCode(), r.output(), r.errors());
     }
 
     /** A second JDK: a copy of the one running this test (what the launcher sees is another JDK home). */
@@ -74,7 +70,7 @@ class LauncherJdkTest {
 
     @Test
     void anotherJdkGetsItsOwnArchiveAndStdoutStaysClean() throws Exception {
-        assertThat(new ProcessBuilder(ROOT.resolve("rpm-release").toString(), "--version").start().waitFor())
+        assertThat(Cmd.run(ROOT.resolve("rpm-release").toString(), "--version").exitCode())
                 .as("the launcher builds the CLI and the default JDK's archive").isZero();
         Path jdk = copyOfThisJdk();
         Path fast = ROOT.resolve("rpm-cli/target/fast-start");

@@ -1,6 +1,7 @@
 package io.avalanche.rpm.cli;
 
 import io.avalanche.rpm.format.Arch;
+import io.avalanche.rpm.testing.Cmd;
 import io.avalanche.rpm.validate.ContainerEnv;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.TestReleases;
@@ -56,14 +57,13 @@ class ValidateCommandTest {
         Arch foreign = Arch.host() == Arch.X86_64 ? Arch.AARCH64 : Arch.X86_64;
         Path bucket = releases.bucketDir(Variant.GOOD, "noemu", foreign);
         String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
+        Cmd.Result r = Cmd.run("unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
                 "umount /proc/sys/fs/binfmt_misc && exec \"$@\"", "sh", jvm, "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "validate", "--from", "file:" + bucket, "--key", releases.publicKey().toString(),
-                "--tag", TestReleases.TAG, "--arch", foreign.rpm(), "--commit", TestReleases.COMMIT, "--local")
-                .redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(out).isEqualTo(Main.FAILURE);
+                System.getProperty("java.class.path"), Main.class.getName(), "validate", "--from", "file:" + bucket,
+                "--key", releases.publicKey().toString(), "--tag", TestReleases.TAG, "--arch", foreign.rpm(),
+                "--commit", TestReleases.COMMIT, "--local");
+        String out = r.output();
+        assertThat(r.exitCode()).as(out).isEqualTo(Main.FAILURE);
         assertThat(out).contains("validating " + foreign.rpm() + " packages on this " + Arch.host().rpm()
                 + " machine needs qemu-user emulation").contains("binfmt_misc is not mounted")
                 .contains("update-binfmts --enable qemu-" + foreign.rpm()).doesNotContain("PASS");

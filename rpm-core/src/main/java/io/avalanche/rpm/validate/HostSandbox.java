@@ -1,6 +1,7 @@
 package io.avalanche.rpm.validate;
 
 import io.avalanche.rpm.ProcessRunner;
+import io.avalanche.rpm.RpmException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -102,13 +103,21 @@ final class HostSandbox implements AutoCloseable {
         }
         cmd.addAll(List.of("--mount", "--propagation", "private", "--pid", "--fork", "--kill-child", "--net", "--ipc",
                 "--uts", "--", "sleep", Long.toString(HOLDER_LIFETIME.toSeconds())));
+        Process p;
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            p.getOutputStream().close();
-            return p;
-        } catch (IOException e) {
-            throw new ConfinementException("cannot run unshare (util-linux): " + e.getMessage());
+            p = ProcessRunner.of(cmd).start(log);
+        } catch (RpmException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw new ConfinementException("cannot run unshare (util-linux): " + io.getMessage());
+            }
+            throw e;   // the JVM is stopping
         }
+        try {
+            p.getOutputStream().close();
+        } catch (IOException e) {
+            // it needs no input; its exit tells whether it runs
+        }
+        return p;
     }
 
     /** The host PID of the holder's child once it runs sleep: then its namespaces and private mounts exist. */

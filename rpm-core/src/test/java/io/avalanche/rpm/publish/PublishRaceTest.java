@@ -1,5 +1,6 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.testing.Cmd;
 import io.avalanche.rpm.store.StoreException;
 import io.avalanche.rpm.store.ConcurrentWriteException;
 import io.avalanche.rpm.store.FileStore;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -121,9 +123,9 @@ class PublishRaceTest {
 
         // another process holds the lock: a publish waits, then gives up naming the lock, writing nothing
         Path r1 = release("3.0.1");
-        Process holder = new ProcessBuilder("python3", "-c", "import fcntl,sys\nf=open(sys.argv[1],'a')\n"
-                + "fcntl.lockf(f, fcntl.LOCK_EX)\nprint('locked', flush=True)\nsys.stdin.read()", lockFile.toString())
-                .redirectErrorStream(true).start();
+        Process holder = Cmd.start(List.of("python3", "-c", "import fcntl,sys\nf=open(sys.argv[1],'a')\n"
+                + "fcntl.lockf(f, fcntl.LOCK_EX)\nprint('locked', flush=True)\nsys.stdin.read()", lockFile.toString()),
+                Map.of(), null);
         try {
             BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
             assertThat(r.readLine()).isEqualTo("locked");
@@ -142,13 +144,7 @@ class PublishRaceTest {
 
     /** Exit status of a python3 snippet run with {@code f} opened for appending on {@code file}. */
     private static int python(Path file, String statement) {
-        try {
-            Process p = new ProcessBuilder("python3", "-c", "import fcntl,sys\nf=open(sys.argv[1],'a')\n" + statement,
-                    file.toString()).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor();
-        } catch (Exception e) {
-            throw new AssertionError("python3 is needed for this test: " + e, e);
-        }
+        return Cmd.run("python3", "-c", "import fcntl,sys\nf=open(sys.argv[1],'a')\n" + statement, file.toString())
+                .exitCode();
     }
 }

@@ -70,6 +70,19 @@ public final class Cmd {
         return r;
     }
 
+    /**
+     * Starts a program that lives beside the test (a lock holder, a victim process, a run to interrupt) through
+     * {@link ProcessRunner#start}: output to {@code log} (null: read it from the process); the test ends it.
+     */
+    public static Process start(List<String> args, Map<String, String> env, Path log) {
+        requireTool(args.get(0));
+        try {
+            return ProcessRunner.of(args).env(env).start(log);
+        } catch (RpmException e) {
+            throw new AssertionError("cannot start " + args.get(0) + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Fails the test (never skips it) when a tool the test needs is not installed. */
     public static void requireTool(String tool) {
         if (tool.contains("/")) {

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.testing.Cmd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,9 +92,8 @@ class ContainerTargetTest {
     void containerIsRemovedWhenTheJvmIsTerminated() throws Exception {
         ContainerTarget.Engine engine = ContainerEnv.engine();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                HookMain.class.getName(), engine.env().get("DOCKER_HOST"), ContainerEnv.IMAGE, tmp.toString()))
-                .redirectErrorStream(true).start();
+        Process p = Cmd.start(List.of(java, "-cp", System.getProperty("java.class.path"), HookMain.class.getName(),
+                engine.env().get("DOCKER_HOST"), ContainerEnv.IMAGE, tmp.toString()), Map.of(), null);
         String line;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             line = r.readLine();

@@ -1,5 +1,7 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.testing.Cmd;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,9 +38,9 @@ final class HostileProgram implements AutoCloseable {
             secret = dir.resolve("root-only");
             Files.writeString(secret, SECRET);
             Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-            rootVictim = new ProcessBuilder("sleep", "600").start();
-            nobodyVictim = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
-                    "sleep", "600").start();
+            rootVictim = Cmd.start(List.of("sleep", "600"), Map.of(), null);
+            nobodyVictim = Cmd.start(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                    "sleep", "600"), Map.of(), null);
             listener = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
             listener.setSoTimeout(1);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.testing.Cmd;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +58,7 @@ class HostileReleaseTest {
 
     @Test
     void everyKindOfScriptletIsAFindingBeforeAnythingIsInstalledLocally() throws Exception {
-        Process victim = new ProcessBuilder("sleep", "600").start();
+        Process victim = Cmd.start(List.of("sleep", "600"), Map.of(), null);
         try {
             for (var e : scriptlets().entrySet()) {
                 Path dir = hostileRelease(e.getKey(), e.getValue(), victim.pid());
@@ -87,7 +88,7 @@ class HostileReleaseTest {
 
     @Test
     void aScriptletIsAFindingInContainerModeToo() throws Exception {
-        Process victim = new ProcessBuilder("sleep", "600").start();
+        Process victim = Cmd.start(List.of("sleep", "600"), Map.of(), null);
         try {
             Path dir = hostileRelease("container", scriptlets().get("lua-pre"), victim.pid());
             ValidationReport r = validate(dir, "container",
@@ -150,7 +151,7 @@ class HostileReleaseTest {
                 // setuid root, as a hostile package may ship it: nosuid binds and no_new_privs keep it uid 65534
                 Files.setPosixFilePermissions(prog, java.nio.file.attribute.PosixFilePermissions.fromString(
                         "rwxr-xr-x"));
-                new ProcessBuilder("chmod", "4755", prog.toString()).start().waitFor();
+                Cmd.run("chmod", "4755", prog.toString()).ok();
                 assertThat((Integer) Files.getAttribute(prog, "unix:mode") & 07777).isEqualTo(04755);
             }
             try (HostSandbox s = HostSandbox.open(installed, work.resolve("sandbox"), asRoot)) {

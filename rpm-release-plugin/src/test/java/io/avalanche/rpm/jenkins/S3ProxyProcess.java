@@ -1,10 +1,11 @@
 package io.avalanche.rpm.jenkins;
 
+import io.avalanche.rpm.ProcessRunner;
+
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -55,8 +56,8 @@ final class S3ProxyProcess implements AutoCloseable {
         }
         Path log = dir.resolve("s3proxy.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", JAR.toAbsolutePath().toString(),
-                "--properties", properties.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = ProcessRunner.of(java, "-Xmx256m", "-jar", JAR.toAbsolutePath().toString(), "--properties",
+                properties.toString()).start(log);
         // a guard against a server that never comes up, not a timing assertion
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (true) {

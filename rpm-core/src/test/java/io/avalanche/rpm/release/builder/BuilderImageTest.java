@@ -1,13 +1,13 @@
 package io.avalanche.rpm.release.builder;
 
 import io.avalanche.rpm.SpecException;
+import io.avalanche.rpm.testing.Cmd;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -99,26 +99,16 @@ class BuilderImageTest {
         return runs;
     }
 
-    private static int sh(String... args) throws IOException, InterruptedException {
+    private static int sh(String... args) {
         List<String> cmd = new ArrayList<>(List.of("/bin/sh"));
         cmd.addAll(List.of(args));
-        return run(new ProcessBuilder(cmd));
+        return Cmd.exec(cmd, null, Map.of(), null, false, Duration.ofSeconds(30)).exitCode();
     }
 
-    private static int shWithEnv(String script, String goVersion, String targetArch) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", script);
-        pb.environment().put("GO_VERSION", goVersion.substring(goVersion.indexOf('=') + 1));
-        pb.environment().put("TARGETARCH", targetArch.substring(targetArch.indexOf('=') + 1));
-        return run(pb);
-    }
-
-    private static int run(ProcessBuilder pb) throws IOException, InterruptedException {
-        Process p = pb.redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timeout: " + out);
-        }
-        return p.exitValue();
+    private static int shWithEnv(String script, String goVersion, String targetArch) {
+        return Cmd.exec(List.of("/bin/sh", "-c", script), null, Map.of(
+                "GO_VERSION", goVersion.substring(goVersion.indexOf('=') + 1),
+                "TARGETARCH", targetArch.substring(targetArch.indexOf('=') + 1)), null, false, Duration.ofSeconds(30))
+                .exitCode();
     }
 }
