@@ -105,6 +105,24 @@ class LauncherTest {
     }
 
     /**
+     * The heap is in transparent huge pages exactly where the kernel offers them to a process that asks (its setting
+     * madvise or always): the JVM's final flags say so for commands of each heap size.
+     */
+    @Test
+    void theHeapIsInHugePagesWhereTheKernelOffersThem() throws Exception {
+        Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        String kernel = Files.exists(setting) ? Files.readString(setting) : "";
+        boolean offered = kernel.contains("[always]") || kernel.contains("[madvise]");
+        for (String command : List.of("verify", "package", "release")) {
+            List<String> a = List.of(ROOT.resolve("rpm-release").toString(), command, "--help");
+            Cmd.Result r = Cmd.run(a, tmp, Map.of("RPM_RELEASE_JAVA_OPTS", "-XX:+PrintFlagsFinal"));
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            assertThat(r.output()).as(command + " with the kernel's " + kernel.strip())
+                    .containsPattern("bool UseTransparentHugePages +?= " + offered + " ");
+        }
+    }
+
+    /**
      * A change to rpm-core's sources alone builds the CLI once, not at every start: Maven leaves rpm-cli.jar as it was
      * when nothing of rpm-cli changed, and a launcher that compared the sources with that jar built again at every
      * start (~6 s each). The launcher runs here in a checkout of stand-ins: a Maven wrapper that counts its builds and
