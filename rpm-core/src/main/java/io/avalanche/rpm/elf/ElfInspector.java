@@ -1,5 +1,6 @@
 package io.avalanche.rpm.elf;
 
+import io.avalanche.rpm.IoErrors;
 import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
 import java.io.IOException;
@@ -42,7 +43,7 @@ public final class ElfInspector {
         try (SeekableByteChannel ch = Files.newByteChannel(file)) {
             return inspect(ch, file.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(file + ": cannot read: " + IoErrors.why(e), e);
         }
     }
 
@@ -51,7 +52,7 @@ public final class ElfInspector {
         try {
             return inspect(new SeekableInMemoryByteChannel(bytes), name);
         } catch (IOException e) {
-            throw new UncheckedIOException(name + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(name + ": " + IoErrors.why(e), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.Header;
@@ -51,7 +52,7 @@ final class ServiceApproval {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("signing approval: cannot build the expected " + AvalanchegoService.NAME
-                    + " package: " + e.getMessage(), e);
+                    + " package: " + IoErrors.why(e), e);
         } finally {
             OutputDir.deleteTree(dir);
         }

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.sign;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.pgp.SignaturePacket;
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.format.Header;
@@ -126,7 +127,7 @@ public final class RpmSigner {
             }
             newSig = SignatureHeaders.withDefaultReserve(base);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot sign: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(file + ": cannot sign: " + IoErrors.why(e), e);
         }
         long size = rewrite(file, pkg, newSig);
         return new SignResult(file, false, sha256Hex(pkg.headerBytes()), size);
@@ -190,7 +191,7 @@ public final class RpmSigner {
             return Files.size(file);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot rewrite the package to add its signature: "
-                    + e.getMessage(), e);
+                    + IoErrors.why(e), e);
         } finally {
             if (tmp != null) {
                 try {

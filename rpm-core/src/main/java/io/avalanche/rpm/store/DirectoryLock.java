@@ -1,5 +1,7 @@
 package io.avalanche.rpm.store;
 
+import io.avalanche.rpm.IoErrors;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -67,7 +69,7 @@ final class DirectoryLock {
             };
         } catch (IOException e) {
             local.release();
-            throw new StoreException("cannot lock " + root.resolve(FileStore.LOCK_FILE) + ": " + e.getMessage(), e);
+            throw new StoreException("cannot lock " + root.resolve(FileStore.LOCK_FILE) + ": " + IoErrors.why(e), e);
         } catch (InterruptedException e) {
             local.release();
             Thread.currentThread().interrupt();

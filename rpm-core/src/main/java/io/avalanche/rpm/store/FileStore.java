@@ -1,5 +1,6 @@
 package io.avalanche.rpm.store;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.PathNames;
 
@@ -67,7 +68,7 @@ public final class FileStore implements ObjectStore {
             } catch (NoSuchFileException e) {
                 return p;   // what is below does not exist yet
             } catch (IOException e) {
-                throw new UncheckedIOException(at + ": cannot stat: " + e.getMessage(), e);
+                throw new UncheckedIOException(at + ": cannot stat: " + IoErrors.why(e), e);
             }
             if (a.isSymbolicLink()) {
                 String target;
@@ -111,7 +112,7 @@ public final class FileStore implements ObjectStore {
             return Optional.of(new StoredObject(key, Files.size(p), sha, Files.getLastModifiedTime(p).toInstant(),
                     sha));
         } catch (IOException e) {
-            throw new UncheckedIOException(p + ": cannot stat: " + e.getMessage(), e);
+            throw new UncheckedIOException(p + ": cannot stat: " + IoErrors.why(e), e);
         }
     }
 
@@ -122,7 +123,7 @@ public final class FileStore implements ObjectStore {
             AtomicFiles.copy(file, sha256, target);
             return verify(key, sha256, Files.size(target));
         } catch (IOException e) {
-            throw new StoreException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new StoreException("cannot write " + target + ": " + IoErrors.why(e), e);
         }
     }
 
@@ -133,7 +134,7 @@ public final class FileStore implements ObjectStore {
             AtomicFiles.write(data, target);
             return verify(key, Digests.sha256(data), data.length);
         } catch (IOException e) {
-            throw new StoreException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new StoreException("cannot write " + target + ": " + IoErrors.why(e), e);
         }
     }
 
@@ -160,7 +161,7 @@ public final class FileStore implements ObjectStore {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new UncheckedIOException(p + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(p + ": cannot read: " + IoErrors.why(e), e);
         }
     }
 
@@ -186,7 +187,7 @@ public final class FileStore implements ObjectStore {
             }
             return Arrays.copyOf(b.array(), b.position());
         } catch (IOException e) {
-            throw new UncheckedIOException(p + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(p + ": cannot read: " + IoErrors.why(e), e);
         }
     }
 
@@ -219,7 +220,7 @@ public final class FileStore implements ObjectStore {
                 }
             });
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot list: " + e.getMessage(), e);
+            throw new UncheckedIOException(dir + ": cannot list: " + IoErrors.why(e), e);
         }
         out.sort(java.util.Comparator.comparing(StoredObject::key));
         return out;
@@ -230,7 +231,7 @@ public final class FileStore implements ObjectStore {
         try {
             Files.deleteIfExists(checked(key));
         } catch (IOException e) {
-            throw new UncheckedIOException(path(key) + ": cannot delete: " + e.getMessage(), e);
+            throw new UncheckedIOException(path(key) + ": cannot delete: " + IoErrors.why(e), e);
         }
     }
 

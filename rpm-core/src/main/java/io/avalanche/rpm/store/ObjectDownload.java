@@ -1,5 +1,6 @@
 package io.avalanche.rpm.store;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.Digests;
 import io.avalanche.rpm.PathNames;
 
@@ -46,7 +47,7 @@ final class ObjectDownload {
             tmp = null;
             return actual;
         } catch (IOException e) {
-            throw new StoreException("cannot download " + name + " to " + target + ": " + e.getMessage(), e);
+            throw new StoreException("cannot download " + name + " to " + target + ": " + IoErrors.why(e), e);
         } finally {
             if (tmp != null) {
                 try {

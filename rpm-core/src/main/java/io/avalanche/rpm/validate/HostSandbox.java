@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.ProcessRunner;
 import io.avalanche.rpm.RpmException;
 
@@ -75,7 +76,7 @@ final class HostSandbox implements AutoCloseable {
         try {
             Files.createDirectories(top);
         } catch (IOException e) {
-            throw new UncheckedIOException(top + ": cannot create the sandbox root: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(top + ": cannot create the sandbox root: " + IoErrors.why(e), e);
         }
         Process p = startHolder(top.resolveSibling(top.getFileName() + ".log"), asRoot);
         Thread hook = new Thread(() -> end(p, null), "sandbox-holder");
@@ -190,7 +191,7 @@ final class HostSandbox implements AutoCloseable {
             return s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
                     .map(io.avalanche.rpm.PathNames::name).filter(n -> !HOST_DIRS.contains(n)).sorted().toList();
         } catch (IOException e) {
-            throw new UncheckedIOException(installed + ": cannot list the installed tree: " + e.getMessage(), e);
+            throw new UncheckedIOException(installed + ": cannot list the installed tree: " + IoErrors.why(e), e);
         }
     }
 
@@ -216,7 +217,7 @@ final class HostSandbox implements AutoCloseable {
         try {
             return Files.readSymbolicLink(p).toString();
         } catch (IOException e) {
-            throw new UncheckedIOException(p + ": cannot read the link: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(p + ": cannot read the link: " + IoErrors.why(e), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.publish.Layout;
 import io.avalanche.rpm.store.Destinations;
@@ -32,7 +33,7 @@ public interface ReleaseSource extends AutoCloseable {
             }
             return new FetchedRelease(rpms, copyKey(out.resolve(ReleaseManifest.KEY_FILE)));
         } catch (IOException e) {
-            throw new UncheckedIOException(describe() + ": cannot fetch the release: " + e.getMessage(), e);
+            throw new UncheckedIOException(describe() + ": cannot fetch the release: " + IoErrors.why(e), e);
         }
     }
 

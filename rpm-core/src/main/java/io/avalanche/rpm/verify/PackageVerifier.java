@@ -1,5 +1,6 @@
 package io.avalanche.rpm.verify;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.Futures;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.format.CheckResult;
@@ -128,7 +129,7 @@ public final class PackageVerifier {
             return new VerifyReport(name, List.of(CheckResult.of("format", CheckStatus.BAD, name + ": cannot be read ("
                     + e.getClass().getSimpleName() + "); the package is damaged or crafted")));
         } catch (IOException e) {
-            throw new RpmException(name + ": cannot read the package: " + e.getMessage(), e);
+            throw new RpmException(name + ": cannot read the package: " + IoErrors.why(e), e);
         }
     }
 
