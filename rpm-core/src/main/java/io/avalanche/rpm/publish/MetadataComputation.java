@@ -38,13 +38,13 @@ final class MetadataComputation {
                                           Map<String, PackageMetadata> published,
                                           java.util.function.Consumer<YumRepository.Computed> speculated) {
         if (state.splice() != null && !state.listedYet()) {
+            Map<String, PackageMetadata> fresh = fresh(y, published);
             Map<String, Long> assumed = new LinkedHashMap<>(state.splice().sizes());
-            fresh(y, published).forEach((href, m) -> assumed.putIfAbsent(href, m.packageSize()));
+            fresh.forEach((href, m) -> assumed.putIfAbsent(href, m.packageSize()));
             Reported early = computed(y, state.assuming(new RepositoryState.Listing(assumed, Set.of())),
                     published);
             speculated.accept(early.computed());
-            if (state.marked().isEmpty() && agrees(listed(state.listed(), fresh(y, published)), assumed,
-                    fresh(y, published).keySet())) {
+            if (state.marked().isEmpty() && agrees(listed(state.listed(), fresh), assumed, fresh.keySet())) {
                 y.log.accept(early.line());
                 return early.computed();
             }
@@ -75,7 +75,10 @@ final class MetadataComputation {
         return listed;
     }
 
-    /** The same packages, those not published now with the same sizes: the metadata computed from either is the same. */
+    /**
+     * The same packages, those not published now with the same sizes: the metadata computed from either is the
+     * same.
+     */
     private static boolean agrees(Map<String, Long> listed, Map<String, Long> assumed, Set<String> fresh) {
         return listed.keySet().equals(assumed.keySet()) && listed.entrySet().stream()
                 .allMatch(e -> fresh.contains(e.getKey()) || e.getValue().equals(assumed.get(e.getKey())));
