@@ -36,7 +36,7 @@ public final class Digests {
         try (InputStream in = Files.newInputStream(file)) {
             return sha256(in);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(file + ": cannot read: " + IoErrors.why(e), e);
         }
     }
 

@@ -23,7 +23,8 @@ class ProcessRunnerStartTest {
     void aStartedProgramRunsInItsDirectoryAndEnvironmentAndReadsTheCallersInput() throws Exception {
         Process p = ProcessRunner.of("sh", "-c", "echo \"$PWD $GREETING\" >&2; read -r line; echo \"got $line\"")
                 .in(tmp).env(Map.of("GREETING", "hello")).start(null);
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
             assertThat(out.readLine()).as("stderr comes with stdout").isEqualTo(tmp.toRealPath() + " hello");
             p.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
             p.getOutputStream().close();

@@ -188,7 +188,8 @@ public final class Main {
 
     private static boolean interrupted(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof java.nio.channels.ClosedByInterruptException || t instanceof java.io.InterruptedIOException) {
+            if (t instanceof java.nio.channels.ClosedByInterruptException
+                    || t instanceof java.io.InterruptedIOException) {
                 return true;
             }
         }

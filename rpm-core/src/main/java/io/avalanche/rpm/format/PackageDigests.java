@@ -1,5 +1,6 @@
 package io.avalanche.rpm.format;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.RpmException;
 
 import java.io.IOException;
@@ -52,7 +53,7 @@ public final class PackageDigests {
             streamPayload(ch, pkg.payloadOffset(), List.of(p));
             all.addAll(p.results());
         } catch (IOException e) {
-            throw new RpmException(name + ": cannot read the package: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new RpmException(name + ": cannot read the package: " + IoErrors.why(e), e);
         }
         return all.stream().filter(c -> c.status() == CheckStatus.BAD
                 || (c.status() == CheckStatus.MISSING && c.check().equals("payload-digest"))).toList();

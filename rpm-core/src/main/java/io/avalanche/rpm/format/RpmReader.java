@@ -1,5 +1,7 @@
 package io.avalanche.rpm.format;
 
+import io.avalanche.rpm.IoErrors;
+
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +23,7 @@ public final class RpmReader {
         try (SeekableByteChannel ch = java.nio.file.Files.newByteChannel(file, StandardOpenOption.READ)) {
             return read(ch, file.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(file + ": cannot read: " + IoErrors.why(e), e);
         }
     }
 

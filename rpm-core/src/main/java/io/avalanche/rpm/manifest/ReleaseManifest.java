@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.Digests;
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.NewFiles;
 
 import java.io.IOException;
@@ -116,7 +117,7 @@ public record ReleaseManifest(String tag, String version, String release, String
                 }
             }
         } catch (IOException e) {
-            throw new RpmException(dir + ": cannot refresh " + FILE_NAME + ": " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new RpmException(dir + ": cannot refresh " + FILE_NAME + ": " + IoErrors.why(e), e);
         }
         ReleaseManifest m = withFiles(List.copyOf(byName.values()));
         m.write(dir);
@@ -133,7 +134,7 @@ public record ReleaseManifest(String tag, String version, String release, String
         try {
             NewFiles.replace(target, tmp -> Json.MAPPER.writeValue(tmp.toFile(), this));
         } catch (IOException e) {
-            throw new RpmException(target + ": cannot write: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new RpmException(target + ": cannot write: " + IoErrors.why(e), e);
         }
     }
 

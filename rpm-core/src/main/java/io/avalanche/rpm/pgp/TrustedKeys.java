@@ -1,5 +1,6 @@
 package io.avalanche.rpm.pgp;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.RpmException;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
@@ -142,7 +143,7 @@ public final class TrustedKeys {
         try (InputStream in = Files.newInputStream(file)) {
             return load(in, file.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read the public key: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(file + ": cannot read the public key: " + IoErrors.why(e), e);
         }
     }
 

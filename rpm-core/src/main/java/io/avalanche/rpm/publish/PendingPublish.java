@@ -1,5 +1,7 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.IoErrors;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,7 +60,7 @@ public record PendingPublish(String destination, List<Publisher.Outcome> objects
         try {
             return JSON.writeValueAsString(this);
         } catch (JsonProcessingException e) {
-            throw new PublishException("cannot write the pending publish as JSON: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new PublishException("cannot write the pending publish as JSON: " + IoErrors.why(e), e);
         }
     }
 

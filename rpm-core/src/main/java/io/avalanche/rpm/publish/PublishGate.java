@@ -1,6 +1,7 @@
 package io.avalanche.rpm.publish;
 
 import io.avalanche.rpm.Futures;
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.format.CheckResult;
 import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.sign.EphemeralKeys;
@@ -133,7 +134,7 @@ final class PublishGate {
         try {
             bytes = Files.readAllBytes(local);
         } catch (IOException e) {
-            throw new UncheckedIOException(local + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(local + ": cannot read: " + IoErrors.why(e), e);
         }
         RepositoryKey mine = RepositoryKey.parse(bytes, local.toString());
         if (Destinations.isS3(store.url())) {   // where customers verify: never an ephemeral key (exit 2, as release)

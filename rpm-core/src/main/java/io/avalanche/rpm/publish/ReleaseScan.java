@@ -2,6 +2,7 @@ package io.avalanche.rpm.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.Channel;
@@ -85,7 +86,7 @@ record ReleaseScan(Path dir, List<Scanned> files, Map<String, String> manifest, 
             rpms = s.filter(p -> PathNames.name(p).endsWith(".rpm") && Files.isRegularFile(p)).sorted()
                     .toList();
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot list: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(dir + ": cannot list: " + IoErrors.why(e), e);
         }
         if (rpms.isEmpty()) {
             throw new PublishException(dir + ": no .rpm files to publish");
@@ -251,7 +252,7 @@ record ReleaseScan(Path dir, List<Scanned> files, Map<String, String> manifest, 
         try {
             return Files.size(p);
         } catch (IOException e) {
-            throw new UncheckedIOException(p + ": cannot stat: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(p + ": cannot stat: " + IoErrors.why(e), e);
         }
     }
 }

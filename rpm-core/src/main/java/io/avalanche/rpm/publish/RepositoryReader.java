@@ -1,6 +1,7 @@
 package io.avalanche.rpm.publish;
 
 import io.avalanche.rpm.Digests;
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.format.RpmPackage;
 import io.avalanche.rpm.format.RpmReader;
@@ -144,7 +145,7 @@ final class RepositoryReader {
         try (RangedChannel ch = new RangedChannel(store, key, size)) {
             p = RpmReader.read(ch, store.describe(key));
         } catch (IOException e) {
-            throw new UncheckedIOException(store.describe(key) + ": cannot read headers: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(store.describe(key) + ": cannot read headers: " + IoErrors.why(e), e);
         }
         long mtime = o.lastModified() == null ? y.timestamp : o.lastModified().getEpochSecond();
         return PackageMetadata.from(p, sha, mtime, href);

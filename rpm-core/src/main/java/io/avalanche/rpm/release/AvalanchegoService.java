@@ -1,6 +1,7 @@
 package io.avalanche.rpm.release;
 
 import io.avalanche.rpm.Digests;
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
@@ -56,7 +57,7 @@ public final class AvalanchegoService {
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read resource " + name + ": " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException("cannot read resource " + name + ": " + IoErrors.why(e), e);
         }
     }
 
@@ -111,7 +112,7 @@ public final class AvalanchegoService {
             Path rpm = RpmWriter.write(s, dir, name, n -> { }, signer);
             return new ReleaseManifest.Artifact(name, NAME, Files.size(rpm), Digests.hex(Digests.sha256(rpm)));
         } catch (IOException e) {
-            throw new RpmException(dir + ": cannot write the " + NAME + " package: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new RpmException(dir + ": cannot write the " + NAME + " package: " + IoErrors.why(e), e);
         } finally {
             OutputDir.deleteTree(src);
         }
@@ -136,7 +137,7 @@ public final class AvalanchegoService {
             Files.createDirectories(dir);
             return Files.writeString(dir.resolve(name), text);
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot write " + name + ": " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(dir + ": cannot write " + name + ": " + IoErrors.why(e), e);
         }
     }
 }

@@ -33,7 +33,10 @@ final class Beside<T> {
                 Futures.daemons(name));
     }
 
-    /** Starts {@code work} now on a daemon thread named {@code name}; {@code log} and {@code progress} are the caller's. */
+    /**
+     * Starts {@code work} now on a daemon thread named {@code name}; {@code log} and {@code progress} are the
+     * caller's.
+     */
     static <T> Beside<T> start(String name, Work<T> work, Consumer<String> log, ProgressReporter progress) {
         return new Beside<>(name, work, log, progress);
     }
@@ -96,7 +99,10 @@ final class Beside<T> {
         return Futures.join(result);
     }
 
-    /** Ends the work at its next progress report and waits for it; what it reported is replayed, its failure dropped. */
+    /**
+     * Ends the work at its next progress report and waits for it; what it reported is replayed, its failure
+     * dropped.
+     */
     void stop() {
         stopped = true;
         try {

@@ -1,5 +1,7 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.IoErrors;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -62,7 +64,7 @@ final class BuildOutput {
         } catch (FileSystemException e) {
             throw new BuildException(shown + ": cannot read the build output: " + reason(e), e);
         } catch (IOException e) {
-            throw new BuildException(shown + ": cannot read the build output: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new BuildException(shown + ": cannot read the build output: " + IoErrors.why(e), e);
         }
     }
 
@@ -77,7 +79,7 @@ final class BuildOutput {
         } catch (NoSuchFileException e) {
             throw new BuildException(producedBy + " succeeded but did not produce " + shown, e);
         } catch (IOException e) {
-            throw new BuildException(shown + ": cannot read the build output: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new BuildException(shown + ": cannot read the build output: " + IoErrors.why(e), e);
         }
     }
 
@@ -98,7 +100,7 @@ final class BuildOutput {
             }
             dir.deleteFile(Path.of(name));   // unlinkat: a link itself goes, never what it points to
         } catch (IOException e) {
-            throw new BuildException("cannot remove the previous " + shown + ": " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new BuildException("cannot remove the previous " + shown + ": " + IoErrors.why(e), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.avalanche.rpm.release;
 
 import io.avalanche.rpm.ExitCleanup;
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.ProgressReporter;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
@@ -42,7 +43,7 @@ final class CapturedBuild implements AutoCloseable {
             Files.createDirectories(dir);
             inputs = Files.createTempDirectory(dir, ".rpm-release-inputs-");
         } catch (IOException e) {
-            throw new RpmException(dir + ": " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new RpmException(dir + ": " + IoErrors.why(e), e);
         }
         ExitCleanup.Registration scratch = ExitCleanup.directory(inputs);
         try {

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.ProcessRunner;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.ImageReference;
@@ -59,7 +60,7 @@ final class ContainerBuild {
         try {
             return Files.getAttribute(source, "unix:uid") + ":" + Files.getAttribute(source, "unix:gid");
         } catch (IOException | UnsupportedOperationException e) {
-            throw new BuildException("cannot read the owner of " + source + ": " + io.avalanche.rpm.IoErrors.why(e));
+            throw new BuildException("cannot read the owner of " + source + ": " + IoErrors.why(e));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.avalanche.rpm.release;
 
 import io.avalanche.rpm.ExitCleanup;
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
 
@@ -62,7 +63,7 @@ public final class OutputDir implements AutoCloseable {
             Files.createDirectories(o);
             return new OutputDir(o, Files.createTempDirectory(o, STAGING_PREFIX), created);
         } catch (IOException e) {
-            throw new RpmException(o + ": cannot create the output directory: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new RpmException(o + ": cannot create the output directory: " + IoErrors.why(e), e);
         }
     }
 
@@ -93,7 +94,7 @@ public final class OutputDir implements AutoCloseable {
                     Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
                 }
             } catch (IOException e) {
-                throw new RpmException("cannot move " + from + " to " + to + ": " + io.avalanche.rpm.IoErrors.why(e), e);
+                throw new RpmException("cannot move " + from + " to " + to + ": " + IoErrors.why(e), e);
             }
         }
     }

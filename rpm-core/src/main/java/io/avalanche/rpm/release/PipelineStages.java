@@ -2,6 +2,7 @@ package io.avalanche.rpm.release;
 
 import io.avalanche.rpm.ExitCleanup;
 import io.avalanche.rpm.Futures;
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.manifest.ReleaseManifest;
 import io.avalanche.rpm.sign.KeyExport;
@@ -93,7 +94,7 @@ final class PipelineStages {
         try {
             work = Files.createTempDirectory("rpm-release-validate-");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a validation directory: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException("cannot create a validation directory: " + IoErrors.why(e), e);
         }
         ExitCleanup.Registration scratch = ExitCleanup.directory(work);
         try {

@@ -10,6 +10,7 @@ import io.avalanche.rpm.write.RpmWriter;
 import io.avalanche.rpm.format.Arch;
 import io.avalanche.rpm.format.ReleaseTag;
 import io.avalanche.rpm.Digests;
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.validate.ContainerTarget;
 import io.avalanche.rpm.validate.ImageReference;
 
@@ -239,7 +240,7 @@ public final class ReleaseBuilder {
         try {
             Files.createDirectories(r.out());
         } catch (IOException e) {
-            throw new RpmException(r.out() + ": " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new RpmException(r.out() + ": " + IoErrors.why(e), e);
         }
         ReleaseManifest m = packageInto(plan, r.compression(), r.out(), log, progress);
         m.write(r.out());
@@ -286,7 +287,7 @@ public final class ReleaseBuilder {
                         Digests.hex(Digests.sha256(rpm))));
             }
         } catch (IOException e) {
-            throw new RpmException(dir + ": " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new RpmException(dir + ": " + IoErrors.why(e), e);
         }
         return new ReleaseManifest(plan.tag().tag(), plan.tag().version(), plan.tag().release(), plan.git().commit(),
                 time, plan.arch().rpm(), tree.vmId(), files, null, tree.vmIdSource(), !plan.git().clean(),

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.release;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.SpecException;
 
 import java.io.IOException;
@@ -125,7 +126,7 @@ public record SourceTree(Path root, String vmId, String vmIdSource, Era era) {
         try {
             return Files.readString(f);
         } catch (IOException e) {
-            throw new UncheckedIOException(f + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(f + ": cannot read: " + IoErrors.why(e), e);
         }
     }
 

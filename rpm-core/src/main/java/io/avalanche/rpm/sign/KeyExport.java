@@ -1,5 +1,6 @@
 package io.avalanche.rpm.sign;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.NewFiles;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
@@ -104,7 +105,7 @@ public record KeyExport(Path target, byte[] armored) {
         try {
             return NewFiles.replace(target, tmp -> Files.write(tmp, armored));
         } catch (IOException e) {
-            throw new UncheckedIOException(target + ": cannot write the public key: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(target + ": cannot write the public key: " + IoErrors.why(e), e);
         }
     }
 
@@ -112,7 +113,7 @@ public record KeyExport(Path target, byte[] armored) {
         try (InputStream in = Files.newInputStream(target)) {
             return in.readNBytes(4096);
         } catch (IOException e) {
-            throw new UncheckedIOException(target + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(target + ": cannot read: " + IoErrors.why(e), e);
         }
     }
 }

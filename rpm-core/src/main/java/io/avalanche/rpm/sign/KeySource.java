@@ -1,5 +1,7 @@
 package io.avalanche.rpm.sign;
 
+import io.avalanche.rpm.IoErrors;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,7 +27,7 @@ public sealed interface KeySource extends KeyChoice permits KeySource.KeyFile, K
             try (InputStream in = Files.newInputStream(file)) {
                 return SigningKeys.load(in, passphrase, file.toString());
             } catch (IOException e) {
-                throw new UncheckedIOException(file + ": cannot read the signing key: " + io.avalanche.rpm.IoErrors.why(e), e);
+                throw new UncheckedIOException(file + ": cannot read the signing key: " + IoErrors.why(e), e);
             } finally {
                 if (passphrase != null) {
                     Arrays.fill(passphrase, '\0');
@@ -86,7 +88,7 @@ public sealed interface KeySource extends KeyChoice permits KeySource.KeyFile, K
                 return TokenKeys.bind(in, certificate.toString(), t.signer(key));
             } catch (IOException e) {
                 t.close();
-                throw new UncheckedIOException(certificate + ": cannot read the certificate: " + io.avalanche.rpm.IoErrors.why(e), e);
+                throw new UncheckedIOException(certificate + ": cannot read the certificate: " + IoErrors.why(e), e);
             } catch (RuntimeException e) {
                 t.close();
                 throw e;

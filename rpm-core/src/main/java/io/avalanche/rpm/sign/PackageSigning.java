@@ -1,5 +1,6 @@
 package io.avalanche.rpm.sign;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
@@ -58,7 +59,7 @@ public final class PackageSigning {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> PathNames.name(p).endsWith(".rpm") && Files.isRegularFile(p)).sorted().toList();
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot list: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(dir + ": cannot list: " + IoErrors.why(e), e);
         }
     }
 
@@ -90,7 +91,7 @@ public final class PackageSigning {
             try {
                 real = p.toRealPath();
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(p + ": " + io.avalanche.rpm.IoErrors.why(e), e);
+                throw new java.io.UncheckedIOException(p + ": " + IoErrors.why(e), e);
             }
             Path first = seen.putIfAbsent(real, p);
             if (first != null) {

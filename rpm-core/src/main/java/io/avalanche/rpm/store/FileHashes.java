@@ -2,6 +2,7 @@ package io.avalanche.rpm.store;
 
 
 import io.avalanche.rpm.Digests;
+import io.avalanche.rpm.IoErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -45,7 +46,7 @@ public record FileHashes(byte[] sha256, long size, long partSize, List<byte[]> p
                 h.update(buf, 0, n);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(file + ": cannot read: " + IoErrors.why(e), e);
         }
         return h.finish();
     }

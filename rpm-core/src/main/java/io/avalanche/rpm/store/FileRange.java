@@ -1,5 +1,7 @@
 package io.avalanche.rpm.store;
 
+import io.avalanche.rpm.IoErrors;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,7 +55,7 @@ final class FileRange {
                 }
             };
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(file + ": cannot read: " + IoErrors.why(e), e);
         }
     }
 

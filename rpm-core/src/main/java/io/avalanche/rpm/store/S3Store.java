@@ -1,6 +1,7 @@
 package io.avalanche.rpm.store;
 
 import io.avalanche.rpm.Digests;
+import io.avalanche.rpm.IoErrors;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -140,7 +141,7 @@ public final class S3Store implements ObjectStore {
         try {
             size = Files.size(file);
         } catch (IOException e) {
-            throw new StoreException(file + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new StoreException(file + ": cannot read: " + IoErrors.why(e), e);
         }
         if (size >= settings.multipartThreshold()) {
             List<byte[]> parts = hashes != null && hashes.partSize() == settings.partSize() && hashes.size() == size

@@ -1,6 +1,7 @@
 package io.avalanche.rpm.validate;
 
 import io.avalanche.rpm.Digests;
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.format.Channel;
 import io.avalanche.rpm.format.Evr;
@@ -130,7 +131,7 @@ final class ChannelHistory {
             Files.writeString(repos.resolve(repoName() + ".repo"), text);
             return text;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy the repository to " + copy + ": " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException("cannot copy the repository to " + copy + ": " + IoErrors.why(e), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.PathNames;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.elf.ElfInfo;
@@ -81,7 +82,7 @@ public final class ElfGate {
                 }
             });
         } catch (IOException e) {
-            throw new UncheckedIOException(label + ": cannot read the payload: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(label + ": cannot read the payload: " + IoErrors.why(e), e);
         }
         return new Report(problems, inspected);
     }

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.write.Compression;
 import io.avalanche.rpm.write.Dependency;
@@ -41,7 +42,7 @@ public final class GlibcFixture {
                     .file(new FileEntry(readme, "/usr/share/" + NAME + "/README", 0644)).build();
             return RpmWriter.write(spec, dir, NAME + "-" + glibcVersion + ".noarch.rpm");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the glibc fixture in " + outDir + ": " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException("cannot write the glibc fixture in " + outDir + ": " + IoErrors.why(e), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.ProcessRunner;
 
 import java.io.IOException;
@@ -53,7 +54,7 @@ public final class LocalTarget implements InstallTarget {
             Files.createDirectories(root);
             Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the scratch root " + root + ": " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException("cannot create the scratch root " + root + ": " + IoErrors.why(e), e);
         }
         LocalTarget t = new LocalTarget(root.toAbsolutePath(), platform, asRoot);
         try {

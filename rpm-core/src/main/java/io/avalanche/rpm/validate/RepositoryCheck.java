@@ -2,6 +2,7 @@ package io.avalanche.rpm.validate;
 
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.Digests;
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.yum.PackageMetadata;
 import io.avalanche.rpm.publish.Layout;
@@ -190,7 +191,7 @@ public final class RepositoryCheck {
         try {
             size = Files.size(rpm);
         } catch (IOException e) {
-            throw new UncheckedIOException(rpm + ": cannot stat: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(rpm + ": cannot stat: " + IoErrors.why(e), e);
         }
         List<PackageMetadata> same = listed.stream().filter(m -> file.equals(m.href())).toList();
         if (same.isEmpty()) {

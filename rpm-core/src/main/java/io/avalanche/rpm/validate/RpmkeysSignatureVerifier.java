@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.ProcessRunner;
 
 import java.io.IOException;
@@ -38,7 +39,7 @@ public final class RpmkeysSignatureVerifier implements SignatureVerifier {
             }
             return new Outcome(true, rpm.getFileName() + ": digests and signature OK", out);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary rpm database: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException("cannot create a temporary rpm database: " + IoErrors.why(e), e);
         } finally {
             io.avalanche.rpm.ExitCleanup.deleteTree(db);
         }

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.pgp.TrustedKeys;
@@ -57,7 +58,7 @@ public final class TrustAnchor {
         try {
             b = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new SpecException("--key " + file + ": cannot read the expected public key (" + io.avalanche.rpm.IoErrors.why(e)
+            throw new SpecException("--key " + file + ": cannot read the expected public key (" + IoErrors.why(e)
                     + ")");
         }
         return pinned(b, "--key " + file);
@@ -167,7 +168,7 @@ public final class TrustAnchor {
         try {
             Files.write(file, armored);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write the pinned key: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(file + ": cannot write the pinned key: " + IoErrors.why(e), e);
         }
         return new Applied(file, List.of(publishedKeyCheck(rel.publicKey(), from)), List.of());
     }

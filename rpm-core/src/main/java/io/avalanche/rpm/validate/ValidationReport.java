@@ -3,6 +3,7 @@ package io.avalanche.rpm.validate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.PathNames;
 
 import javax.xml.stream.XMLOutputFactory;
@@ -161,7 +162,7 @@ public record ValidationReport(String release, String target, List<CheckOutcome>
             w.writeEndDocument();
             w.flush();
         } catch (XMLStreamException e) {
-            throw new UncheckedIOException(new IOException("cannot write JUnit XML: " + io.avalanche.rpm.IoErrors.why(e), e));
+            throw new UncheckedIOException(new IOException("cannot write JUnit XML: " + IoErrors.why(e), e));
         }
     }
 
@@ -210,7 +211,7 @@ public record ValidationReport(String release, String target, List<CheckOutcome>
             Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write the JUnit report: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(file + ": cannot write the JUnit report: " + IoErrors.why(e), e);
         } finally {
             try {
                 Files.deleteIfExists(tmp);

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.validate;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.format.Arch;
 
@@ -37,7 +38,7 @@ public final class Validator {
         try {
             work = java.nio.file.Files.createTempDirectory("rpm-release-validate");
         } catch (java.io.IOException e) {
-            throw new UncheckedIOException("cannot create a temporary work directory: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException("cannot create a temporary work directory: " + IoErrors.why(e), e);
         }
         try {
             return validate(source, work);

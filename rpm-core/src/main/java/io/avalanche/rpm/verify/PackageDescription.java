@@ -1,5 +1,6 @@
 package io.avalanche.rpm.verify;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.elf.ElfInspector;
 import io.avalanche.rpm.format.PayloadFiles;
 import io.avalanche.rpm.format.RpmPackage;
@@ -63,7 +64,7 @@ public record PackageDescription(String name, String evr, String arch, String su
                     d.requires, d.provides, d.payloadCompressor, d.payloadFlags, d.payloadBytes, d.archiveSize,
                     d.payloadDigest, d.signed, d.reservedSpace, d.signature, List.copyOf(elf));
         } catch (IOException e) {
-            throw new UncheckedIOException(rpm + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(rpm + ": cannot read: " + IoErrors.why(e), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.write;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.format.FileFlag;
 
@@ -101,7 +102,7 @@ record PayloadNode(String path, Kind kind, int mode, String user, String group, 
             }
             return new PayloadNode(f.path(), Kind.FILE, f.fileMode(), f.user(), f.group(), flags, f, size);
         } catch (IOException e) {
-            throw new UncheckedIOException(src + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(src + ": cannot read: " + IoErrors.why(e), e);
         }
     }
 }

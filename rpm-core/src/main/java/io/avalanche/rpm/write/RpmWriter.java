@@ -1,5 +1,6 @@
 package io.avalanche.rpm.write;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.Profile;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
@@ -94,7 +95,7 @@ public final class RpmWriter {
         } catch (java.nio.channels.ClosedByInterruptException | java.io.InterruptedIOException e) {
             throw new RpmException("interrupted while writing " + target.getFileName() + ": nothing was kept", e);
         } catch (IOException e) {
-            throw new RpmException(target + ": cannot write package: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new RpmException(target + ": cannot write package: " + IoErrors.why(e), e);
         }
     }
 

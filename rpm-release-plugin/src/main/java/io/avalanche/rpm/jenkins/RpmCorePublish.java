@@ -101,8 +101,8 @@ final class RpmCorePublish {
     }
 
     /**
-     * The S3 settings of {@code step} from the withAWS variables {@code awsEnv}: its timeouts are fixed, so its messages
-     * name no option to change them.
+     * The S3 settings of {@code step} from the withAWS variables {@code awsEnv}: its timeouts are fixed, so its
+     * messages name no option to change them.
      */
     static S3Settings s3(Map<String, String> awsEnv, String step) {
         return S3Settings.fromEnvironment(awsEnv).withWording(S3Settings.Wording.fixed(step));

@@ -1,5 +1,6 @@
 package io.avalanche.rpm.release.builder;
 
+import io.avalanche.rpm.IoErrors;
 import io.avalanche.rpm.RpmException;
 import io.avalanche.rpm.SpecException;
 import io.avalanche.rpm.format.Arch;
@@ -70,7 +71,7 @@ public record BuilderImage(GoVersion goVersion, Arch arch) {
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException(TEMPLATE + ": cannot read: " + io.avalanche.rpm.IoErrors.why(e), e);
+            throw new UncheckedIOException(TEMPLATE + ": cannot read: " + IoErrors.why(e), e);
         }
     }
 }
