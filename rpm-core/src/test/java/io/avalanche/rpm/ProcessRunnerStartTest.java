@@ -29,11 +29,11 @@ class ProcessRunnerStartTest {
             p.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
             p.getOutputStream().close();
             assertThat(out.readLine()).isEqualTo("got ping");
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();   // its own exit, before the finally's kill
+            assertThat(p.exitValue()).isZero();
         } finally {
             p.destroyForcibly();
         }
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isZero();
     }
 
     @Test
