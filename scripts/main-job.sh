@@ -21,14 +21,21 @@ GIT_AUTHOR_DATE="2024-06-01T12:00:00Z" GIT_COMMITTER_DATE="2024-06-01T12:00:00Z"
   commit -q -m "avalanchego sample $tag"
 git -C "$work/source" tag "$tag"   # a release is built from the commit its tag points at
 
+# The two arches' images built side by side (a lock each; the foreign one takes minutes under qemu-user).
+build_images() {
+  "$here/scripts/build-target-image.sh" --arch arm64 >&2 &
+  local arm=$! amd=0
+  "$here/scripts/build-target-image.sh" --arch amd64 >&2 || amd=$?
+  wait "$arm" && [ "$amd" = 0 ]
+}
+
 validate=(--local)
 if [ "$(id -u)" = 0 ] && [ "${RPM_RELEASE_LOCAL:-}" != 1 ] && command -v podman >/dev/null && command -v docker >/dev/null; then
   # one probe of the service (podman-env.sh start), then one docker call for both images; build only a missing one
   images=(localhost/rpm-release-target:latest-amd64 localhost/rpm-release-target:latest-arm64)
   if eval "$("$here/scripts/podman-env.sh" start)" \
       && { [ "$(docker image inspect -f '{{.Architecture}}' "${images[@]}" 2>/dev/null | tr '\n' ' ')" = "amd64 arm64 " ] \
-           || { "$here/scripts/build-target-image.sh" --arch amd64 >&2 \
-                && "$here/scripts/build-target-image.sh" --arch arm64 >&2; }; }; then
+           || build_images; }; then
     validate=(--image 'localhost/rpm-release-target:latest-{arch}')
   else
     echo "main-job: container runtime not usable; validating with --local" >&2

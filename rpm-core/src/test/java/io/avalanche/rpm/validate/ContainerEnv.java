@@ -21,7 +21,10 @@ public final class ContainerEnv {
     private ContainerEnv() {
     }
 
-    /** Idempotent: scripts/podman-env.sh start + scripts/build-target-image.sh; the docker CLI engine to use. */
+    /**
+     * Idempotent: scripts/podman-env.sh start + scripts/build-target-image.sh (the host arch's image, tagged
+     * {@link #IMAGE} too: one build for both names); the docker CLI engine to use.
+     */
     public static synchronized ContainerTarget.Engine engine() {
         if (engine == null) {
             Path scripts = repoRoot().resolve("scripts");
@@ -34,7 +37,8 @@ public final class ContainerEnv {
             if (!env.containsKey("DOCKER_HOST")) {
                 throw new AssertionError("podman-env.sh printed no DOCKER_HOST: " + out);
             }
-            Tools.ok(scripts, Map.of(), List.of(scripts.resolve("build-target-image.sh").toString(), IMAGE));
+            // no IMAGE argument: the host arch's image, also tagged IMAGE, so image(host arch) finds it built
+            Tools.ok(scripts, Map.of(), List.of(scripts.resolve("build-target-image.sh").toString()));
             engine = new ContainerTarget.Engine(List.of("docker"), env, Duration.ofMinutes(5));
         }
         return engine;
