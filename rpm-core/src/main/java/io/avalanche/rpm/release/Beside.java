@@ -23,14 +23,22 @@ final class Beside<T> {
     }
 
     private final List<Runnable> held = new ArrayList<>();
-    private final CompletableFuture<T> result;
+    private final CompletableFuture<T> result = new CompletableFuture<>();
+    private final Thread thread;
     private final Consumer<String> log;
     private volatile boolean stopped;
 
     private Beside(String name, Work<T> work, Consumer<String> log, ProgressReporter progress) {
         this.log = log;
-        result = CompletableFuture.supplyAsync(() -> work.run(this::hold, heldProgress(progress)),
-                Futures.daemons(name));
+        thread = new Thread(() -> {
+            try {
+                result.complete(work.run(this::hold, heldProgress(progress)));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /**
@@ -83,16 +91,17 @@ final class Beside<T> {
         };
     }
 
-    /** Waits for the work, replays what it reported, and returns its value; its failure is rethrown as itself. */
+    /**
+     * Waits for the work and its thread to end, replays what it reported, and returns its value; its failure is
+     * rethrown as itself.
+     */
     T join() {
         try {
-            result.handle((v, e) -> null).get();
+            thread.join();
         } catch (InterruptedException e) {
             stop();
             Thread.currentThread().interrupt();
             throw new RpmException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e);   // handle() completes normally
         } finally {
             replay();
         }
@@ -100,15 +109,25 @@ final class Beside<T> {
     }
 
     /**
-     * Ends the work at its next progress report and waits for it; what it reported is replayed, its failure
-     * dropped.
+     * Ends the work at its next progress report and waits, uninterruptibly, for its thread to end; what it reported is
+     * replayed, its failure dropped.
      */
     void stop() {
         stopped = true;
+        boolean interrupted = false;
         try {
-            result.handle((v, e) -> null).join();
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
         } finally {
             replay();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

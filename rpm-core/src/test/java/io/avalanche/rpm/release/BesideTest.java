@@ -105,4 +105,22 @@ class BesideTest {
         assertThat(said).hasSize(3).startsWith("start compress z of " + Long.MAX_VALUE).endsWith("close compress z")
                 .noneMatch(l -> l.equals("succeeded"));
     }
+    /**
+     * join and stop return once the work's thread has ended, not only once its value is set: a release that fails
+     * leaves no packaging thread behind (MultiArchReleaseTest saw one still alive when the value was all it waited for).
+     */
+    @Test
+    void joinAndStopReturnOnlyOnceTheThreadHasEnded() {
+        for (int i = 0; i < 300; i++) {
+            String name = "beside-end-" + i;
+            Beside<String> b = Beside.start(name, (log, p) -> "done", this::log, progress);
+            if (i % 2 == 0) {
+                assertThat(b.join()).isEqualTo("done");
+            } else {
+                b.stop();
+            }
+            assertThat(Thread.getAllStackTraces().keySet()).as("after %s", i % 2 == 0 ? "join" : "stop")
+                    .noneMatch(t -> t.getName().equals(name));
+        }
+    }
 }
