@@ -5,10 +5,13 @@
 # The image holds rpm, dnf, systemd (systemctl, systemd-analyze; bootable with podman --systemd) and
 # shadow's useradd/groupadd, so the avalanchego-service package's scriptlets and unit can be checked.
 #
-# Usage: scripts/build-target-image.sh [--rebuild] [--arch amd64|arm64] [--also-tag NAME] [--include PKG,...] [IMAGE]
+# Usage: scripts/build-target-image.sh [--rebuild] [--arch amd64|arm64] [--also-tag NAME] [--include PKG,...]
+#                                       [--builder] [IMAGE]
 #   --arch    image architecture (default: the host's); a foreign one is bootstrapped under qemu-user
 #             (binfmt_misc, see scripts/install-deps.sh) and imported with that Architecture
 #   --include extra Debian packages (e.g. gcc,libc6-dev,git for a builder image)
+#   --builder the tests' image to build in (`build --image`): --include gcc,libc6-dev,git, named
+#             localhost/rpm-release-builder:latest-ARCH, also tagged :latest for the host's arch
 #   IMAGE     default localhost/rpm-release-target:latest-ARCH, also tagged :latest for the host's arch
 #   MIRROR    env: Debian mirror URL (default: the first Debian URI in /etc/apt/sources.list*)
 # Needs root, mmdebstrap, rpm, rpmbuild; the only network it uses is the apt mirror.
@@ -21,6 +24,7 @@ HOST_ARCH=$ARCH
 REBUILD=0
 ALSO=()
 EXTRA=
+NAME=localhost/rpm-release-target
 # Bump when the image's content changes: existing images of an older revision are rebuilt.
 REVISION=3
 while [ $# -gt 0 ]; do
@@ -35,6 +39,7 @@ while [ $# -gt 0 ]; do
             shift ;;
         --also-tag) ALSO+=("$2"); shift ;;
         --include) EXTRA="$EXTRA,$2"; shift ;;
+        --builder) EXTRA="$EXTRA,gcc,libc6-dev,git"; NAME=localhost/rpm-release-builder ;;
         -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) IMAGE=$1 ;;
     esac
@@ -44,8 +49,8 @@ done
 # container) and shadow's useradd; an image with --include (a builder) only rpm and what it names.
 if [ -z "$EXTRA" ]; then INCLUDE=rpm,dnf,passwd,systemd; else INCLUDE="rpm$EXTRA"; fi
 if [ -z "$IMAGE" ]; then
-    IMAGE=localhost/rpm-release-target:latest-$ARCH
-    if [ "$ARCH" = "$HOST_ARCH" ]; then ALSO+=(localhost/rpm-release-target:latest); fi
+    IMAGE=$NAME:latest-$ARCH
+    if [ "$ARCH" = "$HOST_ARCH" ]; then ALSO+=("$NAME:latest"); fi
 fi
 
 # Only the podman CLI is used here (no API call): the service's configuration is enough once it exists, so a
