@@ -71,11 +71,10 @@ image_revision() {
     case "$r" in ''|'<no value>') echo 1 ;; *) echo "$r" ;; esac
 }
 
-# One build of an arch's image at a time (parallel test JVMs ask together): the second finds the first's image.
-exec 8>"${RPM_RELEASE_PODMAN_DIR:-/var/tmp/rpm-release-podman}/image-$ARCH.lock"
-flock -w 1800 8 || { echo "build-target-image.sh: another build of the $ARCH image held its lock for 30 min" >&2; exit 1; }
-
-if [ "$REBUILD" = 0 ]; then
+# Keeps an existing image of this revision under IMAGE and the --also-tag names (0), or finds none to keep (1); with
+# "say", names an older revision it will rebuild.
+keep_existing() {
+    local have t
     for have in "$IMAGE" "${ALSO[@]}"; do
         podman image exists "$have" || continue
         if [ "$(image_arch "$have")" != "$ARCH" ]; then
@@ -84,15 +83,26 @@ if [ "$REBUILD" = 0 ]; then
             exit 1
         fi
         if [ "$(image_revision "$have")" != "$REVISION" ]; then
-            echo "build-target-image.sh: $have is revision $(image_revision "$have"), this script builds" \
-                 "revision $REVISION: rebuilding" >&2
-            break
+            if [ "${1:-}" = say ]; then
+                echo "build-target-image.sh: $have is revision $(image_revision "$have"), this script builds" \
+                     "revision $REVISION: rebuilding" >&2
+            fi
+            return 1
         fi
         for t in "$IMAGE" "${ALSO[@]}"; do [ "$t" = "$have" ] || podman tag "$have" "$t"; done
         echo "build-target-image.sh: $IMAGE ($ARCH) exists (use --rebuild to build it again)" >&2
-        exit 0
+        return 0
     done
-fi
+    return 1
+}
+
+# An image that exists is kept without waiting for the lock, which another image of the arch may hold for minutes.
+if [ "$REBUILD" = 0 ] && keep_existing; then exit 0; fi
+
+# One build of an arch's image at a time (parallel test JVMs ask together): the second finds the first's image.
+exec 8>"${RPM_RELEASE_PODMAN_DIR:-/var/tmp/rpm-release-podman}/image-$ARCH.lock"
+flock -w 1800 8 || { echo "build-target-image.sh: another build of the $ARCH image held its lock for 30 min" >&2; exit 1; }
+if [ "$REBUILD" = 0 ] && keep_existing say; then exit 0; fi
 
 if [ "$ARCH" != "$HOST_ARCH" ]; then
     # Foreign root file systems run their maintainer scripts (and later the container) under qemu-user.
