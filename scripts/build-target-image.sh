@@ -40,7 +40,7 @@ while [ $# -gt 0 ]; do
         --also-tag) ALSO+=("$2"); shift ;;
         --include) EXTRA="$EXTRA,$2"; shift ;;
         --builder) EXTRA="$EXTRA,gcc,libc6-dev,git"; NAME=localhost/rpm-release-builder ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) IMAGE=$1 ;;
     esac
     shift

@@ -105,9 +105,10 @@ class BesideTest {
         assertThat(said).hasSize(3).startsWith("start compress z of " + Long.MAX_VALUE).endsWith("close compress z")
                 .noneMatch(l -> l.equals("succeeded"));
     }
+
     /**
      * join and stop return once the work's thread has ended, not only once its value is set: a release that fails
-     * leaves no packaging thread behind (MultiArchReleaseTest saw one still alive when the value was all it waited for).
+     * leaves no packaging thread behind (MultiArchReleaseTest saw one alive when the value was all it waited for).
      */
     @Test
     void joinAndStopReturnOnlyOnceTheThreadHasEnded() {

@@ -54,7 +54,8 @@ class TargetImageScriptTest {
             }
             Path script = ContainerEnv.repoRoot().resolve("scripts/build-target-image.sh");
             long start = System.nanoTime();
-            String out = Tools.ok(script.getParent(), e.env(), List.of(script.toString(), "--arch", arch.docker(), host));
+            String out = Tools.ok(script.getParent(), e.env(),
+                    List.of(script.toString(), "--arch", arch.docker(), host));
             assertThat(out).contains(host + " (" + arch.docker() + ") exists (use --rebuild");
             assertThat((System.nanoTime() - start) / 1_000_000_000L).as("seconds, against the holder's 120")
                     .isLessThan(60);
