@@ -27,7 +27,13 @@ fi
 
 rc=0
 ./mvnw -B -ntp verify "$@" || rc=$?
+failed=0
 for pid in ${builds[@]+"${builds[@]}"}; do
-    wait "$pid" || echo "test.sh: an image build beside the tests failed (the tests built or reported it): $log" >&2
+    wait "$pid" || failed=1
 done
+if [ "$failed" = 1 ]; then
+    echo "test.sh: an image build beside the tests failed (the tests built or reported it); its output: $log" >&2
+elif [ -n "$log" ]; then
+    rm -f "$log"   # the builds' output matters only when one failed
+fi
 exit $rc
