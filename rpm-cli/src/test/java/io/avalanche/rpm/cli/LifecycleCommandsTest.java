@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -53,13 +52,7 @@ class LifecycleCommandsTest {
     }
 
     private static void gpgKey(String name, Path secret, Path pub) throws IOException {
-        Path home = Files.createDirectory(keys.resolve("gnupg-" + name),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Cmd.run("gpg", "--batch", "--homedir", home.toString(), "--pinentry-mode", "loopback", "--passphrase", "",
-                "--quick-gen-key", "Key " + name + " <" + name + "@example.invalid>", "rsa2048", "sign", "1d").ok();
-        Cmd.run(List.of("sh", "-c", "gpg --batch --homedir \"$1\" --pinentry-mode loopback --passphrase '' --armor "
-                + "--export-secret-keys > \"$2\" && gpg --batch --homedir \"$1\" --armor --export > \"$3\"", "sh",
-                home.toString(), secret.toString(), pub.toString())).ok();
+        Path home = TestKeys.gpg(keys, name, "rsa2048", "1d", secret, pub);
         Cmd.run("gpgconf", "--homedir", home.toString(), "--kill", "all");
     }
 

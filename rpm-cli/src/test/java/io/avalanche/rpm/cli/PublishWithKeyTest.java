@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,16 +21,9 @@ class PublishWithKeyTest {
     @Test
     void repomdIsSignedWithTheReleaseKey() throws Exception {
         String pass = "correct horse battery staple 7";
-        Path gnupg = Files.createDirectory(tmp.resolve("gnupg"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Cmd.run("gpg", "--batch", "--homedir", gnupg.toString(), "--pinentry-mode", "loopback", "--passphrase", pass,
-                "--quick-gen-key", "Release <release@example.invalid>", "rsa2048", "sign", "1d").ok();
         Path secret = tmp.resolve("release.asc");
-        Cmd.run(List.of("sh", "-c", "gpg --batch --homedir \"$1\" --pinentry-mode loopback --passphrase \"$2\" "
-                + "--armor --export-secret-keys > \"$3\"", "sh", gnupg.toString(), pass, secret.toString())).ok();
         Path pub = tmp.resolve("pub.asc");
-        Cmd.run(List.of("sh", "-c", "gpg --batch --homedir \"$1\" --armor --export > \"$2\"", "sh", gnupg.toString(),
-                pub.toString())).ok();
+        TestKeys.gpg(tmp, "release", "rsa2048", "1d", pass, secret, pub);
 
         Path release = Files.createDirectories(tmp.resolve("release"));
         Path rpm = TestPackages.avalanchego(release, Compression.parse("gzip"), 1000);

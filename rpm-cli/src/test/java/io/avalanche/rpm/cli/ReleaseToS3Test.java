@@ -3,16 +3,12 @@ package io.avalanche.rpm.cli;
 import io.avalanche.rpm.store.Destinations;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.publish.S3ProxyFixture;
-import io.avalanche.rpm.testing.Cmd;
 import io.avalanche.rpm.testing.TestPackages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,13 +31,8 @@ class ReleaseToS3Test {
     @Test
     void releasesToS3AndValidatesFromThere() throws Exception {
         String pass = "s3 release passphrase 42";
-        Path gnupg = Files.createDirectory(tmp.resolve("gnupg"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Cmd.run("gpg", "--batch", "--homedir", gnupg.toString(), "--pinentry-mode", "loopback", "--passphrase", pass,
-                "--quick-gen-key", "Release <release@example.invalid>", "rsa3072", "sign", "1y").ok();
         Path secret = tmp.resolve("release.asc");
-        Cmd.run(List.of("sh", "-c", "gpg --batch --homedir \"$1\" --pinentry-mode loopback --passphrase \"$2\" "
-                + "--armor --export-secret-keys > \"$3\"", "sh", gnupg.toString(), pass, secret.toString())).ok();
+        TestKeys.gpg(tmp, "release", "rsa3072", "1y", pass, secret, tmp.resolve("release-pub.asc"));
 
         Path source = tmp.resolve("src");
         TestPackages.sampleRepo(source, TestPackages.SAMPLE, "v1.14.1-rc.2");

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,13 +76,8 @@ class StagesTest {
 
     /** An unprotected RSA release key made by gpg, exported armored (secret part) into the test directory. */
     private Path releaseKey() throws Exception {
-        Path gnupg = Files.createDirectory(tmp.resolve("gnupg"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Cmd.run("gpg", "--batch", "--homedir", gnupg.toString(), "--pinentry-mode", "loopback", "--passphrase", "",
-                "--quick-gen-key", "Release <release@example.invalid>", "rsa2048", "sign", "1d").ok();
         Path secret = tmp.resolve("release.asc");
-        Cmd.run("gpg", "--batch", "--homedir", gnupg.toString(), "--pinentry-mode", "loopback", "--passphrase", "",
-                "--armor", "--output", secret.toString(), "--export-secret-keys").ok();
+        TestKeys.gpg(tmp, "release", "rsa2048", "1d", secret, tmp.resolve("release-pub.asc"));
         return secret;
     }
 }
