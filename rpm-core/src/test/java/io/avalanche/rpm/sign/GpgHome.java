@@ -44,7 +44,14 @@ public final class GpgHome implements AutoCloseable {
         try {
             List<String> a = new ArrayList<>(options);
             a.addAll(List.of("--batch", "--gen-key", p.toString()));
-            gpg(a.toArray(String[]::new)).ok();
+            Proc.Result made = gpg(a.toArray(String[]::new));
+            if (made.exit() != 0 && made.all().contains("Corrupted protection")) {
+                // gpg-agent once failed a new key's self-signature so in a loaded .ci/run (gnupg 2.2.40): once more,
+                // with a new agent
+                Proc.run(List.of("gpgconf", "--homedir", home.toString(), "--kill", "gpg-agent"));
+                made = gpg(a.toArray(String[]::new));
+            }
+            made.ok();
         } finally {
             Files.deleteIfExists(p);
         }
