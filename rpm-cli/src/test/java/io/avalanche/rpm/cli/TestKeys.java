@@ -1,6 +1,7 @@
 package io.avalanche.rpm.cli;
 
 import io.avalanche.rpm.testing.Cmd;
+import io.avalanche.rpm.testing.GpgKeygen;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,23 +22,14 @@ final class TestKeys {
     /**
      * A key "Key NAME" of {@code algo} (e.g. rsa2048), signing only, valid {@code validity} (e.g. 1d), protected by
      * {@code passphrase} (empty: none), made in {@code dir/gnupg-NAME}; writes {@code secret} and {@code pub}; returns
-     * the gpg home. gpg-agent once failed a new key's self-signature with "Corrupted protection" in a loaded
-     * .ci/run (gnupg 2.2.40); that failure alone is retried once, with a new home and agent.
+     * the gpg home.
      */
     static Path gpg(Path dir, String name, String algo, String validity, String passphrase, Path secret, Path pub)
             throws IOException {
-        Path home = null;
-        for (int attempt = 1; home == null; attempt++) {
-            Path h = Files.createDirectory(dir.resolve("gnupg-" + name + (attempt == 1 ? "" : "-" + attempt)),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Cmd.Result made = Cmd.run("gpg", "--batch", "--homedir", h.toString(), "--pinentry-mode", "loopback",
-                    "--passphrase", passphrase, "--quick-gen-key", "Key " + name + " <" + name + "@example.invalid>",
-                    algo, "sign", validity);
-            if (made.exitCode() == 0 || attempt > 1 || !made.output().contains("Corrupted protection")) {
-                made.ok();
-                home = h;
-            }
-        }
+        Path home = Files.createDirectory(dir.resolve("gnupg-" + name),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        GpgKeygen.run(home, List.of("--batch", "--pinentry-mode", "loopback", "--passphrase", passphrase,
+                "--quick-gen-key", "Key " + name + " <" + name + "@example.invalid>", algo, "sign", validity));
         Cmd.run(List.of("sh", "-c", "gpg --batch --homedir \"$1\" --pinentry-mode loopback --passphrase \"$4\" --armor "
                 + "--export-secret-keys > \"$2\" && gpg --batch --homedir \"$1\" --armor --export > \"$3\"", "sh",
                 home.toString(), secret.toString(), pub.toString(), passphrase)).ok();

@@ -1,5 +1,7 @@
 package io.avalanche.rpm.publish;
 
+import io.avalanche.rpm.testing.GpgKeygen;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +23,8 @@ public final class TestGpg implements AutoCloseable {
         Path home = Files.createTempDirectory(parent, "gpg",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         TestGpg g = new TestGpg(home);
-        Tools.run(List.of("gpg", "--batch", "--homedir", home.toString(), "--pinentry-mode", "loopback",
-                "--passphrase", "", "--quick-gen-key", UID, "rsa2048", "sign", "1d"), Map.of(), null);
+        GpgKeygen.run(home, List.of("--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key",
+                UID, "rsa2048", "sign", "1d"));
         return g;
     }
 

@@ -1,5 +1,7 @@
 package io.avalanche.rpm.sign;
 
+import io.avalanche.rpm.testing.GpgKeygen;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,14 +46,7 @@ public final class GpgHome implements AutoCloseable {
         try {
             List<String> a = new ArrayList<>(options);
             a.addAll(List.of("--batch", "--gen-key", p.toString()));
-            Proc.Result made = gpg(a.toArray(String[]::new));
-            if (made.exit() != 0 && made.all().contains("Corrupted protection")) {
-                // gpg-agent once failed a new key's self-signature so in a loaded .ci/run (gnupg 2.2.40): once more,
-                // with a new agent
-                Proc.run(List.of("gpgconf", "--homedir", home.toString(), "--kill", "gpg-agent"));
-                made = gpg(a.toArray(String[]::new));
-            }
-            made.ok();
+            GpgKeygen.run(home, a);
         } finally {
             Files.deleteIfExists(p);
         }

@@ -12,6 +12,7 @@ import io.avalanche.rpm.publish.GpgDetachedSigner;
 import io.avalanche.rpm.store.ObjectStore;
 import io.avalanche.rpm.publish.Publisher;
 import io.avalanche.rpm.release.AvalanchegoPreset;
+import io.avalanche.rpm.testing.GpgKeygen;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -47,7 +48,7 @@ public final class TestReleases {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Tools.ok(work, env(), List.of("gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", "",
+        GpgKeygen.run(gnupg, List.of("--batch", "--pinentry-mode", "loopback", "--passphrase", "",
                 "--quick-gen-key", "Validate Test <validate@example.invalid>", "rsa2048", "sign", "1d"));
     }
 
